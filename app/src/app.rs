@@ -1,0 +1,160 @@
+//! The app shell: the HTML document, the header with language and care-mode switches,
+//! the routes and the bottom tab bar (地图 · 办事 · 心愿 · 我的).
+//!
+//! Everything here renders on the server first and works with JavaScript off: the
+//! switches are plain forms, the tabs plain links.
+
+use crate::i18n::tr;
+use crate::pages::{home::HomePage, me::MePage, not_found::NotFound};
+use crate::prefs::{Locale, Prefs};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_location;
+use leptos_router::{SsrMode, StaticSegment};
+
+/// The whole HTML document, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let prefs = Prefs::current();
+    #[cfg(feature = "ssr")]
+    set_page_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang=prefs.locale.tag() class=if prefs.care { "care" } else { "" }>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#b71c1c" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <link rel="stylesheet" href="/pkg/linli.css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// A Content-Security-Policy for pages: only this origin, plus a per-response nonce for
+/// the inline hydration script that Leptos writes.
+#[cfg(feature = "ssr")]
+fn set_page_security_headers() {
+    leptos::nonce::provide_nonce();
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        let csp = crate::security::page_csp(&nonce);
+        if let Ok(v) = http::HeaderValue::from_str(&csp) {
+            resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(Prefs::current());
+    view! {
+        <Title text=tr("app.title") />
+        <Router>
+            <Header />
+            <main id="main" class="page">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("me") view=MePage />
+                </Routes>
+            </main>
+            <TabBar />
+        </Router>
+    }
+}
+
+/// The page's own address, used as the `next` of the preference forms.
+fn here() -> Memo<String> {
+    let loc = use_location();
+    Memo::new(move |_| {
+        let search = loc.search.get();
+        if search.is_empty() {
+            loc.pathname.get()
+        } else {
+            format!("{}?{}", loc.pathname.get(), search.trim_start_matches('?'))
+        }
+    })
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let prefs = Prefs::current();
+    view! {
+        <header class="topbar">
+            <a class="skip" href="#main">{tr("a11y.skip")}</a>
+            <A href="/" attr:class="brand">
+                <img src="/icons/icon.svg" alt="" width="28" height="28" />
+                <span>{tr("app.name")}</span>
+            </A>
+            <div class="prefs">
+                <LanguageSwitch current=prefs.locale />
+                <CareSwitch on=prefs.care />
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn LanguageSwitch(current: Locale) -> impl IntoView {
+    let (target, label) = match current {
+        Locale::ZhCn => (Locale::En, "English"),
+        Locale::En => (Locale::ZhCn, "中文"),
+    };
+    let next = here();
+    view! {
+        <form method="post" action="/prefs" class="inline">
+            <input type="hidden" name="lang" value=target.tag() />
+            <input type="hidden" name="next" value=move || next.get() />
+            <button type="submit" class="chip" lang=target.tag() aria-label=tr("prefs.language")>
+                {label}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+pub fn CareSwitch(on: bool) -> impl IntoView {
+    let next = here();
+    view! {
+        <form method="post" action="/prefs" class="inline">
+            <input type="hidden" name="care" value=if on { "0" } else { "1" } />
+            <input type="hidden" name="next" value=move || next.get() />
+            <button type="submit" class="chip care-toggle" aria-pressed=if on { "true" } else { "false" }>
+                {tr("prefs.care")}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn TabBar() -> impl IntoView {
+    view! {
+        <nav class="tabbar" aria-label=tr("a11y.tabs")>
+            <A href="/" exact=true>
+                <span class="tab-icon" aria-hidden="true">"⌖"</span>
+                <span>{tr("tab.map")}</span>
+            </A>
+            <A href="/services">
+                <span class="tab-icon" aria-hidden="true">"☰"</span>
+                <span>{tr("tab.services")}</span>
+            </A>
+            <A href="/wishes">
+                <span class="tab-icon" aria-hidden="true">"♡"</span>
+                <span>{tr("tab.wishes")}</span>
+            </A>
+            <A href="/me">
+                <span class="tab-icon" aria-hidden="true">"☺"</span>
+                <span>{tr("tab.me")}</span>
+            </A>
+        </nav>
+    }
+}

@@ -1,0 +1,127 @@
+//! Configuration, read once from environment variables at start.
+//!
+//! Every variable has a documented default (also listed in the README) so that
+//! `linli serve` works on a fresh clone with nothing set. Nothing else in the code reads
+//! the environment: it takes a [`Config`].
+
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` (default `sqlite://linli.db`, a file in the working
+    /// directory, created if missing) or `postgres://…`.
+    pub database_url: String,
+    /// `LINLI_ADDR` (default `127.0.0.1:3000`); `serve --addr` overrides it.
+    pub addr: SocketAddr,
+    /// `LINLI_SITE_ROOT` (default `target/site`): where the built `pkg/` and `public/` files are.
+    pub site_root: String,
+    /// `LINLI_DEMO` (default off): the demo identities panel (体验身份).
+    pub demo: bool,
+    /// `LINLI_SEED_DEMO` (default on): seed the demo city into an empty database at start.
+    pub seed_demo: bool,
+    /// `LINLI_DEMO_SEED` (default 20231): the seed number of the demo city.
+    pub demo_seed: u64,
+    /// `LINLI_DB_MAX_CONNECTIONS` (default 8).
+    pub db_max_connections: u32,
+    /// `LINLI_LOG_FORMAT` (`text` or `json`, default `text`).
+    pub log_json: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://linli.db".into(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            site_root: "target/site".into(),
+            demo: false,
+            seed_demo: true,
+            demo_seed: 20231,
+            db_max_connections: 8,
+            log_json: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the environment. A malformed value is an error that names the variable.
+    pub fn from_env() -> Result<Self, String> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let mut c = Config::default();
+        if let Some(v) = get("DATABASE_URL").filter(|v| !v.is_empty()) {
+            c.database_url = v;
+        }
+        if let Some(v) = get("LINLI_ADDR") {
+            c.addr = v.parse().map_err(|_| format!("LINLI_ADDR 不是有效地址：{v}"))?;
+        }
+        if let Some(v) = get("LINLI_SITE_ROOT") {
+            c.site_root = v;
+        }
+        if let Some(v) = get("LINLI_DEMO") {
+            c.demo = parse_bool("LINLI_DEMO", &v)?;
+        }
+        if let Some(v) = get("LINLI_SEED_DEMO") {
+            c.seed_demo = parse_bool("LINLI_SEED_DEMO", &v)?;
+        }
+        if let Some(v) = get("LINLI_DEMO_SEED") {
+            c.demo_seed = v.parse().map_err(|_| format!("LINLI_DEMO_SEED 应为整数：{v}"))?;
+        }
+        if let Some(v) = get("LINLI_DB_MAX_CONNECTIONS") {
+            c.db_max_connections = v
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("LINLI_DB_MAX_CONNECTIONS 应为正整数：{v}"))?;
+        }
+        if let Some(v) = get("LINLI_LOG_FORMAT") {
+            c.log_json = match v.as_str() {
+                "json" => true,
+                "text" | "" => false,
+                _ => return Err(format!("LINLI_LOG_FORMAT 应为 text 或 json：{v}")),
+            };
+        }
+        Ok(c)
+    }
+}
+
+fn parse_bool(name: &str, v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(format!("{name} 应为 1 或 0：{v}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, String> {
+        let m: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn nothing_set_gives_the_documented_defaults() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://linli.db");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert!(!c.demo && c.seed_demo);
+    }
+
+    #[test]
+    fn malformed_values_name_the_variable() {
+        assert!(cfg(&[("LINLI_ADDR", "nope")]).unwrap_err().contains("LINLI_ADDR"));
+        assert!(cfg(&[("LINLI_DEMO", "maybe")]).unwrap_err().contains("LINLI_DEMO"));
+        assert!(cfg(&[("LINLI_DB_MAX_CONNECTIONS", "0")]).is_err());
+    }
+
+    #[test]
+    fn demo_mode_switches_on() {
+        assert!(cfg(&[("LINLI_DEMO", "1")]).unwrap().demo);
+    }
+}

@@ -1,0 +1,160 @@
+//! The one error type that crosses a layer boundary (server function, HTTP handler).
+//!
+//! Rule: each variant knows its HTTP status and the Chinese message a resident sees.
+//! Internal failures (database, I/O) are logged with their detail on the server and
+//! reach the user only as [`AppError::Internal`], a plain apology: a stack trace or an
+//! SQL message is never shown.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Input that fails validation; the message (Chinese) says what to fix.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("请先登录")]
+    Unauthorized,
+    #[error("没有权限进行此操作")]
+    Forbidden,
+    /// What was not found, in Chinese (for example “驿站”).
+    #[error("未找到{0}")]
+    NotFound(String),
+    /// The request lost a race or breaks a rule of the current state.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("操作太频繁，请稍后再试")]
+    TooManyRequests,
+    #[error("服务暂时不可用，请稍后再试")]
+    Unavailable,
+    #[error("服务器开小差了，请稍后再试")]
+    Internal,
+    /// The request never reached the function (network, encoding).
+    #[error("网络异常，请检查网络后重试")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::BadRequest(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests => 429,
+            AppError::Unavailable => 503,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 400,
+        }
+    }
+
+    /// A stable machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests => "too_many_requests",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "transport",
+        }
+    }
+
+    pub fn bad(msg: impl Into<String>) -> Self {
+        AppError::BadRequest(msg.into())
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
+                AppError::BadRequest(format!("请求参数有误：{m}"))
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use axum::response::{IntoResponse, Response};
+
+    impl AppError {
+        /// Logs the detail of an internal failure and returns the opaque variant.
+        pub fn internal(detail: impl std::fmt::Display) -> Self {
+            tracing::error!(error = %detail, "internal error");
+            AppError::Internal
+        }
+
+        /// Sets the status of the current server-function response to this error's.
+        pub fn set_response_status(&self) {
+            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            {
+                if let Ok(code) = http::StatusCode::from_u16(self.status()) {
+                    opts.set_status(code);
+                }
+            }
+        }
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(e: sqlx::Error) -> Self {
+            match e {
+                sqlx::Error::RowNotFound => AppError::NotFound("记录".into()),
+                sqlx::Error::PoolTimedOut => {
+                    tracing::warn!("database pool timed out");
+                    AppError::Unavailable
+                }
+                other => AppError::internal(other),
+            }
+        }
+    }
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let status = http::StatusCode::from_u16(self.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
+            (status, axum::Json(body)).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_variant_has_a_status_and_a_chinese_message() {
+        let all = [
+            AppError::bad("纬度超出范围"),
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound("驿站".into()),
+            AppError::Conflict("该时段已约满".into()),
+            AppError::TooManyRequests,
+            AppError::Unavailable,
+            AppError::Internal,
+            AppError::Transport("x".into()),
+        ];
+        for e in all {
+            assert!((400..600).contains(&e.status()));
+            let msg = e.to_string();
+            assert!(msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{msg}");
+        }
+    }
+
+    #[test]
+    fn internal_never_shows_detail() {
+        assert_eq!(AppError::Internal.to_string(), "服务器开小差了，请稍后再试");
+    }
+}

@@ -1,0 +1,79 @@
+//! Translation lookup. Strings live in `app/locales/{zh-CN,en}.yml` (the `rust-i18n`
+//! crate compiles them in); a component never holds a user-facing literal, it asks `tr`.
+//!
+//! The locale comes from [`crate::prefs::Prefs`], which both the server and the browser
+//! read from the same cookie, so the hydrated page says exactly what the server said.
+
+use crate::prefs::{Locale, Prefs};
+use leptos::prelude::*;
+
+/// The text for `key` in the locale of the current request (or page).
+pub fn tr(key: &str) -> String {
+    let locale = use_context::<Prefs>().map(|p| p.locale).unwrap_or_default();
+    tr_in(locale, key)
+}
+
+/// The text for `key` in a given locale; for code that runs outside a component.
+pub fn tr_in(locale: Locale, key: &str) -> String {
+    rust_i18n::t!(key, locale = locale.tag()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_the_default_and_english_exists() {
+        assert_eq!(tr_in(Locale::ZhCn, "tab.map"), "地图");
+        assert_eq!(tr_in(Locale::En, "tab.map"), "Map");
+    }
+
+    /// Every key in the Chinese file has an English twin and vice versa: a missing key
+    /// would show its raw name to a resident.
+    #[test]
+    fn both_locales_have_the_same_keys() {
+        let zh = rust_i18n::available_locales!();
+        assert!(zh.contains(&"zh-CN") && zh.contains(&"en"));
+        for key in crate::i18n::all_keys() {
+            let a = tr_in(Locale::ZhCn, key);
+            let b = tr_in(Locale::En, key);
+            assert!(!a.starts_with("zh-CN."), "missing zh-CN {key}");
+            assert!(!b.starts_with("en."), "missing en {key}");
+        }
+    }
+}
+
+/// Every key used in the code, listed once so that the tests can check both locales.
+#[cfg(test)]
+pub fn all_keys() -> Vec<&'static str> {
+    const ZH: &str = include_str!("../locales/zh-CN.yml");
+    let mut keys = Vec::new();
+    let mut path: Vec<(usize, &str)> = Vec::new();
+    for line in ZH.lines().skip(1) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let Some((name, value)) = trimmed.split_once(':') else { continue };
+        while path.last().is_some_and(|(i, _)| *i >= indent) {
+            path.pop();
+        }
+        if value.trim().is_empty() {
+            path.push((indent, name));
+        } else {
+            let full: Vec<&str> = path.iter().map(|(_, n)| *n).chain([name]).collect();
+            keys.push(Box::leak(full.join(".").into_boxed_str()) as &'static str);
+        }
+    }
+    keys
+}
+
+/// The text for `key` with `%{name}` placeholders filled in.
+pub fn tr_args(key: &str, args: &[(&str, String)]) -> String {
+    let mut s = tr(key);
+    for (name, value) in args {
+        s = s.replace(&format!("%{{{name}}}"), value);
+    }
+    s
+}

@@ -1,0 +1,37 @@
+//! Linli 邻里: the resident-facing portal of one city's 10-minute life circle.
+//!
+//! One folder per part of the product (`stations`, `city`, …), each holding its pure
+//! rules (`model.rs`, tested without a database), its server functions (`api.rs`), its
+//! SQL (`store.rs`, compiled only with the `ssr` feature) and its pages. Code that needs
+//! the server — sqlx, the pool, the demo generator — sits behind `#[cfg(feature = "ssr")]`
+//! so that it never reaches the WebAssembly bundle.
+
+// Every user-facing string lives in `locales/*.yml`; components call `tr(...)`.
+rust_i18n::i18n!("locales", fallback = "zh-CN");
+
+pub mod app;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod prefs;
+pub mod security;
+pub mod stations;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use app::{shell, App};
+
+/// The WebAssembly entry: takes over the server-rendered page without re-rendering it.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,33 @@
+//! The Chinese 404 page and the error box shown when a part of a page fails.
+
+use crate::i18n::tr;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=tr("err.not_found_title") />
+        <section class="card error-page">
+            <h1>{tr("err.not_found_title")}</h1>
+            <p>{tr("err.not_found_body")}</p>
+            <a class="button" href="/">{tr("err.back_home")}</a>
+        </section>
+    }
+}
+
+/// Shown in place of content whose loading failed; the message is the error's own
+/// Chinese text (never an internal detail: see `AppError`).
+#[component]
+pub fn ErrorBox(message: String) -> impl IntoView {
+    view! {
+        <section class="card error-page" role="alert">
+            <h2>{tr("err.load_failed")}</h2>
+            <p>{message}</p>
+        </section>
+    }
+}

@@ -1,0 +1,29 @@
+//! What every request handler and server function may reach: the options Leptos needs,
+//! the database, the configuration. The server keeps no other state of its own, so that
+//! several processes can run behind one load balancer.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+/// The state inside a server function (provided as context by the router).
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| AppError::internal("AppState missing from context"))
+}

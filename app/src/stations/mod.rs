@@ -1,0 +1,9 @@
+//! The life-circle stations: 党群服务中心, 红色驿站, 户外劳动者服务站点, 党建广场.
+//!
+//! `model` holds the kinds, amenities and distance rules (pure, tested without a
+//! database); `store` holds the SQL; `api` the server functions the pages call.
+
+pub mod api;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,254 @@
+//! Station kinds, amenities and distances: plain data and plain functions.
+//!
+//! Coordinates are WGS-84 everywhere in this module; conversion to GCJ-02/BD-09 happens
+//! only where a map app needs it.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StationKind {
+    /// 党群服务中心: one per community.
+    Center,
+    /// 红色驿站: inside a residential compound.
+    RedStation,
+    /// 户外劳动者服务站点 / 城市驿站.
+    Outdoor,
+    /// 党建广场.
+    Plaza,
+}
+
+impl StationKind {
+    pub const ALL: [StationKind; 4] =
+        [StationKind::Center, StationKind::RedStation, StationKind::Outdoor, StationKind::Plaza];
+
+    /// The code used in storage, URLs and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            StationKind::Center => "center",
+            StationKind::RedStation => "red_station",
+            StationKind::Outdoor => "outdoor",
+            StationKind::Plaza => "plaza",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// The translation key of the kind's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            StationKind::Center => "kind.center",
+            StationKind::RedStation => "kind.red_station",
+            StationKind::Outdoor => "kind.outdoor",
+            StationKind::Plaza => "kind.plaza",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Amenity {
+    Water,
+    Charging,
+    Microwave,
+    Toilet,
+    Seats,
+    FirstAid,
+    Umbrella,
+    RepairTools,
+    Wifi,
+    Wheelchair,
+}
+
+impl Amenity {
+    pub const ALL: [Amenity; 10] = [
+        Amenity::Water,
+        Amenity::Charging,
+        Amenity::Microwave,
+        Amenity::Toilet,
+        Amenity::Seats,
+        Amenity::FirstAid,
+        Amenity::Umbrella,
+        Amenity::RepairTools,
+        Amenity::Wifi,
+        Amenity::Wheelchair,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Amenity::Water => "water",
+            Amenity::Charging => "charging",
+            Amenity::Microwave => "microwave",
+            Amenity::Toilet => "toilet",
+            Amenity::Seats => "seats",
+            Amenity::FirstAid => "first_aid",
+            Amenity::Umbrella => "umbrella",
+            Amenity::RepairTools => "repair_tools",
+            Amenity::Wifi => "wifi",
+            Amenity::Wheelchair => "wheelchair",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == s)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Amenity::Water => "amenity.water",
+            Amenity::Charging => "amenity.charging",
+            Amenity::Microwave => "amenity.microwave",
+            Amenity::Toilet => "amenity.toilet",
+            Amenity::Seats => "amenity.seats",
+            Amenity::FirstAid => "amenity.first_aid",
+            Amenity::Umbrella => "amenity.umbrella",
+            Amenity::RepairTools => "amenity.repair_tools",
+            Amenity::Wifi => "amenity.wifi",
+            Amenity::Wheelchair => "amenity.wheelchair",
+        }
+    }
+
+    /// The stored form of a set: codes in canonical order, comma-separated.
+    pub fn join(set: &[Amenity]) -> String {
+        let mut v = set.to_vec();
+        v.sort();
+        v.dedup();
+        v.iter().map(|a| a.code()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Parses the stored form; an unknown code is an error naming it.
+    pub fn split(s: &str) -> Result<Vec<Amenity>, String> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| Amenity::parse(c).ok_or_else(|| format!("未知的设施类型：{c}")))
+            .collect()
+    }
+}
+
+/// A WGS-84 point. Latitude first, as people say it; GeoJSON output swaps to `[lng, lat]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LatLng {
+    pub lat: f64,
+    pub lng: f64,
+}
+
+impl LatLng {
+    /// Checks the ranges; the message is what a resident or API client sees.
+    pub fn new(lat: f64, lng: f64) -> Result<Self, String> {
+        if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+            return Err(format!("纬度应在 -90 到 90 之间（收到 {lat}）"));
+        }
+        if !lng.is_finite() || !(-180.0..=180.0).contains(&lng) {
+            return Err(format!("经度应在 -180 到 180 之间（收到 {lng}）"));
+        }
+        Ok(LatLng { lat, lng })
+    }
+}
+
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Great-circle distance in metres (haversine); exact enough at city scale.
+pub fn distance_m(a: LatLng, b: LatLng) -> f64 {
+    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dp = p2 - p1;
+    let dl = (b.lng - a.lng).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().asin()
+}
+
+/// Walking speed used for "about N minutes' walk": 80 m a minute, so the 10-minute
+/// life circle is 800 m, as the city defines it.
+pub const WALK_M_PER_MIN: f64 = 80.0;
+pub const LIFE_CIRCLE_M: f64 = 800.0;
+
+/// Whole minutes on foot, at least 1.
+pub fn walk_minutes(distance_m: f64) -> u32 {
+    ((distance_m / WALK_M_PER_MIN).ceil() as u32).max(1)
+}
+
+/// One station as pages and the API show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Station {
+    pub id: i64,
+    pub kind: StationKind,
+    pub name: String,
+    pub community_id: i64,
+    pub community: String,
+    pub street: String,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub amenities: Vec<Amenity>,
+    /// OpenStreetMap `opening_hours` syntax.
+    pub opening_hours: String,
+    pub phone: String,
+    /// `YYYY-MM-DD`: when staff last checked the data on site.
+    pub verified_on: String,
+}
+
+impl Station {
+    pub fn wheelchair(&self) -> bool {
+        self.amenities.contains(&Amenity::Wheelchair)
+    }
+}
+
+/// How many stations of each kind exist: the home page's overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CitySummary {
+    pub city: String,
+    pub streets: i64,
+    pub communities: i64,
+    pub by_kind: Vec<(StationKind, i64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_amenities_round_trip_their_codes() {
+        for k in StationKind::ALL {
+            assert_eq!(StationKind::parse(k.code()), Some(k));
+        }
+        for a in Amenity::ALL {
+            assert_eq!(Amenity::parse(a.code()), Some(a));
+        }
+        assert_eq!(StationKind::parse("bar"), None);
+    }
+
+    #[test]
+    fn amenity_sets_are_stored_canonically() {
+        let s = Amenity::join(&[Amenity::Toilet, Amenity::Water, Amenity::Toilet]);
+        assert_eq!(s, "water,toilet");
+        assert_eq!(Amenity::split(&s).unwrap(), vec![Amenity::Water, Amenity::Toilet]);
+        assert_eq!(Amenity::split("").unwrap(), vec![]);
+        assert!(Amenity::split("water,sauna").unwrap_err().contains("sauna"));
+    }
+
+    #[test]
+    fn coordinates_out_of_range_are_refused_in_chinese() {
+        assert!(LatLng::new(91.0, 0.0).unwrap_err().contains("纬度"));
+        assert!(LatLng::new(0.0, 181.0).unwrap_err().contains("经度"));
+        assert!(LatLng::new(f64::NAN, 0.0).is_err());
+        assert!(LatLng::new(36.8, 118.05).is_ok());
+    }
+
+    #[test]
+    fn distance_matches_known_values() {
+        // One degree of latitude is about 111.2 km.
+        let d = distance_m(LatLng { lat: 36.0, lng: 118.0 }, LatLng { lat: 37.0, lng: 118.0 });
+        assert!((d - 111_195.0).abs() < 50.0, "{d}");
+        let p = LatLng { lat: 36.8, lng: 118.05 };
+        assert_eq!(distance_m(p, p), 0.0);
+    }
+
+    #[test]
+    fn walking_minutes_round_up_and_the_circle_is_ten_minutes() {
+        assert_eq!(walk_minutes(LIFE_CIRCLE_M), 10);
+        assert_eq!(walk_minutes(801.0), 11);
+        assert_eq!(walk_minutes(0.0), 1);
+    }
+}

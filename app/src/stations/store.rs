@@ -1,0 +1,194 @@
+//! SQL for streets, communities and stations: the only place these tables are queried.
+//!
+//! Placeholders are `$1…` on both dialects (sqlx's SQLite driver maps `$N` to the N-th
+//! argument), so one query serves both unless a comment says otherwise.
+
+use crate::db::{Db, Dialect};
+use crate::demo::DemoCity;
+use crate::stations::model::{Amenity, CitySummary, Station, StationKind};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// `($1,$2,…),($n+1,…)` for `rows` rows of `cols` columns.
+fn placeholders(rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push(',');
+            }
+            s.push('$');
+            s.push_str(&(r * cols + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits.
+const CHUNK: usize = 400;
+
+pub async fn street_count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM streets").fetch_one(&db.pool).await
+}
+
+/// Writes a whole generated city in one transaction: all of it or nothing.
+pub async fn insert_city(db: &Db, city: &DemoCity, seed: u64) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let now = chrono::Utc::now().timestamp();
+    insert_streets(&mut tx, city).await?;
+    insert_communities(&mut tx, city).await?;
+    insert_stations(&mut tx, city, now).await?;
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2)")
+        .bind("demo_seed")
+        .bind(seed.to_string())
+        .execute(&mut *tx)
+        .await?;
+    if db.dialect == Dialect::Postgres {
+        // Rows came with explicit ids; move the identity sequences past them.
+        for t in ["streets", "communities", "stations"] {
+            let q = format!(
+                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"
+            );
+            sqlx::query(&q).execute(&mut *tx).await?;
+        }
+    }
+    tx.commit().await
+}
+
+async fn insert_streets(conn: &mut AnyConnection, city: &DemoCity) -> Result<(), sqlx::Error> {
+    for chunk in city.streets.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO streets (id, name, district, lat, lng) VALUES {}",
+            placeholders(chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for s in chunk {
+            q = q.bind(s.id).bind(&s.name).bind(&s.district).bind(s.lat).bind(s.lng);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn insert_communities(conn: &mut AnyConnection, city: &DemoCity) -> Result<(), sqlx::Error> {
+    for chunk in city.communities.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO communities (id, street_id, name, lat, lng) VALUES {}",
+            placeholders(chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for c in chunk {
+            q = q.bind(c.id).bind(c.street_id).bind(&c.name).bind(c.lat).bind(c.lng);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn insert_stations(
+    conn: &mut AnyConnection,
+    city: &DemoCity,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for chunk in city.stations.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO stations (id, kind, name, community_id, address, lat, lng, amenities, \
+             opening_hours, phone, verified_on, updated_at) VALUES {}",
+            placeholders(chunk.len(), 12)
+        );
+        let mut q = sqlx::query(&sql);
+        for s in chunk {
+            q = q
+                .bind(s.id)
+                .bind(s.kind.code())
+                .bind(&s.name)
+                .bind(s.community_id)
+                .bind(&s.address)
+                .bind(s.lat)
+                .bind(s.lng)
+                .bind(Amenity::join(&s.amenities))
+                .bind(&s.opening_hours)
+                .bind(&s.phone)
+                .bind(&s.verified_on)
+                .bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The home page's overview: the city, its streets and communities, stations per kind.
+pub async fn summary(db: &Db) -> Result<CitySummary, sqlx::Error> {
+    let streets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM streets").fetch_one(&db.pool).await?;
+    let communities: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM communities").fetch_one(&db.pool).await?;
+    let rows = sqlx::query("SELECT kind, COUNT(*) AS n FROM stations GROUP BY kind")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut by_kind = Vec::new();
+    for r in rows {
+        let code: String = r.try_get("kind")?;
+        if let Some(k) = StationKind::parse(&code) {
+            by_kind.push((k, r.try_get::<i64, _>("n")?));
+        }
+    }
+    by_kind.sort();
+    let city = crate::demo::pools().city.name;
+    Ok(CitySummary { city, streets, communities, by_kind })
+}
+
+const STATION_COLUMNS: &str = "s.id, s.kind, s.name, s.community_id, c.name AS community, \
+     st.name AS street, s.address, s.lat, s.lng, s.amenities, s.opening_hours, s.phone, \
+     s.verified_on";
+const STATION_JOIN: &str = "stations s JOIN communities c ON c.id = s.community_id \
+     JOIN streets st ON st.id = c.street_id";
+
+fn station_from_row(r: &AnyRow) -> Result<Station, sqlx::Error> {
+    let kind: String = r.try_get("kind")?;
+    let amen: String = r.try_get("amenities")?;
+    Ok(Station {
+        id: r.try_get("id")?,
+        kind: StationKind::parse(&kind)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown station kind {kind}").into()))?,
+        name: r.try_get("name")?,
+        community_id: r.try_get("community_id")?,
+        community: r.try_get("community")?,
+        street: r.try_get("street")?,
+        address: r.try_get("address")?,
+        lat: r.try_get("lat")?,
+        lng: r.try_get("lng")?,
+        amenities: Amenity::split(&amen).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        opening_hours: r.try_get("opening_hours")?,
+        phone: r.try_get("phone")?,
+        verified_on: r.try_get("verified_on")?,
+    })
+}
+
+/// Every station, in id order (the spatial index and exports are built from this).
+pub async fn all_stations(db: &Db) -> Result<Vec<Station>, sqlx::Error> {
+    let sql = format!("SELECT {STATION_COLUMNS} FROM {STATION_JOIN} ORDER BY s.id");
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    rows.iter().map(station_from_row).collect()
+}
+
+pub async fn station(db: &Db, id: i64) -> Result<Option<Station>, sqlx::Error> {
+    let sql = format!("SELECT {STATION_COLUMNS} FROM {STATION_JOIN} WHERE s.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(station_from_row).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_number_every_cell() {
+        assert_eq!(placeholders(2, 3), "($1,$2,$3),($4,$5,$6)");
+        assert_eq!(placeholders(1, 1), "($1)");
+    }
+}

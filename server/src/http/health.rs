@@ -1,0 +1,22 @@
+//! `/healthz`: for load balancers. 200 while the database answers, 503 when it does not.
+
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let up = state.db.ping().await;
+    let dialect = match state.db.dialect {
+        app::db::Dialect::Sqlite => "sqlite",
+        app::db::Dialect::Postgres => "postgres",
+    };
+    let body = json!({
+        "status": if up { "ok" } else { "degraded" },
+        "database": { "reachable": up, "backend": dialect },
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    let code = if up { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (code, Json(body))
+}

@@ -1,0 +1,82 @@
+//! The `linli` server: builds the application state, the router with its middleware,
+//! and serves it. `main.rs` is only the command line; the integration tests call
+//! [`build_state`], [`router`] and [`serve`] directly to run the real server on port 0.
+
+pub mod http;
+
+use anyhow::Context;
+use app::config::Config;
+use app::db::Db;
+use app::state::AppState;
+use leptos::config::LeptosOptions;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub use http::router;
+
+/// Connects to the database, migrates it (a failure stops here) and, if configured,
+/// seeds the demo city into an empty database.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+    db.migrate().await?;
+    if config.seed_demo {
+        let started = std::time::Instant::now();
+        if app::demo::seed_if_empty(&db, config.demo_seed).await.context("播种示范城市失败")? {
+            tracing::info!(seed = config.demo_seed, ms = started.elapsed().as_millis() as u64, "demo city seeded");
+        }
+    }
+    let leptos_options = leptos_options(&config);
+    Ok(AppState { leptos_options, db, config: Arc::new(config) })
+}
+
+/// Leptos's options, from our configuration rather than from Cargo.toml, so that the
+/// binary runs outside cargo-leptos with nothing set.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("linli")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+/// Serves until `shutdown` completes, then lets requests in flight finish.
+/// Every accepted connection has TCP_NODELAY set (no 40 ms Nagle stalls).
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,100 @@
+//! `linli`: the portal's one binary. `serve` (the default), `migrate`, `seed-demo`.
+
+use anyhow::Context;
+use app::config::Config;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "linli", version, about = "邻里 · 10分钟党建生活圈服务门户")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (the default).
+    Serve {
+        /// Address to listen on; overrides LINLI_ADDR.
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Seed the demo city into an empty database and exit.
+    SeedDemo {
+        /// Seed number; overrides LINLI_DEMO_SEED. The same seed gives the same city.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+}
+
+fn init_logging(json: bool) {
+    let filter = EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    if json {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("配置错误：{e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    init_logging(config.log_json);
+    match run(cli, config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("linli: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve { addr: None }) {
+        Command::Serve { addr } => {
+            if let Some(a) = addr {
+                config.addr = a;
+            }
+            let addr = config.addr;
+            let state = server::build_state(config).await?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("无法监听 {addr}"))?;
+            tracing::info!("listening on http://{}", listener.local_addr()?);
+            server::serve(listener, state, server::shutdown_signal()).await?;
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = app::db::Db::connect(&config.database_url, 1).await?;
+            db.migrate().await?;
+            println!("数据库已是最新结构");
+            Ok(())
+        }
+        Command::SeedDemo { seed } => {
+            let seed = seed.unwrap_or(config.demo_seed);
+            let db = app::db::Db::connect(&config.database_url, 2).await?;
+            db.migrate().await?;
+            let started = std::time::Instant::now();
+            if app::demo::seed_if_empty(&db, seed).await? {
+                println!("示范城市已生成（种子 {seed}，用时 {} 毫秒）", started.elapsed().as_millis());
+                Ok(())
+            } else {
+                anyhow::bail!("数据库中已有城市数据，未重复生成；请换一个空数据库")
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn the_demo_city_is_seeded_with_the_report_s_numbers() {
+    let app = spawn_app().await;
+    let s = app::stations::store::summary(&app.state.db).await.unwrap();
+    assert_eq!(s.streets, 31);
+    assert_eq!(s.communities, 293);
+    let get = |code: &str| {
+        s.by_kind.iter().find(|(k, _)| k.code() == code).map(|(_, n)| *n).unwrap_or(0)
+    };
+    assert_eq!(get("center"), 293);
+    assert_eq!(get("red_station"), 902);
+    assert_eq!(get("outdoor"), 380);
+    assert_eq!(get("plaza"), app::demo::PLAZAS as i64);
+}
+
+#[tokio::test]
+async fn stored_stations_equal_the_generated_ones() {
+    let app = spawn_app().await;
+    let stored = app::stations::store::all_stations(&app.state.db).await.unwrap();
+    let generated = app::demo::generate(20231, &app::demo::pools());
+    assert_eq!(stored.len(), generated.stations.len());
+    for (s, g) in stored.iter().zip(&generated.stations) {
+        assert_eq!((s.id, &s.name, &s.opening_hours), (g.id, &g.name, &g.opening_hours));
+        assert_eq!(s.amenities, g.amenities);
+        assert!((s.lat - g.lat).abs() < 1e-9 && (s.lng - g.lng).abs() < 1e-9);
+    }
+}
+
+#[tokio::test]
+async fn seeding_twice_changes_nothing() {
+    let app = spawn_app().await;
+    let again = app::demo::seed_if_empty(&app.state.db, 999).await.unwrap();
+    assert!(!again);
+    let n = app::stations::store::all_stations(&app.state.db).await.unwrap().len();
+    assert_eq!(n, 293 + 902 + 380 + app::demo::PLAZAS);
+}
+
+#[tokio::test]
+async fn concurrent_seeding_of_one_database_writes_one_city() {
+    let app = spawn_app_without_seed().await;
+    let db = app.state.db.clone();
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { app::demo::seed_if_empty(&db, 20231).await })
+        })
+        .collect();
+    let mut seeded = 0;
+    for t in tasks {
+        if t.await.unwrap().unwrap() {
+            seeded += 1;
+        }
+    }
+    assert_eq!(seeded, 1);
+    let n = app::stations::store::all_stations(&db).await.unwrap().len();
+    assert_eq!(n, 293 + 902 + 380 + app::demo::PLAZAS);
+}
+
+async fn spawn_app_without_seed() -> crate::helpers::TestApp {
+    crate::helpers::spawn_app_with(|c| c.seed_demo = false).await
+}
+
+#[tokio::test]
+async fn the_summary_server_function_answers_json() {
+    let app = spawn_app().await;
+    let r = app.client.post(app.url("/api/stations/summary")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["communities"], 293);
+    assert_eq!(body["city"], "淄博市");
+}

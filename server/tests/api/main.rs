@@ -1,0 +1,11 @@
+//! Integration tests: the real server on a random port, a fresh database per test.
+//!
+//! SQLite by default; the same suite runs against PostgreSQL when
+//! `LINLI_TEST_POSTGRES_URL` is set (each test creates and drops its own database).
+
+mod helpers;
+
+mod demo;
+mod health;
+mod pages;
+mod security;

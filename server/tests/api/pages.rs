@@ -1,0 +1,124 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn the_home_page_renders_in_chinese_with_the_tab_bar() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"<html lang="zh-CN""#), "{html}");
+    assert!(html.contains("name=\"viewport\""));
+    for tab in ["地图", "办事", "心愿", "我的"] {
+        assert!(html.contains(tab), "tab {tab}");
+    }
+    // The numbers come from the database, rendered on the server (no JavaScript).
+    assert!(html.contains("淄博市10分钟党建生活圈"));
+    assert!(html.contains("31个街道、293个社区"));
+    assert!(html.contains(">902<") && html.contains(">380<"));
+    assert!(html.contains("/manifest.webmanifest"));
+    // Nothing is loaded from another origin.
+    for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+        assert!(!html.contains(attr), "third-party resource: {attr}");
+    }
+}
+
+#[tokio::test]
+async fn english_and_care_mode_come_from_cookies() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", "linli_lang=en; linli_care=1")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en" class="care""#), "{}", &html[..300]);
+    assert!(html.contains("Zibo") || html.contains("10-minute life circle"));
+    assert!(html.contains(">Map<") && html.contains(">Services<"));
+}
+
+#[tokio::test]
+async fn the_preference_form_sets_a_cookie_and_returns_to_the_page() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .post(app.url("/prefs"))
+        .form(&[("lang", "en"), ("next", "/me")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/me");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("linli_lang=en;") && cookie.contains("SameSite=Lax"));
+    // The client keeps the cookie: the next page is in English.
+    let (_, html) = app.get_text("/me").await;
+    assert!(html.contains(r#"lang="en""#));
+
+    let r = app.client.post(app.url("/prefs")).form(&[("care", "1")]).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/");
+    let (_, html) = app.get_text("/").await;
+    assert!(html.contains(r#"class="care""#));
+}
+
+#[tokio::test]
+async fn bad_preferences_get_a_chinese_400_and_change_nothing() {
+    let app = spawn_app().await;
+    for form in [vec![("lang", "fr")], vec![("care", "maybe")], vec![]] {
+        let r = app.client.post(app.url("/prefs")).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(r.headers().get("set-cookie").is_none());
+        let body: serde_json::Value = r.json().await.unwrap();
+        let msg = body["message"].as_str().unwrap();
+        assert!(msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{msg}");
+    }
+}
+
+#[tokio::test]
+async fn redirects_never_leave_the_site() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .post(app.url("/prefs"))
+        .form(&[("care", "1"), ("next", "//evil.example/x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_chinese_404() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("页面不存在"));
+    assert!(html.contains("回到首页"));
+}
+
+#[tokio::test]
+async fn the_manifest_and_icons_are_served_by_the_app() {
+    let app = spawn_app().await;
+    // The site root is only there after the front-end build; the files come from public/.
+    let site = std::path::Path::new(&app.state.config.site_root);
+    if !site.join("manifest.webmanifest").exists() {
+        let public = concat!(env!("CARGO_MANIFEST_DIR"), "/../public");
+        let manifest = std::fs::read_to_string(format!("{public}/manifest.webmanifest")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        assert_eq!(v["lang"], "zh-CN");
+        return;
+    }
+    let r = app.get("/manifest.webmanifest").await;
+    assert_eq!(r.status(), 200);
+    let r = app.get("/icons/icon-192.png").await;
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_weak_networks() {
+    let app = spawn_app().await;
+    let r = app.client.get(app.url("/")).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br");
+    let r = app.client.get(app.url("/")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+}
