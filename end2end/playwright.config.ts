@@ -5,6 +5,7 @@ const chromium = process.env.LINLI_CHROMIUM ?? '/usr/bin/chromium';
 const port = Number(process.env.LINLI_E2E_PORT ?? 3107);
 const bin = process.env.LINLI_BIN ?? '../target/release/linli';
 const db = process.env.LINLI_E2E_DB ?? '../target/e2e.db';
+const outbox = process.env.LINLI_E2E_OUTBOX ?? '../target/e2e-sms.jsonl';
 
 export default defineConfig({
   testDir: './tests',
@@ -34,7 +35,7 @@ export default defineConfig({
   },
   webServer: {
     // A fresh demo database for every run.
-    command: `rm -f ${db} ${db}-wal ${db}-shm && ${bin} serve --addr 127.0.0.1:${port}`,
+    command: `rm -f ${db} ${db}-wal ${db}-shm ${outbox} && ${bin} serve --addr 127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -42,6 +43,9 @@ export default defineConfig({
       DATABASE_URL: `sqlite://${db}`,
       LINLI_SITE_ROOT: process.env.LINLI_SITE_ROOT ?? '../target/site',
       LINLI_DEMO: '1',
+      LINLI_SMS_CONSOLE_FILE: outbox,
+      // One browser on loopback makes every request; keep the write limit out of the way.
+      LINLI_RATE_BURST: '1000',
       RUST_LOG: 'warn',
     },
   },

@@ -5,7 +5,8 @@
 //! switches are plain forms, the tabs plain links.
 
 use crate::i18n::tr;
-use crate::pages::{home::HomePage, me::MePage, not_found::NotFound};
+use crate::accounts::pages::{LoginPage, MePage};
+use crate::pages::{home::HomePage, not_found::NotFound};
 use crate::prefs::{Locale, Prefs};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -64,7 +65,8 @@ pub fn App() -> impl IntoView {
             <main id="main" class="page">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("me") view=MePage />
+                    <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <TabBar />

@@ -25,6 +25,28 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `LINLI_LOG_FORMAT` (`text` or `json`, default `text`).
     pub log_json: bool,
+    /// `LINLI_SECURE_COOKIES` (default off): mark cookies `Secure` (set it behind HTTPS).
+    pub secure_cookies: bool,
+    /// `LINLI_TRUST_PROXY` (default off): take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// `LINLI_SMS` (`console` or `webhook`, default `console`).
+    pub sms: SmsConfig,
+    /// `LINLI_SECRET` (default: generated once and kept in the database): the key of the
+    /// one-time-code hashes. All server processes must share it.
+    pub secret: Option<String>,
+    /// `LINLI_RATE_PER_MIN` (default 120) and `LINLI_RATE_BURST` (default 60): writes
+    /// (POST) allowed per client address, per server process.
+    pub rate_per_min: u32,
+    pub rate_burst: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SmsConfig {
+    /// Prints messages on the console; `LINLI_SMS_CONSOLE_FILE` also appends them to a file.
+    Console { file: Option<String> },
+    /// POSTs JSON to `LINLI_SMS_WEBHOOK_URL` (timeout `LINLI_SMS_TIMEOUT_MS`, default
+    /// 5000; `LINLI_SMS_ATTEMPTS`, default 3).
+    Webhook { url: String, timeout_ms: u64, attempts: u32 },
 }
 
 impl Default for Config {
@@ -38,6 +60,12 @@ impl Default for Config {
             demo_seed: 20231,
             db_max_connections: 8,
             log_json: false,
+            secure_cookies: false,
+            trust_proxy: false,
+            sms: SmsConfig::Console { file: None },
+            secret: None,
+            rate_per_min: 120,
+            rate_burst: 60,
         }
     }
 }
@@ -82,6 +110,39 @@ impl Config {
                 _ => return Err(format!("LINLI_LOG_FORMAT 应为 text 或 json：{v}")),
             };
         }
+        if let Some(v) = get("LINLI_SECURE_COOKIES") {
+            c.secure_cookies = parse_bool("LINLI_SECURE_COOKIES", &v)?;
+        }
+        if let Some(v) = get("LINLI_TRUST_PROXY") {
+            c.trust_proxy = parse_bool("LINLI_TRUST_PROXY", &v)?;
+        }
+        let num = |name: &str, default: u64| -> Result<u64, String> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or(format!("{name} 应为正整数：{v}")),
+            }
+        };
+        c.sms = match get("LINLI_SMS").as_deref() {
+            None | Some("") | Some("console") => {
+                SmsConfig::Console { file: get("LINLI_SMS_CONSOLE_FILE").filter(|s| !s.is_empty()) }
+            }
+            Some("webhook") => SmsConfig::Webhook {
+                url: get("LINLI_SMS_WEBHOOK_URL")
+                    .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                    .ok_or("LINLI_SMS=webhook 时需设置 LINLI_SMS_WEBHOOK_URL（http:// 或 https://）")?,
+                timeout_ms: num("LINLI_SMS_TIMEOUT_MS", 5000)?,
+                attempts: num("LINLI_SMS_ATTEMPTS", 3)? as u32,
+            },
+            Some(v) => return Err(format!("LINLI_SMS 应为 console 或 webhook：{v}")),
+        };
+        if let Some(v) = get("LINLI_SECRET") {
+            if v.len() < 32 {
+                return Err("LINLI_SECRET 至少需要32个字符".into());
+            }
+            c.secret = Some(v);
+        }
+        c.rate_per_min = num("LINLI_RATE_PER_MIN", 120)? as u32;
+        c.rate_burst = num("LINLI_RATE_BURST", 60)? as u32;
         Ok(c)
     }
 }
@@ -118,6 +179,15 @@ mod tests {
         assert!(cfg(&[("LINLI_ADDR", "nope")]).unwrap_err().contains("LINLI_ADDR"));
         assert!(cfg(&[("LINLI_DEMO", "maybe")]).unwrap_err().contains("LINLI_DEMO"));
         assert!(cfg(&[("LINLI_DB_MAX_CONNECTIONS", "0")]).is_err());
+    }
+
+    #[test]
+    fn the_webhook_sender_needs_a_url() {
+        assert!(cfg(&[("LINLI_SMS", "webhook")]).unwrap_err().contains("LINLI_SMS_WEBHOOK_URL"));
+        let c = cfg(&[("LINLI_SMS", "webhook"), ("LINLI_SMS_WEBHOOK_URL", "http://127.0.0.1:9/sms")]).unwrap();
+        assert!(matches!(c.sms, SmsConfig::Webhook { attempts: 3, .. }));
+        assert!(cfg(&[("LINLI_SMS", "carrier-pigeon")]).is_err());
+        assert!(cfg(&[("LINLI_SECRET", "short")]).is_err());
     }
 
     #[test]

@@ -9,7 +9,9 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// On the wire (server functions and the HTTP API alike) an error is
+/// `{"error": "<code>", "message": "<中文>"}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
     /// Input that fails validation; the message (Chinese) says what to fix.
     #[error("{0}")]
@@ -24,8 +26,9 @@ pub enum AppError {
     /// The request lost a race or breaks a rule of the current state.
     #[error("{0}")]
     Conflict(String),
-    #[error("操作太频繁，请稍后再试")]
-    TooManyRequests,
+    /// Over a rate limit; the message says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("服务暂时不可用，请稍后再试")]
     Unavailable,
     #[error("服务器开小差了，请稍后再试")]
@@ -43,7 +46,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
-            AppError::TooManyRequests => 429,
+            AppError::TooManyRequests(_) => 429,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
@@ -58,7 +61,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
-            AppError::TooManyRequests => "too_many_requests",
+            AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
@@ -67,6 +70,35 @@ impl AppError {
 
     pub fn bad(msg: impl Into<String>) -> Self {
         AppError::BadRequest(msg.into())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    error: String,
+    message: String,
+}
+
+impl Serialize for AppError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Wire { error: self.code().into(), message: self.to_string() }.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for AppError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = Wire::deserialize(d)?;
+        Ok(match w.error.as_str() {
+            "bad_request" => AppError::BadRequest(w.message),
+            "unauthorized" => AppError::Unauthorized,
+            "forbidden" => AppError::Forbidden,
+            "not_found" => AppError::NotFound(w.message.trim_start_matches("未找到").to_string()),
+            "conflict" => AppError::Conflict(w.message),
+            "too_many_requests" => AppError::TooManyRequests(w.message),
+            "unavailable" => AppError::Unavailable,
+            "internal" => AppError::Internal,
+            _ => AppError::Transport(w.message),
+        })
     }
 }
 
@@ -93,6 +125,30 @@ mod ssr {
         pub fn internal(detail: impl std::fmt::Display) -> Self {
             tracing::error!(error = %detail, "internal error");
             AppError::Internal
+        }
+
+        /// Ends a server function. API callers get the error's status; a plain HTML form
+        /// (no JavaScript) is sent back to `back` with the message in `err=`, or on
+        /// success on to `ok_to`.
+        pub fn form_result<T>(r: Result<T, AppError>, ok_to: Option<&str>, back: &str) -> Result<T, AppError> {
+            let html_form = leptos::prelude::use_context::<http::request::Parts>()
+                .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
+                .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
+                .unwrap_or(false);
+            match (&r, html_form) {
+                (Ok(_), true) => {
+                    if let Some(to) = ok_to {
+                        leptos_axum::redirect(to);
+                    }
+                }
+                (Err(e), true) => {
+                    let sep = if back.contains('?') { '&' } else { '?' };
+                    leptos_axum::redirect(&format!("{back}{sep}err={}", crate::util::url_encode(&e.to_string())));
+                }
+                (Err(e), false) => e.set_response_status(),
+                (Ok(_), false) => {}
+            }
+            r
         }
 
         /// Sets the status of the current server-function response to this error's.
@@ -123,8 +179,7 @@ mod ssr {
         fn into_response(self) -> Response {
             let status = http::StatusCode::from_u16(self.status())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-            let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
-            (status, axum::Json(body)).into_response()
+            (status, axum::Json(self)).into_response()
         }
     }
 }
@@ -141,7 +196,7 @@ mod tests {
             AppError::Forbidden,
             AppError::NotFound("驿站".into()),
             AppError::Conflict("该时段已约满".into()),
-            AppError::TooManyRequests,
+            AppError::TooManyRequests("操作太频繁，请稍后再试".into()),
             AppError::Unavailable,
             AppError::Internal,
             AppError::Transport("x".into()),
@@ -150,6 +205,16 @@ mod tests {
             assert!((400..600).contains(&e.status()));
             let msg = e.to_string();
             assert!(msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{msg}");
+        }
+    }
+
+    #[test]
+    fn errors_round_trip_as_code_and_message() {
+        for e in [AppError::NotFound("驿站".into()), AppError::Forbidden, AppError::bad("坏")] {
+            let json = serde_json::to_value(&e).unwrap();
+            assert_eq!(json["error"], e.code());
+            assert_eq!(json["message"], e.to_string());
+            assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), e);
         }
     }
 

@@ -9,6 +9,7 @@
 // Every user-facing string lives in `locales/*.yml`; components call `tr(...)`.
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
+pub mod accounts;
 pub mod app;
 pub mod error;
 pub mod i18n;
@@ -16,6 +17,7 @@ pub mod pages;
 pub mod prefs;
 pub mod security;
 pub mod stations;
+pub mod util;
 
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -2,6 +2,7 @@
 //! the database, the configuration. The server keeps no other state of its own, so that
 //! several processes can run behind one load balancer.
 
+use crate::accounts::sms::SmsSender;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
@@ -14,6 +15,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
+    pub sms: Arc<dyn SmsSender>,
+    /// The key of the one-time-code hashes (see `accounts::secret`).
+    pub secret: Arc<str>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -5,7 +5,8 @@
 pub mod http;
 
 use anyhow::Context;
-use app::config::Config;
+use app::accounts::sms::{ConsoleSender, SmsSender, WebhookSender};
+use app::config::{Config, SmsConfig};
 use app::db::Db;
 use app::state::AppState;
 use leptos::config::LeptosOptions;
@@ -26,8 +27,25 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
             tracing::info!(seed = config.demo_seed, ms = started.elapsed().as_millis() as u64, "demo city seeded");
         }
     }
+    let secret: Arc<str> = match &config.secret {
+        Some(s) => s.as_str().into(),
+        None => app::accounts::store::shared_secret(&db, &app::accounts::secret::new_secret()).await?.into(),
+    };
+    let sms = sms_sender(&config)?;
     let leptos_options = leptos_options(&config);
-    Ok(AppState { leptos_options, db, config: Arc::new(config) })
+    Ok(AppState { leptos_options, db, config: Arc::new(config), sms, secret })
+}
+
+/// The text-message sender the configuration names.
+pub fn sms_sender(config: &Config) -> anyhow::Result<Arc<dyn SmsSender>> {
+    Ok(match &config.sms {
+        SmsConfig::Console { file } => Arc::new(ConsoleSender { file: file.as_ref().map(Into::into) }),
+        SmsConfig::Webhook { url, timeout_ms, attempts } => Arc::new(WebhookSender::new(
+            url.clone(),
+            std::time::Duration::from_millis(*timeout_ms),
+            *attempts,
+        )?),
+    })
 }
 
 /// Leptos's options, from our configuration rather than from Cargo.toml, so that the
@@ -55,7 +73,8 @@ pub async fn serve(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -23,11 +23,32 @@ enum Command {
     },
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Administration from the shell.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
     /// Seed the demo city into an empty database and exit.
     SeedDemo {
         /// Seed number; overrides LINLI_DEMO_SEED. The same seed gives the same city.
         #[arg(long)]
         seed: Option<u64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Give a person a role (creates the account if the number has none yet).
+    Grant {
+        /// Mainland mobile number.
+        #[arg(long)]
+        phone: String,
+        /// admin, staff or resident.
+        #[arg(long)]
+        role: String,
+        /// For staff: the community, by id or by name (华光路社区 or 华光路).
+        #[arg(long)]
+        community: Option<String>,
     },
 }
 
@@ -82,6 +103,13 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             let db = app::db::Db::connect(&config.database_url, 1).await?;
             db.migrate().await?;
             println!("数据库已是最新结构");
+            Ok(())
+        }
+        Command::Admin { action: AdminAction::Grant { phone, role, community } } => {
+            let db = app::db::Db::connect(&config.database_url, 2).await?;
+            db.migrate().await?;
+            let msg = app::accounts::admin::grant(&db, &phone, &role, community.as_deref()).await?;
+            println!("{msg}");
             Ok(())
         }
         Command::SeedDemo { seed } => {

@@ -1,4 +1,3 @@
 //! Pages that belong to no single feature: the home page, 我的, errors.
 pub mod home;
-pub mod me;
 pub mod not_found;

@@ -128,6 +128,21 @@ impl Amenity {
     }
 }
 
+/// A station's phone: empty, or 7 to 20 characters of digits, spaces, '-' and '+'.
+pub fn parse_station_phone(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let ok_chars = s.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'));
+    if ok_chars && (7..=20).contains(&s.chars().count()) && digits >= 7 {
+        Ok(s.to_string())
+    } else {
+        Err("电话号码格式不正确（如 0533-2345678 或 13812345678）".into())
+    }
+}
+
 /// A WGS-84 point. Latitude first, as people say it; GeoJSON output swaps to `[lng, lat]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LatLng {
@@ -226,6 +241,14 @@ mod tests {
         assert_eq!(Amenity::split(&s).unwrap(), vec![Amenity::Water, Amenity::Toilet]);
         assert_eq!(Amenity::split("").unwrap(), vec![]);
         assert!(Amenity::split("water,sauna").unwrap_err().contains("sauna"));
+    }
+
+    #[test]
+    fn station_phones_are_checked() {
+        assert_eq!(parse_station_phone(" 0533-2345678 ").unwrap(), "0533-2345678");
+        assert_eq!(parse_station_phone("").unwrap(), "");
+        assert!(parse_station_phone("12345").is_err());
+        assert!(parse_station_phone("call me").is_err());
     }
 
     #[test]

@@ -182,6 +182,44 @@ pub async fn station(db: &Db, id: i64) -> Result<Option<Station>, sqlx::Error> {
     row.as_ref().map(station_from_row).transpose()
 }
 
+/// Updates what staff keep true about a station, with its audit record, in one
+/// transaction.
+pub async fn update_station(
+    db: &Db,
+    actor_id: i64,
+    before: &Station,
+    phone: &str,
+    amenities: &[Amenity],
+    verified_on: &str,
+) -> Result<(), sqlx::Error> {
+    let now = chrono::Utc::now().timestamp();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE stations SET phone = $1, amenities = $2, verified_on = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(phone)
+    .bind(Amenity::join(amenities))
+    .bind(verified_on)
+    .bind(now)
+    .bind(before.id)
+    .execute(&mut *tx)
+    .await?;
+    let b = serde_json::json!({ "phone": before.phone, "amenities": Amenity::join(&before.amenities), "verified_on": before.verified_on });
+    let a = serde_json::json!({ "phone": phone, "amenities": Amenity::join(amenities), "verified_on": verified_on });
+    crate::accounts::store::audit(
+        &mut *tx,
+        Some(actor_id),
+        "update_station",
+        &format!("station:{}", before.id),
+        Some(before.community_id),
+        Some(&b),
+        Some(&a),
+        now,
+    )
+    .await?;
+    tx.commit().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::placeholders;

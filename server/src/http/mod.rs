@@ -2,6 +2,7 @@
 //! (`/healthz`, `/prefs`), static files, and the middleware every response passes:
 //! request id, tracing, compression, security headers, body limit, panic guard.
 
+pub mod guard;
 mod health;
 mod prefs;
 
@@ -41,7 +42,8 @@ pub fn router(state: AppState) -> Router {
         move || shell(options.clone())
     };
 
-    Router::new()
+    let config = state.config.clone();
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/prefs", post(prefs::set_prefs))
         // Built assets: served precompressed (.br/.gz written by the build) when present.
@@ -53,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(guard::csrf));
+    guard::with_write_limit(router, config.rate_per_min, config.rate_burst, config.trust_proxy)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

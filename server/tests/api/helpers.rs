@@ -1,7 +1,7 @@
 //! `spawn_app()`: builds the real state (migrations, demo seed) on a fresh database,
 //! serves the real router on 127.0.0.1:0, and cleans up on drop.
 
-use app::config::Config;
+use app::config::{Config, SmsConfig};
 use app::state::AppState;
 use std::sync::atomic::{AtomicU32, Ordering};
 use tokio::sync::oneshot;
@@ -14,6 +14,7 @@ pub struct TestApp {
     pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     db: TestDb,
+    config: Config,
 }
 
 /// A database that exists for one test.
@@ -59,6 +60,15 @@ impl TestDb {
     pub fn is_postgres(&self) -> bool {
         matches!(self, TestDb::Postgres { .. })
     }
+
+    /// Where this test's console SMS sender writes its messages.
+    pub fn outbox(&self) -> std::path::PathBuf {
+        let tag = match self {
+            TestDb::Sqlite(p) => p.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default(),
+            TestDb::Postgres { name, .. } => name.clone(),
+        };
+        std::env::temp_dir().join(format!("{tag}.sms.jsonl"))
+    }
 }
 
 fn replace_db_name(url: &str, name: &str) -> String {
@@ -82,8 +92,10 @@ impl Drop for TestDb {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
                 }
+                let _ = std::fs::remove_file(self.outbox());
             }
             TestDb::Postgres { admin_url, name } => {
+                let _ = std::fs::remove_file(std::env::temp_dir().join(format!("{name}.sms.jsonl")));
                 let (url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime: do the async work on a thread.
                 let _ = std::thread::spawn(move || {
@@ -113,7 +125,11 @@ pub fn test_config(db: &TestDb) -> Config {
         seed_demo: true,
         demo_seed: 20231,
         db_max_connections: 8,
-        log_json: false,
+        // Tests send many requests from one address; the limit has its own test.
+        rate_per_min: 1_000_000,
+        rate_burst: 1_000_000,
+        sms: SmsConfig::Console { file: Some(db.outbox().display().to_string()) },
+        ..Config::default()
     }
 }
 
@@ -125,6 +141,18 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let db = TestDb::fresh().await;
     let mut config = test_config(&db);
     adjust(&mut config);
+    let (state, addr, tx) = start(config.clone()).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let _ = std::fs::remove_file(db.outbox());
+    TestApp { base: format!("http://{addr}"), client, state, shutdown: Some(tx), db, config }
+}
+
+/// Builds the state and serves it on a fresh port.
+async fn start(config: Config) -> (AppState, std::net::SocketAddr, oneshot::Sender<()>) {
     let state = server::build_state(config).await.expect("state builds on a fresh database");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let addr = listener.local_addr().expect("local addr");
@@ -136,12 +164,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         })
         .await;
     });
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    TestApp { base: format!("http://{addr}"), client, state, shutdown: Some(tx), db }
+    (state, addr, tx)
 }
 
 impl TestApp {
@@ -161,6 +184,73 @@ impl TestApp {
 
     pub fn is_postgres(&self) -> bool {
         self.db.is_postgres()
+    }
+
+    /// Stops this server process and starts a new one on the same database (a restart,
+    /// or a second process behind a load balancer).
+    pub async fn restart(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.state.db.pool.close().await;
+        let (state, addr, tx) = start(self.config.clone()).await;
+        self.state = state;
+        self.base = format!("http://{addr}");
+        self.shutdown = Some(tx);
+    }
+
+    /// The messages the console sender wrote, oldest first.
+    pub fn sent_sms(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.db.outbox())
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// The last code sent to `phone`.
+    pub fn last_code(&self, phone: &str) -> Option<String> {
+        self.sent_sms().iter().rev().find(|m| m["phone"] == phone).and_then(|m| {
+            let text = m["text"].as_str()?;
+            let start = text.find(|c: char| c.is_ascii_digit())?;
+            Some(text[start..start + 6].to_string())
+        })
+    }
+
+    /// A client with its own cookie jar, as a second person would have.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client")
+    }
+
+    /// Signs a client in with the console code: the whole real flow.
+    pub async fn sign_in(&self, client: &reqwest::Client, phone: &str) -> serde_json::Value {
+        let r = client
+            .post(self.url("/api/auth/request-code"))
+            .form(&[("phone", phone)])
+            .send()
+            .await
+            .expect("request code");
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+        let code = self.last_code(phone).expect("a code was sent");
+        let r = client
+            .post(self.url("/api/auth/verify-code"))
+            .form(&[("phone", phone), ("code", code.as_str())])
+            .send()
+            .await
+            .expect("verify code");
+        assert_eq!(r.status(), 200);
+        r.json().await.expect("user json")
+    }
+
+    /// Signs a client in as a demo role.
+    pub async fn demo(&self, client: &reqwest::Client, role: &str) -> serde_json::Value {
+        let r = client.post(self.url("/api/auth/demo")).form(&[("role", role)]).send().await.expect("demo");
+        assert_eq!(r.status(), 200);
+        r.json().await.expect("user json")
     }
 }
 

@@ -5,7 +5,9 @@
 
 mod helpers;
 
+mod accounts;
 mod demo;
 mod health;
 mod pages;
 mod security;
+mod sms;

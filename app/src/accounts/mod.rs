@@ -1,0 +1,21 @@
+//! Accounts and roles: sign-in by mobile number and one-time code, server-side
+//! sessions, roles (resident, volunteer, staff of one community, admin), demo identities,
+//! the audit log.
+//!
+//! `model` holds the pure rules; `secret` the code and token hashing; `sms` the sender
+//! trait and its two implementations; `store` the SQL; `session` reads the caller from
+//! the request; `api` the server functions; `pages` the sign-in page and 我的.
+
+#[cfg(feature = "ssr")]
+pub mod admin;
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod sms;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,105 @@
+//! Who is calling: the session cookie, looked up in the database on every request (so
+//! that a session works on any server process and survives restarts), and the client's
+//! address for rate limits.
+
+use crate::accounts::model::CurrentUser;
+use crate::accounts::secret::hash_token;
+use crate::accounts::store;
+use crate::error::AppError;
+use crate::state::AppState;
+use http::HeaderMap;
+
+pub const SESSION_COOKIE: &str = "linli_session";
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// The session token from a `Cookie` header, if it has the right shape.
+pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|h| {
+        h.split(';').find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == SESSION_COOKIE && value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+                .then(|| value.to_string())
+        })
+    })
+}
+
+pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+    match token_from_headers(headers) {
+        Some(t) => Ok(store::session_user(&state.db, &hash_token(&t), now()).await?),
+        None => Ok(None),
+    }
+}
+
+/// The caller of the current server function or page, if signed in.
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let state = crate::state::app_state()?;
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return Ok(None);
+    };
+    user_from_headers(&state, &parts.headers).await
+}
+
+/// The caller, or 401.
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    current_user().await?.ok_or(AppError::Unauthorized)
+}
+
+/// The `Set-Cookie` value of a new session. HttpOnly (no script reads it), SameSite=Lax
+/// (not sent on cross-site posts), Secure when the site is served over HTTPS.
+pub fn session_cookie(token: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
+}
+
+pub fn clear_session_cookie(secure: bool) -> String {
+    session_cookie("", 0, secure)
+}
+
+/// The client address: the peer, or the first `X-Forwarded-For` hop when the server is
+/// configured to sit behind a trusted proxy.
+pub fn client_ip(parts: &http::request::Parts, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(ip) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            return ip.to_string();
+        }
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_well_formed_tokens_are_read() {
+        let good = "a".repeat(64);
+        let mut h = HeaderMap::new();
+        h.insert(http::header::COOKIE, format!("x=1; {SESSION_COOKIE}={good}").parse().unwrap());
+        assert_eq!(token_from_headers(&h), Some(good));
+        let mut h = HeaderMap::new();
+        h.insert(http::header::COOKIE, format!("{SESSION_COOKIE}=abc").parse().unwrap());
+        assert_eq!(token_from_headers(&h), None);
+    }
+
+    #[test]
+    fn cookies_have_the_right_flags() {
+        let c = session_cookie("t", 10, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert!(!session_cookie("t", 10, false).contains("Secure"));
+        assert!(clear_session_cookie(false).contains("Max-Age=0"));
+    }
+}

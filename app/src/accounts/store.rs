@@ -1,0 +1,350 @@
+//! SQL for users, codes, sessions, teams and the audit log: the only place these tables
+//! are queried. Every limit is decided by one conditional statement, so that concurrent
+//! requests on any number of server processes cannot slip past it.
+
+use crate::accounts::model::{CurrentUser, Role, TeamInfo};
+use crate::db::Db;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+/// Counts one code request for this IP in this hour; false when the hour's quota is used.
+pub async fn take_ip_quota(db: &Db, ip: &str, hour: i64, max: i64) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO ip_throttle (ip, hour, n) VALUES ($1, $2, 1) \
+         ON CONFLICT (ip, hour) DO UPDATE SET n = ip_throttle.n + 1 WHERE ip_throttle.n < $3 \
+         RETURNING n",
+    )
+    .bind(ip)
+    .bind(hour)
+    .bind(max)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Claims the right to send a code to this number now; false if one went out less than
+/// `resend_secs` ago.
+pub async fn take_phone_slot(db: &Db, phone: &str, now: i64, resend_secs: i64) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO code_throttle (phone, last_sent_at) VALUES ($1, $2) \
+         ON CONFLICT (phone) DO UPDATE SET last_sent_at = excluded.last_sent_at \
+         WHERE code_throttle.last_sent_at <= $3 RETURNING phone",
+    )
+    .bind(phone)
+    .bind(now)
+    .bind(now - resend_secs)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Gives the slot back when the message could not be sent, so the resident can retry.
+pub async fn release_phone_slot(db: &Db, phone: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM code_throttle WHERE phone = $1").bind(phone).execute(&db.pool).await?;
+    Ok(())
+}
+
+pub async fn insert_code(db: &Db, phone: &str, hash: &str, now: i64, expires: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO login_codes (phone, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(phone)
+    .bind(hash)
+    .bind(now)
+    .bind(expires)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Spends one try on the number's latest code, if it is still live (unused, unexpired,
+/// under the try limit). Returns its id, hash and tries so far.
+pub async fn spend_attempt(
+    db: &Db,
+    phone: &str,
+    now: i64,
+    max_attempts: i64,
+) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE login_codes SET attempts = attempts + 1 \
+         WHERE id = (SELECT MAX(id) FROM login_codes WHERE phone = $1) \
+           AND used_at IS NULL AND expires_at > $2 AND attempts < $3 \
+         RETURNING id, code_hash, attempts",
+    )
+    .bind(phone)
+    .bind(now)
+    .bind(max_attempts)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| Ok((r.try_get("id")?, r.try_get("code_hash")?, r.try_get("attempts")?))).transpose()
+}
+
+/// Marks a code used; false if a concurrent request used it first.
+pub async fn consume_code(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("UPDATE login_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The user with this number, created as a resident on first sign-in.
+pub async fn upsert_user(db: &Db, phone: &str, display_name: &str, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO users (phone, display_name, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (phone) DO NOTHING",
+    )
+    .bind(phone)
+    .bind(display_name)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query_scalar("SELECT id FROM users WHERE phone = $1").bind(phone).fetch_one(&db.pool).await
+}
+
+pub async fn create_session(db: &Db, token_hash: &str, user_id: i64, now: i64, expires: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&db.pool).await?;
+    Ok(())
+}
+
+pub async fn delete_user_sessions(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&db.pool).await?;
+    Ok(r.rows_affected())
+}
+
+const USER_COLUMNS: &str = "u.id, u.phone, u.display_name, u.role, u.volunteer, u.team_id, \
+     t.name AS team_name, u.community_id, c.name AS community_name";
+const USER_EXTRAS: &str = "LEFT JOIN teams t ON t.id = u.team_id \
+     LEFT JOIN communities c ON c.id = u.community_id";
+
+fn user_from_row(r: &AnyRow) -> Result<CurrentUser, sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Ok(CurrentUser {
+        id: r.try_get("id")?,
+        phone: r.try_get("phone")?,
+        display_name: r.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("role {role}").into()))?,
+        volunteer: r.try_get::<i64, _>("volunteer")? != 0,
+        team_id: r.try_get("team_id")?,
+        team_name: r.try_get("team_name")?,
+        community_id: r.try_get("community_id")?,
+        community_name: r.try_get("community_name")?,
+    })
+}
+
+/// The user behind a live session, if any.
+pub async fn session_user(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id {USER_EXTRAS} \
+         WHERE s.token_hash = $1 AND s.expires_at > $2"
+    );
+    let row = sqlx::query(&sql).bind(token_hash).bind(now).fetch_optional(&db.pool).await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u {USER_EXTRAS} WHERE u.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn user_by_phone(db: &Db, phone: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u {USER_EXTRAS} WHERE u.phone = $1");
+    let row = sqlx::query(&sql).bind(phone).fetch_optional(&db.pool).await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn community_id_by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM communities WHERE name = $1").bind(name).fetch_optional(&db.pool).await
+}
+
+pub async fn community_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM communities WHERE id = $1").bind(id).fetch_one(&db.pool).await?;
+    Ok(n > 0)
+}
+
+/// One audit record, written in the caller's transaction so that the action and its
+/// record stand or fall together.
+pub async fn audit<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    actor_id: Option<i64>,
+    action: &str,
+    target: &str,
+    community_id: Option<i64>,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (actor_id, action, target, community_id, before_json, after_json, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(actor_id)
+    .bind(action)
+    .bind(target)
+    .bind(community_id)
+    .bind(before.map(|v| v.to_string()))
+    .bind(after.map(|v| v.to_string()))
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Sets a user's role (and, for staff, community), with its audit record.
+pub async fn set_role(
+    db: &Db,
+    actor_id: Option<i64>,
+    user_id: i64,
+    role: Role,
+    community_id: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let before = sqlx::query("SELECT role, community_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let before = serde_json::json!({
+        "role": before.try_get::<String, _>("role")?,
+        "community_id": before.try_get::<Option<i64>, _>("community_id")?,
+    });
+    sqlx::query("UPDATE users SET role = $1, community_id = $2 WHERE id = $3")
+        .bind(role.code())
+        .bind(community_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let after = serde_json::json!({ "role": role.code(), "community_id": community_id });
+    audit(&mut *tx, actor_id, "grant_role", &format!("user:{user_id}"), community_id, Some(&before), Some(&after), now)
+        .await?;
+    tx.commit().await
+}
+
+pub async fn set_volunteer(db: &Db, user_id: i64, on: bool, team_id: Option<i64>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET volunteer = $1, team_id = $2 WHERE id = $3")
+        .bind(i64::from(on))
+        .bind(if on { team_id } else { None })
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_profile(db: &Db, user_id: i64, name: &str, community_id: Option<i64>) -> Result<(), sqlx::Error> {
+    // Staff keep the community they were granted; only residents choose theirs.
+    sqlx::query(
+        "UPDATE users SET display_name = $1, \
+         community_id = CASE WHEN role = 'staff' THEN community_id ELSE $2 END WHERE id = $3",
+    )
+    .bind(name)
+    .bind(community_id)
+    .bind(user_id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub target: String,
+    pub community_id: Option<i64>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub at: i64,
+}
+
+pub async fn audit_entries(db: &Db, community_id: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, actor_id, action, target, community_id, before_json, after_json, at FROM audit_log \
+         WHERE ($1 IS NULL OR community_id = $1) ORDER BY id DESC LIMIT $2",
+    )
+    .bind(community_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                id: r.try_get("id")?,
+                actor_id: r.try_get("actor_id")?,
+                action: r.try_get("action")?,
+                target: r.try_get("target")?,
+                community_id: r.try_get("community_id")?,
+                before: r.try_get("before_json")?,
+                after: r.try_get("after_json")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn teams(db: &Db) -> Result<Vec<TeamInfo>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, name, unit FROM teams ORDER BY id").fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| Ok(TeamInfo { id: r.try_get("id")?, name: r.try_get("name")?, unit: r.try_get("unit")? }))
+        .collect()
+}
+
+/// The demo identities (demo mode only): fixed numbers in the 199 0000 000x range.
+pub const DEMO_PHONES: [(&str, &str, &str); 4] = [
+    ("resident", "19900000001", "体验居民·王阿姨"),
+    ("volunteer", "19900000002", "体验志愿者·李师傅"),
+    ("staff", "19900000003", "体验社工·张主任"),
+    ("admin", "19900000004", "体验管理员"),
+];
+
+/// Creates (or resets) the demo user for a role and returns its id. The demo staff
+/// member works in the first community of the city.
+pub async fn demo_user(db: &Db, role: &str, now: i64) -> Result<i64, crate::error::AppError> {
+    let (_, phone, name) = DEMO_PHONES
+        .iter()
+        .find(|(r, _, _)| *r == role)
+        .ok_or_else(|| crate::error::AppError::bad("未知的体验身份"))?;
+    let id = upsert_user(db, phone, name, now).await?;
+    let community: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM communities").fetch_one(&db.pool).await?;
+    let (role_code, volunteer, community) = match role {
+        "staff" => ("staff", 0i64, community),
+        "admin" => ("admin", 0, None),
+        "volunteer" => ("resident", 1, community),
+        _ => ("resident", 0, community),
+    };
+    sqlx::query("UPDATE users SET role = $1, volunteer = $2, community_id = $3 WHERE id = $4")
+        .bind(role_code)
+        .bind(volunteer)
+        .bind(community)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(id)
+}
+
+pub async fn team_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM teams WHERE id = $1").bind(id).fetch_one(&db.pool).await?;
+    Ok(n > 0)
+}
+
+/// The app-wide secret for code hashes: created once, in the database, so that every
+/// server process shares it without configuration.
+pub async fn shared_secret(db: &Db, fresh: &str) -> Result<String, sqlx::Error> {
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ('code_secret', $1) ON CONFLICT (key) DO NOTHING")
+        .bind(fresh)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'code_secret'").fetch_one(&db.pool).await
+}

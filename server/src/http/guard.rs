@@ -1,0 +1,139 @@
+//! Guards in front of every handler: the same-origin check on state-changing requests
+//! (CSRF defence beside SameSite=Lax cookies) and the per-process write rate limit.
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{header, Method, StatusCode};
+use std::time::Duration;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::KeyExtractor;
+use tower_governor::{GovernorError, GovernorLayer};
+
+/// `host[:port]` of an absolute URL or origin.
+fn authority(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
+/// Whether a state-changing request comes from a page of this site. Browsers send
+/// `Origin` on every POST; `Referer` is the fallback. A request with neither (scripts,
+/// other apps) carries no ambient browser cookies' intent and is let through.
+pub fn same_origin(method: &Method, headers: &http::HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let get = |name| headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+    match (get(header::ORIGIN), get(header::REFERER)) {
+        (Some("null"), _) => false,
+        (Some(origin), _) => authority(origin) == Some(host),
+        (None, Some(referer)) => authority(referer) == Some(host),
+        (None, None) => true,
+    }
+}
+
+pub async fn csrf(req: Request, next: Next) -> Response {
+    if same_origin(req.method(), req.headers()) {
+        next.run(req).await
+    } else {
+        let body = serde_json::json!({ "error": "forbidden", "message": "跨站请求已被拒绝，请从本站页面重新操作" });
+        (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+    }
+}
+
+/// The rate-limit key: the peer address, or the first `X-Forwarded-For` hop behind a
+/// trusted proxy.
+#[derive(Clone, Copy)]
+pub struct ClientIp {
+    pub trust_proxy: bool,
+}
+
+impl KeyExtractor for ClientIp {
+    type Key = String;
+
+    fn extract<T>(&self, req: &http::Request<T>) -> Result<String, GovernorError> {
+        if self.trust_proxy {
+            if let Some(ip) = req
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                return Ok(ip.to_string());
+            }
+        }
+        req.extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .ok_or(GovernorError::UnableToExtractKey)
+    }
+}
+
+/// Writes (POST, PUT, PATCH, DELETE) per client address per server process: a burst of
+/// `burst`, refilled at `per_min` a minute. Reads are not limited.
+pub fn with_write_limit<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+    per_min: u32,
+    burst: u32,
+    trust_proxy: bool,
+) -> axum::Router<S> {
+    let period = Duration::from_millis((60_000 / u64::from(per_min.max(1))).max(1));
+    let config = GovernorConfigBuilder::default()
+        .period(period)
+        .burst_size(burst.max(1))
+        .methods(vec![Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .key_extractor(ClientIp { trust_proxy })
+        .finish();
+    let Some(config) = config else {
+        tracing::error!("invalid rate-limit configuration; writes are not rate limited");
+        return router;
+    };
+    router.layer(GovernorLayer::new(config).error_handler(|e| {
+        let wait = match e {
+            GovernorError::TooManyRequests { wait_time, .. } => wait_time.max(1),
+            _ => 1,
+        };
+        let body = serde_json::json!({
+            "error": "too_many_requests",
+            "message": format!("操作太频繁，请{wait}秒后再试"),
+        });
+        let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+        res.headers_mut().insert(header::RETRY_AFTER, http::HeaderValue::from(wait));
+        res
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn reads_always_pass() {
+        assert!(same_origin(&Method::GET, &headers(&[("origin", "http://evil.example")])));
+    }
+
+    #[test]
+    fn writes_must_come_from_this_site() {
+        let host = ("host", "127.0.0.1:3000");
+        assert!(same_origin(&Method::POST, &headers(&[host, ("origin", "http://127.0.0.1:3000")])));
+        assert!(!same_origin(&Method::POST, &headers(&[host, ("origin", "http://evil.example")])));
+        assert!(!same_origin(&Method::POST, &headers(&[host, ("origin", "null")])));
+        assert!(same_origin(&Method::POST, &headers(&[host, ("referer", "http://127.0.0.1:3000/me")])));
+        assert!(!same_origin(&Method::POST, &headers(&[host, ("referer", "http://127.0.0.1:3000.evil/x")])));
+        assert!(same_origin(&Method::POST, &headers(&[host])));
+        assert!(!same_origin(&Method::POST, &headers(&[("origin", "http://127.0.0.1:3000")])));
+    }
+}
