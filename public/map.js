@@ -205,6 +205,9 @@
       var m = L.marker(toMap(sLat, sLng), {
         icon: L.divIcon({ className: cls, iconSize: null, html: '', popupAnchor: [0, -16] }),
         title: s.status ? name + ' · ' + s.status : name,
+        // Leaflet writes the marker opacity inline (and markercluster restores it from this
+        // option after its animations), so the greying must be set here, not only in CSS.
+        opacity: s.open === false ? 0.7 : 1,
         riseOnHover: true
       });
       var pop = el('div', 'pin-popup');
@@ -234,6 +237,16 @@
     api.fromMap = fromMap;
     api.stations = layer;
   }
+
+  // Coming back with the Back button may restore this page from the bfcache exactly as it
+  // was left: mid-submit, with #locate disabled. Make it usable again.
+  window.addEventListener('pageshow', function (e) {
+    if (!e.persisted) return;
+    submitting = false;
+    var btn = $('locate');
+    if (btn) btn.disabled = false;
+    say('');
+  });
 
   function init() {
     wireLocate();

@@ -6,13 +6,14 @@
 
 use crate::i18n::tr;
 use crate::accounts::pages::{LoginPage, MePage};
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::pages::not_found::NotFound;
+use crate::stations::pages::{MapPage, RiderPage, StationPage};
 use crate::prefs::{Locale, Prefs};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{path, SsrMode, StaticSegment};
 
 /// The whole HTML document, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -46,8 +47,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn set_page_security_headers() {
     leptos::nonce::provide_nonce();
     let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    // Map pages may load tiles from the configured tile server; no other page may.
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string()).unwrap_or_default();
+    let tiles = (path == "/" || path.starts_with("/map"))
+        .then(|| use_context::<crate::state::AppState>().and_then(|s| s.config.tiles.csp_source()))
+        .flatten();
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        let csp = crate::security::page_csp(&nonce);
+        let csp = crate::security::page_csp(&nonce, tiles.as_deref());
         if let Ok(v) = http::HeaderValue::from_str(&csp) {
             resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
@@ -64,7 +70,10 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" class="page">
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view=MapPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("map") view=MapPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("rider") view=RiderPage ssr=SsrMode::Async />
+                    <Route path=path!("/station/:id") view=StationPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>
@@ -141,7 +150,8 @@ pub fn CareSwitch(on: bool) -> impl IntoView {
 fn TabBar() -> impl IntoView {
     view! {
         <nav class="tabbar" aria-label=tr("a11y.tabs")>
-            <A href="/" exact=true>
+            // A full page load: the map's scripts run on page load, not on client-side navigation.
+            <A href="/" exact=true attr:rel="external">
                 <span class="tab-icon" aria-hidden="true">"⌖"</span>
                 <span>{tr("tab.map")}</span>
             </A>

@@ -38,6 +38,49 @@ pub struct Config {
     /// (POST) allowed per client address, per server process.
     pub rate_per_min: u32,
     pub rate_burst: u32,
+    /// The map's base tiles (see [`TileConfig`]).
+    pub tiles: TileConfig,
+}
+
+/// `LINLI_TILE_URL` (default OpenStreetMap's `https://tile.openstreetmap.org/{z}/{x}/{y}.png`),
+/// `LINLI_TILE_ATTRIBUTION` (default `© OpenStreetMap 贡献者`), `LINLI_TILE_COORDS`
+/// (`wgs84`, the default, or `gcj02` for Amap or Tianditu-GCJ tiles) and
+/// `LINLI_TILE_SUBDOMAINS` (for `{s}` in the URL, e.g. `1234`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TileConfig {
+    pub url: String,
+    pub attribution: String,
+    pub coords: String,
+    pub subdomains: String,
+}
+
+impl Default for TileConfig {
+    fn default() -> Self {
+        TileConfig {
+            url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            attribution: "© OpenStreetMap 贡献者".into(),
+            coords: "wgs84".into(),
+            subdomains: String::new(),
+        }
+    }
+}
+
+impl TileConfig {
+    /// The origin the browser fetches tiles from, as a CSP source (`{s}` becomes `*`).
+    pub fn csp_source(&self) -> Option<String> {
+        let (scheme, rest) = self.url.split_once("://")?;
+        let host = rest.split('/').next()?;
+        let host = if host.contains("{s}") {
+            match host.split_once('.') {
+                Some((_, tail)) => format!("*.{tail}"),
+                None => return None,
+            }
+        } else {
+            host.to_string()
+        };
+        let ok = host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*'));
+        ok.then(|| format!("{scheme}://{host}"))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +109,7 @@ impl Default for Config {
             secret: None,
             rate_per_min: 120,
             rate_burst: 60,
+            tiles: TileConfig::default(),
         }
     }
 }
@@ -141,6 +185,24 @@ impl Config {
             }
             c.secret = Some(v);
         }
+        if let Some(v) = get("LINLI_TILE_URL").filter(|v| !v.is_empty()) {
+            if !(v.starts_with("https://") || v.starts_with("http://")) || !v.contains("{z}") {
+                return Err(format!("LINLI_TILE_URL 应为含 {{z}}/{{x}}/{{y}} 的 http(s) 地址：{v}"));
+            }
+            c.tiles.url = v;
+        }
+        if let Some(v) = get("LINLI_TILE_ATTRIBUTION") {
+            c.tiles.attribution = v;
+        }
+        if let Some(v) = get("LINLI_TILE_COORDS") {
+            if v != "wgs84" && v != "gcj02" {
+                return Err(format!("LINLI_TILE_COORDS 应为 wgs84 或 gcj02：{v}"));
+            }
+            c.tiles.coords = v;
+        }
+        if let Some(v) = get("LINLI_TILE_SUBDOMAINS") {
+            c.tiles.subdomains = v;
+        }
         c.rate_per_min = num("LINLI_RATE_PER_MIN", 120)? as u32;
         c.rate_burst = num("LINLI_RATE_BURST", 60)? as u32;
         Ok(c)
@@ -188,6 +250,20 @@ mod tests {
         assert!(matches!(c.sms, SmsConfig::Webhook { attempts: 3, .. }));
         assert!(cfg(&[("LINLI_SMS", "carrier-pigeon")]).is_err());
         assert!(cfg(&[("LINLI_SECRET", "short")]).is_err());
+    }
+
+    #[test]
+    fn tile_sources_become_csp_origins() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.tiles.csp_source().as_deref(), Some("https://tile.openstreetmap.org"));
+        let c = cfg(&[
+            ("LINLI_TILE_URL", "https://webrd0{s}.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}&style=8"),
+            ("LINLI_TILE_COORDS", "gcj02"),
+        ])
+        .unwrap();
+        assert_eq!(c.tiles.csp_source().as_deref(), Some("https://*.is.autonavi.com"));
+        assert!(cfg(&[("LINLI_TILE_COORDS", "bd09")]).is_err());
+        assert!(cfg(&[("LINLI_TILE_URL", "ftp://x/{z}")]).is_err());
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub fn all_keys() -> Vec<&'static str> {
         }
         let indent = line.len() - trimmed.len();
         let Some((name, value)) = trimmed.split_once(':') else { continue };
+        let name = name.trim_matches('"');
         while path.last().is_some_and(|(i, _)| *i >= indent) {
             path.pop();
         }

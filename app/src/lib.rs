@@ -11,6 +11,8 @@ rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod accounts;
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod calendar;
 pub mod error;
 pub mod i18n;
 pub mod pages;

@@ -8,12 +8,16 @@ pub const BASE_CSP: &str = "default-src 'self'; img-src 'self' data:; \
     frame-ancestors 'none'";
 
 /// The policy for a rendered page: the base policy plus the nonce of its inline
-/// hydration script.
-pub fn page_csp(nonce: &str) -> String {
-    BASE_CSP.replace(
+/// hydration script and, on map pages, the configured tile origin for images.
+pub fn page_csp(nonce: &str, tile_origin: Option<&str>) -> String {
+    let p = BASE_CSP.replace(
         "script-src 'self' 'wasm-unsafe-eval'",
         &format!("script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'"),
-    )
+    );
+    match tile_origin {
+        Some(o) => p.replace("img-src 'self' data:", &format!("img-src 'self' data: {o}")),
+        None => p,
+    }
 }
 
 #[cfg(test)]
@@ -22,10 +26,12 @@ mod tests {
 
     #[test]
     fn pages_get_their_nonce_and_nothing_else_changes() {
-        let p = page_csp("abc");
+        let p = page_csp("abc", None);
         assert!(p.contains("'nonce-abc'"));
         assert!(p.contains("frame-ancestors 'none'"));
         assert!(!p.contains("http"), "no third-party origin");
         assert!(!BASE_CSP.contains("nonce"));
+        let m = page_csp("abc", Some("https://tile.openstreetmap.org"));
+        assert!(m.contains("img-src 'self' data: https://tile.openstreetmap.org;"));
     }
 }

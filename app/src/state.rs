@@ -18,6 +18,9 @@ pub struct AppState {
     pub sms: Arc<dyn SmsSender>,
     /// The key of the one-time-code hashes (see `accounts::secret`).
     pub secret: Arc<str>,
+    /// Stations with parsed hours and the spatial index: a cache checked against the
+    /// database on every use.
+    pub stations: crate::stations::service::StationCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -33,7 +33,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     };
     let sms = sms_sender(&config)?;
     let leptos_options = leptos_options(&config);
-    Ok(AppState { leptos_options, db, config: Arc::new(config), sms, secret })
+    Ok(AppState { leptos_options, db, config: Arc::new(config), sms, secret, stations: Default::default() })
 }
 
 /// The text-message sender the configuration names.

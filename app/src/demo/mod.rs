@@ -109,6 +109,7 @@ pub struct StationRow {
     pub opening_hours: String,
     pub phone: String,
     pub verified_on: String,
+    pub follows_workdays: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -328,6 +329,7 @@ pub fn generate(seed: u64, pools: &NamePools) -> DemoCity {
             opening_hours: hours,
             phone,
             verified_on: verified_on(&mut rng),
+            follows_workdays: false,
         });
     }
 
@@ -368,6 +370,7 @@ pub fn generate(seed: u64, pools: &NamePools) -> DemoCity {
             opening_hours: hours,
             phone,
             verified_on: verified_on(&mut rng),
+            follows_workdays: false,
         });
     }
 
@@ -412,6 +415,7 @@ pub fn generate(seed: u64, pools: &NamePools) -> DemoCity {
             opening_hours: hours,
             phone,
             verified_on: verified_on(&mut rng),
+            follows_workdays: false,
         });
     }
 
@@ -437,9 +441,15 @@ pub fn generate(seed: u64, pools: &NamePools) -> DemoCity {
             opening_hours: hours,
             phone: String::new(),
             verified_on: verified_on(&mut rng),
+            follows_workdays: false,
         });
     }
 
+    // Community centres, and stations that close on public holidays, keep the
+    // government's working days: they open on make-up Saturdays (调休).
+    for s in &mut stations {
+        s.follows_workdays = s.kind == StationKind::Center || s.opening_hours.contains("PH off");
+    }
     DemoCity { city: pools.city.name.clone(), streets, communities, stations }
 }
 

@@ -45,3 +45,119 @@ pub async fn update_station(
     .await;
     AppError::form_result(result, Some(&back), &back)
 }
+
+/// What the map page and rider mode show: the point, the filters as understood, the
+/// nearest stations that pass them, and the map's tile settings.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NearbyPage {
+    pub query: crate::stations::model::NearbyQuery,
+    pub point: crate::stations::model::LatLng,
+    /// Whether the point came from the visitor (else it is the city centre).
+    pub located: bool,
+    pub results: Vec<crate::stations::model::NearbyStation>,
+    pub tiles: TileSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TileSettings {
+    pub url: String,
+    pub attribution: String,
+    pub coords: String,
+    pub subdomains: String,
+}
+
+/// The city centre used until the visitor gives a point (车站街道, 张店区).
+pub const CITY_CENTRE: crate::stations::model::LatLng =
+    crate::stations::model::LatLng { lat: 36.806, lng: 118.048 };
+
+/// `params` is the page's query string (`lat=…&lng=…&kind=…&amenity=…&open_now=1`).
+/// `rider` narrows to open outdoor rest points, five of them.
+#[server(prefix = "/api", endpoint = "stations/nearby")]
+pub async fn get_nearby(params: String, rider: bool) -> Result<NearbyPage, AppError> {
+    use crate::stations::model::{NearbyQuery, StationKind};
+    let result = async {
+        let state = crate::state::app_state()?;
+        let pairs: Vec<(String, String)> = crate::util::parse_query(&params);
+        let get = |k: &str| pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+        let mut query = NearbyQuery::parse(get).map_err(AppError::BadRequest)?;
+        if rider {
+            query.kinds = vec![StationKind::Outdoor];
+            query.open_now = true;
+            query.limit = 5;
+        }
+        let located = query.point.is_some();
+        let point = query.point.unwrap_or(CITY_CENTRE);
+        let set = state.stations.get(&state.db).await?;
+        let results = set.nearest(point, &query, crate::stations::hours::now_local());
+        let t = &state.config.tiles;
+        let tiles = TileSettings {
+            url: t.url.clone(),
+            attribution: t.attribution.clone(),
+            coords: t.coords.clone(),
+            subdomains: t.subdomains.clone(),
+        };
+        Ok(NearbyPage { query, point, located, results, tiles })
+    }
+    .await;
+    AppError::form_result(result, None, "/map")
+}
+
+/// One station's page: the station, its status now, its hours for the coming week, and
+/// navigation links in the coordinate system each map app expects.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StationDetail {
+    pub station: crate::stations::model::Station,
+    pub status: Option<crate::stations::model::OpenStatus>,
+    /// (date `MM-DD`, weekday 1–7, holiday or make-up name, intervals) from today.
+    pub week: Vec<(String, u32, Option<String>, Vec<String>)>,
+    pub nav: NavLinks,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NavLinks {
+    pub amap: String,
+    pub baidu: String,
+    pub tencent: String,
+    pub apple: String,
+    pub geo: String,
+}
+
+impl NavLinks {
+    pub fn for_station(lat: f64, lng: f64, name: &str) -> Self {
+        use crate::stations::coords::*;
+        NavLinks {
+            amap: amap_nav_url(lat, lng, name),
+            baidu: baidu_nav_url(lat, lng, name),
+            tencent: tencent_nav_url(lat, lng, name),
+            apple: apple_maps_url(lat, lng, name),
+            geo: geo_uri(lat, lng, name),
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "stations/detail")]
+pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
+    let result: Result<StationDetail, AppError> = async {
+        use chrono::Datelike;
+        let state = crate::state::app_state()?;
+        let set = state.stations.get(&state.db).await?;
+        let i = set.position(id).ok_or_else(|| AppError::NotFound("驿站".into()))?;
+        let station = set.stations[i].clone();
+        let now = crate::stations::hours::now_local();
+        let week = (0..7)
+            .map(|k| {
+                let d = now.date() + chrono::Duration::days(k);
+                let special = set.calendar.get(d).map(|s| s.name.clone());
+                let iv = set.hours(i).map(|h| h.intervals_on(&set.calendar, d)).unwrap_or_default();
+                (d.format("%m-%d").to_string(), d.weekday().number_from_monday(), special, iv)
+            })
+            .collect();
+        let nav = NavLinks::for_station(station.lat, station.lng, &station.name);
+        Ok(StationDetail { status: set.status(i, now), station, week, nav })
+    }
+    .await;
+    if let Err(e) = &result {
+        e.set_response_status();
+    }
+    result
+}

@@ -4,6 +4,14 @@
 //! database); `store` holds the SQL; `api` the server functions the pages call.
 
 pub mod api;
+pub mod coords;
 pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod hours;
+#[cfg(feature = "ssr")]
+pub mod index;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -202,6 +202,8 @@ pub struct Station {
     pub phone: String,
     /// `YYYY-MM-DD`: when staff last checked the data on site.
     pub verified_on: String,
+    /// Opens on make-up working days (调休) with that weekday's hours.
+    pub follows_workdays: bool,
 }
 
 impl Station {
@@ -217,6 +219,110 @@ pub struct CitySummary {
     pub streets: i64,
     pub communities: i64,
     pub by_kind: Vec<(StationKind, i64)>,
+}
+
+/// Whether a station is open at the moment asked, and when that changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenStatus {
+    pub open: bool,
+    /// Open around the clock (no change ahead).
+    pub always: bool,
+    /// Days from the asked day to the next change (0 today, 1 tomorrow …).
+    pub change_day: Option<i64>,
+    /// `HH:MM` of the next change, Asia/Shanghai.
+    pub change_time: Option<String>,
+    /// The next change as RFC 3339 with +08:00.
+    pub next_change: Option<String>,
+}
+
+impl OpenStatus {
+    /// The translation key and the `time` argument of the one-line status.
+    pub fn text_key(&self) -> (&'static str, String) {
+        let t = self.change_time.clone().unwrap_or_default();
+        match (self.open, self.always, self.change_day) {
+            (true, true, _) => ("hours.always", t),
+            (true, _, Some(0)) => ("hours.open_until", t),
+            (true, _, Some(_)) => ("hours.open_until_tomorrow", t),
+            (true, _, None) => ("hours.open", t),
+            (false, _, Some(0)) => ("hours.closed_opens", t),
+            (false, _, Some(1)) => ("hours.closed_opens_tomorrow", t),
+            (false, _, Some(_)) => ("hours.closed_opens_later", t),
+            (false, _, None) => ("hours.closed_indefinitely", t),
+        }
+    }
+}
+
+/// A station near a point, as the list, rider mode and the API show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearbyStation {
+    pub station: Station,
+    pub distance_m: f64,
+    pub walk_minutes: u32,
+    /// None when the stored hours cannot be evaluated (shown as "hours unknown").
+    pub status: Option<OpenStatus>,
+}
+
+pub const DEFAULT_LIMIT: usize = 10;
+pub const MAX_LIMIT: usize = 100;
+
+/// A nearest-stations question, parsed and checked from URL parameters (the map page's
+/// GET form and the open API share it).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NearbyQuery {
+    pub point: Option<LatLng>,
+    pub kinds: Vec<StationKind>,
+    pub amenities: Vec<Amenity>,
+    pub open_now: bool,
+    pub limit: usize,
+}
+
+fn split_values(values: &[String]) -> impl Iterator<Item = &str> {
+    values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl NearbyQuery {
+    /// `get` returns every value of a parameter (repeated keys and comma lists both work).
+    pub fn parse(get: impl Fn(&str) -> Vec<String>) -> Result<Self, String> {
+        let one = |k: &str| get(k).into_iter().find(|v| !v.trim().is_empty());
+        let num = |k: &str, label: &str| -> Result<Option<f64>, String> {
+            one(k)
+                .map(|v| v.trim().parse::<f64>().map_err(|_| format!("{label}应为数字（收到：{v}）")))
+                .transpose()
+        };
+        let lat = num("lat", "纬度")?;
+        let lng = num("lng", "经度")?;
+        let point = match (lat, lng) {
+            (Some(a), Some(b)) => Some(LatLng::new(a, b)?),
+            (None, None) => None,
+            _ => return Err("请同时提供纬度和经度".into()),
+        };
+        let kinds = split_values(&get("kind"))
+            .map(|c| StationKind::parse(c).ok_or_else(|| format!("未知的阵地类型：{c}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let amenities = split_values(&get("amenity"))
+            .map(|c| Amenity::parse(c).ok_or_else(|| format!("未知的设施类型：{c}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let open_now = match one("open_now").as_deref().map(str::trim) {
+            None | Some("0") | Some("false") => false,
+            Some("1") | Some("true") | Some("on") => true,
+            Some(v) => return Err(format!("open_now 应为 true 或 false（收到：{v}）")),
+        };
+        let limit = match one("limit") {
+            None => DEFAULT_LIMIT,
+            Some(v) => match v.trim().parse::<usize>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => return Err(format!("limit 应为 1 到 {MAX_LIMIT} 之间的整数（收到：{v}）")),
+            },
+        };
+        Ok(NearbyQuery { point, kinds, amenities, open_now, limit })
+    }
+
+    /// Whether a station passes the kind and amenity filters (open-now is checked
+    /// against the hours separately).
+    pub fn admits(&self, s: &Station) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&s.kind))
+            && self.amenities.iter().all(|a| s.amenities.contains(a))
+    }
 }
 
 #[cfg(test)]
@@ -273,5 +379,63 @@ mod tests {
         assert_eq!(walk_minutes(LIFE_CIRCLE_M), 10);
         assert_eq!(walk_minutes(801.0), 11);
         assert_eq!(walk_minutes(0.0), 1);
+    }
+
+    fn params(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Vec<String> {
+        move |k| pairs.iter().filter(|(n, _)| *n == k).map(|(_, v)| v.to_string()).collect()
+    }
+
+    #[test]
+    fn nearby_queries_parse_lists_and_repeats() {
+        let q = NearbyQuery::parse(params(&[
+            ("lat", "36.8"),
+            ("lng", "118.05"),
+            ("kind", "outdoor,center"),
+            ("amenity", "water"),
+            ("amenity", "microwave"),
+            ("open_now", "1"),
+            ("limit", "5"),
+        ]))
+        .unwrap();
+        assert_eq!(q.point, Some(LatLng { lat: 36.8, lng: 118.05 }));
+        assert_eq!(q.kinds, vec![StationKind::Outdoor, StationKind::Center]);
+        assert_eq!(q.amenities, vec![Amenity::Water, Amenity::Microwave]);
+        assert!(q.open_now);
+        assert_eq!(q.limit, 5);
+        let empty = NearbyQuery::parse(params(&[])).unwrap();
+        assert_eq!((empty.point, empty.limit, empty.open_now), (None, DEFAULT_LIMIT, false));
+    }
+
+    #[test]
+    fn bad_parameters_say_what_is_wrong_in_chinese() {
+        for (bad, needle) in [
+            (&[("lat", "91"), ("lng", "118")][..], "纬度"),
+            (&[("lat", "abc"), ("lng", "118")][..], "纬度"),
+            (&[("lat", "36.8")][..], "同时"),
+            (&[("limit", "1000000000")][..], "limit"),
+            (&[("limit", "0")][..], "limit"),
+            (&[("amenity", "sauna")][..], "sauna"),
+            (&[("kind", "castle")][..], "castle"),
+            (&[("open_now", "maybe")][..], "open_now"),
+        ] {
+            let pairs: &'static [(&'static str, &'static str)] = Box::leak(bad.to_vec().into_boxed_slice());
+            let e = NearbyQuery::parse(params(pairs)).unwrap_err();
+            assert!(e.contains(needle), "{e}");
+        }
+    }
+
+    #[test]
+    fn status_lines_pick_the_right_words() {
+        let s = |open, always, day: Option<i64>| OpenStatus {
+            open,
+            always,
+            change_day: day,
+            change_time: day.map(|_| "20:00".into()),
+            next_change: None,
+        };
+        assert_eq!(s(true, true, None).text_key().0, "hours.always");
+        assert_eq!(s(true, false, Some(0)).text_key(), ("hours.open_until", "20:00".into()));
+        assert_eq!(s(false, false, Some(1)).text_key().0, "hours.closed_opens_tomorrow");
+        assert_eq!(s(false, false, None).text_key().0, "hours.closed_indefinitely");
     }
 }

@@ -43,6 +43,8 @@ pub async fn insert_city(db: &Db, city: &DemoCity, seed: u64) -> Result<(), sqlx
     insert_streets(&mut tx, city).await?;
     insert_communities(&mut tx, city).await?;
     insert_stations(&mut tx, city, now).await?;
+    bump_version(&mut tx).await?;
+    crate::calendar::store::upsert_in(&mut tx, &crate::calendar::model::china_2026()).await?;
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2)")
         .bind("demo_seed")
         .bind(seed.to_string())
@@ -98,8 +100,8 @@ async fn insert_stations(
     for chunk in city.stations.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO stations (id, kind, name, community_id, address, lat, lng, amenities, \
-             opening_hours, phone, verified_on, updated_at) VALUES {}",
-            placeholders(chunk.len(), 12)
+             opening_hours, phone, verified_on, updated_at, follows_workdays) VALUES {}",
+            placeholders(chunk.len(), 13)
         );
         let mut q = sqlx::query(&sql);
         for s in chunk {
@@ -115,11 +117,38 @@ async fn insert_stations(
                 .bind(&s.opening_hours)
                 .bind(&s.phone)
                 .bind(&s.verified_on)
-                .bind(now);
+                .bind(now)
+                .bind(i64::from(s.follows_workdays));
         }
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Marks the stations changed, so that every process rebuilds its index.
+async fn bump_version(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE app_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'stations_version'")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The stations' and the calendar's versions.
+pub async fn versions(db: &Db) -> Result<(i64, i64), sqlx::Error> {
+    let rows = sqlx::query("SELECT key, value FROM app_meta WHERE key IN ('stations_version', 'calendar_version')")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut v = (0, 0);
+    for r in rows {
+        let key: String = r.try_get("key")?;
+        let value: i64 = r.try_get::<String, _>("value")?.parse().unwrap_or(0);
+        if key == "stations_version" {
+            v.0 = value;
+        } else {
+            v.1 = value;
+        }
+    }
+    Ok(v)
 }
 
 /// The home page's overview: the city, its streets and communities, stations per kind.
@@ -144,7 +173,7 @@ pub async fn summary(db: &Db) -> Result<CitySummary, sqlx::Error> {
 
 const STATION_COLUMNS: &str = "s.id, s.kind, s.name, s.community_id, c.name AS community, \
      st.name AS street, s.address, s.lat, s.lng, s.amenities, s.opening_hours, s.phone, \
-     s.verified_on";
+     s.verified_on, s.follows_workdays";
 const STATION_JOIN: &str = "stations s JOIN communities c ON c.id = s.community_id \
      JOIN streets st ON st.id = c.street_id";
 
@@ -166,6 +195,7 @@ fn station_from_row(r: &AnyRow) -> Result<Station, sqlx::Error> {
         opening_hours: r.try_get("opening_hours")?,
         phone: r.try_get("phone")?,
         verified_on: r.try_get("verified_on")?,
+        follows_workdays: crate::db::flag(r, "follows_workdays")?,
     })
 }
 
@@ -206,6 +236,7 @@ pub async fn update_station(
     .await?;
     let b = serde_json::json!({ "phone": before.phone, "amenities": Amenity::join(&before.amenities), "verified_on": before.verified_on });
     let a = serde_json::json!({ "phone": phone, "amenities": Amenity::join(amenities), "verified_on": verified_on });
+    bump_version(&mut tx).await?;
     crate::accounts::store::audit(
         &mut *tx,
         Some(actor_id),

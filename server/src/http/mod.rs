@@ -2,6 +2,7 @@
 //! (`/healthz`, `/prefs`), static files, and the middleware every response passes:
 //! request id, tracing, compression, security headers, body limit, panic guard.
 
+mod api_v1;
 pub mod guard;
 mod health;
 mod prefs;
@@ -46,6 +47,10 @@ pub fn router(state: AppState) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/prefs", post(prefs::set_prefs))
+        .route("/api/v1/stations", get(api_v1::stations))
+        .route("/api/v1/stations/nearest", get(api_v1::nearest))
+        .route("/api/v1/stations/{id}", get(api_v1::station))
+        .route("/api/v1/openapi.json", get(api_v1::openapi))
         // Built assets: served precompressed (.br/.gz written by the build) when present.
         .nest_service(
             "/pkg",

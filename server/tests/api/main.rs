@@ -11,3 +11,4 @@ mod health;
 mod pages;
 mod security;
 mod sms;
+mod stations;

@@ -3,7 +3,7 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn pages_carry_the_security_headers_and_a_nonce_policy() {
     let app = spawn_app().await;
-    let r = app.get("/").await;
+    let r = app.get("/me").await;
     let h = r.headers().clone();
     let csp = h["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("default-src 'self'"));
@@ -17,7 +17,7 @@ async fn pages_carry_the_security_headers_and_a_nonce_policy() {
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "nonce {nonce} not in page");
     // A second page gets a different nonce.
-    let r2 = app.get("/").await;
+    let r2 = app.get("/me").await;
     let csp2 = r2.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert_ne!(csp, csp2);
 }

@@ -1,0 +1,58 @@
+//! SQL for the holiday calendar: the only place the `special_days` table is queried.
+
+use crate::calendar::model::{parse_weekday, weekday_code, Calendar, DayKind, SpecialDay};
+use crate::db::Db;
+use sqlx::Row;
+
+pub async fn load(db: &Db) -> Result<Calendar, sqlx::Error> {
+    let rows = sqlx::query("SELECT day, kind, name, as_weekday FROM special_days ORDER BY day")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut days = Vec::with_capacity(rows.len());
+    for r in rows {
+        let day: String = r.try_get("day")?;
+        let kind: String = r.try_get("kind")?;
+        let as_weekday: Option<String> = r.try_get("as_weekday")?;
+        let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+            .map_err(|e| sqlx::Error::Decode(e.into()))?;
+        let kind = DayKind::parse(&kind).ok_or_else(|| sqlx::Error::Decode(format!("day kind {kind}").into()))?;
+        days.push(SpecialDay { date, kind, name: r.try_get("name")?, as_weekday: as_weekday.as_deref().and_then(parse_weekday) });
+    }
+    Ok(Calendar::new(days))
+}
+
+/// Inserts or replaces days (staff maintain the calendar; the demo seeds 2026).
+pub async fn upsert(db: &Db, days: &[SpecialDay]) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    upsert_in(&mut tx, days).await?;
+    tx.commit().await
+}
+
+/// The same, inside the caller's transaction.
+pub async fn upsert_in(tx: &mut sqlx::AnyConnection, days: &[SpecialDay]) -> Result<(), sqlx::Error> {
+    for s in days {
+        sqlx::query(
+            "INSERT INTO special_days (day, kind, name, as_weekday) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name, \
+             as_weekday = excluded.as_weekday",
+        )
+        .bind(s.date.format("%Y-%m-%d").to_string())
+        .bind(s.kind.code())
+        .bind(&s.name)
+        .bind(s.as_weekday.map(weekday_code))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE app_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'calendar_version'")
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(db: &Db, day: chrono::NaiveDate) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM special_days WHERE day = $1")
+        .bind(day.format("%Y-%m-%d").to_string())
+        .execute(&db.pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

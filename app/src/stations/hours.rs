@@ -1,0 +1,202 @@
+//! Opening hours, evaluated, not guessed: the `opening-hours` crate parses and evaluates
+//! OpenStreetMap `opening_hours` strings; this module feeds it the city's holiday
+//! calendar (for `PH`), works in Asia/Shanghai local time, and applies make-up working
+//! days (调休) for stations that follow them.
+
+use crate::calendar::model::Calendar;
+use crate::stations::model::OpenStatus;
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike};
+use chrono_tz::Asia::Shanghai;
+use opening_hours::{Context, OpeningHours};
+use std::sync::Arc;
+
+/// Checks a string for staff editing it: valid syntax or a Chinese message.
+pub fn validate(s: &str) -> Result<(), String> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 255 {
+        return Err("请填写营业时间（OSM opening_hours 格式，如 Mo-Fr 08:30-17:30; PH off）".into());
+    }
+    s.parse::<OpeningHours>().map(|_| ()).map_err(|_| format!("营业时间格式有误：{s}（示例：Mo-Fr 08:30-12:00,13:30-17:30; PH off）"))
+}
+
+/// The calendar as the crate wants it: public holidays for `PH`.
+pub fn context(cal: &Calendar) -> Context {
+    let mut public = compact_calendar::CompactCalendar::default();
+    for d in cal.holidays() {
+        public.insert(d);
+    }
+    Context::default().with_holidays(opening_hours::ContextHolidays::new(Arc::new(public), Arc::default()))
+}
+
+/// A parsed schedule, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct Hours {
+    oh: OpeningHours,
+    follows_workdays: bool,
+}
+
+impl Hours {
+    pub fn parse(s: &str, ctx: &Context, follows_workdays: bool) -> Option<Hours> {
+        s.parse::<OpeningHours>().ok().map(|oh| Hours { oh: oh.with_context(ctx.clone()), follows_workdays })
+    }
+
+    /// The date whose rules apply on `date`: itself, or, on a make-up working day of a
+    /// station that follows them, the latest ordinary day with the weekday it is
+    /// worked as.
+    fn rule_date(&self, cal: &Calendar, date: NaiveDate) -> NaiveDate {
+        if !self.follows_workdays {
+            return date;
+        }
+        let Some(as_wd) = cal.makeup_as(date) else { return date };
+        (1..=35)
+            .map(|i| date - Duration::days(i))
+            .find(|d| d.weekday() == as_wd && cal.get(*d).is_none())
+            .unwrap_or(date)
+    }
+
+    /// Evaluates at a local (Asia/Shanghai) time.
+    pub fn status_at(&self, cal: &Calendar, at: NaiveDateTime) -> OpenStatus {
+        let day = at.date();
+        let proxy_day = self.rule_date(cal, day);
+        let shift = day - proxy_day;
+        let proxy_at = at - shift;
+        let open = self.oh.is_open(proxy_at);
+        let mut next = self.oh.next_change(proxy_at).map(|n| n + shift);
+        // A change computed on the proxy day is only valid within that day; past it,
+        // evaluate the real calendar from the next midnight.
+        if shift != Duration::zero() {
+            let midnight = (day + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or(at);
+            if next.is_none_or(|n| n >= midnight) {
+                let open_next = self.status_plain(midnight).0;
+                next = if open_next != open { Some(midnight) } else { self.status_plain(midnight).1 };
+            }
+        }
+        // Far-off changes (a year) mean "no change ahead".
+        let next = next.filter(|n| *n - at < Duration::days(366));
+        OpenStatus {
+            open,
+            always: open && next.is_none(),
+            change_day: next.map(|n| (n.date() - day).num_days()),
+            change_time: next.map(|n| format!("{:02}:{:02}", n.hour(), n.minute())),
+            next_change: next.and_then(|n| Shanghai.from_local_datetime(&n).single()).map(|t| t.to_rfc3339()),
+        }
+    }
+
+    fn status_plain(&self, at: NaiveDateTime) -> (bool, Option<NaiveDateTime>) {
+        (self.oh.is_open(at), self.oh.next_change(at))
+    }
+
+    /// Opening intervals (`HH:MM-HH:MM`) on a local date; empty when closed all day.
+    pub fn intervals_on(&self, cal: &Calendar, date: NaiveDate) -> Vec<String> {
+        let hm = |t: NaiveDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
+        let proxy = self.rule_date(cal, date);
+        let Some(mut t) = proxy.and_hms_opt(0, 0, 0) else { return Vec::new() };
+        let end = t + Duration::days(1);
+        let mut out = Vec::new();
+        while t < end {
+            let next = match self.oh.next_change(t) {
+                Some(n) if n > t => n.min(end),
+                _ => end,
+            };
+            if self.oh.is_open(t) {
+                let e = if next >= end { "24:00".to_string() } else { hm(next) };
+                out.push(format!("{}-{e}", hm(t)));
+            }
+            t = next;
+        }
+        out
+    }
+}
+
+/// Now, in Asia/Shanghai, as a local time.
+pub fn now_local() -> NaiveDateTime {
+    chrono::Utc::now().with_timezone(&Shanghai).naive_local()
+}
+
+/// Parses an RFC 3339 time and returns it in Asia/Shanghai local time.
+pub fn parse_at(s: &str) -> Result<NaiveDateTime, String> {
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Shanghai).naive_local())
+        .map_err(|_| format!("时间应为 RFC 3339 格式，如 2026-10-01T09:00:00+08:00（收到：{s}）"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::model::china_2026;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn hours(s: &str, follows: bool) -> (Hours, Calendar) {
+        let cal = Calendar::new(china_2026());
+        (Hours::parse(s, &context(&cal), follows).unwrap(), cal)
+    }
+
+    #[test]
+    fn lunch_breaks_and_closing_times() {
+        let (h, cal) = hours("Mo-Fr 08:30-12:00,13:30-17:30; PH off", false);
+        // Thursday 26 November 2026.
+        let s = h.status_at(&cal, at("2026-11-26 10:00"));
+        assert!(s.open);
+        assert_eq!((s.change_day, s.change_time.as_deref()), (Some(0), Some("12:00")));
+        let s = h.status_at(&cal, at("2026-11-26 12:30"));
+        assert!(!s.open);
+        assert_eq!(s.change_time.as_deref(), Some("13:30"));
+        // Friday evening: opens Monday.
+        let s = h.status_at(&cal, at("2026-11-27 18:00"));
+        assert!(!s.open);
+        assert_eq!((s.change_day, s.change_time.as_deref()), (Some(3), Some("08:30")));
+        assert_eq!(s.next_change.as_deref(), Some("2026-11-30T08:30:00+08:00"));
+    }
+
+    #[test]
+    fn public_holidays_follow_the_calendar() {
+        let (h, cal) = hours("Mo-Fr 08:30-17:30; PH off", false);
+        // Thursday 1 October 2026 is 国庆节.
+        assert!(!h.status_at(&cal, at("2026-10-01 10:00")).open);
+        assert!(h.status_at(&cal, at("2026-10-09 10:00")).open);
+    }
+
+    #[test]
+    fn make_up_saturdays_count_as_weekdays_where_the_station_says_so() {
+        // Saturday 10 October 2026 is worked as a Friday.
+        let (h, cal) = hours("Mo-Fr 08:30-17:30; PH off", true);
+        let s = h.status_at(&cal, at("2026-10-10 10:00"));
+        assert!(s.open);
+        assert_eq!(s.change_time.as_deref(), Some("17:30"));
+        let (h, cal) = hours("Mo-Fr 08:30-17:30; PH off", false);
+        assert!(!h.status_at(&cal, at("2026-10-10 10:00")).open);
+    }
+
+    #[test]
+    fn round_the_clock_is_always_open() {
+        let (h, cal) = hours("24/7", false);
+        let s = h.status_at(&cal, at("2026-11-26 03:00"));
+        assert!(s.open && s.always);
+        assert_eq!(h.intervals_on(&cal, at("2026-11-26 00:00").date()), vec!["00:00-24:00"]);
+    }
+
+    #[test]
+    fn intervals_list_the_day() {
+        let (h, cal) = hours("Mo-Fr 08:30-12:00,13:30-20:00; Sa 09:00-12:00; PH off", false);
+        let thu = at("2026-11-26 00:00").date();
+        assert_eq!(h.intervals_on(&cal, thu), vec!["08:30-12:00", "13:30-20:00"]);
+        assert_eq!(h.intervals_on(&cal, thu + Duration::days(2)), vec!["09:00-12:00"]);
+        assert!(h.intervals_on(&cal, thu + Duration::days(3)).is_empty());
+    }
+
+    #[test]
+    fn bad_syntax_is_refused_in_chinese() {
+        assert!(validate("Mo-Fr 08:30-17:30; PH off").is_ok());
+        assert!(validate("every day").unwrap_err().contains("格式"));
+        assert!(validate("").is_err());
+    }
+
+    #[test]
+    fn times_parse_as_rfc3339_into_shanghai() {
+        assert_eq!(parse_at("2026-10-01T01:00:00Z").unwrap(), at("2026-10-01 09:00"));
+        assert!(parse_at("yesterday").unwrap_err().contains("RFC 3339"));
+    }
+}

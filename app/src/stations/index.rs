@@ -1,0 +1,122 @@
+//! The spatial index behind "nearest": an R-tree (the `rstar` crate) over points on the
+//! unit sphere, so that straight-line distance in the tree orders stations exactly as
+//! great-circle distance does, anywhere on Earth.
+//!
+//! Filters are applied while walking the tree outward, so that when "open now" removes
+//! the nearest stations the query still returns the next k that qualify.
+//!
+//! The index is a cache of the database, never the truth: each process rebuilds it when
+//! the `stations_version` row (bumped by every station write) changes.
+
+use crate::stations::model::{distance_m, LatLng};
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+
+type Entry = GeomWithData<[f64; 3], usize>;
+
+/// A point on the unit sphere.
+pub fn to_xyz(p: LatLng) -> [f64; 3] {
+    let (lat, lng) = (p.lat.to_radians(), p.lng.to_radians());
+    [lat.cos() * lng.cos(), lat.cos() * lng.sin(), lat.sin()]
+}
+
+/// Points and their positions in the caller's list.
+#[derive(Debug, Default)]
+pub struct PointIndex {
+    tree: RTree<Entry>,
+    points: Vec<LatLng>,
+}
+
+impl PointIndex {
+    pub fn new(points: Vec<LatLng>) -> Self {
+        let entries: Vec<Entry> =
+            points.iter().enumerate().map(|(i, p)| GeomWithData::new(to_xyz(*p), i)).collect();
+        PointIndex { tree: RTree::bulk_load(entries), points }
+    }
+
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The `k` nearest positions that pass `keep`, nearest first, with their distance in
+    /// metres. Walks outward lazily: only as many points are tested as needed.
+    pub fn nearest(&self, from: LatLng, k: usize, mut keep: impl FnMut(usize) -> bool) -> Vec<(usize, f64)> {
+        let q = to_xyz(from);
+        self.tree
+            .nearest_neighbor_iter(&q)
+            .filter(|e| keep(e.data))
+            .take(k)
+            .map(|e| (e.data, distance_m(from, self.points[e.data])))
+            .collect()
+    }
+
+    /// The same answer by testing every point: the baseline of the benchmark and the
+    /// oracle of the tests.
+    pub fn nearest_linear(&self, from: LatLng, k: usize, mut keep: impl FnMut(usize) -> bool) -> Vec<(usize, f64)> {
+        let mut all: Vec<(usize, f64)> = self
+            .points
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(i, p)| (i, distance_m(from, *p)))
+            .collect();
+        let k = k.min(all.len());
+        if k == 0 {
+            return Vec::new();
+        }
+        all.select_nth_unstable_by(k - 1, |a, b| a.1.total_cmp(&b.1));
+        all.truncate(k);
+        all.sort_by(|a, b| a.1.total_cmp(&b.1));
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    fn cloud(n: usize, seed: u64) -> Vec<LatLng> {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        (0..n)
+            .map(|_| LatLng { lat: rng.gen_range(36.45..36.95), lng: rng.gen_range(117.75..118.40) })
+            .collect()
+    }
+
+    #[test]
+    fn the_tree_agrees_with_a_linear_scan() {
+        let idx = PointIndex::new(cloud(5000, 1));
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2);
+        for _ in 0..50 {
+            let q = LatLng { lat: rng.gen_range(36.4..37.0), lng: rng.gen_range(117.7..118.5) };
+            let a: Vec<usize> = idx.nearest(q, 10, |_| true).iter().map(|x| x.0).collect();
+            let b: Vec<usize> = idx.nearest_linear(q, 10, |_| true).iter().map(|x| x.0).collect();
+            assert_eq!(a, b);
+        }
+    }
+
+    #[test]
+    fn filters_skip_to_the_next_that_qualify() {
+        let idx = PointIndex::new(cloud(2000, 3));
+        let q = LatLng { lat: 36.8, lng: 118.05 };
+        // Keep only every seventh point: the answer is still k points, all qualifying,
+        // and exactly those a filtered linear scan finds.
+        let keep = |i: usize| i % 7 == 0;
+        let a = idx.nearest(q, 5, keep);
+        assert_eq!(a.len(), 5);
+        assert!(a.iter().all(|(i, _)| keep(*i)));
+        assert_eq!(a, idx.nearest_linear(q, 5, keep));
+        assert!(a.windows(2).all(|w| w[0].1 <= w[1].1));
+    }
+
+    #[test]
+    fn fewer_than_k_qualifying_gives_what_there_is() {
+        let idx = PointIndex::new(cloud(100, 4));
+        assert_eq!(idx.nearest(LatLng { lat: 36.8, lng: 118.0 }, 10, |i| i < 3).len(), 3);
+        assert!(PointIndex::new(vec![]).nearest(LatLng { lat: 0.0, lng: 0.0 }, 3, |_| true).is_empty());
+    }
+}

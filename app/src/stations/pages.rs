@@ -1,0 +1,342 @@
+//! The life-circle pages: the map with its list twin (`/` and `/map`), rider mode
+//! (`/rider`) and a station's page (`/station/:id`). Each renders completely on the
+//! server from a GET form, so it works without JavaScript; `public/map.js` adds the
+//! Leaflet map, "use my location" and tap-to-pick on top.
+
+use crate::i18n::{tr, tr_args};
+use crate::pages::home::CityHero;
+use crate::pages::not_found::ErrorBox;
+use crate::stations::api::{get_nearby, get_station_detail, NearbyPage, StationDetail};
+use crate::stations::model::{Amenity, NearbyStation, OpenStatus, StationKind, LIFE_CIRCLE_M};
+use leptos::prelude::*;
+use leptos_meta::{Link, Title};
+use leptos_router::hooks::{use_location, use_params_map};
+
+/// "约350米" / "约1.2公里".
+fn distance_text(m: f64) -> String {
+    if m < 1000.0 {
+        tr_args("stations.distance_m", &[("m", format!("{}", (m / 10.0).round() * 10.0))])
+    } else {
+        tr_args("stations.distance_km", &[("km", format!("{:.1}", m / 1000.0))])
+    }
+}
+
+#[component]
+pub fn StatusLine(status: Option<OpenStatus>) -> impl IntoView {
+    match status {
+        None => view! { <span class="status unknown">{tr("hours.unknown")}</span> }.into_any(),
+        Some(s) => {
+            let (key, time) = s.text_key();
+            let class = if s.open { "status open" } else { "status closed" };
+            view! { <span class=class>{tr_args(key, &[("time", time)])}</span> }.into_any()
+        }
+    }
+}
+
+#[component]
+pub fn AmenityList(amenities: Vec<Amenity>) -> impl IntoView {
+    view! {
+        <ul class="amenities" aria-label=tr("stations.amenities")>
+            {amenities
+                .into_iter()
+                .map(|a| view! { <li class=format!("amenity a-{}", a.code())>{tr(a.label_key())}</li> })
+                .collect_view()}
+        </ul>
+    }
+}
+
+fn list_item(n: NearbyStation) -> impl IntoView {
+    let s = n.station;
+    let href = format!("/station/{}", s.id);
+    view! {
+        <li class=format!("station-item kind-{}", s.kind.code())>
+            <a class="station-link" href=href>
+                <span class="station-name">{s.name.clone()}</span>
+                <span class="station-kind">{tr(s.kind.label_key())}</span>
+            </a>
+            <p class="station-meta">
+                <span class="distance">{distance_text(n.distance_m)}</span>
+                " · "
+                <span class="walk">{tr_args("stations.walk", &[("min", n.walk_minutes.to_string())])}</span>
+                " · "
+                <StatusLine status=n.status.clone() />
+            </p>
+            <AmenityList amenities=s.amenities.clone() />
+        </li>
+    }
+}
+
+/// The map data for `public/map.js`: inert JSON, with `<` escaped so that no station
+/// name can close the script element.
+fn stations_json(page: &NearbyPage) -> String {
+    let items: Vec<serde_json::Value> = page
+        .results
+        .iter()
+        .map(|n| {
+            let (key, time) = n.status.as_ref().map(|s| s.text_key()).unwrap_or(("hours.unknown", String::new()));
+            serde_json::json!({
+                "id": n.station.id,
+                "kind": n.station.kind.code(),
+                "name": n.station.name,
+                "lat": n.station.lat,
+                "lng": n.station.lng,
+                "open": n.status.as_ref().is_some_and(|s| s.open),
+                "status": tr_args(key, &[("time", time)]),
+                "url": format!("/station/{}", n.station.id),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(items).to_string().replace('<', "\\u003c")
+}
+
+#[component]
+fn Filters(page: NearbyPage, action: &'static str, rider: bool) -> impl IntoView {
+    let q = page.query.clone();
+    let (lat, lng) = if page.located {
+        (format!("{:.6}", page.point.lat), format!("{:.6}", page.point.lng))
+    } else {
+        (String::new(), String::new())
+    };
+    let amenity_choices: Vec<Amenity> = if rider {
+        vec![Amenity::Water, Amenity::Charging, Amenity::Microwave, Amenity::Toilet]
+    } else {
+        Amenity::ALL.to_vec()
+    };
+    view! {
+        <form id="point-form" method="get" action=action class="filters" data-autolocate=rider.then_some("1")>
+            <input type="hidden" name="lat" value=lat />
+            <input type="hidden" name="lng" value=lng />
+            {(!rider).then(|| view! {
+                <fieldset class="chips">
+                    <legend>{tr("stations.kinds")}</legend>
+                    {StationKind::ALL.into_iter().map(|k| view! {
+                        <label class="check">
+                            <input type="checkbox" name="kind" value=k.code() checked=q.kinds.contains(&k) />
+                            <span>{tr(k.label_key())}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+            })}
+            <fieldset class="chips">
+                <legend>{tr("stations.amenities")}</legend>
+                {amenity_choices.into_iter().map(|a| view! {
+                    <label class="check">
+                        <input type="checkbox" name="amenity" value=a.code() checked=q.amenities.contains(&a) />
+                        <span>{tr(a.label_key())}</span>
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            {(!rider).then(|| view! {
+                <label class="check">
+                    <input type="checkbox" name="open_now" value="1" checked=q.open_now />
+                    <span>{tr("stations.open_now")}</span>
+                </label>
+            })}
+            <div class="actions">
+                <button type="submit" class="button">{tr("stations.apply")}</button>
+                <button type="button" id="locate" class="button secondary js-only">{tr("stations.locate")}</button>
+            </div>
+        </form>
+        <p id="map-status" role="status" class="hint"></p>
+    }
+}
+
+#[component]
+pub fn MapPage() -> impl IntoView {
+    let loc = use_location();
+    let page = Resource::new(move || loc.search.get(), |q| get_nearby(q, false));
+    view! {
+        <Title text=tr("stations.map_title") />
+        <Link rel="stylesheet" href="/vendor/leaflet/leaflet.css" />
+        <Link rel="stylesheet" href="/vendor/markercluster/MarkerCluster.css" />
+        <Link rel="stylesheet" href="/vendor/markercluster/MarkerCluster.Default.css" />
+        <Link rel="stylesheet" href="/map.css" />
+        <CityHero />
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(p) => {
+                        let within = p.results.iter().filter(|n| n.distance_m <= LIFE_CIRCLE_M).count();
+                        let json = stations_json(&p);
+                        let t = p.tiles.clone();
+                        let summary = if p.located {
+                            tr_args("stations.within_circle", &[("n", within.to_string())])
+                        } else {
+                            tr("stations.pick_hint")
+                        };
+                        let search = loc.search.get_untracked();
+                        let search = search.trim_start_matches('?');
+                        let geojson = if search.is_empty() {
+                            "/api/v1/stations".to_string()
+                        } else {
+                            format!("/api/v1/stations?{search}")
+                        };
+                        view! {
+                            <Filters page=p.clone() action="/map" rider=false />
+                            <div id="map" class="map" role="application"
+                                aria-label=tr("stations.map_label")
+                                data-tiles=t.url data-attribution=t.attribution data-coords=t.coords
+                                data-subdomains=t.subdomains
+                                data-lat=format!("{:.6}", p.point.lat) data-lng=format!("{:.6}", p.point.lng)
+                                data-radius=LIFE_CIRCLE_M.to_string() data-zoom="15"
+                                data-label-here=tr("stations.here") data-label-circle=tr("stations.circle")></div>
+                            <script type="application/json" id="stations-data" inner_html=json></script>
+                            <h2 id="list-title">{summary}</h2>
+                            <ol id="station-list" class="station-list" aria-labelledby="list-title">
+                                {p.results.into_iter().map(list_item).collect_view()}
+                            </ol>
+                            <p class="hint"><a href=geojson rel="external">{tr("stations.geojson")}</a></p>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+        <script src="/vendor/leaflet/leaflet.js" defer></script>
+        <script src="/vendor/markercluster/leaflet.markercluster.js" defer></script>
+        <script src="/map.js" defer></script>
+    }
+}
+
+#[component]
+pub fn RiderPage() -> impl IntoView {
+    let loc = use_location();
+    let page = Resource::new(move || loc.search.get(), |q| get_nearby(q, true));
+    view! {
+        <Title text=tr("rider.title") />
+        <h1 class="rider-title">{tr("rider.title")}</h1>
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(p) => {
+                        let located = p.located;
+                        let empty = p.results.is_empty();
+                        view! {
+                            <Filters page=p.clone() action="/rider" rider=true />
+                            {(!located).then(|| view! { <p class="hint">{tr("rider.locate_first")}</p> })}
+                            {empty.then(|| view! { <p class="form-error">{tr("rider.none_open")}</p> })}
+                            <ol class="rider-list">
+                                {p.results.into_iter().map(|n| {
+                                    let s = n.station;
+                                    let nav = crate::stations::api::NavLinks::for_station(s.lat, s.lng, &s.name);
+                                    view! {
+                                        <li class="rider-card">
+                                            <h2><a href=format!("/station/{}", s.id)>{s.name.clone()}</a></h2>
+                                            <p class="rider-meta">
+                                                <strong>{distance_text(n.distance_m)}</strong>
+                                                " · "
+                                                {tr_args("stations.walk", &[("min", n.walk_minutes.to_string())])}
+                                                " · "
+                                                <StatusLine status=n.status.clone() />
+                                            </p>
+                                            <AmenityList amenities=s.amenities.clone() />
+                                            <a class="button nav-main" href=nav.amap.clone() rel="external">{tr("nav.amap")}</a>
+                                            <p class="nav-more">
+                                                <a href=nav.baidu rel="external">{tr("nav.baidu")}</a>
+                                                <a href=nav.tencent rel="external">{tr("nav.tencent")}</a>
+                                                <a href=nav.apple rel="external">{tr("nav.apple")}</a>
+                                            </p>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+        <script src="/map.js" defer></script>
+    }
+}
+
+const WEEKDAY_KEYS: [&str; 7] =
+    ["weekday.1", "weekday.2", "weekday.3", "weekday.4", "weekday.5", "weekday.6", "weekday.7"];
+
+#[component]
+pub fn StationPage() -> impl IntoView {
+    let params = use_params_map();
+    let detail = Resource::new(
+        move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()),
+        |id| async move {
+            match id {
+                Some(id) => get_station_detail(id).await,
+                None => Err(crate::error::AppError::NotFound("驿站".into())),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => {
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
+                    Ok(d) => view! { <StationBody d=d /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StationBody(d: StationDetail) -> impl IntoView {
+    let s = d.station.clone();
+    let today = d.week.first().map(|w| w.3.clone()).unwrap_or_default();
+    let today_text = if today.is_empty() { tr("hours.closed_today") } else { today.join("、") };
+    view! {
+        <Title text=s.name.clone() />
+        <article class="station-page">
+            <h1>{s.name.clone()}</h1>
+            <p class="station-kind">{tr(s.kind.label_key())} " · " {s.community.clone()}</p>
+            <p class="status-big"><StatusLine status=d.status.clone() /></p>
+            <section class="card">
+                <h2>{tr("stations.today")}</h2>
+                <p class="today-hours">{today_text}</p>
+                <table class="week">
+                    <caption>{tr("stations.week")}</caption>
+                    <tbody>
+                        {d.week.iter().skip(1).map(|(date, wd, special, iv)| view! {
+                            <tr>
+                                <th scope="row">{date.clone()} " " {tr(WEEKDAY_KEYS[(*wd as usize).clamp(1, 7) - 1])}</th>
+                                <td>
+                                    {if iv.is_empty() { tr("hours.closed_day") } else { iv.join("、") }}
+                                    {special.clone().map(|n| view! { <span class="badge">{n}</span> })}
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="hint"><code>{s.opening_hours.clone()}</code></p>
+            </section>
+            <section class="card">
+                <dl class="settings">
+                    <dt>{tr("stations.address")}</dt>
+                    <dd>{s.address.clone()}</dd>
+                    {(!s.phone.is_empty()).then(|| view! {
+                        <dt>{tr("stations.phone")}</dt>
+                        <dd><a class="button secondary" href=format!("tel:{}", s.phone.replace(['-', ' '], ""))>{s.phone.clone()}</a></dd>
+                    })}
+                    <dt>{tr("amenity.wheelchair")}</dt>
+                    <dd>{if s.wheelchair() { tr("common.yes") } else { tr("common.no") }}</dd>
+                    <dt>{tr("stations.verified")}</dt>
+                    <dd>{s.verified_on.clone()}</dd>
+                </dl>
+                <h2>{tr("stations.amenities")}</h2>
+                <AmenityList amenities=s.amenities.clone() />
+            </section>
+            <section class="card nav-links">
+                <h2>{tr("nav.title")}</h2>
+                <a class="button nav-main" href=d.nav.amap.clone() rel="external">{tr("nav.amap")}</a>
+                <a class="button secondary" href=d.nav.baidu.clone() rel="external">{tr("nav.baidu")}</a>
+                <a class="button secondary" href=d.nav.tencent.clone() rel="external">{tr("nav.tencent")}</a>
+                <a class="button secondary" href=d.nav.apple.clone() rel="external">{tr("nav.apple")}</a>
+                <a class="button secondary" href=d.nav.geo.clone() rel="external">{tr("nav.geo")}</a>
+            </section>
+        </article>
+    }
+}

@@ -1,0 +1,155 @@
+//! The open station API (`/api/v1`): GeoJSON per RFC 7946, `[lng, lat]` in WGS-84.
+//! Bad parameters get 400 with a Chinese message; nothing here needs a session.
+
+use app::error::AppError;
+use app::stations::hours::{now_local, parse_at};
+use app::stations::model::{NearbyQuery, OpenStatus, Station};
+use app::state::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDateTime;
+use serde_json::{json, Value};
+
+fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
+    raw.as_deref().map(app::util::parse_query).unwrap_or_default()
+}
+
+/// The filters and the evaluation time from the query string.
+fn parse(raw: &Option<String>, known: &[&str]) -> Result<(NearbyQuery, NaiveDateTime), AppError> {
+    let pairs = pairs(raw);
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        return Err(AppError::bad(format!("未知参数：{k}")));
+    }
+    let get = |k: &str| pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let at = match get("at").into_iter().next() {
+        Some(v) => parse_at(&v).map_err(AppError::BadRequest)?,
+        None => now_local(),
+    };
+    let q = NearbyQuery::parse(get).map_err(AppError::BadRequest)?;
+    Ok((q, at))
+}
+
+fn feature(s: &Station, status: Option<&OpenStatus>, extra: Option<(f64, u32)>) -> Value {
+    let mut props = json!({
+        "id": s.id,
+        "kind": s.kind.code(),
+        "name": s.name,
+        "address": s.address,
+        "community": s.community,
+        "street": s.street,
+        "amenities": s.amenities.iter().map(|a| a.code()).collect::<Vec<_>>(),
+        "opening_hours": s.opening_hours,
+        "open_now": status.map(|st| st.open),
+        "next_change": status.and_then(|st| st.next_change.clone()),
+        "phone": s.phone,
+        "wheelchair": s.wheelchair(),
+        "verified_on": s.verified_on,
+        "url": format!("/station/{}", s.id),
+    });
+    if let Some((d, w)) = extra {
+        props["distance_m"] = json!(d);
+        props["walk_minutes"] = json!(w);
+    }
+    json!({
+        "type": "Feature",
+        "id": s.id,
+        "geometry": { "type": "Point", "coordinates": [s.lng, s.lat] },
+        "properties": props,
+    })
+}
+
+fn collection(features: Vec<Value>) -> Response {
+    let body = json!({ "type": "FeatureCollection", "features": features });
+    ([(http::header::CONTENT_TYPE, "application/geo+json")], Json(body)).into_response()
+}
+
+/// `GET /api/v1/stations?kind=&amenity=&open_now=&at=`: every station that passes.
+pub async fn stations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    // lat/lng/limit are accepted (the map page links here with its own query) and ignored.
+    let (q, at) = parse(&raw, &["kind", "amenity", "open_now", "at", "lat", "lng", "limit"])?;
+    let set = state.stations.get(&state.db).await?;
+    let features =
+        set.filtered(&q, at).into_iter().map(|(i, st)| feature(&set.stations[i], st.as_ref(), None)).collect();
+    Ok(collection(features))
+}
+
+/// `GET /api/v1/stations/nearest?lat=&lng=&limit=&kind=&amenity=&open_now=&at=`.
+pub async fn nearest(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let (q, at) = parse(&raw, &["lat", "lng", "limit", "kind", "amenity", "open_now", "at"])?;
+    let from = q.point.ok_or_else(|| AppError::bad("请提供纬度 lat 和经度 lng"))?;
+    let set = state.stations.get(&state.db).await?;
+    let features = set
+        .nearest(from, &q, at)
+        .iter()
+        .map(|n| feature(&n.station, n.status.as_ref(), Some((n.distance_m, n.walk_minutes))))
+        .collect();
+    Ok(collection(features))
+}
+
+/// `GET /api/v1/stations/{id}`.
+pub async fn station(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::bad(format!("站点编号应为整数（收到：{id}）")))?;
+    let (_, at) = parse(&raw, &["at"])?;
+    let set = state.stations.get(&state.db).await?;
+    let i = set.position(id).ok_or_else(|| AppError::NotFound("站点".into()))?;
+    let f = feature(&set.stations[i], set.status(i, at).as_ref(), None);
+    Ok(([(http::header::CONTENT_TYPE, "application/geo+json")], Json(f)).into_response())
+}
+
+/// `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of this API.
+pub async fn openapi() -> Json<Value> {
+    let filters = json!([
+        { "name": "kind", "in": "query", "description": "阵地类型，逗号分隔或重复：center, red_station, outdoor, plaza",
+          "schema": { "type": "string" } },
+        { "name": "amenity", "in": "query", "description": "须全部具备的设施：water, charging, microwave, toilet, seats, first_aid, umbrella, repair_tools, wifi, wheelchair",
+          "schema": { "type": "string" } },
+        { "name": "open_now", "in": "query", "description": "只要营业中的（按 at 时刻判断）", "schema": { "type": "boolean" } },
+        { "name": "at", "in": "query", "description": "判断营业状态的时刻，RFC 3339；默认当前（Asia/Shanghai）",
+          "schema": { "type": "string", "format": "date-time" } }
+    ]);
+    let mut nearest_params = filters.as_array().cloned().unwrap_or_default();
+    nearest_params.extend([
+        json!({ "name": "lat", "in": "query", "required": true, "description": "WGS-84 纬度", "schema": { "type": "number", "minimum": -90, "maximum": 90 } }),
+        json!({ "name": "lng", "in": "query", "required": true, "description": "WGS-84 经度", "schema": { "type": "number", "minimum": -180, "maximum": 180 } }),
+        json!({ "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 10 } }),
+    ]);
+    let error = json!({ "description": "参数有误", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    let fc = json!({ "description": "GeoJSON FeatureCollection (RFC 7946)", "content": { "application/geo+json": { "schema": { "$ref": "#/components/schemas/FeatureCollection" } } } });
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": { "title": "邻里 Linli 开放站点接口", "version": "1.0.0",
+                  "description": "党群服务中心、红色驿站、户外劳动者服务站点、党建广场。坐标为 WGS-84，GeoJSON 顺序 [经度, 纬度]。" },
+        "paths": {
+            "/api/v1/stations": { "get": { "summary": "全部站点（可筛选）", "parameters": filters, "responses": { "200": fc, "400": error } } },
+            "/api/v1/stations/nearest": { "get": { "summary": "最近的站点，按距离排序", "parameters": nearest_params,
+                "responses": { "200": fc, "400": error } } },
+            "/api/v1/stations/{id}": { "get": { "summary": "单个站点",
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
+                                { "name": "at", "in": "query", "schema": { "type": "string", "format": "date-time" } } ],
+                "responses": { "200": { "description": "GeoJSON Feature", "content": { "application/geo+json": { "schema": { "$ref": "#/components/schemas/Feature" } } } },
+                               "400": error, "404": error } } }
+        },
+        "components": { "schemas": {
+            "Error": { "type": "object", "required": ["error", "message"],
+                       "properties": { "error": { "type": "string" }, "message": { "type": "string", "description": "中文说明" } } },
+            "Feature": { "type": "object", "required": ["type", "geometry", "properties"], "properties": {
+                "type": { "const": "Feature" },
+                "geometry": { "type": "object", "properties": { "type": { "const": "Point" },
+                    "coordinates": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 } } },
+                "properties": { "type": "object", "required": ["id", "kind", "name", "address", "amenities", "opening_hours", "open_now"],
+                    "properties": {
+                        "id": { "type": "integer" }, "kind": { "type": "string" }, "name": { "type": "string" },
+                        "address": { "type": "string" }, "amenities": { "type": "array", "items": { "type": "string" } },
+                        "opening_hours": { "type": "string", "description": "OpenStreetMap opening_hours" },
+                        "open_now": { "type": ["boolean", "null"] }, "next_change": { "type": ["string", "null"], "format": "date-time" },
+                        "distance_m": { "type": "number" }, "walk_minutes": { "type": "integer" } } } } },
+            "FeatureCollection": { "type": "object", "properties": { "type": { "const": "FeatureCollection" },
+                "features": { "type": "array", "items": { "$ref": "#/components/schemas/Feature" } } } }
+        } }
+    }))
+}
