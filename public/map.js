@@ -13,6 +13,8 @@
 (function () {
   'use strict';
   if (window.__linliMap) return;
+  // Shows the controls that need this script (.js-only is hidden until then).
+  document.documentElement.classList.add('js');
   // Exposed for debugging and the browser tests; filled in once the map exists.
   var api = (window.__linliMap = { wgsToGcj: wgsToGcj, gcjToWgs: gcjToWgs });
 
@@ -118,6 +120,11 @@
           : '无法获取您的位置，请在地图上点选或输入地址');
       }, { enableHighAccuracy: false, timeout: 10000, maximumAge: 60000 });
     });
+    // Rider mode asks for the position at once: one hand on the handlebar, no extra tap.
+    var form = $('point-form');
+    if (form.dataset.autolocate === '1' && !(form.elements.lat && form.elements.lat.value)) {
+      btn.click();
+    }
   }
 
   function safeUrl(u) {

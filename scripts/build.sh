@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 scripts/setup.sh
+scripts/vendor-web.sh
 cargo leptos build --release
 scripts/precompress.sh

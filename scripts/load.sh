@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# HTTP load on loopback: the home page (server-rendered from the database) beside the
-# very same bytes served as a static file, in the same run. The ratio is the figure.
+# HTTP load on loopback: the home page (server-rendered from the database) and the open
+# API's nearest query, each beside the very same bytes served as a static file, in the
+# same run. The ratios are the figures.
 #   scripts/load.sh [seconds] [connections]
 # Needs the release build (make build) and wrk (scripts/test-setup.sh installs it).
 set -euo pipefail
@@ -17,14 +18,16 @@ db=target/load.db
 rm -f "$db" "$db-wal" "$db-shm"
 DATABASE_URL="sqlite://$db" RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -f target/site/load-home.html' EXIT
+trap 'kill $pid 2>/dev/null; rm -f target/site/load-home.html target/site/load-nearest.json' EXIT
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
   sleep 0.1
 done
 
-# The same bytes as a static file, served by the same server and middleware.
+# The same bytes as static files, served by the same server and middleware.
+nearest="/api/v1/stations/nearest?lat=36.806&lng=118.048&limit=10&amenity=water&open_now=true"
 curl -fs "http://127.0.0.1:$port/" -o target/site/load-home.html
+curl -fs "http://127.0.0.1:$port$nearest" -o target/site/load-nearest.json
 
 run() {
   local label=$1 path=$2 out
@@ -38,4 +41,7 @@ run() {
 echo "== load: ${secs}s, $conns connections, 2 wrk threads, $(nproc) cores shared with the server ==" >&2
 page=$(run "home page (SSR + SQL)" /)
 static=$(run "same bytes, static file" /load-home.html)
-awk -v a="$page" -v b="$static" 'BEGIN { printf "ratio page/static: %.2f\n", a / b }'
+near=$(run "nearest API (open, water)" "$nearest")
+static2=$(run "same bytes, static file" /load-nearest.json)
+awk -v a="$page" -v b="$static" 'BEGIN { printf "ratio home page/static: %.2f\n", a / b }'
+awk -v a="$near" -v b="$static2" 'BEGIN { printf "ratio nearest/static: %.2f\n", a / b }'

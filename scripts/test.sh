@@ -19,8 +19,7 @@ if [ -n "${LINLI_TEST_POSTGRES_URL:-}" ]; then
 fi
 
 echo "== release build =="
-cargo leptos build --release
-scripts/precompress.sh
+scripts/build.sh
 scripts/wasm-size.sh
 
 echo "== end-to-end (Chromium) =="

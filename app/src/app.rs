@@ -31,7 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="stylesheet" href="/pkg/linli.css" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -125,7 +125,7 @@ pub fn LanguageSwitch(current: Locale) -> impl IntoView {
         <form method="post" action="/prefs" class="inline">
             <input type="hidden" name="lang" value=target.tag() />
             <input type="hidden" name="next" value=move || next.get() />
-            <button type="submit" class="chip" lang=target.tag() aria-label=tr("prefs.language")>
+            <button type="submit" class="chip" lang=target.tag() title=tr("prefs.language")>
                 {label}
             </button>
         </form>

@@ -9,7 +9,9 @@ use leptos::prelude::*;
 
 /// The text for `key` in the locale of the current request (or page).
 pub fn tr(key: &str) -> String {
-    let locale = use_context::<Prefs>().map(|p| p.locale).unwrap_or_default();
+    // Pages provide the preferences as context; an island in the browser reads them
+    // from the cookie, which says the same.
+    let locale = use_context::<Prefs>().unwrap_or_else(Prefs::current).locale;
     tr_in(locale, key)
 }
 

@@ -32,10 +32,11 @@ pub mod state;
 
 pub use app::{shell, App};
 
-/// The WebAssembly entry: takes over the server-rendered page without re-rendering it.
+/// The WebAssembly entry: brings the page's islands to life (the rest of the page is
+/// server-rendered HTML and needs no WebAssembly at all).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

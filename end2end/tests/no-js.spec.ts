@@ -12,7 +12,7 @@ test('without JavaScript the home page, tabs and both switches work', async ({ p
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.getByRole('button', { name: 'Care mode' }).first().click();
   await expect(page.locator('html')).toHaveClass(/care/);
-  await page.getByRole('link', { name: 'Me' }).click();
+  await page.getByRole('link', { name: 'Me', exact: true }).click();
   await expect(page).toHaveURL(/\/me$/);
   await expect(page.getByText('On (large text, high contrast)')).toBeVisible();
 });

@@ -39,10 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                 fallback=move || {
                     view! {
                         <form method="post" action="/api/auth/request-code" class="stack">
-                            <label for="phone">{tr("login.phone")}</label>
-                            <input id="phone" name="phone" type="tel" inputmode="numeric"
-                                autocomplete="tel" maxlength="20" required
-                                placeholder=tr("login.phone_placeholder") value=phone />
+                            <PhoneField value=phone() />
                             <button type="submit" class="button">{tr("login.get_code")}</button>
                         </form>
                     }
@@ -66,6 +63,27 @@ pub fn LoginPage() -> impl IntoView {
                 viewer.await.ok().filter(|v| v.demo).map(|_| view! { <DemoPanel /> })
             })}
         </Suspense>
+    }
+}
+
+/// The mobile-number field. Without WebAssembly it is a plain input checked by the
+/// server; as an island it checks the number as it is typed, with the same rule
+/// (`Phone::parse`) and the same Chinese message.
+#[island]
+fn PhoneField(value: String) -> impl IntoView {
+    let (message, set_message) = signal(None::<String>);
+    let check = move |v: String| {
+        let msg = if v.trim().is_empty() { None } else { crate::accounts::model::Phone::parse(&v).err() };
+        set_message.set(msg);
+    };
+    view! {
+        <label for="phone">{tr("login.phone")}</label>
+        <input id="phone" name="phone" type="tel" inputmode="numeric"
+            autocomplete="tel" maxlength="20" required
+            aria-describedby="phone-hint"
+            placeholder=tr("login.phone_placeholder") value=value
+            on:input=move |ev| check(event_target_value(&ev)) />
+        <p id="phone-hint" class="field-hint" aria-live="polite">{move || message.get()}</p>
     }
 }
 

@@ -102,10 +102,13 @@ fn Filters(page: NearbyPage, action: &'static str, rider: bool) -> impl IntoView
     } else {
         Amenity::ALL.to_vec()
     };
+    let filtering = !q.kinds.is_empty() || !q.amenities.is_empty() || q.open_now;
     view! {
         <form id="point-form" method="get" action=action class="filters" data-autolocate=rider.then_some("1")>
             <input type="hidden" name="lat" value=lat />
             <input type="hidden" name="lng" value=lng />
+            <details class="filter-box" open=filtering || rider>
+            <summary>{tr("stations.filters")}</summary>
             {(!rider).then(|| view! {
                 <fieldset class="chips">
                     <legend>{tr("stations.kinds")}</legend>
@@ -132,6 +135,7 @@ fn Filters(page: NearbyPage, action: &'static str, rider: bool) -> impl IntoView
                     <span>{tr("stations.open_now")}</span>
                 </label>
             })}
+            </details>
             <div class="actions">
                 <button type="submit" class="button">{tr("stations.apply")}</button>
                 <button type="button" id="locate" class="button secondary js-only">{tr("stations.locate")}</button>

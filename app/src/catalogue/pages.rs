@@ -1,0 +1,351 @@
+//! The 办事 tab: categories and search (`/services?q=`), a guide (`/services/{code}`),
+//! its printable checklist (`/services/{code}/checklist`) and, for staff and admins, the
+//! edit form (`/services/{code}/edit`). All server-rendered; search is a GET form.
+
+use crate::catalogue::api::{get_catalogue, get_guide, guide_history, search_catalogue, GuideView};
+use crate::catalogue::model::ItemSummary;
+use crate::i18n::{tr, tr_args};
+use crate::pages::not_found::ErrorBox;
+use crate::stations::api::get_nearby;
+use crate::stations::pages::StatusLine;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+fn item_row(s: ItemSummary) -> impl IntoView {
+    view! {
+        <li class="service-item">
+            <a href=format!("/services/{}", s.code)>
+                <span class="service-name">{s.name.clone()}</span>
+                <span class="service-tags">
+                    {(s.extended_hours).then(|| view! { <span class="tag">{tr("services.tag_extended")}</span> })}
+                    {(s.online).then(|| view! { <span class="tag">{tr("services.tag_online")}</span> })}
+                    <span class="tag">{tr_args("services.visits", &[("n", s.visits.to_string())])}</span>
+                </span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    let q = use_query_map();
+    let query = move || q.read().get("q").unwrap_or_default();
+    let list = Resource::new(|| (), |_| get_catalogue());
+    let found = Resource::new(query, |q| async move {
+        if q.trim().is_empty() { Ok(None) } else { search_catalogue(q).await.map(Some) }
+    });
+    view! {
+        <Title text=tr("services.title") />
+        <h1>{tr("services.title")}</h1>
+        <p class="lead">{tr("services.lead")}</p>
+        <form method="get" action="/services" class="search" role="search">
+            <label for="q" class="visually-hidden">{tr("services.search_label")}</label>
+            <input id="q" name="q" type="search" maxlength="50" value=query
+                placeholder=tr("services.search_placeholder") />
+            <button type="submit" class="button">{tr("services.search")}</button>
+        </form>
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Ok(Some(hits)) => view! {
+                        <section class="card" aria-labelledby="results-title">
+                            <h2 id="results-title">{tr_args("services.results", &[("n", hits.len().to_string()), ("q", query())])}</h2>
+                            {hits.is_empty().then(|| view! { <p>{tr("services.no_results")}</p> })}
+                            <ol class="service-list">{hits.into_iter().map(item_row).collect_view()}</ol>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                list.await.map(|c| c.categories.into_iter().map(|(cat, items)| view! {
+                    <section class="card category" id=format!("cat-{}", cat.code)>
+                        <h2>{cat.name.clone()}</h2>
+                        <p class="hint">{cat.summary.clone()}</p>
+                        <ul class="service-list">{items.into_iter().map(item_row).collect_view()}</ul>
+                    </section>
+                }).collect_view())
+            })}
+        </Suspense>
+    }
+}
+
+fn code_param() -> impl Fn() -> String + Copy {
+    let p = use_params_map();
+    move || p.read().get("code").unwrap_or_default()
+}
+
+#[component]
+pub fn GuidePage() -> impl IntoView {
+    let code = code_param();
+    let guide = Resource::new(code, get_guide);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match guide.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(g) => view! { <Guide g=g /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <script src="/map.js" defer></script>
+    }
+}
+
+#[component]
+fn Guide(g: GuideView) -> impl IntoView {
+    let it = g.item.clone();
+    let q = use_query_map();
+    let saved = move || q.read().get("saved").is_some();
+    let yes_no = |b: bool| if b { tr("common.yes") } else { tr("common.no") };
+    view! {
+        <Title text=it.name.clone() />
+        <article class="guide">
+            <p class="crumb"><a href="/services">{tr("services.title")}</a> " › " {g.category.clone()}</p>
+            <h1>{it.name.clone()}</h1>
+            <Show when=saved><p class="form-ok" role="status">{tr("services.saved")}</p></Show>
+            <p class="hint">
+                {tr_args("services.updated", &[("date", g.updated_on.clone()), ("v", g.version.to_string())])}
+                " · " {it.code.clone()} " · " {it.item_type.clone()}
+            </p>
+            <p class="actions">
+                <a class="button" href=format!("/services/{}/checklist", it.code)>{tr("services.checklist")}</a>
+                {g.editable.then(|| view! {
+                    <a class="button secondary" href=format!("/services/{}/edit", it.code)>{tr("services.edit")}</a>
+                })}
+            </p>
+            <section class="card facts">
+                <dl class="settings">
+                    <dt>{tr("guide.promised")}</dt>
+                    <dd>{if it.promised_limit_days == 0 { tr("guide.on_the_spot") } else { tr_args("guide.days", &[("n", it.promised_limit_days.to_string())]) }}
+                        " " <span class="hint">{tr_args("guide.legal", &[("n", it.legal_limit_days.to_string())])}</span></dd>
+                    <dt>{tr("guide.visits")}</dt>
+                    <dd>{tr_args("services.visits", &[("n", it.visits.to_string())])}</dd>
+                    <dt>{tr("guide.fee")}</dt>
+                    <dd>{it.fee.basis.clone()}</dd>
+                    <dt>{tr("guide.online")}</dt>
+                    <dd>{yes_no(it.online)}</dd>
+                    <dt>{tr("guide.terminal")}</dt>
+                    <dd>{yes_no(it.self_service_terminal)}</dd>
+                    <dt>{tr("guide.extended")}</dt>
+                    <dd>{yes_no(it.extended_hours)}</dd>
+                </dl>
+            </section>
+            <section class="card">
+                <h2>{tr("guide.conditions")}</h2>
+                {it.conditions.iter().map(|c| view! {
+                    <h3>{c.case.clone()}</h3>
+                    <ul>{c.items.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view()}</ul>
+                }).collect_view()}
+                <p class="hint">{tr("guide.serves")} "：" {it.serves.clone()}</p>
+            </section>
+            <section class="card">
+                <h2>{tr("guide.materials")}</h2>
+                <table class="materials">
+                    <thead><tr><th>{tr("guide.material")}</th><th>{tr("guide.originals")}</th><th>{tr("guide.copies")}</th><th>{tr("guide.notes")}</th></tr></thead>
+                    <tbody>
+                        {it.materials.iter().map(|m| view! {
+                            <tr>
+                                <td>{m.name.clone()} {(!m.required).then(|| view! { <span class="tag">{tr("guide.if_applicable")}</span> })}</td>
+                                <td>{m.originals}</td>
+                                <td>{m.copies}</td>
+                                <td>{m.format.clone()} " " {m.note.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="card">
+                <h2>{tr("guide.steps")}</h2>
+                <ol class="steps">{it.steps.iter().map(|s| view! { <li><strong>{s.name.clone()}</strong> "：" {s.detail.clone()}</li> }).collect_view()}</ol>
+            </section>
+            <section class="card">
+                <h2>{tr("guide.where")}</h2>
+                <p>{it.place.clone()}</p>
+                <p>{it.hours.clone()}</p>
+                <p>{tr("guide.result")} "：" {it.result.name.clone()} "（" {it.result.delivery.clone()} "）"</p>
+                <p>
+                    {tr("guide.consult")} "：" <a href=format!("tel:{}", it.consult_phone.replace('-', ""))>{it.consult_phone.clone()}</a>
+                    " · " {tr("guide.complaint")} "：" <a href=format!("tel:{}", it.complaint_phone)>{it.complaint_phone.clone()}</a>
+                </p>
+                <p class="hint">{tr("guide.body")} "：" {it.implementing_body.clone()}</p>
+            </section>
+            <Centres code=it.code.clone() />
+            <section class="card">
+                <h2>{tr("guide.faq")}</h2>
+                <dl class="faq">{it.faq.iter().map(|f| view! { <dt>{f.q.clone()}</dt><dd>{f.a.clone()}</dd> }).collect_view()}</dl>
+                <p class="hint">{it.notes.clone()}</p>
+            </section>
+            <section class="card">
+                <h2>{tr("guide.basis")}</h2>
+                <ul>{it.legal_basis.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>
+            </section>
+            <History code=it.code.clone() />
+        </article>
+    }
+}
+
+/// The community centres that handle the item (every 党群服务中心 does, 一窗受理),
+/// nearest first once the visitor gives a location.
+#[component]
+fn Centres(code: String) -> impl IntoView {
+    let loc = use_location();
+    let q = use_query_map();
+    let located = move || q.read().get("lat").is_some();
+    let near = Resource::new(
+        move || loc.search.get(),
+        |search| async move {
+            let pairs = crate::util::parse_query(&search);
+            let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            match (get("lat"), get("lng")) {
+                (Some(lat), Some(lng)) => {
+                    let params = format!("kind=center&limit=5&lat={}&lng={}", crate::util::url_encode(&lat), crate::util::url_encode(&lng));
+                    get_nearby(params, false).await.map(Some)
+                }
+                _ => Ok(None),
+            }
+        },
+    );
+    view! {
+        <section class="card" aria-labelledby="centres-title">
+            <h2 id="centres-title">{tr("guide.centres")}</h2>
+            <p class="hint">{tr("guide.centres_hint")}</p>
+            <form id="point-form" method="get" action=format!("/services/{code}") class="inline">
+                <input type="hidden" name="lat" value="" />
+                <input type="hidden" name="lng" value="" />
+                <button type="button" id="locate" class="button secondary js-only">{tr("stations.locate")}</button>
+            </form>
+            <p id="map-status" role="status" class="hint"></p>
+            <Show when=move || !located()>
+                <a class="button secondary" href="/map?kind=center" rel="external">{tr("guide.centres_map")}</a>
+            </Show>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match near.await {
+                        Ok(Some(p)) => view! {
+                            <ol class="station-list">
+                                {p.results.into_iter().map(|n| view! {
+                                    <li class="station-item kind-center">
+                                        <a class="station-link" href=format!("/station/{}", n.station.id)>
+                                            <span class="station-name">{n.station.name.clone()}</span>
+                                        </a>
+                                        <p class="station-meta">
+                                            {tr_args("stations.walk", &[("min", n.walk_minutes.to_string())])} " · "
+                                            <StatusLine status=n.status.clone() />
+                                        </p>
+                                        <p class="hint">{n.station.address.clone()} " · " <code>{n.station.opening_hours.clone()}</code></p>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn History(code: String) -> impl IntoView {
+    let h = Resource::new(move || code.clone(), guide_history);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                h.await.ok().map(|versions| view! {
+                    <details class="card history">
+                        <summary>{tr_args("guide.history", &[("n", versions.len().to_string())])}</summary>
+                        <ol>{versions.into_iter().map(|(v, date, note)| view! {
+                            <li>{tr_args("guide.version", &[("v", v.to_string()), ("date", date)])} " " {note}</li>
+                        }).collect_view()}</ol>
+                    </details>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// What to bring, with tick boxes, for printing (the print stylesheet hides the rest).
+#[component]
+pub fn ChecklistPage() -> impl IntoView {
+    let code = code_param();
+    let guide = Resource::new(code, get_guide);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match guide.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(g) => {
+                        let it = g.item.clone();
+                        view! {
+                            <Title text=tr_args("checklist.title", &[("name", it.name.clone())]) />
+                            <article class="checklist">
+                                <h1>{tr_args("checklist.title", &[("name", it.name.clone())])}</h1>
+                                <p class="hint">{tr_args("services.updated", &[("date", g.updated_on.clone()), ("v", g.version.to_string())])}</p>
+                                <ul class="ticks">
+                                    {it.checklist().into_iter().map(|m| view! {
+                                        <li>
+                                            <label>
+                                                <input type="checkbox" />
+                                                <span class="tick-name">{m.name.clone()}</span>
+                                                <span class="tick-count">{tr_args("checklist.counts", &[("o", m.originals.to_string()), ("c", m.copies.to_string())])}</span>
+                                                {(!m.required).then(|| view! { <span class="tag">{tr("guide.if_applicable")}</span> })}
+                                            </label>
+                                            {(!m.note.is_empty() || !m.format.is_empty()).then(|| view! { <p class="hint">{m.format.clone()} " " {m.note.clone()}</p> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                <p>{it.place.clone()}</p>
+                                <p>{it.hours.clone()}</p>
+                                <p>{tr("guide.consult")} "：" {it.consult_phone.clone()}</p>
+                                <p class="no-print"><a href=format!("/services/{}", it.code)>{tr("checklist.back")}</a></p>
+                            </article>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Staff and admins: the guide as JSON, checked against every rule before it is saved as
+/// a new version.
+#[component]
+pub fn GuideEditPage() -> impl IntoView {
+    let code = code_param();
+    let guide = Resource::new(code, get_guide);
+    let q = use_query_map();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match guide.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(g) if !g.editable => view! { <ErrorBox message=tr("services.staff_only") /> }.into_any(),
+                    Ok(g) => {
+                        let json = serde_json::to_string_pretty(&g.item).unwrap_or_default();
+                        let err = q.read_untracked().get("err");
+                        view! {
+                            <Title text=tr("services.edit") />
+                            <h1>{tr("services.edit")} "：" {g.item.name.clone()}</h1>
+                            {err.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                            <form method="post" action="/api/catalogue/update" class="stack">
+                                <input type="hidden" name="code" value=g.item.code.clone() />
+                                <input type="hidden" name="base" value=g.version.to_string() />
+                                <label for="guide">{tr("services.edit_json")}</label>
+                                <textarea id="guide" name="guide" rows="30" class="code">{json}</textarea>
+                                <label for="note">{tr("services.edit_note")}</label>
+                                <input id="note" name="note" maxlength="100" required />
+                                <button type="submit" class="button">{tr("services.publish")}</button>
+                            </form>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
