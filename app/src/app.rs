@@ -6,6 +6,7 @@
 
 use crate::i18n::tr;
 use crate::accounts::pages::{LoginPage, MePage};
+use crate::catalogue::pages::{ChecklistPage, GuideEditPage, GuidePage, ServicesPage};
 use crate::pages::not_found::NotFound;
 use crate::stations::pages::{MapPage, RiderPage, StationPage};
 use crate::prefs::{Locale, Prefs};
@@ -74,6 +75,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("map") view=MapPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("rider") view=RiderPage ssr=SsrMode::Async />
                     <Route path=path!("/station/:id") view=StationPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("services") view=ServicesPage ssr=SsrMode::Async />
+                    <Route path=path!("/services/:code") view=GuidePage ssr=SsrMode::Async />
+                    <Route path=path!("/services/:code/checklist") view=ChecklistPage ssr=SsrMode::Async />
+                    <Route path=path!("/services/:code/edit") view=GuideEditPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>

@@ -21,6 +21,8 @@ pub struct AppState {
     /// Stations with parsed hours and the spatial index: a cache checked against the
     /// database on every use.
     pub stations: crate::stations::service::StationCache,
+    /// The catalogue with its search index, likewise.
+    pub catalogue: crate::catalogue::api::ssr::CatalogueCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -27,13 +27,17 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
             tracing::info!(seed = config.demo_seed, ms = started.elapsed().as_millis() as u64, "demo city seeded");
         }
     }
+    // The catalogue is the city's published list, not demo data: always there.
+    let seed: app::catalogue::model::Catalogue =
+        serde_json::from_str(app::catalogue::model::SEED_JSON).context("内置办事指南数据有误")?;
+    app::catalogue::store::seed_if_empty(&db, &seed).await.context("写入办事指南失败")?;
     let secret: Arc<str> = match &config.secret {
         Some(s) => s.as_str().into(),
         None => app::accounts::store::shared_secret(&db, &app::accounts::secret::new_secret()).await?.into(),
     };
     let sms = sms_sender(&config)?;
     let leptos_options = leptos_options(&config);
-    Ok(AppState { leptos_options, db, config: Arc::new(config), sms, secret, stations: Default::default() })
+    Ok(AppState { leptos_options, db, config: Arc::new(config), sms, secret, stations: Default::default(), catalogue: Default::default() })
 }
 
 /// The text-message sender the configuration names.

@@ -212,7 +212,7 @@ pub async fn set_role(
     community_id: Option<i64>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let before = sqlx::query("SELECT role, community_id FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(&mut *tx)

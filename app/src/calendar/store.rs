@@ -23,7 +23,7 @@ pub async fn load(db: &Db) -> Result<Calendar, sqlx::Error> {
 
 /// Inserts or replaces days (staff maintain the calendar; the demo seeds 2026).
 pub async fn upsert(db: &Db, days: &[SpecialDay]) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     upsert_in(&mut tx, days).await?;
     tx.commit().await
 }

@@ -134,7 +134,7 @@ pub async fn search_catalogue(q: String) -> Result<Vec<ItemSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "catalogue/guide")]
 pub async fn get_guide(code: String) -> Result<GuideView, AppError> {
     let state = crate::state::app_state()?;
-    let r = async {
+    let r: Result<GuideView, AppError> = async {
         let c = state.catalogue.get(&state.db).await?;
         let s = c.item(&code).ok_or_else(|| AppError::NotFound("该事项".into()))?;
         let editable = crate::accounts::session::current_user()

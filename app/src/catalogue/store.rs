@@ -22,7 +22,7 @@ pub async fn seed_if_empty(db: &Db, seed: &Catalogue) -> Result<bool, sqlx::Erro
         return Ok(false);
     }
     let now = chrono::Utc::now().timestamp();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     for (ci, c) in seed.categories.iter().enumerate() {
         sqlx::query("INSERT INTO catalogue_categories (code, position, name, name_en, summary) VALUES ($1, $2, $3, $4, $5)")
             .bind(&c.code)
@@ -119,7 +119,7 @@ pub async fn save_version(
 ) -> Result<Option<i64>, sqlx::Error> {
     let now = chrono::Utc::now().timestamp();
     let guide = serde_json::to_string(item).map_err(|e| sqlx::Error::Encode(e.into()))?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let before: Option<String> =
         sqlx::query_scalar("SELECT guide FROM catalogue_items WHERE code = $1").bind(&item.code).fetch_optional(&mut *tx).await?;
     let r = sqlx::query(

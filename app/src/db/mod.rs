@@ -79,6 +79,17 @@ impl Db {
         migrator.run(&self.pool).await.context("数据库迁移失败")
     }
 
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that reads first and upgrades later could
+    /// otherwise fail with "database is locked" when another writer got there between,
+    /// instead of waiting its turn. PostgreSQL decides with row locks as usual.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Whether the database answers within a second (for `/healthz`).
     pub async fn ping(&self) -> bool {
         let q = sqlx::query("SELECT 1").fetch_one(&self.pool);

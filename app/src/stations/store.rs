@@ -38,7 +38,7 @@ pub async fn street_count(db: &Db) -> Result<i64, sqlx::Error> {
 
 /// Writes a whole generated city in one transaction: all of it or nothing.
 pub async fn insert_city(db: &Db, city: &DemoCity, seed: u64) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let now = chrono::Utc::now().timestamp();
     insert_streets(&mut tx, city).await?;
     insert_communities(&mut tx, city).await?;
@@ -223,7 +223,7 @@ pub async fn update_station(
     verified_on: &str,
 ) -> Result<(), sqlx::Error> {
     let now = chrono::Utc::now().timestamp();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE stations SET phone = $1, amenities = $2, verified_on = $3, updated_at = $4 WHERE id = $5",
     )

@@ -101,6 +101,47 @@ pub async fn station(
     Ok(([(http::header::CONTENT_TYPE, "application/geo+json")], Json(f)).into_response())
 }
 
+/// `GET /api/v1/catalogue`: the categories with their items' full guides.
+pub async fn catalogue(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+    let c = state.catalogue.get(&state.db).await?;
+    let cats: Vec<Value> = c
+        .categories
+        .iter()
+        .map(|cat| {
+            let items: Vec<Value> = c
+                .items
+                .iter()
+                .filter(|i| i.category == cat.code)
+                .map(|i| {
+                    let mut v = serde_json::to_value(&i.item).unwrap_or(Value::Null);
+                    v["version"] = json!(i.version);
+                    v["updated_at"] = json!(chrono::DateTime::from_timestamp(i.updated_at, 0).map(|t| t.to_rfc3339()));
+                    v
+                })
+                .collect();
+            json!({ "code": cat.code, "name": cat.name, "name_en": cat.name_en, "summary": cat.summary, "items": items })
+        })
+        .collect();
+    Ok(Json(json!({ "categories": cats })))
+}
+
+/// `GET /api/v1/catalogue/search?q=`: matching items, best first.
+pub async fn catalogue_search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, AppError> {
+    let pairs = pairs(&raw);
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "q") {
+        return Err(AppError::bad(format!("未知参数：{k}")));
+    }
+    let q = pairs.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
+    if q.trim().is_empty() {
+        return Err(AppError::bad("请输入要搜索的事项，如“低保”"));
+    }
+    if q.chars().count() > 50 {
+        return Err(AppError::bad("搜索词最多50个字"));
+    }
+    let c = state.catalogue.get(&state.db).await?;
+    Ok(Json(json!({ "q": q, "items": c.search(&q) })))
+}
+
 /// `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of this API.
 pub async fn openapi() -> Json<Value> {
     let filters = json!([
@@ -128,6 +169,11 @@ pub async fn openapi() -> Json<Value> {
             "/api/v1/stations": { "get": { "summary": "全部站点（可筛选）", "parameters": filters, "responses": { "200": fc, "400": error } } },
             "/api/v1/stations/nearest": { "get": { "summary": "最近的站点，按距离排序", "parameters": nearest_params,
                 "responses": { "200": fc, "400": error } } },
+            "/api/v1/catalogue": { "get": { "summary": "办事事项目录：7大类42项及完整办事指南",
+                "responses": { "200": { "description": "categories[].items[] 为完整办事指南（含 version、updated_at）" } } } },
+            "/api/v1/catalogue/search": { "get": { "summary": "搜索办事事项（中文、全拼、首字母、俗称）",
+                "parameters": [ { "name": "q", "in": "query", "required": true, "schema": { "type": "string", "maxLength": 50 } } ],
+                "responses": { "200": { "description": "items：按相关度排序的事项摘要" }, "400": error } } },
             "/api/v1/stations/{id}": { "get": { "summary": "单个站点",
                 "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
                                 { "name": "at", "in": "query", "schema": { "type": "string", "format": "date-time" } } ],

@@ -51,6 +51,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/stations/nearest", get(api_v1::nearest))
         .route("/api/v1/stations/{id}", get(api_v1::station))
         .route("/api/v1/openapi.json", get(api_v1::openapi))
+        .route("/api/v1/catalogue", get(api_v1::catalogue))
+        .route("/api/v1/catalogue/search", get(api_v1::catalogue_search))
         // Built assets: served precompressed (.br/.gz written by the build) when present.
         .nest_service(
             "/pkg",

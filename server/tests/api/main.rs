@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod catalogue;
 mod demo;
 mod health;
 mod pages;

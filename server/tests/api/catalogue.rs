@@ -1,0 +1,145 @@
+//! The one-window catalogue against the real server.
+
+use crate::helpers::spawn_app;
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_catalogue_has_seven_categories_and_forty_two_full_guides() {
+    let app = spawn_app().await;
+    let v: Value = app.get("/api/v1/catalogue").await.json().await.unwrap();
+    let cats = v["categories"].as_array().unwrap();
+    assert_eq!(cats.len(), 7);
+    let items: Vec<&Value> = cats.iter().flat_map(|c| c["items"].as_array().unwrap()).collect();
+    assert_eq!(items.len(), 42);
+    for it in items {
+        for key in ["name", "legal_basis", "conditions", "materials", "steps", "legal_limit_days", "promised_limit_days", "fee", "place", "hours", "consult_phone", "complaint_phone", "visits", "online", "faq"] {
+            assert!(!it[key].is_null(), "{} lacks {key}", it["code"]);
+        }
+        assert_eq!(it["version"], 1);
+    }
+}
+
+#[tokio::test]
+async fn search_finds_by_pinyin_initials_and_colloquial_names() {
+    let app = spawn_app().await;
+    for (q, code) in [("dibao", "MZ-01"), ("dbsq", "MZ-01"), ("%E4%BD%8E%E4%BF%9D", "MZ-01"), ("%E6%AE%8B%E7%96%BE%E8%AF%81", "CL-01")] {
+        let v: Value = app.get(&format!("/api/v1/catalogue/search?q={q}")).await.json().await.unwrap();
+        assert_eq!(v["items"][0]["code"], code, "{q}");
+    }
+    let r = app.get("/api/v1/catalogue/search?q=").await;
+    assert_eq!(r.status(), 400);
+    let r = app.get("/api/v1/catalogue/search?query=x").await;
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn guides_checklists_and_search_render_on_the_server() {
+    let app = spawn_app().await;
+    let (s, html) = app.get_text("/services?q=dibao").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("最低生活保障申请"));
+    let (s, html) = app.get_text("/services/MZ-01").await;
+    assert_eq!(s, 200);
+    for part in ["受理条件", "申请材料", "办理流程", "居民身份证", "第1版", "常见问题", "设定依据"] {
+        assert!(html.contains(part), "{part}");
+    }
+    let (s, html) = app.get_text("/services/MZ-01/checklist").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("type=\"checkbox\"") && html.contains("原件1份"));
+    let (s, html) = app.get_text("/services/XX-99").await;
+    assert_eq!(s, 404);
+    assert!(html.contains("未找到"));
+}
+
+async fn edit(app: &crate::helpers::TestApp, c: &reqwest::Client, base: i64, guide: &Value, note: &str) -> reqwest::Response {
+    c.post(app.url("/api/catalogue/update"))
+        .form(&[("code", "MZ-01"), ("base", &base.to_string()), ("guide", &guide.to_string()), ("note", note)])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn guide(app: &crate::helpers::TestApp) -> Value {
+    let v: Value = app.get("/api/v1/catalogue").await.json().await.unwrap();
+    let mut g = v["categories"][0]["items"][0].clone();
+    g.as_object_mut().unwrap().remove("version");
+    g.as_object_mut().unwrap().remove("updated_at");
+    g
+}
+
+#[tokio::test]
+async fn staff_publish_new_versions_and_the_old_ones_are_kept() {
+    let app = spawn_app().await;
+    let mut g = guide(&app).await;
+    g["hours"] = Value::from("周一至周五 8:30—17:30，周六上午 9:00—12:00");
+
+    // Signed out: 401; a resident: 403; nothing changes.
+    assert_eq!(edit(&app, &app.new_client(), 1, &g, "改时间").await.status(), 401);
+    let resident = app.new_client();
+    app.sign_in(&resident, "13812341234").await;
+    assert_eq!(edit(&app, &resident, 1, &g, "改时间").await.status(), 403);
+
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    // A guide that breaks the rules: 400, named in Chinese.
+    let mut bad = g.clone();
+    bad["promised_limit_days"] = Value::from(99);
+    let r = edit(&app, &staff, 1, &bad, "改时限").await;
+    assert_eq!(r.status(), 400);
+    assert!(r.json::<Value>().await.unwrap()["message"].as_str().unwrap().contains("承诺时限"));
+    // A good one: version 2.
+    let r = edit(&app, &staff, 1, &g, "周六上午也可办理").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<i64>().await.unwrap(), 2);
+    // An editor who started from version 1 does not overwrite version 2.
+    let r = edit(&app, &staff, 1, &g, "重复提交").await;
+    assert_eq!(r.status(), 409);
+
+    let (_, html) = app.get_text("/services/MZ-01").await;
+    assert!(html.contains("第2版") && html.contains("周六上午 9:00—12:00"));
+    let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_versions WHERE code = 'MZ-01'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, 2);
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'update_guide'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn concurrent_editors_of_one_version_produce_exactly_one_new_version() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "admin").await;
+    let g = guide(&app).await;
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            let (c, url) = (staff.clone(), app.url("/api/catalogue/update"));
+            let mut g = g.clone();
+            g["notes"] = Value::from(format!("第{i}位编辑的说明"));
+            tokio::spawn(async move {
+                c.post(url)
+                    .form(&[("code", "MZ-01"), ("base", "1"), ("guide", &g.to_string()), ("note", "并发")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409));
+    let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_versions WHERE code = 'MZ-01'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, 2);
+}
