@@ -4,12 +4,12 @@
 //! Everything here renders on the server first and works with JavaScript off: the
 //! switches are plain forms, the tabs plain links.
 
-use crate::i18n::tr;
 use crate::accounts::pages::{LoginPage, MePage};
 use crate::catalogue::pages::{ChecklistPage, GuideEditPage, GuidePage, ServicesPage};
+use crate::i18n::tr;
 use crate::pages::not_found::NotFound;
-use crate::stations::pages::{MapPage, RiderPage, StationPage};
 use crate::prefs::{Locale, Prefs};
+use crate::stations::pages::{MapPage, RiderPage, StationPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -47,9 +47,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[cfg(feature = "ssr")]
 fn set_page_security_headers() {
     leptos::nonce::provide_nonce();
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     // Map pages may load tiles from the configured tile server; no other page may.
-    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string()).unwrap_or_default();
+    let path = use_context::<http::request::Parts>()
+        .map(|p| p.uri.path().to_string())
+        .unwrap_or_default();
     let tiles = (path == "/" || path.starts_with("/map"))
         .then(|| use_context::<crate::state::AppState>().and_then(|s| s.config.tiles.csp_source()))
         .flatten();

@@ -78,7 +78,9 @@ impl TileConfig {
         } else {
             host.to_string()
         };
-        let ok = host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*'));
+        let ok = host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*'));
         ok.then(|| format!("{scheme}://{host}"))
     }
 }
@@ -89,7 +91,11 @@ pub enum SmsConfig {
     Console { file: Option<String> },
     /// POSTs JSON to `LINLI_SMS_WEBHOOK_URL` (timeout `LINLI_SMS_TIMEOUT_MS`, default
     /// 5000; `LINLI_SMS_ATTEMPTS`, default 3).
-    Webhook { url: String, timeout_ms: u64, attempts: u32 },
+    Webhook {
+        url: String,
+        timeout_ms: u64,
+        attempts: u32,
+    },
 }
 
 impl Default for Config {
@@ -126,7 +132,9 @@ impl Config {
             c.database_url = v;
         }
         if let Some(v) = get("LINLI_ADDR") {
-            c.addr = v.parse().map_err(|_| format!("LINLI_ADDR 不是有效地址：{v}"))?;
+            c.addr = v
+                .parse()
+                .map_err(|_| format!("LINLI_ADDR 不是有效地址：{v}"))?;
         }
         if let Some(v) = get("LINLI_SITE_ROOT") {
             c.site_root = v;
@@ -138,7 +146,9 @@ impl Config {
             c.seed_demo = parse_bool("LINLI_SEED_DEMO", &v)?;
         }
         if let Some(v) = get("LINLI_DEMO_SEED") {
-            c.demo_seed = v.parse().map_err(|_| format!("LINLI_DEMO_SEED 应为整数：{v}"))?;
+            c.demo_seed = v
+                .parse()
+                .map_err(|_| format!("LINLI_DEMO_SEED 应为整数：{v}"))?;
         }
         if let Some(v) = get("LINLI_DB_MAX_CONNECTIONS") {
             c.db_max_connections = v
@@ -163,17 +173,23 @@ impl Config {
         let num = |name: &str, default: u64| -> Result<u64, String> {
             match get(name) {
                 None => Ok(default),
-                Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or(format!("{name} 应为正整数：{v}")),
+                Some(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(format!("{name} 应为正整数：{v}")),
             }
         };
         c.sms = match get("LINLI_SMS").as_deref() {
-            None | Some("") | Some("console") => {
-                SmsConfig::Console { file: get("LINLI_SMS_CONSOLE_FILE").filter(|s| !s.is_empty()) }
-            }
+            None | Some("") | Some("console") => SmsConfig::Console {
+                file: get("LINLI_SMS_CONSOLE_FILE").filter(|s| !s.is_empty()),
+            },
             Some("webhook") => SmsConfig::Webhook {
                 url: get("LINLI_SMS_WEBHOOK_URL")
                     .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-                    .ok_or("LINLI_SMS=webhook 时需设置 LINLI_SMS_WEBHOOK_URL（http:// 或 https://）")?,
+                    .ok_or(
+                        "LINLI_SMS=webhook 时需设置 LINLI_SMS_WEBHOOK_URL（http:// 或 https://）",
+                    )?,
                 timeout_ms: num("LINLI_SMS_TIMEOUT_MS", 5000)?,
                 attempts: num("LINLI_SMS_ATTEMPTS", 3)? as u32,
             },
@@ -187,7 +203,9 @@ impl Config {
         }
         if let Some(v) = get("LINLI_TILE_URL").filter(|v| !v.is_empty()) {
             if !(v.starts_with("https://") || v.starts_with("http://")) || !v.contains("{z}") {
-                return Err(format!("LINLI_TILE_URL 应为含 {{z}}/{{x}}/{{y}} 的 http(s) 地址：{v}"));
+                return Err(format!(
+                    "LINLI_TILE_URL 应为含 {{z}}/{{x}}/{{y}} 的 http(s) 地址：{v}"
+                ));
             }
             c.tiles.url = v;
         }
@@ -223,8 +241,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn cfg(pairs: &[(&str, &str)]) -> Result<Config, String> {
-        let m: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| m.get(k).cloned())
     }
 
@@ -238,15 +258,25 @@ mod tests {
 
     #[test]
     fn malformed_values_name_the_variable() {
-        assert!(cfg(&[("LINLI_ADDR", "nope")]).unwrap_err().contains("LINLI_ADDR"));
-        assert!(cfg(&[("LINLI_DEMO", "maybe")]).unwrap_err().contains("LINLI_DEMO"));
+        assert!(cfg(&[("LINLI_ADDR", "nope")])
+            .unwrap_err()
+            .contains("LINLI_ADDR"));
+        assert!(cfg(&[("LINLI_DEMO", "maybe")])
+            .unwrap_err()
+            .contains("LINLI_DEMO"));
         assert!(cfg(&[("LINLI_DB_MAX_CONNECTIONS", "0")]).is_err());
     }
 
     #[test]
     fn the_webhook_sender_needs_a_url() {
-        assert!(cfg(&[("LINLI_SMS", "webhook")]).unwrap_err().contains("LINLI_SMS_WEBHOOK_URL"));
-        let c = cfg(&[("LINLI_SMS", "webhook"), ("LINLI_SMS_WEBHOOK_URL", "http://127.0.0.1:9/sms")]).unwrap();
+        assert!(cfg(&[("LINLI_SMS", "webhook")])
+            .unwrap_err()
+            .contains("LINLI_SMS_WEBHOOK_URL"));
+        let c = cfg(&[
+            ("LINLI_SMS", "webhook"),
+            ("LINLI_SMS_WEBHOOK_URL", "http://127.0.0.1:9/sms"),
+        ])
+        .unwrap();
         assert!(matches!(c.sms, SmsConfig::Webhook { attempts: 3, .. }));
         assert!(cfg(&[("LINLI_SMS", "carrier-pigeon")]).is_err());
         assert!(cfg(&[("LINLI_SECRET", "short")]).is_err());
@@ -255,13 +285,22 @@ mod tests {
     #[test]
     fn tile_sources_become_csp_origins() {
         let c = cfg(&[]).unwrap();
-        assert_eq!(c.tiles.csp_source().as_deref(), Some("https://tile.openstreetmap.org"));
+        assert_eq!(
+            c.tiles.csp_source().as_deref(),
+            Some("https://tile.openstreetmap.org")
+        );
         let c = cfg(&[
-            ("LINLI_TILE_URL", "https://webrd0{s}.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}&style=8"),
+            (
+                "LINLI_TILE_URL",
+                "https://webrd0{s}.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}&style=8",
+            ),
             ("LINLI_TILE_COORDS", "gcj02"),
         ])
         .unwrap();
-        assert_eq!(c.tiles.csp_source().as_deref(), Some("https://*.is.autonavi.com"));
+        assert_eq!(
+            c.tiles.csp_source().as_deref(),
+            Some("https://*.is.autonavi.com")
+        );
         assert!(cfg(&[("LINLI_TILE_COORDS", "bd09")]).is_err());
         assert!(cfg(&[("LINLI_TILE_URL", "ftp://x/{z}")]).is_err());
     }

@@ -81,7 +81,11 @@ struct Wire {
 
 impl Serialize for AppError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Wire { error: self.code().into(), message: self.to_string() }.serialize(s)
+        Wire {
+            error: self.code().into(),
+            message: self.to_string(),
+        }
+        .serialize(s)
     }
 }
 
@@ -130,7 +134,11 @@ mod ssr {
         /// Ends a server function. API callers get the error's status; a plain HTML form
         /// (no JavaScript) is sent back to `back` with the message in `err=`, or on
         /// success on to `ok_to`.
-        pub fn form_result<T>(r: Result<T, AppError>, ok_to: Option<&str>, back: &str) -> Result<T, AppError> {
+        pub fn form_result<T>(
+            r: Result<T, AppError>,
+            ok_to: Option<&str>,
+            back: &str,
+        ) -> Result<T, AppError> {
             let html_form = leptos::prelude::use_context::<http::request::Parts>()
                 .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
                 .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
@@ -143,7 +151,10 @@ mod ssr {
                 }
                 (Err(e), true) => {
                     let sep = if back.contains('?') { '&' } else { '?' };
-                    leptos_axum::redirect(&format!("{back}{sep}err={}", crate::util::url_encode(&e.to_string())));
+                    leptos_axum::redirect(&format!(
+                        "{back}{sep}err={}",
+                        crate::util::url_encode(&e.to_string())
+                    ));
                 }
                 (Err(e), false) => e.set_response_status(),
                 (Ok(_), false) => {}
@@ -153,8 +164,7 @@ mod ssr {
 
         /// Sets the status of the current server-function response to this error's.
         pub fn set_response_status(&self) {
-            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-            {
+            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 if let Ok(code) = http::StatusCode::from_u16(self.status()) {
                     opts.set_status(code);
                 }
@@ -204,13 +214,20 @@ mod tests {
         for e in all {
             assert!((400..600).contains(&e.status()));
             let msg = e.to_string();
-            assert!(msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{msg}");
+            assert!(
+                msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{msg}"
+            );
         }
     }
 
     #[test]
     fn errors_round_trip_as_code_and_message() {
-        for e in [AppError::NotFound("驿站".into()), AppError::Forbidden, AppError::bad("坏")] {
+        for e in [
+            AppError::NotFound("驿站".into()),
+            AppError::Forbidden,
+            AppError::bad("坏"),
+        ] {
             let json = serde_json::to_value(&e).unwrap();
             assert_eq!(json["error"], e.code());
             assert_eq!(json["message"], e.to_string());

@@ -20,6 +20,44 @@ pub fn tr_in(locale: Locale, key: &str) -> String {
     rust_i18n::t!(key, locale = locale.tag()).into_owned()
 }
 
+/// Every key used in the code, listed once so that the tests can check both locales.
+#[cfg(test)]
+pub fn all_keys() -> Vec<&'static str> {
+    const ZH: &str = include_str!("../locales/zh-CN.yml");
+    let mut keys = Vec::new();
+    let mut path: Vec<(usize, &str)> = Vec::new();
+    for line in ZH.lines().skip(1) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let Some((name, value)) = trimmed.split_once(':') else {
+            continue;
+        };
+        let name = name.trim_matches('"');
+        while path.last().is_some_and(|(i, _)| *i >= indent) {
+            path.pop();
+        }
+        if value.trim().is_empty() {
+            path.push((indent, name));
+        } else {
+            let full: Vec<&str> = path.iter().map(|(_, n)| *n).chain([name]).collect();
+            keys.push(Box::leak(full.join(".").into_boxed_str()) as &'static str);
+        }
+    }
+    keys
+}
+
+/// The text for `key` with `%{name}` placeholders filled in.
+pub fn tr_args(key: &str, args: &[(&str, String)]) -> String {
+    let mut s = tr(key);
+    for (name, value) in args {
+        s = s.replace(&format!("%{{{name}}}"), value);
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,40 +81,4 @@ mod tests {
             assert!(!b.starts_with("en."), "missing en {key}");
         }
     }
-}
-
-/// Every key used in the code, listed once so that the tests can check both locales.
-#[cfg(test)]
-pub fn all_keys() -> Vec<&'static str> {
-    const ZH: &str = include_str!("../locales/zh-CN.yml");
-    let mut keys = Vec::new();
-    let mut path: Vec<(usize, &str)> = Vec::new();
-    for line in ZH.lines().skip(1) {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        let Some((name, value)) = trimmed.split_once(':') else { continue };
-        let name = name.trim_matches('"');
-        while path.last().is_some_and(|(i, _)| *i >= indent) {
-            path.pop();
-        }
-        if value.trim().is_empty() {
-            path.push((indent, name));
-        } else {
-            let full: Vec<&str> = path.iter().map(|(_, n)| *n).chain([name]).collect();
-            keys.push(Box::leak(full.join(".").into_boxed_str()) as &'static str);
-        }
-    }
-    keys
-}
-
-/// The text for `key` with `%{name}` placeholders filled in.
-pub fn tr_args(key: &str, args: &[(&str, String)]) -> String {
-    let mut s = tr(key);
-    for (name, value) in args {
-        s = s.replace(&format!("%{{{name}}}"), value);
-    }
-    s
 }

@@ -11,9 +11,9 @@ rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod accounts;
 pub mod app;
-pub mod catalogue;
 #[cfg(feature = "ssr")]
 pub mod calendar;
+pub mod catalogue;
 pub mod error;
 pub mod i18n;
 pub mod pages;

@@ -47,7 +47,9 @@ impl Prefs {
     pub fn from_cookie_header(header: &str) -> Self {
         let mut prefs = Prefs::default();
         for pair in header.split(';') {
-            let Some((name, value)) = pair.trim().split_once('=') else { continue };
+            let Some((name, value)) = pair.trim().split_once('=') else {
+                continue;
+            };
             match name {
                 LANG_COOKIE => prefs.locale = Locale::parse(value).unwrap_or_default(),
                 CARE_COOKIE => prefs.care = value == "1",
@@ -94,9 +96,7 @@ impl Prefs {
 /// scheme, so that `/prefs?next=` cannot send a resident elsewhere.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => {
-            n.to_string()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -114,7 +114,13 @@ mod tests {
     #[test]
     fn reads_both_cookies_among_others() {
         let p = Prefs::from_cookie_header("a=b; linli_lang=en; linli_care=1; x=y");
-        assert_eq!(p, Prefs { locale: Locale::En, care: true });
+        assert_eq!(
+            p,
+            Prefs {
+                locale: Locale::En,
+                care: true
+            }
+        );
     }
 
     #[test]

@@ -35,19 +35,41 @@ fn measure(idx: &PointIndex, queries: &[LatLng], linear: bool) -> (f64, f64) {
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing: run small then.
     let full = std::env::args().any(|a| a == "--bench");
-    let sizes: &[usize] = if full { &[1_000, 100_000, 1_000_000] } else { &[1_000] };
+    let sizes: &[usize] = if full {
+        &[1_000, 100_000, 1_000_000]
+    } else {
+        &[1_000]
+    };
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
     println!("nearest-5 (1 in 4 pass the filter), µs per query");
-    println!("{:>10} {:>12} {:>12} {:>12} {:>12} {:>10}", "stations", "rtree p50", "rtree p99", "linear p50", "linear p99", "p99 ratio");
+    println!(
+        "{:>10} {:>12} {:>12} {:>12} {:>12} {:>10}",
+        "stations", "rtree p50", "rtree p99", "linear p50", "linear p99", "p99 ratio"
+    );
     for &n in sizes {
-        let points: Vec<LatLng> =
-            (0..n).map(|_| LatLng { lat: rng.gen_range(36.45..36.95), lng: rng.gen_range(117.75..118.40) }).collect();
+        let points: Vec<LatLng> = (0..n)
+            .map(|_| LatLng {
+                lat: rng.gen_range(36.45..36.95),
+                lng: rng.gen_range(117.75..118.40),
+            })
+            .collect();
         let idx = PointIndex::new(points);
-        let queries: Vec<LatLng> =
-            (0..2000).map(|_| LatLng { lat: rng.gen_range(36.5..36.9), lng: rng.gen_range(117.8..118.35) }).collect();
-        let linear_queries = if n >= 1_000_000 { &queries[..100] } else { &queries[..] };
+        let queries: Vec<LatLng> = (0..2000)
+            .map(|_| LatLng {
+                lat: rng.gen_range(36.5..36.9),
+                lng: rng.gen_range(117.8..118.35),
+            })
+            .collect();
+        let linear_queries = if n >= 1_000_000 {
+            &queries[..100]
+        } else {
+            &queries[..]
+        };
         let (t50, t99) = measure(&idx, &queries, false);
         let (l50, l99) = measure(&idx, linear_queries, true);
-        println!("{n:>10} {t50:>12.2} {t99:>12.2} {l50:>12.1} {l99:>12.1} {:>9.0}x", l99 / t99);
+        println!(
+            "{n:>10} {t50:>12.2} {t99:>12.2} {l50:>12.1} {l99:>12.1} {:>9.0}x",
+            l99 / t99
+        );
     }
 }

@@ -23,28 +23,53 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     db.migrate().await?;
     if config.seed_demo {
         let started = std::time::Instant::now();
-        if app::demo::seed_if_empty(&db, config.demo_seed).await.context("播种示范城市失败")? {
-            tracing::info!(seed = config.demo_seed, ms = started.elapsed().as_millis() as u64, "demo city seeded");
+        if app::demo::seed_if_empty(&db, config.demo_seed)
+            .await
+            .context("播种示范城市失败")?
+        {
+            tracing::info!(
+                seed = config.demo_seed,
+                ms = started.elapsed().as_millis() as u64,
+                "demo city seeded"
+            );
         }
     }
     // The catalogue is the city's published list, not demo data: always there.
     let seed: app::catalogue::model::Catalogue =
         serde_json::from_str(app::catalogue::model::SEED_JSON).context("内置办事指南数据有误")?;
-    app::catalogue::store::seed_if_empty(&db, &seed).await.context("写入办事指南失败")?;
+    app::catalogue::store::seed_if_empty(&db, &seed)
+        .await
+        .context("写入办事指南失败")?;
     let secret: Arc<str> = match &config.secret {
         Some(s) => s.as_str().into(),
-        None => app::accounts::store::shared_secret(&db, &app::accounts::secret::new_secret()).await?.into(),
+        None => app::accounts::store::shared_secret(&db, &app::accounts::secret::new_secret())
+            .await?
+            .into(),
     };
     let sms = sms_sender(&config)?;
     let leptos_options = leptos_options(&config);
-    Ok(AppState { leptos_options, db, config: Arc::new(config), sms, secret, stations: Default::default(), catalogue: Default::default() })
+    Ok(AppState {
+        leptos_options,
+        db,
+        config: Arc::new(config),
+        sms,
+        secret,
+        stations: Default::default(),
+        catalogue: Default::default(),
+    })
 }
 
 /// The text-message sender the configuration names.
 pub fn sms_sender(config: &Config) -> anyhow::Result<Arc<dyn SmsSender>> {
     Ok(match &config.sms {
-        SmsConfig::Console { file } => Arc::new(ConsoleSender { file: file.as_ref().map(Into::into) }),
-        SmsConfig::Webhook { url, timeout_ms, attempts } => Arc::new(WebhookSender::new(
+        SmsConfig::Console { file } => Arc::new(ConsoleSender {
+            file: file.as_ref().map(Into::into),
+        }),
+        SmsConfig::Webhook {
+            url,
+            timeout_ms,
+            attempts,
+        } => Arc::new(WebhookSender::new(
             url.clone(),
             std::time::Duration::from_millis(*timeout_ms),
             *attempts,
@@ -78,7 +103,9 @@ pub async fn serve(
         }
     });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -55,7 +55,9 @@ enum AdminAction {
 fn init_logging(json: bool) {
     let filter = EnvFilter::try_from_env("RUST_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     if json {
         builder.json().init();
     } else {
@@ -105,7 +107,14 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             println!("数据库已是最新结构");
             Ok(())
         }
-        Command::Admin { action: AdminAction::Grant { phone, role, community } } => {
+        Command::Admin {
+            action:
+                AdminAction::Grant {
+                    phone,
+                    role,
+                    community,
+                },
+        } => {
             let db = app::db::Db::connect(&config.database_url, 2).await?;
             db.migrate().await?;
             let msg = app::accounts::admin::grant(&db, &phone, &role, community.as_deref()).await?;
@@ -118,7 +127,10 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             db.migrate().await?;
             let started = std::time::Instant::now();
             if app::demo::seed_if_empty(&db, seed).await? {
-                println!("示范城市已生成（种子 {seed}，用时 {} 毫秒）", started.elapsed().as_millis());
+                println!(
+                    "示范城市已生成（种子 {seed}，用时 {} 毫秒）",
+                    started.elapsed().as_millis()
+                );
                 Ok(())
             } else {
                 anyhow::bail!("数据库中已有城市数据，未重复生成；请换一个空数据库")

@@ -8,7 +8,12 @@ use anyhow::{anyhow, bail};
 
 /// Grants `role` to the person with `phone`; staff need a community (id or name).
 /// Returns a confirmation in Chinese. Recorded in the audit log with no actor (the shell).
-pub async fn grant(db: &Db, phone: &str, role: &str, community: Option<&str>) -> anyhow::Result<String> {
+pub async fn grant(
+    db: &Db,
+    phone: &str,
+    role: &str,
+    community: Option<&str>,
+) -> anyhow::Result<String> {
     let phone = Phone::parse(phone).map_err(|e| anyhow!(e))?;
     let role = Role::parse(role).ok_or_else(|| anyhow!("角色应为 admin、staff 或 resident"))?;
     let community_id = match (role, community) {
@@ -31,8 +36,14 @@ async fn resolve_community(db: &Db, c: &str) -> anyhow::Result<i64> {
         }
         bail!("没有编号为 {id} 的社区");
     }
-    let full = if c.ends_with("社区") { c.to_string() } else { format!("{c}社区") };
-    store::community_id_by_name(db, &full).await?.ok_or_else(|| anyhow!("没有名为“{full}”的社区"))
+    let full = if c.ends_with("社区") {
+        c.to_string()
+    } else {
+        format!("{c}社区")
+    };
+    store::community_id_by_name(db, &full)
+        .await?
+        .ok_or_else(|| anyhow!("没有名为“{full}”的社区"))
 }
 
 fn role_name(r: Role) -> &'static str {

@@ -19,9 +19,12 @@ pub struct Viewer {
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::accounts::model::{code_rules, parse_code, Phone};
-    pub use crate::accounts::secret::{constant_time_eq, hash_code, hash_token, new_code, new_token};
+    pub use crate::accounts::secret::{
+        constant_time_eq, hash_code, hash_token, new_code, new_token,
+    };
     pub use crate::accounts::session::{
-        clear_session_cookie, client_ip, current_user, now, require_user, session_cookie, token_from_headers,
+        clear_session_cookie, client_ip, current_user, now, require_user, session_cookie,
+        token_from_headers,
     };
     pub use crate::accounts::sms::Sms;
     pub use crate::accounts::store;
@@ -30,9 +33,10 @@ mod ssr {
     pub use crate::util::url_encode;
 
     pub fn set_cookie(value: &str) {
-        if let (Some(resp), Ok(v)) =
-            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
-        {
+        if let (Some(resp), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(value),
+        ) {
             resp.append_header(http::header::SET_COOKIE, v);
         }
     }
@@ -49,7 +53,14 @@ pub async fn get_viewer() -> Result<Viewer, AppError> {
     use ssr::*;
     let state = app_state()?;
     let user = current_user().await;
-    AppError::form_result(user.map(|user| Viewer { user, demo: state.config.demo }), None, "/")
+    AppError::form_result(
+        user.map(|user| Viewer {
+            user,
+            demo: state.config.demo,
+        }),
+        None,
+        "/",
+    )
 }
 
 /// Sends a one-time code to a mainland mobile number. Returns the masked number.
@@ -61,9 +72,13 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
         let state = app_state()?;
         let phone = Phone::parse(&phone).map_err(AppError::BadRequest)?;
         let now = now();
-        let ip = request_parts().map(|p| client_ip(&p, state.config.trust_proxy)).unwrap_or_default();
+        let ip = request_parts()
+            .map(|p| client_ip(&p, state.config.trust_proxy))
+            .unwrap_or_default();
         if !store::take_ip_quota(&state.db, &ip, now / 3600, code_rules::PER_IP_PER_HOUR).await? {
-            return Err(AppError::TooManyRequests("本网络获取验证码次数过多，请一小时后再试".into()));
+            return Err(AppError::TooManyRequests(
+                "本网络获取验证码次数过多，请一小时后再试".into(),
+            ));
         }
         if !store::take_phone_slot(&state.db, phone.as_str(), now, code_rules::RESEND_SECS).await? {
             return Err(AppError::TooManyRequests(format!(
@@ -73,9 +88,24 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
         }
         let code = new_code();
         let hash = hash_code(state.secret.as_bytes(), phone.as_str(), &code);
-        store::insert_code(&state.db, phone.as_str(), &hash, now, now + code_rules::TTL_SECS).await?;
-        let text = format!("【邻里】您的登录验证码是{code}，5分钟内有效。如非本人操作，请忽略本短信。");
-        let sent = state.sms.send(Sms { phone: phone.as_str(), purpose: "login_code", text: &text }).await;
+        store::insert_code(
+            &state.db,
+            phone.as_str(),
+            &hash,
+            now,
+            now + code_rules::TTL_SECS,
+        )
+        .await?;
+        let text =
+            format!("【邻里】您的登录验证码是{code}，5分钟内有效。如非本人操作，请忽略本短信。");
+        let sent = state
+            .sms
+            .send(Sms {
+                phone: phone.as_str(),
+                purpose: "login_code",
+                text: &text,
+            })
+            .await;
         if let Err(e) = sent {
             tracing::warn!(error = %e, "login code not sent");
             store::release_phone_slot(&state.db, phone.as_str()).await?;
@@ -84,14 +114,21 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
         Ok(phone)
     }
     .await;
-    let ok_to = result.as_ref().ok().map(|p| format!("/login?phone={}&sent=1", p.as_str()));
+    let ok_to = result
+        .as_ref()
+        .ok()
+        .map(|p| format!("/login?phone={}&sent=1", p.as_str()));
     AppError::form_result(result.map(|p| p.masked()), ok_to.as_deref(), &back)
 }
 
 /// Checks a code and signs in (creating the account on first sign-in). The session id
 /// is new at every sign-in; a session the browser already had is ended.
 #[server(prefix = "/api", endpoint = "auth/verify-code")]
-pub async fn verify_code(phone: String, code: String, next: Option<String>) -> Result<CurrentUser, AppError> {
+pub async fn verify_code(
+    phone: String,
+    code: String,
+    next: Option<String>,
+) -> Result<CurrentUser, AppError> {
     use ssr::*;
     let back = format!("/login?phone={}&sent=1", url_encode(&phone));
     let result = async {
@@ -100,10 +137,14 @@ pub async fn verify_code(phone: String, code: String, next: Option<String>) -> R
         let code = parse_code(&code).map_err(AppError::BadRequest)?;
         let now = now();
         let expired = || AppError::bad("验证码已失效或错误次数过多，请重新获取");
-        let (id, stored, attempts) = store::spend_attempt(&state.db, phone.as_str(), now, code_rules::MAX_ATTEMPTS)
-            .await?
-            .ok_or_else(expired)?;
-        if !constant_time_eq(&stored, &hash_code(state.secret.as_bytes(), phone.as_str(), &code)) {
+        let (id, stored, attempts) =
+            store::spend_attempt(&state.db, phone.as_str(), now, code_rules::MAX_ATTEMPTS)
+                .await?
+                .ok_or_else(expired)?;
+        if !constant_time_eq(
+            &stored,
+            &hash_code(state.secret.as_bytes(), phone.as_str(), &code),
+        ) {
             let left = code_rules::MAX_ATTEMPTS - attempts;
             return Err(if left > 0 {
                 AppError::bad(format!("验证码不正确，还可再试{left}次"))
@@ -115,9 +156,12 @@ pub async fn verify_code(phone: String, code: String, next: Option<String>) -> R
             return Err(expired());
         }
         let last4 = &phone.as_str()[7..];
-        let user_id = store::upsert_user(&state.db, phone.as_str(), &format!("居民{last4}"), now).await?;
+        let user_id =
+            store::upsert_user(&state.db, phone.as_str(), &format!("居民{last4}"), now).await?;
         start_session(&state, user_id, now).await?;
-        store::user_by_id(&state.db, user_id).await?.ok_or(AppError::Internal)
+        store::user_by_id(&state.db, user_id)
+            .await?
+            .ok_or(AppError::Internal)
     }
     .await;
     let ok_to = safe_next(next.as_deref().filter(|n| !n.is_empty()).or(Some("/me")));
@@ -125,7 +169,11 @@ pub async fn verify_code(phone: String, code: String, next: Option<String>) -> R
 }
 
 #[cfg(feature = "ssr")]
-async fn start_session(state: &crate::state::AppState, user_id: i64, at: i64) -> Result<(), AppError> {
+async fn start_session(
+    state: &crate::state::AppState,
+    user_id: i64,
+    at: i64,
+) -> Result<(), AppError> {
     use ssr::*;
     if let Some(old) = request_parts().and_then(|p| token_from_headers(&p.headers)) {
         store::delete_session(&state.db, &hash_token(&old)).await?;
@@ -180,7 +228,9 @@ pub async fn demo_sign_in(role: String) -> Result<CurrentUser, AppError> {
         }
         let user_id = crate::accounts::store::demo_user(&state.db, &role, now()).await?;
         start_session(&state, user_id, now()).await?;
-        store::user_by_id(&state.db, user_id).await?.ok_or(AppError::Internal)
+        store::user_by_id(&state.db, user_id)
+            .await?
+            .ok_or(AppError::Internal)
     }
     .await;
     AppError::form_result(result, Some("/me"), "/login")
@@ -188,13 +238,21 @@ pub async fn demo_sign_in(role: String) -> Result<CurrentUser, AppError> {
 
 /// Updates the caller's display name and home community.
 #[server(prefix = "/api", endpoint = "me/profile")]
-pub async fn update_profile(display_name: String, community_id: Option<String>) -> Result<CurrentUser, AppError> {
+pub async fn update_profile(
+    display_name: String,
+    community_id: Option<String>,
+) -> Result<CurrentUser, AppError> {
     use ssr::*;
     let result = async {
         let state = app_state()?;
         let user = require_user().await?;
-        let name = crate::accounts::model::parse_display_name(&display_name).map_err(AppError::BadRequest)?;
-        let community = match community_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let name = crate::accounts::model::parse_display_name(&display_name)
+            .map_err(AppError::BadRequest)?;
+        let community = match community_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some(s) => {
                 let id: i64 = s.parse().map_err(|_| AppError::bad("所选社区无效"))?;
@@ -205,7 +263,9 @@ pub async fn update_profile(display_name: String, community_id: Option<String>) 
             }
         };
         store::set_profile(&state.db, user.id, &name, community).await?;
-        store::user_by_id(&state.db, user.id).await?.ok_or(AppError::Internal)
+        store::user_by_id(&state.db, user.id)
+            .await?
+            .ok_or(AppError::Internal)
     }
     .await;
     AppError::form_result(result, Some("/me?saved=1"), "/me")
@@ -234,7 +294,9 @@ pub async fn set_volunteer(on: String, team_id: Option<String>) -> Result<Curren
             }
         };
         store::set_volunteer(&state.db, user.id, on, team).await?;
-        store::user_by_id(&state.db, user.id).await?.ok_or(AppError::Internal)
+        store::user_by_id(&state.db, user.id)
+            .await?
+            .ok_or(AppError::Internal)
     }
     .await;
     AppError::form_result(result, Some("/me?saved=1"), "/me")
@@ -256,10 +318,14 @@ pub async fn user_contact(user_id: i64) -> Result<Contact, AppError> {
     let result = async {
         let state = app_state()?;
         let caller = require_user().await?;
-        let target = store::user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::NotFound("用户".into()))?;
+        let target = store::user_by_id(&state.db, user_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("用户".into()))?;
         let allowed = caller.id == target.id
             || caller.is_admin()
-            || target.community_id.is_some_and(|c| caller.role == crate::accounts::model::Role::Staff && caller.may_act_in(c));
+            || target.community_id.is_some_and(|c| {
+                caller.role == crate::accounts::model::Role::Staff && caller.may_act_in(c)
+            });
         if !allowed {
             return Err(AppError::Forbidden);
         }

@@ -11,11 +11,19 @@ pub struct Phone(String);
 impl Phone {
     /// Accepts the ways people type a number (spaces, dashes, a +86 or 86 prefix).
     pub fn parse(input: &str) -> Result<Phone, String> {
-        let digits: String =
-            input.chars().filter(|c| !matches!(c, ' ' | '-' | '\u{3000}')).collect();
+        let digits: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+            .collect();
         let digits = digits
             .strip_prefix("+86")
-            .or_else(|| if digits.len() == 13 { digits.strip_prefix("86") } else { None })
+            .or_else(|| {
+                if digits.len() == 13 {
+                    digits.strip_prefix("86")
+                } else {
+                    None
+                }
+            })
             .unwrap_or(&digits);
         let b = digits.as_bytes();
         let ok = b.len() == 11
@@ -169,15 +177,31 @@ mod tests {
 
     #[test]
     fn mainland_mobiles_parse_in_the_forms_people_type() {
-        for ok in ["13812341234", "138 1234 1234", "+8613812341234", "8619912341234", "138-1234-1234"] {
+        for ok in [
+            "13812341234",
+            "138 1234 1234",
+            "+8613812341234",
+            "8619912341234",
+            "138-1234-1234",
+        ] {
             assert!(Phone::parse(ok).is_ok(), "{ok}");
         }
-        assert_eq!(Phone::parse("+86 138 1234 1234").unwrap().as_str(), "13812341234");
+        assert_eq!(
+            Phone::parse("+86 138 1234 1234").unwrap().as_str(),
+            "13812341234"
+        );
     }
 
     #[test]
     fn other_numbers_get_a_chinese_message() {
-        for bad in ["1381234123", "138123412345", "12812341234", "23812341234", "1381234123a", "0533-1234567"] {
+        for bad in [
+            "1381234123",
+            "138123412345",
+            "12812341234",
+            "23812341234",
+            "1381234123a",
+            "0533-1234567",
+        ] {
             let e = Phone::parse(bad).unwrap_err();
             assert!(e.contains("手机号码"), "{bad}: {e}");
         }

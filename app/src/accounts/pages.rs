@@ -73,7 +73,11 @@ pub fn LoginPage() -> impl IntoView {
 fn PhoneField(value: String) -> impl IntoView {
     let (message, set_message) = signal(None::<String>);
     let check = move |v: String| {
-        let msg = if v.trim().is_empty() { None } else { crate::accounts::model::Phone::parse(&v).err() };
+        let msg = if v.trim().is_empty() {
+            None
+        } else {
+            crate::accounts::model::Phone::parse(&v).err()
+        };
         set_message.set(msg);
     };
     view! {

@@ -68,7 +68,9 @@ mod tests {
     #[test]
     fn codes_are_six_digits_and_vary() {
         let codes: Vec<String> = (0..50).map(|_| new_code()).collect();
-        assert!(codes.iter().all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
+        assert!(codes
+            .iter()
+            .all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
         let distinct: std::collections::HashSet<_> = codes.iter().collect();
         assert!(distinct.len() > 40);
     }

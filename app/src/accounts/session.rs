@@ -17,16 +17,25 @@ pub fn now() -> i64 {
 
 /// The session token from a `Cookie` header, if it has the right shape.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|h| {
-        h.split(';').find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE && value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| {
+            h.split(';').find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == SESSION_COOKIE
+                    && value.len() == 64
+                    && value.bytes().all(|b| b.is_ascii_hexdigit()))
                 .then(|| value.to_string())
+            })
         })
-    })
 }
 
-pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+pub async fn user_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, AppError> {
     match token_from_headers(headers) {
         Some(t) => Ok(store::session_user(&state.db, &hash_token(&t), now()).await?),
         None => Ok(None),
@@ -88,10 +97,16 @@ mod tests {
     fn only_well_formed_tokens_are_read() {
         let good = "a".repeat(64);
         let mut h = HeaderMap::new();
-        h.insert(http::header::COOKIE, format!("x=1; {SESSION_COOKIE}={good}").parse().unwrap());
+        h.insert(
+            http::header::COOKIE,
+            format!("x=1; {SESSION_COOKIE}={good}").parse().unwrap(),
+        );
         assert_eq!(token_from_headers(&h), Some(good));
         let mut h = HeaderMap::new();
-        h.insert(http::header::COOKIE, format!("{SESSION_COOKIE}=abc").parse().unwrap());
+        h.insert(
+            http::header::COOKIE,
+            format!("{SESSION_COOKIE}=abc").parse().unwrap(),
+        );
         assert_eq!(token_from_headers(&h), None);
     }
 

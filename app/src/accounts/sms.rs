@@ -40,7 +40,10 @@ pub struct ConsoleSender {
 impl SmsSender for ConsoleSender {
     fn send<'a>(&'a self, sms: Sms<'a>) -> SendFuture<'a> {
         Box::pin(async move {
-            let line = format!("[短信·开发] 发往 {}（{}）：{}", sms.phone, sms.purpose, sms.text);
+            let line = format!(
+                "[短信·开发] 发往 {}（{}）：{}",
+                sms.phone, sms.purpose, sms.text
+            );
             eprintln!("{line}");
             if let Some(path) = &self.file {
                 let mut f = std::fs::OpenOptions::new()
@@ -71,7 +74,12 @@ impl WebhookSender {
             .timeout(timeout)
             .build()
             .map_err(|e| SmsError::Failed(e.to_string()))?;
-        Ok(WebhookSender { client, url, attempts: attempts.max(1), backoff: Duration::from_millis(200) })
+        Ok(WebhookSender {
+            client,
+            url,
+            attempts: attempts.max(1),
+            backoff: Duration::from_millis(200),
+        })
     }
 }
 
@@ -93,7 +101,13 @@ impl SmsSender for WebhookSender {
                         return Err(SmsError::Failed(format!("网关拒绝：HTTP {}", r.status())));
                     }
                     Ok(r) => last = format!("HTTP {}", r.status()),
-                    Err(e) => last = if e.is_timeout() { "超时".into() } else { "连接失败".into() },
+                    Err(e) => {
+                        last = if e.is_timeout() {
+                            "超时".into()
+                        } else {
+                            "连接失败".into()
+                        }
+                    }
                 }
                 tracing::warn!(purpose = sms.purpose, attempt, error = %last, "sms webhook failed");
             }

@@ -24,7 +24,12 @@ pub async fn take_ip_quota(db: &Db, ip: &str, hour: i64, max: i64) -> Result<boo
 
 /// Claims the right to send a code to this number now; false if one went out less than
 /// `resend_secs` ago.
-pub async fn take_phone_slot(db: &Db, phone: &str, now: i64, resend_secs: i64) -> Result<bool, sqlx::Error> {
+pub async fn take_phone_slot(
+    db: &Db,
+    phone: &str,
+    now: i64,
+    resend_secs: i64,
+) -> Result<bool, sqlx::Error> {
     let row = sqlx::query(
         "INSERT INTO code_throttle (phone, last_sent_at) VALUES ($1, $2) \
          ON CONFLICT (phone) DO UPDATE SET last_sent_at = excluded.last_sent_at \
@@ -40,11 +45,20 @@ pub async fn take_phone_slot(db: &Db, phone: &str, now: i64, resend_secs: i64) -
 
 /// Gives the slot back when the message could not be sent, so the resident can retry.
 pub async fn release_phone_slot(db: &Db, phone: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM code_throttle WHERE phone = $1").bind(phone).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM code_throttle WHERE phone = $1")
+        .bind(phone)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
-pub async fn insert_code(db: &Db, phone: &str, hash: &str, now: i64, expires: i64) -> Result<(), sqlx::Error> {
+pub async fn insert_code(
+    db: &Db,
+    phone: &str,
+    hash: &str,
+    now: i64,
+    expires: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO login_codes (phone, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
@@ -76,7 +90,14 @@ pub async fn spend_attempt(
     .bind(max_attempts)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| Ok((r.try_get("id")?, r.try_get("code_hash")?, r.try_get("attempts")?))).transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get("id")?,
+            r.try_get("code_hash")?,
+            r.try_get("attempts")?,
+        ))
+    })
+    .transpose()
 }
 
 /// Marks a code used; false if a concurrent request used it first.
@@ -90,7 +111,12 @@ pub async fn consume_code(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Erro
 }
 
 /// The user with this number, created as a resident on first sign-in.
-pub async fn upsert_user(db: &Db, phone: &str, display_name: &str, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn upsert_user(
+    db: &Db,
+    phone: &str,
+    display_name: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO users (phone, display_name, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (phone) DO NOTHING",
@@ -100,10 +126,19 @@ pub async fn upsert_user(db: &Db, phone: &str, display_name: &str, now: i64) -> 
     .bind(now)
     .execute(&db.pool)
     .await?;
-    sqlx::query_scalar("SELECT id FROM users WHERE phone = $1").bind(phone).fetch_one(&db.pool).await
+    sqlx::query_scalar("SELECT id FROM users WHERE phone = $1")
+        .bind(phone)
+        .fetch_one(&db.pool)
+        .await
 }
 
-pub async fn create_session(db: &Db, token_hash: &str, user_id: i64, now: i64, expires: i64) -> Result<(), sqlx::Error> {
+pub async fn create_session(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    now: i64,
+    expires: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(user_id)
@@ -115,12 +150,18 @@ pub async fn create_session(db: &Db, token_hash: &str, user_id: i64, now: i64, e
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
 pub async fn delete_user_sessions(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&db.pool).await?;
+    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
     Ok(r.rows_affected())
 }
 
@@ -135,7 +176,8 @@ fn user_from_row(r: &AnyRow) -> Result<CurrentUser, sqlx::Error> {
         id: r.try_get("id")?,
         phone: r.try_get("phone")?,
         display_name: r.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("role {role}").into()))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("role {role}").into()))?,
         volunteer: r.try_get::<i64, _>("volunteer")? != 0,
         team_id: r.try_get("team_id")?,
         team_name: r.try_get("team_name")?,
@@ -145,12 +187,20 @@ fn user_from_row(r: &AnyRow) -> Result<CurrentUser, sqlx::Error> {
 }
 
 /// The user behind a live session, if any.
-pub async fn session_user(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+pub async fn session_user(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id {USER_EXTRAS} \
          WHERE s.token_hash = $1 AND s.expires_at > $2"
     );
-    let row = sqlx::query(&sql).bind(token_hash).bind(now).fetch_optional(&db.pool).await?;
+    let row = sqlx::query(&sql)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&db.pool)
+        .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
@@ -162,42 +212,56 @@ pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<CurrentUser>, sqlx::E
 
 pub async fn user_by_phone(db: &Db, phone: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u {USER_EXTRAS} WHERE u.phone = $1");
-    let row = sqlx::query(&sql).bind(phone).fetch_optional(&db.pool).await?;
+    let row = sqlx::query(&sql)
+        .bind(phone)
+        .fetch_optional(&db.pool)
+        .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
 pub async fn community_id_by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM communities WHERE name = $1").bind(name).fetch_optional(&db.pool).await
+    sqlx::query_scalar("SELECT id FROM communities WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 pub async fn community_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM communities WHERE id = $1").bind(id).fetch_one(&db.pool).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM communities WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
     Ok(n > 0)
 }
 
-/// One audit record, written in the caller's transaction so that the action and its
+/// One audit record: who did what to which, when, with the state before and after.
+pub struct AuditRecord<'a> {
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub community_id: Option<i64>,
+    pub before: Option<&'a serde_json::Value>,
+    pub after: Option<&'a serde_json::Value>,
+    pub at: i64,
+}
+
+/// Writes an audit record in the caller's transaction, so that the action and its
 /// record stand or fall together.
 pub async fn audit<'c, E: Executor<'c, Database = Any>>(
     ex: E,
-    actor_id: Option<i64>,
-    action: &str,
-    target: &str,
-    community_id: Option<i64>,
-    before: Option<&serde_json::Value>,
-    after: Option<&serde_json::Value>,
-    now: i64,
+    r: AuditRecord<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (actor_id, action, target, community_id, before_json, after_json, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(actor_id)
-    .bind(action)
-    .bind(target)
-    .bind(community_id)
-    .bind(before.map(|v| v.to_string()))
-    .bind(after.map(|v| v.to_string()))
-    .bind(now)
+    .bind(r.actor_id)
+    .bind(r.action)
+    .bind(r.target)
+    .bind(r.community_id)
+    .bind(r.before.map(|v| v.to_string()))
+    .bind(r.after.map(|v| v.to_string()))
+    .bind(r.at)
     .execute(ex)
     .await?;
     Ok(())
@@ -228,12 +292,29 @@ pub async fn set_role(
         .execute(&mut *tx)
         .await?;
     let after = serde_json::json!({ "role": role.code(), "community_id": community_id });
-    audit(&mut *tx, actor_id, "grant_role", &format!("user:{user_id}"), community_id, Some(&before), Some(&after), now)
-        .await?;
+    let target = format!("user:{user_id}");
+    audit(
+        &mut *tx,
+        AuditRecord {
+            actor_id,
+            action: "grant_role",
+            target: &target,
+            community_id,
+            before: Some(&before),
+            after: Some(&after),
+            at: now,
+        },
+    )
+    .await?;
     tx.commit().await
 }
 
-pub async fn set_volunteer(db: &Db, user_id: i64, on: bool, team_id: Option<i64>) -> Result<(), sqlx::Error> {
+pub async fn set_volunteer(
+    db: &Db,
+    user_id: i64,
+    on: bool,
+    team_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET volunteer = $1, team_id = $2 WHERE id = $3")
         .bind(i64::from(on))
         .bind(if on { team_id } else { None })
@@ -243,7 +324,12 @@ pub async fn set_volunteer(db: &Db, user_id: i64, on: bool, team_id: Option<i64>
     Ok(())
 }
 
-pub async fn set_profile(db: &Db, user_id: i64, name: &str, community_id: Option<i64>) -> Result<(), sqlx::Error> {
+pub async fn set_profile(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    community_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
     // Staff keep the community they were granted; only residents choose theirs.
     sqlx::query(
         "UPDATE users SET display_name = $1, \
@@ -269,7 +355,11 @@ pub struct AuditEntry {
     pub at: i64,
 }
 
-pub async fn audit_entries(db: &Db, community_id: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+pub async fn audit_entries(
+    db: &Db,
+    community_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, actor_id, action, target, community_id, before_json, after_json, at FROM audit_log \
          WHERE ($1 IS NULL OR community_id = $1) ORDER BY id DESC LIMIT $2",
@@ -295,9 +385,17 @@ pub async fn audit_entries(db: &Db, community_id: Option<i64>, limit: i64) -> Re
 }
 
 pub async fn teams(db: &Db) -> Result<Vec<TeamInfo>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, name, unit FROM teams ORDER BY id").fetch_all(&db.pool).await?;
+    let rows = sqlx::query("SELECT id, name, unit FROM teams ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
-        .map(|r| Ok(TeamInfo { id: r.try_get("id")?, name: r.try_get("name")?, unit: r.try_get("unit")? }))
+        .map(|r| {
+            Ok(TeamInfo {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                unit: r.try_get("unit")?,
+            })
+        })
         .collect()
 }
 
@@ -317,7 +415,9 @@ pub async fn demo_user(db: &Db, role: &str, now: i64) -> Result<i64, crate::erro
         .find(|(r, _, _)| *r == role)
         .ok_or_else(|| crate::error::AppError::bad("未知的体验身份"))?;
     let id = upsert_user(db, phone, name, now).await?;
-    let community: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM communities").fetch_one(&db.pool).await?;
+    let community: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM communities")
+        .fetch_one(&db.pool)
+        .await?;
     let (role_code, volunteer, community) = match role {
         "staff" => ("staff", 0i64, community),
         "admin" => ("admin", 0, None),
@@ -335,16 +435,23 @@ pub async fn demo_user(db: &Db, role: &str, now: i64) -> Result<i64, crate::erro
 }
 
 pub async fn team_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM teams WHERE id = $1").bind(id).fetch_one(&db.pool).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM teams WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
     Ok(n > 0)
 }
 
 /// The app-wide secret for code hashes: created once, in the database, so that every
 /// server process shares it without configuration.
 pub async fn shared_secret(db: &Db, fresh: &str) -> Result<String, sqlx::Error> {
-    sqlx::query("INSERT INTO app_meta (key, value) VALUES ('code_secret', $1) ON CONFLICT (key) DO NOTHING")
-        .bind(fresh)
-        .execute(&db.pool)
-        .await?;
-    sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'code_secret'").fetch_one(&db.pool).await
+    sqlx::query(
+        "INSERT INTO app_meta (key, value) VALUES ('code_secret', $1) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(fresh)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'code_secret'")
+        .fetch_one(&db.pool)
+        .await
 }

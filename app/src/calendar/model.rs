@@ -52,7 +52,9 @@ pub struct Calendar {
 
 impl Calendar {
     pub fn new(days: impl IntoIterator<Item = SpecialDay>) -> Self {
-        Calendar { days: days.into_iter().map(|d| (d.date, d)).collect() }
+        Calendar {
+            days: days.into_iter().map(|d| (d.date, d)).collect(),
+        }
     }
 
     pub fn get(&self, d: NaiveDate) -> Option<&SpecialDay> {
@@ -65,7 +67,9 @@ impl Calendar {
 
     /// The weekday a make-up working day is worked as, if `d` is one.
     pub fn makeup_as(&self, d: NaiveDate) -> Option<Weekday> {
-        self.get(d).filter(|s| s.kind == DayKind::Workday).map(|s| s.as_weekday.unwrap_or(Weekday::Mon))
+        self.get(d)
+            .filter(|s| s.kind == DayKind::Workday)
+            .map(|s| s.as_weekday.unwrap_or(Weekday::Mon))
     }
 
     /// Whether offices work on `d`: Monday to Friday unless a holiday, plus make-up days.
@@ -78,7 +82,10 @@ impl Calendar {
     }
 
     pub fn holidays(&self) -> impl Iterator<Item = NaiveDate> + '_ {
-        self.days.values().filter(|s| s.kind == DayKind::Holiday).map(|s| s.date)
+        self.days
+            .values()
+            .filter(|s| s.kind == DayKind::Holiday)
+            .map(|s| s.date)
     }
 
     pub fn days(&self) -> impl Iterator<Item = &SpecialDay> {
@@ -130,7 +137,8 @@ pub fn china_2026() -> Vec<SpecialDay> {
 
 /// Parses `YYYY-MM-DD` with a Chinese message.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("日期格式应为 YYYY-MM-DD（收到：{s}）"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("日期格式应为 YYYY-MM-DD（收到：{s}）"))
 }
 
 pub fn weekday_code(w: Weekday) -> &'static str {
@@ -146,9 +154,17 @@ pub fn weekday_code(w: Weekday) -> &'static str {
 }
 
 pub fn parse_weekday(s: &str) -> Option<Weekday> {
-    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun]
-        .into_iter()
-        .find(|w| weekday_code(*w) == s)
+    [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ]
+    .into_iter()
+    .find(|w| weekday_code(*w) == s)
 }
 
 #[cfg(test)]
@@ -167,7 +183,11 @@ mod tests {
         for s in cal.days() {
             assert_eq!(s.date.year(), 2026);
             if s.kind == DayKind::Workday {
-                assert!(matches!(s.date.weekday(), Weekday::Sat | Weekday::Sun), "{}", s.date);
+                assert!(
+                    matches!(s.date.weekday(), Weekday::Sat | Weekday::Sun),
+                    "{}",
+                    s.date
+                );
             }
         }
     }

@@ -15,8 +15,14 @@ pub async fn load(db: &Db) -> Result<Calendar, sqlx::Error> {
         let as_weekday: Option<String> = r.try_get("as_weekday")?;
         let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
             .map_err(|e| sqlx::Error::Decode(e.into()))?;
-        let kind = DayKind::parse(&kind).ok_or_else(|| sqlx::Error::Decode(format!("day kind {kind}").into()))?;
-        days.push(SpecialDay { date, kind, name: r.try_get("name")?, as_weekday: as_weekday.as_deref().and_then(parse_weekday) });
+        let kind = DayKind::parse(&kind)
+            .ok_or_else(|| sqlx::Error::Decode(format!("day kind {kind}").into()))?;
+        days.push(SpecialDay {
+            date,
+            kind,
+            name: r.try_get("name")?,
+            as_weekday: as_weekday.as_deref().and_then(parse_weekday),
+        });
     }
     Ok(Calendar::new(days))
 }
@@ -29,7 +35,10 @@ pub async fn upsert(db: &Db, days: &[SpecialDay]) -> Result<(), sqlx::Error> {
 }
 
 /// The same, inside the caller's transaction.
-pub async fn upsert_in(tx: &mut sqlx::AnyConnection, days: &[SpecialDay]) -> Result<(), sqlx::Error> {
+pub async fn upsert_in(
+    tx: &mut sqlx::AnyConnection,
+    days: &[SpecialDay],
+) -> Result<(), sqlx::Error> {
     for s in days {
         sqlx::query(
             "INSERT INTO special_days (day, kind, name, as_weekday) VALUES ($1, $2, $3, $4) \

@@ -45,7 +45,11 @@ pub mod ssr {
         }
 
         pub fn category_name(&self, code: &str) -> String {
-            self.categories.iter().find(|c| c.code == code).map(|c| c.name.clone()).unwrap_or_default()
+            self.categories
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| c.name.clone())
+                .unwrap_or_default()
         }
 
         pub fn summaries(&self) -> Vec<(Category, Vec<ItemSummary>)> {
@@ -91,7 +95,12 @@ pub mod ssr {
             }
             let (categories, items) = store::load(db).await?;
             let entries = items.iter().map(|i| Entry::new(&i.item)).collect();
-            let loaded = Arc::new(Loaded { stamp, categories, items, entries });
+            let loaded = Arc::new(Loaded {
+                stamp,
+                categories,
+                items,
+                entries,
+            });
             if let Ok(mut g) = self.0.write() {
                 *g = Some(loaded.clone());
             }
@@ -101,7 +110,11 @@ pub mod ssr {
 
     pub fn date_of(ts: i64) -> String {
         chrono::DateTime::from_timestamp(ts, 0)
-            .map(|t| t.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d").to_string())
+            .map(|t| {
+                t.with_timezone(&chrono_tz::Asia::Shanghai)
+                    .format("%Y-%m-%d")
+                    .to_string()
+            })
             .unwrap_or_default()
     }
 }
@@ -111,7 +124,9 @@ pub async fn get_catalogue() -> Result<CatalogueView, AppError> {
     let state = crate::state::app_state()?;
     let r = async {
         let c = state.catalogue.get(&state.db).await?;
-        Ok(CatalogueView { categories: c.summaries() })
+        Ok(CatalogueView {
+            categories: c.summaries(),
+        })
     }
     .await;
     AppError::form_result(r, None, "/services")
@@ -136,7 +151,9 @@ pub async fn get_guide(code: String) -> Result<GuideView, AppError> {
     let state = crate::state::app_state()?;
     let r: Result<GuideView, AppError> = async {
         let c = state.catalogue.get(&state.db).await?;
-        let s = c.item(&code).ok_or_else(|| AppError::NotFound("该事项".into()))?;
+        let s = c
+            .item(&code)
+            .ok_or_else(|| AppError::NotFound("该事项".into()))?;
         let editable = crate::accounts::session::current_user()
             .await?
             .is_some_and(|u| u.role != crate::accounts::model::Role::Resident);
@@ -159,7 +176,12 @@ pub async fn get_guide(code: String) -> Result<GuideView, AppError> {
 /// JSON (the edit form's text), `base` the version the editor started from: if someone
 /// saved in between, nothing is overwritten (409). Every rule of a guide is checked.
 #[server(prefix = "/api", endpoint = "catalogue/update")]
-pub async fn update_guide(code: String, base: i64, guide: String, note: String) -> Result<i64, AppError> {
+pub async fn update_guide(
+    code: String,
+    base: i64,
+    guide: String,
+    note: String,
+) -> Result<i64, AppError> {
     let back = format!("/services/{code}/edit");
     let r = async {
         let state = crate::state::app_state()?;
@@ -167,7 +189,8 @@ pub async fn update_guide(code: String, base: i64, guide: String, note: String) 
         if user.role == crate::accounts::model::Role::Resident {
             return Err(AppError::Forbidden);
         }
-        let item: Item = serde_json::from_str(&guide).map_err(|e| AppError::bad(format!("办事指南格式有误：{e}")))?;
+        let item: Item = serde_json::from_str(&guide)
+            .map_err(|e| AppError::bad(format!("办事指南格式有误：{e}")))?;
         if item.code != code {
             return Err(AppError::bad("不能修改事项编码"));
         }
@@ -185,7 +208,9 @@ pub async fn update_guide(code: String, base: i64, guide: String, note: String) 
         }
         crate::catalogue::store::save_version(&state.db, &item, base, user.id, note)
             .await?
-            .ok_or_else(|| AppError::Conflict("该事项已被他人修改，请刷新后在最新版本上修改".into()))
+            .ok_or_else(|| {
+                AppError::Conflict("该事项已被他人修改，请刷新后在最新版本上修改".into())
+            })
     }
     .await;
     let ok = format!("/services/{code}?saved=1");
@@ -198,7 +223,11 @@ pub async fn guide_history(code: String) -> Result<Vec<(i64, String, String)>, A
     let state = crate::state::app_state()?;
     let r = crate::catalogue::store::history(&state.db, &code)
         .await
-        .map(|v| v.into_iter().map(|(n, at, note)| (n, ssr::date_of(at), note)).collect())
+        .map(|v| {
+            v.into_iter()
+                .map(|(n, at, note)| (n, ssr::date_of(at), note))
+                .collect()
+        })
         .map_err(AppError::from);
     AppError::form_result(r, None, "/services")
 }

@@ -115,34 +115,83 @@ impl Item {
                 p.push(msg.to_string());
             }
         };
-        need(is_item_code(&self.code), "事项编码应为“两位大写字母-两位数字”，如 MZ-01");
-        need(!blank(&self.name) && self.name.chars().count() <= 40, "事项名称不能为空，且不超过40字");
+        need(
+            is_item_code(&self.code),
+            "事项编码应为“两位大写字母-两位数字”，如 MZ-01",
+        );
+        need(
+            !blank(&self.name) && self.name.chars().count() <= 40,
+            "事项名称不能为空，且不超过40字",
+        );
         need(!blank(&self.name_en), "请填写英文名称");
-        need(!self.aliases.is_empty() && self.aliases.iter().all(|a| !blank(a)), "请至少填写一个常用名称（俗称）");
+        need(
+            !self.aliases.is_empty() && self.aliases.iter().all(|a| !blank(a)),
+            "请至少填写一个常用名称（俗称）",
+        );
         need(!blank(&self.item_type), "请填写事项类型");
-        need(!self.legal_basis.is_empty() && self.legal_basis.iter().all(|a| !blank(a)), "请填写设定依据");
+        need(
+            !self.legal_basis.is_empty() && self.legal_basis.iter().all(|a| !blank(a)),
+            "请填写设定依据",
+        );
         need(!blank(&self.implementing_body), "请填写实施主体");
         need(!blank(&self.serves), "请填写服务对象");
         need(!self.conditions.is_empty(), "请按情形填写受理条件");
         for c in &self.conditions {
-            need(!blank(&c.case) && !c.items.is_empty() && c.items.iter().all(|i| !blank(i)), "每种情形都要有名称和具体条件");
+            need(
+                !blank(&c.case) && !c.items.is_empty() && c.items.iter().all(|i| !blank(i)),
+                "每种情形都要有名称和具体条件",
+            );
             let catch_all = |s: &str| s.contains("其他条件") || s.contains("规定的其他");
-            need(!catch_all(&c.case) && !c.items.iter().any(|i| catch_all(i)), "受理条件不得使用“其他条件”之类的兜底表述");
+            need(
+                !catch_all(&c.case) && !c.items.iter().any(|i| catch_all(i)),
+                "受理条件不得使用“其他条件”之类的兜底表述",
+            );
         }
         need(!self.materials.is_empty(), "请填写申请材料");
         for m in &self.materials {
             need(!blank(&m.name), "每份材料都要有名称");
-            need(m.originals + m.copies > 0, "每份材料的原件或复印件份数至少一份");
+            need(
+                m.originals + m.copies > 0,
+                "每份材料的原件或复印件份数至少一份",
+            );
         }
-        need(self.steps.len() >= 2 && self.steps.iter().all(|s| !blank(&s.name) && !blank(&s.detail)), "请填写办理流程（至少两步，每步有名称和说明）");
-        need(self.legal_limit_days > 0 || self.promised_limit_days == 0, "法定时限应大于0（即办事项除外）");
-        need(self.promised_limit_days <= self.legal_limit_days, "承诺时限不得长于法定时限");
-        need(!blank(&self.fee.basis), "请填写收费标准及依据（不收费也请注明）");
-        need(!blank(&self.result.name) && !blank(&self.result.delivery), "请填写办理结果及送达方式");
-        need(!blank(&self.place) && !blank(&self.hours), "请填写办理地点和时间");
-        need(!blank(&self.consult_phone) && !blank(&self.complaint_phone), "请填写咨询和投诉电话");
+        need(
+            self.steps.len() >= 2
+                && self
+                    .steps
+                    .iter()
+                    .all(|s| !blank(&s.name) && !blank(&s.detail)),
+            "请填写办理流程（至少两步，每步有名称和说明）",
+        );
+        need(
+            self.legal_limit_days > 0 || self.promised_limit_days == 0,
+            "法定时限应大于0（即办事项除外）",
+        );
+        need(
+            self.promised_limit_days <= self.legal_limit_days,
+            "承诺时限不得长于法定时限",
+        );
+        need(
+            !blank(&self.fee.basis),
+            "请填写收费标准及依据（不收费也请注明）",
+        );
+        need(
+            !blank(&self.result.name) && !blank(&self.result.delivery),
+            "请填写办理结果及送达方式",
+        );
+        need(
+            !blank(&self.place) && !blank(&self.hours),
+            "请填写办理地点和时间",
+        );
+        need(
+            !blank(&self.consult_phone) && !blank(&self.complaint_phone),
+            "请填写咨询和投诉电话",
+        );
         need(self.visits <= 5, "跑动次数不应超过5次");
-        need(!self.faq.is_empty() && self.faq.iter().all(|f| !blank(&f.q) && !blank(&f.a)), "请至少填写一条常见问题及解答");
+        need(
+            !self.faq.is_empty() && self.faq.iter().all(|f| !blank(&f.q) && !blank(&f.a)),
+            "请至少填写一条常见问题及解答",
+        );
         need(!blank(&self.notes), "请填写注意事项");
         p
     }
@@ -161,7 +210,12 @@ impl Item {
 
 pub fn is_item_code(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 5 && b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase() && b[2] == b'-' && b[3].is_ascii_digit() && b[4].is_ascii_digit()
+    b.len() == 5
+        && b[0].is_ascii_uppercase()
+        && b[1].is_ascii_uppercase()
+        && b[2] == b'-'
+        && b[3].is_ascii_digit()
+        && b[4].is_ascii_digit()
 }
 
 /// One item as lists and search results show it.
@@ -206,13 +260,32 @@ mod tests {
     fn seven_categories_and_forty_two_items() {
         let c = seed();
         let names: Vec<&str> = c.categories.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["民政优抚", "劳动保障", "医疗保障", "卫生健康", "残疾人服务", "住房与社区事务", "党群与综合服务"]);
+        assert_eq!(
+            names,
+            [
+                "民政优抚",
+                "劳动保障",
+                "医疗保障",
+                "卫生健康",
+                "残疾人服务",
+                "住房与社区事务",
+                "党群与综合服务"
+            ]
+        );
         let items: Vec<&Item> = c.categories.iter().flat_map(|c| &c.items).collect();
         assert_eq!(items.len(), 42);
         let codes: HashSet<&str> = items.iter().map(|i| i.code.as_str()).collect();
         let names: HashSet<&str> = items.iter().map(|i| i.name.as_str()).collect();
         assert_eq!((codes.len(), names.len()), (42, 42));
-        for want in ["最低生活保障申请", "高龄津贴申领", "城乡居民养老保险参保登记", "失业登记", "残疾人证申领", "居住证申领", "党员组织关系转接"] {
+        for want in [
+            "最低生活保障申请",
+            "高龄津贴申领",
+            "城乡居民养老保险参保登记",
+            "失业登记",
+            "残疾人证申领",
+            "居住证申领",
+            "党员组织关系转接",
+        ] {
             assert!(names.contains(want), "{want}");
         }
     }
@@ -221,7 +294,13 @@ mod tests {
     fn every_item_has_every_required_field() {
         for cat in seed().categories {
             for item in &cat.items {
-                assert_eq!(item.problems(), Vec::<String>::new(), "{} {}", item.code, item.name);
+                assert_eq!(
+                    item.problems(),
+                    Vec::<String>::new(),
+                    "{} {}",
+                    item.code,
+                    item.name
+                );
                 assert_eq!(item.category_code(), cat.code);
             }
         }
@@ -231,11 +310,16 @@ mod tests {
     fn broken_guides_are_refused_with_the_field_named() {
         let mut item = seed().categories[0].items[0].clone();
         item.promised_limit_days = item.legal_limit_days + 1;
-        item.conditions[0].items.push("法律法规规定的其他条件".into());
+        item.conditions[0]
+            .items
+            .push("法律法规规定的其他条件".into());
         item.materials[0].originals = 0;
         item.materials[0].copies = 0;
         let p = item.problems().join("；");
-        assert!(p.contains("承诺时限") && p.contains("兜底") && p.contains("份数"), "{p}");
+        assert!(
+            p.contains("承诺时限") && p.contains("兜底") && p.contains("份数"),
+            "{p}"
+        );
     }
 
     #[test]

@@ -33,7 +33,11 @@ pub fn ServicesPage() -> impl IntoView {
     let query = move || q.read().get("q").unwrap_or_default();
     let list = Resource::new(|| (), |_| get_catalogue());
     let found = Resource::new(query, |q| async move {
-        if q.trim().is_empty() { Ok(None) } else { search_catalogue(q).await.map(Some) }
+        if q.trim().is_empty() {
+            Ok(None)
+        } else {
+            search_catalogue(q).await.map(Some)
+        }
     });
     view! {
         <Title text=tr("services.title") />
@@ -203,7 +207,11 @@ fn Centres(code: String) -> impl IntoView {
             let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
             match (get("lat"), get("lng")) {
                 (Some(lat), Some(lng)) => {
-                    let params = format!("kind=center&limit=5&lat={}&lng={}", crate::util::url_encode(&lat), crate::util::url_encode(&lng));
+                    let params = format!(
+                        "kind=center&limit=5&lat={}&lng={}",
+                        crate::util::url_encode(&lat),
+                        crate::util::url_encode(&lng)
+                    );
                     get_nearby(params, false).await.map(Some)
                 }
                 _ => Ok(None),

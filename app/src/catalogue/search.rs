@@ -36,7 +36,13 @@ fn readings(s: &str) -> (String, String) {
 
 fn normalize(q: &str) -> String {
     q.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '，' | ',' | '、' | '-' | '—' | '（' | '）' | '(' | ')'))
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '·' | '，' | ',' | '、' | '-' | '—' | '（' | '）' | '(' | ')'
+                )
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -54,7 +60,12 @@ impl Entry {
     pub fn new(item: &Item) -> Self {
         let name = |s: &str, primary| {
             let (full, initials) = readings(s);
-            Name { text: normalize(s), full, initials, primary }
+            Name {
+                text: normalize(s),
+                full,
+                initials,
+                primary,
+            }
         };
         let mut names = vec![name(&item.name, true)];
         names.extend(item.aliases.iter().map(|a| name(a, false)));
@@ -66,7 +77,12 @@ impl Entry {
         item.materials.iter().for_each(|m| text.push_str(&m.name));
         item.faq.iter().for_each(|f| text.push_str(&f.q));
         text.push_str(&item.result.name);
-        Entry { code: item.code.clone(), names, name_en: item.name_en.to_lowercase(), text: normalize(&text) }
+        Entry {
+            code: item.code.clone(),
+            names,
+            name_en: item.name_en.to_lowercase(),
+            text: normalize(&text),
+        }
     }
 
     /// How well the item answers the query; 0 means not at all.
@@ -116,10 +132,16 @@ impl Entry {
 
 /// Codes of the items matching `q`, best first (ties keep catalogue order).
 pub fn search(entries: &[Entry], q: &str) -> Vec<(String, u32)> {
-    let mut hits: Vec<(usize, u32)> =
-        entries.iter().enumerate().map(|(i, e)| (i, e.score(q))).filter(|(_, s)| *s > 0).collect();
+    let mut hits: Vec<(usize, u32)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (i, e.score(q)))
+        .filter(|(_, s)| *s > 0)
+        .collect();
     hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    hits.into_iter().map(|(i, s)| (entries[i].code.clone(), s)).collect()
+    hits.into_iter()
+        .map(|(i, s)| (entries[i].code.clone(), s))
+        .collect()
 }
 
 #[cfg(test)]
@@ -171,12 +193,23 @@ mod tests {
     #[test]
     fn residents_find_what_they_type() {
         let (entries, items) = entries();
-        let name = |code: &str| items.iter().find(|i| i.code == code).map(|i| i.name.clone()).unwrap();
+        let name = |code: &str| {
+            items
+                .iter()
+                .find(|i| i.code == code)
+                .map(|i| i.name.clone())
+                .unwrap()
+        };
         assert!(CASES.len() >= 20);
         for (q, want) in CASES {
             let hits = search(&entries, q);
             assert!(!hits.is_empty(), "{q}: no hit");
-            assert_eq!(name(&hits[0].0), *want, "{q}: {:?}", hits.iter().take(3).map(|h| name(&h.0)).collect::<Vec<_>>());
+            assert_eq!(
+                name(&hits[0].0),
+                *want,
+                "{q}: {:?}",
+                hits.iter().take(3).map(|h| name(&h.0)).collect::<Vec<_>>()
+            );
         }
     }
 

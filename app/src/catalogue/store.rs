@@ -17,7 +17,9 @@ pub struct StoredItem {
 /// Seeds the shipped catalogue into an empty database (one transaction). Returns false
 /// if a catalogue is already there.
 pub async fn seed_if_empty(db: &Db, seed: &Catalogue) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_categories").fetch_one(&db.pool).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_categories")
+        .fetch_one(&db.pool)
+        .await?;
     if n > 0 {
         return Ok(false);
     }
@@ -64,9 +66,11 @@ pub async fn seed_if_empty(db: &Db, seed: &Catalogue) -> Result<bool, sqlx::Erro
 
 /// The whole catalogue, categories and items in their published order.
 pub async fn load(db: &Db) -> Result<(Vec<Category>, Vec<StoredItem>), sqlx::Error> {
-    let cats = sqlx::query("SELECT code, name, name_en, summary FROM catalogue_categories ORDER BY position")
-        .fetch_all(&db.pool)
-        .await?;
+    let cats = sqlx::query(
+        "SELECT code, name, name_en, summary FROM catalogue_categories ORDER BY position",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     let categories = cats
         .iter()
         .map(|r| {
@@ -101,9 +105,10 @@ pub async fn load(db: &Db) -> Result<(Vec<Category>, Vec<StoredItem>), sqlx::Err
 }
 
 pub async fn version_stamp(db: &Db) -> Result<i64, sqlx::Error> {
-    let v: Option<String> = sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'catalogue_version'")
-        .fetch_optional(&db.pool)
-        .await?;
+    let v: Option<String> =
+        sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'catalogue_version'")
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(v.and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
@@ -121,7 +126,10 @@ pub async fn save_version(
     let guide = serde_json::to_string(item).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let mut tx = db.begin_write().await?;
     let before: Option<String> =
-        sqlx::query_scalar("SELECT guide FROM catalogue_items WHERE code = $1").bind(&item.code).fetch_optional(&mut *tx).await?;
+        sqlx::query_scalar("SELECT guide FROM catalogue_items WHERE code = $1")
+            .bind(&item.code)
+            .fetch_optional(&mut *tx)
+            .await?;
     let r = sqlx::query(
         "UPDATE catalogue_items SET version = version + 1, guide = $1, name = $2, updated_at = $3 \
          WHERE code = $4 AND version = $5",
@@ -153,15 +161,18 @@ pub async fn save_version(
         .await?;
     let before = before.and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok());
     let after = serde_json::from_str::<serde_json::Value>(&guide).ok();
+    let target = format!("catalogue:{}", item.code);
     crate::accounts::store::audit(
         &mut *tx,
-        Some(actor_id),
-        "update_guide",
-        &format!("catalogue:{}", item.code),
-        None,
-        before.as_ref(),
-        after.as_ref(),
-        now,
+        crate::accounts::store::AuditRecord {
+            actor_id: Some(actor_id),
+            action: "update_guide",
+            target: &target,
+            community_id: None,
+            before: before.as_ref(),
+            after: after.as_ref(),
+            at: now,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -174,5 +185,13 @@ pub async fn history(db: &Db, code: &str) -> Result<Vec<(i64, i64, String)>, sql
         .bind(code)
         .fetch_all(&db.pool)
         .await?;
-    rows.iter().map(|r| Ok((r.try_get("version")?, r.try_get("changed_at")?, r.try_get("note")?))).collect()
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("version")?,
+                r.try_get("changed_at")?,
+                r.try_get("note")?,
+            ))
+        })
+        .collect()
 }

@@ -39,7 +39,10 @@ impl Db {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Dialect::Postgres
         } else {
-            anyhow::bail!("DATABASE_URL 只支持 sqlite:// 或 postgres://（收到：{})", redact(url));
+            anyhow::bail!(
+                "DATABASE_URL 只支持 sqlite:// 或 postgres://（收到：{})",
+                redact(url)
+            );
         };
         let url = match dialect {
             Dialect::Sqlite if !url.contains("mode=") => {
@@ -93,7 +96,10 @@ impl Db {
     /// Whether the database answers within a second (for `/healthz`).
     pub async fn ping(&self) -> bool {
         let q = sqlx::query("SELECT 1").fetch_one(&self.pool);
-        matches!(tokio::time::timeout(Duration::from_secs(1), q).await, Ok(Ok(_)))
+        matches!(
+            tokio::time::timeout(Duration::from_secs(1), q).await,
+            Ok(Ok(_))
+        )
     }
 }
 

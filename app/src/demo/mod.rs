@@ -158,8 +158,11 @@ fn weighted<'a>(rng: &mut ChaCha8Rng, items: &[(u32, &'a str)]) -> &'a str {
 }
 
 fn amenities(rng: &mut ChaCha8Rng, odds: &[(Amenity, f64)]) -> Vec<Amenity> {
-    let mut v: Vec<Amenity> =
-        odds.iter().filter(|(_, p)| rng.gen::<f64>() < *p).map(|(a, _)| *a).collect();
+    let mut v: Vec<Amenity> = odds
+        .iter()
+        .filter(|(_, p)| rng.gen::<f64>() < *p)
+        .map(|(a, _)| *a)
+        .collect();
     v.sort();
     v
 }
@@ -172,7 +175,9 @@ fn landline(rng: &mut ChaCha8Rng, area: &str) -> String {
 fn verified_on(rng: &mut ChaCha8Rng) -> String {
     let (y, m, d) = VERIFIED_BASE;
     let base = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
-    (base - Duration::days(rng.gen_range(0..200))).format("%Y-%m-%d").to_string()
+    (base - Duration::days(rng.gen_range(0..200)))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 const CENTER_HOURS: &[(u32, &str)] = &[
@@ -275,7 +280,13 @@ pub fn generate(seed: u64, pools: &NamePools) -> DemoCity {
             let id = communities.len() as i64 + 1;
             let (lat, lng) = scatter(&mut rng, s.lat, s.lng, 1600.0, &bbox);
             let name = format!("{}社区", names[communities.len()]);
-            communities.push(CommunityRow { id, street_id: si as i64 + 1, name, lat, lng });
+            communities.push(CommunityRow {
+                id,
+                street_id: si as i64 + 1,
+                name,
+                lat,
+                lng,
+            });
             street_of.push(si);
         }
     }
@@ -336,20 +347,29 @@ pub fn generate(seed: u64, pools: &NamePools) -> DemoCity {
     // 902 红色驿站 inside residential compounds: three per community, one more in some.
     let mut compounds: Vec<&String> = pools.compound_names.iter().collect();
     compounds.shuffle(&mut rng);
-    let mut compound_i = 0usize;
     for i in 0..RED_STATIONS {
-        let ci = if i < COMMUNITIES * 3 { i / 3 } else { rng.gen_range(0..COMMUNITIES) };
+        let ci = if i < COMMUNITIES * 3 {
+            i / 3
+        } else {
+            rng.gen_range(0..COMMUNITIES)
+        };
         let c = &communities[ci];
-        let compound = compounds[compound_i % compounds.len()].clone();
-        let wing = ["", "南区", "北区", "东区", "西区"][(compound_i / compounds.len()) % 5];
-        compound_i += 1;
+        let compound = compounds[i % compounds.len()].clone();
+        let wing = ["", "南区", "北区", "东区", "西区"][(i / compounds.len()) % 5];
         let road = pick(&mut rng, &pools.streets[street_of[ci]].roads).clone();
         let (lat, lng) = scatter(&mut rng, c.lat, c.lng, 500.0, &bbox);
         let hours = weighted(&mut rng, RED_HOURS).to_string();
         let am = amenities(&mut rng, RED_ODDS);
-        let phone = if rng.gen_bool(0.7) { landline(&mut rng, area) } else { String::new() };
+        let phone = if rng.gen_bool(0.7) {
+            landline(&mut rng, area)
+        } else {
+            String::new()
+        };
         let base = format!("{compound}{wing}红色驿站");
-        let alt = [format!("{}{compound}{wing}红色驿站", c.name.trim_end_matches("社区"))];
+        let alt = [format!(
+            "{}{compound}{wing}红色驿站",
+            c.name.trim_end_matches("社区")
+        )];
         stations.push(StationRow {
             id: stations.len() as i64 + 1,
             kind: StationKind::RedStation,
@@ -396,13 +416,20 @@ pub fn generate(seed: u64, pools: &NamePools) -> DemoCity {
             weighted(&mut rng, OUTDOOR_HOURS).to_string()
         };
         let am = amenities(&mut rng, OUTDOOR_ODDS);
-        let phone = if rng.gen_bool(0.6) { landline(&mut rng, area) } else { String::new() };
+        let phone = if rng.gen_bool(0.6) {
+            landline(&mut rng, area)
+        } else {
+            String::new()
+        };
         let base = if rng.gen_bool(0.5) {
             format!("{host}户外劳动者服务站")
         } else {
             format!("城市驿站（{host}）")
         };
-        let alt = [format!("城市驿站（{host}·{road}）"), format!("{road}户外劳动者服务站")];
+        let alt = [
+            format!("城市驿站（{host}·{road}）"),
+            format!("{road}户外劳动者服务站"),
+        ];
         stations.push(StationRow {
             id: stations.len() as i64 + 1,
             kind: StationKind::Outdoor,
@@ -450,7 +477,12 @@ pub fn generate(seed: u64, pools: &NamePools) -> DemoCity {
     for s in &mut stations {
         s.follows_workdays = s.kind == StationKind::Center || s.opening_hours.contains("PH off");
     }
-    DemoCity { city: pools.city.name.clone(), streets, communities, stations }
+    DemoCity {
+        city: pools.city.name.clone(),
+        streets,
+        communities,
+        stations,
+    }
 }
 
 /// Seeds the demo city into an empty database, in one transaction. Returns false (and
@@ -518,8 +550,11 @@ mod tests {
     #[test]
     fn riders_find_water_charging_and_microwaves_outdoors() {
         let city = generate(20231, &pools());
-        let outdoor: Vec<_> =
-            city.stations.iter().filter(|s| s.kind == StationKind::Outdoor).collect();
+        let outdoor: Vec<_> = city
+            .stations
+            .iter()
+            .filter(|s| s.kind == StationKind::Outdoor)
+            .collect();
         let with = |a| outdoor.iter().filter(|s| s.amenities.contains(&a)).count();
         assert!(with(Amenity::Water) > 300);
         assert!(with(Amenity::Microwave) > 200);

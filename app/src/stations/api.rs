@@ -8,11 +8,13 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "stations/summary")]
 pub async fn get_city_summary() -> Result<CitySummary, AppError> {
     let state = crate::state::app_state()?;
-    crate::stations::store::summary(&state.db).await.map_err(|e| {
-        let e = AppError::from(e);
-        e.set_response_status();
-        e
-    })
+    crate::stations::store::summary(&state.db)
+        .await
+        .map_err(|e| {
+            let e = AppError::from(e);
+            e.set_response_status();
+            e
+        })
 }
 
 /// Staff keep their community's station data true: the phone number and the amenities,
@@ -38,9 +40,15 @@ pub async fn update_station(
         }
         let phone = parse_station_phone(&phone).map_err(AppError::BadRequest)?;
         let amenities = Amenity::split(&amenities).map_err(AppError::BadRequest)?;
-        let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d").to_string();
-        crate::stations::store::update_station(db, caller.id, &before, &phone, &amenities, &today).await?;
-        crate::stations::store::station(db, station_id).await?.ok_or(AppError::Internal)
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono_tz::Asia::Shanghai)
+            .format("%Y-%m-%d")
+            .to_string();
+        crate::stations::store::update_station(db, caller.id, &before, &phone, &amenities, &today)
+            .await?;
+        crate::stations::store::station(db, station_id)
+            .await?
+            .ok_or(AppError::Internal)
     }
     .await;
     AppError::form_result(result, Some(&back), &back)
@@ -67,8 +75,10 @@ pub struct TileSettings {
 }
 
 /// The city centre used until the visitor gives a point (车站街道, 张店区).
-pub const CITY_CENTRE: crate::stations::model::LatLng =
-    crate::stations::model::LatLng { lat: 36.806, lng: 118.048 };
+pub const CITY_CENTRE: crate::stations::model::LatLng = crate::stations::model::LatLng {
+    lat: 36.806,
+    lng: 118.048,
+};
 
 /// `params` is the page's query string (`lat=…&lng=…&kind=…&amenity=…&open_now=1`).
 /// `rider` narrows to open outdoor rest points, five of them.
@@ -78,7 +88,13 @@ pub async fn get_nearby(params: String, rider: bool) -> Result<NearbyPage, AppEr
     let result = async {
         let state = crate::state::app_state()?;
         let pairs: Vec<(String, String)> = crate::util::parse_query(&params);
-        let get = |k: &str| pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .filter(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        };
         let mut query = NearbyQuery::parse(get).map_err(AppError::BadRequest)?;
         if rider {
             query.kinds = vec![StationKind::Outdoor];
@@ -96,7 +112,13 @@ pub async fn get_nearby(params: String, rider: bool) -> Result<NearbyPage, AppEr
             coords: t.coords.clone(),
             subdomains: t.subdomains.clone(),
         };
-        Ok(NearbyPage { query, point, located, results, tiles })
+        Ok(NearbyPage {
+            query,
+            point,
+            located,
+            results,
+            tiles,
+        })
     }
     .await;
     AppError::form_result(result, None, "/map")
@@ -141,19 +163,34 @@ pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
         use chrono::Datelike;
         let state = crate::state::app_state()?;
         let set = state.stations.get(&state.db).await?;
-        let i = set.position(id).ok_or_else(|| AppError::NotFound("驿站".into()))?;
+        let i = set
+            .position(id)
+            .ok_or_else(|| AppError::NotFound("驿站".into()))?;
         let station = set.stations[i].clone();
         let now = crate::stations::hours::now_local();
         let week = (0..7)
             .map(|k| {
                 let d = now.date() + chrono::Duration::days(k);
                 let special = set.calendar.get(d).map(|s| s.name.clone());
-                let iv = set.hours(i).map(|h| h.intervals_on(&set.calendar, d)).unwrap_or_default();
-                (d.format("%m-%d").to_string(), d.weekday().number_from_monday(), special, iv)
+                let iv = set
+                    .hours(i)
+                    .map(|h| h.intervals_on(&set.calendar, d))
+                    .unwrap_or_default();
+                (
+                    d.format("%m-%d").to_string(),
+                    d.weekday().number_from_monday(),
+                    special,
+                    iv,
+                )
             })
             .collect();
         let nav = NavLinks::for_station(station.lat, station.lng, &station.name);
-        Ok(StationDetail { status: set.status(i, now), station, week, nav })
+        Ok(StationDetail {
+            status: set.status(i, now),
+            station,
+            week,
+            nav,
+        })
     }
     .await;
     if let Err(e) = &result {

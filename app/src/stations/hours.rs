@@ -14,9 +14,13 @@ use std::sync::Arc;
 pub fn validate(s: &str) -> Result<(), String> {
     let s = s.trim();
     if s.is_empty() || s.len() > 255 {
-        return Err("请填写营业时间（OSM opening_hours 格式，如 Mo-Fr 08:30-17:30; PH off）".into());
+        return Err(
+            "请填写营业时间（OSM opening_hours 格式，如 Mo-Fr 08:30-17:30; PH off）".into(),
+        );
     }
-    s.parse::<OpeningHours>().map(|_| ()).map_err(|_| format!("营业时间格式有误：{s}（示例：Mo-Fr 08:30-12:00,13:30-17:30; PH off）"))
+    s.parse::<OpeningHours>().map(|_| ()).map_err(|_| {
+        format!("营业时间格式有误：{s}（示例：Mo-Fr 08:30-12:00,13:30-17:30; PH off）")
+    })
 }
 
 /// The calendar as the crate wants it: public holidays for `PH`.
@@ -25,7 +29,10 @@ pub fn context(cal: &Calendar) -> Context {
     for d in cal.holidays() {
         public.insert(d);
     }
-    Context::default().with_holidays(opening_hours::ContextHolidays::new(Arc::new(public), Arc::default()))
+    Context::default().with_holidays(opening_hours::ContextHolidays::new(
+        Arc::new(public),
+        Arc::default(),
+    ))
 }
 
 /// A parsed schedule, ready to evaluate.
@@ -37,7 +44,10 @@ pub struct Hours {
 
 impl Hours {
     pub fn parse(s: &str, ctx: &Context, follows_workdays: bool) -> Option<Hours> {
-        s.parse::<OpeningHours>().ok().map(|oh| Hours { oh: oh.with_context(ctx.clone()), follows_workdays })
+        s.parse::<OpeningHours>().ok().map(|oh| Hours {
+            oh: oh.with_context(ctx.clone()),
+            follows_workdays,
+        })
     }
 
     /// The date whose rules apply on `date`: itself, or, on a make-up working day of a
@@ -47,7 +57,9 @@ impl Hours {
         if !self.follows_workdays {
             return date;
         }
-        let Some(as_wd) = cal.makeup_as(date) else { return date };
+        let Some(as_wd) = cal.makeup_as(date) else {
+            return date;
+        };
         (1..=35)
             .map(|i| date - Duration::days(i))
             .find(|d| d.weekday() == as_wd && cal.get(*d).is_none())
@@ -68,7 +80,11 @@ impl Hours {
             let midnight = (day + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or(at);
             if next.is_none_or(|n| n >= midnight) {
                 let open_next = self.status_plain(midnight).0;
-                next = if open_next != open { Some(midnight) } else { self.status_plain(midnight).1 };
+                next = if open_next != open {
+                    Some(midnight)
+                } else {
+                    self.status_plain(midnight).1
+                };
             }
         }
         // Far-off changes (a year) mean "no change ahead".
@@ -78,7 +94,9 @@ impl Hours {
             always: open && next.is_none(),
             change_day: next.map(|n| (n.date() - day).num_days()),
             change_time: next.map(|n| format!("{:02}:{:02}", n.hour(), n.minute())),
-            next_change: next.and_then(|n| Shanghai.from_local_datetime(&n).single()).map(|t| t.to_rfc3339()),
+            next_change: next
+                .and_then(|n| Shanghai.from_local_datetime(&n).single())
+                .map(|t| t.to_rfc3339()),
         }
     }
 
@@ -90,7 +108,9 @@ impl Hours {
     pub fn intervals_on(&self, cal: &Calendar, date: NaiveDate) -> Vec<String> {
         let hm = |t: NaiveDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
         let proxy = self.rule_date(cal, date);
-        let Some(mut t) = proxy.and_hms_opt(0, 0, 0) else { return Vec::new() };
+        let Some(mut t) = proxy.and_hms_opt(0, 0, 0) else {
+            return Vec::new();
+        };
         let end = t + Duration::days(1);
         let mut out = Vec::new();
         while t < end {
@@ -99,7 +119,11 @@ impl Hours {
                 _ => end,
             };
             if self.oh.is_open(t) {
-                let e = if next >= end { "24:00".to_string() } else { hm(next) };
+                let e = if next >= end {
+                    "24:00".to_string()
+                } else {
+                    hm(next)
+                };
                 out.push(format!("{}-{e}", hm(t)));
             }
             t = next;
@@ -140,14 +164,20 @@ mod tests {
         // Thursday 26 November 2026.
         let s = h.status_at(&cal, at("2026-11-26 10:00"));
         assert!(s.open);
-        assert_eq!((s.change_day, s.change_time.as_deref()), (Some(0), Some("12:00")));
+        assert_eq!(
+            (s.change_day, s.change_time.as_deref()),
+            (Some(0), Some("12:00"))
+        );
         let s = h.status_at(&cal, at("2026-11-26 12:30"));
         assert!(!s.open);
         assert_eq!(s.change_time.as_deref(), Some("13:30"));
         // Friday evening: opens Monday.
         let s = h.status_at(&cal, at("2026-11-27 18:00"));
         assert!(!s.open);
-        assert_eq!((s.change_day, s.change_time.as_deref()), (Some(3), Some("08:30")));
+        assert_eq!(
+            (s.change_day, s.change_time.as_deref()),
+            (Some(3), Some("08:30"))
+        );
         assert_eq!(s.next_change.as_deref(), Some("2026-11-30T08:30:00+08:00"));
     }
 
@@ -175,15 +205,27 @@ mod tests {
         let (h, cal) = hours("24/7", false);
         let s = h.status_at(&cal, at("2026-11-26 03:00"));
         assert!(s.open && s.always);
-        assert_eq!(h.intervals_on(&cal, at("2026-11-26 00:00").date()), vec!["00:00-24:00"]);
+        assert_eq!(
+            h.intervals_on(&cal, at("2026-11-26 00:00").date()),
+            vec!["00:00-24:00"]
+        );
     }
 
     #[test]
     fn intervals_list_the_day() {
-        let (h, cal) = hours("Mo-Fr 08:30-12:00,13:30-20:00; Sa 09:00-12:00; PH off", false);
+        let (h, cal) = hours(
+            "Mo-Fr 08:30-12:00,13:30-20:00; Sa 09:00-12:00; PH off",
+            false,
+        );
         let thu = at("2026-11-26 00:00").date();
-        assert_eq!(h.intervals_on(&cal, thu), vec!["08:30-12:00", "13:30-20:00"]);
-        assert_eq!(h.intervals_on(&cal, thu + Duration::days(2)), vec!["09:00-12:00"]);
+        assert_eq!(
+            h.intervals_on(&cal, thu),
+            vec!["08:30-12:00", "13:30-20:00"]
+        );
+        assert_eq!(
+            h.intervals_on(&cal, thu + Duration::days(2)),
+            vec!["09:00-12:00"]
+        );
         assert!(h.intervals_on(&cal, thu + Duration::days(3)).is_empty());
     }
 
@@ -196,7 +238,10 @@ mod tests {
 
     #[test]
     fn times_parse_as_rfc3339_into_shanghai() {
-        assert_eq!(parse_at("2026-10-01T01:00:00Z").unwrap(), at("2026-10-01 09:00"));
+        assert_eq!(
+            parse_at("2026-10-01T01:00:00Z").unwrap(),
+            at("2026-10-01 09:00")
+        );
         assert!(parse_at("yesterday").unwrap_err().contains("RFC 3339"));
     }
 }

@@ -29,9 +29,15 @@ pub struct PointIndex {
 
 impl PointIndex {
     pub fn new(points: Vec<LatLng>) -> Self {
-        let entries: Vec<Entry> =
-            points.iter().enumerate().map(|(i, p)| GeomWithData::new(to_xyz(*p), i)).collect();
-        PointIndex { tree: RTree::bulk_load(entries), points }
+        let entries: Vec<Entry> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| GeomWithData::new(to_xyz(*p), i))
+            .collect();
+        PointIndex {
+            tree: RTree::bulk_load(entries),
+            points,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -44,7 +50,12 @@ impl PointIndex {
 
     /// The `k` nearest positions that pass `keep`, nearest first, with their distance in
     /// metres. Walks outward lazily: only as many points are tested as needed.
-    pub fn nearest(&self, from: LatLng, k: usize, mut keep: impl FnMut(usize) -> bool) -> Vec<(usize, f64)> {
+    pub fn nearest(
+        &self,
+        from: LatLng,
+        k: usize,
+        mut keep: impl FnMut(usize) -> bool,
+    ) -> Vec<(usize, f64)> {
         let q = to_xyz(from);
         self.tree
             .nearest_neighbor_iter(&q)
@@ -56,7 +67,12 @@ impl PointIndex {
 
     /// The same answer by testing every point: the baseline of the benchmark and the
     /// oracle of the tests.
-    pub fn nearest_linear(&self, from: LatLng, k: usize, mut keep: impl FnMut(usize) -> bool) -> Vec<(usize, f64)> {
+    pub fn nearest_linear(
+        &self,
+        from: LatLng,
+        k: usize,
+        mut keep: impl FnMut(usize) -> bool,
+    ) -> Vec<(usize, f64)> {
         let mut all: Vec<(usize, f64)> = self
             .points
             .iter()
@@ -83,7 +99,10 @@ mod tests {
     fn cloud(n: usize, seed: u64) -> Vec<LatLng> {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         (0..n)
-            .map(|_| LatLng { lat: rng.gen_range(36.45..36.95), lng: rng.gen_range(117.75..118.40) })
+            .map(|_| LatLng {
+                lat: rng.gen_range(36.45..36.95),
+                lng: rng.gen_range(117.75..118.40),
+            })
             .collect()
     }
 
@@ -92,9 +111,16 @@ mod tests {
         let idx = PointIndex::new(cloud(5000, 1));
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2);
         for _ in 0..50 {
-            let q = LatLng { lat: rng.gen_range(36.4..37.0), lng: rng.gen_range(117.7..118.5) };
+            let q = LatLng {
+                lat: rng.gen_range(36.4..37.0),
+                lng: rng.gen_range(117.7..118.5),
+            };
             let a: Vec<usize> = idx.nearest(q, 10, |_| true).iter().map(|x| x.0).collect();
-            let b: Vec<usize> = idx.nearest_linear(q, 10, |_| true).iter().map(|x| x.0).collect();
+            let b: Vec<usize> = idx
+                .nearest_linear(q, 10, |_| true)
+                .iter()
+                .map(|x| x.0)
+                .collect();
             assert_eq!(a, b);
         }
     }
@@ -102,10 +128,13 @@ mod tests {
     #[test]
     fn filters_skip_to_the_next_that_qualify() {
         let idx = PointIndex::new(cloud(2000, 3));
-        let q = LatLng { lat: 36.8, lng: 118.05 };
+        let q = LatLng {
+            lat: 36.8,
+            lng: 118.05,
+        };
         // Keep only every seventh point: the answer is still k points, all qualifying,
         // and exactly those a filtered linear scan finds.
-        let keep = |i: usize| i % 7 == 0;
+        let keep = |i: usize| i.is_multiple_of(7);
         let a = idx.nearest(q, 5, keep);
         assert_eq!(a.len(), 5);
         assert!(a.iter().all(|(i, _)| keep(*i)));
@@ -116,7 +145,20 @@ mod tests {
     #[test]
     fn fewer_than_k_qualifying_gives_what_there_is() {
         let idx = PointIndex::new(cloud(100, 4));
-        assert_eq!(idx.nearest(LatLng { lat: 36.8, lng: 118.0 }, 10, |i| i < 3).len(), 3);
-        assert!(PointIndex::new(vec![]).nearest(LatLng { lat: 0.0, lng: 0.0 }, 3, |_| true).is_empty());
+        assert_eq!(
+            idx.nearest(
+                LatLng {
+                    lat: 36.8,
+                    lng: 118.0
+                },
+                10,
+                |i| i < 3
+            )
+            .len(),
+            3
+        );
+        assert!(PointIndex::new(vec![])
+            .nearest(LatLng { lat: 0.0, lng: 0.0 }, 3, |_| true)
+            .is_empty());
     }
 }

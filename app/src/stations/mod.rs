@@ -5,12 +5,12 @@
 
 pub mod api;
 pub mod coords;
-pub mod model;
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod hours;
 #[cfg(feature = "ssr")]
 pub mod index;
+pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

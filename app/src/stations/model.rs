@@ -19,8 +19,12 @@ pub enum StationKind {
 }
 
 impl StationKind {
-    pub const ALL: [StationKind; 4] =
-        [StationKind::Center, StationKind::RedStation, StationKind::Outdoor, StationKind::Plaza];
+    pub const ALL: [StationKind; 4] = [
+        StationKind::Center,
+        StationKind::RedStation,
+        StationKind::Outdoor,
+        StationKind::Plaza,
+    ];
 
     /// The code used in storage, URLs and the API.
     pub fn code(self) -> &'static str {
@@ -135,7 +139,9 @@ pub fn parse_station_phone(input: &str) -> Result<String, String> {
         return Ok(String::new());
     }
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    let ok_chars = s.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'));
+    let ok_chars = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'));
     if ok_chars && (7..=20).contains(&s.chars().count()) && digits >= 7 {
         Ok(s.to_string())
     } else {
@@ -277,7 +283,11 @@ pub struct NearbyQuery {
 }
 
 fn split_values(values: &[String]) -> impl Iterator<Item = &str> {
-    values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|s| !s.is_empty())
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 impl NearbyQuery {
@@ -286,7 +296,11 @@ impl NearbyQuery {
         let one = |k: &str| get(k).into_iter().find(|v| !v.trim().is_empty());
         let num = |k: &str, label: &str| -> Result<Option<f64>, String> {
             one(k)
-                .map(|v| v.trim().parse::<f64>().map_err(|_| format!("{label}应为数字（收到：{v}）")))
+                .map(|v| {
+                    v.trim()
+                        .parse::<f64>()
+                        .map_err(|_| format!("{label}应为数字（收到：{v}）"))
+                })
                 .transpose()
         };
         let lat = num("lat", "纬度")?;
@@ -311,10 +325,20 @@ impl NearbyQuery {
             None => DEFAULT_LIMIT,
             Some(v) => match v.trim().parse::<usize>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => return Err(format!("limit 应为 1 到 {MAX_LIMIT} 之间的整数（收到：{v}）")),
+                _ => {
+                    return Err(format!(
+                        "limit 应为 1 到 {MAX_LIMIT} 之间的整数（收到：{v}）"
+                    ))
+                }
             },
         };
-        Ok(NearbyQuery { point, kinds, amenities, open_now, limit })
+        Ok(NearbyQuery {
+            point,
+            kinds,
+            amenities,
+            open_now,
+            limit,
+        })
     }
 
     /// Whether a station passes the kind and amenity filters (open-now is checked
@@ -344,14 +368,20 @@ mod tests {
     fn amenity_sets_are_stored_canonically() {
         let s = Amenity::join(&[Amenity::Toilet, Amenity::Water, Amenity::Toilet]);
         assert_eq!(s, "water,toilet");
-        assert_eq!(Amenity::split(&s).unwrap(), vec![Amenity::Water, Amenity::Toilet]);
+        assert_eq!(
+            Amenity::split(&s).unwrap(),
+            vec![Amenity::Water, Amenity::Toilet]
+        );
         assert_eq!(Amenity::split("").unwrap(), vec![]);
         assert!(Amenity::split("water,sauna").unwrap_err().contains("sauna"));
     }
 
     #[test]
     fn station_phones_are_checked() {
-        assert_eq!(parse_station_phone(" 0533-2345678 ").unwrap(), "0533-2345678");
+        assert_eq!(
+            parse_station_phone(" 0533-2345678 ").unwrap(),
+            "0533-2345678"
+        );
         assert_eq!(parse_station_phone("").unwrap(), "");
         assert!(parse_station_phone("12345").is_err());
         assert!(parse_station_phone("call me").is_err());
@@ -368,9 +398,21 @@ mod tests {
     #[test]
     fn distance_matches_known_values() {
         // One degree of latitude is about 111.2 km.
-        let d = distance_m(LatLng { lat: 36.0, lng: 118.0 }, LatLng { lat: 37.0, lng: 118.0 });
+        let d = distance_m(
+            LatLng {
+                lat: 36.0,
+                lng: 118.0,
+            },
+            LatLng {
+                lat: 37.0,
+                lng: 118.0,
+            },
+        );
         assert!((d - 111_195.0).abs() < 50.0, "{d}");
-        let p = LatLng { lat: 36.8, lng: 118.05 };
+        let p = LatLng {
+            lat: 36.8,
+            lng: 118.05,
+        };
         assert_eq!(distance_m(p, p), 0.0);
     }
 
@@ -382,7 +424,13 @@ mod tests {
     }
 
     fn params(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Vec<String> {
-        move |k| pairs.iter().filter(|(n, _)| *n == k).map(|(_, v)| v.to_string()).collect()
+        move |k| {
+            pairs
+                .iter()
+                .filter(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+                .collect()
+        }
     }
 
     #[test]
@@ -397,13 +445,22 @@ mod tests {
             ("limit", "5"),
         ]))
         .unwrap();
-        assert_eq!(q.point, Some(LatLng { lat: 36.8, lng: 118.05 }));
+        assert_eq!(
+            q.point,
+            Some(LatLng {
+                lat: 36.8,
+                lng: 118.05
+            })
+        );
         assert_eq!(q.kinds, vec![StationKind::Outdoor, StationKind::Center]);
         assert_eq!(q.amenities, vec![Amenity::Water, Amenity::Microwave]);
         assert!(q.open_now);
         assert_eq!(q.limit, 5);
         let empty = NearbyQuery::parse(params(&[])).unwrap();
-        assert_eq!((empty.point, empty.limit, empty.open_now), (None, DEFAULT_LIMIT, false));
+        assert_eq!(
+            (empty.point, empty.limit, empty.open_now),
+            (None, DEFAULT_LIMIT, false)
+        );
     }
 
     #[test]
@@ -418,7 +475,8 @@ mod tests {
             (&[("kind", "castle")][..], "castle"),
             (&[("open_now", "maybe")][..], "open_now"),
         ] {
-            let pairs: &'static [(&'static str, &'static str)] = Box::leak(bad.to_vec().into_boxed_slice());
+            let pairs: &'static [(&'static str, &'static str)] =
+                Box::leak(bad.to_vec().into_boxed_slice());
             let e = NearbyQuery::parse(params(pairs)).unwrap_err();
             assert!(e.contains(needle), "{e}");
         }
@@ -434,8 +492,17 @@ mod tests {
             next_change: None,
         };
         assert_eq!(s(true, true, None).text_key().0, "hours.always");
-        assert_eq!(s(true, false, Some(0)).text_key(), ("hours.open_until", "20:00".into()));
-        assert_eq!(s(false, false, Some(1)).text_key().0, "hours.closed_opens_tomorrow");
-        assert_eq!(s(false, false, None).text_key().0, "hours.closed_indefinitely");
+        assert_eq!(
+            s(true, false, Some(0)).text_key(),
+            ("hours.open_until", "20:00".into())
+        );
+        assert_eq!(
+            s(false, false, Some(1)).text_key().0,
+            "hours.closed_opens_tomorrow"
+        );
+        assert_eq!(
+            s(false, false, None).text_key().0,
+            "hours.closed_indefinitely"
+        );
     }
 }

@@ -15,9 +15,15 @@ use leptos_router::hooks::{use_location, use_params_map};
 /// "约350米" / "约1.2公里".
 fn distance_text(m: f64) -> String {
     if m < 1000.0 {
-        tr_args("stations.distance_m", &[("m", format!("{}", (m / 10.0).round() * 10.0))])
+        tr_args(
+            "stations.distance_m",
+            &[("m", format!("{}", (m / 10.0).round() * 10.0))],
+        )
     } else {
-        tr_args("stations.distance_km", &[("km", format!("{:.1}", m / 1000.0))])
+        tr_args(
+            "stations.distance_km",
+            &[("km", format!("{:.1}", m / 1000.0))],
+        )
     }
 }
 
@@ -27,7 +33,11 @@ pub fn StatusLine(status: Option<OpenStatus>) -> impl IntoView {
         None => view! { <span class="status unknown">{tr("hours.unknown")}</span> }.into_any(),
         Some(s) => {
             let (key, time) = s.text_key();
-            let class = if s.open { "status open" } else { "status closed" };
+            let class = if s.open {
+                "status open"
+            } else {
+                "status closed"
+            };
             view! { <span class=class>{tr_args(key, &[("time", time)])}</span> }.into_any()
         }
     }
@@ -73,7 +83,11 @@ fn stations_json(page: &NearbyPage) -> String {
         .results
         .iter()
         .map(|n| {
-            let (key, time) = n.status.as_ref().map(|s| s.text_key()).unwrap_or(("hours.unknown", String::new()));
+            let (key, time) = n
+                .status
+                .as_ref()
+                .map(|s| s.text_key())
+                .unwrap_or(("hours.unknown", String::new()));
             serde_json::json!({
                 "id": n.station.id,
                 "kind": n.station.kind.code(),
@@ -86,19 +100,29 @@ fn stations_json(page: &NearbyPage) -> String {
             })
         })
         .collect();
-    serde_json::Value::Array(items).to_string().replace('<', "\\u003c")
+    serde_json::Value::Array(items)
+        .to_string()
+        .replace('<', "\\u003c")
 }
 
 #[component]
 fn Filters(page: NearbyPage, action: &'static str, rider: bool) -> impl IntoView {
     let q = page.query.clone();
     let (lat, lng) = if page.located {
-        (format!("{:.6}", page.point.lat), format!("{:.6}", page.point.lng))
+        (
+            format!("{:.6}", page.point.lat),
+            format!("{:.6}", page.point.lng),
+        )
     } else {
         (String::new(), String::new())
     };
     let amenity_choices: Vec<Amenity> = if rider {
-        vec![Amenity::Water, Amenity::Charging, Amenity::Microwave, Amenity::Toilet]
+        vec![
+            Amenity::Water,
+            Amenity::Charging,
+            Amenity::Microwave,
+            Amenity::Toilet,
+        ]
     } else {
         Amenity::ALL.to_vec()
     };
@@ -256,8 +280,15 @@ pub fn RiderPage() -> impl IntoView {
     }
 }
 
-const WEEKDAY_KEYS: [&str; 7] =
-    ["weekday.1", "weekday.2", "weekday.3", "weekday.4", "weekday.5", "weekday.6", "weekday.7"];
+const WEEKDAY_KEYS: [&str; 7] = [
+    "weekday.1",
+    "weekday.2",
+    "weekday.3",
+    "weekday.4",
+    "weekday.5",
+    "weekday.6",
+    "weekday.7",
+];
 
 #[component]
 pub fn StationPage() -> impl IntoView {
@@ -291,7 +322,11 @@ pub fn StationPage() -> impl IntoView {
 fn StationBody(d: StationDetail) -> impl IntoView {
     let s = d.station.clone();
     let today = d.week.first().map(|w| w.3.clone()).unwrap_or_default();
-    let today_text = if today.is_empty() { tr("hours.closed_today") } else { today.join("、") };
+    let today_text = if today.is_empty() {
+        tr("hours.closed_today")
+    } else {
+        today.join("、")
+    };
     view! {
         <Title text=s.name.clone() />
         <article class="station-page">

@@ -7,7 +7,9 @@ use crate::calendar::model::Calendar;
 use crate::db::Db;
 use crate::stations::hours::{context, Hours};
 use crate::stations::index::PointIndex;
-use crate::stations::model::{walk_minutes, LatLng, NearbyQuery, NearbyStation, OpenStatus, Station};
+use crate::stations::model::{
+    walk_minutes, LatLng, NearbyQuery, NearbyStation, OpenStatus, Station,
+};
 use crate::stations::store;
 use chrono::NaiveDateTime;
 use std::sync::{Arc, RwLock};
@@ -23,13 +25,33 @@ pub struct StationSet {
 impl StationSet {
     pub fn build(stations: Vec<Station>, calendar: Calendar, versions: (i64, i64)) -> Self {
         let ctx = context(&calendar);
-        let hours = stations.iter().map(|s| Hours::parse(&s.opening_hours, &ctx, s.follows_workdays)).collect();
-        let index = PointIndex::new(stations.iter().map(|s| LatLng { lat: s.lat, lng: s.lng }).collect());
-        StationSet { versions, stations, hours, index, calendar }
+        let hours = stations
+            .iter()
+            .map(|s| Hours::parse(&s.opening_hours, &ctx, s.follows_workdays))
+            .collect();
+        let index = PointIndex::new(
+            stations
+                .iter()
+                .map(|s| LatLng {
+                    lat: s.lat,
+                    lng: s.lng,
+                })
+                .collect(),
+        );
+        StationSet {
+            versions,
+            stations,
+            hours,
+            index,
+            calendar,
+        }
     }
 
     pub fn status(&self, i: usize, at: NaiveDateTime) -> Option<OpenStatus> {
-        self.hours.get(i)?.as_ref().map(|h| h.status_at(&self.calendar, at))
+        self.hours
+            .get(i)?
+            .as_ref()
+            .map(|h| h.status_at(&self.calendar, at))
     }
 
     pub fn hours(&self, i: usize) -> Option<&Hours> {
@@ -56,7 +78,10 @@ impl StationSet {
 
     /// Every station that passes the filters (no point needed), in id order.
     pub fn filtered(&self, q: &NearbyQuery, at: NaiveDateTime) -> Vec<(usize, Option<OpenStatus>)> {
-        (0..self.stations.len()).filter(|i| self.admits(q, *i, at)).map(|i| (i, self.status(i, at))).collect()
+        (0..self.stations.len())
+            .filter(|i| self.admits(q, *i, at))
+            .map(|i| (i, self.status(i, at)))
+            .collect()
     }
 
     pub fn position(&self, id: i64) -> Option<usize> {

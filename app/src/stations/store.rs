@@ -33,7 +33,9 @@ fn placeholders(rows: usize, cols: usize) -> String {
 const CHUNK: usize = 400;
 
 pub async fn street_count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM streets").fetch_one(&db.pool).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM streets")
+        .fetch_one(&db.pool)
+        .await
 }
 
 /// Writes a whole generated city in one transaction: all of it or nothing.
@@ -70,7 +72,12 @@ async fn insert_streets(conn: &mut AnyConnection, city: &DemoCity) -> Result<(),
         );
         let mut q = sqlx::query(&sql);
         for s in chunk {
-            q = q.bind(s.id).bind(&s.name).bind(&s.district).bind(s.lat).bind(s.lng);
+            q = q
+                .bind(s.id)
+                .bind(&s.name)
+                .bind(&s.district)
+                .bind(s.lat)
+                .bind(s.lng);
         }
         q.execute(&mut *conn).await?;
     }
@@ -85,7 +92,12 @@ async fn insert_communities(conn: &mut AnyConnection, city: &DemoCity) -> Result
         );
         let mut q = sqlx::query(&sql);
         for c in chunk {
-            q = q.bind(c.id).bind(c.street_id).bind(&c.name).bind(c.lat).bind(c.lng);
+            q = q
+                .bind(c.id)
+                .bind(c.street_id)
+                .bind(&c.name)
+                .bind(c.lat)
+                .bind(c.lng);
         }
         q.execute(&mut *conn).await?;
     }
@@ -135,9 +147,11 @@ async fn bump_version(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
 
 /// The stations' and the calendar's versions.
 pub async fn versions(db: &Db) -> Result<(i64, i64), sqlx::Error> {
-    let rows = sqlx::query("SELECT key, value FROM app_meta WHERE key IN ('stations_version', 'calendar_version')")
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT key, value FROM app_meta WHERE key IN ('stations_version', 'calendar_version')",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     let mut v = (0, 0);
     for r in rows {
         let key: String = r.try_get("key")?;
@@ -153,9 +167,12 @@ pub async fn versions(db: &Db) -> Result<(i64, i64), sqlx::Error> {
 
 /// The home page's overview: the city, its streets and communities, stations per kind.
 pub async fn summary(db: &Db) -> Result<CitySummary, sqlx::Error> {
-    let streets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM streets").fetch_one(&db.pool).await?;
-    let communities: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM communities").fetch_one(&db.pool).await?;
+    let streets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM streets")
+        .fetch_one(&db.pool)
+        .await?;
+    let communities: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM communities")
+        .fetch_one(&db.pool)
+        .await?;
     let rows = sqlx::query("SELECT kind, COUNT(*) AS n FROM stations GROUP BY kind")
         .fetch_all(&db.pool)
         .await?;
@@ -168,7 +185,12 @@ pub async fn summary(db: &Db) -> Result<CitySummary, sqlx::Error> {
     }
     by_kind.sort();
     let city = crate::demo::pools().city.name;
-    Ok(CitySummary { city, streets, communities, by_kind })
+    Ok(CitySummary {
+        city,
+        streets,
+        communities,
+        by_kind,
+    })
 }
 
 const STATION_COLUMNS: &str = "s.id, s.kind, s.name, s.community_id, c.name AS community, \
@@ -237,15 +259,18 @@ pub async fn update_station(
     let b = serde_json::json!({ "phone": before.phone, "amenities": Amenity::join(&before.amenities), "verified_on": before.verified_on });
     let a = serde_json::json!({ "phone": phone, "amenities": Amenity::join(amenities), "verified_on": verified_on });
     bump_version(&mut tx).await?;
+    let target = format!("station:{}", before.id);
     crate::accounts::store::audit(
         &mut *tx,
-        Some(actor_id),
-        "update_station",
-        &format!("station:{}", before.id),
-        Some(before.community_id),
-        Some(&b),
-        Some(&a),
-        now,
+        crate::accounts::store::AuditRecord {
+            actor_id: Some(actor_id),
+            action: "update_station",
+            target: &target,
+            community_id: Some(before.community_id),
+            before: Some(&b),
+            after: Some(&a),
+            at: now,
+        },
     )
     .await?;
     tx.commit().await

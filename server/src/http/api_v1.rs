@@ -2,9 +2,9 @@
 //! Bad parameters get 400 with a Chinese message; nothing here needs a session.
 
 use app::error::AppError;
+use app::state::AppState;
 use app::stations::hours::{now_local, parse_at};
 use app::stations::model::{NearbyQuery, OpenStatus, Station};
-use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,7 +12,9 @@ use chrono::NaiveDateTime;
 use serde_json::{json, Value};
 
 fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
-    raw.as_deref().map(app::util::parse_query).unwrap_or_default()
+    raw.as_deref()
+        .map(app::util::parse_query)
+        .unwrap_or_default()
 }
 
 /// The filters and the evaluation time from the query string.
@@ -21,7 +23,13 @@ fn parse(raw: &Option<String>, known: &[&str]) -> Result<(NearbyQuery, NaiveDate
     if let Some((k, _)) = pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
         return Err(AppError::bad(format!("未知参数：{k}")));
     }
-    let get = |k: &str| pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
     let at = match get("at").into_iter().next() {
         Some(v) => parse_at(&v).map_err(AppError::BadRequest)?,
         None => now_local(),
@@ -61,28 +69,55 @@ fn feature(s: &Station, status: Option<&OpenStatus>, extra: Option<(f64, u32)>) 
 
 fn collection(features: Vec<Value>) -> Response {
     let body = json!({ "type": "FeatureCollection", "features": features });
-    ([(http::header::CONTENT_TYPE, "application/geo+json")], Json(body)).into_response()
+    (
+        [(http::header::CONTENT_TYPE, "application/geo+json")],
+        Json(body),
+    )
+        .into_response()
 }
 
 /// `GET /api/v1/stations?kind=&amenity=&open_now=&at=`: every station that passes.
-pub async fn stations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+pub async fn stations(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
     // lat/lng/limit are accepted (the map page links here with its own query) and ignored.
-    let (q, at) = parse(&raw, &["kind", "amenity", "open_now", "at", "lat", "lng", "limit"])?;
+    let (q, at) = parse(
+        &raw,
+        &["kind", "amenity", "open_now", "at", "lat", "lng", "limit"],
+    )?;
     let set = state.stations.get(&state.db).await?;
-    let features =
-        set.filtered(&q, at).into_iter().map(|(i, st)| feature(&set.stations[i], st.as_ref(), None)).collect();
+    let features = set
+        .filtered(&q, at)
+        .into_iter()
+        .map(|(i, st)| feature(&set.stations[i], st.as_ref(), None))
+        .collect();
     Ok(collection(features))
 }
 
 /// `GET /api/v1/stations/nearest?lat=&lng=&limit=&kind=&amenity=&open_now=&at=`.
-pub async fn nearest(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let (q, at) = parse(&raw, &["lat", "lng", "limit", "kind", "amenity", "open_now", "at"])?;
-    let from = q.point.ok_or_else(|| AppError::bad("请提供纬度 lat 和经度 lng"))?;
+pub async fn nearest(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let (q, at) = parse(
+        &raw,
+        &["lat", "lng", "limit", "kind", "amenity", "open_now", "at"],
+    )?;
+    let from = q
+        .point
+        .ok_or_else(|| AppError::bad("请提供纬度 lat 和经度 lng"))?;
     let set = state.stations.get(&state.db).await?;
     let features = set
         .nearest(from, &q, at)
         .iter()
-        .map(|n| feature(&n.station, n.status.as_ref(), Some((n.distance_m, n.walk_minutes))))
+        .map(|n| {
+            feature(
+                &n.station,
+                n.status.as_ref(),
+                Some((n.distance_m, n.walk_minutes)),
+            )
+        })
         .collect();
     Ok(collection(features))
 }
@@ -93,12 +128,20 @@ pub async fn station(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::bad(format!("站点编号应为整数（收到：{id}）")))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::bad(format!("站点编号应为整数（收到：{id}）")))?;
     let (_, at) = parse(&raw, &["at"])?;
     let set = state.stations.get(&state.db).await?;
-    let i = set.position(id).ok_or_else(|| AppError::NotFound("站点".into()))?;
+    let i = set
+        .position(id)
+        .ok_or_else(|| AppError::NotFound("站点".into()))?;
     let f = feature(&set.stations[i], set.status(i, at).as_ref(), None);
-    Ok(([(http::header::CONTENT_TYPE, "application/geo+json")], Json(f)).into_response())
+    Ok((
+        [(http::header::CONTENT_TYPE, "application/geo+json")],
+        Json(f),
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/catalogue`: the categories with their items' full guides.
@@ -126,12 +169,19 @@ pub async fn catalogue(State(state): State<AppState>) -> Result<Json<Value>, App
 }
 
 /// `GET /api/v1/catalogue/search?q=`: matching items, best first.
-pub async fn catalogue_search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, AppError> {
+pub async fn catalogue_search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, AppError> {
     let pairs = pairs(&raw);
     if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "q") {
         return Err(AppError::bad(format!("未知参数：{k}")));
     }
-    let q = pairs.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
+    let q = pairs
+        .into_iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
     if q.trim().is_empty() {
         return Err(AppError::bad("请输入要搜索的事项，如“低保”"));
     }

@@ -12,7 +12,9 @@ use tower_governor::{GovernorError, GovernorLayer};
 
 /// `host[:port]` of an absolute URL or origin.
 fn authority(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
     Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
 }
 
@@ -26,7 +28,11 @@ pub fn same_origin(method: &Method, headers: &http::HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
-    let get = |name| headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+    let get = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &http::HeaderValue| v.to_str().ok())
+    };
     match (get(header::ORIGIN), get(header::REFERER)) {
         (Some("null"), _) => false,
         (Some(origin), _) => authority(origin) == Some(host),
@@ -86,7 +92,12 @@ pub fn with_write_limit<S: Clone + Send + Sync + 'static>(
     let config = GovernorConfigBuilder::default()
         .period(period)
         .burst_size(burst.max(1))
-        .methods(vec![Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .methods(vec![
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
         .key_extractor(ClientIp { trust_proxy })
         .finish();
     let Some(config) = config else {
@@ -103,7 +114,8 @@ pub fn with_write_limit<S: Clone + Send + Sync + 'static>(
             "message": format!("操作太频繁，请{wait}秒后再试"),
         });
         let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
-        res.headers_mut().insert(header::RETRY_AFTER, http::HeaderValue::from(wait));
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, http::HeaderValue::from(wait));
         res
     }))
 }
@@ -115,25 +127,49 @@ mod tests {
     fn headers(pairs: &[(&str, &str)]) -> http::HeaderMap {
         let mut h = http::HeaderMap::new();
         for (k, v) in pairs {
-            h.insert(http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+            h.insert(
+                http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
         }
         h
     }
 
     #[test]
     fn reads_always_pass() {
-        assert!(same_origin(&Method::GET, &headers(&[("origin", "http://evil.example")])));
+        assert!(same_origin(
+            &Method::GET,
+            &headers(&[("origin", "http://evil.example")])
+        ));
     }
 
     #[test]
     fn writes_must_come_from_this_site() {
         let host = ("host", "127.0.0.1:3000");
-        assert!(same_origin(&Method::POST, &headers(&[host, ("origin", "http://127.0.0.1:3000")])));
-        assert!(!same_origin(&Method::POST, &headers(&[host, ("origin", "http://evil.example")])));
-        assert!(!same_origin(&Method::POST, &headers(&[host, ("origin", "null")])));
-        assert!(same_origin(&Method::POST, &headers(&[host, ("referer", "http://127.0.0.1:3000/me")])));
-        assert!(!same_origin(&Method::POST, &headers(&[host, ("referer", "http://127.0.0.1:3000.evil/x")])));
+        assert!(same_origin(
+            &Method::POST,
+            &headers(&[host, ("origin", "http://127.0.0.1:3000")])
+        ));
+        assert!(!same_origin(
+            &Method::POST,
+            &headers(&[host, ("origin", "http://evil.example")])
+        ));
+        assert!(!same_origin(
+            &Method::POST,
+            &headers(&[host, ("origin", "null")])
+        ));
+        assert!(same_origin(
+            &Method::POST,
+            &headers(&[host, ("referer", "http://127.0.0.1:3000/me")])
+        ));
+        assert!(!same_origin(
+            &Method::POST,
+            &headers(&[host, ("referer", "http://127.0.0.1:3000.evil/x")])
+        ));
         assert!(same_origin(&Method::POST, &headers(&[host])));
-        assert!(!same_origin(&Method::POST, &headers(&[("origin", "http://127.0.0.1:3000")])));
+        assert!(!same_origin(
+            &Method::POST,
+            &headers(&[("origin", "http://127.0.0.1:3000")])
+        ));
     }
 }

@@ -17,6 +17,10 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>)
         "database": { "reachable": up, "backend": dialect },
         "version": env!("CARGO_PKG_VERSION"),
     });
-    let code = if up { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let code = if up {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (code, Json(body))
 }

@@ -56,12 +56,15 @@ pub fn router(state: AppState) -> Router {
         // Built assets: served precompressed (.br/.gz written by the build) when present.
         .nest_service(
             "/pkg",
-            ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip(),
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(axum::middleware::from_fn(guard::csrf));
     guard::with_write_limit(router, config.rate_per_min, config.rate_burst, config.trust_proxy)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
@@ -122,7 +125,9 @@ fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> http::Respons
          <h1>服务器开小差了</h1><p>请稍后再试。</p></html>",
     ));
     *res.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     res
 }

@@ -9,10 +9,29 @@ async fn the_catalogue_has_seven_categories_and_forty_two_full_guides() {
     let v: Value = app.get("/api/v1/catalogue").await.json().await.unwrap();
     let cats = v["categories"].as_array().unwrap();
     assert_eq!(cats.len(), 7);
-    let items: Vec<&Value> = cats.iter().flat_map(|c| c["items"].as_array().unwrap()).collect();
+    let items: Vec<&Value> = cats
+        .iter()
+        .flat_map(|c| c["items"].as_array().unwrap())
+        .collect();
     assert_eq!(items.len(), 42);
     for it in items {
-        for key in ["name", "legal_basis", "conditions", "materials", "steps", "legal_limit_days", "promised_limit_days", "fee", "place", "hours", "consult_phone", "complaint_phone", "visits", "online", "faq"] {
+        for key in [
+            "name",
+            "legal_basis",
+            "conditions",
+            "materials",
+            "steps",
+            "legal_limit_days",
+            "promised_limit_days",
+            "fee",
+            "place",
+            "hours",
+            "consult_phone",
+            "complaint_phone",
+            "visits",
+            "online",
+            "faq",
+        ] {
             assert!(!it[key].is_null(), "{} lacks {key}", it["code"]);
         }
         assert_eq!(it["version"], 1);
@@ -22,8 +41,18 @@ async fn the_catalogue_has_seven_categories_and_forty_two_full_guides() {
 #[tokio::test]
 async fn search_finds_by_pinyin_initials_and_colloquial_names() {
     let app = spawn_app().await;
-    for (q, code) in [("dibao", "MZ-01"), ("dbsq", "MZ-01"), ("%E4%BD%8E%E4%BF%9D", "MZ-01"), ("%E6%AE%8B%E7%96%BE%E8%AF%81", "CL-01")] {
-        let v: Value = app.get(&format!("/api/v1/catalogue/search?q={q}")).await.json().await.unwrap();
+    for (q, code) in [
+        ("dibao", "MZ-01"),
+        ("dbsq", "MZ-01"),
+        ("%E4%BD%8E%E4%BF%9D", "MZ-01"),
+        ("%E6%AE%8B%E7%96%BE%E8%AF%81", "CL-01"),
+    ] {
+        let v: Value = app
+            .get(&format!("/api/v1/catalogue/search?q={q}"))
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(v["items"][0]["code"], code, "{q}");
     }
     let r = app.get("/api/v1/catalogue/search?q=").await;
@@ -40,7 +69,15 @@ async fn guides_checklists_and_search_render_on_the_server() {
     assert!(html.contains("最低生活保障申请"));
     let (s, html) = app.get_text("/services/MZ-01").await;
     assert_eq!(s, 200);
-    for part in ["受理条件", "申请材料", "办理流程", "居民身份证", "第1版", "常见问题", "设定依据"] {
+    for part in [
+        "受理条件",
+        "申请材料",
+        "办理流程",
+        "居民身份证",
+        "第1版",
+        "常见问题",
+        "设定依据",
+    ] {
         assert!(html.contains(part), "{part}");
     }
     let (s, html) = app.get_text("/services/MZ-01/checklist").await;
@@ -51,9 +88,20 @@ async fn guides_checklists_and_search_render_on_the_server() {
     assert!(html.contains("未找到"));
 }
 
-async fn edit(app: &crate::helpers::TestApp, c: &reqwest::Client, base: i64, guide: &Value, note: &str) -> reqwest::Response {
+async fn edit(
+    app: &crate::helpers::TestApp,
+    c: &reqwest::Client,
+    base: i64,
+    guide: &Value,
+    note: &str,
+) -> reqwest::Response {
     c.post(app.url("/api/catalogue/update"))
-        .form(&[("code", "MZ-01"), ("base", &base.to_string()), ("guide", &guide.to_string()), ("note", note)])
+        .form(&[
+            ("code", "MZ-01"),
+            ("base", &base.to_string()),
+            ("guide", &guide.to_string()),
+            ("note", note),
+        ])
         .send()
         .await
         .unwrap()
@@ -74,7 +122,12 @@ async fn staff_publish_new_versions_and_the_old_ones_are_kept() {
     g["hours"] = Value::from("周一至周五 8:30—17:30，周六上午 9:00—12:00");
 
     // Signed out: 401; a resident: 403; nothing changes.
-    assert_eq!(edit(&app, &app.new_client(), 1, &g, "改时间").await.status(), 401);
+    assert_eq!(
+        edit(&app, &app.new_client(), 1, &g, "改时间")
+            .await
+            .status(),
+        401
+    );
     let resident = app.new_client();
     app.sign_in(&resident, "13812341234").await;
     assert_eq!(edit(&app, &resident, 1, &g, "改时间").await.status(), 403);
@@ -86,7 +139,10 @@ async fn staff_publish_new_versions_and_the_old_ones_are_kept() {
     bad["promised_limit_days"] = Value::from(99);
     let r = edit(&app, &staff, 1, &bad, "改时限").await;
     assert_eq!(r.status(), 400);
-    assert!(r.json::<Value>().await.unwrap()["message"].as_str().unwrap().contains("承诺时限"));
+    assert!(r.json::<Value>().await.unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .contains("承诺时限"));
     // A good one: version 2.
     let r = edit(&app, &staff, 1, &g, "周六上午也可办理").await;
     assert_eq!(r.status(), 200);
@@ -97,15 +153,17 @@ async fn staff_publish_new_versions_and_the_old_ones_are_kept() {
 
     let (_, html) = app.get_text("/services/MZ-01").await;
     assert!(html.contains("第2版") && html.contains("周六上午 9:00—12:00"));
-    let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_versions WHERE code = 'MZ-01'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let versions: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_versions WHERE code = 'MZ-01'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     assert_eq!(versions, 2);
-    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'update_guide'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'update_guide'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     assert_eq!(audited, 1);
 }
 
@@ -122,7 +180,12 @@ async fn concurrent_editors_of_one_version_produce_exactly_one_new_version() {
             g["notes"] = Value::from(format!("第{i}位编辑的说明"));
             tokio::spawn(async move {
                 c.post(url)
-                    .form(&[("code", "MZ-01"), ("base", "1"), ("guide", &g.to_string()), ("note", "并发")])
+                    .form(&[
+                        ("code", "MZ-01"),
+                        ("base", "1"),
+                        ("guide", &g.to_string()),
+                        ("note", "并发"),
+                    ])
                     .send()
                     .await
                     .unwrap()
@@ -135,11 +198,16 @@ async fn concurrent_editors_of_one_version_produce_exactly_one_new_version() {
     for t in tasks {
         statuses.push(t.await.unwrap());
     }
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
     assert!(statuses.iter().all(|s| *s == 200 || *s == 409));
-    let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_versions WHERE code = 'MZ-01'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let versions: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_versions WHERE code = 'MZ-01'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     assert_eq!(versions, 2);
 }

@@ -7,7 +7,11 @@ async fn the_demo_city_is_seeded_with_the_report_s_numbers() {
     assert_eq!(s.streets, 31);
     assert_eq!(s.communities, 293);
     let get = |code: &str| {
-        s.by_kind.iter().find(|(k, _)| k.code() == code).map(|(_, n)| *n).unwrap_or(0)
+        s.by_kind
+            .iter()
+            .find(|(k, _)| k.code() == code)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
     };
     assert_eq!(get("center"), 293);
     assert_eq!(get("red_station"), 902);
@@ -18,11 +22,16 @@ async fn the_demo_city_is_seeded_with_the_report_s_numbers() {
 #[tokio::test]
 async fn stored_stations_equal_the_generated_ones() {
     let app = spawn_app().await;
-    let stored = app::stations::store::all_stations(&app.state.db).await.unwrap();
+    let stored = app::stations::store::all_stations(&app.state.db)
+        .await
+        .unwrap();
     let generated = app::demo::generate(20231, &app::demo::pools());
     assert_eq!(stored.len(), generated.stations.len());
     for (s, g) in stored.iter().zip(&generated.stations) {
-        assert_eq!((s.id, &s.name, &s.opening_hours), (g.id, &g.name, &g.opening_hours));
+        assert_eq!(
+            (s.id, &s.name, &s.opening_hours),
+            (g.id, &g.name, &g.opening_hours)
+        );
         assert_eq!(s.amenities, g.amenities);
         assert!((s.lat - g.lat).abs() < 1e-9 && (s.lng - g.lng).abs() < 1e-9);
     }
@@ -33,7 +42,10 @@ async fn seeding_twice_changes_nothing() {
     let app = spawn_app().await;
     let again = app::demo::seed_if_empty(&app.state.db, 999).await.unwrap();
     assert!(!again);
-    let n = app::stations::store::all_stations(&app.state.db).await.unwrap().len();
+    let n = app::stations::store::all_stations(&app.state.db)
+        .await
+        .unwrap()
+        .len();
     assert_eq!(n, 293 + 902 + 380 + app::demo::PLAZAS);
 }
 
@@ -65,7 +77,12 @@ async fn spawn_app_without_seed() -> crate::helpers::TestApp {
 #[tokio::test]
 async fn the_summary_server_function_answers_json() {
     let app = spawn_app().await;
-    let r = app.client.post(app.url("/api/stations/summary")).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/api/stations/summary"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["communities"], 293);

@@ -8,7 +8,11 @@ async fn healthz_reports_a_reachable_database() {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"]["reachable"], true);
-    let backend = if app.is_postgres() { "postgres" } else { "sqlite" };
+    let backend = if app.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
     assert_eq!(body["database"]["backend"], backend);
 }
 
@@ -39,9 +43,14 @@ async fn a_failed_migration_stops_start_up_with_a_clear_message() {
     let db = crate::helpers::TestDb::fresh().await;
     {
         let pool = app::db::Db::connect(&db.url(), 1).await.unwrap();
-        sqlx::query("CREATE TABLE streets (id INTEGER)").execute(&pool.pool).await.unwrap();
+        sqlx::query("CREATE TABLE streets (id INTEGER)")
+            .execute(&pool.pool)
+            .await
+            .unwrap();
         pool.pool.close().await;
     }
-    let err = server::build_state(crate::helpers::test_config(&db)).await.unwrap_err();
+    let err = server::build_state(crate::helpers::test_config(&db))
+        .await
+        .unwrap_err();
     assert!(format!("{err:#}").contains("数据库迁移失败"), "{err:#}");
 }

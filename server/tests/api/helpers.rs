@@ -31,7 +31,10 @@ impl TestDb {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let tag = format!("{}_{}_{}", std::process::id(), n, nanos);
-        match std::env::var("LINLI_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty()) {
+        match std::env::var("LINLI_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+        {
             Some(admin_url) => {
                 let name = format!("linli_test_{tag}");
                 use sqlx::Connection;
@@ -64,7 +67,10 @@ impl TestDb {
     /// Where this test's console SMS sender writes its messages.
     pub fn outbox(&self) -> std::path::PathBuf {
         let tag = match self {
-            TestDb::Sqlite(p) => p.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default(),
+            TestDb::Sqlite(p) => p
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default(),
             TestDb::Postgres { name, .. } => name.clone(),
         };
         std::env::temp_dir().join(format!("{tag}.sms.jsonl"))
@@ -76,7 +82,10 @@ fn replace_db_name(url: &str, name: &str) -> String {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
     };
-    let cut = base.rfind('/').filter(|i| *i > "postgres://".len()).unwrap_or(base.len());
+    let cut = base
+        .rfind('/')
+        .filter(|i| *i > "postgres://".len())
+        .unwrap_or(base.len());
     let mut s = format!("{}/{}", &base[..cut], name);
     if let Some(q) = query {
         s.push('?');
@@ -95,11 +104,14 @@ impl Drop for TestDb {
                 let _ = std::fs::remove_file(self.outbox());
             }
             TestDb::Postgres { admin_url, name } => {
-                let _ = std::fs::remove_file(std::env::temp_dir().join(format!("{name}.sms.jsonl")));
+                let _ =
+                    std::fs::remove_file(std::env::temp_dir().join(format!("{name}.sms.jsonl")));
                 let (url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime: do the async work on a thread.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build();
                     if let Ok(rt) = rt {
                         rt.block_on(async {
                             use sqlx::Connection;
@@ -128,7 +140,9 @@ pub fn test_config(db: &TestDb) -> Config {
         // Tests send many requests from one address; the limit has its own test.
         rate_per_min: 1_000_000,
         rate_burst: 1_000_000,
-        sms: SmsConfig::Console { file: Some(db.outbox().display().to_string()) },
+        sms: SmsConfig::Console {
+            file: Some(db.outbox().display().to_string()),
+        },
         ..Config::default()
     }
 }
@@ -148,13 +162,24 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .build()
         .expect("client");
     let _ = std::fs::remove_file(db.outbox());
-    TestApp { base: format!("http://{addr}"), client, state, shutdown: Some(tx), db, config }
+    TestApp {
+        base: format!("http://{addr}"),
+        client,
+        state,
+        shutdown: Some(tx),
+        db,
+        config,
+    }
 }
 
 /// Builds the state and serves it on a fresh port.
 async fn start(config: Config) -> (AppState, std::net::SocketAddr, oneshot::Sender<()>) {
-    let state = server::build_state(config).await.expect("state builds on a fresh database");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let state = server::build_state(config)
+        .await
+        .expect("state builds on a fresh database");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind port 0");
     let addr = listener.local_addr().expect("local addr");
     let (tx, rx) = oneshot::channel::<()>();
     let serve_state = state.clone();
@@ -173,7 +198,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request is sent")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request is sent")
     }
 
     pub async fn get_text(&self, path: &str) -> (u16, String) {
@@ -210,11 +239,15 @@ impl TestApp {
 
     /// The last code sent to `phone`.
     pub fn last_code(&self, phone: &str) -> Option<String> {
-        self.sent_sms().iter().rev().find(|m| m["phone"] == phone).and_then(|m| {
-            let text = m["text"].as_str()?;
-            let start = text.find(|c: char| c.is_ascii_digit())?;
-            Some(text[start..start + 6].to_string())
-        })
+        self.sent_sms()
+            .iter()
+            .rev()
+            .find(|m| m["phone"] == phone)
+            .and_then(|m| {
+                let text = m["text"].as_str()?;
+                let start = text.find(|c: char| c.is_ascii_digit())?;
+                Some(text[start..start + 6].to_string())
+            })
     }
 
     /// A client with its own cookie jar, as a second person would have.
@@ -248,7 +281,12 @@ impl TestApp {
 
     /// Signs a client in as a demo role.
     pub async fn demo(&self, client: &reqwest::Client, role: &str) -> serde_json::Value {
-        let r = client.post(self.url("/api/auth/demo")).form(&[("role", role)]).send().await.expect("demo");
+        let r = client
+            .post(self.url("/api/auth/demo"))
+            .form(&[("role", role)])
+            .send()
+            .await
+            .expect("demo");
         assert_eq!(r.status(), 200);
         r.json().await.expect("user json")
     }
@@ -268,5 +306,8 @@ fn database_names_are_replaced_in_urls() {
         replace_db_name("postgres://postgres@127.0.0.1:5432/postgres", "x"),
         "postgres://postgres@127.0.0.1:5432/x"
     );
-    assert_eq!(replace_db_name("postgres://u@h:1/db?sslmode=disable", "y"), "postgres://u@h:1/y?sslmode=disable");
+    assert_eq!(
+        replace_db_name("postgres://u@h:1/db?sslmode=disable", "y"),
+        "postgres://u@h:1/y?sslmode=disable"
+    );
 }

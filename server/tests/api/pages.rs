@@ -32,7 +32,11 @@ async fn english_and_care_mode_come_from_cookies() {
         .await
         .unwrap();
     let html = r.text().await.unwrap();
-    assert!(html.contains(r#"<html lang="en" class="care""#), "{}", &html[..300]);
+    assert!(
+        html.contains(r#"<html lang="en" class="care""#),
+        "{}",
+        &html[..300]
+    );
     assert!(html.contains("Zibo") || html.contains("10-minute life circle"));
     assert!(html.contains(">Map<") && html.contains(">Services<"));
 }
@@ -55,7 +59,13 @@ async fn the_preference_form_sets_a_cookie_and_returns_to_the_page() {
     let (_, html) = app.get_text("/me").await;
     assert!(html.contains(r#"lang="en""#));
 
-    let r = app.client.post(app.url("/prefs")).form(&[("care", "1")]).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/prefs"))
+        .form(&[("care", "1")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["location"], "/");
     let (_, html) = app.get_text("/").await;
     assert!(html.contains(r#"class="care""#));
@@ -65,12 +75,21 @@ async fn the_preference_form_sets_a_cookie_and_returns_to_the_page() {
 async fn bad_preferences_get_a_chinese_400_and_change_nothing() {
     let app = spawn_app().await;
     for form in [vec![("lang", "fr")], vec![("care", "maybe")], vec![]] {
-        let r = app.client.post(app.url("/prefs")).form(&form).send().await.unwrap();
+        let r = app
+            .client
+            .post(app.url("/prefs"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 400);
         assert!(r.headers().get("set-cookie").is_none());
         let body: serde_json::Value = r.json().await.unwrap();
         let msg = body["message"].as_str().unwrap();
-        assert!(msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{msg}");
+        assert!(
+            msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{msg}"
+        );
     }
 }
 
@@ -117,8 +136,20 @@ async fn the_manifest_and_icons_are_served_by_the_app() {
 #[tokio::test]
 async fn pages_are_compressed_for_weak_networks() {
     let app = spawn_app().await;
-    let r = app.client.get(app.url("/")).header("accept-encoding", "br").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["content-encoding"], "br");
-    let r = app.client.get(app.url("/")).header("accept-encoding", "gzip").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["content-encoding"], "gzip");
 }

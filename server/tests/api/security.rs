@@ -8,17 +8,30 @@ async fn pages_carry_the_security_headers_and_a_nonce_policy() {
     let csp = h["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("default-src 'self'"));
     assert!(csp.contains("frame-ancestors 'none'"));
-    assert!(!csp.contains("http:") && !csp.contains("https:"), "no third-party origin: {csp}");
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).unwrap();
+    assert!(
+        !csp.contains("http:") && !csp.contains("https:"),
+        "no third-party origin: {csp}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap();
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "same-origin");
     assert_eq!(h["x-frame-options"], "DENY");
     // The inline hydration script carries the same nonce.
     let html = r.text().await.unwrap();
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "nonce {nonce} not in page");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "nonce {nonce} not in page"
+    );
     // A second page gets a different nonce.
     let r2 = app.get("/me").await;
-    let csp2 = r2.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let csp2 = r2.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert_ne!(csp, csp2);
 }
 

@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex};
 
 /// A gateway on a random local port that answers with `statuses` in turn (then 200)
 /// and records every JSON body it receives.
-async fn gateway(statuses: Vec<u16>, delay_ms: u64) -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
+async fn gateway(
+    statuses: Vec<u16>,
+    delay_ms: u64,
+) -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let queue = Arc::new(Mutex::new(statuses));
     let (s, q) = (seen.clone(), queue.clone());
@@ -21,7 +24,11 @@ async fn gateway(statuses: Vec<u16>, delay_ms: u64) -> (String, Arc<Mutex<Vec<se
                 tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
                 let code = {
                     let mut q = q.lock().unwrap();
-                    if q.is_empty() { 200 } else { q.remove(0) }
+                    if q.is_empty() {
+                        200
+                    } else {
+                        q.remove(0)
+                    }
                 };
                 http::StatusCode::from_u16(code).unwrap()
             }
@@ -36,8 +43,21 @@ async fn gateway(statuses: Vec<u16>, delay_ms: u64) -> (String, Arc<Mutex<Vec<se
 #[tokio::test]
 async fn the_webhook_gets_json_and_is_retried_after_a_5xx() {
     let (url, seen) = gateway(vec![503], 0).await;
-    let app = spawn_app_with(|c| c.sms = SmsConfig::Webhook { url, timeout_ms: 2000, attempts: 3 }).await;
-    let r = app.client.post(app.url("/api/auth/request-code")).form(&[("phone", "13812341234")]).send().await.unwrap();
+    let app = spawn_app_with(|c| {
+        c.sms = SmsConfig::Webhook {
+            url,
+            timeout_ms: 2000,
+            attempts: 3,
+        }
+    })
+    .await;
+    let r = app
+        .client
+        .post(app.url("/api/auth/request-code"))
+        .form(&[("phone", "13812341234")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 2, "one failure, one retry");
@@ -49,20 +69,52 @@ async fn the_webhook_gets_json_and_is_retried_after_a_5xx() {
 #[tokio::test]
 async fn a_gateway_that_times_out_gives_503_and_the_resident_may_retry_at_once() {
     let (url, seen) = gateway(vec![], 1500).await;
-    let app = spawn_app_with(|c| c.sms = SmsConfig::Webhook { url, timeout_ms: 200, attempts: 2 }).await;
-    let r = app.client.post(app.url("/api/auth/request-code")).form(&[("phone", "13812341234")]).send().await.unwrap();
+    let app = spawn_app_with(|c| {
+        c.sms = SmsConfig::Webhook {
+            url,
+            timeout_ms: 200,
+            attempts: 2,
+        }
+    })
+    .await;
+    let r = app
+        .client
+        .post(app.url("/api/auth/request-code"))
+        .form(&[("phone", "13812341234")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 503);
     assert_eq!(seen.lock().unwrap().len(), 2);
     // The one-a-minute slot was given back: asking again is not refused as too soon.
-    let r = app.client.post(app.url("/api/auth/request-code")).form(&[("phone", "13812341234")]).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/api/auth/request-code"))
+        .form(&[("phone", "13812341234")])
+        .send()
+        .await
+        .unwrap();
     assert_ne!(r.status(), 429);
 }
 
 #[tokio::test]
 async fn a_gateway_that_refuses_is_not_retried() {
     let (url, seen) = gateway(vec![400], 0).await;
-    let app = spawn_app_with(|c| c.sms = SmsConfig::Webhook { url, timeout_ms: 2000, attempts: 3 }).await;
-    let r = app.client.post(app.url("/api/auth/request-code")).form(&[("phone", "13812341234")]).send().await.unwrap();
+    let app = spawn_app_with(|c| {
+        c.sms = SmsConfig::Webhook {
+            url,
+            timeout_ms: 2000,
+            attempts: 3,
+        }
+    })
+    .await;
+    let r = app
+        .client
+        .post(app.url("/api/auth/request-code"))
+        .form(&[("phone", "13812341234")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 503);
     assert_eq!(seen.lock().unwrap().len(), 1);
 }

@@ -1,0 +1,280 @@
+//! Extended-hours booking as plain rules: a centre's schedule, the slots it yields on a
+//! date (holidays and make-up working days counted), confirmation codes, the booking
+//! life cycle, and the resident's limits. Tested without a database; the database then
+//! enforces capacity and limits under concurrency.
+
+use serde::{Deserialize, Serialize};
+
+/// Days ahead a resident may book (today counts as day 0).
+pub const BOOK_AHEAD_DAYS: i64 = 14;
+/// Active bookings a resident may hold at once.
+pub const MAX_ACTIVE: i64 = 3;
+
+/// One extended window, e.g. weekdays 17:30–20:00.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// ISO weekdays 1 (Monday) to 7 (Sunday).
+    pub days: Vec<u32>,
+    /// `HH:MM`.
+    pub start: String,
+    pub end: String,
+}
+
+/// A centre's extended-hours schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    pub windows: Vec<Window>,
+    pub slot_minutes: u32,
+    /// Seats per slot: the staff on duty.
+    pub capacity: u32,
+    /// Catalogue item codes accepted in extended hours.
+    pub items: Vec<String>,
+}
+
+/// Minutes since midnight of `HH:MM`.
+pub fn minutes(hm: &str) -> Option<u32> {
+    let (h, m) = hm.split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+}
+
+pub fn hm(mins: u32) -> String {
+    format!("{:02}:{:02}", mins / 60, mins % 60)
+}
+
+impl Schedule {
+    /// The rules a schedule must meet, each problem in Chinese.
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        if !(10..=120).contains(&self.slot_minutes) {
+            p.push("每个时段应为10到120分钟".to_string());
+        }
+        if !(1..=20).contains(&self.capacity) {
+            p.push("每个时段可约人数应为1到20".to_string());
+        }
+        if self.windows.is_empty() {
+            p.push("请至少设置一个延时服务时间段".to_string());
+        }
+        for w in &self.windows {
+            let ok_days = !w.days.is_empty() && w.days.iter().all(|d| (1..=7).contains(d));
+            match (minutes(&w.start), minutes(&w.end), ok_days) {
+                (Some(s), Some(e), true) if s < e && e - s >= self.slot_minutes => {}
+                (_, _, false) => p.push("时间段须选择星期（周一至周日）".to_string()),
+                _ => p.push(format!("时间段 {}-{} 无效或短于一个时段", w.start, w.end)),
+            }
+        }
+        p
+    }
+
+    /// Slot start–end times (minutes) on a day worked as ISO weekday `wd`.
+    pub fn slots_for_weekday(&self, wd: u32) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for w in self.windows.iter().filter(|w| w.days.contains(&wd)) {
+            let (Some(s), Some(e)) = (minutes(&w.start), minutes(&w.end)) else { continue };
+            let mut t = s;
+            while t + self.slot_minutes <= e && self.slot_minutes > 0 {
+                out.push((t, t + self.slot_minutes));
+                t += self.slot_minutes;
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// What kind of day it is for extended hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayRule {
+    /// A public holiday: no extended hours.
+    Closed,
+    /// Worked as this ISO weekday (itself, or the weekday a make-up day is worked as).
+    As(u32),
+}
+
+/// Slots on a date: none on holidays; make-up working days use the weekday they stand for.
+pub fn slots_on(schedule: &Schedule, rule: DayRule) -> Vec<(u32, u32)> {
+    match rule {
+        DayRule::Closed => Vec::new(),
+        DayRule::As(wd) => schedule.slots_for_weekday(wd),
+    }
+}
+
+/// Confirmation codes: no look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B are left out).
+pub const CODE_ALPHABET: &[u8] = b"34679ACDEFGHJKMNPQRTUVWXY";
+pub const CODE_LEN: usize = 6;
+
+pub fn parse_code(input: &str) -> Result<String, String> {
+    let c: String = input.trim().trim_start_matches("LINLI:BOOKING:").chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect();
+    if c.len() == CODE_LEN && c.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
+        Ok(c)
+    } else {
+        Err("预约码应为6位（字母和数字），请核对后再输入".into())
+    }
+}
+
+/// The text a QR code carries: the staff desk accepts it as typed or scanned.
+pub fn qr_payload(code: &str) -> String {
+    format!("LINLI:BOOKING:{code}")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Cancelled,
+    CheckedIn,
+    Done,
+    NoShow,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Cancelled => "cancelled",
+            Status::CheckedIn => "checked_in",
+            Status::Done => "done",
+            Status::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Active, Status::Cancelled, Status::CheckedIn, Status::Done, Status::NoShow]
+            .into_iter()
+            .find(|x| x.code() == s)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Status::Active => "booking.status_active",
+            Status::Cancelled => "booking.status_cancelled",
+            Status::CheckedIn => "booking.status_checked_in",
+            Status::Done => "booking.status_done",
+            Status::NoShow => "booking.status_no_show",
+        }
+    }
+
+    /// Whether the booking holds a seat.
+    pub fn holds_seat(self) -> bool {
+        matches!(self, Status::Active | Status::CheckedIn | Status::Done)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Cancel,
+    Reschedule,
+    CheckIn,
+    Done,
+    NoShow,
+}
+
+/// The booking life cycle. `started` says whether the slot has begun.
+pub fn transition(from: Status, action: Action, started: bool) -> Result<Status, String> {
+    use Action::*;
+    use Status::*;
+    match (from, action) {
+        (Active, Cancel) | (Active, Reschedule) if started => Err("时段已开始，不能再取消或改约".into()),
+        (Active, Cancel) => Ok(Cancelled),
+        (Active, Reschedule) => Ok(Active),
+        (Active, CheckIn) => Ok(CheckedIn),
+        (CheckedIn, Done) => Ok(Done),
+        (Active, NoShow) if started => Ok(NoShow),
+        (Active, NoShow) => Err("时段尚未开始，不能标记爽约".into()),
+        (Cancelled, _) => Err("该预约已取消".into()),
+        (Done, _) | (NoShow, _) => Err("该预约已办结".into()),
+        (CheckedIn, CheckIn) => Err("该预约已签到".into()),
+        (CheckedIn, _) => Err("已签到的预约只能标记办结".into()),
+        (Active, Done) => Err("请先签到".into()),
+    }
+}
+
+/// Whether two slots on the same day overlap.
+pub fn overlaps(a: (u32, u32), b: (u32, u32)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sched() -> Schedule {
+        Schedule {
+            windows: vec![
+                Window { days: vec![1, 2, 3, 4, 5], start: "17:30".into(), end: "20:00".into() },
+                Window { days: vec![6], start: "09:00".into(), end: "12:00".into() },
+            ],
+            slot_minutes: 30,
+            capacity: 3,
+            items: vec!["MZ-01".into()],
+        }
+    }
+
+    #[test]
+    fn weekday_evenings_and_saturday_mornings() {
+        let s = sched();
+        assert_eq!(s.problems(), Vec::<String>::new());
+        let mon = s.slots_for_weekday(1);
+        assert_eq!(mon.len(), 5);
+        assert_eq!((hm(mon[0].0), hm(mon[4].1)), ("17:30".into(), "20:00".into()));
+        assert_eq!(s.slots_for_weekday(6).len(), 6);
+        assert!(s.slots_for_weekday(7).is_empty());
+    }
+
+    #[test]
+    fn holidays_close_and_make_up_days_follow_their_weekday() {
+        let s = sched();
+        assert!(slots_on(&s, DayRule::Closed).is_empty());
+        // A make-up Sunday worked as Monday has Monday's evening slots.
+        assert_eq!(slots_on(&s, DayRule::As(1)), s.slots_for_weekday(1));
+    }
+
+    #[test]
+    fn bad_schedules_are_refused() {
+        let mut s = sched();
+        s.capacity = 0;
+        s.windows[0].end = "17:40".into();
+        s.windows[1].days = vec![8];
+        let p = s.problems().join("；");
+        assert!(p.contains("可约人数") && p.contains("17:30-17:40") && p.contains("星期"), "{p}");
+        assert_eq!(minutes("24:01"), None);
+        assert_eq!(minutes("7:5"), Some(425));
+    }
+
+    #[test]
+    fn codes_avoid_look_alikes_and_parse_from_scans() {
+        for bad in [b'0', b'O', b'1', b'I', b'L', b'5', b'S', b'2', b'Z', b'8', b'B'] {
+            assert!(!CODE_ALPHABET.contains(&bad));
+        }
+        assert_eq!(parse_code(" k7m3qx ").unwrap_err(), "预约码应为6位（字母和数字），请核对后再输入");
+        assert_eq!(parse_code("k7m3qa").unwrap(), "K7M3QA");
+        assert_eq!(parse_code(&qr_payload("K7M3QA")).unwrap(), "K7M3QA");
+    }
+
+    #[test]
+    fn the_life_cycle() {
+        use Action::*;
+        use Status::*;
+        assert_eq!(transition(Active, Cancel, false), Ok(Cancelled));
+        assert!(transition(Active, Cancel, true).is_err());
+        assert!(transition(Active, Reschedule, true).is_err());
+        assert_eq!(transition(Active, CheckIn, true), Ok(CheckedIn));
+        assert_eq!(transition(CheckedIn, Done, true), Ok(Done));
+        assert_eq!(transition(Active, NoShow, true), Ok(NoShow));
+        assert!(transition(Active, NoShow, false).is_err());
+        assert!(transition(Cancelled, CheckIn, true).is_err());
+        assert!(transition(Done, Cancel, false).is_err());
+        assert!(transition(Active, Done, true).is_err());
+        assert!(Active.holds_seat() && !Cancelled.holds_seat() && !NoShow.holds_seat());
+        for s in [Active, Cancelled, CheckedIn, Done, NoShow] {
+            assert_eq!(Status::parse(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn overlap() {
+        assert!(overlaps((1050, 1080), (1060, 1090)));
+        assert!(!overlaps((1050, 1080), (1080, 1110)));
+    }
+}
