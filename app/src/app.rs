@@ -5,6 +5,7 @@
 //! switches are plain forms, the tabs plain links.
 
 use crate::accounts::pages::{LoginPage, MePage};
+use crate::booking::pages::{BookPage, BookingPage, DeskPage};
 use crate::catalogue::pages::{ChecklistPage, GuideEditPage, GuidePage, ServicesPage};
 use crate::i18n::tr;
 use crate::pages::not_found::NotFound;
@@ -83,6 +84,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:code") view=GuidePage ssr=SsrMode::Async />
                     <Route path=path!("/services/:code/checklist") view=ChecklistPage ssr=SsrMode::Async />
                     <Route path=path!("/services/:code/edit") view=GuideEditPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("book") view=BookPage ssr=SsrMode::Async />
+                    <Route path=path!("/bookings/:code") view=BookingPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("desk") view=DeskPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>

@@ -40,6 +40,9 @@ pub struct Config {
     pub rate_burst: u32,
     /// The map's base tiles (see [`TileConfig`]).
     pub tiles: TileConfig,
+    /// `LINLI_REMINDERS` (default on): this process takes part in sending booking
+    /// reminders (each is sent once whatever the number of processes).
+    pub reminders: bool,
 }
 
 /// `LINLI_TILE_URL` (default OpenStreetMap's `https://tile.openstreetmap.org/{z}/{x}/{y}.png`),
@@ -116,6 +119,7 @@ impl Default for Config {
             rate_per_min: 120,
             rate_burst: 60,
             tiles: TileConfig::default(),
+            reminders: true,
         }
     }
 }
@@ -220,6 +224,9 @@ impl Config {
         }
         if let Some(v) = get("LINLI_TILE_SUBDOMAINS") {
             c.tiles.subdomains = v;
+        }
+        if let Some(v) = get("LINLI_REMINDERS") {
+            c.reminders = parse_bool("LINLI_REMINDERS", &v)?;
         }
         c.rate_per_min = num("LINLI_RATE_PER_MIN", 120)? as u32;
         c.rate_burst = num("LINLI_RATE_BURST", 60)? as u32;

@@ -11,6 +11,7 @@ rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod accounts;
 pub mod app;
+pub mod booking;
 #[cfg(feature = "ssr")]
 pub mod calendar;
 pub mod catalogue;

@@ -185,6 +185,10 @@ fn MeBody(viewer: Viewer) -> impl IntoView {
                         <button type="submit" class="button secondary">{tr("common.save")}</button>
                     </form>
                 </section>
+                <crate::booking::pages::MyBookings />
+                {(u.role != Role::Resident).then(|| view! {
+                    <section class="card"><a class="button" href="/desk">{tr("desk.title")}</a></section>
+                })}
                 <section class="card">
                     <h2>{tr("me.volunteer")}</h2>
                     <p class="hint">{tr("me.volunteer_hint")}</p>

@@ -70,7 +70,9 @@ impl Schedule {
     pub fn slots_for_weekday(&self, wd: u32) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
         for w in self.windows.iter().filter(|w| w.days.contains(&wd)) {
-            let (Some(s), Some(e)) = (minutes(&w.start), minutes(&w.end)) else { continue };
+            let (Some(s), Some(e)) = (minutes(&w.start), minutes(&w.end)) else {
+                continue;
+            };
             let mut t = s;
             while t + self.slot_minutes <= e && self.slot_minutes > 0 {
                 out.push((t, t + self.slot_minutes));
@@ -81,6 +83,51 @@ impl Schedule {
         out.dedup();
         out
     }
+}
+
+/// Parses windows written one per line as `1-5 17:30-20:00` or `6,7 09:00-12:00`
+/// (ISO weekdays; 1 is Monday).
+pub fn parse_windows(text: &str) -> Result<Vec<Window>, String> {
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let err = || format!("无法识别“{line}”，格式如：1-5 17:30-20:00（周一至周五）");
+        let (days, times) = line.split_once(' ').ok_or_else(err)?;
+        let mut ds = Vec::new();
+        for part in days.split(',') {
+            match part.split_once('-') {
+                Some((a, b)) => {
+                    let (a, b): (u32, u32) =
+                        (a.parse().map_err(|_| err())?, b.parse().map_err(|_| err())?);
+                    if a > b {
+                        return Err(err());
+                    }
+                    ds.extend(a..=b);
+                }
+                None => ds.push(part.parse().map_err(|_| err())?),
+            }
+        }
+        let (start, end) = times.trim().split_once('-').ok_or_else(err)?;
+        out.push(Window {
+            days: ds,
+            start: start.trim().to_string(),
+            end: end.trim().to_string(),
+        });
+    }
+    if out.is_empty() {
+        return Err("请至少设置一个延时服务时间段".into());
+    }
+    Ok(out)
+}
+
+/// The windows in the form `parse_windows` reads.
+pub fn format_windows(ws: &[Window]) -> String {
+    ws.iter()
+        .map(|w| {
+            let days: Vec<String> = w.days.iter().map(u32::to_string).collect();
+            format!("{} {}-{}", days.join(","), w.start, w.end)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// What kind of day it is for extended hours.
@@ -105,7 +152,13 @@ pub const CODE_ALPHABET: &[u8] = b"34679ACDEFGHJKMNPQRTUVWXY";
 pub const CODE_LEN: usize = 6;
 
 pub fn parse_code(input: &str) -> Result<String, String> {
-    let c: String = input.trim().trim_start_matches("LINLI:BOOKING:").chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect();
+    let c: String = input
+        .trim()
+        .trim_start_matches("LINLI:BOOKING:")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect();
     if c.len() == CODE_LEN && c.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
         Ok(c)
     } else {
@@ -140,9 +193,15 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Active, Status::Cancelled, Status::CheckedIn, Status::Done, Status::NoShow]
-            .into_iter()
-            .find(|x| x.code() == s)
+        [
+            Status::Active,
+            Status::Cancelled,
+            Status::CheckedIn,
+            Status::Done,
+            Status::NoShow,
+        ]
+        .into_iter()
+        .find(|x| x.code() == s)
     }
 
     pub fn label_key(self) -> &'static str {
@@ -166,8 +225,8 @@ pub enum Action {
     Cancel,
     Reschedule,
     CheckIn,
-    Done,
-    NoShow,
+    MarkDone,
+    MarkNoShow,
 }
 
 /// The booking life cycle. `started` says whether the slot has begun.
@@ -175,18 +234,20 @@ pub fn transition(from: Status, action: Action, started: bool) -> Result<Status,
     use Action::*;
     use Status::*;
     match (from, action) {
-        (Active, Cancel) | (Active, Reschedule) if started => Err("时段已开始，不能再取消或改约".into()),
+        (Active, Cancel) | (Active, Reschedule) if started => {
+            Err("时段已开始，不能再取消或改约".into())
+        }
         (Active, Cancel) => Ok(Cancelled),
         (Active, Reschedule) => Ok(Active),
         (Active, CheckIn) => Ok(CheckedIn),
-        (CheckedIn, Done) => Ok(Done),
-        (Active, NoShow) if started => Ok(NoShow),
-        (Active, NoShow) => Err("时段尚未开始，不能标记爽约".into()),
+        (CheckedIn, MarkDone) => Ok(Done),
+        (Active, MarkNoShow) if started => Ok(NoShow),
+        (Active, MarkNoShow) => Err("时段尚未开始，不能标记未到场".into()),
         (Cancelled, _) => Err("该预约已取消".into()),
         (Done, _) | (NoShow, _) => Err("该预约已办结".into()),
         (CheckedIn, CheckIn) => Err("该预约已签到".into()),
         (CheckedIn, _) => Err("已签到的预约只能标记办结".into()),
-        (Active, Done) => Err("请先签到".into()),
+        (Active, MarkDone) => Err("请先签到".into()),
     }
 }
 
@@ -202,8 +263,16 @@ mod tests {
     fn sched() -> Schedule {
         Schedule {
             windows: vec![
-                Window { days: vec![1, 2, 3, 4, 5], start: "17:30".into(), end: "20:00".into() },
-                Window { days: vec![6], start: "09:00".into(), end: "12:00".into() },
+                Window {
+                    days: vec![1, 2, 3, 4, 5],
+                    start: "17:30".into(),
+                    end: "20:00".into(),
+                },
+                Window {
+                    days: vec![6],
+                    start: "09:00".into(),
+                    end: "12:00".into(),
+                },
             ],
             slot_minutes: 30,
             capacity: 3,
@@ -217,7 +286,10 @@ mod tests {
         assert_eq!(s.problems(), Vec::<String>::new());
         let mon = s.slots_for_weekday(1);
         assert_eq!(mon.len(), 5);
-        assert_eq!((hm(mon[0].0), hm(mon[4].1)), ("17:30".into(), "20:00".into()));
+        assert_eq!(
+            (hm(mon[0].0), hm(mon[4].1)),
+            ("17:30".into(), "20:00".into())
+        );
         assert_eq!(s.slots_for_weekday(6).len(), 6);
         assert!(s.slots_for_weekday(7).is_empty());
     }
@@ -237,17 +309,25 @@ mod tests {
         s.windows[0].end = "17:40".into();
         s.windows[1].days = vec![8];
         let p = s.problems().join("；");
-        assert!(p.contains("可约人数") && p.contains("17:30-17:40") && p.contains("星期"), "{p}");
+        assert!(
+            p.contains("可约人数") && p.contains("17:30-17:40") && p.contains("星期"),
+            "{p}"
+        );
         assert_eq!(minutes("24:01"), None);
         assert_eq!(minutes("7:5"), Some(425));
     }
 
     #[test]
     fn codes_avoid_look_alikes_and_parse_from_scans() {
-        for bad in [b'0', b'O', b'1', b'I', b'L', b'5', b'S', b'2', b'Z', b'8', b'B'] {
+        for bad in [
+            b'0', b'O', b'1', b'I', b'L', b'5', b'S', b'2', b'Z', b'8', b'B',
+        ] {
             assert!(!CODE_ALPHABET.contains(&bad));
         }
-        assert_eq!(parse_code(" k7m3qx ").unwrap_err(), "预约码应为6位（字母和数字），请核对后再输入");
+        assert_eq!(
+            parse_code(" k7m3qo ").unwrap_err(),
+            "预约码应为6位（字母和数字），请核对后再输入"
+        );
         assert_eq!(parse_code("k7m3qa").unwrap(), "K7M3QA");
         assert_eq!(parse_code(&qr_payload("K7M3QA")).unwrap(), "K7M3QA");
     }
@@ -260,16 +340,35 @@ mod tests {
         assert!(transition(Active, Cancel, true).is_err());
         assert!(transition(Active, Reschedule, true).is_err());
         assert_eq!(transition(Active, CheckIn, true), Ok(CheckedIn));
-        assert_eq!(transition(CheckedIn, Done, true), Ok(Done));
-        assert_eq!(transition(Active, NoShow, true), Ok(NoShow));
-        assert!(transition(Active, NoShow, false).is_err());
+        assert_eq!(transition(CheckedIn, MarkDone, true), Ok(Done));
+        assert_eq!(transition(Active, MarkNoShow, true), Ok(NoShow));
+        assert!(transition(Active, MarkNoShow, false).is_err());
         assert!(transition(Cancelled, CheckIn, true).is_err());
         assert!(transition(Done, Cancel, false).is_err());
-        assert!(transition(Active, Done, true).is_err());
+        assert!(transition(Active, MarkDone, true).is_err());
         assert!(Active.holds_seat() && !Cancelled.holds_seat() && !NoShow.holds_seat());
         for s in [Active, Cancelled, CheckedIn, Done, NoShow] {
             assert_eq!(Status::parse(s.code()), Some(s));
         }
+    }
+
+    #[test]
+    fn windows_are_written_as_lines() {
+        let w = parse_windows("1-5 17:30-20:00\n6 09:00-12:00").unwrap();
+        assert_eq!(w[0].days, vec![1, 2, 3, 4, 5]);
+        assert_eq!(
+            w[1],
+            Window {
+                days: vec![6],
+                start: "09:00".into(),
+                end: "12:00".into()
+            }
+        );
+        assert_eq!(parse_windows(&format_windows(&w)).unwrap(), w);
+        assert!(parse_windows("weekdays evening")
+            .unwrap_err()
+            .contains("无法识别"));
+        assert!(parse_windows("").is_err());
     }
 
     #[test]

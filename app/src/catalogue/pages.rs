@@ -118,6 +118,9 @@ fn Guide(g: GuideView) -> impl IntoView {
             </p>
             <p class="actions">
                 <a class="button" href=format!("/services/{}/checklist", it.code)>{tr("services.checklist")}</a>
+                {it.extended_hours.then(|| view! {
+                    <a class="button" href=format!("/book?item={}", it.code)>{tr("booking.entry")}</a>
+                })}
                 {g.editable.then(|| view! {
                     <a class="button secondary" href=format!("/services/{}/edit", it.code)>{tr("services.edit")}</a>
                 })}

@@ -5,6 +5,7 @@
 mod api_v1;
 pub mod guard;
 mod health;
+mod ics;
 mod prefs;
 
 use app::security::BASE_CSP;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/prefs", post(prefs::set_prefs))
+        .route("/bookings/{code}/ics", get(ics::booking_ics))
         .route("/api/v1/stations", get(api_v1::stations))
         .route("/api/v1/stations/nearest", get(api_v1::nearest))
         .route("/api/v1/stations/{id}", get(api_v1::station))

@@ -13,7 +13,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
-    db: TestDb,
+    /// None for a second process on another app's database.
+    db: Option<TestDb>,
     config: Config,
 }
 
@@ -58,10 +59,6 @@ impl TestDb {
             TestDb::Sqlite(p) => format!("sqlite://{}", p.display()),
             TestDb::Postgres { admin_url, name } => replace_db_name(admin_url, name),
         }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, TestDb::Postgres { .. })
     }
 
     /// Where this test's console SMS sender writes its messages.
@@ -167,7 +164,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         client,
         state,
         shutdown: Some(tx),
-        db,
+        db: Some(db),
         config,
     }
 }
@@ -212,7 +209,51 @@ impl TestApp {
     }
 
     pub fn is_postgres(&self) -> bool {
-        self.db.is_postgres()
+        self.state.db.dialect == app::db::Dialect::Postgres
+    }
+
+    /// Another server process on the same database (as behind a load balancer).
+    pub async fn second_process(&self) -> TestApp {
+        let (state, addr, tx) = start(self.config.clone()).await;
+        TestApp {
+            base: format!("http://{addr}"),
+            client: self.new_client(),
+            state,
+            shutdown: Some(tx),
+            db: None,
+            config: self.config.clone(),
+        }
+    }
+
+    /// A signed-in client for `phone` without the SMS round trip (a session row made
+    /// directly), for tests that need many people at once.
+    pub async fn session_for(&self, phone: &str) -> (reqwest::Client, i64) {
+        let db = &self.state.db;
+        let now = chrono::Utc::now().timestamp();
+        let id = app::accounts::store::upsert_user(db, phone, "测试居民", now)
+            .await
+            .expect("user");
+        let token = app::accounts::secret::new_token();
+        app::accounts::store::create_session(
+            db,
+            &app::accounts::secret::hash_token(&token),
+            id,
+            now,
+            now + 3600,
+        )
+        .await
+        .expect("session");
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::COOKIE,
+            format!("linli_session={token}").parse().expect("cookie"),
+        );
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client");
+        (client, id)
     }
 
     /// Stops this server process and starts a new one on the same database (a restart,
@@ -230,7 +271,7 @@ impl TestApp {
 
     /// The messages the console sender wrote, oldest first.
     pub fn sent_sms(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(self.db.outbox())
+        std::fs::read_to_string(self.db.as_ref().map(|d| d.outbox()).unwrap_or_default())
             .unwrap_or_default()
             .lines()
             .filter_map(|l| serde_json::from_str(l).ok())

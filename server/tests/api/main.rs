@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod booking;
 mod catalogue;
 mod demo;
 mod health;

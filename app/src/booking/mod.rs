@@ -1,0 +1,13 @@
+//! Extended-hours booking (延时服务预约) at community centres: schedules, slots,
+//! residents' bookings with codes, QR and .ics, the staff desk, reminders, figures.
+//! Capacity and the residents' limits are decided by the database, never by a
+//! check-then-insert in application code.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod ics;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod reminders;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,383 @@
+//! Booking pages: choose a centre, a day and a slot (`/book?item=…`), the confirmation
+//! with code, QR and .ics (`/bookings/{code}`), and the staff desk (`/desk`). Every step
+//! is a link or a plain form, so booking works without JavaScript.
+
+use crate::booking::api::{
+    get_booking, get_booking_choices, get_desk, my_bookings, my_notices, BookingChoices,
+    BookingView, Desk,
+};
+use crate::booking::model::{format_windows, Status};
+use crate::i18n::{tr, tr_args};
+use crate::pages::not_found::ErrorBox;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+/// A message carried back in `?err=` after a form failed.
+#[component]
+fn Flash() -> impl IntoView {
+    let q = use_query_map();
+    move || {
+        let q = q.read();
+        if let Some(e) = q.get("err").filter(|e| !e.is_empty()) {
+            Some(view! { <p class="form-error" role="alert">{e}</p> }.into_any())
+        } else if q.get("ok").is_some() {
+            Some(view! { <p class="form-ok" role="status">{tr("common.done")}</p> }.into_any())
+        } else {
+            None
+        }
+    }
+}
+
+fn link(c: &BookingChoices, center: Option<i64>, day: Option<&str>, reschedule: &str) -> String {
+    let mut s = format!("/book?item={}", c.item_code);
+    if let Some(id) = center {
+        s.push_str(&format!("&center={id}"));
+    }
+    if let Some(d) = day {
+        s.push_str(&format!("&day={d}"));
+    }
+    if !reschedule.is_empty() {
+        s.push_str(&format!("&reschedule={reschedule}"));
+    }
+    s
+}
+
+#[component]
+pub fn BookPage() -> impl IntoView {
+    let loc = use_location();
+    let q = use_query_map();
+    let choices = Resource::new(move || loc.search.get(), get_booking_choices);
+    view! {
+        <Title text=tr("booking.title") />
+        <h1>{tr("booking.title")}</h1>
+        <Flash />
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                let reschedule = q.read_untracked().get("reschedule").unwrap_or_default();
+                match choices.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(c) => view! { <BookSteps c=c reschedule=reschedule /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <script src="/map.js" defer></script>
+    }
+}
+
+#[component]
+fn BookSteps(c: BookingChoices, reschedule: String) -> impl IntoView {
+    let item = c.item_name.clone();
+    let step_center = c.center.is_none();
+    view! {
+        <p class="lead">{tr("booking.item")} "：" <strong>{item}</strong></p>
+        {(!c.signed_in).then(|| view! {
+            <p class="form-error">{tr("booking.sign_in_first")} " " <a href="/login">{tr("login.title")}</a></p>
+        })}
+        {step_center.then(|| {
+            let c2 = c.clone();
+            view! {
+                <section class="card">
+                    <h2>{tr("booking.choose_center")}</h2>
+                    <form id="point-form" method="get" action="/book" class="inline">
+                        <input type="hidden" name="item" value=c.item_code.clone() />
+                        <input type="hidden" name="lat" value="" />
+                        <input type="hidden" name="lng" value="" />
+                        {(!reschedule.is_empty()).then(|| view! { <input type="hidden" name="reschedule" value=reschedule.clone() /> })}
+                        <button type="button" id="locate" class="button secondary js-only">{tr("booking.nearest_first")}</button>
+                    </form>
+                    <p id="map-status" role="status" class="hint"></p>
+                    {c2.centers.is_empty().then(|| view! { <p>{tr("booking.no_center")}</p> })}
+                    <ul class="choice-list">
+                        {c2.centers.iter().map(|x| view! {
+                            <li>
+                                <a class="choice" href=link(&c2, Some(x.id), None, &reschedule)>
+                                    <span class="choice-main">{x.name.clone()}</span>
+                                    <span class="hint">{x.address.clone()}
+                                        {x.distance_m.map(|d| format!(" · {}", tr_args("stations.distance_m", &[("m", d.to_string())])))}
+                                    </span>
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })}
+        {c.center.clone().map(|center| {
+            let c2 = c.clone();
+            view! {
+                <section class="card">
+                    <h2>{center.name.clone()}</h2>
+                    <p class="hint">{center.address.clone()} " · " <a href=link(&c2, None, None, &reschedule)>{tr("booking.other_center")}</a></p>
+                    <h3>{tr("booking.choose_day")}</h3>
+                    <ul class="day-grid">
+                        {c2.days.iter().map(|(d, label, left, special)| {
+                            let current = c2.day.as_deref() == Some(d.as_str());
+                            view! {
+                                <li>
+                                    <a class=if current { "day current" } else { "day" } href=link(&c2, Some(center.id), Some(d), &reschedule)
+                                        aria-current=current.then_some("true")>
+                                        <span>{label.clone()}</span>
+                                        <span class="hint">
+                                            {match (special, *left) {
+                                                (Some(n), 0) => n.clone(),
+                                                (_, 0) => tr("booking.none_left"),
+                                                (_, n) => tr_args("booking.seats", &[("n", n.to_string())]),
+                                            }}
+                                        </span>
+                                    </a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {c2.day.clone().map(|_| view! {
+                        <h3>{tr("booking.choose_slot")}</h3>
+                        {c2.slots.is_empty().then(|| view! { <p>{tr("booking.no_slots")}</p> })}
+                        <ul class="slot-list">
+                            {c2.slots.iter().map(|s| {
+                                let full = s.seats_left == 0;
+                                let (action, extra_name, extra_value) = if reschedule.is_empty() {
+                                    ("/api/booking/create", "item_code", c2.item_code.clone())
+                                } else {
+                                    ("/api/booking/reschedule", "code", reschedule.clone())
+                                };
+                                view! {
+                                    <li class="slot">
+                                        <form method="post" action=action>
+                                            <input type="hidden" name="slot_id" value=s.id.to_string() />
+                                            <input type="hidden" name=extra_name value=extra_value />
+                                            <span class="slot-time">{s.start.clone()} "–" {s.end.clone()}</span>
+                                            <span class="hint">
+                                                {if s.closed { tr_args("booking.closed", &[("why", s.close_reason.clone())]) }
+                                                 else if full { tr("booking.full") }
+                                                 else { tr_args("booking.seats", &[("n", s.seats_left.to_string())]) }}
+                                            </span>
+                                            <button type="submit" class="button" disabled=full || s.closed || !c2.signed_in>
+                                                {if reschedule.is_empty() { tr("booking.book") } else { tr("booking.move_here") }}
+                                            </button>
+                                        </form>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </section>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn BookingPage() -> impl IntoView {
+    let p = use_params_map();
+    let q = use_query_map();
+    let b = Resource::new(
+        move || p.read().get("code").unwrap_or_default(),
+        get_booking,
+    );
+    view! {
+        <Title text=tr("booking.confirmation") />
+        <Flash />
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                let new = q.read_untracked().get("new").is_some();
+                match b.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(b) => view! { <Confirmation b=b new=new /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Confirmation(b: BookingView, new: bool) -> impl IntoView {
+    let active = b.status == Status::Active;
+    view! {
+        <article class="booking">
+            <h1>{if new { tr("booking.booked") } else { tr("booking.confirmation") }}</h1>
+            <p class=format!("badge-status status-{}", b.status.code())>{tr(b.status.label_key())}</p>
+            {b.slot_closed.then(|| view! { <p class="form-error">{tr_args("booking.closed", &[("why", b.close_reason.clone())])}</p> })}
+            <section class="card code-card">
+                <p class="hint">{tr("booking.code")}</p>
+                <p class="code" aria-label=tr("booking.code")>{b.code.clone()}</p>
+                <div class="qr" role="img" aria-label=tr("booking.qr") inner_html=b.qr_svg.clone()></div>
+                <p class="hint">{tr("booking.show_at_desk")}</p>
+            </section>
+            <section class="card">
+                <dl class="settings">
+                    <dt>{tr("booking.item")}</dt><dd>{b.item_name.clone()}</dd>
+                    <dt>{tr("booking.when")}</dt><dd>{b.day.clone()} " " {b.start.clone()} "–" {b.end.clone()}</dd>
+                    <dt>{tr("booking.where")}</dt><dd><a href=format!("/station/{}", b.center_id)>{b.center_name.clone()}</a> <br/> {b.center_address.clone()}</dd>
+                </dl>
+                <p class="actions">
+                    <a class="button secondary" href=format!("/bookings/{}/ics", b.code) rel="external" download=format!("booking-{}.ics", b.code)>{tr("booking.ics")}</a>
+                    <a class="button secondary" href=format!("/services/{}/checklist", b.item_code)>{tr("services.checklist")}</a>
+                </p>
+            </section>
+            <section class="card">
+                <h2>{tr("guide.materials")}</h2>
+                <ul>{b.bring.iter().map(|(n, o, c, req)| view! {
+                    <li>{n.clone()} " · " {tr_args("checklist.counts", &[("o", o.to_string()), ("c", c.to_string())])}
+                        {(!req).then(|| view! { <span class="tag">{tr("guide.if_applicable")}</span> })}</li>
+                }).collect_view()}</ul>
+            </section>
+            {(active && b.upcoming).then(|| view! {
+                <section class="card">
+                    <a class="button secondary" href=format!("/book?item={}&reschedule={}", b.item_code, b.code)>{tr("booking.reschedule")}</a>
+                    <form method="post" action="/api/booking/cancel" class="inline">
+                        <input type="hidden" name="code" value=b.code.clone() />
+                        <button type="submit" class="button secondary">{tr("booking.cancel")}</button>
+                    </form>
+                </section>
+            })}
+        </article>
+    }
+}
+
+/// 我的预约 and notices, inside 我的.
+#[component]
+pub fn MyBookings() -> impl IntoView {
+    let list = Resource::new(|| (), |_| my_bookings());
+    let notices = Resource::new(|| (), |_| my_notices());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let n = notices.await.unwrap_or_default();
+                (!n.is_empty()).then(|| view! {
+                    <section class="card notices" aria-labelledby="notices-title">
+                        <h2 id="notices-title">{tr("me.notices")}</h2>
+                        <ul>{n.into_iter().map(|(t, d)| view! { <li>{t} <span class="hint">" " {d}</span></li> }).collect_view()}</ul>
+                    </section>
+                })
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let l = list.await.unwrap_or_default();
+                view! {
+                    <section class="card" aria-labelledby="my-bookings">
+                        <h2 id="my-bookings">{tr("me.bookings")}</h2>
+                        {l.is_empty().then(|| view! { <p class="hint">{tr("me.no_bookings")} " " <a href="/services">{tr("services.title")}</a></p> })}
+                        <ul class="choice-list">
+                            {l.into_iter().map(|b| view! {
+                                <li>
+                                    <a class="choice" href=format!("/bookings/{}", b.code)>
+                                        <span class="choice-main">{b.item_name.clone()}</span>
+                                        <span class="hint">{b.day.clone()} " " {b.start.clone()} " · " {b.center_name.clone()} " · " {tr(b.status.label_key())} " · " {b.code.clone()}</span>
+                                    </a>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    let q = use_query_map();
+    let desk = Resource::new(move || q.read().get("day"), get_desk);
+    view! {
+        <Title text=tr("desk.title") />
+        <h1>{tr("desk.title")}</h1>
+        <Flash />
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match desk.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(d) => view! { <DeskBody d=d /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DeskBody(d: Desk) -> impl IntoView {
+    let sched = d.schedule.clone();
+    view! {
+        <p class="lead">{d.center_name.clone()} " · " {d.day.clone()}</p>
+        <section class="card">
+            <h2>{tr("desk.check_in")}</h2>
+            <form method="post" action="/api/desk/mark" class="search">
+                <input type="hidden" name="action" value="check_in" />
+                <label for="code" class="visually-hidden">{tr("booking.code")}</label>
+                <input id="code" name="code" autocomplete="off" autocapitalize="characters" maxlength="40" required
+                    placeholder=tr("desk.code_placeholder") />
+                <button type="submit" class="button">{tr("desk.check_in")}</button>
+            </form>
+        </section>
+        {d.slots.is_empty().then(|| view! { <p class="card">{tr("desk.no_slots")}</p> })}
+        {d.slots.iter().map(|(s, list)| view! {
+            <section class="card desk-slot">
+                <h2>{s.start.clone()} "–" {s.end.clone()}
+                    <span class="hint">" " {if s.closed { tr_args("booking.closed", &[("why", s.close_reason.clone())]) } else { tr_args("booking.seats", &[("n", s.seats_left.to_string())]) }}</span>
+                </h2>
+                <ul class="desk-list">
+                    {list.iter().map(|(code, item, status, name, phone)| view! {
+                        <li>
+                            <strong>{code.clone()}</strong> " " {item.clone()} " · " {name.clone()} " · "
+                            <a href=format!("tel:{phone}")>{phone.clone()}</a> " · " {tr(status.label_key())}
+                            {(*status == Status::CheckedIn).then(|| view! {
+                                <form method="post" action="/api/desk/mark" class="inline">
+                                    <input type="hidden" name="code" value=code.clone() />
+                                    <input type="hidden" name="action" value="done" />
+                                    <button class="chip" type="submit">{tr("desk.done")}</button>
+                                </form>
+                            })}
+                            {(*status == Status::Active).then(|| view! {
+                                <form method="post" action="/api/desk/mark" class="inline">
+                                    <input type="hidden" name="code" value=code.clone() />
+                                    <input type="hidden" name="action" value="no_show" />
+                                    <button class="chip" type="submit">{tr("desk.no_show")}</button>
+                                </form>
+                            })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+                {if s.closed {
+                    view! {
+                        <form method="post" action="/api/desk/reopen-slot" class="inline">
+                            <input type="hidden" name="slot_id" value=s.id.to_string() />
+                            <button class="button secondary" type="submit">{tr("desk.reopen")}</button>
+                        </form>
+                    }.into_any()
+                } else {
+                    view! {
+                        <form method="post" action="/api/desk/close-slot" class="search">
+                            <input type="hidden" name="slot_id" value=s.id.to_string() />
+                            <input name="reason" maxlength="60" required placeholder=tr("desk.close_reason") aria-label=tr("desk.close_reason") />
+                            <button class="button secondary" type="submit">{tr("desk.close")}</button>
+                        </form>
+                    }.into_any()
+                }}
+            </section>
+        }).collect_view()}
+        <section class="card">
+            <h2>{tr("desk.walk_in")}</h2>
+            <form method="post" action="/api/desk/walk-in" class="search">
+                <input name="item_code" required maxlength="5" placeholder="MZ-01" aria-label=tr("desk.item_code") />
+                <button class="button secondary" type="submit">{tr("desk.record")}</button>
+            </form>
+            <p class="hint">{tr_args("desk.figures", &[("served", d.figures.served.to_string()), ("walk", d.figures.walk_ins.to_string())])}</p>
+            <ul class="hint">{d.figures.by_week.iter().rev().take(8).map(|(w, n)| view! { <li>{w.clone()} ": " {*n}</li> }).collect_view()}</ul>
+        </section>
+        <section class="card">
+            <h2>{tr("desk.schedule")}</h2>
+            <form method="post" action="/api/desk/schedule" class="stack">
+                <label for="windows">{tr("desk.windows")}</label>
+                <textarea id="windows" name="windows" rows="3">{sched.as_ref().map(|s| format_windows(&s.windows)).unwrap_or_default()}</textarea>
+                <label for="slot_minutes">{tr("desk.slot_minutes")}</label>
+                <input id="slot_minutes" name="slot_minutes" type="number" min="10" max="120" value=sched.as_ref().map(|s| s.slot_minutes).unwrap_or(30).to_string() />
+                <label for="capacity">{tr("desk.capacity")}</label>
+                <input id="capacity" name="capacity" type="number" min="1" max="20" value=sched.as_ref().map(|s| s.capacity).unwrap_or(2).to_string() />
+                <label for="items">{tr("desk.items")}</label>
+                <input id="items" name="items" value=sched.as_ref().map(|s| s.items.join(",")).unwrap_or_default() />
+                <button class="button" type="submit">{tr("common.save")}</button>
+            </form>
+        </section>
+    }
+}
