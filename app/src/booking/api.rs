@@ -206,7 +206,7 @@ pub async fn get_booking_choices(params: String) -> Result<BookingChoices, AppEr
         let mut centers: Vec<CenterOption> = store::schedules(&state.db)
             .await?
             .into_iter()
-            .filter(|(_, s)| s.items.iter().any(|i| *i == item_code))
+            .filter(|(_, s)| s.items.contains(&item_code))
             .filter_map(|(id, _)| set.position(id).map(|i| &set.stations[i]))
             .map(|s| CenterOption {
                 id: s.id,
@@ -446,10 +446,21 @@ pub struct Desk {
     pub center_id: i64,
     pub center_name: String,
     pub day: String,
-    /// (slot, bookings in it: code, item name, status, resident name, phone)
-    pub slots: Vec<(SlotOption, Vec<(String, String, Status, String, String)>)>,
+    /// Each slot with the bookings in it.
+    pub slots: Vec<(SlotOption, Vec<DeskEntry>)>,
     pub schedule: Option<Schedule>,
     pub figures: DeskFigures,
+}
+
+/// One booking on the desk list. Staff of the centre see the resident's number: they
+/// call when someone does not come.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeskEntry {
+    pub code: String,
+    pub item: String,
+    pub status: Status,
+    pub name: String,
+    pub phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -499,14 +510,12 @@ pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
                 let list = bookings
                     .iter()
                     .filter(|b| b.slot.id == s.id)
-                    .map(|b| {
-                        (
-                            b.code.clone(),
-                            item_name(&b.item_code),
-                            b.status,
-                            b.user_name.clone(),
-                            b.user_phone.clone(),
-                        )
+                    .map(|b| DeskEntry {
+                        code: b.code.clone(),
+                        item: item_name(&b.item_code),
+                        status: b.status,
+                        name: b.user_name.clone(),
+                        phone: b.user_phone.clone(),
                     })
                     .collect();
                 (

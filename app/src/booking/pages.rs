@@ -317,7 +317,7 @@ fn DeskBody(d: Desk) -> impl IntoView {
                     <span class="hint">" " {if s.closed { tr_args("booking.closed", &[("why", s.close_reason.clone())]) } else { tr_args("booking.seats", &[("n", s.seats_left.to_string())]) }}</span>
                 </h2>
                 <ul class="desk-list">
-                    {list.iter().map(|(code, item, status, name, phone)| view! {
+                    {list.iter().map(|e| (&e.code, &e.item, &e.status, &e.name, &e.phone)).map(|(code, item, status, name, phone)| view! {
                         <li>
                             <strong>{code.clone()}</strong> " " {item.clone()} " · " {name.clone()} " · "
                             <a href=format!("tel:{phone}")>{phone.clone()}</a> " · " {tr(status.label_key())}
