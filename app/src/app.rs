@@ -11,6 +11,7 @@ use crate::i18n::tr;
 use crate::pages::not_found::NotFound;
 use crate::prefs::{Locale, Prefs};
 use crate::stations::pages::{MapPage, RiderPage, StationPage};
+use crate::wishes::pages::{ActivitiesPage, NewWishPage, PointsPage, WishDetailPage, WishesPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -87,6 +88,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("book") view=BookPage ssr=SsrMode::Async />
                     <Route path=path!("/bookings/:code") view=BookingPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("desk") view=DeskPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("wishes") view=WishesPage ssr=SsrMode::Async />
+                    <Route path=path!("/wishes/new") view=NewWishPage ssr=SsrMode::Async />
+                    <Route path=path!("/wishes/:id") view=WishDetailPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("activities") view=ActivitiesPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("points") view=PointsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>

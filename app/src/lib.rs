@@ -22,6 +22,7 @@ pub mod prefs;
 pub mod security;
 pub mod stations;
 pub mod util;
+pub mod wishes;
 
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -626,6 +626,7 @@ pub async fn seed_if_empty(db: &Db, seed: u64) -> anyhow::Result<bool> {
                 .collect();
             let demo = generate_booking(seed, &city, &pools, &items);
             crate::booking::store::seed_demo(db, &demo).await?;
+            crate::wishes::store::seed_demo(db, seed, &pools.team_unit_names).await?;
             Ok(true)
         }
         // Lost a race with another process seeding the same database.

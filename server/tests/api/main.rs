@@ -14,3 +14,4 @@ mod pages;
 mod security;
 mod sms;
 mod stations;
+mod wishes;

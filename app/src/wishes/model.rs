@@ -1,0 +1,249 @@
+//! Micro-wishes (微心愿), micro-projects and Red-Saturday activities, and the points
+//! ledger, as plain rules: the wish life cycle as a state machine, the checks on a new
+//! wish, and what a balance is. Tested without a database.
+
+use serde::{Deserialize, Serialize};
+
+pub const CATEGORIES: [&str; 5] = ["学习用品", "生活物资", "助老助残", "陪伴", "维修"];
+
+/// Days a volunteer has to fulfil a claimed wish before it returns to the pool.
+pub const CLAIM_DAYS: i64 = 7;
+/// Points for a confirmed wish.
+pub const WISH_POINTS: i64 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WishStatus {
+    /// Posted, waiting for staff review.
+    Pending,
+    Rejected,
+    /// Public, waiting for a volunteer.
+    Published,
+    Claimed,
+    /// The volunteer says it is done; the poster or staff confirm.
+    Fulfilled,
+    /// Confirmed: points credited.
+    Confirmed,
+    /// Withdrawn by the poster or closed by staff.
+    Closed,
+}
+
+impl WishStatus {
+    pub const ALL: [WishStatus; 7] = [
+        WishStatus::Pending,
+        WishStatus::Rejected,
+        WishStatus::Published,
+        WishStatus::Claimed,
+        WishStatus::Fulfilled,
+        WishStatus::Confirmed,
+        WishStatus::Closed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            WishStatus::Pending => "pending",
+            WishStatus::Rejected => "rejected",
+            WishStatus::Published => "published",
+            WishStatus::Claimed => "claimed",
+            WishStatus::Fulfilled => "fulfilled",
+            WishStatus::Confirmed => "confirmed",
+            WishStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            WishStatus::Pending => "待审核",
+            WishStatus::Rejected => "未通过",
+            WishStatus::Published => "待认领",
+            WishStatus::Claimed => "已认领",
+            WishStatus::Fulfilled => "待确认",
+            WishStatus::Confirmed => "已圆梦",
+            WishStatus::Closed => "已关闭",
+        }
+    }
+
+    /// Whether the public may see it.
+    pub fn public(self) -> bool {
+        matches!(
+            self,
+            WishStatus::Published
+                | WishStatus::Claimed
+                | WishStatus::Fulfilled
+                | WishStatus::Confirmed
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WishAction {
+    Approve,
+    Reject,
+    Claim,
+    Withdraw,
+    Expire,
+    Fulfil,
+    Confirm,
+    Close,
+}
+
+/// The wish life cycle. An illegal step gets a clear message.
+pub fn next(from: WishStatus, action: WishAction) -> Result<WishStatus, String> {
+    use WishAction::*;
+    use WishStatus::*;
+    match (from, action) {
+        (Pending, Approve) => Ok(Published),
+        (Pending, Reject) => Ok(Rejected),
+        (Published, Claim) => Ok(Claimed),
+        (Claimed, Claim) => Err("这个心愿已被认领".into()),
+        (Claimed, Withdraw) | (Claimed, Expire) => Ok(Published),
+        (Claimed, Fulfil) => Ok(Fulfilled),
+        (Fulfilled, Confirm) => Ok(Confirmed),
+        (Pending | Published, Close) => Ok(Closed),
+        (Pending, Claim) => Err("心愿还在审核中，暂不能认领".into()),
+        (Rejected | Closed, _) => Err("这个心愿已关闭".into()),
+        (Confirmed, _) => Err("这个心愿已经圆梦".into()),
+        (_, Approve) | (_, Reject) => Err("只有待审核的心愿可以审核".into()),
+        (_, Fulfil) => Err("只有已认领的心愿可以提交完成".into()),
+        (_, Confirm) => Err("只有待确认的心愿可以确认".into()),
+        (_, Withdraw) | (_, Expire) => Err("只有已认领的心愿可以放弃认领".into()),
+        (_, Claim) => Err("这个心愿现在不能认领".into()),
+        (_, Close) => Err("已认领的心愿不能关闭，请先与志愿者沟通".into()),
+    }
+}
+
+/// A wish as posted: checked before it is stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewWish {
+    pub category: String,
+    pub title: String,
+    pub story: String,
+    pub needs: String,
+    /// Estimated value in yuan.
+    pub value_yuan: i64,
+    /// `YYYY-MM-DD`.
+    pub deadline: String,
+    pub contact: String,
+    pub address: String,
+}
+
+impl NewWish {
+    pub fn problems(&self, today: &str) -> Vec<String> {
+        let mut p = Vec::new();
+        let n = |s: &str| s.trim().chars().count();
+        if !CATEGORIES.contains(&self.category.as_str()) {
+            p.push("请选择心愿类别".into());
+        }
+        if n(&self.title) == 0 || n(&self.title) > 30 {
+            p.push("标题请填写1到30个字".into());
+        }
+        if n(&self.story) == 0 || n(&self.story) > 500 {
+            p.push("心愿故事请填写1到500个字".into());
+        }
+        if n(&self.needs) == 0 || n(&self.needs) > 200 {
+            p.push("请写明需要什么（200字以内）".into());
+        }
+        if !(0..=2000).contains(&self.value_yuan) {
+            p.push("估计价值应在0到2000元之间（微心愿）".into());
+        }
+        match chrono_like_date(&self.deadline) {
+            Some(d) if d.as_str() > today => {}
+            Some(_) => p.push("截止日期应晚于今天".into()),
+            None => p.push("截止日期格式应为 YYYY-MM-DD".into()),
+        }
+        if n(&self.contact) < 5 || n(&self.contact) > 40 {
+            p.push("请留下联系方式（仅认领人和社区工作者可见）".into());
+        }
+        if n(&self.address) == 0 || n(&self.address) > 100 {
+            p.push("请填写地址（仅认领人和社区工作者可见）".into());
+        }
+        p
+    }
+}
+
+/// `YYYY-MM-DD` with a valid month and day, returned as is.
+fn chrono_like_date(s: &str) -> Option<String> {
+    let b = s.trim().as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| std::str::from_utf8(&b[r]).ok()?.parse::<u32>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    (y >= 2000 && (1..=12).contains(&m) && (1..=31).contains(&d)).then(|| s.trim().to_string())
+}
+
+/// A balance is the sum of the ledger; it is never stored, so it cannot drift.
+pub fn balance(entries: &[i64]) -> i64 {
+    entries.iter().sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use WishAction::*;
+    use WishStatus::*;
+
+    #[test]
+    fn the_happy_life_cycle() {
+        let mut s = Pending;
+        for a in [Approve, Claim, Fulfil, Confirm] {
+            s = next(s, a).unwrap();
+        }
+        assert_eq!(s, Confirmed);
+    }
+
+    #[test]
+    fn claims_return_to_the_pool_on_withdrawal_or_expiry() {
+        assert_eq!(next(Claimed, Withdraw), Ok(Published));
+        assert_eq!(next(Claimed, Expire), Ok(Published));
+    }
+
+    #[test]
+    fn illegal_steps_are_refused_with_a_reason() {
+        assert_eq!(next(Claimed, Claim).unwrap_err(), "这个心愿已被认领");
+        assert!(next(Pending, Claim).unwrap_err().contains("审核"));
+        assert!(next(Published, Confirm).is_err());
+        assert!(next(Confirmed, Close).is_err());
+        assert!(next(Rejected, Approve).is_err());
+        assert!(next(Claimed, Close).is_err());
+        for s in WishStatus::ALL {
+            assert_eq!(WishStatus::parse(s.code()), Some(s));
+        }
+        assert!(!Pending.public() && Published.public() && !Rejected.public());
+    }
+
+    #[test]
+    fn new_wishes_are_checked_field_by_field() {
+        let ok = NewWish {
+            category: "学习用品".into(),
+            title: "想要一套课外书".into(),
+            story: "孩子喜欢读书，家里条件有限。".into(),
+            needs: "适合三年级的课外读物5本".into(),
+            value_yuan: 100,
+            deadline: "2026-12-31".into(),
+            contact: "13812341234".into(),
+            address: "华光路12号3单元".into(),
+        };
+        assert!(ok.problems("2026-11-26").is_empty());
+        let mut bad = ok.clone();
+        bad.title = "长".repeat(31);
+        bad.category = "奢侈品".into();
+        bad.deadline = "2026-11-01".into();
+        bad.value_yuan = 99999;
+        let p = bad.problems("2026-11-26").join("；");
+        assert!(
+            p.contains("标题") && p.contains("类别") && p.contains("截止") && p.contains("价值"),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn a_balance_is_the_sum_of_its_ledger() {
+        assert_eq!(balance(&[10, 10, -15]), 5);
+        assert_eq!(balance(&[]), 0);
+    }
+}
