@@ -2,6 +2,10 @@
 //! poster's name, number or address: those go only to the poster, the claimant and the
 //! staff of the wish's community.
 
+// A server function takes the fields of its plain HTML form one by one; the posting
+// form has eight.
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::AppError;
 use crate::wishes::model::WishStatus;
 use leptos::prelude::*;
@@ -179,7 +183,6 @@ pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
 
 /// A resident posts a wish in their community; staff review it before it is public.
 #[server(prefix = "/api", endpoint = "wishes/post")]
-#[allow(clippy::too_many_arguments)]
 pub async fn post_wish(
     category: String,
     title: String,

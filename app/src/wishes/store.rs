@@ -339,25 +339,28 @@ pub async fn activity(db: &Db, id: i64) -> Result<Option<Activity>, sqlx::Error>
     row.as_ref().map(activity_from).transpose()
 }
 
-pub async fn create_activity(
-    db: &Db,
-    community: i64,
-    kind: &str,
-    title: &str,
-    day: &str,
-    place: &str,
-    capacity: i64,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
+/// A micro-project or Red-Saturday activity as staff post it.
+pub struct NewActivity<'a> {
+    pub community: i64,
+    /// `project` or `red_saturday`.
+    pub kind: &'a str,
+    pub title: &'a str,
+    /// `YYYY-MM-DD`.
+    pub day: &'a str,
+    pub place: &'a str,
+    pub capacity: i64,
+}
+
+pub async fn create_activity(db: &Db, a: &NewActivity<'_>, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO activities (community_id, kind, title, day, place, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(community)
-    .bind(kind)
-    .bind(title)
-    .bind(day)
-    .bind(place)
-    .bind(capacity)
+    .bind(a.community)
+    .bind(a.kind)
+    .bind(a.title)
+    .bind(a.day)
+    .bind(a.place)
+    .bind(a.capacity)
     .bind(now)
     .fetch_one(&db.pool)
     .await

@@ -284,18 +284,17 @@ async fn claims_expire_back_to_the_pool_and_bad_wishes_are_refused() {
 async fn sign_ups_never_exceed_capacity_and_the_waitlist_is_promoted_once_in_order() {
     let app = spawn_app().await;
     let db = &app.state.db;
-    let act = app::wishes::store::create_activity(
-        db,
-        1,
-        "red_saturday",
-        "测试活动",
-        "2099-01-01",
-        "广场",
-        5,
-        0,
-    )
-    .await
-    .unwrap();
+    let new = app::wishes::store::NewActivity {
+        community: 1,
+        kind: "red_saturday",
+        title: "测试活动",
+        day: "2099-01-01",
+        place: "广场",
+        capacity: 5,
+    };
+    let act = app::wishes::store::create_activity(db, &new, 0)
+        .await
+        .unwrap();
     let mut clients = Vec::new();
     for i in 0..40 {
         clients.push(app.session_for(&format!("1540000{i:04}")).await);
