@@ -43,6 +43,9 @@ pub struct Config {
     /// `LINLI_REMINDERS` (default on): this process takes part in sending booking
     /// reminders (each is sent once whatever the number of processes).
     pub reminders: bool,
+    /// `LINLI_CLAIM_DAYS` (default 7): days a volunteer has to fulfil a claimed wish
+    /// before it returns to the pool.
+    pub claim_days: i64,
 }
 
 /// `LINLI_TILE_URL` (default OpenStreetMap's `https://tile.openstreetmap.org/{z}/{x}/{y}.png`),
@@ -120,6 +123,7 @@ impl Default for Config {
             rate_burst: 60,
             tiles: TileConfig::default(),
             reminders: true,
+            claim_days: 7,
         }
     }
 }
@@ -228,6 +232,7 @@ impl Config {
         if let Some(v) = get("LINLI_REMINDERS") {
             c.reminders = parse_bool("LINLI_REMINDERS", &v)?;
         }
+        c.claim_days = num("LINLI_CLAIM_DAYS", 7)?.min(365) as i64;
         c.rate_per_min = num("LINLI_RATE_PER_MIN", 120)? as u32;
         c.rate_burst = num("LINLI_RATE_BURST", 60)? as u32;
         Ok(c)

@@ -266,7 +266,7 @@ pub async fn wish_act(
                 } else {
                     None
                 };
-                store::claim(&state.db, id, user.id, team, now).await
+                store::claim(&state.db, id, user.id, team, now, state.config.claim_days).await
             }
             "withdraw" => store::withdraw(&state.db, id, user.id, now).await,
             "fulfil" => {
@@ -366,6 +366,57 @@ pub async fn activity_act(id: i64, action: String) -> Result<String, AppError> {
                 .map(|_| "withdrawn".to_string()),
             _ => Err(AppError::bad("未知的操作")),
         }
+    }
+    .await;
+    AppError::form_result(r, Some("/activities?ok=1"), "/activities")
+}
+
+/// Staff post a micro-project or a Red-Saturday activity in their community.
+#[server(prefix = "/api", endpoint = "activities/create")]
+pub async fn create_activity(
+    kind: String,
+    title: String,
+    day: String,
+    place: String,
+    capacity: i64,
+) -> Result<i64, AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let staff = crate::accounts::session::require_user().await?;
+        let community = match (staff.role, staff.community_id) {
+            (crate::accounts::model::Role::Resident, _) | (_, None) => {
+                return Err(AppError::Forbidden)
+            }
+            (_, Some(c)) => c,
+        };
+        if kind != "project" && kind != "red_saturday" {
+            return Err(AppError::bad("请选择活动类型"));
+        }
+        let (title, place) = (title.trim(), place.trim());
+        if title.is_empty()
+            || title.chars().count() > 40
+            || place.is_empty()
+            || place.chars().count() > 60
+        {
+            return Err(AppError::bad("请填写活动名称（40字内）和地点（60字内）"));
+        }
+        let date = crate::calendar::model::parse_date(&day).map_err(AppError::BadRequest)?;
+        if date < crate::stations::hours::now_local().date() {
+            return Err(AppError::bad("活动日期不能早于今天"));
+        }
+        if !(1..=500).contains(&capacity) {
+            return Err(AppError::bad("名额应为1到500"));
+        }
+        let day = date.format("%Y-%m-%d").to_string();
+        let a = crate::wishes::store::NewActivity {
+            community,
+            kind: &kind,
+            title,
+            day: &day,
+            place,
+            capacity,
+        };
+        Ok(crate::wishes::store::create_activity(&state.db, &a, ssr::now()).await?)
     }
     .await;
     AppError::form_result(r, Some("/activities?ok=1"), "/activities")

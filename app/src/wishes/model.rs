@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 pub const CATEGORIES: [&str; 5] = ["学习用品", "生活物资", "助老助残", "陪伴", "维修"];
 
-/// Days a volunteer has to fulfil a claimed wish before it returns to the pool.
+/// Days a volunteer has to fulfil a claimed wish before it returns to the pool, unless
+/// `LINLI_CLAIM_DAYS` says otherwise.
 pub const CLAIM_DAYS: i64 = 7;
 /// Points for a confirmed wish.
 pub const WISH_POINTS: i64 = 10;

@@ -227,6 +227,25 @@ pub fn ActivitiesPage() -> impl IntoView {
         <Title text=tr("wishes.activities") />
         <h1>{tr("wishes.activities")}</h1>
         <Flash />
+        <details class="card">
+            <summary>{tr("wishes.new_activity")}</summary>
+            <form method="post" action="/api/activities/create" class="stack">
+                <label for="kind">{tr("wishes.activity_kind")}</label>
+                <select id="kind" name="kind">
+                    <option value="red_saturday">{tr("wishes.red_saturday")}</option>
+                    <option value="project">{tr("wishes.project")}</option>
+                </select>
+                <label for="atitle">{tr("wishes.activity_title")}</label>
+                <input id="atitle" name="title" maxlength="40" required />
+                <label for="aday">{tr("wishes.activity_day")}</label>
+                <input id="aday" name="day" type="date" required />
+                <label for="aplace">{tr("wishes.activity_place")}</label>
+                <input id="aplace" name="place" maxlength="60" required />
+                <label for="acap">{tr("wishes.activity_capacity")}</label>
+                <input id="acap" name="capacity" type="number" min="1" max="500" value="20" required />
+                <button class="button" type="submit">{tr("wishes.publish_activity")}</button>
+            </form>
+        </details>
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 list.await.map(|l| view! {

@@ -182,6 +182,7 @@ pub async fn claim(
     user: i64,
     team: Option<i64>,
     now: i64,
+    claim_days: i64,
 ) -> Result<(), AppError> {
     let r = sqlx::query(
         "UPDATE wishes SET status = 'claimed', claimant_id = $1, claim_team_id = $2, claimed_at = $3, claim_expires_at = $4, \
@@ -190,7 +191,7 @@ pub async fn claim(
     .bind(user)
     .bind(team)
     .bind(now)
-    .bind(now + CLAIM_DAYS * 86_400)
+    .bind(now + claim_days * 86_400)
     .bind(id)
     .execute(&db.pool)
     .await?;

@@ -521,3 +521,41 @@ async fn the_demo_city_has_wishes_activities_teams_and_rewards() {
     assert!(count("SELECT COUNT(*) FROM rewards").await >= 30);
     assert!(count("SELECT COUNT(*) FROM points_ledger").await > 1000);
 }
+
+#[tokio::test]
+async fn staff_post_activities_and_residents_cannot() {
+    let app = spawn_app().await;
+    let form = |day: &str| {
+        vec![
+            ("kind", "red_saturday".to_string()),
+            ("title", "红色星期六·楼道清理".to_string()),
+            ("day", day.to_string()),
+            ("place", "3号楼楼下".to_string()),
+            ("capacity", "12".to_string()),
+        ]
+    };
+    let (resident, _) = app.session_for("15000000001").await;
+    assert_eq!(
+        post(
+            &app,
+            &resident,
+            "/api/activities/create",
+            &form("2099-06-01")
+        )
+        .await
+        .status(),
+        403
+    );
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let r = post(&app, &staff, "/api/activities/create", &form("2020-06-01")).await;
+    assert_eq!(r.status(), 400);
+    let r = post(&app, &staff, "/api/activities/create", &form("2099-06-01")).await;
+    assert_eq!(r.status(), 200);
+    let id: i64 = r.json().await.unwrap();
+    let a = app::wishes::store::activity(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((a.capacity, a.kind.as_str()), (12, "red_saturday"));
+}
