@@ -415,9 +415,14 @@ pub async fn demo_user(db: &Db, role: &str, now: i64) -> Result<i64, crate::erro
         .find(|(r, _, _)| *r == role)
         .ok_or_else(|| crate::error::AppError::bad("未知的体验身份"))?;
     let id = upsert_user(db, phone, name, now).await?;
-    let community: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM communities")
-        .fetch_one(&db.pool)
-        .await?;
+    // The demo community is the first whose centre keeps extended hours, so that every
+    // role can try booking and the desk there.
+    let community: Option<i64> = sqlx::query_scalar(
+        "SELECT COALESCE((SELECT MIN(s.community_id) FROM stations s \
+         JOIN booking_schedules b ON b.center_id = s.id), (SELECT MIN(id) FROM communities))",
+    )
+    .fetch_one(&db.pool)
+    .await?;
     let (role_code, volunteer, community) = match role {
         "staff" => ("staff", 0i64, community),
         "admin" => ("admin", 0, None),
