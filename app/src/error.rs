@@ -139,10 +139,20 @@ mod ssr {
             ok_to: Option<&str>,
             back: &str,
         ) -> Result<T, AppError> {
-            let html_form = leptos::prelude::use_context::<http::request::Parts>()
-                .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
-                .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
-                .unwrap_or(false);
+            let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+                return r;
+            };
+            // Called while rendering a page (not through its own /api endpoint): the
+            // page decides what to show, and the response is the page's.
+            if !parts.uri.path().starts_with("/api/") {
+                return r;
+            }
+            let html_form = parts.method == http::Method::POST
+                && parts
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|s| s.contains("text/html"));
             match (&r, html_form) {
                 (Ok(_), true) => {
                     if let Some(to) = ok_to {
