@@ -120,7 +120,7 @@ async fn run(label: &str, database_url: String, secs: u64) {
             .await
             .expect("check");
     let mismatched: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM booking_slots s WHERE s.booked <> (SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id AND b.status = 'active')",
+        "SELECT COUNT(*) FROM booking_slots s WHERE s.booked <> (SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id AND b.status <> 'cancelled')",
     )
     .fetch_one(&db.pool)
     .await
