@@ -8,26 +8,10 @@ use crate::booking::api::{
 };
 use crate::booking::model::{format_windows, Status};
 use crate::i18n::{tr, tr_args};
-use crate::pages::not_found::ErrorBox;
+use crate::pages::not_found::{ErrorBox, Flash};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
-
-/// A message carried back in `?err=` after a form failed.
-#[component]
-fn Flash() -> impl IntoView {
-    let q = use_query_map();
-    move || {
-        let q = q.read();
-        if let Some(e) = q.get("err").filter(|e| !e.is_empty()) {
-            Some(view! { <p class="form-error" role="alert">{e}</p> }.into_any())
-        } else if q.get("ok").is_some() {
-            Some(view! { <p class="form-ok" role="status">{tr("common.done")}</p> }.into_any())
-        } else {
-            None
-        }
-    }
-}
 
 fn link(c: &BookingChoices, center: Option<i64>, day: Option<&str>, reschedule: &str) -> String {
     let mut s = format!("/book?item={}", c.item_code);

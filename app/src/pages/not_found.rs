@@ -3,6 +3,7 @@
 use crate::i18n::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -29,5 +30,22 @@ pub fn ErrorBox(message: String) -> impl IntoView {
             <h2>{tr("err.load_failed")}</h2>
             <p>{message}</p>
         </section>
+    }
+}
+
+/// The outcome of a plain form post, carried back in the address: `?err=` (the error's
+/// Chinese message) or `?ok=1`.
+#[component]
+pub fn Flash() -> impl IntoView {
+    let q = use_query_map();
+    move || {
+        let q = q.read();
+        if let Some(e) = q.get("err").filter(|e| !e.is_empty()) {
+            Some(view! { <p class="form-error" role="alert">{e}</p> }.into_any())
+        } else if q.get("ok").is_some() {
+            Some(view! { <p class="form-ok" role="status">{tr("common.done")}</p> }.into_any())
+        } else {
+            None
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! All plain links and forms.
 
 use crate::i18n::tr;
-use crate::pages::not_found::ErrorBox;
+use crate::pages::not_found::{ErrorBox, Flash};
 use crate::wishes::api::{
     get_wish, list_activities, list_wishes, my_points, pending_wishes, PublicWish, WishPage,
 };
@@ -11,21 +11,6 @@ use crate::wishes::model::CATEGORIES;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
-
-#[component]
-fn Flash() -> impl IntoView {
-    let q = use_query_map();
-    move || {
-        let q = q.read();
-        if let Some(e) = q.get("err").filter(|e| !e.is_empty()) {
-            Some(view! { <p class="form-error" role="alert">{e}</p> }.into_any())
-        } else if q.get("ok").is_some() {
-            Some(view! { <p class="form-ok" role="status">{tr("common.done")}</p> }.into_any())
-        } else {
-            None
-        }
-    }
-}
 
 fn wish_item(w: PublicWish) -> impl IntoView {
     view! {
