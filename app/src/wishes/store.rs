@@ -72,6 +72,26 @@ fn wish_from(r: &AnyRow) -> Result<Wish, sqlx::Error> {
     })
 }
 
+/// One line of the points ledger: the only way points are given or spent.
+async fn credit(
+    conn: &mut sqlx::AnyConnection,
+    user: i64,
+    delta: i64,
+    reason: &str,
+    reference: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, ref, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(user)
+        .bind(delta)
+        .bind(reason)
+        .bind(reference)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn post(
     db: &Db,
     poster: i64,
@@ -261,13 +281,15 @@ pub async fn confirm(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
     };
     let claimant: Option<i64> = row.try_get("claimant_id")?;
     if let Some(u) = claimant {
-        sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, ref, created_at) VALUES ($1, $2, '圆梦微心愿', $3, $4)")
-            .bind(u)
-            .bind(WISH_POINTS)
-            .bind(format!("wish:{id}"))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        credit(
+            &mut tx,
+            u,
+            WISH_POINTS,
+            "圆梦微心愿",
+            &format!("wish:{id}"),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -496,13 +518,15 @@ pub async fn check_in(db: &Db, activity: i64, user: i64, now: i64) -> Result<(),
         .bind(activity)
         .fetch_one(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, ref, created_at) VALUES ($1, $2, '参加志愿活动', $3, $4)")
-        .bind(user)
-        .bind(points)
-        .bind(format!("activity:{activity}"))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    credit(
+        &mut tx,
+        user,
+        points,
+        "参加志愿活动",
+        &format!("activity:{activity}"),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -592,13 +616,15 @@ pub async fn redeem(db: &Db, user: i64, reward: i64, now: i64) -> Result<String,
     if r.rows_affected() != 1 {
         return Err(AppError::Conflict("该项目已兑完".into()));
     }
-    sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, ref, created_at) VALUES ($1, $2, '积分兑换', $3, $4)")
-        .bind(user)
-        .bind(-cost)
-        .bind(format!("reward:{reward}"))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    credit(
+        &mut tx,
+        user,
+        -cost,
+        "积分兑换",
+        &format!("reward:{reward}"),
+        now,
+    )
+    .await?;
     let mut rng = rand::rngs::OsRng;
     let alphabet = crate::booking::model::CODE_ALPHABET;
     for _ in 0..8 {
@@ -815,13 +841,15 @@ pub async fn seed_demo(db: &Db, seed: u64, team_units: &[String]) -> Result<(), 
         .await?;
         if status == "confirmed" {
             if let Some(u) = claimant {
-                sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, ref, created_at) VALUES ($1, $2, '圆梦微心愿', $3, $4)")
-                    .bind(u)
-                    .bind(WISH_POINTS)
-                    .bind(format!("wish:{id}"))
-                    .bind(created + 3 * 86_400)
-                    .execute(&mut *tx)
-                    .await?;
+                credit(
+                    &mut tx,
+                    u,
+                    WISH_POINTS,
+                    "圆梦微心愿",
+                    &format!("wish:{id}"),
+                    created + 3 * 86_400,
+                )
+                .await?;
             }
         }
     }
