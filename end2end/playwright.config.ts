@@ -6,6 +6,7 @@ const port = Number(process.env.LINLI_E2E_PORT ?? 3107);
 const bin = process.env.LINLI_BIN ?? '../target/release/linli';
 const db = process.env.LINLI_E2E_DB ?? '../target/e2e.db';
 const outbox = process.env.LINLI_E2E_OUTBOX ?? '../target/e2e-sms.jsonl';
+const uploads = process.env.LINLI_E2E_UPLOADS ?? '../target/e2e-uploads';
 
 export default defineConfig({
   testDir: './tests',
@@ -35,7 +36,7 @@ export default defineConfig({
   },
   webServer: {
     // A fresh demo database for every run.
-    command: `rm -f ${db} ${db}-wal ${db}-shm ${outbox} && ${bin} serve --addr 127.0.0.1:${port}`,
+    command: `rm -rf ${db} ${db}-wal ${db}-shm ${outbox} ${uploads} && ${bin} serve --addr 127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -44,6 +45,7 @@ export default defineConfig({
       LINLI_SITE_ROOT: process.env.LINLI_SITE_ROOT ?? '../target/site',
       LINLI_DEMO: '1',
       LINLI_SMS_CONSOLE_FILE: outbox,
+      LINLI_UPLOAD_DIR: uploads,
       // One browser on loopback makes every request; keep the write limit out of the way.
       LINLI_RATE_BURST: '1000',
       RUST_LOG: 'warn',

@@ -5,13 +5,16 @@
 //! switches are plain forms, the tabs plain links.
 
 use crate::accounts::pages::{LoginPage, MePage};
+use crate::activities::pages::{ActivitiesPage, ActivityDetailPage};
 use crate::booking::pages::{BookPage, BookingPage, DeskPage};
 use crate::catalogue::pages::{ChecklistPage, GuideEditPage, GuidePage, ServicesPage};
 use crate::i18n::tr;
 use crate::pages::not_found::NotFound;
+use crate::points::pages::PointsPage;
 use crate::prefs::{Locale, Prefs};
 use crate::stations::pages::{MapPage, RiderPage, StationPage};
-use crate::wishes::pages::{ActivitiesPage, NewWishPage, PointsPage, WishDetailPage, WishesPage};
+use crate::teams::pages::{TeamPage, TeamsPage};
+use crate::wishes::pages::{NewWishPage, WishDetailPage, WishesPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -92,6 +95,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/wishes/new") view=NewWishPage ssr=SsrMode::Async />
                     <Route path=path!("/wishes/:id") view=WishDetailPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("activities") view=ActivitiesPage ssr=SsrMode::Async />
+                    <Route path=path!("/activities/:id") view=ActivityDetailPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("teams") view=TeamsPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams/:id") view=TeamPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("points") view=PointsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />

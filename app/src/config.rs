@@ -46,6 +46,9 @@ pub struct Config {
     /// `LINLI_CLAIM_DAYS` (default 7): days a volunteer has to fulfil a claimed wish
     /// before it returns to the pool.
     pub claim_days: i64,
+    /// `LINLI_UPLOAD_DIR` (default `uploads`, beside the database): where fulfilment
+    /// photos are kept. Several server processes must share it.
+    pub upload_dir: String,
 }
 
 /// `LINLI_TILE_URL` (default OpenStreetMap's `https://tile.openstreetmap.org/{z}/{x}/{y}.png`),
@@ -124,6 +127,7 @@ impl Default for Config {
             tiles: TileConfig::default(),
             reminders: true,
             claim_days: 7,
+            upload_dir: "uploads".into(),
         }
     }
 }
@@ -233,6 +237,9 @@ impl Config {
             c.reminders = parse_bool("LINLI_REMINDERS", &v)?;
         }
         c.claim_days = num("LINLI_CLAIM_DAYS", 7)?.min(365) as i64;
+        if let Some(v) = get("LINLI_UPLOAD_DIR").filter(|v| !v.trim().is_empty()) {
+            c.upload_dir = v;
+        }
         c.rate_per_min = num("LINLI_RATE_PER_MIN", 120)? as u32;
         c.rate_burst = num("LINLI_RATE_BURST", 60)? as u32;
         Ok(c)

@@ -26,6 +26,9 @@ pub enum AppError {
     /// The request lost a race or breaks a rule of the current state.
     #[error("{0}")]
     Conflict(String),
+    /// A body or a file over its size limit; the message says the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// Over a rate limit; the message says when to try again.
     #[error("{0}")]
     TooManyRequests(String),
@@ -46,6 +49,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
+            AppError::TooLarge(_) => 413,
             AppError::TooManyRequests(_) => 429,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
@@ -61,6 +65,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::TooLarge(_) => "too_large",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
@@ -98,6 +103,7 @@ impl<'de> Deserialize<'de> for AppError {
             "forbidden" => AppError::Forbidden,
             "not_found" => AppError::NotFound(w.message.trim_start_matches("未找到").to_string()),
             "conflict" => AppError::Conflict(w.message),
+            "too_large" => AppError::TooLarge(w.message),
             "too_many_requests" => AppError::TooManyRequests(w.message),
             "unavailable" => AppError::Unavailable,
             "internal" => AppError::Internal,
@@ -216,6 +222,7 @@ mod tests {
             AppError::Forbidden,
             AppError::NotFound("驿站".into()),
             AppError::Conflict("该时段已约满".into()),
+            AppError::TooLarge("照片不能超过5MB".into()),
             AppError::TooManyRequests("操作太频繁，请稍后再试".into()),
             AppError::Unavailable,
             AppError::Internal,

@@ -10,6 +10,7 @@
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod accounts;
+pub mod activities;
 pub mod app;
 pub mod booking;
 #[cfg(feature = "ssr")]
@@ -18,9 +19,11 @@ pub mod catalogue;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod points;
 pub mod prefs;
 pub mod security;
 pub mod stations;
+pub mod teams;
 pub mod util;
 pub mod wishes;
 

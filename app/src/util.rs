@@ -72,3 +72,93 @@ mod query_tests {
         assert!(super::parse_query("").is_empty());
     }
 }
+
+/// The value of `key` in decoded query pairs: trimmed, `None` when missing or empty.
+pub fn query_value(pairs: &[(String, String)], key: &str) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// Now, as Unix seconds (what the database stores).
+#[cfg(feature = "ssr")]
+pub fn now_ts() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Today in Asia/Shanghai as `YYYY-MM-DD` (the form dates are stored in).
+#[cfg(feature = "ssr")]
+pub fn today() -> String {
+    crate::stations::hours::now_local()
+        .date()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A calendar date typed as `YYYY-MM-DD` (2000 or later), returned trimmed; `None` if it
+/// is not one (a month with no such day included). Pure, so that rules in `model.rs`
+/// files can check dates without chrono, which stays out of the WebAssembly build.
+pub fn parse_ymd(s: &str) -> Option<String> {
+    let t = s.trim();
+    let b = t.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = std::str::from_utf8(&b[r]).ok()?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (y >= 2000 && (1..=days).contains(&d)).then(|| t.to_string())
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn dates_are_checked_down_to_the_day() {
+        assert_eq!(
+            super::parse_ymd(" 2026-12-31 ").as_deref(),
+            Some("2026-12-31")
+        );
+        assert_eq!(
+            super::parse_ymd("2028-02-29").as_deref(),
+            Some("2028-02-29")
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-04-31",
+            "1999-01-01",
+            "2026-1-01",
+            "2026-0a-01",
+            "+026-01-01",
+        ] {
+            assert_eq!(super::parse_ymd(bad), None, "{bad}");
+        }
+    }
+}
+
+/// A QR code of `text` as an inline SVG (empty if the text cannot be encoded).
+#[cfg(feature = "ssr")]
+pub fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(q) => q
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(180, 180)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}

@@ -180,12 +180,35 @@ fn MeBody(viewer: Viewer) -> impl IntoView {
                         <label for="display_name">{tr("me.display_name")}</label>
                         <input id="display_name" name="display_name" maxlength="20" required
                             value=u.display_name.clone() />
-                        <input type="hidden" name="community_id"
-                            value=u.community_id.map(|c| c.to_string()).unwrap_or_default() />
+                        {(u.role == Role::Resident).then(|| {
+                            let communities = Resource::new(|| (), |_| crate::stations::api::list_communities());
+                            let selected = u.community_id;
+                            view! {
+                                <label for="community_id">{tr("me.community")}</label>
+                                <Suspense fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        communities.await.ok().map(|c| view! {
+                                            <crate::pages::community_select::CommunitySelect id="community_id" name="community_id"
+                                                options=c selected=selected all_label=tr("me.no_community") />
+                                        })
+                                    })}
+                                </Suspense>
+                            }
+                        })}
+                        // Staff keep the community they were granted.
+                        {(u.role != Role::Resident).then(|| view! {
+                            <input type="hidden" name="community_id"
+                                value=u.community_id.map(|c| c.to_string()).unwrap_or_default() />
+                        })}
                         <button type="submit" class="button secondary">{tr("common.save")}</button>
                     </form>
                 </section>
                 <crate::booking::pages::MyBookings />
+                <section class="card">
+                    <a class="button secondary" href="/points">{tr("points.title")}</a>
+                    " "
+                    <a class="button secondary" href="/activities?mine=1">{tr("activities.my")}</a>
+                </section>
                 {(u.role != Role::Resident).then(|| view! {
                     <section class="card"><a class="button" href="/desk">{tr("desk.title")}</a></section>
                 })}

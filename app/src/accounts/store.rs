@@ -429,14 +429,46 @@ pub async fn demo_user(db: &Db, role: &str, now: i64) -> Result<i64, crate::erro
         "volunteer" => ("resident", 1, community),
         _ => ("resident", 0, community),
     };
-    sqlx::query("UPDATE users SET role = $1, volunteer = $2, community_id = $3 WHERE id = $4")
-        .bind(role_code)
-        .bind(volunteer)
+    // The demo volunteer serves in a team (the first of their community, if it has one),
+    // so that claiming for a team and the team's record can be tried.
+    let team: Option<i64> = if role == "volunteer" {
+        sqlx::query_scalar(
+            "SELECT COALESCE((SELECT MIN(id) FROM teams WHERE community_id = $1), (SELECT MIN(id) FROM teams))",
+        )
         .bind(community)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+        .fetch_one(&db.pool)
+        .await?
+    } else {
+        None
+    };
+    sqlx::query(
+        "UPDATE users SET role = $1, volunteer = $2, community_id = $3, team_id = $4 WHERE id = $5",
+    )
+    .bind(role_code)
+    .bind(volunteer)
+    .bind(community)
+    .bind(team)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
     Ok(id)
+}
+
+/// Leaves a notice for a user (shown under 我的), inside the caller's transaction so that
+/// it is written exactly when what it tells of is.
+pub async fn notify(
+    conn: &mut sqlx::AnyConnection,
+    user: i64,
+    text: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO notices (user_id, text, created_at) VALUES ($1, $2, $3)")
+        .bind(user)
+        .bind(text)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn team_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {

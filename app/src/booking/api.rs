@@ -83,14 +83,7 @@ pub mod ssr {
     }
 
     pub fn qr_svg(code: &str) -> String {
-        match qrcode::QrCode::new(crate::booking::model::qr_payload(code).as_bytes()) {
-            Ok(q) => q
-                .render::<qrcode::render::svg::Color>()
-                .min_dimensions(180, 180)
-                .quiet_zone(true)
-                .build(),
-            Err(_) => String::new(),
-        }
+        crate::util::qr_svg(&crate::booking::model::qr_payload(code))
     }
 
     pub async fn view(state: &AppState, b: &store::Booking) -> Result<BookingView, AppError> {

@@ -525,12 +525,7 @@ pub async fn close_slot(
     for r in rows {
         let (user_id, code): (i64, String) = (r.try_get("user_id")?, r.try_get("code")?);
         let text = format!("您预约的延时服务（预约码 {code}）因“{reason}”取消，请改约其他时段。给您带来不便，敬请谅解。");
-        sqlx::query("INSERT INTO notices (user_id, text, created_at) VALUES ($1, $2, $3)")
-            .bind(user_id)
-            .bind(&text)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        crate::accounts::store::notify(&mut tx, user_id, &text, now).await?;
         let phone: String = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_one(&mut *tx)

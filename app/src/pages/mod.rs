@@ -1,3 +1,5 @@
-//! Pages that belong to no single feature: the home page, 我的, errors.
+//! Pages and pieces that belong to no single feature: the home page, errors, the
+//! community picker.
+pub mod community_select;
 pub mod home;
 pub mod not_found;

@@ -17,6 +17,19 @@ pub async fn get_city_summary() -> Result<CitySummary, AppError> {
         })
 }
 
+/// Every community with its street, for the pickers on 我的 and 心愿.
+#[server(prefix = "/api", endpoint = "communities")]
+pub async fn list_communities() -> Result<Vec<crate::stations::model::CommunityOption>, AppError> {
+    let state = crate::state::app_state()?;
+    let r = crate::stations::store::communities(&state.db)
+        .await
+        .map_err(AppError::from);
+    if let Err(e) = &r {
+        e.set_response_status();
+    }
+    r
+}
+
 /// Staff keep their community's station data true: the phone number and the amenities,
 /// and the date they checked it on site (today, Asia/Shanghai). Staff act only in their
 /// own community; admins anywhere. Recorded in the audit log with before and after.

@@ -219,6 +219,14 @@ impl Station {
 }
 
 /// How many stations of each kind exist: the home page's overview.
+/// A community as offered in a picker: grouped by its street.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunityOption {
+    pub id: i64,
+    pub name: String,
+    pub street: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CitySummary {
     pub city: String,

@@ -286,3 +286,23 @@ mod tests {
         assert_eq!(placeholders(1, 1), "($1)");
     }
 }
+
+/// Every community with its street, in street order (for pickers).
+pub async fn communities(
+    db: &Db,
+) -> Result<Vec<crate::stations::model::CommunityOption>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.name, s.name AS street FROM communities c JOIN streets s ON s.id = c.street_id ORDER BY s.id, c.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::stations::model::CommunityOption {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                street: r.try_get("street")?,
+            })
+        })
+        .collect()
+}

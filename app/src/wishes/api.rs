@@ -35,7 +35,13 @@ pub struct WishPage {
     pub contact: Option<(String, String)>,
     pub reject_reason: String,
     pub fulfil_note: String,
+    /// The fulfilment photo's address, for those who may see it (poster, claimant, staff).
+    pub photo_url: Option<String>,
+    /// The claiming team's record page.
+    pub team_id: Option<i64>,
     pub can_claim: bool,
+    /// The viewer is a volunteer in a team and may claim for it.
+    pub can_claim_for_team: bool,
     pub can_withdraw: bool,
     pub can_fulfil: bool,
     pub can_confirm: bool,
@@ -75,7 +81,17 @@ pub mod ssr {
     }
 
     pub fn now() -> i64 {
-        chrono::Utc::now().timestamp()
+        crate::util::now_ts()
+    }
+
+    /// Whether this viewer may see a wish's private parts (contact, address, photo): the
+    /// poster, the claimant and the staff of its community.
+    pub fn sees_private(user: &crate::accounts::model::CurrentUser, w: &Wish) -> bool {
+        user.id == w.poster_id || w.claimant_id == Some(user.id) || is_staff_of(user, w)
+    }
+
+    pub fn is_staff_of(user: &crate::accounts::model::CurrentUser, w: &Wish) -> bool {
+        user.role != crate::accounts::model::Role::Resident && user.may_act_in(w.community_id)
     }
 }
 
@@ -87,13 +103,7 @@ pub async fn list_wishes(params: String) -> Result<Vec<PublicWish>, AppError> {
         let state = crate::state::app_state()?;
         crate::wishes::store::expire_claims(&state.db, ssr::now()).await?;
         let pairs = crate::util::parse_query(&params);
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |k: &str| crate::util::query_value(&pairs, k);
         let category = get("category");
         if let Some(c) = &category {
             if !crate::wishes::model::CATEGORIES.contains(&c.as_str()) {
@@ -112,22 +122,27 @@ pub async fn list_wishes(params: String) -> Result<Vec<PublicWish>, AppError> {
             },
             _ => None,
         };
-        let open = get("open").is_some_and(|v| v == "1");
-        let rows =
-            crate::wishes::store::public(&state.db, community, category.as_deref(), open, 300)
-                .await?;
-        let mut out: Vec<PublicWish> = rows.iter().map(|w| ssr::public(w, point)).collect();
-        match get("sort").as_deref() {
-            Some("deadline") => out.sort_by(|a, b| a.deadline.cmp(&b.deadline)),
-            Some("nearest") if point.is_some() => out.sort_by(|a, b| {
-                a.distance_m
-                    .unwrap_or(0.0)
-                    .total_cmp(&b.distance_m.unwrap_or(0.0))
-            }),
-            _ => {}
-        }
-        out.truncate(50);
-        Ok(out)
+        use crate::wishes::store::{Filter, Order};
+        let order = match (get("sort").as_deref(), point) {
+            (Some("deadline"), _) => Order::Deadline,
+            (Some("nearest"), Some(p)) => Order::Nearest {
+                lat: p.lat,
+                lng: p.lng,
+            },
+            (Some("nearest"), None) => {
+                return Err(AppError::bad("请先定位或在地图上选一个位置，再按距离排序"))
+            }
+            _ => Order::Newest,
+        };
+        let filter = Filter {
+            community,
+            category,
+            team: None,
+            open_only: get("open").is_some_and(|v| v == "1"),
+            order,
+        };
+        let rows = crate::wishes::store::public(&state.db, &filter, 50).await?;
+        Ok(rows.iter().map(|w| ssr::public(w, point)).collect())
     }
     .await;
     AppError::form_result(r, None, "/wishes")
@@ -146,7 +161,7 @@ pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
             Some(u) => (
                 u.id == w.poster_id,
                 w.claimant_id == Some(u.id),
-                u.role != crate::accounts::model::Role::Resident && u.may_act_in(w.community_id),
+                ssr::is_staff_of(u, &w),
             ),
             None => (false, false, false),
         };
@@ -155,6 +170,8 @@ pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
         }
         let sees_private = is_poster || is_claimant || is_staff;
         let volunteer = user.as_ref().is_some_and(|u| u.volunteer);
+        let has_team = user.as_ref().is_some_and(|u| u.team_id.is_some());
+        let can_claim = w.status == WishStatus::Published && volunteer && !is_poster;
         Ok(WishPage {
             contact: sees_private.then(|| (w.contact.clone(), w.address.clone())),
             reject_reason: if is_poster || is_staff {
@@ -163,7 +180,10 @@ pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
                 String::new()
             },
             fulfil_note: w.fulfil_note.clone(),
-            can_claim: w.status == WishStatus::Published && volunteer && !is_poster,
+            photo_url: (sees_private && w.has_photo).then(|| format!("/wishes/{}/photo", w.id)),
+            team_id: w.claim_team_id,
+            can_claim,
+            can_claim_for_team: can_claim && has_team,
             can_withdraw: w.status == WishStatus::Claimed && is_claimant,
             can_fulfil: w.status == WishStatus::Claimed && is_claimant,
             can_confirm: w.status == WishStatus::Fulfilled && (is_poster || is_staff),
@@ -209,11 +229,7 @@ pub async fn post_wish(
             contact,
             address,
         };
-        let today = crate::stations::hours::now_local()
-            .date()
-            .format("%Y-%m-%d")
-            .to_string();
-        let p = w.problems(&today);
+        let p = w.problems(&crate::util::today());
         if !p.is_empty() {
             return Err(AppError::BadRequest(p.join("；")));
         }
@@ -243,8 +259,7 @@ pub async fn wish_act(
         let w = store::get(&state.db, id)
             .await?
             .ok_or_else(|| AppError::NotFound("该心愿".into()))?;
-        let staff =
-            user.role != crate::accounts::model::Role::Resident && user.may_act_in(w.community_id);
+        let staff = ssr::is_staff_of(&user, &w);
         let now = ssr::now();
         let note = note.unwrap_or_default().trim().to_string();
         match action.as_str() {
@@ -261,19 +276,21 @@ pub async fn wish_act(
                 }
                 crate::wishes::model::next(w.status, crate::wishes::model::WishAction::Claim)
                     .map_err(AppError::Conflict)?;
-                let team = if team.as_deref() == Some("1") {
-                    user.team_id
-                } else {
-                    None
+                let team = match (team.as_deref() == Some("1"), user.team_id) {
+                    (true, None) => {
+                        return Err(AppError::bad(
+                            "您还没有加入志愿服务队，请先在“志愿服务队”里加入",
+                        ))
+                    }
+                    (true, Some(t)) => Some(t),
+                    (false, _) => None,
                 };
                 store::claim(&state.db, id, user.id, team, now, state.config.claim_days).await
             }
             "withdraw" => store::withdraw(&state.db, id, user.id, now).await,
             "fulfil" => {
-                if note.is_empty() || note.chars().count() > 200 {
-                    return Err(AppError::bad("请用200字以内说明完成情况"));
-                }
-                store::fulfil(&state.db, id, user.id, &note, now).await
+                crate::wishes::model::check_fulfil_note(&note).map_err(AppError::BadRequest)?;
+                store::fulfil(&state.db, id, user.id, &note, None, now).await
             }
             "confirm" if staff || user.id == w.poster_id => {
                 store::confirm(&state.db, id, now).await
@@ -309,197 +326,21 @@ pub async fn pending_wishes() -> Result<Vec<(PublicWish, String, String)>, AppEr
     AppError::form_result(r, None, "/wishes")
 }
 
-/// An activity as listed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ActivityView {
-    pub id: i64,
-    pub community: String,
-    pub kind: String,
-    pub title: String,
-    pub day: String,
-    pub place: String,
-    pub capacity: i64,
-    pub confirmed: i64,
-    pub waitlisted: i64,
-    pub points: i64,
-}
-
-#[server(prefix = "/api", endpoint = "activities/list")]
-pub async fn list_activities() -> Result<Vec<ActivityView>, AppError> {
+/// The wishes the caller posted or claimed (with their private parts: they are the
+/// poster or the claimant of each).
+#[server(prefix = "/api", endpoint = "wishes/mine")]
+pub async fn my_wishes() -> Result<Vec<PublicWish>, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let today = crate::stations::hours::now_local()
-            .date()
-            .format("%Y-%m-%d")
-            .to_string();
-        Ok(crate::wishes::store::upcoming(&state.db, &today, 40)
+        let Some(user) = crate::accounts::session::current_user().await? else {
+            return Ok(Vec::new());
+        };
+        Ok(crate::wishes::store::of_user(&state.db, user.id)
             .await?
-            .into_iter()
-            .map(|a| ActivityView {
-                id: a.id,
-                community: a.community,
-                kind: a.kind,
-                title: a.title,
-                day: a.day,
-                place: a.place,
-                capacity: a.capacity,
-                confirmed: a.confirmed,
-                waitlisted: a.waitlisted,
-                points: a.points,
-            })
+            .iter()
+            .map(|w| ssr::public(w, None))
             .collect())
     }
     .await;
-    AppError::form_result(r, None, "/activities")
-}
-
-/// `action`: `sign_up` or `withdraw`. Returns the resulting status.
-#[server(prefix = "/api", endpoint = "activities/act")]
-pub async fn activity_act(id: i64, action: String) -> Result<String, AppError> {
-    let r = async {
-        let state = crate::state::app_state()?;
-        let user = crate::accounts::session::require_user().await?;
-        match action.as_str() {
-            "sign_up" => crate::wishes::store::sign_up(&state.db, id, user.id, ssr::now()).await,
-            "withdraw" => crate::wishes::store::withdraw_signup(&state.db, id, user.id)
-                .await
-                .map(|_| "withdrawn".to_string()),
-            _ => Err(AppError::bad("未知的操作")),
-        }
-    }
-    .await;
-    AppError::form_result(r, Some("/activities?ok=1"), "/activities")
-}
-
-/// Staff post a micro-project or a Red-Saturday activity in their community.
-#[server(prefix = "/api", endpoint = "activities/create")]
-pub async fn create_activity(
-    kind: String,
-    title: String,
-    day: String,
-    place: String,
-    capacity: i64,
-) -> Result<i64, AppError> {
-    let r = async {
-        let state = crate::state::app_state()?;
-        let staff = crate::accounts::session::require_user().await?;
-        let community = match (staff.role, staff.community_id) {
-            (crate::accounts::model::Role::Resident, _) | (_, None) => {
-                return Err(AppError::Forbidden)
-            }
-            (_, Some(c)) => c,
-        };
-        if kind != "project" && kind != "red_saturday" {
-            return Err(AppError::bad("请选择活动类型"));
-        }
-        let (title, place) = (title.trim(), place.trim());
-        if title.is_empty()
-            || title.chars().count() > 40
-            || place.is_empty()
-            || place.chars().count() > 60
-        {
-            return Err(AppError::bad("请填写活动名称（40字内）和地点（60字内）"));
-        }
-        let date = crate::calendar::model::parse_date(&day).map_err(AppError::BadRequest)?;
-        if date < crate::stations::hours::now_local().date() {
-            return Err(AppError::bad("活动日期不能早于今天"));
-        }
-        if !(1..=500).contains(&capacity) {
-            return Err(AppError::bad("名额应为1到500"));
-        }
-        let day = date.format("%Y-%m-%d").to_string();
-        let a = crate::wishes::store::NewActivity {
-            community,
-            kind: &kind,
-            title,
-            day: &day,
-            place,
-            capacity,
-        };
-        Ok(crate::wishes::store::create_activity(&state.db, &a, ssr::now()).await?)
-    }
-    .await;
-    AppError::form_result(r, Some("/activities?ok=1"), "/activities")
-}
-
-/// Staff check a signed-up volunteer in at the event (the volunteer's QR carries
-/// `LINLI:ACTIVITY:{id}:{user}`); points and hours are credited once.
-#[server(prefix = "/api", endpoint = "activities/check-in")]
-pub async fn activity_check_in(id: i64, user_id: i64) -> Result<(), AppError> {
-    let r = async {
-        let state = crate::state::app_state()?;
-        let staff = crate::accounts::session::require_user().await?;
-        let a = crate::wishes::store::activity(&state.db, id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("该活动".into()))?;
-        if staff.role == crate::accounts::model::Role::Resident || !staff.may_act_in(a.community_id)
-        {
-            return Err(AppError::Forbidden);
-        }
-        crate::wishes::store::check_in(&state.db, id, user_id, ssr::now()).await
-    }
-    .await;
-    AppError::form_result(r, Some("/activities?ok=1"), "/activities")
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PointsView {
-    pub balance: i64,
-    pub ledger: Vec<(i64, String, String)>,
-    pub rewards: Vec<(i64, String, String, i64, i64)>,
-}
-
-#[server(prefix = "/api", endpoint = "points/me")]
-pub async fn my_points() -> Result<PointsView, AppError> {
-    let r = async {
-        let state = crate::state::app_state()?;
-        let user = crate::accounts::session::require_user().await?;
-        let db = &state.db;
-        Ok(PointsView {
-            balance: crate::wishes::store::balance(db, user.id).await?,
-            ledger: crate::wishes::store::ledger(db, user.id)
-                .await?
-                .into_iter()
-                .map(|(d, r, at)| (d, r, crate::catalogue::api::ssr::date_of(at)))
-                .collect(),
-            rewards: crate::wishes::store::rewards(db)
-                .await?
-                .into_iter()
-                .map(|r| (r.id, r.name, r.category, r.cost, r.stock))
-                .collect(),
-        })
-    }
-    .await;
-    AppError::form_result(r, None, "/points")
-}
-
-/// Redeems points for a reward; returns the voucher code.
-#[server(prefix = "/api", endpoint = "points/redeem")]
-pub async fn redeem(reward_id: i64) -> Result<String, AppError> {
-    let r = async {
-        let state = crate::state::app_state()?;
-        let user = crate::accounts::session::require_user().await?;
-        crate::wishes::store::redeem(&state.db, user.id, reward_id, ssr::now()).await
-    }
-    .await;
-    let ok = r.as_ref().ok().map(|c| format!("/points?voucher={c}"));
-    AppError::form_result(r, ok.as_deref(), "/points")
-}
-
-/// Staff (or a merchant with a staff account) verify a voucher, once.
-#[server(prefix = "/api", endpoint = "points/verify")]
-pub async fn verify_voucher(code: String) -> Result<String, AppError> {
-    let r = async {
-        let state = crate::state::app_state()?;
-        let user = crate::accounts::session::require_user().await?;
-        if user.role == crate::accounts::model::Role::Resident {
-            return Err(AppError::Forbidden);
-        }
-        let code = code.trim().to_uppercase();
-        crate::wishes::store::use_voucher(&state.db, &code, ssr::now())
-            .await?
-            .ok_or_else(|| AppError::Conflict("兑换码无效或已使用".into()))
-    }
-    .await;
-    AppError::form_result(r, Some("/points?ok=1"), "/points")
+    AppError::form_result(r, None, "/wishes")
 }

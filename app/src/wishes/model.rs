@@ -151,7 +151,7 @@ impl NewWish {
         if !(0..=2000).contains(&self.value_yuan) {
             p.push("估计价值应在0到2000元之间（微心愿）".into());
         }
-        match chrono_like_date(&self.deadline) {
+        match crate::util::parse_ymd(&self.deadline) {
             Some(d) if d.as_str() > today => {}
             Some(_) => p.push("截止日期应晚于今天".into()),
             None => p.push("截止日期格式应为 YYYY-MM-DD".into()),
@@ -166,20 +166,69 @@ impl NewWish {
     }
 }
 
-/// `YYYY-MM-DD` with a valid month and day, returned as is.
-fn chrono_like_date(s: &str) -> Option<String> {
-    let b = s.trim().as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
+/// The claimant's note on how a wish was fulfilled.
+pub fn check_fulfil_note(note: &str) -> Result<(), String> {
+    let n = note.trim().chars().count();
+    if n == 0 || n > 200 {
+        Err("请用200字以内说明完成情况".into())
+    } else {
+        Ok(())
     }
-    let num = |r: std::ops::Range<usize>| std::str::from_utf8(&b[r]).ok()?.parse::<u32>().ok();
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    (y >= 2000 && (1..=12).contains(&m) && (1..=31).contains(&d)).then(|| s.trim().to_string())
 }
 
-/// A balance is the sum of the ledger; it is never stored, so it cannot drift.
-pub fn balance(entries: &[i64]) -> i64 {
-    entries.iter().sum()
+/// Fulfilment photos: at most 5 MiB (a phone photo), JPEG, PNG or WebP.
+pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
+
+/// The kinds of photo accepted, told by their first bytes (never by the name or the
+/// type the browser claims).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhotoKind {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl PhotoKind {
+    pub fn mime(self) -> &'static str {
+        match self {
+            PhotoKind::Jpeg => "image/jpeg",
+            PhotoKind::Png => "image/png",
+            PhotoKind::Webp => "image/webp",
+        }
+    }
+
+    pub fn ext(self) -> &'static str {
+        match self {
+            PhotoKind::Jpeg => "jpg",
+            PhotoKind::Png => "png",
+            PhotoKind::Webp => "webp",
+        }
+    }
+
+    pub fn from_mime(m: &str) -> Option<Self> {
+        [PhotoKind::Jpeg, PhotoKind::Png, PhotoKind::Webp]
+            .into_iter()
+            .find(|k| k.mime() == m)
+    }
+}
+
+/// Checks an uploaded photo: its size and, from its first bytes, its kind.
+pub fn check_photo(bytes: &[u8]) -> Result<PhotoKind, String> {
+    if bytes.is_empty() {
+        return Err("照片是空的，请重新选择".into());
+    }
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err("照片不能超过5MB，请压缩后再传".into());
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok(PhotoKind::Jpeg)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok(PhotoKind::Png)
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Ok(PhotoKind::Webp)
+    } else {
+        Err("只能上传 JPG、PNG 或 WebP 格式的照片".into())
+    }
 }
 
 #[cfg(test)]
@@ -243,8 +292,24 @@ mod tests {
     }
 
     #[test]
-    fn a_balance_is_the_sum_of_its_ledger() {
-        assert_eq!(balance(&[10, 10, -15]), 5);
-        assert_eq!(balance(&[]), 0);
+    fn photos_are_told_by_their_bytes_and_size() {
+        assert_eq!(
+            check_photo(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
+            Ok(PhotoKind::Jpeg)
+        );
+        assert_eq!(check_photo(b"\x89PNG\r\n\x1a\n\0\0"), Ok(PhotoKind::Png));
+        assert_eq!(check_photo(b"RIFF\0\0\0\0WEBPVP8 "), Ok(PhotoKind::Webp));
+        // A script named photo.jpg is still a script.
+        assert!(check_photo(b"<script>alert(1)</script>")
+            .unwrap_err()
+            .contains("JPG"));
+        assert!(check_photo(b"GIF89a").is_err());
+        assert!(check_photo(&[]).is_err());
+        let mut big = vec![0xFF, 0xD8, 0xFF];
+        big.resize(MAX_PHOTO_BYTES + 1, 0);
+        assert!(check_photo(&big).unwrap_err().contains("5MB"));
+        for k in [PhotoKind::Jpeg, PhotoKind::Png, PhotoKind::Webp] {
+            assert_eq!(PhotoKind::from_mime(k.mime()), Some(k));
+        }
     }
 }

@@ -1,26 +1,31 @@
-//! 心愿 tab: published wishes (filters and sorting by GET form), a wish's page with the
-//! actions the viewer may take, the posting form, activities with waitlists, and points.
-//! All plain links and forms.
+//! 心愿 tab: published wishes (filters and sorting by GET form), the viewer's own wishes,
+//! the review queue for staff, a wish's page with the steps the viewer may take, and the
+//! posting form. All plain links and forms.
 
 use crate::i18n::tr;
+use crate::pages::community_select::CommunitySelect;
 use crate::pages::not_found::{ErrorBox, Flash};
-use crate::wishes::api::{
-    get_wish, list_activities, list_wishes, my_points, pending_wishes, PublicWish, WishPage,
-};
+use crate::stations::api::list_communities;
+use crate::wishes::api::{get_wish, list_wishes, my_wishes, pending_wishes, PublicWish, WishPage};
 use crate::wishes::model::CATEGORIES;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 fn wish_item(w: PublicWish) -> impl IntoView {
+    let meta = tr("wishes.item_meta")
+        .replace("{value}", &w.value_yuan.to_string())
+        .replace("{deadline}", &w.deadline);
+    let distance = w
+        .distance_m
+        .map(|d| tr("wishes.distance").replace("{m}", &d.to_string()));
     view! {
         <li class="station-item">
             <a class="station-link" href=format!("/wishes/{}", w.id)>
                 <span class="station-name">{w.title.clone()}</span>
                 <span class="station-kind">{w.category.clone()} " · " {w.community.clone()} " · " {w.status.label()}</span>
             </a>
-            <p class="station-meta">{w.needs.clone()} " · 约" {w.value_yuan} "元 · 截止" {w.deadline.clone()}
-                {w.distance_m.map(|d| format!(" · 约{}米", d))}</p>
+            <p class="station-meta">{w.needs.clone()} " · " {meta} {distance.map(|d| format!(" · {d}"))}</p>
         </li>
     }
 }
@@ -31,6 +36,8 @@ pub fn WishesPage() -> impl IntoView {
     let q = use_query_map();
     let list = Resource::new(move || loc.search.get(), list_wishes);
     let pending = Resource::new(|| (), |_| pending_wishes());
+    let mine = Resource::new(|| (), |_| my_wishes());
+    let communities = Resource::new(|| (), |_| list_communities());
     let sel = move |k: &str| q.read_untracked().get(k).unwrap_or_default();
     view! {
         <Title text=tr("wishes.title") />
@@ -38,10 +45,21 @@ pub fn WishesPage() -> impl IntoView {
         <p class="lead">{tr("wishes.lead")}</p>
         <p class="actions">
             <a class="button" href="/wishes/new">{tr("wishes.post")}</a>
-            <a class="button secondary" href="/activities">{tr("wishes.activities")}</a>
-            <a class="button secondary" href="/points">{tr("wishes.points")}</a>
+            <a class="button secondary" href="/activities">{tr("activities.title")}</a>
+            <a class="button secondary" href="/teams">{tr("teams.title")}</a>
+            <a class="button secondary" href="/points">{tr("points.title")}</a>
         </p>
         <Flash />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                mine.await.ok().filter(|m| !m.is_empty()).map(|m| view! {
+                    <section class="card" id="my-wishes">
+                        <h2>{tr("wishes.mine")}</h2>
+                        <ol class="station-list">{m.into_iter().map(wish_item).collect_view()}</ol>
+                    </section>
+                })
+            })}
+        </Suspense>
         <form id="point-form" method="get" action="/wishes" class="filters">
             <input type="hidden" name="lat" value=sel("lat") />
             <input type="hidden" name="lng" value=sel("lng") />
@@ -50,6 +68,17 @@ pub fn WishesPage() -> impl IntoView {
                     <option value="">{tr("wishes.all")}</option>
                     {CATEGORIES.iter().map(|c| view! { <option value=*c selected=sel("category") == *c>{*c}</option> }).collect_view()}
                 </select>
+            </label>
+            <label>{tr("wishes.community")} " "
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let selected = sel("community").parse::<i64>().ok();
+                        communities.await.ok().map(|c| view! {
+                            <CommunitySelect id="community" name="community" options=c selected=selected
+                                all_label=tr("wishes.all") />
+                        })
+                    })}
+                </Suspense>
             </label>
             <label>{tr("wishes.sort")} " "
                 <select name="sort">
@@ -132,15 +161,23 @@ fn WishBody(p: WishPage) -> impl IntoView {
         <article class="wish">
             <h1>{w.title.clone()}</h1>
             <p class="hint">{w.category.clone()} " · " {w.community.clone()} " · " <strong>{w.status.label()}</strong>
-                {w.team.clone().map(|t| format!(" · {t}"))}</p>
+                {w.team.clone().map(|t| view! {
+                    " · " <a href=p.team_id.map(|t| format!("/teams/{t}")).unwrap_or_default()>{t}</a>
+                })}</p>
             <section class="card">
                 <p>{w.story.clone()}</p>
                 <dl class="settings">
                     <dt>{tr("wishes.needs")}</dt><dd>{w.needs.clone()}</dd>
-                    <dt>{tr("wishes.value")}</dt><dd>{w.value_yuan} " 元"</dd>
+                    <dt>{tr("wishes.value")}</dt><dd>{w.value_yuan}</dd>
                     <dt>{tr("wishes.deadline")}</dt><dd>{w.deadline.clone()}</dd>
                 </dl>
                 {(!p.fulfil_note.is_empty()).then(|| view! { <p class="form-ok">{tr("wishes.fulfil_note")} "：" {p.fulfil_note.clone()}</p> })}
+                {p.photo_url.clone().map(|u| view! {
+                    <figure class="wish-photo">
+                        <img src=u alt=tr("wishes.photo_alt") loading="lazy" width="320" />
+                        <figcaption class="hint">{tr("wishes.photo_private")}</figcaption>
+                    </figure>
+                })}
                 {(!p.reject_reason.is_empty()).then(|| view! { <p class="form-error">{tr("wishes.rejected")} "：" {p.reject_reason.clone()}</p> })}
             </section>
             {p.contact.clone().map(|(c, a)| view! {
@@ -152,14 +189,22 @@ fn WishBody(p: WishPage) -> impl IntoView {
             })}
             <section class="card">
                 {(!p.signed_in).then(|| view! { <a class="button" href="/login">{tr("login.title")}</a> })}
-                {p.can_claim.then(|| act_form(id, "claim", tr("wishes.claim"), view! {
+                {p.can_claim.then(|| act_form(id, "claim", tr("wishes.claim"), p.can_claim_for_team.then(|| view! {
                     <label class="check"><input type="checkbox" name="team" value="1" /><span>{tr("wishes.for_team")}</span></label>
-                }))}
+                })))}
                 {p.can_withdraw.then(|| act_form(id, "withdraw", tr("wishes.withdraw"), ()))}
-                {p.can_fulfil.then(|| act_form(id, "fulfil", tr("wishes.fulfil"), view! {
-                    <label for="note">{tr("wishes.fulfil_note")}</label>
-                    <textarea id="note" name="note" rows="3" maxlength="200" required></textarea>
-                }))}
+                {p.can_fulfil.then(|| view! {
+                    // Multipart, to a plain handler: the photo is optional, the note is not.
+                    <form method="post" action="/api/wishes/fulfil" enctype="multipart/form-data" class="stack">
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <label for="note">{tr("wishes.fulfil_note")}</label>
+                        <textarea id="note" name="note" rows="3" maxlength="200" required></textarea>
+                        <label for="photo">{tr("wishes.photo")}</label>
+                        <input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" />
+                        <p class="hint">{tr("wishes.photo_hint")}</p>
+                        <button class="button" type="submit">{tr("wishes.fulfil")}</button>
+                    </form>
+                })}
                 {p.can_confirm.then(|| act_form(id, "confirm", tr("wishes.confirm"), ()))}
                 {p.can_review.then(|| view! {
                     {act_form(id, "review", tr("wishes.approve"), view! { <input type="hidden" name="approve" value="1" /> })}
@@ -176,10 +221,29 @@ fn WishBody(p: WishPage) -> impl IntoView {
 
 #[component]
 pub fn NewWishPage() -> impl IntoView {
+    let viewer = Resource::new(|| (), |_| crate::accounts::api::get_viewer());
     view! {
         <Title text=tr("wishes.post") />
         <h1>{tr("wishes.post")}</h1>
         <Flash />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let user = viewer.await.ok().and_then(|v| v.user);
+                match user {
+                    None => view! {
+                        <p class="form-error" role="alert">{tr("wishes.sign_in_first")} " "
+                            <a href="/login">{tr("login.title")}</a></p>
+                    }.into_any(),
+                    Some(u) => match u.community_name {
+                        Some(c) => view! { <p class="hint">{tr("wishes.posting_in").replace("{c}", &c)}</p> }.into_any(),
+                        None => view! {
+                            <p class="form-error" role="alert">{tr("wishes.choose_community")} " "
+                                <a href="/me">{tr("me.title")}</a></p>
+                        }.into_any(),
+                    },
+                }
+            })}
+        </Suspense>
         <form method="post" action="/api/wishes/post" class="stack card">
             <label for="category">{tr("wishes.category")}</label>
             <select id="category" name="category" required>
@@ -202,101 +266,5 @@ pub fn NewWishPage() -> impl IntoView {
             <p class="hint">{tr("wishes.private_hint")}</p>
             <button class="button" type="submit">{tr("wishes.submit")}</button>
         </form>
-    }
-}
-
-#[component]
-pub fn ActivitiesPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| list_activities());
-    view! {
-        <Title text=tr("wishes.activities") />
-        <h1>{tr("wishes.activities")}</h1>
-        <Flash />
-        <details class="card">
-            <summary>{tr("wishes.new_activity")}</summary>
-            <form method="post" action="/api/activities/create" class="stack">
-                <label for="kind">{tr("wishes.activity_kind")}</label>
-                <select id="kind" name="kind">
-                    <option value="red_saturday">{tr("wishes.red_saturday")}</option>
-                    <option value="project">{tr("wishes.project")}</option>
-                </select>
-                <label for="atitle">{tr("wishes.activity_title")}</label>
-                <input id="atitle" name="title" maxlength="40" required />
-                <label for="aday">{tr("wishes.activity_day")}</label>
-                <input id="aday" name="day" type="date" required />
-                <label for="aplace">{tr("wishes.activity_place")}</label>
-                <input id="aplace" name="place" maxlength="60" required />
-                <label for="acap">{tr("wishes.activity_capacity")}</label>
-                <input id="acap" name="capacity" type="number" min="1" max="500" value="20" required />
-                <button class="button" type="submit">{tr("wishes.publish_activity")}</button>
-            </form>
-        </details>
-        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                list.await.map(|l| view! {
-                    <ol class="station-list">
-                        {l.into_iter().map(|a| view! {
-                            <li class="station-item">
-                                <p class="station-name">{a.title.clone()}</p>
-                                <p class="hint">{a.day.clone()} " · " {a.community.clone()} " · " {a.place.clone()}</p>
-                                <p>{format!("名额 {}/{} · 候补 {} · {} 积分", a.confirmed, a.capacity, a.waitlisted, a.points)}</p>
-                                <form method="post" action="/api/activities/act" class="inline">
-                                    <input type="hidden" name="id" value=a.id.to_string() />
-                                    <input type="hidden" name="action" value="sign_up" />
-                                    <button class="button secondary" type="submit">
-                                        {if a.confirmed < a.capacity { tr("wishes.sign_up") } else { tr("wishes.waitlist") }}
-                                    </button>
-                                </form>
-                                <form method="post" action="/api/activities/act" class="inline">
-                                    <input type="hidden" name="id" value=a.id.to_string() />
-                                    <input type="hidden" name="action" value="withdraw" />
-                                    <button class="chip" type="submit">{tr("wishes.withdraw")}</button>
-                                </form>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                })
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-pub fn PointsPage() -> impl IntoView {
-    let p = Resource::new(|| (), |_| my_points());
-    let q = use_query_map();
-    view! {
-        <Title text=tr("wishes.points") />
-        <h1>{tr("wishes.points")}</h1>
-        <Flash />
-        {move || q.read().get("voucher").map(|v| view! { <p class="form-ok code">{tr("wishes.voucher")} "：" {v}</p> })}
-        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match p.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(p) => { let balance = p.balance; view! {
-                        <section class="card"><p class="kind-count">{p.balance}</p><p>{tr("wishes.balance")}</p></section>
-                        <section class="card">
-                            <h2>{tr("wishes.rewards")}</h2>
-                            <ul class="service-list">
-                                {p.rewards.into_iter().map(|(id, name, cat, cost, stock)| view! {
-                                    <li class="reward">
-                                        <form method="post" action="/api/points/redeem" class="search">
-                                            <input type="hidden" name="reward_id" value=id.to_string() />
-                                            <span>{name} " · " {cat} " · " {cost} "分 · 余" {stock}</span>
-                                            <button class="chip" type="submit" disabled={stock == 0 || cost > balance}>{tr("wishes.redeem")}</button>
-                                        </form>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        </section>
-                        <section class="card">
-                            <h2>{tr("wishes.ledger")}</h2>
-                            <ul>{p.ledger.into_iter().map(|(d, r, at)| view! { <li>{format!("{d:+}")} " " {r} " · " {at}</li> }).collect_view()}</ul>
-                        </section>
-                    }.into_any() }
-                }
-            })}
-        </Suspense>
     }
 }

@@ -1,5 +1,6 @@
 //! Guards in front of every handler: the same-origin check on state-changing requests
-//! (CSRF defence beside SameSite=Lax cookies) and the per-process write rate limit.
+//! (CSRF defence beside SameSite=Lax cookies), the body size limits and the per-process
+//! write rate limit.
 
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -9,6 +10,62 @@ use std::time::Duration;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
+
+/// Requests larger than this are refused with 413 before a handler sees them; only the
+/// photo upload may send more (its own limit, below).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The body limit of a path: the photo upload's, or everyone else's.
+pub fn body_limit_for(path: &str) -> usize {
+    if path == crate::http::photos::FULFIL_PATH {
+        crate::http::photos::MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
+
+/// Refuses a declared length over the path's limit at once, and caps what is read of a
+/// body that does not declare one.
+pub async fn body_limit(req: Request, next: Next) -> Response {
+    let limit = body_limit_for(req.uri().path());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let body = serde_json::json!({
+            "error": "too_large",
+            "message": format!("提交的内容太大（上限{}KB）", limit / 1024),
+        });
+        return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// A request that takes longer than this gets 408: 30 s, or 3 minutes for the photo
+/// upload (5 MB over weak 4G takes a while).
+pub fn deadline_for(path: &str) -> Duration {
+    if path == crate::http::photos::FULFIL_PATH {
+        Duration::from_secs(180)
+    } else {
+        Duration::from_secs(30)
+    }
+}
+
+pub async fn deadline(req: Request, next: Next) -> Response {
+    let limit = deadline_for(req.uri().path());
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            let body =
+                serde_json::json!({ "error": "timeout", "message": "请求超时，请检查网络后重试" });
+            (StatusCode::REQUEST_TIMEOUT, axum::Json(body)).into_response()
+        }
+    }
+}
 
 /// `host[:port]` of an absolute URL or origin.
 fn authority(url: &str) -> Option<&str> {

@@ -1,11 +1,12 @@
 //! The HTTP surface: the Leptos pages and server functions, the plain handlers
 //! (`/healthz`, `/prefs`), static files, and the middleware every response passes:
-//! request id, tracing, compression, security headers, body limit, panic guard.
+//! request id, tracing, compression, security headers, body limits, panic guard.
 
 mod api_v1;
 pub mod guard;
 mod health;
 mod ics;
+pub mod photos;
 mod prefs;
 
 use app::security::BASE_CSP;
@@ -17,18 +18,14 @@ use axum::Router;
 use http::header::{self, HeaderName, HeaderValue};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Requests larger than this are refused with 413 before a handler sees them.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
+pub use guard::MAX_BODY_BYTES;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -49,6 +46,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/prefs", post(prefs::set_prefs))
         .route("/bookings/{code}/ics", get(ics::booking_ics))
+        .route(
+            photos::FULFIL_PATH,
+            post(photos::fulfil).layer(axum::extract::DefaultBodyLimit::max(
+                photos::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/wishes/{id}/photo", get(photos::photo))
         .route("/api/v1/stations", get(api_v1::stations))
         .route("/api/v1/stations/nearest", get(api_v1::nearest))
         .route("/api/v1/stations/{id}", get(api_v1::station))
@@ -92,11 +96,8 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(axum::middleware::from_fn(guard::body_limit))
+        .layer(axum::middleware::from_fn(guard::deadline))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(

@@ -61,6 +61,13 @@ impl TestDb {
         }
     }
 
+    /// Where this test's fulfilment photos are kept.
+    pub fn uploads(&self) -> std::path::PathBuf {
+        let mut p = self.outbox().into_os_string();
+        p.push(".uploads");
+        p.into()
+    }
+
     /// Where this test's console SMS sender writes its messages.
     pub fn outbox(&self) -> std::path::PathBuf {
         let tag = match self {
@@ -93,6 +100,7 @@ fn replace_db_name(url: &str, name: &str) -> String {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.uploads());
         match self {
             TestDb::Sqlite(p) => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -140,6 +148,7 @@ pub fn test_config(db: &TestDb) -> Config {
         sms: SmsConfig::Console {
             file: Some(db.outbox().display().to_string()),
         },
+        upload_dir: db.uploads().display().to_string(),
         ..Config::default()
     }
 }
@@ -189,7 +198,32 @@ async fn start(config: Config) -> (AppState, std::net::SocketAddr, oneshot::Send
     (state, addr, tx)
 }
 
+/// Posts a form as a script would (JSON answers, no redirects).
+pub async fn post(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    form: &[(&str, String)],
+) -> reqwest::Response {
+    c.post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .expect("request is sent")
+}
+
 impl TestApp {
+    /// A signed-in volunteer (no team).
+    pub async fn volunteer(&self, phone: &str) -> (reqwest::Client, i64) {
+        let (c, id) = self.session_for(phone).await;
+        sqlx::query("UPDATE users SET volunteer = 1 WHERE id = $1")
+            .bind(id)
+            .execute(&self.state.db.pool)
+            .await
+            .expect("volunteer");
+        (c, id)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -6,11 +6,13 @@
 mod helpers;
 
 mod accounts;
+mod activities;
 mod booking;
 mod catalogue;
 mod demo;
 mod health;
 mod pages;
+mod points;
 mod security;
 mod sms;
 mod stations;

@@ -1,17 +1,8 @@
 //! Micro-wishes, activities and points against the real server: the life cycle, the
 //! races (one claimant, capacity and waitlist, redemption) and privacy.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{post, spawn_app, TestApp};
 use serde_json::Value;
-
-async fn post(
-    app: &TestApp,
-    c: &reqwest::Client,
-    path: &str,
-    form: &[(&str, String)],
-) -> reqwest::Response {
-    c.post(app.url(path)).form(form).send().await.unwrap()
-}
 
 /// A resident of community 1 with a wish approved by staff; returns (poster, wish id).
 async fn published_wish(app: &TestApp) -> (reqwest::Client, i64) {
@@ -59,21 +50,11 @@ async fn published_wish(app: &TestApp) -> (reqwest::Client, i64) {
     (poster, id)
 }
 
-async fn volunteer(app: &TestApp, phone: &str) -> (reqwest::Client, i64) {
-    let (c, id) = app.session_for(phone).await;
-    sqlx::query("UPDATE users SET volunteer = 1 WHERE id = $1")
-        .bind(id)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
-    (c, id)
-}
-
 #[tokio::test]
 async fn a_wish_goes_from_post_to_points_and_illegal_steps_are_refused() {
     let app = spawn_app().await;
     let (poster, id) = published_wish(&app).await;
-    let (vol, vid) = volunteer(&app, "15700000001").await;
+    let (vol, vid) = app.volunteer("15700000001").await;
     // Confirming before it is fulfilled: refused.
     let r = post(
         &app,
@@ -124,7 +105,7 @@ async fn a_wish_goes_from_post_to_points_and_illegal_steps_are_refused() {
         .status(),
         200
     );
-    let bal = app::wishes::store::balance(&app.state.db, vid)
+    let bal = app::points::store::balance(&app.state.db, vid)
         .await
         .unwrap();
     assert_eq!(bal, app::wishes::model::WISH_POINTS);
@@ -141,7 +122,7 @@ async fn a_wish_goes_from_post_to_points_and_illegal_steps_are_refused() {
         409
     );
     assert_eq!(
-        app::wishes::store::balance(&app.state.db, vid)
+        app::points::store::balance(&app.state.db, vid)
             .await
             .unwrap(),
         app::wishes::model::WISH_POINTS
@@ -154,7 +135,7 @@ async fn of_a_hundred_concurrent_claims_exactly_one_wins() {
     let (_, id) = published_wish(&app).await;
     let mut tasks = Vec::new();
     for i in 0..100 {
-        let (c, _) = volunteer(&app, &format!("1560000{i:04}")).await;
+        let (c, _) = app.volunteer(&format!("1560000{i:04}")).await;
         let url = app.url("/api/wishes/act");
         tasks.push(tokio::spawn(async move {
             c.post(url)
@@ -240,7 +221,7 @@ async fn public_pages_and_apis_never_show_the_poster_s_contact() {
 async fn claims_expire_back_to_the_pool_and_bad_wishes_are_refused() {
     let app = spawn_app().await;
     let (poster, id) = published_wish(&app).await;
-    let (vol, _) = volunteer(&app, "15500000001").await;
+    let (vol, _) = app.volunteer("15500000001").await;
     post(
         &app,
         &vol,
@@ -281,230 +262,6 @@ async fn claims_expire_back_to_the_pool_and_bad_wishes_are_refused() {
 }
 
 #[tokio::test]
-async fn sign_ups_never_exceed_capacity_and_the_waitlist_is_promoted_once_in_order() {
-    let app = spawn_app().await;
-    let db = &app.state.db;
-    let new = app::wishes::store::NewActivity {
-        community: 1,
-        kind: "red_saturday",
-        title: "测试活动",
-        day: "2099-01-01",
-        place: "广场",
-        capacity: 5,
-    };
-    let act = app::wishes::store::create_activity(db, &new, 0)
-        .await
-        .unwrap();
-    let mut clients = Vec::new();
-    for i in 0..40 {
-        clients.push(app.session_for(&format!("1540000{i:04}")).await);
-    }
-    let tasks: Vec<_> = clients
-        .iter()
-        .map(|(c, _)| {
-            let (c, url) = (c.clone(), app.url("/api/activities/act"));
-            tokio::spawn(async move {
-                c.post(url)
-                    .form(&[("id", act.to_string()), ("action", "sign_up".into())])
-                    .send()
-                    .await
-                    .unwrap()
-                    .json::<String>()
-                    .await
-                    .unwrap()
-            })
-        })
-        .collect();
-    let mut confirmed = 0;
-    for t in tasks {
-        if t.await.unwrap() == "confirmed" {
-            confirmed += 1;
-        }
-    }
-    assert_eq!(confirmed, 5);
-    let list = app::wishes::store::signups(db, act).await.unwrap();
-    assert_eq!(list.iter().filter(|s| s.1 == "confirmed").count(), 5);
-    let positions: Vec<i64> = list.iter().map(|s| s.2).collect();
-    let mut sorted = positions.clone();
-    sorted.sort();
-    sorted.dedup();
-    assert_eq!(sorted.len(), 40, "every sign-up has its own place in line");
-    // Two confirmed people withdraw at once: the first two waiting are promoted, once each.
-    let firsts: Vec<i64> = list
-        .iter()
-        .filter(|s| s.1 == "waitlisted")
-        .take(2)
-        .map(|s| s.0)
-        .collect();
-    let leaving: Vec<i64> = list
-        .iter()
-        .filter(|s| s.1 == "confirmed")
-        .take(2)
-        .map(|s| s.0)
-        .collect();
-    let who = |uid: i64| clients.iter().find(|(_, id)| *id == uid).unwrap().0.clone();
-    let (a, b) = (who(leaving[0]), who(leaving[1]));
-    let url = app.url("/api/activities/act");
-    let (ra, rb) = tokio::join!(
-        a.post(&url)
-            .form(&[("id", act.to_string()), ("action", "withdraw".into())])
-            .send(),
-        b.post(&url)
-            .form(&[("id", act.to_string()), ("action", "withdraw".into())])
-            .send()
-    );
-    assert_eq!(
-        (ra.unwrap().status().as_u16(), rb.unwrap().status().as_u16()),
-        (200, 200)
-    );
-    let after = app::wishes::store::signups(db, act).await.unwrap();
-    let now_confirmed: Vec<i64> = after
-        .iter()
-        .filter(|s| s.1 == "confirmed")
-        .map(|s| s.0)
-        .collect();
-    assert_eq!(now_confirmed.len(), 5);
-    for f in firsts {
-        assert!(
-            now_confirmed.contains(&f),
-            "the first waiting were promoted"
-        );
-    }
-}
-
-#[tokio::test]
-async fn concurrent_redemptions_never_overdraw_or_oversell() {
-    let app = spawn_app().await;
-    let db = &app.state.db;
-    let (me, uid) = app.session_for("15300000001").await;
-    // 50 points, a reward of 20 with stock 10: at most two redemptions.
-    sqlx::query(
-        "INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 50, '测试', 0)",
-    )
-    .bind(uid)
-    .execute(&db.pool)
-    .await
-    .unwrap();
-    let reward: i64 = sqlx::query_scalar("INSERT INTO rewards (name, category, cost, stock) VALUES ('测试券', '测试', 20, 10) RETURNING id")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    let tasks: Vec<_> = (0..20)
-        .map(|_| {
-            let (c, url) = (me.clone(), app.url("/api/points/redeem"));
-            tokio::spawn(async move {
-                c.post(url)
-                    .form(&[("reward_id", reward.to_string())])
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-                    .as_u16()
-            })
-        })
-        .collect();
-    let mut ok = 0;
-    for t in tasks {
-        if t.await.unwrap() == 200 {
-            ok += 1;
-        }
-    }
-    assert_eq!(ok, 2);
-    assert_eq!(app::wishes::store::balance(db, uid).await.unwrap(), 10);
-    // Stock: 3 people with plenty of points race for the last unit.
-    let last: i64 = sqlx::query_scalar("INSERT INTO rewards (name, category, cost, stock) VALUES ('最后一张', '测试', 1, 1) RETURNING id")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    let mut tasks = Vec::new();
-    for i in 0..10 {
-        let (c, id) = app.session_for(&format!("1520000{i:04}")).await;
-        sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 5, '测试', 0)").bind(id).execute(&db.pool).await.unwrap();
-        let url = app.url("/api/points/redeem");
-        tasks.push(tokio::spawn(async move {
-            c.post(url)
-                .form(&[("reward_id", last.to_string())])
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
-    }
-    let mut ok = 0;
-    for t in tasks {
-        if t.await.unwrap() == 200 {
-            ok += 1;
-        }
-    }
-    assert_eq!(ok, 1);
-    let stock: i64 = sqlx::query_scalar("SELECT stock FROM rewards WHERE id = $1")
-        .bind(last)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    assert_eq!(stock, 0);
-    // The ledger is append-only.
-    assert!(sqlx::query("UPDATE points_ledger SET delta = 1000")
-        .execute(&db.pool)
-        .await
-        .is_err());
-}
-
-#[tokio::test]
-async fn a_voucher_is_verified_once() {
-    let app = spawn_app().await;
-    let db = &app.state.db;
-    let (me, uid) = app.session_for("15100000001").await;
-    sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 100, '测试', 0)").bind(uid).execute(&db.pool).await.unwrap();
-    let reward: i64 = sqlx::query_scalar("SELECT MIN(id) FROM rewards")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    let code: String = post(
-        &app,
-        &me,
-        "/api/points/redeem",
-        &[("reward_id", reward.to_string())],
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let staff = app.new_client();
-    app.demo(&staff, "staff").await;
-    assert_eq!(
-        post(
-            &app,
-            &staff,
-            "/api/points/verify",
-            &[("code", code.clone())]
-        )
-        .await
-        .status(),
-        200
-    );
-    assert_eq!(
-        post(
-            &app,
-            &staff,
-            "/api/points/verify",
-            &[("code", code.clone())]
-        )
-        .await
-        .status(),
-        409
-    );
-    // A resident cannot verify.
-    assert_eq!(
-        post(&app, &me, "/api/points/verify", &[("code", code)])
-            .await
-            .status(),
-        403
-    );
-}
-
-#[tokio::test]
 async fn the_demo_city_has_wishes_activities_teams_and_rewards() {
     let app = spawn_app().await;
     let pool = &app.state.db.pool;
@@ -522,40 +279,397 @@ async fn the_demo_city_has_wishes_activities_teams_and_rewards() {
     assert!(count("SELECT COUNT(*) FROM points_ledger").await > 1000);
 }
 
+/// A tiny valid PNG header (the type is told by the bytes) with some body.
+fn png(len: usize) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.resize(len, 7);
+    b
+}
+
+async fn fulfil_with(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: i64,
+    note: &str,
+    photo: Option<(Vec<u8>, &str)>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("id", id.to_string())
+        .text("note", note.to_string());
+    if let Some((bytes, name)) = photo {
+        form = form.part(
+            "photo",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    c.post(app.url("/api/wishes/fulfil"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn files_in(dir: &str) -> usize {
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
 #[tokio::test]
-async fn staff_post_activities_and_residents_cannot() {
+async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
     let app = spawn_app().await;
-    let form = |day: &str| {
-        vec![
-            ("kind", "red_saturday".to_string()),
-            ("title", "红色星期六·楼道清理".to_string()),
-            ("day", day.to_string()),
-            ("place", "3号楼楼下".to_string()),
-            ("capacity", "12".to_string()),
-        ]
-    };
-    let (resident, _) = app.session_for("15000000001").await;
+    let (poster, id) = published_wish(&app).await;
+    let (vol, _) = app.volunteer("15700000002").await;
+    let (other_vol, _) = app.volunteer("15700000003").await;
+    let claim = post(
+        &app,
+        &vol,
+        "/api/wishes/act",
+        &[("id", id.to_string()), ("action", "claim".into())],
+    )
+    .await;
+    assert_eq!(claim.status(), 200);
+    let uploads = app.state.config.upload_dir.clone();
+
+    // Someone else cannot fulfil it, photo or not; nothing is written.
+    let r = fulfil_with(&app, &other_vol, id, "我来完成", Some((png(1000), "a.png"))).await;
+    assert_eq!(r.status(), 403);
+    // Not an image (whatever its name says): 400, the wish unchanged, no file.
+    let r = fulfil_with(
+        &app,
+        &vol,
+        id,
+        "已送到",
+        Some((b"<script>x</script>".to_vec(), "a.jpg")),
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    let m: Value = r.json().await.unwrap();
+    assert!(m["message"].as_str().unwrap().contains("JPG"), "{m}");
+    // Over 5 MB: 413, unchanged.
+    let r = fulfil_with(
+        &app,
+        &vol,
+        id,
+        "已送到",
+        Some((png(5 * 1024 * 1024 + 10), "big.png")),
+    )
+    .await;
+    assert_eq!(r.status(), 413);
+    let v: Value = post(&app, &vol, "/api/wishes/get", &[("id", id.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["wish"]["status"], "claimed");
+    assert_eq!(files_in(&uploads), 0, "no file kept for a refused upload");
+
+    // The claimant fulfils with a note and a photo.
+    let bytes = png(40_000);
+    let r = fulfil_with(
+        &app,
+        &vol,
+        id,
+        "已上门送到，老人很满意",
+        Some((bytes.clone(), "done.png")),
+    )
+    .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert_eq!(files_in(&uploads), 1);
+    let url = format!("/wishes/{id}/photo");
+    let v: Value = post(&app, &poster, "/api/wishes/get", &[("id", id.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["wish"]["status"], "fulfilled");
+    assert_eq!(v["photo_url"], url.as_str());
+
+    // Poster, claimant and the community's staff see it.
+    let (staff, _) = app.session_for("15800000001").await;
+    for c in [&poster, &vol, &staff] {
+        let r = c.get(app.url(&url)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "image/png");
+        assert!(r.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("private"));
+        assert_eq!(r.bytes().await.unwrap().as_ref(), bytes.as_slice());
+    }
+    // Another volunteer, staff of another community, and strangers do not.
+    let (far_staff, _) = app.session_for("15800000009").await;
+    app::accounts::admin::grant(&app.state.db, "15800000009", "staff", Some("2"))
+        .await
+        .unwrap();
+    for c in [&other_vol, &far_staff] {
+        assert_eq!(c.get(app.url(&url)).send().await.unwrap().status(), 404);
+        let v: Value = post(&app, c, "/api/wishes/get", &[("id", id.to_string())])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(v["photo_url"].is_null() && v["contact"].is_null());
+    }
+    assert_eq!(
+        app.new_client()
+            .get(app.url(&url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    // The public page does not link it.
+    let (_, page) = app.get_text(&format!("/wishes/{id}")).await;
+    assert!(!page.contains(&url));
+
+    // A second fulfilment is refused and leaves no second file.
+    let r = fulfil_with(&app, &vol, id, "再传一次", Some((png(2000), "again.png"))).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(files_in(&uploads), 1);
+}
+
+#[tokio::test]
+async fn without_javascript_the_fulfil_form_redirects_with_the_outcome() {
+    let app = spawn_app().await;
+    let (_, id) = published_wish(&app).await;
+    let (vol, _) = app.volunteer("15700000004").await;
+    post(
+        &app,
+        &vol,
+        "/api/wishes/act",
+        &[("id", id.to_string()), ("action", "claim".into())],
+    )
+    .await;
+    let form = reqwest::multipart::Form::new()
+        .text("id", id.to_string())
+        .text("note", "")
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+        );
+    let r = vol
+        .post(app.url("/api/wishes/fulfil"))
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with(&format!("/wishes/{id}?err=")), "{to}");
+    // A note and no file: done.
+    let form = reqwest::multipart::Form::new()
+        .text("id", id.to_string())
+        .text("note", "已完成")
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+        );
+    let r = vol
+        .post(app.url("/api/wishes/fulfil"))
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/wishes/{id}?ok=1").as_str()
+    );
+}
+
+#[tokio::test]
+async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_record() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let (poster, id) = published_wish(&app).await;
+    let (vol, vid) = app.volunteer("15700000005").await;
+    // Claiming for a team without one is refused, and nothing changes.
+    let r = post(
+        &app,
+        &vol,
+        "/api/wishes/act",
+        &[
+            ("id", id.to_string()),
+            ("action", "claim".into()),
+            ("team", "1".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    let team: i64 = sqlx::query_scalar("SELECT MIN(id) FROM teams")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let before: Value = post(&app, &vol, "/api/teams/get", &[("id", team.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET team_id = $1 WHERE id = $2")
+        .bind(team)
+        .bind(vid)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let r = post(
+        &app,
+        &vol,
+        "/api/wishes/act",
+        &[
+            ("id", id.to_string()),
+            ("action", "claim".into()),
+            ("team", "1".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let notices: Value = post(&app, &poster, "/api/me/notices", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(notices.to_string().contains("已被志愿者认领"), "{notices}");
+    post(
+        &app,
+        &vol,
+        "/api/wishes/act",
+        &[
+            ("id", id.to_string()),
+            ("action", "fulfil".into()),
+            ("note", "已完成".into()),
+        ],
+    )
+    .await;
     assert_eq!(
         post(
             &app,
-            &resident,
-            "/api/activities/create",
-            &form("2099-06-01")
+            &poster,
+            "/api/wishes/act",
+            &[("id", id.to_string()), ("action", "confirm".into())]
         )
         .await
         .status(),
-        403
+        200
     );
-    let staff = app.new_client();
-    app.demo(&staff, "staff").await;
-    let r = post(&app, &staff, "/api/activities/create", &form("2020-06-01")).await;
-    assert_eq!(r.status(), 400);
-    let r = post(&app, &staff, "/api/activities/create", &form("2099-06-01")).await;
-    assert_eq!(r.status(), 200);
-    let id: i64 = r.json().await.unwrap();
-    let a = app::wishes::store::activity(&app.state.db, id)
+    let notices: Value = post(&app, &vol, "/api/me/notices", &[])
         .await
-        .unwrap()
+        .json()
+        .await
         .unwrap();
-    assert_eq!((a.capacity, a.kind.as_str()), (12, "red_saturday"));
+    assert!(notices.to_string().contains("积分"), "{notices}");
+    // The team's record counts it; it shows no member's name or number.
+    let after: Value = post(
+        &app,
+        &app.new_client(),
+        "/api/teams/get",
+        &[("id", team.to_string())],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        after["points"].as_i64().unwrap(),
+        before["points"].as_i64().unwrap() + 10
+    );
+    assert!(after["wishes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["id"] == id));
+    let text = after.to_string();
+    assert!(!text.contains("15700000005") && !text.contains("15900000001"));
+    let (status, page) = app.get_text(&format!("/teams/{team}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("需要一副助行拐杖"));
+    assert_eq!(
+        post(&app, &vol, "/api/teams/get", &[("id", "999999".into())])
+            .await
+            .status(),
+        404
+    );
+    // Team search finds by part of the name.
+    let name = after["team"]["name"].as_str().unwrap().to_string();
+    let part: String = name.chars().take(3).collect();
+    let found: Value = post(
+        &app,
+        &vol,
+        "/api/teams/search",
+        &[("params", format!("q={}", part))],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(found.as_array().unwrap().iter().any(|t| t["id"] == team));
+}
+
+#[tokio::test]
+async fn the_list_filters_by_community_and_category_and_sorts_nearest_first() {
+    let app = spawn_app().await;
+    let c = app.new_client();
+    let list = |params: String| {
+        let c = c.clone();
+        let url = app.url("/api/wishes/list");
+        async move {
+            c.post(url)
+                .form(&[("params", params)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let v: Value = list("community=3&open=1".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = v.as_array().unwrap();
+    assert!(!items.is_empty());
+    let name: String = sqlx::query_scalar("SELECT name FROM communities WHERE id = 3")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(items
+        .iter()
+        .all(|w| w["community"] == name.as_str() && w["status"] == "published"));
+    // Nearest first: distances never decrease.
+    let (lat, lng): (f64, f64) = {
+        let r = sqlx::query("SELECT lat, lng FROM communities WHERE id = 10")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        use sqlx::Row;
+        (r.get(0), r.get(1))
+    };
+    let v: Value = list(format!("sort=nearest&lat={lat}&lng={lng}&category=维修"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let d: Vec<f64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["distance_m"].as_f64().unwrap())
+        .collect();
+    assert!(d.len() > 5);
+    assert!(d.windows(2).all(|p| p[0] <= p[1]), "{d:?}");
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|w| w["category"] == "维修"));
+    // Bad filters get a Chinese 400.
+    for bad in [
+        "category=奢侈品",
+        "community=abc",
+        "sort=nearest",
+        "lat=999&lng=1",
+    ] {
+        let r = list(bad.into()).await;
+        assert_eq!(r.status(), 400, "{bad}");
+    }
 }

@@ -1,0 +1,318 @@
+//! Server functions for activities: the list, an activity's page (with the viewer's own
+//! sign-up and QR code, and the roster for the community's staff), sign-up and
+//! withdrawal, posting (staff), and check-in at the event (staff, by code or QR).
+
+// A server function takes the fields of its plain HTML form one by one.
+#![allow(clippy::too_many_arguments)]
+
+use crate::activities::model::SignupStatus;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An activity as listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub id: i64,
+    pub community: String,
+    pub kind: String,
+    pub title: String,
+    pub day: String,
+    pub place: String,
+    pub capacity: i64,
+    pub confirmed: i64,
+    pub waitlisted: i64,
+    pub hours: i64,
+    pub points: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityList {
+    pub items: Vec<ActivityView>,
+    /// Whether the viewer may post an activity (staff with a community).
+    pub can_create: bool,
+}
+
+/// One line of the roster, for the activity's community staff only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RosterLine {
+    pub user_id: i64,
+    pub name: String,
+    /// Masked: staff call through the contact page when they must.
+    pub phone: String,
+    pub status: SignupStatus,
+    pub position: i64,
+    pub checked_in: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MySignupView {
+    pub status: SignupStatus,
+    pub waiting_place: i64,
+    pub checked_in: bool,
+    pub hours: i64,
+    /// Shown while the person is confirmed and not yet checked in.
+    pub checkin_code: Option<String>,
+    pub qr_svg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityPage {
+    pub activity: ActivityView,
+    pub signed_in: bool,
+    pub mine: Option<MySignupView>,
+    pub can_sign_up: bool,
+    /// The viewer is staff of the activity's community: roster and check-in.
+    pub staff: bool,
+    pub roster: Vec<RosterLine>,
+    /// Check-in is open (the activity is today).
+    pub check_in_open: bool,
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::*;
+    use crate::activities::store::Activity;
+
+    pub fn view(a: Activity) -> ActivityView {
+        ActivityView {
+            id: a.id,
+            community: a.community,
+            kind: a.kind,
+            title: a.title,
+            day: a.day,
+            place: a.place,
+            capacity: a.capacity,
+            confirmed: a.confirmed,
+            waitlisted: a.waitlisted,
+            hours: a.hours,
+            points: a.points,
+        }
+    }
+
+    /// The caller, if they are staff (or an admin) who may act in `community`.
+    pub fn is_staff_of(user: &crate::accounts::model::CurrentUser, community: i64) -> bool {
+        user.role != crate::accounts::model::Role::Resident && user.may_act_in(community)
+    }
+}
+
+/// `params` (the page's query string): `community`, `kind`, `mine=1`.
+#[server(prefix = "/api", endpoint = "activities/list")]
+pub async fn list_activities(params: String) -> Result<ActivityList, AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let user = crate::accounts::session::current_user().await?;
+        let pairs = crate::util::parse_query(&params);
+        let get = |k: &str| crate::util::query_value(&pairs, k);
+        let kind = get("kind");
+        if let Some(k) = &kind {
+            if !crate::activities::model::KINDS.contains(&k.as_str()) {
+                return Err(AppError::bad("未知的活动类型"));
+            }
+        }
+        let community = get("community")
+            .map(|c| c.parse::<i64>().map_err(|_| AppError::bad("社区编号有误")))
+            .transpose()?;
+        let mine = get("mine").is_some_and(|v| v == "1");
+        if mine && user.is_none() {
+            return Err(AppError::Unauthorized);
+        }
+        let filter = crate::activities::store::Filter {
+            community,
+            kind,
+            signed_up_by: user.as_ref().filter(|_| mine).map(|u| u.id),
+        };
+        let items =
+            crate::activities::store::upcoming(&state.db, &crate::util::today(), &filter, 40)
+                .await?
+                .into_iter()
+                .map(ssr::view)
+                .collect();
+        Ok(ActivityList {
+            items,
+            can_create: user.is_some_and(|u| {
+                u.role != crate::accounts::model::Role::Resident && u.community_id.is_some()
+            }),
+        })
+    }
+    .await;
+    AppError::form_result(r, None, "/activities")
+}
+
+#[server(prefix = "/api", endpoint = "activities/get")]
+pub async fn get_activity(id: i64) -> Result<ActivityPage, AppError> {
+    let r: Result<ActivityPage, AppError> = async {
+        use crate::activities::store;
+        let state = crate::state::app_state()?;
+        let a = store::activity(&state.db, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("该活动".into()))?;
+        let user = crate::accounts::session::current_user().await?;
+        let today = crate::util::today();
+        let staff = user
+            .as_ref()
+            .is_some_and(|u| ssr::is_staff_of(u, a.community_id));
+        let mine = match &user {
+            Some(u) => store::my_signup(&state.db, id, u.id).await?,
+            None => None,
+        };
+        let roster = if staff {
+            store::signups(&state.db, id)
+                .await?
+                .into_iter()
+                .map(|s| RosterLine {
+                    user_id: s.user_id,
+                    name: s.display_name,
+                    phone: crate::accounts::model::mask_phone(&s.phone),
+                    status: s.status,
+                    position: s.position,
+                    checked_in: s.checked_in,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mine = mine.map(|m| {
+            let show = m.status == SignupStatus::Confirmed && !m.checked_in;
+            MySignupView {
+                status: m.status,
+                waiting_place: m.waiting_place,
+                checked_in: m.checked_in,
+                hours: m.hours,
+                qr_svg: show.then(|| {
+                    crate::util::qr_svg(&crate::activities::model::qr_payload(&m.checkin_code))
+                }),
+                checkin_code: show.then_some(m.checkin_code),
+            }
+        });
+        Ok(ActivityPage {
+            can_sign_up: mine.is_none() && a.day >= today,
+            check_in_open: a.day == today,
+            signed_in: user.is_some(),
+            mine,
+            staff,
+            roster,
+            activity: ssr::view(a),
+        })
+    }
+    .await;
+    if let Err(e) = &r {
+        e.set_response_status();
+    }
+    r
+}
+
+/// `action`: `sign_up` or `withdraw`. Returns the resulting status (`confirmed`,
+/// `waitlisted` or `withdrawn`).
+#[server(prefix = "/api", endpoint = "activities/act")]
+pub async fn activity_act(id: i64, action: String) -> Result<String, AppError> {
+    let r = async {
+        use crate::activities::store;
+        let state = crate::state::app_state()?;
+        let user = crate::accounts::session::require_user().await?;
+        let now = crate::util::now_ts();
+        match action.as_str() {
+            "sign_up" => store::sign_up(&state.db, id, user.id, &crate::util::today(), now)
+                .await
+                .map(|s| s.code().to_string()),
+            "withdraw" => store::withdraw_signup(&state.db, id, user.id, now)
+                .await
+                .map(|_| SignupStatus::Withdrawn.code().to_string()),
+            _ => Err(AppError::bad("未知的操作")),
+        }
+    }
+    .await;
+    let page = format!("/activities/{id}");
+    AppError::form_result(r, Some(&format!("{page}?ok=1")), &page)
+}
+
+/// Staff post a micro-project or a Red-Saturday activity in their community. Returns its id.
+#[server(prefix = "/api", endpoint = "activities/create")]
+pub async fn create_activity(
+    kind: String,
+    title: String,
+    day: String,
+    place: String,
+    capacity: i64,
+    hours: Option<i64>,
+    points: Option<i64>,
+) -> Result<i64, AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let staff = crate::accounts::session::require_user().await?;
+        let community = match (staff.role, staff.community_id) {
+            (crate::accounts::model::Role::Resident, _) | (_, None) => {
+                return Err(AppError::Forbidden)
+            }
+            (_, Some(c)) => c,
+        };
+        let a = crate::activities::model::NewActivity {
+            community,
+            kind,
+            title,
+            day,
+            place,
+            capacity,
+            hours: hours.unwrap_or(2),
+            points: points.unwrap_or(5),
+        };
+        let p = a.problems(&crate::util::today());
+        if !p.is_empty() {
+            return Err(AppError::BadRequest(p.join("；")));
+        }
+        let id = crate::activities::store::create_activity(
+            &state.db,
+            &a,
+            Some(staff.id),
+            crate::util::now_ts(),
+        )
+        .await?;
+        Ok(id)
+    }
+    .await;
+    let ok = r.as_ref().ok().map(|id| format!("/activities/{id}?ok=1"));
+    AppError::form_result(r, ok.as_deref(), "/activities")
+}
+
+/// Staff of the activity's community check a confirmed volunteer in, on the day: by the
+/// code (typed, or the QR text a scanner types: `LINLI:ACT:…`) or by `user_id` from the
+/// roster. Hours and points are recorded once.
+#[server(prefix = "/api", endpoint = "activities/check-in")]
+pub async fn activity_check_in(
+    id: i64,
+    code: Option<String>,
+    user_id: Option<i64>,
+) -> Result<(), AppError> {
+    let r = async {
+        use crate::activities::store;
+        let state = crate::state::app_state()?;
+        let staff = crate::accounts::session::require_user().await?;
+        let a = store::activity(&state.db, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("该活动".into()))?;
+        if !ssr::is_staff_of(&staff, a.community_id) {
+            return Err(AppError::Forbidden);
+        }
+        let user = match (
+            code.as_deref().map(str::trim).filter(|c| !c.is_empty()),
+            user_id,
+        ) {
+            (Some(c), _) => {
+                let c = crate::activities::model::parse_checkin(c).map_err(AppError::BadRequest)?;
+                match store::by_checkin_code(&state.db, &c).await? {
+                    Some((act, user)) if act == id => user,
+                    Some(_) => return Err(AppError::Conflict("这个签到码不属于本活动".into())),
+                    None => return Err(AppError::NotFound("该签到码".into())),
+                }
+            }
+            (None, Some(u)) => u,
+            (None, None) => return Err(AppError::bad("请输入或扫描签到码")),
+        };
+        crate::activities::model::may_check_in(&a.day, &crate::util::today())
+            .map_err(AppError::Conflict)?;
+        store::check_in(&state.db, id, user, crate::util::now_ts()).await
+    }
+    .await;
+    let page = format!("/activities/{id}");
+    AppError::form_result(r, Some(&format!("{page}?ok=1")), &page)
+}

@@ -1,0 +1,219 @@
+//! The rules of activities, without a database: what a new activity must be, whether a
+//! sign-up is confirmed or waitlisted, where a person stands in line, the check-in code
+//! and its QR text, and when check-in is open.
+
+use serde::{Deserialize, Serialize};
+
+pub const KINDS: [&str; 2] = ["red_saturday", "project"];
+
+/// The translation key of a kind's name.
+pub fn kind_label_key(kind: &str) -> &'static str {
+    match kind {
+        "project" => "activities.project",
+        _ => "activities.red_saturday",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignupStatus {
+    Confirmed,
+    Waitlisted,
+    Withdrawn,
+}
+
+impl SignupStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            SignupStatus::Confirmed => "confirmed",
+            SignupStatus::Waitlisted => "waitlisted",
+            SignupStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            SignupStatus::Confirmed,
+            SignupStatus::Waitlisted,
+            SignupStatus::Withdrawn,
+        ]
+        .into_iter()
+        .find(|x| x.code() == s)
+    }
+}
+
+/// A new sign-up is confirmed while seats remain, else it joins the end of the line.
+pub fn signup_status(confirmed: i64, capacity: i64) -> SignupStatus {
+    if confirmed < capacity {
+        SignupStatus::Confirmed
+    } else {
+        SignupStatus::Waitlisted
+    }
+}
+
+/// Sign-ups close when the activity's day has passed (dates as `YYYY-MM-DD`).
+pub fn may_sign_up(day: &str, today: &str) -> Result<(), String> {
+    if day < today {
+        Err("活动已经结束，不能再报名".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Check-in is done at the event, on its day.
+pub fn may_check_in(day: &str, today: &str) -> Result<(), String> {
+    match day.cmp(today) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Greater => Err(format!("活动在{day}举行，当天才能签到")),
+        std::cmp::Ordering::Less => Err("活动已经结束，不能再签到".into()),
+    }
+}
+
+/// Check-in codes: 8 characters from the booking codes' alphabet (no look-alikes).
+pub const CHECKIN_LEN: usize = 8;
+const QR_PREFIX: &str = "LINLI:ACT:";
+
+/// The text a volunteer's check-in QR code carries.
+pub fn qr_payload(code: &str) -> String {
+    format!("{QR_PREFIX}{code}")
+}
+
+/// A check-in code as typed by staff or sent by a scanner (which types the QR text).
+pub fn parse_checkin(input: &str) -> Result<String, String> {
+    let t = input.trim();
+    let t = t
+        .get(..QR_PREFIX.len())
+        .filter(|p| p.eq_ignore_ascii_case(QR_PREFIX))
+        .map_or(t, |_| &t[QR_PREFIX.len()..]);
+    let c: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let alphabet = crate::booking::model::CODE_ALPHABET;
+    if c.len() == CHECKIN_LEN && c.bytes().all(|b| alphabet.contains(&b)) {
+        Ok(c)
+    } else {
+        Err("签到码应为8位字母或数字（或扫描志愿者的签到二维码）".into())
+    }
+}
+
+/// An activity as staff post it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewActivity {
+    pub community: i64,
+    /// `project` or `red_saturday`.
+    pub kind: String,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub place: String,
+    pub capacity: i64,
+    /// Volunteer hours recorded for each person checked in.
+    pub hours: i64,
+    /// Points credited to each person checked in.
+    pub points: i64,
+}
+
+impl NewActivity {
+    /// Everything wrong with it, in Chinese; empty when it may be stored.
+    pub fn problems(&self, today: &str) -> Vec<String> {
+        let mut p = Vec::new();
+        let n = |s: &str| s.trim().chars().count();
+        if !KINDS.contains(&self.kind.as_str()) {
+            p.push("请选择活动类型".into());
+        }
+        if n(&self.title) == 0 || n(&self.title) > 40 {
+            p.push("活动名称请填写1到40个字".into());
+        }
+        if n(&self.place) == 0 || n(&self.place) > 60 {
+            p.push("地点请填写1到60个字".into());
+        }
+        match crate::util::parse_ymd(&self.day) {
+            None => p.push("日期格式应为 YYYY-MM-DD".into()),
+            Some(d) if d.as_str() < today => p.push("活动日期不能早于今天".into()),
+            Some(_) => {}
+        }
+        if !(1..=500).contains(&self.capacity) {
+            p.push("名额应为1到500".into());
+        }
+        if !(1..=12).contains(&self.hours) {
+            p.push("时长应为1到12小时".into());
+        }
+        if !(1..=50).contains(&self.points) {
+            p.push("积分应为1到50".into());
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_ups_are_confirmed_until_full_then_waitlisted() {
+        assert_eq!(signup_status(0, 5), SignupStatus::Confirmed);
+        assert_eq!(signup_status(4, 5), SignupStatus::Confirmed);
+        assert_eq!(signup_status(5, 5), SignupStatus::Waitlisted);
+        for s in [
+            SignupStatus::Confirmed,
+            SignupStatus::Waitlisted,
+            SignupStatus::Withdrawn,
+        ] {
+            assert_eq!(SignupStatus::parse(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn check_in_is_open_on_the_day_only() {
+        assert!(may_check_in("2026-11-28", "2026-11-28").is_ok());
+        assert!(may_check_in("2026-11-29", "2026-11-28")
+            .unwrap_err()
+            .contains("当天"));
+        assert!(may_check_in("2026-11-27", "2026-11-28")
+            .unwrap_err()
+            .contains("结束"));
+        assert!(may_sign_up("2026-11-28", "2026-11-28").is_ok());
+        assert!(may_sign_up("2026-11-27", "2026-11-28").is_err());
+    }
+
+    #[test]
+    fn check_in_codes_are_read_from_typing_or_a_scanner() {
+        let code = "ACDEFGHJ";
+        assert_eq!(parse_checkin(&qr_payload(code)).unwrap(), code);
+        assert_eq!(parse_checkin(" linli:act:acde fghj ").unwrap(), code);
+        assert_eq!(parse_checkin("acdefghj").unwrap(), code);
+        assert!(parse_checkin("LINLI:BOOKING:ACDEFG").is_err());
+        assert!(parse_checkin("ACDEFGH0").is_err());
+        assert!(parse_checkin("").is_err());
+    }
+
+    #[test]
+    fn new_activities_are_checked_field_by_field() {
+        let ok = NewActivity {
+            community: 1,
+            kind: "red_saturday".into(),
+            title: "红色星期六·楼道清理".into(),
+            day: "2026-12-05".into(),
+            place: "3号楼楼下".into(),
+            capacity: 12,
+            hours: 2,
+            points: 5,
+        };
+        assert!(ok.problems("2026-11-28").is_empty());
+        let bad = NewActivity {
+            kind: "party".into(),
+            title: " ".into(),
+            day: "2026-11-01".into(),
+            capacity: 0,
+            hours: 30,
+            points: 0,
+            ..ok
+        };
+        let p = bad.problems("2026-11-28").join("；");
+        for word in ["类型", "名称", "早于今天", "名额", "时长", "积分"] {
+            assert!(p.contains(word), "{word} in {p}");
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! 志愿活动: the list (by kind, mine only), an activity's page (sign up or join the
+//! waitlist, withdraw, the check-in QR code; for staff the roster and check-in), and the
+//! posting form for staff. All plain links and forms.
+
+use crate::activities::api::{get_activity, list_activities, ActivityPage, ActivityView};
+use crate::activities::model::{kind_label_key, SignupStatus};
+use crate::i18n::tr;
+use crate::pages::not_found::{ErrorBox, Flash};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+fn places_line(a: &ActivityView) -> String {
+    tr("activities.places")
+        .replace("{confirmed}", &a.confirmed.to_string())
+        .replace("{capacity}", &a.capacity.to_string())
+        .replace("{waiting}", &a.waitlisted.to_string())
+        .replace("{hours}", &a.hours.to_string())
+        .replace("{points}", &a.points.to_string())
+}
+
+#[component]
+pub fn ActivitiesPage() -> impl IntoView {
+    let loc = use_location();
+    let q = use_query_map();
+    let list = Resource::new(move || loc.search.get(), list_activities);
+    let sel = move |k: &str| q.read_untracked().get(k).unwrap_or_default();
+    view! {
+        <Title text=tr("activities.title") />
+        <h1>{tr("activities.title")}</h1>
+        <p class="lead">{tr("activities.lead")}</p>
+        <Flash />
+        <form method="get" action="/activities" class="filters">
+            <label>{tr("activities.kind")} " "
+                <select name="kind">
+                    <option value="">{tr("wishes.all")}</option>
+                    <option value="red_saturday" selected=sel("kind") == "red_saturday">{tr("activities.red_saturday")}</option>
+                    <option value="project" selected=sel("kind") == "project">{tr("activities.project")}</option>
+                </select>
+            </label>
+            <label class="check"><input type="checkbox" name="mine" value="1" checked=sel("mine") == "1" /><span>{tr("activities.mine")}</span></label>
+            <button class="button secondary" type="submit">{tr("stations.apply")}</button>
+        </form>
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(l) => view! {
+                        {l.can_create.then(NewActivityForm)}
+                        {l.items.is_empty().then(|| view! { <p class="hint">{tr("activities.none")}</p> })}
+                        <ol class="station-list">
+                            {l.items.into_iter().map(|a| view! {
+                                <li class="station-item">
+                                    <a class="station-link" href=format!("/activities/{}", a.id)>
+                                        <span class="station-name">{a.title.clone()}</span>
+                                        <span class="station-kind">{tr(kind_label_key(&a.kind))} " · " {a.day.clone()}</span>
+                                    </a>
+                                    <p class="station-meta">{a.community.clone()} " · " {a.place.clone()}</p>
+                                    <p class="station-meta">{places_line(&a)}</p>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NewActivityForm() -> impl IntoView {
+    view! {
+        <details class="card">
+            <summary>{tr("activities.new")}</summary>
+            <form method="post" action="/api/activities/create" class="stack">
+                <label for="kind">{tr("activities.kind")}</label>
+                <select id="kind" name="kind">
+                    <option value="red_saturday">{tr("activities.red_saturday")}</option>
+                    <option value="project">{tr("activities.project")}</option>
+                </select>
+                <label for="atitle">{tr("activities.name")}</label>
+                <input id="atitle" name="title" maxlength="40" required />
+                <label for="aday">{tr("activities.day")}</label>
+                <input id="aday" name="day" type="date" required />
+                <label for="aplace">{tr("activities.place")}</label>
+                <input id="aplace" name="place" maxlength="60" required />
+                <label for="acap">{tr("activities.capacity")}</label>
+                <input id="acap" name="capacity" type="number" min="1" max="500" value="20" required />
+                <label for="ahours">{tr("activities.hours")}</label>
+                <input id="ahours" name="hours" type="number" min="1" max="12" value="2" required />
+                <label for="apoints">{tr("activities.points")}</label>
+                <input id="apoints" name="points" type="number" min="1" max="50" value="5" required />
+                <button class="button" type="submit">{tr("activities.publish")}</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+pub fn ActivityDetailPage() -> impl IntoView {
+    let p = use_params_map();
+    let a = Resource::new(
+        move || {
+            p.read()
+                .get("id")
+                .and_then(|s| s.parse::<i64>().ok())
+                .unwrap_or(0)
+        },
+        get_activity,
+    );
+    view! {
+        <Flash />
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match a.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(p) => view! { <ActivityBody p=p /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn act_button(id: i64, action: &'static str, label: String, class: &'static str) -> impl IntoView {
+    view! {
+        <form method="post" action="/api/activities/act" class="inline">
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="action" value=action />
+            <button class=class type="submit">{label}</button>
+        </form>
+    }
+}
+
+#[component]
+fn ActivityBody(p: ActivityPage) -> impl IntoView {
+    let a = p.activity.clone();
+    let id = a.id;
+    let full = a.confirmed >= a.capacity;
+    view! {
+        <Title text=a.title.clone() />
+        <article>
+            <h1>{a.title.clone()}</h1>
+            <p class="hint">{tr(kind_label_key(&a.kind))} " · " {a.community.clone()}</p>
+            <section class="card">
+                <dl class="settings">
+                    <dt>{tr("activities.day")}</dt><dd>{a.day.clone()}</dd>
+                    <dt>{tr("activities.place")}</dt><dd>{a.place.clone()}</dd>
+                </dl>
+                <p>{places_line(&a)}</p>
+            </section>
+            <section class="card" id="my-signup">
+                {(!p.signed_in).then(|| view! { <a class="button" href="/login">{tr("login.title")}</a> })}
+                {p.can_sign_up.then(|| act_button(id, "sign_up",
+                    if full { tr("activities.waitlist") } else { tr("activities.sign_up") }, "button"))}
+                {p.mine.clone().map(|m| {
+                    let status = match (m.status, m.checked_in) {
+                        (_, true) => tr("activities.checked_in")
+                            .replace("{hours}", &m.hours.to_string())
+                            .replace("{points}", &a.points.to_string()),
+                        (SignupStatus::Confirmed, false) => tr("activities.confirmed"),
+                        (SignupStatus::Waitlisted, _) => tr("activities.waiting")
+                            .replace("{n}", &m.waiting_place.to_string()),
+                        (SignupStatus::Withdrawn, _) => String::new(),
+                    };
+                    view! {
+                        <p class="form-ok" id="my-status">{status}</p>
+                        {m.qr_svg.clone().map(|svg| view! {
+                            <div class="qr" role="img" aria-label=tr("activities.qr") inner_html=svg></div>
+                        })}
+                        {m.checkin_code.clone().map(|c| view! {
+                            <p>{tr("activities.code")} "：" <strong class="code" id="checkin-code">{c}</strong></p>
+                            <p class="hint">{tr("activities.code_hint")}</p>
+                        })}
+                        {(!m.checked_in).then(|| act_button(id, "withdraw", tr("activities.withdraw"), "button secondary"))}
+                    }
+                })}
+            </section>
+            {p.staff.then(|| view! {
+                <section class="card" id="roster">
+                    <h2>{tr("activities.roster")}</h2>
+                    {if p.check_in_open {
+                        view! {
+                            <form method="post" action="/api/activities/check-in" class="search">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <input name="code" required autocomplete="off" maxlength="40"
+                                    aria-label=tr("activities.scan") placeholder=tr("activities.scan") />
+                                <button class="button" type="submit">{tr("activities.check_in")}</button>
+                            </form>
+                        }.into_any()
+                    } else {
+                        view! { <p class="hint">{tr("activities.check_in_day")}</p> }.into_any()
+                    }}
+                    <ol class="roster">
+                        {p.roster.into_iter().map(|r| view! {
+                            <li>
+                                {format!("{}. ", r.position)} {r.name} " · " {r.phone} " · "
+                                {match (r.status, r.checked_in) {
+                                    (_, true) => tr("activities.done"),
+                                    (SignupStatus::Confirmed, false) => tr("activities.confirmed_short"),
+                                    _ => tr("activities.waitlisted_short"),
+                                }}
+                                {(p.check_in_open && r.status == SignupStatus::Confirmed && !r.checked_in).then(|| view! {
+                                    <form method="post" action="/api/activities/check-in" class="inline">
+                                        <input type="hidden" name="id" value=id.to_string() />
+                                        <input type="hidden" name="user_id" value=r.user_id.to_string() />
+                                        <button class="chip" type="submit">{tr("activities.check_in")}</button>
+                                    </form>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </section>
+            })}
+            <p><a href="/activities">{tr("activities.back")}</a></p>
+        </article>
+    }
+}

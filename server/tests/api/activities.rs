@@ -1,0 +1,414 @@
+//! Micro-projects and Red-Saturday activities against the real server: capacity and
+//! the ordered waitlist under concurrency, promotion with a notice, posting by staff
+//! only, and check-in by QR code on the day (hours and points once, own community only).
+
+use crate::helpers::{post, spawn_app, TestApp};
+use app::activities::model::SignupStatus;
+use serde_json::Value;
+
+/// An activity in `community` on `day` with `capacity` places, 2 hours, 5 points.
+async fn activity(app: &TestApp, community: i64, day: &str, capacity: i64) -> i64 {
+    let new = app::activities::model::NewActivity {
+        community,
+        kind: "red_saturday".into(),
+        title: "测试活动".into(),
+        day: day.into(),
+        place: "广场".into(),
+        capacity,
+        hours: 2,
+        points: 5,
+    };
+    app::activities::store::create_activity(&app.state.db, &new, None, 0)
+        .await
+        .unwrap()
+}
+
+fn today() -> String {
+    app::util::today()
+}
+
+#[tokio::test]
+async fn sign_ups_never_exceed_capacity_and_the_waitlist_is_promoted_once_in_order() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let act = activity(&app, 1, "2099-01-01", 5).await;
+    let mut clients = Vec::new();
+    for i in 0..40 {
+        clients.push(app.session_for(&format!("1540000{i:04}")).await);
+    }
+    let tasks: Vec<_> = clients
+        .iter()
+        .map(|(c, _)| {
+            let (c, url) = (c.clone(), app.url("/api/activities/act"));
+            tokio::spawn(async move {
+                c.post(url)
+                    .form(&[("id", act.to_string()), ("action", "sign_up".into())])
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<String>()
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut confirmed = 0;
+    for t in tasks {
+        if t.await.unwrap() == "confirmed" {
+            confirmed += 1;
+        }
+    }
+    assert_eq!(confirmed, 5);
+    let list = app::activities::store::signups(db, act).await.unwrap();
+    assert_eq!(
+        list.iter()
+            .filter(|s| s.status == SignupStatus::Confirmed)
+            .count(),
+        5
+    );
+    let positions: Vec<i64> = list.iter().map(|s| s.position).collect();
+    let mut sorted = positions.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 40, "every sign-up has its own place in line");
+    // Two confirmed people withdraw at once: the first two waiting are promoted, once each.
+    let firsts: Vec<i64> = list
+        .iter()
+        .filter(|s| s.status == SignupStatus::Waitlisted)
+        .take(2)
+        .map(|s| s.user_id)
+        .collect();
+    let leaving: Vec<i64> = list
+        .iter()
+        .filter(|s| s.status == SignupStatus::Confirmed)
+        .take(2)
+        .map(|s| s.user_id)
+        .collect();
+    let who = |uid: i64| clients.iter().find(|(_, id)| *id == uid).unwrap().0.clone();
+    let (a, b) = (who(leaving[0]), who(leaving[1]));
+    let url = app.url("/api/activities/act");
+    let (ra, rb) = tokio::join!(
+        a.post(&url)
+            .form(&[("id", act.to_string()), ("action", "withdraw".into())])
+            .send(),
+        b.post(&url)
+            .form(&[("id", act.to_string()), ("action", "withdraw".into())])
+            .send()
+    );
+    assert_eq!(
+        (ra.unwrap().status().as_u16(), rb.unwrap().status().as_u16()),
+        (200, 200)
+    );
+    let after = app::activities::store::signups(db, act).await.unwrap();
+    let now_confirmed: Vec<i64> = after
+        .iter()
+        .filter(|s| s.status == SignupStatus::Confirmed)
+        .map(|s| s.user_id)
+        .collect();
+    assert_eq!(now_confirmed.len(), 5);
+    for f in firsts {
+        assert!(
+            now_confirmed.contains(&f),
+            "the first waiting were promoted"
+        );
+    }
+}
+
+#[tokio::test]
+async fn staff_post_activities_and_residents_cannot() {
+    let app = spawn_app().await;
+    let form = |day: &str| {
+        vec![
+            ("kind", "red_saturday".to_string()),
+            ("title", "红色星期六·楼道清理".to_string()),
+            ("day", day.to_string()),
+            ("place", "3号楼楼下".to_string()),
+            ("capacity", "12".to_string()),
+        ]
+    };
+    let (resident, _) = app.session_for("15000000001").await;
+    assert_eq!(
+        post(
+            &app,
+            &resident,
+            "/api/activities/create",
+            &form("2099-06-01")
+        )
+        .await
+        .status(),
+        403
+    );
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let r = post(&app, &staff, "/api/activities/create", &form("2020-06-01")).await;
+    assert_eq!(r.status(), 400);
+    let r = post(&app, &staff, "/api/activities/create", &form("2099-06-01")).await;
+    assert_eq!(r.status(), 200);
+    let id: i64 = r.json().await.unwrap();
+    let a = app::activities::store::activity(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((a.capacity, a.kind.as_str()), (12, "red_saturday"));
+}
+
+#[tokio::test]
+async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_community() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let act = activity(&app, 1, &today(), 1).await;
+    let later = activity(&app, 1, "2099-05-01", 3).await;
+    let (vol, vid) = app.volunteer("14700000001").await;
+    let (waiting, wid) = app.volunteer("14700000002").await;
+    for c in [&vol, &waiting] {
+        let r = post(
+            &app,
+            c,
+            "/api/activities/act",
+            &[("id", act.to_string()), ("action", "sign_up".into())],
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+    }
+    let mine: Value = post(
+        &app,
+        &vol,
+        "/api/activities/get",
+        &[("id", act.to_string())],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(mine["mine"]["status"], "confirmed");
+    let code = mine["mine"]["checkin_code"].as_str().unwrap().to_string();
+    assert!(mine["mine"]["qr_svg"].as_str().unwrap().contains("<svg"));
+    assert!(
+        mine["roster"].as_array().unwrap().is_empty(),
+        "volunteers see no roster"
+    );
+    let w: Value = post(
+        &app,
+        &waiting,
+        "/api/activities/get",
+        &[("id", act.to_string())],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(w["mine"]["status"], "waitlisted");
+    assert_eq!(w["mine"]["waiting_place"], 1);
+    assert!(w["mine"]["checkin_code"].is_null(), "no code while waiting");
+
+    // Staff of another community: refused. A resident: refused.
+    let (far, _) = app.session_for("14800000009").await;
+    app::accounts::admin::grant(db, "14800000009", "staff", Some("2"))
+        .await
+        .unwrap();
+    let scan = format!("LINLI:ACT:{code}");
+    for c in [&far, &waiting] {
+        let r = post(
+            &app,
+            c,
+            "/api/activities/check-in",
+            &[("id", act.to_string()), ("code", scan.clone())],
+        )
+        .await;
+        assert_eq!(r.status(), 403);
+    }
+    let (staff, _) = app.session_for("14800000001").await;
+    app::accounts::admin::grant(db, "14800000001", "staff", Some("1"))
+        .await
+        .unwrap();
+    let roster: Value = post(
+        &app,
+        &staff,
+        "/api/activities/get",
+        &[("id", act.to_string())],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let lines = roster["roster"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        !roster.to_string().contains("14700000001"),
+        "numbers are masked"
+    );
+    // A bad code, and a code of another activity.
+    let r = post(
+        &app,
+        &staff,
+        "/api/activities/check-in",
+        &[("id", act.to_string()), ("code", "nonsense".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    let r = post(
+        &app,
+        &staff,
+        "/api/activities/check-in",
+        &[("id", later.to_string()), ("code", scan.clone())],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    // The waitlisted person cannot be checked in.
+    let r = post(
+        &app,
+        &staff,
+        "/api/activities/check-in",
+        &[("id", act.to_string()), ("user_id", wid.to_string())],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    // Check-in by the scanned QR text, raced five times: once.
+    let mut tasks = Vec::new();
+    for _ in 0..5 {
+        let (c, url, form) = (
+            staff.clone(),
+            app.url("/api/activities/check-in"),
+            [("id", act.to_string()), ("code", scan.clone())],
+        );
+        tasks.push(tokio::spawn(async move {
+            c.post(url)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap() == 200 {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(app::activities::store::hours_of(db, vid).await.unwrap(), 2);
+    let points: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM points_ledger WHERE user_id = $1 AND ref = $2")
+        .bind(vid)
+        .bind(format!("activity:{act}"))
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(points, 5);
+    let me: Value = post(&app, &vol, "/api/points/me", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["hours"], 2);
+    // After check-in there is nothing to withdraw, and no code is shown any more.
+    let r = post(
+        &app,
+        &vol,
+        "/api/activities/act",
+        &[("id", act.to_string()), ("action", "withdraw".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    let mine: Value = post(
+        &app,
+        &vol,
+        "/api/activities/get",
+        &[("id", act.to_string())],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(mine["mine"]["checked_in"], true);
+    assert!(mine["mine"]["qr_svg"].is_null());
+    // Not on the day: refused.
+    post(
+        &app,
+        &vol,
+        "/api/activities/act",
+        &[("id", later.to_string()), ("action", "sign_up".into())],
+    )
+    .await;
+    let r = post(
+        &app,
+        &staff,
+        "/api/activities/check-in",
+        &[("id", later.to_string()), ("user_id", vid.to_string())],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    let m: Value = r.json().await.unwrap();
+    assert!(m["message"].as_str().unwrap().contains("当天"));
+}
+
+#[tokio::test]
+async fn the_first_waiting_person_is_promoted_and_told_and_past_activities_take_no_sign_ups() {
+    let app = spawn_app().await;
+    let act = activity(&app, 1, "2099-03-01", 1).await;
+    let (a, _) = app.volunteer("14600000001").await;
+    let (b, _) = app.volunteer("14600000002").await;
+    for c in [&a, &b] {
+        post(
+            &app,
+            c,
+            "/api/activities/act",
+            &[("id", act.to_string()), ("action", "sign_up".into())],
+        )
+        .await;
+    }
+    let r = post(
+        &app,
+        &a,
+        "/api/activities/act",
+        &[("id", act.to_string()), ("action", "sign_up".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 409, "signed up twice");
+    post(
+        &app,
+        &a,
+        "/api/activities/act",
+        &[("id", act.to_string()), ("action", "withdraw".into())],
+    )
+    .await;
+    let mine: Value = post(&app, &b, "/api/activities/get", &[("id", act.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["mine"]["status"], "confirmed");
+    let notices: Value = post(&app, &b, "/api/me/notices", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        notices.to_string().contains("候补转为正式报名"),
+        "{notices}"
+    );
+    let past = activity(&app, 1, "2020-01-01", 5).await;
+    let r = post(
+        &app,
+        &a,
+        "/api/activities/act",
+        &[("id", past.to_string()), ("action", "sign_up".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    let r = post(
+        &app,
+        &a,
+        "/api/activities/act",
+        &[("id", "99999999".into()), ("action", "sign_up".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    // The page: signed out it offers sign-in, and lists the activity.
+    let (status, page) = app.get_text(&format!("/activities/{act}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("测试活动"));
+    let (status, _) = app.get_text("/activities/99999999").await;
+    assert_eq!(status, 404);
+}

@@ -1,0 +1,136 @@
+//! Points against the real server: redemption never overdraws or oversells under
+//! concurrency, the ledger is append-only, and a voucher is verified once.
+
+use crate::helpers::{post, spawn_app};
+
+#[tokio::test]
+async fn concurrent_redemptions_never_overdraw_or_oversell() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let (me, uid) = app.session_for("15300000001").await;
+    // 50 points, a reward of 20 with stock 10: at most two redemptions.
+    sqlx::query(
+        "INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 50, '测试', 0)",
+    )
+    .bind(uid)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let reward: i64 = sqlx::query_scalar("INSERT INTO rewards (name, category, cost, stock) VALUES ('测试券', '测试', 20, 10) RETURNING id")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (c, url) = (me.clone(), app.url("/api/points/redeem"));
+            tokio::spawn(async move {
+                c.post(url)
+                    .form(&[("reward_id", reward.to_string())])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap() == 200 {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 2);
+    assert_eq!(app::points::store::balance(db, uid).await.unwrap(), 10);
+    // Stock: 3 people with plenty of points race for the last unit.
+    let last: i64 = sqlx::query_scalar("INSERT INTO rewards (name, category, cost, stock) VALUES ('最后一张', '测试', 1, 1) RETURNING id")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let (c, id) = app.session_for(&format!("1520000{i:04}")).await;
+        sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 5, '测试', 0)").bind(id).execute(&db.pool).await.unwrap();
+        let url = app.url("/api/points/redeem");
+        tasks.push(tokio::spawn(async move {
+            c.post(url)
+                .form(&[("reward_id", last.to_string())])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap() == 200 {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 1);
+    let stock: i64 = sqlx::query_scalar("SELECT stock FROM rewards WHERE id = $1")
+        .bind(last)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stock, 0);
+    // The ledger is append-only.
+    assert!(sqlx::query("UPDATE points_ledger SET delta = 1000")
+        .execute(&db.pool)
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn a_voucher_is_verified_once() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let (me, uid) = app.session_for("15100000001").await;
+    sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 100, '测试', 0)").bind(uid).execute(&db.pool).await.unwrap();
+    let reward: i64 = sqlx::query_scalar("SELECT MIN(id) FROM rewards")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let code: String = post(
+        &app,
+        &me,
+        "/api/points/redeem",
+        &[("reward_id", reward.to_string())],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/points/verify",
+            &[("code", code.clone())]
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/points/verify",
+            &[("code", code.clone())]
+        )
+        .await
+        .status(),
+        409
+    );
+    // A resident cannot verify.
+    assert_eq!(
+        post(&app, &me, "/api/points/verify", &[("code", code)])
+            .await
+            .status(),
+        403
+    );
+}
