@@ -14,15 +14,6 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn encodes_chinese_and_reserved_characters() {
-        assert_eq!(super::url_encode("a b&c"), "a%20b%26c");
-        assert_eq!(super::url_encode("码"), "%E7%A0%81");
-    }
-}
-
 /// Decodes an `application/x-www-form-urlencoded` query string into pairs ('+' is a
 /// space; bad escapes are kept as they are).
 pub fn parse_query(q: &str) -> Vec<(String, String)> {
@@ -57,20 +48,6 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
             None => (decode(p), String::new()),
         })
         .collect()
-}
-
-#[cfg(test)]
-mod query_tests {
-    #[test]
-    fn query_strings_decode() {
-        let q = super::parse_query("?lat=36.8&kind=outdoor&kind=center&q=%E7%A0%81+x&bad=%zz&flag");
-        assert_eq!(q[0], ("lat".into(), "36.8".into()));
-        assert_eq!(q[2], ("kind".into(), "center".into()));
-        assert_eq!(q[3], ("q".into(), "码 x".into()));
-        assert_eq!(q[4], ("bad".into(), "%zz".into()));
-        assert_eq!(q[5], ("flag".into(), String::new()));
-        assert!(super::parse_query("").is_empty());
-    }
 }
 
 /// The value of `key` in decoded query pairs: trimmed, `None` when missing or empty.
@@ -124,6 +101,42 @@ pub fn parse_ymd(s: &str) -> Option<String> {
     (y >= 2000 && (1..=days).contains(&d)).then(|| t.to_string())
 }
 
+/// A QR code of `text` as an inline SVG (empty if the text cannot be encoded).
+#[cfg(feature = "ssr")]
+pub fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(q) => q
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(180, 180)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encodes_chinese_and_reserved_characters() {
+        assert_eq!(super::url_encode("a b&c"), "a%20b%26c");
+        assert_eq!(super::url_encode("码"), "%E7%A0%81");
+    }
+}
+
+#[cfg(test)]
+mod query_tests {
+    #[test]
+    fn query_strings_decode() {
+        let q = super::parse_query("?lat=36.8&kind=outdoor&kind=center&q=%E7%A0%81+x&bad=%zz&flag");
+        assert_eq!(q[0], ("lat".into(), "36.8".into()));
+        assert_eq!(q[2], ("kind".into(), "center".into()));
+        assert_eq!(q[3], ("q".into(), "码 x".into()));
+        assert_eq!(q[4], ("bad".into(), "%zz".into()));
+        assert_eq!(q[5], ("flag".into(), String::new()));
+        assert!(super::parse_query("").is_empty());
+    }
+}
+
 #[cfg(test)]
 mod date_tests {
     #[test]
@@ -147,18 +160,5 @@ mod date_tests {
         ] {
             assert_eq!(super::parse_ymd(bad), None, "{bad}");
         }
-    }
-}
-
-/// A QR code of `text` as an inline SVG (empty if the text cannot be encoded).
-#[cfg(feature = "ssr")]
-pub fn qr_svg(text: &str) -> String {
-    match qrcode::QrCode::new(text.as_bytes()) {
-        Ok(q) => q
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(180, 180)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
     }
 }

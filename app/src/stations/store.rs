@@ -276,17 +276,6 @@ pub async fn update_station(
     tx.commit().await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::placeholders;
-
-    #[test]
-    fn placeholders_number_every_cell() {
-        assert_eq!(placeholders(2, 3), "($1,$2,$3),($4,$5,$6)");
-        assert_eq!(placeholders(1, 1), "($1)");
-    }
-}
-
 /// Every community with its street, in street order (for pickers).
 pub async fn communities(
     db: &Db,
@@ -305,4 +294,15 @@ pub async fn communities(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_number_every_cell() {
+        assert_eq!(placeholders(2, 3), "($1,$2,$3),($4,$5,$6)");
+        assert_eq!(placeholders(1, 1), "($1)");
+    }
 }
