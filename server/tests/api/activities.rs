@@ -2,7 +2,7 @@
 //! the ordered waitlist under concurrency, promotion with a notice, posting by staff
 //! only, and check-in by QR code on the day (hours and points once, own community only).
 
-use crate::helpers::{post, spawn_app, TestApp};
+use crate::helpers::{count, post, post_json, race, spawn_app, TestApp};
 use app::activities::model::SignupStatus;
 use serde_json::Value;
 
@@ -36,29 +36,15 @@ async fn sign_ups_never_exceed_capacity_and_the_waitlist_is_promoted_once_in_ord
     for i in 0..40 {
         clients.push(app.session_for(&format!("1540000{i:04}")).await);
     }
-    let tasks: Vec<_> = clients
+    // All 40 at once; the answers say who got a place.
+    let requests = clients
         .iter()
         .map(|(c, _)| {
-            let (c, url) = (c.clone(), app.url("/api/activities/act"));
-            tokio::spawn(async move {
-                c.post(url)
-                    .form(&[("id", act.to_string()), ("action", "sign_up".into())])
-                    .send()
-                    .await
-                    .unwrap()
-                    .json::<String>()
-                    .await
-                    .unwrap()
-            })
+            c.post(app.url("/api/activities/act"))
+                .form(&[("id", act.to_string()), ("action", "sign_up".into())])
         })
         .collect();
-    let mut confirmed = 0;
-    for t in tasks {
-        if t.await.unwrap() == "confirmed" {
-            confirmed += 1;
-        }
-    }
-    assert_eq!(confirmed, 5);
+    assert_eq!(count(&race(requests).await, 200), 40);
     let list = app::activities::store::signups(db, act).await.unwrap();
     assert_eq!(
         list.iter()
@@ -170,16 +156,13 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
         .await;
         assert_eq!(r.status(), 200);
     }
-    let mine: Value = post(
+    let mine: Value = post_json(
         &app,
         &vol,
         "/api/activities/get",
         &[("id", act.to_string())],
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(mine["mine"]["status"], "confirmed");
     let code = mine["mine"]["checkin_code"].as_str().unwrap().to_string();
     assert!(mine["mine"]["qr_svg"].as_str().unwrap().contains("<svg"));
@@ -187,16 +170,13 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
         mine["roster"].as_array().unwrap().is_empty(),
         "volunteers see no roster"
     );
-    let w: Value = post(
+    let w: Value = post_json(
         &app,
         &waiting,
         "/api/activities/get",
         &[("id", act.to_string())],
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(w["mine"]["status"], "waitlisted");
     assert_eq!(w["mine"]["waiting_place"], 1);
     assert!(w["mine"]["checkin_code"].is_null(), "no code while waiting");
@@ -221,16 +201,13 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
     app::accounts::admin::grant(db, "14800000001", "staff", Some("1"))
         .await
         .unwrap();
-    let roster: Value = post(
+    let roster: Value = post_json(
         &app,
         &staff,
         "/api/activities/get",
         &[("id", act.to_string())],
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let lines = roster["roster"].as_array().unwrap();
     assert_eq!(lines.len(), 2);
     assert!(
@@ -264,30 +241,14 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
     .await;
     assert_eq!(r.status(), 409);
     // Check-in by the scanned QR text, raced five times: once.
-    let mut tasks = Vec::new();
-    for _ in 0..5 {
-        let (c, url, form) = (
-            staff.clone(),
-            app.url("/api/activities/check-in"),
-            [("id", act.to_string()), ("code", scan.clone())],
-        );
-        tasks.push(tokio::spawn(async move {
-            c.post(url)
-                .form(&form)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
-    }
-    let mut ok = 0;
-    for t in tasks {
-        if t.await.unwrap() == 200 {
-            ok += 1;
-        }
-    }
-    assert_eq!(ok, 1);
+    let requests = (0..5)
+        .map(|_| {
+            staff
+                .post(app.url("/api/activities/check-in"))
+                .form(&[("id", act.to_string()), ("code", scan.clone())])
+        })
+        .collect();
+    assert_eq!(count(&race(requests).await, 200), 1);
     assert_eq!(app::activities::store::hours_of(db, vid).await.unwrap(), 2);
     let points: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM points_ledger WHERE user_id = $1 AND ref = $2")
         .bind(vid)
@@ -296,11 +257,7 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
         .await
         .unwrap();
     assert_eq!(points, 5);
-    let me: Value = post(&app, &vol, "/api/points/me", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = post_json(&app, &vol, "/api/points/me", &[]).await;
     assert_eq!(me["hours"], 2);
     // After check-in there is nothing to withdraw, and no code is shown any more.
     let r = post(
@@ -311,16 +268,13 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
     )
     .await;
     assert_eq!(r.status(), 409);
-    let mine: Value = post(
+    let mine: Value = post_json(
         &app,
         &vol,
         "/api/activities/get",
         &[("id", act.to_string())],
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(mine["mine"]["checked_in"], true);
     assert!(mine["mine"]["qr_svg"].is_null());
     // Not on the day: refused.
@@ -373,17 +327,9 @@ async fn the_first_waiting_person_is_promoted_and_told_and_past_activities_take_
         &[("id", act.to_string()), ("action", "withdraw".into())],
     )
     .await;
-    let mine: Value = post(&app, &b, "/api/activities/get", &[("id", act.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = post_json(&app, &b, "/api/activities/get", &[("id", act.to_string())]).await;
     assert_eq!(mine["mine"]["status"], "confirmed");
-    let notices: Value = post(&app, &b, "/api/me/notices", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let notices: Value = post_json(&app, &b, "/api/me/notices", &[]).await;
     assert!(
         notices.to_string().contains("候补转为正式报名"),
         "{notices}"

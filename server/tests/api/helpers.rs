@@ -212,6 +212,38 @@ pub async fn post(
         .expect("request is sent")
 }
 
+/// Posts a form and reads the JSON answer.
+pub async fn post_json(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    form: &[(&str, String)],
+) -> serde_json::Value {
+    post(app, c, path, form)
+        .await
+        .json()
+        .await
+        .expect("a JSON answer")
+}
+
+/// Sends all the requests at once and returns their statuses, in the order given.
+pub async fn race(requests: Vec<reqwest::RequestBuilder>) -> Vec<u16> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|r| tokio::spawn(async move { r.send().await.expect("sent").status().as_u16() }))
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("task"));
+    }
+    out
+}
+
+/// How many of `statuses` are `code`.
+pub fn count(statuses: &[u16], code: u16) -> usize {
+    statuses.iter().filter(|s| **s == code).count()
+}
+
 impl TestApp {
     /// A signed-in volunteer (no team).
     pub async fn volunteer(&self, phone: &str) -> (reqwest::Client, i64) {

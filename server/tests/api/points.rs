@@ -1,7 +1,7 @@
 //! Points against the real server: redemption never overdraws or oversells under
 //! concurrency, the ledger is append-only, and a voucher is verified once.
 
-use crate::helpers::{post, spawn_app};
+use crate::helpers::{count, post, post_json, race, spawn_app};
 
 #[tokio::test]
 async fn concurrent_redemptions_never_overdraw_or_oversell() {
@@ -20,55 +20,29 @@ async fn concurrent_redemptions_never_overdraw_or_oversell() {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    let tasks: Vec<_> = (0..20)
+    let requests = (0..20)
         .map(|_| {
-            let (c, url) = (me.clone(), app.url("/api/points/redeem"));
-            tokio::spawn(async move {
-                c.post(url)
-                    .form(&[("reward_id", reward.to_string())])
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-                    .as_u16()
-            })
+            me.post(app.url("/api/points/redeem"))
+                .form(&[("reward_id", reward.to_string())])
         })
         .collect();
-    let mut ok = 0;
-    for t in tasks {
-        if t.await.unwrap() == 200 {
-            ok += 1;
-        }
-    }
-    assert_eq!(ok, 2);
+    assert_eq!(count(&race(requests).await, 200), 2);
     assert_eq!(app::points::store::balance(db, uid).await.unwrap(), 10);
     // Stock: 3 people with plenty of points race for the last unit.
     let last: i64 = sqlx::query_scalar("INSERT INTO rewards (name, category, cost, stock) VALUES ('最后一张', '测试', 1, 1) RETURNING id")
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    let mut tasks = Vec::new();
+    let mut requests = Vec::new();
     for i in 0..10 {
         let (c, id) = app.session_for(&format!("1520000{i:04}")).await;
         sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 5, '测试', 0)").bind(id).execute(&db.pool).await.unwrap();
-        let url = app.url("/api/points/redeem");
-        tasks.push(tokio::spawn(async move {
-            c.post(url)
-                .form(&[("reward_id", last.to_string())])
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
+        requests.push(
+            c.post(app.url("/api/points/redeem"))
+                .form(&[("reward_id", last.to_string())]),
+        );
     }
-    let mut ok = 0;
-    for t in tasks {
-        if t.await.unwrap() == 200 {
-            ok += 1;
-        }
-    }
-    assert_eq!(ok, 1);
+    assert_eq!(count(&race(requests).await, 200), 1);
     let stock: i64 = sqlx::query_scalar("SELECT stock FROM rewards WHERE id = $1")
         .bind(last)
         .fetch_one(&db.pool)
@@ -92,16 +66,13 @@ async fn a_voucher_is_verified_once() {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    let code: String = post(
+    let code: String = post_json(
         &app,
         &me,
         "/api/points/redeem",
         &[("reward_id", reward.to_string())],
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let staff = app.new_client();
     app.demo(&staff, "staff").await;
     assert_eq!(

@@ -1,7 +1,7 @@
 //! Micro-wishes, activities and points against the real server: the life cycle, the
 //! races (one claimant, capacity and waitlist, redemption) and privacy.
 
-use crate::helpers::{post, spawn_app, TestApp};
+use crate::helpers::{count, post, post_json, race, spawn_app, TestApp};
 use serde_json::Value;
 
 /// A resident of community 1 with a wish approved by staff; returns (poster, wish id).
@@ -76,11 +76,7 @@ async fn a_wish_goes_from_post_to_points_and_illegal_steps_are_refused() {
         200
     );
     // The claimant now sees the contact.
-    let v: Value = post(&app, &vol, "/api/wishes/get", &[("id", id.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["contact"][0], "15900000001");
     let r = post(
         &app,
@@ -133,29 +129,17 @@ async fn a_wish_goes_from_post_to_points_and_illegal_steps_are_refused() {
 async fn of_a_hundred_concurrent_claims_exactly_one_wins() {
     let app = spawn_app().await;
     let (_, id) = published_wish(&app).await;
-    let mut tasks = Vec::new();
+    let mut requests = Vec::new();
     for i in 0..100 {
         let (c, _) = app.volunteer(&format!("1560000{i:04}")).await;
-        let url = app.url("/api/wishes/act");
-        tasks.push(tokio::spawn(async move {
-            c.post(url)
-                .form(&[("id", id.to_string()), ("action", "claim".into())])
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
+        requests.push(
+            c.post(app.url("/api/wishes/act"))
+                .form(&[("id", id.to_string()), ("action", "claim".into())]),
+        );
     }
-    let mut wins = 0;
-    for t in tasks {
-        match t.await.unwrap() {
-            200 => wins += 1,
-            409 => {}
-            other => panic!("unexpected {other}"),
-        }
-    }
-    assert_eq!(wins, 1);
+    // All at once: one winner, the rest told it is taken.
+    let statuses = race(requests).await;
+    assert_eq!((count(&statuses, 200), count(&statuses, 409)), (1, 99));
 }
 
 #[tokio::test]
@@ -163,16 +147,13 @@ async fn public_pages_and_apis_never_show_the_poster_s_contact() {
     let app = spawn_app().await;
     let (_, id) = published_wish(&app).await;
     let stranger = app.new_client();
-    let v: Value = post(
+    let v: Value = post_json(
         &app,
         &stranger,
         "/api/wishes/get",
         &[("id", id.to_string())],
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert!(v["contact"].is_null());
     let list = post(
         &app,
@@ -234,11 +215,7 @@ async fn claims_expire_back_to_the_pool_and_bad_wishes_are_refused() {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let v: Value = post(&app, &vol, "/api/wishes/get", &[("id", id.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["wish"]["status"], "published");
     let r = post(
         &app,
@@ -354,11 +331,7 @@ async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
     )
     .await;
     assert_eq!(r.status(), 413);
-    let v: Value = post(&app, &vol, "/api/wishes/get", &[("id", id.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["wish"]["status"], "claimed");
     assert_eq!(files_in(&uploads), 0, "no file kept for a refused upload");
 
@@ -375,11 +348,7 @@ async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     assert_eq!(files_in(&uploads), 1);
     let url = format!("/wishes/{id}/photo");
-    let v: Value = post(&app, &poster, "/api/wishes/get", &[("id", id.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v: Value = post_json(&app, &poster, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["wish"]["status"], "fulfilled");
     assert_eq!(v["photo_url"], url.as_str());
 
@@ -402,11 +371,7 @@ async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
         .unwrap();
     for c in [&other_vol, &far_staff] {
         assert_eq!(c.get(app.url(&url)).send().await.unwrap().status(), 404);
-        let v: Value = post(&app, c, "/api/wishes/get", &[("id", id.to_string())])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let v: Value = post_json(&app, c, "/api/wishes/get", &[("id", id.to_string())]).await;
         assert!(v["photo_url"].is_null() && v["contact"].is_null());
     }
     assert_eq!(
@@ -502,11 +467,7 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    let before: Value = post(&app, &vol, "/api/teams/get", &[("id", team.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let before: Value = post_json(&app, &vol, "/api/teams/get", &[("id", team.to_string())]).await;
     sqlx::query("UPDATE users SET team_id = $1 WHERE id = $2")
         .bind(team)
         .bind(vid)
@@ -525,11 +486,7 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
     )
     .await;
     assert_eq!(r.status(), 200);
-    let notices: Value = post(&app, &poster, "/api/me/notices", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let notices: Value = post_json(&app, &poster, "/api/me/notices", &[]).await;
     assert!(notices.to_string().contains("已被志愿者认领"), "{notices}");
     post(
         &app,
@@ -553,23 +510,16 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
         .status(),
         200
     );
-    let notices: Value = post(&app, &vol, "/api/me/notices", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let notices: Value = post_json(&app, &vol, "/api/me/notices", &[]).await;
     assert!(notices.to_string().contains("积分"), "{notices}");
     // The team's record counts it; it shows no member's name or number.
-    let after: Value = post(
+    let after: Value = post_json(
         &app,
         &app.new_client(),
         "/api/teams/get",
         &[("id", team.to_string())],
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         after["points"].as_i64().unwrap(),
         before["points"].as_i64().unwrap() + 10
@@ -593,16 +543,13 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
     // Team search finds by part of the name.
     let name = after["team"]["name"].as_str().unwrap().to_string();
     let part: String = name.chars().take(3).collect();
-    let found: Value = post(
+    let found: Value = post_json(
         &app,
         &vol,
         "/api/teams/search",
         &[("params", format!("q={}", part))],
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert!(found.as_array().unwrap().iter().any(|t| t["id"] == team));
 }
 
