@@ -315,9 +315,12 @@ pub async fn set_volunteer(
     on: bool,
     team_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET volunteer = $1, team_id = $2 WHERE id = $3")
+    // Opting in again without naming a team keeps the team one had; opting out leaves it.
+    sqlx::query(
+        "UPDATE users SET volunteer = $1, team_id = CASE WHEN $1 = 0 THEN NULL ELSE COALESCE($2, team_id) END WHERE id = $3",
+    )
         .bind(i64::from(on))
-        .bind(if on { team_id } else { None })
+        .bind(team_id)
         .bind(user_id)
         .execute(&db.pool)
         .await?;

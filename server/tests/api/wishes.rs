@@ -620,3 +620,32 @@ async fn the_list_filters_by_community_and_category_and_sorts_nearest_first() {
         assert_eq!(r.status(), 400, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn volunteers_join_a_team_keep_it_and_bad_teams_are_refused() {
+    let app = spawn_app().await;
+    let (me, uid) = app.session_for("14500000001").await;
+    let team_of = || async {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT team_id FROM users WHERE id = $1")
+            .bind(uid)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+    };
+    let join = |on: &str, team: &str| vec![("on", on.to_string()), ("team_id", team.to_string())];
+    for bad in ["abc", "99999999"] {
+        let r = post(&app, &me, "/api/me/volunteer", &join("1", bad)).await;
+        assert_eq!(r.status(), 400, "{bad}");
+    }
+    assert_eq!(team_of().await, None);
+    let r = post(&app, &me, "/api/me/volunteer", &join("1", "5")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(team_of().await, Some(5));
+    // Opting in again without a team keeps it; opting out leaves it.
+    post(&app, &me, "/api/me/volunteer", &join("1", "")).await;
+    assert_eq!(team_of().await, Some(5));
+    let record = post_json(&app, &me, "/api/teams/get", &[("id", "5".into())]).await;
+    assert_eq!(record["is_member"], true);
+    post(&app, &me, "/api/me/volunteer", &join("0", "")).await;
+    assert_eq!(team_of().await, None);
+}
