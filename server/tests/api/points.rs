@@ -66,13 +66,16 @@ async fn a_voucher_is_verified_once() {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    let code: String = post_json(
+    let code = post_json(
         &app,
         &me,
         "/api/points/redeem",
         &[("reward_id", reward.to_string())],
     )
-    .await;
+    .await
+    .as_str()
+    .expect("a voucher code")
+    .to_string();
     let staff = app.new_client();
     app.demo(&staff, "staff").await;
     assert_eq!(
