@@ -2,7 +2,7 @@
 .PHONY: run build test setup check bench load size fmt
 
 run: build
-	LINLI_DEMO=1 ./target/release/linli serve
+	LINLI_DEMO=1 LINLI_SEED_DEMO=1 ./target/release/linli serve
 
 build:
 	scripts/build.sh

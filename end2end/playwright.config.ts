@@ -44,6 +44,7 @@ export default defineConfig({
       DATABASE_URL: `sqlite://${db}`,
       LINLI_SITE_ROOT: process.env.LINLI_SITE_ROOT ?? '../target/site',
       LINLI_DEMO: '1',
+      LINLI_SEED_DEMO: '1',
       LINLI_SMS_CONSOLE_FILE: outbox,
       LINLI_UPLOAD_DIR: uploads,
       // One browser on loopback makes every request; keep the write limit out of the way.

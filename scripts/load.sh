@@ -16,7 +16,7 @@ command -v wrk >/dev/null || { echo "wrk missing: scripts/test-setup.sh" >&2; ex
 
 db=target/load.db
 rm -f "$db" "$db-wal" "$db-shm"
-DATABASE_URL="sqlite://$db" RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" &
+DATABASE_URL="sqlite://$db" LINLI_SEED_DEMO=1 RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -f target/site/load-home.html target/site/load-nearest.json' EXIT
 for _ in $(seq 1 100); do

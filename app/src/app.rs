@@ -11,14 +11,14 @@ use crate::catalogue::pages::{ChecklistPage, GuideEditPage, GuidePage, ServicesP
 use crate::i18n::tr;
 use crate::pages::not_found::NotFound;
 use crate::points::pages::PointsPage;
-use crate::prefs::{Locale, Prefs};
+use crate::prefs::pages::{CareSwitch, LanguageSwitch};
+use crate::prefs::Prefs;
 use crate::stations::pages::{MapPage, RiderPage, StationPage};
 use crate::teams::pages::{TeamPage, TeamsPage};
 use crate::wishes::pages::{NewWishPage, WishDetailPage, WishesPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode, StaticSegment};
 
 /// The whole HTML document, rendered on the server only.
@@ -108,19 +108,6 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The page's own address, used as the `next` of the preference forms.
-fn here() -> Memo<String> {
-    let loc = use_location();
-    Memo::new(move |_| {
-        let search = loc.search.get();
-        if search.is_empty() {
-            loc.pathname.get()
-        } else {
-            format!("{}?{}", loc.pathname.get(), search.trim_start_matches('?'))
-        }
-    })
-}
-
 #[component]
 fn Header() -> impl IntoView {
     let prefs = Prefs::current();
@@ -136,38 +123,6 @@ fn Header() -> impl IntoView {
                 <CareSwitch on=prefs.care />
             </div>
         </header>
-    }
-}
-
-#[component]
-pub fn LanguageSwitch(current: Locale) -> impl IntoView {
-    let (target, label) = match current {
-        Locale::ZhCn => (Locale::En, "English"),
-        Locale::En => (Locale::ZhCn, "中文"),
-    };
-    let next = here();
-    view! {
-        <form method="post" action="/prefs" class="inline">
-            <input type="hidden" name="lang" value=target.tag() />
-            <input type="hidden" name="next" value=move || next.get() />
-            <button type="submit" class="chip" lang=target.tag() title=tr("prefs.language")>
-                {label}
-            </button>
-        </form>
-    }
-}
-
-#[component]
-pub fn CareSwitch(on: bool) -> impl IntoView {
-    let next = here();
-    view! {
-        <form method="post" action="/prefs" class="inline">
-            <input type="hidden" name="care" value=if on { "0" } else { "1" } />
-            <input type="hidden" name="next" value=move || next.get() />
-            <button type="submit" class="chip care-toggle" aria-pressed=if on { "true" } else { "false" }>
-                {tr("prefs.care")}
-            </button>
-        </form>
     }
 }
 

@@ -17,7 +17,8 @@ pub struct Config {
     pub site_root: String,
     /// `LINLI_DEMO` (default off): the demo identities panel (体验身份).
     pub demo: bool,
-    /// `LINLI_SEED_DEMO` (default on): seed the demo city into an empty database at start.
+    /// `LINLI_SEED_DEMO` (default off): seed the demo city into an empty database at start.
+    /// Opt-in: a real city's empty database must never receive demo people or points.
     pub seed_demo: bool,
     /// `LINLI_DEMO_SEED` (default 20231): the seed number of the demo city.
     pub demo_seed: u64,
@@ -114,7 +115,7 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             site_root: "target/site".into(),
             demo: false,
-            seed_demo: true,
+            seed_demo: false,
             demo_seed: 20231,
             db_max_connections: 8,
             log_json: false,
@@ -272,7 +273,7 @@ mod tests {
         let c = cfg(&[]).unwrap();
         assert_eq!(c.database_url, "sqlite://linli.db");
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
-        assert!(!c.demo && c.seed_demo);
+        assert!(!c.demo && !c.seed_demo);
     }
 
     #[test]

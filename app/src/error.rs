@@ -140,7 +140,7 @@ mod ssr {
         /// Ends a server function. API callers get the error's status; a plain HTML form
         /// (no JavaScript) is sent back to `back` with the message in `err=`, or on
         /// success on to `ok_to`.
-        pub fn form_result<T>(
+        pub(crate) fn form_result<T>(
             r: Result<T, AppError>,
             ok_to: Option<&str>,
             back: &str,
@@ -159,10 +159,13 @@ mod ssr {
                     .get(http::header::ACCEPT)
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|s| s.contains("text/html"));
+            // Targets may carry what a request sent (an id, a code): only a same-site
+            // path without control characters is ever redirected to.
+            let back = crate::prefs::safe_next(Some(back));
             match (&r, html_form) {
                 (Ok(_), true) => {
                     if let Some(to) = ok_to {
-                        leptos_axum::redirect(to);
+                        leptos_axum::redirect(&crate::prefs::safe_next(Some(to)));
                     }
                 }
                 (Err(e), true) => {

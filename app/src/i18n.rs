@@ -49,6 +49,15 @@ pub fn all_keys() -> Vec<&'static str> {
     keys
 }
 
+/// `%{name}` placeholders filled in: the one interpolation style of the locale files.
+pub fn fill(text: &str, args: &[(String, String)]) -> String {
+    let mut s = text.to_string();
+    for (name, value) in args {
+        s = s.replace(&format!("%{{{name}}}"), value);
+    }
+    s
+}
+
 /// The text for `key` with `%{name}` placeholders filled in.
 pub fn tr_args(key: &str, args: &[(&str, String)]) -> String {
     let mut s = tr(key);

@@ -14,6 +14,8 @@ pub mod activities;
 pub mod app;
 pub mod booking;
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod calendar;
 pub mod catalogue;
 pub mod error;
@@ -21,9 +23,13 @@ pub mod i18n;
 pub mod pages;
 pub mod points;
 pub mod prefs;
+#[cfg(feature = "ssr")]
+pub mod reply;
 pub mod security;
 pub mod stations;
 pub mod teams;
+#[cfg(feature = "ssr")]
+pub mod time;
 pub mod util;
 pub mod wishes;
 

@@ -20,9 +20,23 @@ pub struct AppState {
     pub secret: Arc<str>,
     /// Stations with parsed hours and the spatial index: a cache checked against the
     /// database on every use.
-    pub stations: crate::stations::service::StationCache,
+    /// The city's identity, read once at start (`None` until the city is set up).
+    pub city: Option<Arc<crate::stations::model::City>>,
+    pub station_cache: crate::stations::service::StationCache,
     /// The catalogue with its search index, likewise.
-    pub catalogue: crate::catalogue::api::ssr::CatalogueCache,
+    pub catalogue_cache: crate::catalogue::service::CatalogueCache,
+}
+
+impl AppState {
+    /// Every station with parsed hours and the spatial index, as of now.
+    pub async fn stations(&self) -> Result<Arc<crate::stations::service::StationSet>, sqlx::Error> {
+        crate::stations::service::stations(&self.station_cache, &self.db).await
+    }
+
+    /// The catalogue with its search index, as of now.
+    pub async fn catalogue(&self) -> Result<Arc<crate::catalogue::service::Loaded>, sqlx::Error> {
+        crate::catalogue::service::catalogue(&self.catalogue_cache, &self.db).await
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -59,21 +59,6 @@ pub fn query_value(pairs: &[(String, String)], key: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Now, as Unix seconds (what the database stores).
-#[cfg(feature = "ssr")]
-pub fn now_ts() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-/// Today in Asia/Shanghai as `YYYY-MM-DD` (the form dates are stored in).
-#[cfg(feature = "ssr")]
-pub fn today() -> String {
-    crate::stations::hours::now_local()
-        .date()
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 /// A calendar date typed as `YYYY-MM-DD` (2000 or later), returned trimmed; `None` if it
 /// is not one (a month with no such day included). Pure, so that rules in `model.rs`
 /// files can check dates without chrono, which stays out of the WebAssembly build.

@@ -36,7 +36,7 @@ async fn run(label: &str, database_url: String, secs: u64) {
         .expect("schedules")
         .remove(0);
     let _ = sched;
-    let day0 = app::stations::hours::now_local().date() + chrono::Duration::days(1);
+    let day0 = app::time::now_local().date() + chrono::Duration::days(1);
     let mut slot_ids = Vec::new();
     for i in 0..SLOTS {
         let day = day0 + chrono::Duration::days(i / 20);

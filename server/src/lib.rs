@@ -3,6 +3,7 @@
 //! [`build_state`], [`router`] and [`serve`] directly to run the real server on port 0.
 
 pub mod http;
+pub mod jobs;
 
 use anyhow::Context;
 use app::accounts::sms::{ConsoleSender, SmsSender, WebhookSender};
@@ -40,6 +41,18 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     app::catalogue::store::seed_if_empty(&db, &seed)
         .await
         .context("写入办事指南失败")?;
+    // The statutory holiday calendar is public data too: there from the first start.
+    if app::calendar::store::load(&db)
+        .await?
+        .days()
+        .next()
+        .is_none()
+    {
+        app::calendar::store::upsert(&db, &app::calendar::model::china_2026()).await?;
+    }
+    // Slots ahead of every schedule (the jobs keep them ahead from here on).
+    app::booking::service::ensure_slots_ahead(&db, app::time::today_local()).await?;
+    let city = app::stations::store::city(&db).await?.map(Arc::new);
     let secret: Arc<str> = match &config.secret {
         Some(s) => s.as_str().into(),
         None => app::accounts::store::shared_secret(&db, &app::accounts::secret::new_secret())
@@ -54,8 +67,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         config: Arc::new(config),
         sms,
         secret,
-        stations: Default::default(),
-        catalogue: Default::default(),
+        city,
+        station_cache: Default::default(),
+        catalogue_cache: Default::default(),
     })
 }
 

@@ -98,9 +98,7 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("无法监听 {addr}"))?;
             tracing::info!("listening on http://{}", listener.local_addr()?);
-            if state.config.reminders {
-                app::booking::reminders::spawn(state.clone());
-            }
+            server::jobs::spawn(state.clone());
             server::serve(listener, state, server::shutdown_signal()).await?;
             Ok(())
         }

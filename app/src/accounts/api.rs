@@ -23,7 +23,7 @@ mod ssr {
         constant_time_eq, hash_code, hash_token, new_code, new_token,
     };
     pub use crate::accounts::session::{
-        clear_session_cookie, client_ip, current_user, now, require_user, session_cookie,
+        clear_session_cookie, client_ip, current_user, require_user, session_cookie,
         token_from_headers,
     };
     pub use crate::accounts::sms::Sms;
@@ -51,16 +51,16 @@ mod ssr {
 #[server(prefix = "/api", endpoint = "auth/viewer")]
 pub async fn get_viewer() -> Result<Viewer, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let user = current_user().await;
-    AppError::form_result(
-        user.map(|user| Viewer {
+    let r = async {
+        let state = app_state()?;
+        let user = current_user().await?;
+        Ok(Viewer {
             user,
             demo: state.config.demo,
-        }),
-        None,
-        "/",
-    )
+        })
+    }
+    .await;
+    crate::reply::read(r, "/")
 }
 
 /// Sends a one-time code to a mainland mobile number. Returns the masked number.
@@ -71,7 +71,7 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
     let result = async {
         let state = app_state()?;
         let phone = Phone::parse(&phone).map_err(AppError::BadRequest)?;
-        let now = now();
+        let now = crate::time::now_ts();
         let ip = request_parts()
             .map(|p| client_ip(&p, state.config.trust_proxy))
             .unwrap_or_default();
@@ -118,7 +118,7 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
         .as_ref()
         .ok()
         .map(|p| format!("/login?phone={}&sent=1", p.as_str()));
-    AppError::form_result(result.map(|p| p.masked()), ok_to.as_deref(), &back)
+    crate::reply::reply(result.map(|p| p.masked()), &back, |_| ok_to)
 }
 
 /// Checks a code and signs in (creating the account on first sign-in). The session id
@@ -135,7 +135,7 @@ pub async fn verify_code(
         let state = app_state()?;
         let phone = Phone::parse(&phone).map_err(AppError::BadRequest)?;
         let code = parse_code(&code).map_err(AppError::BadRequest)?;
-        let now = now();
+        let now = crate::time::now_ts();
         let expired = || AppError::bad("验证码已失效或错误次数过多，请重新获取");
         let (id, stored, attempts) =
             store::spend_attempt(&state.db, phone.as_str(), now, code_rules::MAX_ATTEMPTS)
@@ -165,7 +165,7 @@ pub async fn verify_code(
     }
     .await;
     let ok_to = safe_next(next.as_deref().filter(|n| !n.is_empty()).or(Some("/me")));
-    AppError::form_result(result, Some(&ok_to), &back)
+    crate::reply::reply(result, &back, |_| Some(ok_to.to_string()))
 }
 
 #[cfg(feature = "ssr")]
@@ -198,7 +198,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    AppError::form_result(result, Some("/me"), "/me")
+    crate::reply::reply(result, "/me", |_| Some("/me".to_string()))
 }
 
 /// Ends every session of the caller, on every device.
@@ -213,7 +213,7 @@ pub async fn sign_out_everywhere() -> Result<u64, AppError> {
         Ok(n)
     }
     .await;
-    AppError::form_result(result, Some("/me"), "/me")
+    crate::reply::reply(result, "/me", |_| Some("/me".to_string()))
 }
 
 /// Demo mode only (`LINLI_DEMO=1`): signs in as a demo resident, volunteer, staff member
@@ -226,14 +226,15 @@ pub async fn demo_sign_in(role: String) -> Result<CurrentUser, AppError> {
         if !state.config.demo {
             return Err(AppError::NotFound("体验身份".into()));
         }
-        let user_id = crate::accounts::store::demo_user(&state.db, &role, now()).await?;
-        start_session(&state, user_id, now()).await?;
+        let user_id =
+            crate::demo::accounts::demo_user(&state.db, &role, crate::time::now_ts()).await?;
+        start_session(&state, user_id, crate::time::now_ts()).await?;
         store::user_by_id(&state.db, user_id)
             .await?
             .ok_or(AppError::Internal)
     }
     .await;
-    AppError::form_result(result, Some("/me"), "/login")
+    crate::reply::reply(result, "/login", |_| Some("/me".to_string()))
 }
 
 /// Updates the caller's display name and home community.
@@ -268,7 +269,7 @@ pub async fn update_profile(
             .ok_or(AppError::Internal)
     }
     .await;
-    AppError::form_result(result, Some("/me?saved=1"), "/me")
+    crate::reply::reply(result, "/me", |_| Some("/me?saved=1".to_string()))
 }
 
 /// Opts the caller in or out of volunteering, optionally in a team.
@@ -299,7 +300,7 @@ pub async fn set_volunteer(on: String, team_id: Option<String>) -> Result<Curren
             .ok_or(AppError::Internal)
     }
     .await;
-    AppError::form_result(result, Some("/me?saved=1"), "/me")
+    crate::reply::reply(result, "/me", |_| Some("/me?saved=1".to_string()))
 }
 
 /// A person's contact card. Full number for the person, admins, and the staff of the
@@ -337,7 +338,7 @@ pub async fn user_contact(user_id: i64) -> Result<Contact, AppError> {
         })
     }
     .await;
-    AppError::form_result(result, None, "/me")
+    crate::reply::read(result, "/me")
 }
 
 #[server(prefix = "/api", endpoint = "teams")]
@@ -345,5 +346,5 @@ pub async fn list_teams() -> Result<Vec<crate::accounts::model::TeamInfo>, AppEr
     use ssr::*;
     let state = app_state()?;
     let r = store::teams(&state.db).await.map_err(AppError::from);
-    AppError::form_result(r, None, "/me")
+    crate::reply::read(r, "/me")
 }

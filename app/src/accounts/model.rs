@@ -171,9 +171,71 @@ pub fn parse_display_name(input: &str) -> Result<String, String> {
     }
 }
 
+/// A notice to a person (shown under 我的): a message key of the locale files and its
+/// arguments, stored as such and rendered in the reader's language when read, so that
+/// an English reader never sees a Chinese notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub key: String,
+    pub args: Vec<(String, String)>,
+}
+
+impl Notice {
+    pub fn new(key: &str) -> Self {
+        Notice {
+            key: key.to_string(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds an argument, filled into the text's `%{name}`.
+    pub fn arg(mut self, name: &str, value: impl ToString) -> Self {
+        self.args.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The notice in the reader's language.
+    pub fn text(&self, locale: crate::prefs::Locale) -> String {
+        crate::i18n::fill(&crate::i18n::tr_in(locale, &self.key), &self.args)
+    }
+
+    /// The arguments as the JSON object they are stored as.
+    pub fn args_json(&self) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = self
+            .args
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+
+    /// A notice as stored: unknown or malformed arguments are dropped, not fatal.
+    pub fn from_stored(key: &str, args_json: &str) -> Self {
+        let args = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(args_json)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect();
+        Notice {
+            key: key.to_string(),
+            args,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notices_round_trip_through_their_stored_form() {
+        let n = Notice::new("notice.wish_claimed").arg("title", "棉被\"一床");
+        assert_eq!(Notice::from_stored(&n.key, &n.args_json()), n);
+        assert_eq!(Notice::from_stored("k", "not json").args, vec![]);
+    }
 
     #[test]
     fn mainland_mobiles_parse_in_the_forms_people_type() {

@@ -3,9 +3,9 @@
 
 use crate::accounts::api::{get_viewer, Viewer};
 use crate::accounts::model::{mask_phone, Role};
-use crate::app::{CareSwitch, LanguageSwitch};
 use crate::i18n::{tr, tr_args};
 use crate::pages::not_found::ErrorBox;
+use crate::prefs::pages::{CareSwitch, LanguageSwitch};
 use crate::prefs::Prefs;
 use leptos::prelude::*;
 use leptos_meta::Title;

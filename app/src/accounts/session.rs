@@ -11,10 +11,6 @@ use http::HeaderMap;
 
 pub const SESSION_COOKIE: &str = "linli_session";
 
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// The session token from a `Cookie` header, if it has the right shape.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
     headers
@@ -37,7 +33,9 @@ pub async fn user_from_headers(
     headers: &HeaderMap,
 ) -> Result<Option<CurrentUser>, AppError> {
     match token_from_headers(headers) {
-        Some(t) => Ok(store::session_user(&state.db, &hash_token(&t), now()).await?),
+        Some(t) => {
+            Ok(store::session_user(&state.db, &hash_token(&t), crate::time::now_ts()).await?)
+        }
         None => Ok(None),
     }
 }

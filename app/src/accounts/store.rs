@@ -2,7 +2,7 @@
 //! are queried. Every limit is decided by one conditional statement, so that concurrent
 //! requests on any number of server processes cannot slip past it.
 
-use crate::accounts::model::{CurrentUser, Role, TeamInfo};
+use crate::accounts::model::{CurrentUser, Notice, Role, TeamInfo};
 use crate::db::Db;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -402,76 +402,132 @@ pub async fn teams(db: &Db) -> Result<Vec<TeamInfo>, sqlx::Error> {
         .collect()
 }
 
-/// The demo identities (demo mode only): fixed numbers in the 199 0000 000x range.
-pub const DEMO_PHONES: [(&str, &str, &str); 4] = [
-    ("resident", "19900000001", "体验居民·王阿姨"),
-    ("volunteer", "19900000002", "体验志愿者·李师傅"),
-    ("staff", "19900000003", "体验社工·张主任"),
-    ("admin", "19900000004", "体验管理员"),
-];
+/// Adds people in bulk (history imports, the demo), inside the caller's transaction;
+/// returns their ids in order.
+pub async fn insert_users(
+    conn: &mut sqlx::AnyConnection,
+    people: &[(String, String)],
+    now: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = Vec::with_capacity(people.len());
+    for (phone, name) in people {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (phone, display_name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(phone)
+        .bind(name)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
 
-/// Creates (or resets) the demo user for a role and returns its id. The demo staff
-/// member works in the first community of the city.
-pub async fn demo_user(db: &Db, role: &str, now: i64) -> Result<i64, crate::error::AppError> {
-    let (_, phone, name) = DEMO_PHONES
-        .iter()
-        .find(|(r, _, _)| *r == role)
-        .ok_or_else(|| crate::error::AppError::bad("未知的体验身份"))?;
-    let id = upsert_user(db, phone, name, now).await?;
-    // The demo community is the first whose centre keeps extended hours, so that every
-    // role can try booking and the desk there.
-    let community: Option<i64> = sqlx::query_scalar(
+/// Makes a person a volunteer serving in a team, inside the caller's transaction.
+pub async fn join_team_in(
+    conn: &mut sqlx::AnyConnection,
+    user: i64,
+    team: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET volunteer = 1, team_id = $1 WHERE id = $2")
+        .bind(team)
+        .bind(user)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The first community whose centre keeps a booking schedule (else the first
+/// community).
+pub async fn first_community_with_schedule(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
         "SELECT COALESCE((SELECT MIN(s.community_id) FROM stations s \
          JOIN booking_schedules b ON b.center_id = s.id), (SELECT MIN(id) FROM communities))",
     )
     .fetch_one(&db.pool)
-    .await?;
-    let (role_code, volunteer, community) = match role {
-        "staff" => ("staff", 0i64, community),
-        "admin" => ("admin", 0, None),
-        "volunteer" => ("resident", 1, community),
-        _ => ("resident", 0, community),
-    };
-    // The demo volunteer serves in a team (the first of their community, if it has one),
-    // so that claiming for a team and the team's record can be tried.
-    let team: Option<i64> = if role == "volunteer" {
-        sqlx::query_scalar(
-            "SELECT COALESCE((SELECT MIN(id) FROM teams WHERE community_id = $1), (SELECT MIN(id) FROM teams))",
-        )
-        .bind(community)
-        .fetch_one(&db.pool)
-        .await?
-    } else {
-        None
-    };
+    .await
+}
+
+/// The first team of a community (else the first team of the city).
+pub async fn first_team_of(db: &Db, community: Option<i64>) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COALESCE((SELECT MIN(id) FROM teams WHERE community_id = $1), (SELECT MIN(id) FROM teams))",
+    )
+    .bind(community)
+    .fetch_one(&db.pool)
+    .await
+}
+
+/// Sets a person's role, volunteering, community and team at once (no audit: for the
+/// demo identities, which exist only in demo mode).
+pub async fn set_identity(
+    db: &Db,
+    user: i64,
+    role: Role,
+    volunteer: bool,
+    community: Option<i64>,
+    team: Option<i64>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET role = $1, volunteer = $2, community_id = $3, team_id = $4 WHERE id = $5",
     )
-    .bind(role_code)
-    .bind(volunteer)
+    .bind(role.code())
+    .bind(i64::from(volunteer))
     .bind(community)
     .bind(team)
-    .bind(id)
+    .bind(user)
     .execute(&db.pool)
     .await?;
-    Ok(id)
+    Ok(())
 }
 
 /// Leaves a notice for a user (shown under 我的), inside the caller's transaction so that
-/// it is written exactly when what it tells of is.
+/// it is written exactly when what it tells of is. Stored as key and arguments.
 pub async fn notify(
     conn: &mut sqlx::AnyConnection,
     user: i64,
-    text: &str,
+    notice: &Notice,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO notices (user_id, text, created_at) VALUES ($1, $2, $3)")
-        .bind(user)
-        .bind(text)
-        .bind(now)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO notices (user_id, text, msg_key, msg_args, created_at) VALUES ($1, '', $2, $3, $4)",
+    )
+    .bind(user)
+    .bind(&notice.key)
+    .bind(notice.args_json())
+    .bind(now)
+    .execute(conn)
+    .await?;
     Ok(())
+}
+
+/// A person's newest notices: (the notice, or the text of one written before notices
+/// had keys; when).
+pub async fn notices(
+    db: &Db,
+    user_id: i64,
+) -> Result<Vec<(Result<Notice, String>, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT text, msg_key, msg_args, created_at FROM notices WHERE user_id = $1 ORDER BY id DESC LIMIT 20",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let key: String = r.try_get("msg_key")?;
+            let notice = if key.is_empty() {
+                Err(r.try_get("text")?)
+            } else {
+                Ok(Notice::from_stored(
+                    &key,
+                    &r.try_get::<String, _>("msg_args")?,
+                ))
+            };
+            Ok((notice, r.try_get("created_at")?))
+        })
+        .collect()
 }
 
 pub async fn team_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {

@@ -123,7 +123,7 @@ pub async fn list_activities(params: String) -> Result<ActivityList, AppError> {
             signed_up_by: user.as_ref().filter(|_| mine).map(|u| u.id),
         };
         let items =
-            crate::activities::store::upcoming(&state.db, &crate::util::today(), &filter, 40)
+            crate::activities::store::upcoming(&state.db, &crate::time::today(), &filter, 40)
                 .await?
                 .into_iter()
                 .map(ssr::view)
@@ -136,7 +136,7 @@ pub async fn list_activities(params: String) -> Result<ActivityList, AppError> {
         })
     }
     .await;
-    AppError::form_result(r, None, "/activities")
+    crate::reply::read(r, "/activities")
 }
 
 #[server(prefix = "/api", endpoint = "activities/get")]
@@ -148,7 +148,7 @@ pub async fn get_activity(id: i64) -> Result<ActivityPage, AppError> {
             .await?
             .ok_or_else(|| AppError::NotFound("该活动".into()))?;
         let user = crate::accounts::session::current_user().await?;
-        let today = crate::util::today();
+        let today = crate::time::today();
         let staff = user
             .as_ref()
             .is_some_and(|u| ssr::is_staff_of(u, a.community_id));
@@ -196,10 +196,7 @@ pub async fn get_activity(id: i64) -> Result<ActivityPage, AppError> {
         })
     }
     .await;
-    if let Err(e) = &r {
-        e.set_response_status();
-    }
-    r
+    crate::reply::page(r)
 }
 
 /// `action`: `sign_up` or `withdraw`. Returns the resulting status (`confirmed`,
@@ -210,9 +207,9 @@ pub async fn activity_act(id: i64, action: String) -> Result<String, AppError> {
         use crate::activities::store;
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
-        let now = crate::util::now_ts();
+        let now = crate::time::now_ts();
         match action.as_str() {
-            "sign_up" => store::sign_up(&state.db, id, user.id, &crate::util::today(), now)
+            "sign_up" => store::sign_up(&state.db, id, user.id, &crate::time::today(), now)
                 .await
                 .map(|s| s.code().to_string()),
             "withdraw" => store::withdraw_signup(&state.db, id, user.id, now)
@@ -223,7 +220,7 @@ pub async fn activity_act(id: i64, action: String) -> Result<String, AppError> {
     }
     .await;
     let page = format!("/activities/{id}");
-    AppError::form_result(r, Some(&format!("{page}?ok=1")), &page)
+    crate::reply::reply(r, &page, |_| Some(format!("{page}?ok=1")))
 }
 
 /// Staff post a micro-project or a Red-Saturday activity in their community. Returns its id.
@@ -256,7 +253,7 @@ pub async fn create_activity(
             hours: hours.unwrap_or(2),
             points: points.unwrap_or(5),
         };
-        let p = a.problems(&crate::util::today());
+        let p = a.problems(&crate::time::today());
         if !p.is_empty() {
             return Err(AppError::BadRequest(p.join("；")));
         }
@@ -264,14 +261,15 @@ pub async fn create_activity(
             &state.db,
             &a,
             Some(staff.id),
-            crate::util::now_ts(),
+            crate::time::now_ts(),
         )
         .await?;
         Ok(id)
     }
     .await;
-    let ok = r.as_ref().ok().map(|id| format!("/activities/{id}?ok=1"));
-    AppError::form_result(r, ok.as_deref(), "/activities")
+    crate::reply::reply(r, "/activities", |id| {
+        Some(format!("/activities/{id}?ok=1"))
+    })
 }
 
 /// Staff of the activity's community check a confirmed volunteer in, on the day: by the
@@ -308,11 +306,11 @@ pub async fn activity_check_in(
             (None, Some(u)) => u,
             (None, None) => return Err(AppError::bad("请输入或扫描签到码")),
         };
-        crate::activities::model::may_check_in(&a.day, &crate::util::today())
+        crate::activities::model::may_check_in(&a.day, &crate::time::today())
             .map_err(AppError::Conflict)?;
-        store::check_in(&state.db, id, user, crate::util::now_ts()).await
+        store::check_in(&state.db, id, user, crate::time::now_ts()).await
     }
     .await;
     let page = format!("/activities/{id}");
-    AppError::form_result(r, Some(&format!("{page}?ok=1")), &page)
+    crate::reply::reply(r, &page, |_| Some(format!("{page}?ok=1")))
 }

@@ -249,9 +249,10 @@ pub async fn withdraw_signup(
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(p) = promoted {
-            let text =
-                format!("您已从候补转为正式报名：{day}「{title}」，请按时参加，签到码在活动页面。");
-            crate::accounts::store::notify(&mut tx, p, &text, now).await?;
+            let n = crate::accounts::model::Notice::new("notice.waitlist_promoted")
+                .arg("day", &day)
+                .arg("title", &title);
+            crate::accounts::store::notify(&mut tx, p, &n, now).await?;
         }
     }
     tx.commit().await?;
@@ -376,7 +377,9 @@ pub async fn check_in(db: &Db, activity: i64, user: i64, now: i64) -> Result<(),
     crate::accounts::store::notify(
         &mut tx,
         user,
-        &format!("「{title}」签到成功，获得{points}积分。感谢您的志愿服务！"),
+        &crate::accounts::model::Notice::new("notice.checked_in")
+            .arg("title", &title)
+            .arg("points", points),
         now,
     )
     .await?;
@@ -394,91 +397,63 @@ pub async fn hours_of(db: &Db, user: i64) -> Result<i64, sqlx::Error> {
     .await
 }
 
-/// About 3,100 micro-projects and Red-Saturday activities, past and coming, and for the
-/// past ones a record of who came (hours and points), inside the seeding transaction.
-pub async fn seed_demo(
+/// An activity written whole (history imports, the demo).
+pub struct ActivityRow<'a> {
+    pub community: i64,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub day: &'a str,
+    pub place: &'a str,
+    pub capacity: i64,
+    pub hours: i64,
+    pub points: i64,
+    pub created_at: i64,
+}
+
+/// Writes an activity inside the caller's transaction; returns its id.
+pub async fn insert_row(
     conn: &mut sqlx::AnyConnection,
-    rng: &mut impl Rng,
-    communities: &[i64],
-    users: &[i64],
-    today: chrono::NaiveDate,
-    now: i64,
+    a: &ActivityRow<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO activities (community_id, kind, title, day, place, capacity, hours, points, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(a.community)
+    .bind(a.kind)
+    .bind(a.title)
+    .bind(a.day)
+    .bind(a.place)
+    .bind(a.capacity)
+    .bind(a.hours)
+    .bind(a.points)
+    .bind(a.created_at)
+    .fetch_one(conn)
+    .await
+}
+
+/// Records that a person came to a past activity (a confirmed, checked-in sign-up with
+/// its hours), inside the caller's transaction. Points are the caller's to credit.
+pub async fn insert_attendance(
+    conn: &mut sqlx::AnyConnection,
+    activity: i64,
+    user: i64,
+    position: i64,
+    code: &str,
+    at: i64,
+    hours: i64,
 ) -> Result<(), sqlx::Error> {
-    const TITLES: [&str; 8] = [
-        "红色星期六·小区环境整治",
-        "红色星期六·助老送餐",
-        "四点半课堂志愿辅导",
-        "文明交通劝导",
-        "义务理发进社区",
-        "家电义务维修",
-        "垃圾分类宣传",
-        "老年人智能手机教学",
-    ];
-    const PLACES: [&str; 4] = [
-        "社区党群服务中心门前广场",
-        "社区党群服务中心二楼活动室",
-        "小区中心花园",
-        "红色驿站",
-    ];
-    let mut attended = 0;
-    for i in 0..3100 {
-        let offset = rng.gen_range(-60..30);
-        let day = today + chrono::Duration::days(offset);
-        let kind = if i % 3 == 0 {
-            "project"
-        } else {
-            "red_saturday"
-        };
-        let (hours, points) = (rng.gen_range(1..4i64), 5i64);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO activities (community_id, kind, title, day, place, capacity, hours, points, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(communities[rng.gen_range(0..communities.len())])
-        .bind(kind)
-        .bind(TITLES[rng.gen_range(0..TITLES.len())])
-        .bind(day.format("%Y-%m-%d").to_string())
-        .bind(PLACES[rng.gen_range(0..PLACES.len())])
-        .bind(rng.gen_range(5..30i64))
-        .bind(hours)
-        .bind(points)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?;
-        // Some past activities keep their attendance: four volunteers each.
-        if offset < 0 && attended < 300 && !users.is_empty() {
-            attended += 1;
-            let at = now + offset * 86_400;
-            let mut seen = Vec::new();
-            for position in 1..=4i64 {
-                let u = users[rng.gen_range(0..users.len())];
-                if seen.contains(&u) {
-                    continue;
-                }
-                seen.push(u);
-                sqlx::query(
-                    "INSERT INTO signups (activity_id, user_id, status, position, checkin_code, checked_in_at, hours, created_at) \
-                     VALUES ($1, $2, 'confirmed', $3, $4, $5, $6, $5)",
-                )
-                .bind(id)
-                .bind(u)
-                .bind(position)
-                .bind(format!("P{id}-{position}"))
-                .bind(at)
-                .bind(hours)
-                .execute(&mut *conn)
-                .await?;
-                crate::points::store::credit(
-                    conn,
-                    u,
-                    points,
-                    "参加志愿活动",
-                    &format!("activity:{id}"),
-                    at,
-                )
-                .await?;
-            }
-        }
-    }
+    sqlx::query(
+        "INSERT INTO signups (activity_id, user_id, status, position, checkin_code, checked_in_at, hours, created_at) \
+         VALUES ($1, $2, 'confirmed', $3, $4, $5, $6, $5)",
+    )
+    .bind(activity)
+    .bind(user)
+    .bind(position)
+    .bind(code)
+    .bind(at)
+    .bind(hours)
+    .execute(conn)
+    .await?;
     Ok(())
 }

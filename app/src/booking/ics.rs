@@ -2,7 +2,7 @@
 //! calendars. The `icalendar` crate writes the event; the VTIMEZONE the standard asks
 //! for with a TZID is added beside it (China has had no daylight saving since 1991).
 
-use crate::booking::api::BookingView;
+use crate::booking::views::BookingView;
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike};
 
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0800\r\nTZOFFSETTO:+0800\r\nTZNAME:CST\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";

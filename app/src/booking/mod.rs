@@ -3,6 +3,7 @@
 //! Capacity and the residents' limits are decided by the database, never by a
 //! check-then-insert in application code.
 pub mod api;
+pub mod api_desk;
 #[cfg(feature = "ssr")]
 pub mod ics;
 pub mod model;
@@ -10,4 +11,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod reminders;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod store;
+pub mod views;

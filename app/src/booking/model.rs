@@ -220,13 +220,58 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A step of a booking's life. Also what the desk's and the confirmation page's forms
+/// post (`action=check_in`, …): one enum decides the state machine, who may take the
+/// step and which buttons are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
+    /// The resident, before the slot starts.
     Cancel,
+    /// The resident, before the slot starts: another slot, the same code.
     Reschedule,
+    /// Staff: the resident has come.
     CheckIn,
+    /// Staff: served.
+    #[serde(rename = "done")]
     MarkDone,
+    /// Staff: did not come (once the slot has started).
+    #[serde(rename = "no_show")]
     MarkNoShow,
+}
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Cancel => "cancel",
+            Action::Reschedule => "reschedule",
+            Action::CheckIn => "check_in",
+            Action::MarkDone => "done",
+            Action::MarkNoShow => "no_show",
+        }
+    }
+
+    /// Whether the step is the resident's (else the desk's).
+    pub fn residents(self) -> bool {
+        matches!(self, Action::Cancel | Action::Reschedule)
+    }
+}
+
+/// The steps a viewer may take on a booking in `status` (`started`: its slot has begun):
+/// the resident's own (cancel, reschedule) or the desk's (check in, done, no-show). The
+/// buttons of the confirmation page and the desk come from here, like every step's
+/// check when it is posted.
+pub fn actions_for(status: Status, started: bool, desk: bool) -> Vec<Action> {
+    [
+        Action::Cancel,
+        Action::Reschedule,
+        Action::CheckIn,
+        Action::MarkDone,
+        Action::MarkNoShow,
+    ]
+    .into_iter()
+    .filter(|a| a.residents() != desk && transition(status, *a, started).is_ok())
+    .collect()
 }
 
 /// The booking life cycle. `started` says whether the slot has begun.
@@ -259,6 +304,27 @@ pub fn overlaps(a: (u32, u32), b: (u32, u32)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_buttons_follow_the_life_cycle() {
+        use Action::*;
+        assert_eq!(
+            actions_for(Status::Active, false, false),
+            vec![Cancel, Reschedule]
+        );
+        assert_eq!(actions_for(Status::Active, true, false), vec![]);
+        assert_eq!(actions_for(Status::Cancelled, false, false), vec![]);
+        assert_eq!(actions_for(Status::Active, false, true), vec![CheckIn]);
+        assert_eq!(
+            actions_for(Status::Active, true, true),
+            vec![CheckIn, MarkNoShow]
+        );
+        assert_eq!(actions_for(Status::CheckedIn, true, true), vec![MarkDone]);
+        for a in [Cancel, Reschedule, CheckIn, MarkDone, MarkNoShow] {
+            let json = serde_json::to_string(&a).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", a.code()));
+        }
+    }
 
     fn sched() -> Schedule {
         Schedule {

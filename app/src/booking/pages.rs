@@ -2,11 +2,10 @@
 //! with code, QR and .ics (`/bookings/{code}`), and the staff desk (`/desk`). Every step
 //! is a link or a plain form, so booking works without JavaScript.
 
-use crate::booking::api::{
-    get_booking, get_booking_choices, get_desk, my_bookings, my_notices, BookingChoices,
-    BookingView, Desk,
-};
+use crate::booking::api::{get_booking, get_booking_choices, my_bookings, my_notices};
+use crate::booking::api_desk::get_desk;
 use crate::booking::model::{format_windows, Status};
+use crate::booking::views::{BookingChoices, BookingView, Desk};
 use crate::i18n::{tr, tr_args};
 use crate::pages::not_found::{ErrorBox, Flash};
 use leptos::prelude::*;

@@ -117,6 +117,30 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// A value of the `app_meta` table (small facts of the whole installation).
+pub async fn meta(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM app_meta WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// Sets a value of the `app_meta` table, inside the caller's connection or transaction.
+pub async fn set_meta(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+    value: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Reads a column that both dialects return as an integer flag.
 pub fn flag(row: &AnyRow, col: &str) -> Result<bool, sqlx::Error> {
     use sqlx::Row;

@@ -33,7 +33,7 @@ pub async fn my_points() -> Result<PointsView, AppError> {
         })
     }
     .await;
-    AppError::form_result(r, None, "/points")
+    crate::reply::read(r, "/points")
 }
 
 /// Redeems points for a reward; returns the voucher code.
@@ -42,11 +42,10 @@ pub async fn redeem(reward_id: i64) -> Result<String, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
-        crate::points::store::redeem(&state.db, user.id, reward_id, crate::util::now_ts()).await
+        crate::points::store::redeem(&state.db, user.id, reward_id, crate::time::now_ts()).await
     }
     .await;
-    let ok = r.as_ref().ok().map(|c| format!("/points?voucher={c}"));
-    AppError::form_result(r, ok.as_deref(), "/points")
+    crate::reply::reply(r, "/points", |c| Some(format!("/points?voucher={c}")))
 }
 
 /// Staff (or a merchant with a staff account) verify a voucher, once. Returns the
@@ -60,14 +59,15 @@ pub async fn verify_voucher(code: String) -> Result<String, AppError> {
             return Err(AppError::Forbidden);
         }
         let code = crate::points::model::parse_voucher(&code).map_err(AppError::BadRequest)?;
-        crate::points::store::use_voucher(&state.db, &code, crate::util::now_ts())
+        crate::points::store::use_voucher(&state.db, &code, crate::time::now_ts())
             .await?
             .ok_or_else(|| AppError::Conflict("兑换码无效或已使用".into()))
     }
     .await;
-    let ok = r
-        .as_ref()
-        .ok()
-        .map(|name| format!("/points?verified={}", crate::util::url_encode(name)));
-    AppError::form_result(r, ok.as_deref(), "/points")
+    crate::reply::reply(r, "/points", |name| {
+        Some(format!(
+            "/points?verified={}",
+            crate::util::url_encode(name)
+        ))
+    })
 }

@@ -7,27 +7,24 @@ use leptos::prelude::*;
 /// The overview shown on the home page.
 #[server(prefix = "/api", endpoint = "stations/summary")]
 pub async fn get_city_summary() -> Result<CitySummary, AppError> {
-    let state = crate::state::app_state()?;
-    crate::stations::store::summary(&state.db)
-        .await
-        .map_err(|e| {
-            let e = AppError::from(e);
-            e.set_response_status();
-            e
-        })
+    let r = async {
+        let state = crate::state::app_state()?;
+        let city = state.city.as_ref().map(|c| c.name.as_str()).unwrap_or("");
+        Ok(crate::stations::store::summary(&state.db, city).await?)
+    }
+    .await;
+    crate::reply::read(r, "/")
 }
 
 /// Every community with its street, for the pickers on 我的 and 心愿.
 #[server(prefix = "/api", endpoint = "communities")]
 pub async fn list_communities() -> Result<Vec<crate::stations::model::CommunityOption>, AppError> {
-    let state = crate::state::app_state()?;
-    let r = crate::stations::store::communities(&state.db)
-        .await
-        .map_err(AppError::from);
-    if let Err(e) = &r {
-        e.set_response_status();
+    let r = async {
+        let state = crate::state::app_state()?;
+        Ok(crate::stations::store::communities(&state.db).await?)
     }
-    r
+    .await;
+    crate::reply::read(r, "/")
 }
 
 /// Staff keep their community's station data true: the phone number and the amenities,
@@ -53,18 +50,23 @@ pub async fn update_station(
         }
         let phone = parse_station_phone(&phone).map_err(AppError::BadRequest)?;
         let amenities = Amenity::split(&amenities).map_err(AppError::BadRequest)?;
-        let today = chrono::Utc::now()
-            .with_timezone(&chrono_tz::Asia::Shanghai)
-            .format("%Y-%m-%d")
-            .to_string();
-        crate::stations::store::update_station(db, caller.id, &before, &phone, &amenities, &today)
-            .await?;
+        let today = crate::time::today();
+        crate::stations::store::update_station(
+            db,
+            caller.id,
+            &before,
+            &phone,
+            &amenities,
+            &today,
+            crate::time::now_ts(),
+        )
+        .await?;
         crate::stations::store::station(db, station_id)
             .await?
             .ok_or(AppError::Internal)
     }
     .await;
-    AppError::form_result(result, Some(&back), &back)
+    crate::reply::reply(result, &back, |_| Some(back.to_string()))
 }
 
 /// What the map page and rider mode show: the point, the filters as understood, the
@@ -116,8 +118,8 @@ pub async fn get_nearby(params: String, rider: bool) -> Result<NearbyPage, AppEr
         }
         let located = query.point.is_some();
         let point = query.point.unwrap_or(CITY_CENTRE);
-        let set = state.stations.get(&state.db).await?;
-        let results = set.nearest(point, &query, crate::stations::hours::now_local());
+        let set = state.stations().await?;
+        let results = set.nearest(point, &query, crate::time::now_local());
         let t = &state.config.tiles;
         let tiles = TileSettings {
             url: t.url.clone(),
@@ -134,7 +136,7 @@ pub async fn get_nearby(params: String, rider: bool) -> Result<NearbyPage, AppEr
         })
     }
     .await;
-    AppError::form_result(result, None, "/map")
+    crate::reply::read(result, "/map")
 }
 
 /// One station's page: the station, its status now, its hours for the coming week, and
@@ -175,12 +177,12 @@ pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
     let result: Result<StationDetail, AppError> = async {
         use chrono::Datelike;
         let state = crate::state::app_state()?;
-        let set = state.stations.get(&state.db).await?;
+        let set = state.stations().await?;
         let i = set
             .position(id)
             .ok_or_else(|| AppError::NotFound("驿站".into()))?;
         let station = set.stations[i].clone();
-        let now = crate::stations::hours::now_local();
+        let now = crate::time::now_local();
         let week = (0..7)
             .map(|k| {
                 let d = now.date() + chrono::Duration::days(k);
@@ -206,8 +208,5 @@ pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
         })
     }
     .await;
-    if let Err(e) = &result {
-        e.set_response_status();
-    }
-    result
+    crate::reply::page(result)
 }

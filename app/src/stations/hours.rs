@@ -132,11 +132,6 @@ impl Hours {
     }
 }
 
-/// Now, in Asia/Shanghai, as a local time.
-pub fn now_local() -> NaiveDateTime {
-    chrono::Utc::now().with_timezone(&Shanghai).naive_local()
-}
-
 /// Parses an RFC 3339 time and returns it in Asia/Shanghai local time.
 pub fn parse_at(s: &str) -> Result<NaiveDateTime, String> {
     chrono::DateTime::parse_from_rfc3339(s.trim())

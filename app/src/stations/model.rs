@@ -235,6 +235,67 @@ pub struct CitySummary {
     pub by_kind: Vec<(StationKind, i64)>,
 }
 
+/// The city the portal serves: its name, the point maps open on, and its bounding box
+/// (coordinates outside it are refused). Kept in the database (table `city`) and read
+/// once into the server's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct City {
+    pub name: String,
+    pub center: LatLng,
+    pub bbox: BBox,
+}
+
+/// A city's bounding box (WGS-84).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BBox {
+    pub min_lng: f64,
+    pub min_lat: f64,
+    pub max_lng: f64,
+    pub max_lat: f64,
+}
+
+impl BBox {
+    pub fn contains(&self, lat: f64, lng: f64) -> bool {
+        (self.min_lat..=self.max_lat).contains(&lat) && (self.min_lng..=self.max_lng).contains(&lng)
+    }
+}
+
+// The rows a city's geography is written as (by the demo seed, later by imports).
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StreetRow {
+    pub id: i64,
+    pub name: String,
+    pub district: String,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunityRow {
+    pub id: i64,
+    pub street_id: i64,
+    pub name: String,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StationRow {
+    pub id: i64,
+    pub kind: StationKind,
+    pub name: String,
+    pub community_id: i64,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub amenities: Vec<Amenity>,
+    pub opening_hours: String,
+    pub phone: String,
+    pub verified_on: String,
+    pub follows_workdays: bool,
+}
+
 /// Whether a station is open at the moment asked, and when that changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenStatus {

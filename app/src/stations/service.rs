@@ -12,10 +12,9 @@ use crate::stations::model::{
 };
 use crate::stations::store;
 use chrono::NaiveDateTime;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 pub struct StationSet {
-    versions: (i64, i64),
     pub stations: Vec<Station>,
     hours: Vec<Option<Hours>>,
     index: PointIndex,
@@ -23,7 +22,7 @@ pub struct StationSet {
 }
 
 impl StationSet {
-    pub fn build(stations: Vec<Station>, calendar: Calendar, versions: (i64, i64)) -> Self {
+    pub fn build(stations: Vec<Station>, calendar: Calendar) -> Self {
         let ctx = context(&calendar);
         let hours = stations
             .iter()
@@ -39,7 +38,6 @@ impl StationSet {
                 .collect(),
         );
         StationSet {
-            versions,
             stations,
             hours,
             index,
@@ -89,31 +87,18 @@ impl StationSet {
     }
 }
 
-/// Per-process cache of the [`StationSet`], checked against the database's versions on
-/// every use.
-#[derive(Clone, Default)]
-pub struct StationCache(Arc<RwLock<Option<Arc<StationSet>>>>);
+/// Per-process cache of the [`StationSet`], checked against the database's versions (the
+/// stations' and the holiday calendar's) on every use.
+pub type StationCache = crate::cache::VersionedCache<(i64, i64), StationSet>;
 
-impl std::fmt::Debug for StationCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("StationCache")
-    }
-}
-
-impl StationCache {
-    pub async fn get(&self, db: &Db) -> Result<Arc<StationSet>, sqlx::Error> {
-        let versions = store::versions(db).await?;
-        if let Ok(guard) = self.0.read() {
-            if let Some(set) = guard.as_ref().filter(|s| s.versions == versions) {
-                return Ok(set.clone());
-            }
-        }
-        let stations = store::all_stations(db).await?;
-        let calendar = crate::calendar::store::load(db).await?;
-        let set = Arc::new(StationSet::build(stations, calendar, versions));
-        if let Ok(mut guard) = self.0.write() {
-            *guard = Some(set.clone());
-        }
-        Ok(set)
-    }
+/// The stations as of now: from the cache, rebuilt if a station or the calendar changed.
+pub async fn stations(cache: &StationCache, db: &Db) -> Result<Arc<StationSet>, sqlx::Error> {
+    let versions = store::versions(db).await?;
+    cache
+        .get(versions, || async move {
+            let stations = store::all_stations(db).await?;
+            let calendar = crate::calendar::store::load(db).await?;
+            Ok(StationSet::build(stations, calendar))
+        })
+        .await
 }

@@ -4,8 +4,10 @@
 //! argument), so one query serves both unless a comment says otherwise.
 
 use crate::db::{Db, Dialect};
-use crate::demo::DemoCity;
-use crate::stations::model::{Amenity, CitySummary, Station, StationKind};
+use crate::stations::model::{
+    Amenity, BBox, City, CitySummary, CommunityRow, LatLng, Station, StationKind, StationRow,
+    StreetRow,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -38,34 +40,82 @@ pub async fn street_count(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// Writes a whole generated city in one transaction: all of it or nothing.
-pub async fn insert_city(db: &Db, city: &DemoCity, seed: u64) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    let now = chrono::Utc::now().timestamp();
-    insert_streets(&mut tx, city).await?;
-    insert_communities(&mut tx, city).await?;
-    insert_stations(&mut tx, city, now).await?;
-    bump_version(&mut tx).await?;
-    crate::calendar::store::upsert_in(&mut tx, &crate::calendar::model::china_2026()).await?;
-    sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2)")
-        .bind("demo_seed")
-        .bind(seed.to_string())
-        .execute(&mut *tx)
-        .await?;
-    if db.dialect == Dialect::Postgres {
+/// Writes a city's geography with the ids it comes with, inside the caller's
+/// transaction (all of it or nothing), and marks the stations changed.
+pub async fn insert_geography(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    streets: &[StreetRow],
+    communities: &[CommunityRow],
+    stations: &[StationRow],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    insert_streets(conn, streets).await?;
+    insert_communities(conn, communities).await?;
+    insert_stations(conn, stations, now).await?;
+    bump_version(conn).await?;
+    if dialect == Dialect::Postgres {
         // Rows came with explicit ids; move the identity sequences past them.
         for t in ["streets", "communities", "stations"] {
             let q = format!(
-                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"
+                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {t}))"
             );
-            sqlx::query(&q).execute(&mut *tx).await?;
+            sqlx::query(&q).execute(&mut *conn).await?;
         }
     }
-    tx.commit().await
+    Ok(())
 }
 
-async fn insert_streets(conn: &mut AnyConnection, city: &DemoCity) -> Result<(), sqlx::Error> {
-    for chunk in city.streets.chunks(CHUNK) {
+/// The city's identity, if it has been set.
+pub async fn city(db: &Db) -> Result<Option<City>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT name, center_lat, center_lng, min_lat, min_lng, max_lat, max_lng FROM city WHERE id = 1",
+    )
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(City {
+            name: r.try_get("name")?,
+            center: LatLng {
+                lat: r.try_get("center_lat")?,
+                lng: r.try_get("center_lng")?,
+            },
+            bbox: BBox {
+                min_lat: r.try_get("min_lat")?,
+                min_lng: r.try_get("min_lng")?,
+                max_lat: r.try_get("max_lat")?,
+                max_lng: r.try_get("max_lng")?,
+            },
+        })
+    })
+    .transpose()
+}
+
+/// Sets (or replaces) the city's identity.
+pub async fn set_city(conn: &mut AnyConnection, c: &City, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO city (id, name, center_lat, center_lng, min_lat, min_lng, max_lat, max_lng, updated_at) \
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET name = $1, center_lat = $2, \
+         center_lng = $3, min_lat = $4, min_lng = $5, max_lat = $6, max_lng = $7, updated_at = $8",
+    )
+    .bind(&c.name)
+    .bind(c.center.lat)
+    .bind(c.center.lng)
+    .bind(c.bbox.min_lat)
+    .bind(c.bbox.min_lng)
+    .bind(c.bbox.max_lat)
+    .bind(c.bbox.max_lng)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_streets(
+    conn: &mut AnyConnection,
+    streets: &[StreetRow],
+) -> Result<(), sqlx::Error> {
+    for chunk in streets.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO streets (id, name, district, lat, lng) VALUES {}",
             placeholders(chunk.len(), 5)
@@ -84,8 +134,11 @@ async fn insert_streets(conn: &mut AnyConnection, city: &DemoCity) -> Result<(),
     Ok(())
 }
 
-async fn insert_communities(conn: &mut AnyConnection, city: &DemoCity) -> Result<(), sqlx::Error> {
-    for chunk in city.communities.chunks(CHUNK) {
+async fn insert_communities(
+    conn: &mut AnyConnection,
+    communities: &[CommunityRow],
+) -> Result<(), sqlx::Error> {
+    for chunk in communities.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO communities (id, street_id, name, lat, lng) VALUES {}",
             placeholders(chunk.len(), 5)
@@ -106,10 +159,10 @@ async fn insert_communities(conn: &mut AnyConnection, city: &DemoCity) -> Result
 
 async fn insert_stations(
     conn: &mut AnyConnection,
-    city: &DemoCity,
+    stations: &[StationRow],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    for chunk in city.stations.chunks(CHUNK) {
+    for chunk in stations.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO stations (id, kind, name, community_id, address, lat, lng, amenities, \
              opening_hours, phone, verified_on, updated_at, follows_workdays) VALUES {}",
@@ -165,8 +218,9 @@ pub async fn versions(db: &Db) -> Result<(i64, i64), sqlx::Error> {
     Ok(v)
 }
 
-/// The home page's overview: the city, its streets and communities, stations per kind.
-pub async fn summary(db: &Db) -> Result<CitySummary, sqlx::Error> {
+/// The home page's overview: the city's streets and communities, stations per kind (the
+/// city's name is the caller's, from the state).
+pub async fn summary(db: &Db, city: &str) -> Result<CitySummary, sqlx::Error> {
     let streets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM streets")
         .fetch_one(&db.pool)
         .await?;
@@ -184,9 +238,8 @@ pub async fn summary(db: &Db) -> Result<CitySummary, sqlx::Error> {
         }
     }
     by_kind.sort();
-    let city = crate::demo::pools().city.name;
     Ok(CitySummary {
-        city,
+        city: city.to_string(),
         streets,
         communities,
         by_kind,
@@ -243,8 +296,8 @@ pub async fn update_station(
     phone: &str,
     amenities: &[Amenity],
     verified_on: &str,
+    now: i64,
 ) -> Result<(), sqlx::Error> {
-    let now = chrono::Utc::now().timestamp();
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE stations SET phone = $1, amenities = $2, verified_on = $3, updated_at = $4 WHERE id = $5",

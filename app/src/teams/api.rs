@@ -59,7 +59,7 @@ pub async fn search_teams(params: String) -> Result<Vec<TeamSummary>, AppError> 
             .collect())
     }
     .await;
-    AppError::form_result(r, None, "/teams")
+    crate::reply::read(r, "/teams")
 }
 
 #[server(prefix = "/api", endpoint = "teams/get")]
@@ -102,8 +102,5 @@ pub async fn get_team(id: i64) -> Result<TeamRecord, AppError> {
         })
     }
     .await;
-    if let Err(e) = &r {
-        e.set_response_status();
-    }
-    r
+    crate::reply::page(r)
 }

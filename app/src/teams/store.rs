@@ -99,3 +99,22 @@ mod tests {
         assert_eq!(super::like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
     }
 }
+
+/// Adds a team, inside the caller's transaction; returns its id.
+pub async fn insert_team(
+    conn: &mut sqlx::AnyConnection,
+    name: &str,
+    unit: &str,
+    community: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO teams (name, unit, community_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(name)
+    .bind(unit)
+    .bind(community)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}

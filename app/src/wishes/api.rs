@@ -7,7 +7,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-use crate::wishes::model::WishStatus;
+use crate::wishes::model::{WishAction, WishStatus};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -39,14 +39,11 @@ pub struct WishPage {
     pub photo_url: Option<String>,
     /// The claiming team's record page.
     pub team_id: Option<i64>,
-    pub can_claim: bool,
+    /// The steps this viewer may take (the page's buttons), from the same state machine
+    /// and roles that decide a step when it is posted.
+    pub actions: Vec<WishAction>,
     /// The viewer is a volunteer in a team and may claim for it.
     pub can_claim_for_team: bool,
-    pub can_withdraw: bool,
-    pub can_fulfil: bool,
-    pub can_confirm: bool,
-    pub can_review: bool,
-    pub can_close: bool,
     pub signed_in: bool,
 }
 
@@ -79,102 +76,138 @@ pub mod ssr {
             }),
         }
     }
+}
 
-    pub fn now() -> i64 {
-        crate::util::now_ts()
+/// How the wish list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WishSort {
+    #[default]
+    Newest,
+    Deadline,
+    /// Nearest `lat`/`lng` first.
+    Nearest,
+}
+
+/// The wish list's query (the `/wishes` page's query string, typed).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WishQuery {
+    pub category: Option<String>,
+    pub community: Option<i64>,
+    pub sort: Option<WishSort>,
+    /// Unclaimed only.
+    pub open: Option<bool>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+}
+
+impl WishQuery {
+    /// Calls [`list_wishes`] with this query.
+    pub async fn run(self) -> Result<Vec<PublicWish>, AppError> {
+        list_wishes(
+            self.category,
+            self.community,
+            self.sort,
+            self.open,
+            self.lat,
+            self.lng,
+        )
+        .await
     }
 
-    /// Whether this viewer may see a wish's private parts (contact, address, photo): the
-    /// poster, the claimant and the staff of its community.
-    pub fn sees_private(user: &crate::accounts::model::CurrentUser, w: &Wish) -> bool {
-        user.id == w.poster_id || w.claimant_id == Some(user.id) || is_staff_of(user, w)
-    }
-
-    pub fn is_staff_of(user: &crate::accounts::model::CurrentUser, w: &Wish) -> bool {
-        user.role != crate::accounts::model::Role::Resident && user.may_act_in(w.community_id)
+    /// Reads the page's query string; a value that does not parse is left out (the page
+    /// then shows the unfiltered list rather than an error).
+    pub fn from_pairs(get: impl Fn(&str) -> Option<String>) -> Self {
+        let num = |k: &str| get(k).and_then(|v| v.trim().parse::<f64>().ok());
+        WishQuery {
+            category: get("category").filter(|c| !c.trim().is_empty()),
+            community: get("community").and_then(|v| v.trim().parse().ok()),
+            sort: get("sort")
+                .and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok()),
+            open: get("open").map(|v| v == "1" || v == "true"),
+            lat: num("lat"),
+            lng: num("lng"),
+        }
     }
 }
 
-/// `params`: `category`, `community`, `sort` (`newest`, `deadline`, `nearest` with
-/// `lat`/`lng`), `open=1` for unclaimed only.
+/// The public list, narrowed and ordered by the [`WishQuery`]'s fields (each a typed
+/// argument: `community=3&open=true&sort=nearest&lat=…&lng=…`).
 #[server(prefix = "/api", endpoint = "wishes/list")]
-pub async fn list_wishes(params: String) -> Result<Vec<PublicWish>, AppError> {
+pub async fn list_wishes(
+    category: Option<String>,
+    community: Option<i64>,
+    sort: Option<WishSort>,
+    open: Option<bool>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+) -> Result<Vec<PublicWish>, AppError> {
+    let q = WishQuery {
+        category,
+        community,
+        sort,
+        open,
+        lat,
+        lng,
+    };
     let r = async {
         let state = crate::state::app_state()?;
-        crate::wishes::store::expire_claims(&state.db, ssr::now()).await?;
-        let pairs = crate::util::parse_query(&params);
-        let get = |k: &str| crate::util::query_value(&pairs, k);
-        let category = get("category");
-        if let Some(c) = &category {
+        if let Some(c) = &q.category {
             if !crate::wishes::model::CATEGORIES.contains(&c.as_str()) {
                 return Err(AppError::bad("未知的心愿类别"));
             }
         }
-        let community = get("community")
-            .map(|c| c.parse::<i64>().map_err(|_| AppError::bad("社区编号有误")))
-            .transpose()?;
-        let point = match (get("lat"), get("lng")) {
-            (Some(a), Some(b)) => match (a.parse(), b.parse()) {
-                (Ok(a), Ok(b)) => {
-                    Some(crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?)
-                }
-                _ => return Err(AppError::bad("位置参数有误")),
-            },
-            _ => None,
+        let point = match (q.lat, q.lng) {
+            (Some(a), Some(b)) => {
+                Some(crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?)
+            }
+            (None, None) => None,
+            _ => return Err(AppError::bad("位置参数有误")),
         };
         use crate::wishes::store::{Filter, Order};
-        let order = match (get("sort").as_deref(), point) {
-            (Some("deadline"), _) => Order::Deadline,
-            (Some("nearest"), Some(p)) => Order::Nearest {
+        let order = match (q.sort.unwrap_or_default(), point) {
+            (WishSort::Deadline, _) => Order::Deadline,
+            (WishSort::Nearest, Some(p)) => Order::Nearest {
                 lat: p.lat,
                 lng: p.lng,
             },
-            (Some("nearest"), None) => {
+            (WishSort::Nearest, None) => {
                 return Err(AppError::bad("请先定位或在地图上选一个位置，再按距离排序"))
             }
-            _ => Order::Newest,
+            (WishSort::Newest, _) => Order::Newest,
         };
         let filter = Filter {
-            community,
-            category,
+            community: q.community,
+            category: q.category.clone(),
             team: None,
-            open_only: get("open").is_some_and(|v| v == "1"),
+            open_only: q.open.unwrap_or(false),
             order,
         };
         let rows = crate::wishes::store::public(&state.db, &filter, 50).await?;
         Ok(rows.iter().map(|w| ssr::public(w, point)).collect())
     }
     .await;
-    AppError::form_result(r, None, "/wishes")
+    crate::reply::read(r, "/wishes")
 }
 
 #[server(prefix = "/api", endpoint = "wishes/get")]
 pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
     let r: Result<WishPage, AppError> = async {
         let state = crate::state::app_state()?;
-        crate::wishes::store::expire_claims(&state.db, ssr::now()).await?;
         let w = crate::wishes::store::get(&state.db, id)
             .await?
             .ok_or_else(|| AppError::NotFound("该心愿".into()))?;
         let user = crate::accounts::session::current_user().await?;
-        let (is_poster, is_claimant, is_staff) = match &user {
-            Some(u) => (
-                u.id == w.poster_id,
-                w.claimant_id == Some(u.id),
-                ssr::is_staff_of(u, &w),
-            ),
-            None => (false, false, false),
-        };
-        if !w.status.public() && !is_poster && !is_staff {
+        let roles = crate::wishes::service::roles(user.as_ref(), &w);
+        if !w.status.public() && !roles.poster && !roles.staff {
             return Err(AppError::NotFound("该心愿".into()));
         }
-        let sees_private = is_poster || is_claimant || is_staff;
-        let volunteer = user.as_ref().is_some_and(|u| u.volunteer);
+        let sees_private = roles.poster || roles.claimant || roles.staff;
+        let actions = crate::wishes::model::steps_for(w.status, roles);
         let has_team = user.as_ref().is_some_and(|u| u.team_id.is_some());
-        let can_claim = w.status == WishStatus::Published && volunteer && !is_poster;
         Ok(WishPage {
             contact: sees_private.then(|| (w.contact.clone(), w.address.clone())),
-            reject_reason: if is_poster || is_staff {
+            reject_reason: if roles.poster || roles.staff {
                 w.reject_reason.clone()
             } else {
                 String::new()
@@ -182,23 +215,14 @@ pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
             fulfil_note: w.fulfil_note.clone(),
             photo_url: (sees_private && w.has_photo).then(|| format!("/wishes/{}/photo", w.id)),
             team_id: w.claim_team_id,
-            can_claim,
-            can_claim_for_team: can_claim && has_team,
-            can_withdraw: w.status == WishStatus::Claimed && is_claimant,
-            can_fulfil: w.status == WishStatus::Claimed && is_claimant,
-            can_confirm: w.status == WishStatus::Fulfilled && (is_poster || is_staff),
-            can_review: w.status == WishStatus::Pending && is_staff,
-            can_close: matches!(w.status, WishStatus::Pending | WishStatus::Published)
-                && (is_poster || is_staff),
+            can_claim_for_team: actions.contains(&WishAction::Claim) && has_team,
+            actions,
             signed_in: user.is_some(),
             wish: ssr::public(&w, None),
         })
     }
     .await;
-    if let Err(e) = &r {
-        e.set_response_status();
-    }
-    r
+    crate::reply::page(r)
 }
 
 /// A resident posts a wish in their community; staff review it before it is public.
@@ -216,9 +240,6 @@ pub async fn post_wish(
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
-        let community = user
-            .community_id
-            .ok_or_else(|| AppError::bad("请先在“我的”里选择您所在的社区"))?;
         let w = crate::wishes::model::NewWish {
             category,
             title,
@@ -229,79 +250,46 @@ pub async fn post_wish(
             contact,
             address,
         };
-        let p = w.problems(&crate::util::today());
-        if !p.is_empty() {
-            return Err(AppError::BadRequest(p.join("；")));
-        }
-        Ok(crate::wishes::store::post(&state.db, user.id, community, &w, ssr::now()).await?)
+        let (today, now) = (crate::time::today(), crate::time::now_ts());
+        crate::wishes::service::post(&state.db, &user, &w, &today, now).await
     }
     .await;
-    let ok = r.as_ref().ok().map(|id| format!("/wishes/{id}"));
-    AppError::form_result(r, ok.as_deref(), "/wishes/new")
+    crate::reply::reply(r, "/wishes/new", |id| Some(format!("/wishes/{id}")))
 }
 
-/// One step of a wish's life: `review` (staff: `approve=1|0`, `reason`), `claim`
-/// (volunteers; `team=1` to claim for their team), `withdraw`, `fulfil` (`note`),
-/// `confirm` (poster or staff), `close` (poster or staff).
+/// One step of a wish's life (see [`WishAction`]): `note` is the reason of a refusal;
+/// `team=true` claims for the volunteer's team. Fulfilling with a photo goes through the
+/// multipart handler at `/api/wishes/fulfil`, which ends in the same service.
 #[server(prefix = "/api", endpoint = "wishes/act")]
 pub async fn wish_act(
     id: i64,
-    action: String,
+    action: WishAction,
     note: Option<String>,
-    approve: Option<String>,
-    team: Option<String>,
+    team: Option<bool>,
 ) -> Result<(), AppError> {
     let back = format!("/wishes/{id}");
     let r = async {
-        use crate::wishes::store;
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
-        let w = store::get(&state.db, id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("该心愿".into()))?;
-        let staff = ssr::is_staff_of(&user, &w);
-        let now = ssr::now();
-        let note = note.unwrap_or_default().trim().to_string();
-        match action.as_str() {
-            "review" if staff => {
-                let approve = approve.as_deref() == Some("1");
-                if !approve && note.is_empty() {
-                    return Err(AppError::bad("请写明不通过的原因，发布人会看到"));
-                }
-                store::review(&state.db, id, approve, &note, now).await
-            }
-            "claim" => {
-                if !user.volunteer {
-                    return Err(AppError::bad("请先在“我的”里成为志愿者"));
-                }
-                crate::wishes::model::next(w.status, crate::wishes::model::WishAction::Claim)
-                    .map_err(AppError::Conflict)?;
-                let team = match (team.as_deref() == Some("1"), user.team_id) {
-                    (true, None) => {
-                        return Err(AppError::bad(
-                            "您还没有加入志愿服务队，请先在“志愿服务队”里加入",
-                        ))
-                    }
-                    (true, Some(t)) => Some(t),
-                    (false, _) => None,
-                };
-                store::claim(&state.db, id, user.id, team, now, state.config.claim_days).await
-            }
-            "withdraw" => store::withdraw(&state.db, id, user.id, now).await,
-            "fulfil" => {
-                crate::wishes::model::check_fulfil_note(&note).map_err(AppError::BadRequest)?;
-                store::fulfil(&state.db, id, user.id, &note, None, now).await
-            }
-            "confirm" if staff || user.id == w.poster_id => {
-                store::confirm(&state.db, id, now).await
-            }
-            "close" if staff || user.id == w.poster_id => store::close(&state.db, id, now).await,
-            "review" | "confirm" | "close" => Err(AppError::Forbidden),
-            _ => Err(AppError::bad("未知的操作")),
-        }
+        let note = note.unwrap_or_default();
+        let input = crate::wishes::service::StepInput {
+            note: &note,
+            for_team: team.unwrap_or(false),
+            photo: None,
+        };
+        crate::wishes::service::act(
+            &state.db,
+            &user,
+            id,
+            action,
+            input,
+            crate::time::now_ts(),
+            state.config.claim_days,
+        )
+        .await
     }
     .await;
-    AppError::form_result(r, Some(&back), &back)
+    crate::reply::reply(r, &back, |_| Some(back.clone()))
 }
 
 /// Staff: wishes of their community waiting for review.
@@ -323,7 +311,7 @@ pub async fn pending_wishes() -> Result<Vec<(PublicWish, String, String)>, AppEr
             .collect())
     }
     .await;
-    AppError::form_result(r, None, "/wishes")
+    crate::reply::read(r, "/wishes")
 }
 
 /// The wishes the caller posted or claimed (with their private parts: they are the
@@ -342,5 +330,5 @@ pub async fn my_wishes() -> Result<Vec<PublicWish>, AppError> {
             .collect())
     }
     .await;
-    AppError::form_result(r, None, "/wishes")
+    crate::reply::read(r, "/wishes")
 }

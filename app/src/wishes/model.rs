@@ -80,16 +80,84 @@ impl WishStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A step of a wish's life. Also what the wish page's forms post (`action=claim`, …):
+/// the same enum decides the state machine, who may take the step, and which buttons
+/// a viewer sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WishAction {
+    /// Staff: publish a pending wish.
     Approve,
+    /// Staff: refuse a pending wish, with a reason the poster sees.
     Reject,
+    /// A volunteer takes the wish on.
     Claim,
+    /// The claimant gives it back to the pool.
     Withdraw,
+    /// The system returns a claim not fulfilled in time (never offered to a person).
     Expire,
+    /// The claimant says it is done.
     Fulfil,
+    /// The poster or staff confirm it was done: the claimant earns the points.
     Confirm,
+    /// The poster or staff close a wish nobody has claimed.
     Close,
+}
+
+impl WishAction {
+    /// Every step a person may be offered, in the order the page shows them.
+    pub const OFFERED: [WishAction; 7] = [
+        WishAction::Approve,
+        WishAction::Reject,
+        WishAction::Claim,
+        WishAction::Fulfil,
+        WishAction::Withdraw,
+        WishAction::Confirm,
+        WishAction::Close,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            WishAction::Approve => "approve",
+            WishAction::Reject => "reject",
+            WishAction::Claim => "claim",
+            WishAction::Withdraw => "withdraw",
+            WishAction::Expire => "expire",
+            WishAction::Fulfil => "fulfil",
+            WishAction::Confirm => "confirm",
+            WishAction::Close => "close",
+        }
+    }
+}
+
+/// Who a viewer is to one wish (several at once is possible: staff who posted it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Roles {
+    pub poster: bool,
+    pub claimant: bool,
+    /// Staff (or an admin) of the wish's community.
+    pub staff: bool,
+    pub volunteer: bool,
+}
+
+/// Whether someone in these roles may take a step at all (the wish's state aside).
+pub fn may(r: Roles, a: WishAction) -> bool {
+    use WishAction::*;
+    match a {
+        Approve | Reject => r.staff,
+        Claim => r.volunteer && !r.poster,
+        Withdraw | Fulfil => r.claimant,
+        Confirm | Close => r.poster || r.staff,
+        Expire => false,
+    }
+}
+
+/// The steps this viewer may take on a wish in this state: the buttons of its page.
+pub fn steps_for(status: WishStatus, r: Roles) -> Vec<WishAction> {
+    WishAction::OFFERED
+        .into_iter()
+        .filter(|a| may(r, *a) && next(status, *a).is_ok())
+        .collect()
 }
 
 /// The wish life cycle. An illegal step gets a clear message.
@@ -236,6 +304,50 @@ mod tests {
     use super::*;
     use WishAction::*;
     use WishStatus::*;
+
+    #[test]
+    fn the_buttons_follow_the_state_machine_and_the_roles() {
+        let staff = Roles {
+            staff: true,
+            ..Roles::default()
+        };
+        let volunteer = Roles {
+            volunteer: true,
+            ..Roles::default()
+        };
+        let claimant = Roles {
+            claimant: true,
+            volunteer: true,
+            ..Roles::default()
+        };
+        let poster = Roles {
+            poster: true,
+            volunteer: true,
+            ..Roles::default()
+        };
+        assert_eq!(steps_for(Pending, staff), vec![Approve, Reject, Close]);
+        assert_eq!(steps_for(Pending, volunteer), vec![]);
+        assert_eq!(steps_for(Published, volunteer), vec![Claim]);
+        // Nobody claims their own wish.
+        assert_eq!(steps_for(Published, poster), vec![Close]);
+        assert_eq!(steps_for(Claimed, claimant), vec![Fulfil, Withdraw]);
+        assert_eq!(steps_for(Claimed, volunteer), vec![]);
+        assert_eq!(steps_for(Fulfilled, poster), vec![Confirm]);
+        assert_eq!(steps_for(Fulfilled, claimant), vec![]);
+        for s in WishStatus::ALL {
+            // Expiry is the system's alone; every offered step is one the machine allows.
+            for r in [staff, volunteer, claimant, poster] {
+                assert!(!steps_for(s, r).contains(&Expire));
+                for a in steps_for(s, r) {
+                    assert!(next(s, a).is_ok() && may(r, a));
+                }
+            }
+        }
+        for a in WishAction::OFFERED {
+            let json = serde_json::to_string(&a).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", a.code()));
+        }
+    }
 
     #[test]
     fn the_happy_life_cycle() {

@@ -6,11 +6,14 @@ use crate::i18n::tr;
 use crate::pages::community_select::CommunitySelect;
 use crate::pages::not_found::{ErrorBox, Flash};
 use crate::stations::api::list_communities;
-use crate::wishes::api::{get_wish, list_wishes, my_wishes, pending_wishes, PublicWish, WishPage};
+use crate::wishes::api::{
+    get_wish, my_wishes, pending_wishes, PublicWish, WishAct, WishPage, WishQuery,
+};
+use crate::wishes::model::WishAction;
 use crate::wishes::model::CATEGORIES;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn wish_item(w: PublicWish) -> impl IntoView {
     let meta = tr("wishes.item_meta")
@@ -32,9 +35,11 @@ fn wish_item(w: PublicWish) -> impl IntoView {
 
 #[component]
 pub fn WishesPage() -> impl IntoView {
-    let loc = use_location();
     let q = use_query_map();
-    let list = Resource::new(move || loc.search.get(), list_wishes);
+    let list = Resource::new(
+        move || WishQuery::from_pairs(|k| q.read().get(k)),
+        WishQuery::run,
+    );
     let pending = Resource::new(|| (), |_| pending_wishes());
     let mine = Resource::new(|| (), |_| my_wishes());
     let communities = Resource::new(|| (), |_| list_communities());
@@ -116,11 +121,12 @@ pub fn WishesPage() -> impl IntoView {
     }
 }
 
-fn act_form(id: i64, action: &'static str, label: String, extra: impl IntoView) -> impl IntoView {
+fn act_form(id: i64, action: WishAction, label: String, extra: impl IntoView) -> impl IntoView {
+    use leptos::server_fn::ServerFn;
     view! {
-        <form method="post" action="/api/wishes/act" class="stack">
+        <form method="post" action=WishAct::PATH class="stack">
             <input type="hidden" name="id" value=id.to_string() />
-            <input type="hidden" name="action" value=action />
+            <input type="hidden" name="action" value=action.code() />
             {extra}
             <button class="button" type="submit">{label}</button>
         </form>
@@ -156,6 +162,8 @@ pub fn WishDetailPage() -> impl IntoView {
 fn WishBody(p: WishPage) -> impl IntoView {
     let w = p.wish.clone();
     let id = w.id;
+    let actions = p.actions.clone();
+    let has = move |a: WishAction| actions.contains(&a);
     view! {
         <Title text=w.title.clone() />
         <article class="wish">
@@ -189,11 +197,11 @@ fn WishBody(p: WishPage) -> impl IntoView {
             })}
             <section class="card">
                 {(!p.signed_in).then(|| view! { <a class="button" href="/login">{tr("login.title")}</a> })}
-                {p.can_claim.then(|| act_form(id, "claim", tr("wishes.claim"), p.can_claim_for_team.then(|| view! {
-                    <label class="check"><input type="checkbox" name="team" value="1" /><span>{tr("wishes.for_team")}</span></label>
+                {has(WishAction::Claim).then(|| act_form(id, WishAction::Claim, tr("wishes.claim"), p.can_claim_for_team.then(|| view! {
+                    <label class="check"><input type="checkbox" name="team" value="true" /><span>{tr("wishes.for_team")}</span></label>
                 })))}
-                {p.can_withdraw.then(|| act_form(id, "withdraw", tr("wishes.withdraw"), ()))}
-                {p.can_fulfil.then(|| view! {
+                {has(WishAction::Withdraw).then(|| act_form(id, WishAction::Withdraw, tr("wishes.withdraw"), ()))}
+                {has(WishAction::Fulfil).then(|| view! {
                     // Multipart, to a plain handler: the photo is optional, the note is not.
                     <form method="post" action="/api/wishes/fulfil" enctype="multipart/form-data" class="stack">
                         <input type="hidden" name="id" value=id.to_string() />
@@ -205,15 +213,12 @@ fn WishBody(p: WishPage) -> impl IntoView {
                         <button class="button" type="submit">{tr("wishes.fulfil")}</button>
                     </form>
                 })}
-                {p.can_confirm.then(|| act_form(id, "confirm", tr("wishes.confirm"), ()))}
-                {p.can_review.then(|| view! {
-                    {act_form(id, "review", tr("wishes.approve"), view! { <input type="hidden" name="approve" value="1" /> })}
-                    {act_form(id, "review", tr("wishes.reject"), view! {
-                        <input type="hidden" name="approve" value="0" />
-                        <input name="note" maxlength="100" required placeholder=tr("wishes.reject_reason") aria-label=tr("wishes.reject_reason") />
-                    })}
-                })}
-                {p.can_close.then(|| act_form(id, "close", tr("wishes.close"), ()))}
+                {has(WishAction::Confirm).then(|| act_form(id, WishAction::Confirm, tr("wishes.confirm"), ()))}
+                {has(WishAction::Approve).then(|| act_form(id, WishAction::Approve, tr("wishes.approve"), ()))}
+                {has(WishAction::Reject).then(|| act_form(id, WishAction::Reject, tr("wishes.reject"), view! {
+                    <input name="note" maxlength="100" required placeholder=tr("wishes.reject_reason") aria-label=tr("wishes.reject_reason") />
+                }))}
+                {has(WishAction::Close).then(|| act_form(id, WishAction::Close, tr("wishes.close"), ()))}
             </section>
         </article>
     }

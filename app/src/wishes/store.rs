@@ -1,14 +1,10 @@
-//! SQL for wishes, their photos and the demo's teams and wishes: the only place these
-//! tables are queried. Every step a race could decide is a conditional statement on the
-//! wish's status (a claim is `… WHERE status = 'published'`: of concurrent claims exactly
-//! one matches), and a step's notice and points commit in the same transaction as the step.
+//! SQL for wishes and their photos: the only place these tables are queried. Every step
+//! a race could decide is a conditional statement on the wish's status (a claim is
+//! `… WHERE status = 'published'`: of concurrent claims exactly one matches); the
+//! service runs it in a transaction with the step's notices and points.
 
-use crate::accounts::store::notify;
 use crate::db::Db;
-use crate::error::AppError;
-use crate::points::store::credit;
-use crate::wishes::model::{NewWish, PhotoKind, WishStatus, CLAIM_DAYS, WISH_POINTS};
-use rand::Rng;
+use crate::wishes::model::{NewWish, PhotoKind, WishStatus};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -189,139 +185,119 @@ pub async fn of_user(db: &Db, user: i64) -> Result<Vec<Wish>, sqlx::Error> {
     rows.iter().map(wish_from).collect()
 }
 
-fn step_failed(what: &str) -> AppError {
-    AppError::Conflict(what.to_string())
+/// What a step changes besides the status. Each variant is one fixed statement: the
+/// store executes the transition the model decided, and is never handed SQL.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Change<'a> {
+    /// Only the status.
+    Status,
+    /// A refusal with the reason the poster sees.
+    Reject { reason: &'a str },
+    /// A volunteer (never the poster) takes the wish on until `expires_at`.
+    Claim {
+        claimant: i64,
+        team: Option<i64>,
+        expires_at: i64,
+    },
+    /// The claim ends (withdrawn or expired); only if `claimant` still holds it.
+    Unclaim { claimant: i64 },
+    /// The claimant's note on how it was done; only if they still hold it.
+    Fulfil { claimant: i64, note: &'a str },
 }
 
-/// Moves a wish from one status to another if it is still in `from` (and, for steps of
-/// the claimant, still theirs), returning its poster, claimant and title; `None` when
-/// the wish moved on first. The SET clause is the caller's.
-async fn step(
+/// Who a moved wish concerns, for its notices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    pub poster: i64,
+    pub title: String,
+}
+
+/// Moves a wish from `from` to `to` with `change`, if it is still in `from` (and, for a
+/// claimant's step, still theirs): a conditional update, so that of racing steps exactly
+/// one matches. `None` when the wish moved on first.
+pub async fn transition(
     conn: &mut sqlx::AnyConnection,
     id: i64,
-    set: &str,
-    from: &str,
-    claimant: Option<i64>,
+    from: WishStatus,
+    to: WishStatus,
+    change: Change<'_>,
     now: i64,
-) -> Result<Option<(i64, Option<i64>, String)>, sqlx::Error> {
-    let sql = format!(
-        "UPDATE wishes SET {set}, updated_at = $1 WHERE id = $2 AND status = '{from}' \
-         AND ($3 IS NULL OR claimant_id = $3) RETURNING poster_id, claimant_id, title"
-    );
-    let row = sqlx::query(&sql)
+) -> Result<Option<Moved>, sqlx::Error> {
+    let q = match change {
+        Change::Status => sqlx::query(
+            "UPDATE wishes SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4 RETURNING poster_id, title",
+        )
+        .bind(to.code())
         .bind(now)
         .bind(id)
+        .bind(from.code()),
+        Change::Reject { reason } => sqlx::query(
+            "UPDATE wishes SET status = $1, updated_at = $2, reject_reason = $5 WHERE id = $3 AND status = $4 \
+             RETURNING poster_id, title",
+        )
+        .bind(to.code())
+        .bind(now)
+        .bind(id)
+        .bind(from.code())
+        .bind(reason),
+        Change::Claim {
+            claimant,
+            team,
+            expires_at,
+        } => sqlx::query(
+            "UPDATE wishes SET status = $1, updated_at = $2, claimant_id = $5, claim_team_id = $6, claimed_at = $2, \
+             claim_expires_at = $7 WHERE id = $3 AND status = $4 AND poster_id <> $5 RETURNING poster_id, title",
+        )
+        .bind(to.code())
+        .bind(now)
+        .bind(id)
+        .bind(from.code())
         .bind(claimant)
-        .fetch_optional(&mut *conn)
-        .await?;
+        .bind(team)
+        .bind(expires_at),
+        Change::Unclaim { claimant } => sqlx::query(
+            "UPDATE wishes SET status = $1, updated_at = $2, claimant_id = NULL, claim_team_id = NULL, claimed_at = NULL, \
+             claim_expires_at = NULL WHERE id = $3 AND status = $4 AND claimant_id = $5 RETURNING poster_id, title",
+        )
+        .bind(to.code())
+        .bind(now)
+        .bind(id)
+        .bind(from.code())
+        .bind(claimant),
+        Change::Fulfil { claimant, note } => sqlx::query(
+            "UPDATE wishes SET status = $1, updated_at = $2, fulfil_note = $6 WHERE id = $3 AND status = $4 \
+             AND claimant_id = $5 RETURNING poster_id, title",
+        )
+        .bind(to.code())
+        .bind(now)
+        .bind(id)
+        .bind(from.code())
+        .bind(claimant)
+        .bind(note),
+    };
+    let row = q.fetch_optional(&mut *conn).await?;
     row.map(|r| {
-        Ok((
-            r.try_get("poster_id")?,
-            r.try_get("claimant_id")?,
-            r.try_get("title")?,
-        ))
+        Ok(Moved {
+            poster: r.try_get("poster_id")?,
+            title: r.try_get("title")?,
+        })
     })
     .transpose()
 }
 
-pub async fn review(
-    db: &Db,
-    id: i64,
-    approve: bool,
-    reason: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let q = if approve {
-        sqlx::query("UPDATE wishes SET status = 'published', updated_at = $1 WHERE id = $2 AND status = 'pending' RETURNING poster_id, title")
-    } else {
-        sqlx::query("UPDATE wishes SET status = 'rejected', reject_reason = $3, updated_at = $1 WHERE id = $2 AND status = 'pending' RETURNING poster_id, title")
-    };
-    let q = q.bind(now).bind(id);
-    let q = if approve { q } else { q.bind(reason) };
-    let row = q
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| step_failed("只有待审核的心愿可以审核"))?;
-    let (poster, title): (i64, String) = (row.try_get("poster_id")?, row.try_get("title")?);
-    let text = if approve {
-        format!("您的心愿「{title}」已通过审核并公开，等待志愿者认领。")
-    } else {
-        format!("您的心愿「{title}」未通过审核：{reason}")
-    };
-    notify(&mut tx, poster, &text, now).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// One claimant, decided by the database: of concurrent claims exactly one matches
-/// `status = 'published'`.
-pub async fn claim(
-    db: &Db,
-    id: i64,
-    user: i64,
-    team: Option<i64>,
-    now: i64,
-    claim_days: i64,
-) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
-        "UPDATE wishes SET status = 'claimed', claimant_id = $1, claim_team_id = $2, claimed_at = $3, claim_expires_at = $4, \
-         updated_at = $3 WHERE id = $5 AND status = 'published' AND poster_id <> $1 RETURNING poster_id, title",
-    )
-    .bind(user)
-    .bind(team)
-    .bind(now)
-    .bind(now + claim_days * 86_400)
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| step_failed("这个心愿已被认领或暂不能认领"))?;
-    let (poster, title): (i64, String) = (row.try_get("poster_id")?, row.try_get("title")?);
-    notify(
-        &mut tx,
-        poster,
-        &format!("您的心愿「{title}」已被志愿者认领，志愿者会与您联系。"),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn withdraw(db: &Db, id: i64, user: i64, now: i64) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let (poster, _, title) = step(
-        &mut tx,
-        id,
-        "status = 'published', claimant_id = NULL, claim_team_id = NULL, claimed_at = NULL, claim_expires_at = NULL",
-        "claimed",
-        Some(user),
-        now,
-    )
-    .await?
-    .ok_or_else(|| step_failed("只有您认领中的心愿可以放弃"))?;
-    notify(
-        &mut tx,
-        poster,
-        &format!("志愿者放弃了认领，您的心愿「{title}」已重新等待认领。"),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Claims not fulfilled in time return to the pool. Returns how many did.
-pub async fn expire_claims(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE wishes SET status = 'published', claimant_id = NULL, claim_team_id = NULL, claimed_at = NULL, \
-         claim_expires_at = NULL, updated_at = $1 WHERE status = 'claimed' AND claim_expires_at < $1",
+/// Claims past their time: (wish, claimant), at most `limit`, oldest first.
+pub async fn expired_claims(db: &Db, now: i64, limit: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, claimant_id FROM wishes WHERE status = 'claimed' AND claim_expires_at < $1 \
+         AND claimant_id IS NOT NULL ORDER BY claim_expires_at, id LIMIT $2",
     )
     .bind(now)
-    .execute(&db.pool)
+    .bind(limit)
+    .fetch_all(&db.pool)
     .await?;
-    Ok(r.rows_affected())
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("claimant_id")?)))
+        .collect()
 }
 
 /// A photo already written to disk (see `wishes::photo`), to be recorded with the step.
@@ -332,50 +308,27 @@ pub struct StoredPhoto<'a> {
     pub sha256: &'a str,
 }
 
-/// The claimant says it is done, with a note and optionally a photo, in one transaction.
-pub async fn fulfil(
-    db: &Db,
+/// Records a fulfilment photo with its step, inside the step's transaction.
+pub async fn insert_photo(
+    conn: &mut sqlx::AnyConnection,
     id: i64,
+    p: &StoredPhoto<'_>,
     user: i64,
-    note: &str,
-    photo: Option<&StoredPhoto<'_>>,
     now: i64,
-) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let sql = "UPDATE wishes SET status = 'fulfilled', fulfil_note = $1, updated_at = $2 \
-               WHERE id = $3 AND status = 'claimed' AND claimant_id = $4 RETURNING poster_id, title";
-    let row = sqlx::query(sql)
-        .bind(note)
-        .bind(now)
-        .bind(id)
-        .bind(user)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| step_failed("只有您认领中的心愿可以提交完成"))?;
-    let (poster, title): (i64, String) = (row.try_get("poster_id")?, row.try_get("title")?);
-    if let Some(p) = photo {
-        sqlx::query(
-            "INSERT INTO wish_photos (wish_id, file, mime, bytes, sha256, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(p.file)
-        .bind(p.kind.mime())
-        .bind(p.bytes)
-        .bind(p.sha256)
-        .bind(user)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    notify(
-        &mut tx,
-        poster,
-        &format!("志愿者已完成您的心愿「{title}」，请到心愿页面确认。"),
-        now,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO wish_photos (wish_id, file, mime, bytes, sha256, uploaded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
+    .bind(id)
+    .bind(p.file)
+    .bind(p.kind.mime())
+    .bind(p.bytes)
+    .bind(p.sha256)
+    .bind(user)
+    .bind(now)
+    .execute(conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -394,196 +347,56 @@ pub async fn photo(db: &Db, id: i64) -> Result<Option<(String, PhotoKind)>, sqlx
     .transpose()
 }
 
-/// Confirms a fulfilled wish and credits the volunteer, in one transaction.
-pub async fn confirm(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let (_, claimant, title) = step(&mut tx, id, "status = 'confirmed'", "fulfilled", None, now)
-        .await?
-        .ok_or_else(|| step_failed("只有待确认的心愿可以确认"))?;
-    if let Some(u) = claimant {
-        credit(
-            &mut tx,
-            u,
-            WISH_POINTS,
-            "圆梦微心愿",
-            &format!("wish:{id}"),
-            now,
-        )
-        .await?;
-        notify(
-            &mut tx,
-            u,
-            &format!("心愿「{title}」已确认圆梦，您获得{WISH_POINTS}积分。谢谢您！"),
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+/// A wish written whole, in any state (history imports, the demo).
+pub struct WishRow<'a> {
+    pub community: i64,
+    pub poster: i64,
+    pub category: &'a str,
+    pub title: &'a str,
+    pub story: &'a str,
+    pub needs: &'a str,
+    pub value_yuan: i64,
+    pub deadline: &'a str,
+    pub contact: &'a str,
+    pub address: &'a str,
+    pub status: WishStatus,
+    pub reject_reason: &'a str,
+    pub claimant: Option<i64>,
+    pub team: Option<i64>,
+    pub claimed_at: Option<i64>,
+    pub claim_expires_at: Option<i64>,
+    pub fulfil_note: &'a str,
+    pub created_at: i64,
 }
 
-pub async fn close(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
-    let r = sqlx::query("UPDATE wishes SET status = 'closed', updated_at = $1 WHERE id = $2 AND status IN ('pending', 'published')")
-        .bind(now)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    if r.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(step_failed("已认领的心愿不能关闭，请先与志愿者沟通"))
-    }
-}
-
-const TEAM_KINDS: [&str; 10] = [
-    "党员志愿服务队",
-    "红色星期六服务队",
-    "双报到服务队",
-    "暖民心志愿队",
-    "青年突击队",
-    "助老服务队",
-    "文明创建服务队",
-    "平安巡逻队",
-    "环境整治服务队",
-    "便民维修服务队",
-];
-
-const WISH_SAMPLES: &[(&str, &str, &str, i64)] = &[
-    ("学习用品", "想要一套课外读物", "适合三年级的课外书5本", 80),
-    ("学习用品", "需要一个护眼台灯", "学习用护眼台灯一盏", 120),
-    ("学习用品", "想要一个新书包", "小学生书包一个", 100),
-    ("生活物资", "冬天需要一床厚棉被", "双人厚棉被一床", 200),
-    ("生活物资", "想要一台电饭煲", "小容量电饭煲一台", 150),
-    ("助老助残", "需要一副助行拐杖", "四脚助行拐杖一副", 90),
-    ("助老助残", "希望有人帮忙买药", "每月代购慢病药一次", 0),
-    ("陪伴", "想找人陪我下棋聊天", "每周陪伴聊天一次", 0),
-    ("陪伴", "孩子周末想有人辅导作业", "周末辅导数学两小时", 0),
-    ("维修", "厨房水龙头漏水", "更换水龙头一个", 60),
-    ("维修", "家里电灯不亮了", "检修线路、更换灯管", 40),
-    ("维修", "轮椅刹车坏了", "修理轮椅刹车", 50),
-];
-
-/// The demo's teams, wishes across every state, their points, and (through the other
-/// parts) the rewards and activities, in one transaction.
-pub async fn seed_demo(db: &Db, seed: u64, team_units: &[String]) -> Result<(), sqlx::Error> {
-    use rand::SeedableRng;
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x3715);
-    let now = chrono::Utc::now().timestamp();
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive();
-    let mut tx = db.begin_write().await?;
-    let users: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id")
-        .fetch_all(&mut *tx)
-        .await?;
-    let communities: Vec<i64> = sqlx::query_scalar("SELECT id FROM communities ORDER BY id")
-        .fetch_all(&mut *tx)
-        .await?;
-    if users.len() < 2 || communities.is_empty() {
-        return Ok(());
-    }
-    crate::points::store::seed_rewards(&mut tx).await?;
-    // 1,300 teams of the 双报到 units.
-    let mut teams = 0;
-    'outer: for kind in TEAM_KINDS {
-        for unit in team_units {
-            if teams >= 1300 {
-                break 'outer;
-            }
-            let community = communities[rng.gen_range(0..communities.len())];
-            sqlx::query(
-                "INSERT INTO teams (name, unit, community_id, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(format!("{unit}{kind}"))
-            .bind(unit)
-            .bind(community)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            teams += 1;
-        }
-    }
-    let team_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM teams ORDER BY id")
-        .fetch_all(&mut *tx)
-        .await?;
-    // Some residents serve in a team.
-    for u in users.iter().step_by(3) {
-        sqlx::query("UPDATE users SET volunteer = 1, team_id = $1 WHERE id = $2")
-            .bind(team_ids[rng.gen_range(0..team_ids.len())])
-            .bind(*u)
-            .execute(&mut *tx)
-            .await?;
-    }
-    // About 5,000 wishes across their life cycle.
-    let states = [
-        "published",
-        "published",
-        "claimed",
-        "fulfilled",
-        "confirmed",
-        "confirmed",
-        "confirmed",
-        "pending",
-        "rejected",
-        "closed",
-    ];
-    for i in 0..5000 {
-        let (cat, title, needs, value) = WISH_SAMPLES[rng.gen_range(0..WISH_SAMPLES.len())];
-        let status = states[i % states.len()];
-        let poster = users[rng.gen_range(0..users.len())];
-        let claimant = (matches!(status, "claimed" | "fulfilled" | "confirmed")).then(|| loop {
-            let u = users[rng.gen_range(0..users.len())];
-            if u != poster {
-                break u;
-            }
-        });
-        let team = claimant
-            .filter(|_| rng.gen_bool(0.3))
-            .map(|_| team_ids[rng.gen_range(0..team_ids.len())]);
-        let created = now - rng.gen_range(1..120) * 86_400;
-        let deadline = (today + chrono::Duration::days(rng.gen_range(7..90)))
-            .format("%Y-%m-%d")
-            .to_string();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO wishes (community_id, poster_id, category, title, story, needs, value_yuan, deadline, contact, address, status, \
-             reject_reason, claimant_id, claim_team_id, claimed_at, claim_expires_at, fulfil_note, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
-        )
-        .bind(communities[rng.gen_range(0..communities.len())])
-        .bind(poster)
-        .bind(cat)
-        .bind(title)
-        .bind(format!("{title}。家里有实际困难，希望得到邻里的帮助，谢谢大家。"))
-        .bind(needs)
-        .bind(value)
-        .bind(deadline)
-        .bind(format!("171{:08}", rng.gen_range(1..200)))
-        .bind(format!("{}号楼{}单元{}室", rng.gen_range(1..30), rng.gen_range(1..5), rng.gen_range(101..1202)))
-        .bind(status)
-        .bind(if status == "rejected" { "内容不属于微心愿范围，建议联系社区申请临时救助" } else { "" })
-        .bind(claimant)
-        .bind(team)
-        .bind(claimant.map(|_| created + 86_400))
-        .bind(claimant.map(|_| now + CLAIM_DAYS * 86_400))
-        .bind(if matches!(status, "fulfilled" | "confirmed") { "已送达，老人很满意" } else { "" })
-        .bind(created)
-        .fetch_one(&mut *tx)
-        .await?;
-        if status == "confirmed" {
-            if let Some(u) = claimant {
-                credit(
-                    &mut tx,
-                    u,
-                    WISH_POINTS,
-                    "圆梦微心愿",
-                    &format!("wish:{id}"),
-                    created + 3 * 86_400,
-                )
-                .await?;
-            }
-        }
-    }
-    crate::activities::store::seed_demo(&mut tx, &mut rng, &communities, &users, today, now)
-        .await?;
-    tx.commit().await
+/// Writes a wish as it is given, inside the caller's transaction; returns its id.
+pub async fn insert_row(
+    conn: &mut sqlx::AnyConnection,
+    w: &WishRow<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO wishes (community_id, poster_id, category, title, story, needs, value_yuan, deadline, contact, address, status, \
+         reject_reason, claimant_id, claim_team_id, claimed_at, claim_expires_at, fulfil_note, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+    )
+    .bind(w.community)
+    .bind(w.poster)
+    .bind(w.category)
+    .bind(w.title)
+    .bind(w.story)
+    .bind(w.needs)
+    .bind(w.value_yuan)
+    .bind(w.deadline)
+    .bind(w.contact)
+    .bind(w.address)
+    .bind(w.status.code())
+    .bind(w.reject_reason)
+    .bind(w.claimant)
+    .bind(w.team)
+    .bind(w.claimed_at)
+    .bind(w.claim_expires_at)
+    .bind(w.fulfil_note)
+    .bind(w.created_at)
+    .fetch_one(conn)
+    .await
 }

@@ -3,8 +3,9 @@
 
 use app::error::AppError;
 use app::state::AppState;
-use app::stations::hours::{now_local, parse_at};
+use app::stations::hours::parse_at;
 use app::stations::model::{NearbyQuery, OpenStatus, Station};
+use app::time::now_local;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -86,7 +87,7 @@ pub async fn stations(
         &raw,
         &["kind", "amenity", "open_now", "at", "lat", "lng", "limit"],
     )?;
-    let set = state.stations.get(&state.db).await?;
+    let set = state.stations().await?;
     let features = set
         .filtered(&q, at)
         .into_iter()
@@ -107,7 +108,7 @@ pub async fn nearest(
     let from = q
         .point
         .ok_or_else(|| AppError::bad("请提供纬度 lat 和经度 lng"))?;
-    let set = state.stations.get(&state.db).await?;
+    let set = state.stations().await?;
     let features = set
         .nearest(from, &q, at)
         .iter()
@@ -132,7 +133,7 @@ pub async fn station(
         .parse()
         .map_err(|_| AppError::bad(format!("站点编号应为整数（收到：{id}）")))?;
     let (_, at) = parse(&raw, &["at"])?;
-    let set = state.stations.get(&state.db).await?;
+    let set = state.stations().await?;
     let i = set
         .position(id)
         .ok_or_else(|| AppError::NotFound("站点".into()))?;
@@ -146,7 +147,7 @@ pub async fn station(
 
 /// `GET /api/v1/catalogue`: the categories with their items' full guides.
 pub async fn catalogue(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
-    let c = state.catalogue.get(&state.db).await?;
+    let c = state.catalogue().await?;
     let cats: Vec<Value> = c
         .categories
         .iter()
@@ -188,7 +189,7 @@ pub async fn catalogue_search(
     if q.chars().count() > 50 {
         return Err(AppError::bad("搜索词最多50个字"));
     }
-    let c = state.catalogue.get(&state.db).await?;
+    let c = state.catalogue().await?;
     Ok(Json(json!({ "q": q, "items": c.search(&q) })))
 }
 

@@ -71,7 +71,8 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
-        .layer(axum::middleware::from_fn(guard::csrf));
+        .layer(axum::middleware::from_fn(guard::csrf))
+        .layer(axum::middleware::from_fn(server_fn_status));
     guard::with_write_limit(router, config.rate_per_min, config.rate_burst, config.trust_proxy)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -113,6 +114,38 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
+}
+
+/// The status of a server function's error answer. Leptos answers every server-function
+/// error with 500, including arguments that could not be decoded (which never reach the
+/// function's body, so its reply helper cannot set the status). The body is our
+/// `AppError` as JSON, so its own status is set here: a missing field, a wrong type, bad
+/// UTF-8 or an out-of-range number is the 400 `AppError::from_server_fn_error` says it
+/// is, and only a real internal failure stays a 500.
+async fn server_fn_status(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let res = next.run(req).await;
+    if res.status() != http::StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // Error bodies are a code and a sentence; anything larger is not one of ours.
+    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(b) => b,
+        Err(_) => {
+            return axum::response::IntoResponse::into_response(app::error::AppError::Internal)
+        }
+    };
+    if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(code) = http::StatusCode::from_u16(e.status()) {
+            parts.status = code;
+        }
+    }
+    axum::response::Response::from_parts(parts, Body::from(bytes))
 }
 
 /// A panic in a handler becomes a plain Chinese 500 page; the detail goes to the log.

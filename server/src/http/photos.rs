@@ -110,9 +110,24 @@ async fn fulfil_inner(state: &AppState, headers: &HeaderMap, f: Upload) -> Resul
     }
     app::wishes::model::next(w.status, app::wishes::model::WishAction::Fulfil)
         .map_err(AppError::Conflict)?;
-    let now = app::util::now_ts();
+    let now = app::time::now_ts();
+    let fulfil = |photo| {
+        app::wishes::service::act(
+            &state.db,
+            &user,
+            id,
+            app::wishes::model::WishAction::Fulfil,
+            app::wishes::service::StepInput {
+                note: &note,
+                for_team: false,
+                photo,
+            },
+            now,
+            state.config.claim_days,
+        )
+    };
     let (Some(bytes), Some(kind)) = (f.photo, kind) else {
-        return app::wishes::store::fulfil(&state.db, id, user.id, &note, None, now).await;
+        return fulfil(None).await;
     };
     let dir = std::path::Path::new(&state.config.upload_dir);
     let saved = app::wishes::photo::save(dir, id, &bytes, kind)
@@ -124,7 +139,7 @@ async fn fulfil_inner(state: &AppState, headers: &HeaderMap, f: Upload) -> Resul
         bytes: bytes.len() as i64,
         sha256: &saved.sha256,
     };
-    let r = app::wishes::store::fulfil(&state.db, id, user.id, &note, Some(&photo), now).await;
+    let r = fulfil(Some(&photo)).await;
     if r.is_err() {
         app::wishes::photo::remove(dir, &saved.file).await;
     }
@@ -145,7 +160,8 @@ pub async fn photo(
     let w = app::wishes::store::get(&state.db, id)
         .await?
         .ok_or_else(not_found)?;
-    if !app::wishes::api::ssr::sees_private(&user, &w) {
+    let roles = app::wishes::service::roles(Some(&user), &w);
+    if !(roles.poster || roles.claimant || roles.staff) {
         return Err(not_found());
     }
     let (file, kind) = app::wishes::store::photo(&state.db, id)

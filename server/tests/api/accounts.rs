@@ -724,6 +724,6 @@ async fn without_javascript_forms_redirect_with_the_message() {
     };
     assert!(
         page.contains(PHONE),
-        "the signed-in page shows the owner's own number"
+        "the signed-in page shows the owner's own number: {page}"
     );
 }

@@ -24,7 +24,7 @@ async fn activity(app: &TestApp, community: i64, day: &str, capacity: i64) -> i6
 }
 
 fn today() -> String {
-    app::util::today()
+    app::time::today()
 }
 
 #[tokio::test]

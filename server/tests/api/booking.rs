@@ -21,7 +21,7 @@ async fn a_slot(app: &TestApp, capacity: i64) -> (i64, i64, i64) {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    let today = app::stations::hours::now_local().date();
+    let today = app::time::now_local().date();
     let day = (2..14)
         .map(|k| today + chrono::Duration::days(k))
         .find(|d| chrono::Datelike::weekday(d).number_from_monday() <= 5)
@@ -511,12 +511,12 @@ async fn reminders_go_out_once_across_processes_and_never_for_cancelled_bookings
         .unwrap();
     let (s1, s2) = (app.state.clone(), second.state.clone());
     let (x, y) = tokio::join!(
-        app::booking::reminders::run_once(&s1, evening),
-        app::booking::reminders::run_once(&s2, evening)
+        app::booking::reminders::run_once(&s1.db, s1.sms.as_ref(), evening),
+        app::booking::reminders::run_once(&s2.db, s2.sms.as_ref(), evening)
     );
     assert_eq!(x.unwrap() + y.unwrap(), 1);
     assert_eq!(
-        app::booking::reminders::run_once(&s1, evening)
+        app::booking::reminders::run_once(&s1.db, s1.sms.as_ref(), evening)
             .await
             .unwrap(),
         0
@@ -531,7 +531,7 @@ async fn reminders_go_out_once_across_processes_and_never_for_cancelled_bookings
     // Before 18:00 nothing is sent.
     let morning = evening.date().and_hms_opt(9, 0, 0).unwrap();
     assert_eq!(
-        app::booking::reminders::run_once(&s1, morning)
+        app::booking::reminders::run_once(&s1.db, s1.sms.as_ref(), morning)
             .await
             .unwrap(),
         0
@@ -569,7 +569,7 @@ async fn bad_booking_input_is_refused_in_chinese() {
             .unwrap();
         assert_eq!(r.status(), 400);
     }
-    let far = app::stations::hours::now_local().date() + chrono::Duration::days(30);
+    let far = app::time::now_local().date() + chrono::Duration::days(30);
     let center = store::schedules(&app.state.db).await.unwrap()[0].0;
     let r = me
         .post(app.url("/api/booking/choices"))

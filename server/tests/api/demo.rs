@@ -3,7 +3,13 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn the_demo_city_is_seeded_with_the_report_s_numbers() {
     let app = spawn_app().await;
-    let s = app::stations::store::summary(&app.state.db).await.unwrap();
+    let s = app::stations::store::summary(&app.state.db, "")
+        .await
+        .unwrap();
+    // The city's identity came with the seed and was read into the state once.
+    let city = app.state.city.clone().expect("the demo seed sets the city");
+    assert_eq!(city.name, "淄博市");
+    assert!(city.bbox.contains(city.center.lat, city.center.lng));
     assert_eq!(s.streets, 31);
     assert_eq!(s.communities, 293);
     let get = |code: &str| {
@@ -71,7 +77,7 @@ async fn concurrent_seeding_of_one_database_writes_one_city() {
 }
 
 async fn spawn_app_without_seed() -> crate::helpers::TestApp {
-    crate::helpers::spawn_app_with(|c| c.seed_demo = false).await
+    crate::helpers::spawn_app_empty().await
 }
 
 #[tokio::test]
@@ -87,4 +93,32 @@ async fn the_summary_server_function_answers_json() {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["communities"], 293);
     assert_eq!(body["city"], "淄博市");
+}
+
+#[tokio::test]
+async fn a_server_started_with_nothing_set_has_no_demo_people_wishes_or_points() {
+    // The defaults seed nothing: demo data is opt-in (`LINLI_SEED_DEMO=1`).
+    assert!(!app::config::Config::default().seed_demo);
+    let app = spawn_app_without_seed().await;
+    for table in [
+        "users",
+        "wishes",
+        "points_ledger",
+        "streets",
+        "stations",
+        "bookings",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{table} has rows");
+    }
+    assert!(app.state.city.is_none());
+    // The public catalogue and the statutory holidays are there from the first start.
+    let items: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_items")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(items, 42);
 }

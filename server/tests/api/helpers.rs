@@ -1,5 +1,10 @@
-//! `spawn_app()`: builds the real state (migrations, demo seed) on a fresh database,
-//! serves the real router on 127.0.0.1:0, and cleans up on drop.
+//! `spawn_app()`: serves the real router on 127.0.0.1:0 over a database of its own, and
+//! cleans up on drop.
+//!
+//! Every test's database is a copy of one template built once per test run: migrated
+//! and seeded with the demo city through the real start-up path (`server::build_state`).
+//! SQLite copies the template's file; PostgreSQL uses `CREATE DATABASE … TEMPLATE …`.
+//! Seeding the whole city once instead of once per test is what keeps the suite fast.
 
 use app::config::{Config, SmsConfig};
 use app::state::AppState;
@@ -24,8 +29,153 @@ pub enum TestDb {
     Postgres { admin_url: String, name: String },
 }
 
+/// The seeded template of this test run: a SQLite file or a PostgreSQL database name.
+enum Template {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+static TEMPLATE: std::sync::OnceLock<Template> = std::sync::OnceLock::new();
+
+/// The template, built on first use on a thread of its own (its pool must live and die
+/// in one runtime, and each test has its own).
+fn template() -> &'static Template {
+    TEMPLATE.get_or_init(|| {
+        std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime for the template");
+            rt.block_on(build_template())
+        })
+        .join()
+        .expect("the template database builds")
+    })
+}
+
+/// Whether a process of this id still runs (templates of dead runs are removed).
+fn alive(pid: u32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+async fn build_template() -> Template {
+    let pid = std::process::id();
+    let db = match std::env::var("LINLI_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        Some(admin_url) => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("LINLI_TEST_POSTGRES_URL is reachable");
+            let old: Vec<String> = sqlx::query_scalar(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'linli_tmpl_%'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap_or_default();
+            for name in old {
+                let owner = name.trim_start_matches("linli_tmpl_").parse().unwrap_or(0);
+                if owner != pid && !alive(owner) {
+                    let q = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::Executor::execute(&mut conn, q.as_str()).await;
+                }
+            }
+            let name = format!("linli_tmpl_{pid}");
+            let q = format!("CREATE DATABASE {name}");
+            sqlx::Executor::execute(&mut conn, q.as_str())
+                .await
+                .expect("create the template database");
+            TestDb::Postgres { admin_url, name }
+        }
+        None => {
+            let dir = std::env::temp_dir();
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for e in entries.flatten() {
+                    let f = e.file_name().to_string_lossy().to_string();
+                    if let Some(rest) = f.strip_prefix("linli_template_") {
+                        let owner = rest.split('.').next().and_then(|p| p.parse().ok());
+                        if owner.is_some_and(|o: u32| o != pid && !alive(o)) {
+                            let _ = std::fs::remove_file(e.path());
+                        }
+                    }
+                }
+            }
+            TestDb::Sqlite(dir.join(format!("linli_template_{pid}.db")))
+        }
+    };
+    let state = server::build_state(test_config(&db))
+        .await
+        .expect("the template migrates and seeds");
+    if let TestDb::Sqlite(_) = db {
+        // Everything into the main file before it is copied.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&state.db.pool)
+            .await
+            .expect("checkpoint");
+    }
+    state.db.pool.close().await;
+    let t = match &db {
+        TestDb::Sqlite(p) => Template::Sqlite(p.clone()),
+        TestDb::Postgres { name, .. } => Template::Postgres(name.clone()),
+    };
+    // Kept for the whole run (its Drop would delete it); the next run removes it.
+    std::mem::forget(db);
+    t
+}
+
 impl TestDb {
+    /// A copy of the seeded template: what almost every test starts from.
+    pub async fn seeded() -> TestDb {
+        let template = template();
+        let db = TestDb::named();
+        match (&db, template) {
+            (TestDb::Sqlite(p), Template::Sqlite(t)) => {
+                std::fs::copy(t, p).expect("copy the template");
+            }
+            (TestDb::Postgres { admin_url, name }, Template::Postgres(t)) => {
+                use sqlx::Connection;
+                let mut conn = sqlx::PgConnection::connect(admin_url)
+                    .await
+                    .expect("LINLI_TEST_POSTGRES_URL is reachable");
+                let q = format!("CREATE DATABASE {name} TEMPLATE {t}");
+                // Copies from one template may briefly wait on each other.
+                let mut tries = 0;
+                loop {
+                    match sqlx::Executor::execute(&mut conn, q.as_str()).await {
+                        Ok(_) => break,
+                        Err(e) if tries < 50 => {
+                            tries += 1;
+                            tracing::debug!(error = %e, "template busy, trying again");
+                            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        }
+                        Err(e) => panic!("create from template: {e}"),
+                    }
+                }
+            }
+            _ => unreachable!("the template and the test use the same database kind"),
+        }
+        db
+    }
+
+    /// An empty database (nothing migrated): for tests of start-up itself.
     pub async fn fresh() -> TestDb {
+        let db = TestDb::named();
+        if let TestDb::Postgres { admin_url, name } = &db {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(admin_url)
+                .await
+                .expect("LINLI_TEST_POSTGRES_URL is reachable");
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create test database");
+        }
+        db
+    }
+
+    /// A new database's name (not yet created).
+    fn named() -> TestDb {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -36,17 +186,10 @@ impl TestDb {
             .ok()
             .filter(|s| !s.is_empty())
         {
-            Some(admin_url) => {
-                let name = format!("linli_test_{tag}");
-                use sqlx::Connection;
-                let mut conn = sqlx::PgConnection::connect(&admin_url)
-                    .await
-                    .expect("LINLI_TEST_POSTGRES_URL is reachable");
-                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
-                    .await
-                    .expect("create test database");
-                TestDb::Postgres { admin_url, name }
-            }
+            Some(admin_url) => TestDb::Postgres {
+                admin_url,
+                name: format!("linli_test_{tag}"),
+            },
             None => {
                 let path = std::env::temp_dir().join(format!("linli_test_{tag}.db"));
                 TestDb::Sqlite(path)
@@ -158,7 +301,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let db = TestDb::fresh().await;
+    spawn_app_on(TestDb::seeded().await, adjust).await
+}
+
+/// A server on an empty database that stays empty (no demo seed): start-up itself.
+pub async fn spawn_app_empty() -> TestApp {
+    spawn_app_on(TestDb::fresh().await, |c| c.seed_demo = false).await
+}
+
+async fn spawn_app_on(db: TestDb, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config(&db);
     adjust(&mut config);
     let (state, addr, tx) = start(config.clone()).await;

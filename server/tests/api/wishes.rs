@@ -39,11 +39,7 @@ async fn published_wish(app: &TestApp) -> (reqwest::Client, i64) {
         app,
         &staff,
         "/api/wishes/act",
-        &[
-            ("id", id.to_string()),
-            ("action", "review".into()),
-            ("approve", "1".into()),
-        ],
+        &[("id", id.to_string()), ("action", "approve".into())],
     )
     .await;
     assert_eq!(r.status(), 200);
@@ -155,16 +151,11 @@ async fn public_pages_and_apis_never_show_the_poster_s_contact() {
     )
     .await;
     assert!(v["contact"].is_null());
-    let list = post(
-        &app,
-        &stranger,
-        "/api/wishes/list",
-        &[("params", String::new())],
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+    let list = post(&app, &stranger, "/api/wishes/list", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
     let page = app.get_text(&format!("/wishes/{id}")).await.1;
     let index = app.get_text("/wishes").await.1;
     for body in [&list, &page, &index, &v.to_string()] {
@@ -202,21 +193,52 @@ async fn public_pages_and_apis_never_show_the_poster_s_contact() {
 async fn claims_expire_back_to_the_pool_and_bad_wishes_are_refused() {
     let app = spawn_app().await;
     let (poster, id) = published_wish(&app).await;
-    let (vol, _) = app.volunteer("15500000001").await;
-    post(
+    // A volunteer who reads in English (a real browser session: cookies kept).
+    let vol = app.new_client();
+    let me = app.sign_in(&vol, "15500000001").await;
+    let vol_id = me["id"].as_i64().expect("user id");
+    app::accounts::store::set_volunteer(&app.state.db, vol_id, true, None)
+        .await
+        .unwrap();
+    let r = vol
+        .post(app.url("/prefs"))
+        .form(&[("lang", "en"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+    let r = post(
         &app,
         &vol,
         "/api/wishes/act",
         &[("id", id.to_string()), ("action", "claim".into())],
     )
     .await;
+    assert_eq!(r.status(), 200);
     sqlx::query("UPDATE wishes SET claim_expires_at = 1 WHERE id = $1")
         .bind(id)
         .execute(&app.state.db.pool)
         .await
         .unwrap();
+    // Reading never writes: the claim is still there until the job runs.
+    let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
+    assert_eq!(v["wish"]["status"], "claimed");
+    let _ = app.get_text("/wishes").await;
+    let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
+    assert_eq!(v["wish"]["status"], "claimed");
+    server::jobs::run_once(&app.state).await;
     let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["wish"]["status"], "published");
+    // Both sides are told, each in their own language; what people typed stays as typed.
+    let told: Value = post_json(&app, &poster, "/api/me/notices", &[]).await;
+    assert!(
+        told[0][0].as_str().unwrap().contains("重新等待认领"),
+        "{told}"
+    );
+    let told: Value = post_json(&app, &vol, "/api/me/notices", &[]).await;
+    let text = told[0][0].as_str().unwrap();
+    assert!(text.starts_with("The wish “需要一副助行拐杖”"), "{text}");
+    assert!(text.contains("passed its deadline"), "{text}");
     let r = post(
         &app,
         &poster,
@@ -458,7 +480,7 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
         &[
             ("id", id.to_string()),
             ("action", "claim".into()),
-            ("team", "1".into()),
+            ("team", "true".into()),
         ],
     )
     .await;
@@ -481,7 +503,7 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
         &[
             ("id", id.to_string()),
             ("action", "claim".into()),
-            ("team", "1".into()),
+            ("team", "true".into()),
         ],
     )
     .await;
@@ -562,13 +584,14 @@ async fn the_list_filters_by_community_and_category_and_sorts_nearest_first() {
         let url = app.url("/api/wishes/list");
         async move {
             c.post(url)
-                .form(&[("params", params)])
+                .body(params)
+                .header("content-type", "application/x-www-form-urlencoded")
                 .send()
                 .await
                 .unwrap()
         }
     };
-    let v: Value = list("community=3&open=1".into())
+    let v: Value = list("community=3&open=true".into())
         .await
         .json()
         .await

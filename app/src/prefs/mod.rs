@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod pages;
+
 pub const LANG_COOKIE: &str = "linli_lang";
 pub const CARE_COOKIE: &str = "linli_care";
 
@@ -93,10 +95,19 @@ impl Prefs {
 }
 
 /// Keeps a redirect target on this site: only an absolute path, never `//host` or a
-/// scheme, so that `/prefs?next=` cannot send a resident elsewhere.
+/// scheme, no backslash and no control character (which could not even be sent as a
+/// `Location` header), so that `/prefs?next=` cannot send a resident elsewhere and no
+/// request can make a redirect fail.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -135,6 +146,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/services/\n/edit")), "/");
+        assert_eq!(safe_next(Some("/a\tb")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

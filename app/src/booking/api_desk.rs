@@ -1,0 +1,246 @@
+//! Server functions of the staff desk: a centre's day, check-in and marks, closing and
+//! reopening slots, walk-ins, the schedule. Staff act only at their own centre.
+
+#[cfg(feature = "ssr")]
+use crate::booking::api::ssr;
+use crate::booking::model::{Action, Schedule, Status};
+use crate::booking::views::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "desk/today")]
+pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
+    let r: Result<Desk, AppError> = async {
+        let state = crate::state::app_state()?;
+        let (_, center) = ssr::desk_center(&state, None).await?;
+        let day = match day.filter(|d| !d.is_empty()) {
+            Some(d) => crate::calendar::model::parse_date(&d)
+                .map_err(AppError::BadRequest)?
+                .format("%Y-%m-%d")
+                .to_string(),
+            None => crate::time::today(),
+        };
+        let schedule = crate::booking::store::schedule(&state.db, center).await?;
+        let cat = state.catalogue().await?;
+        let item_name = |c: &str| {
+            cat.item(c)
+                .map(|i| i.item.name.clone())
+                .unwrap_or_else(|| c.to_string())
+        };
+        let bookings = crate::booking::store::of_center_day(&state.db, center, &day).await?;
+        let slots = crate::booking::store::slots_on_day(&state.db, center, &day)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let list = bookings
+                    .iter()
+                    .filter(|b| b.slot.id == s.id)
+                    .map(|b| DeskEntry {
+                        code: b.code.clone(),
+                        item: item_name(&b.item_code),
+                        status: b.status,
+                        name: b.user_name.clone(),
+                        phone: b.user_phone.clone(),
+                    })
+                    .collect();
+                (
+                    SlotOption {
+                        id: s.id,
+                        start: s.start.clone(),
+                        end: s.end.clone(),
+                        seats_left: s.seats_left(),
+                        closed: s.closed,
+                        close_reason: s.close_reason.clone(),
+                    },
+                    list,
+                )
+            })
+            .collect();
+        let f = crate::booking::store::figures(&state.db, Some(center)).await?;
+        let center_name = crate::stations::store::station(&state.db, center)
+            .await?
+            .map(|s| s.name)
+            .unwrap_or_default();
+        Ok(Desk {
+            center_id: center,
+            center_name,
+            day,
+            slots,
+            schedule,
+            figures: DeskFigures {
+                served: f.booked_served,
+                walk_ins: f.walk_ins,
+                by_week: f.by_week,
+                by_item: f.by_item,
+            },
+        })
+    }
+    .await;
+    crate::reply::read(r, "/desk")
+}
+
+/// Check in, mark done or no-show, by code or scanned QR text; only at the staff
+/// member's own centre.
+#[server(prefix = "/api", endpoint = "desk/mark")]
+pub async fn desk_mark(code: String, action: Action) -> Result<Status, AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let (_, center) = ssr::desk_center(&state, None).await?;
+        let code = crate::booking::model::parse_code(&code).map_err(AppError::BadRequest)?;
+        let b = crate::booking::store::by_code(&state.db, &code)
+            .await?
+            .ok_or_else(|| AppError::NotFound("该预约码".into()))?;
+        if b.center_id != center {
+            return Err(AppError::NotFound("本中心的该预约码".into()));
+        }
+        crate::booking::service::mark(&state.db, &b, action, crate::time::now_ts()).await
+    }
+    .await;
+    crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
+}
+
+/// Closes a slot with a reason: its bookings are cancelled, each resident gets a notice
+/// in 我的 and a text message.
+#[server(prefix = "/api", endpoint = "desk/close-slot")]
+pub async fn desk_close_slot(slot_id: i64, reason: String) -> Result<usize, AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let (_, center) = ssr::desk_center(&state, None).await?;
+        let reason = reason.trim().to_string();
+        if reason.is_empty() || reason.chars().count() > 60 {
+            return Err(AppError::bad("请用60字以内说明关闭原因"));
+        }
+        let slot = crate::booking::store::slot(&state.db, slot_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("该时段".into()))?;
+        if slot.center_id != center {
+            return Err(AppError::Forbidden);
+        }
+        let told =
+            crate::booking::service::close_slot(&state.db, slot_id, &reason, crate::time::now_ts())
+                .await?;
+        for (_, phone, code) in &told {
+            // Texts go out in Chinese: a phone number has no language preference.
+            let text = crate::accounts::model::Notice::new("notice.slot_closed")
+                .arg("code", code)
+                .arg("reason", &reason)
+                .text(crate::prefs::Locale::ZhCn);
+            let sms = crate::accounts::sms::Sms {
+                phone,
+                purpose: "slot_closed",
+                text: &format!("【邻里】{text}"),
+            };
+            if let Err(e) = state.sms.send(sms).await {
+                tracing::warn!(error = %e, "slot-closed sms not sent");
+            }
+        }
+        Ok(told.len())
+    }
+    .await;
+    crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
+}
+
+#[server(prefix = "/api", endpoint = "desk/reopen-slot")]
+pub async fn desk_reopen_slot(slot_id: i64) -> Result<(), AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let (_, center) = ssr::desk_center(&state, None).await?;
+        let slot = crate::booking::store::slot(&state.db, slot_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("该时段".into()))?;
+        if slot.center_id != center {
+            return Err(AppError::Forbidden);
+        }
+        crate::booking::service::reopen_slot(&state.db, slot_id).await
+    }
+    .await;
+    crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
+}
+
+#[server(prefix = "/api", endpoint = "desk/walk-in")]
+pub async fn desk_walk_in(item_code: String) -> Result<(), AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let (user, center) = ssr::desk_center(&state, None).await?;
+        let cat = state.catalogue().await?;
+        if cat.item(&item_code).is_none() {
+            return Err(AppError::bad("请选择办理的事项"));
+        }
+        let day = crate::time::today();
+        crate::booking::service::walk_in(
+            &state.db,
+            center,
+            &item_code,
+            &day,
+            user.id,
+            crate::time::now_ts(),
+        )
+        .await
+    }
+    .await;
+    crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
+}
+
+/// Staff set their centre's extended hours: windows as lines `1-5 17:30-20:00` or
+/// `6 09:00-12:00` (ISO weekdays), slot length, seats per slot, items (codes).
+#[server(prefix = "/api", endpoint = "desk/schedule")]
+pub async fn desk_set_schedule(
+    windows: String,
+    slot_minutes: u32,
+    capacity: u32,
+    items: String,
+) -> Result<(), AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let (user, center) = ssr::desk_center(&state, None).await?;
+        let windows =
+            crate::booking::model::parse_windows(&windows).map_err(AppError::BadRequest)?;
+        let cat = state.catalogue().await?;
+        let items: Vec<String> = items
+            .split([',', '，', ' ', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        for i in &items {
+            match cat.item(i) {
+                None => return Err(AppError::bad(format!("没有编码为 {i} 的事项"))),
+                Some(it) if !it.item.extended_hours => {
+                    return Err(AppError::bad(format!(
+                        "{} 不能在延时时段办理",
+                        it.item.name
+                    )))
+                }
+                _ => {}
+            }
+        }
+        let s = Schedule {
+            windows,
+            slot_minutes,
+            capacity,
+            items,
+        };
+        let problems = s.problems();
+        if !problems.is_empty() {
+            return Err(AppError::BadRequest(problems.join("；")));
+        }
+        let community = crate::stations::store::station(&state.db, center)
+            .await?
+            .map(|s| s.community_id);
+        // The new schedule's slots exist at once (the daily job keeps them ahead).
+        let set = state.stations().await?;
+        crate::booking::service::set_schedule(
+            &state.db,
+            center,
+            &s,
+            user.id,
+            community,
+            &set.calendar,
+            crate::time::today_local(),
+            crate::time::now_ts(),
+        )
+        .await
+    }
+    .await;
+    crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
+}

@@ -1,0 +1,326 @@
+//! Booking as transactions that combine the rules (`booking::model`) and the stores:
+//! book, cancel and reschedule for residents; check-in, marks, closing and reopening
+//! slots, walk-ins and schedules for the desk; the slots ahead of every schedule (made
+//! when a schedule is saved and by the daily job, never while a page is read); the
+//! confirmation as the pages show it.
+//!
+//! Races are decided by the database: each step is a conditional statement in a write
+//! transaction, and on PostgreSQL a transaction that touches a slot and its bookings
+//! locks the slot's row first (`store::lock_slot`), so a slot closed while a resident
+//! cancels in it gives neither a deadlock nor a 500.
+
+use crate::accounts::model::Notice;
+use crate::booking::model::{self, Action, Schedule, Status, MAX_ACTIVE};
+use crate::booking::store::{self, Booking, Slot};
+use crate::booking::views::BookingView;
+use crate::calendar::model::Calendar;
+use crate::db::Db;
+use crate::error::AppError;
+use chrono::NaiveDate;
+
+/// The app_meta key that says through which day every centre's slots exist.
+const SLOTS_MADE_ON: &str = "slots_made_on";
+
+/// Makes the slots of the next [`BOOK_AHEAD_DAYS`](crate::booking::model::BOOK_AHEAD_DAYS)
+/// days for every centre with a schedule, once a day: the first process to run the job
+/// on a new day does the work (idempotent inserts), the others see the day recorded.
+/// Returns whether this call made them.
+pub async fn ensure_slots_ahead(db: &Db, today: NaiveDate) -> Result<bool, sqlx::Error> {
+    let day = crate::time::ymd(today);
+    if crate::db::meta(db, SLOTS_MADE_ON).await?.as_deref() == Some(day.as_str()) {
+        return Ok(false);
+    }
+    let calendar = crate::calendar::store::load(db).await?;
+    for (center, schedule) in store::schedules(db).await? {
+        store::ensure_slots(
+            db,
+            center,
+            &schedule,
+            &calendar,
+            today,
+            crate::booking::model::BOOK_AHEAD_DAYS,
+        )
+        .await?;
+    }
+    let mut conn = db.pool.acquire().await?;
+    crate::db::set_meta(&mut conn, SLOTS_MADE_ON, &day).await?;
+    Ok(true)
+}
+
+/// Makes one centre's slots ahead (after its schedule was saved).
+pub async fn slots_for_center(
+    db: &Db,
+    center: i64,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    if let Some(schedule) = store::schedule(db, center).await? {
+        store::ensure_slots(
+            db,
+            center,
+            &schedule,
+            calendar,
+            today,
+            crate::booking::model::BOOK_AHEAD_DAYS,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A booking as its pages show it: the item's name and checklist from the catalogue,
+/// the QR picture, whether it is still ahead at `now`.
+pub fn view(b: &store::Booking, cat: &crate::catalogue::service::Loaded, now: i64) -> BookingView {
+    let item = cat.item(&b.item_code);
+    BookingView {
+        code: b.code.clone(),
+        status: b.status,
+        item_code: b.item_code.clone(),
+        item_name: item
+            .map(|i| i.item.name.clone())
+            .unwrap_or_else(|| b.item_code.clone()),
+        center_id: b.center_id,
+        center_name: b.center_name.clone(),
+        center_address: b.center_address.clone(),
+        day: b.slot.day.clone(),
+        start: b.slot.start.clone(),
+        end: b.slot.end.clone(),
+        slot_closed: b.slot.closed,
+        close_reason: b.slot.close_reason.clone(),
+        upcoming: b.slot.starts_at > now,
+        qr_svg: crate::util::qr_svg(&crate::booking::model::qr_payload(&b.code)),
+        bring: item
+            .map(|i| {
+                i.item
+                    .checklist()
+                    .into_iter()
+                    .map(|m| (m.name.clone(), m.originals, m.copies, m.required))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The resident's limits, checked after their lock is taken: fewer than
+/// [`MAX_ACTIVE`] active bookings ahead, none overlapping `slot`.
+async fn check_limits(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    slot: &Slot,
+    now: i64,
+    except: Option<i64>,
+) -> Result<(), AppError> {
+    store::lock_user(conn, user_id).await?;
+    let (active, overlapping) =
+        store::active_and_overlapping(conn, user_id, slot, now, except).await?;
+    if except.is_none() && active >= MAX_ACTIVE {
+        return Err(AppError::Conflict(format!(
+            "您已有{MAX_ACTIVE}个未到时间的预约，请先办理或取消后再约"
+        )));
+    }
+    if overlapping > 0 {
+        return Err(AppError::Conflict("与您已有的预约时间重叠".into()));
+    }
+    Ok(())
+}
+
+/// Books a seat. All or nothing: the seat, the limits and the booking row are one
+/// transaction. Returns the confirmation code.
+pub async fn book(
+    db: &Db,
+    user_id: i64,
+    slot: &Slot,
+    item_code: &str,
+    now: i64,
+) -> Result<String, AppError> {
+    let mut tx = db.begin_write().await?;
+    store::lock_slot(&mut tx, db.dialect, slot.id).await?;
+    check_limits(&mut tx, user_id, slot, now, None).await?;
+    if !store::take_seat(&mut tx, slot.id, now).await? {
+        return Err(AppError::Conflict("该时段已约满".into()));
+    }
+    // A fresh code; on the rare collision, draw again (no error aborts the transaction).
+    for _ in 0..8 {
+        let code = store::new_code();
+        if store::insert_booking(&mut tx, &code, user_id, slot, item_code, now).await? {
+            tx.commit().await?;
+            return Ok(code);
+        }
+    }
+    Err(AppError::internal("no free booking code after 8 draws"))
+}
+
+/// The resident's own booking by code (another's is "not found", like a wrong code).
+async fn own(db: &Db, user_id: i64, code: &str) -> Result<Booking, AppError> {
+    store::by_code(db, code)
+        .await?
+        .filter(|b| b.user_id == user_id)
+        .ok_or_else(|| AppError::NotFound("该预约".into()))
+}
+
+/// Cancels the resident's own booking before its slot starts; the seat is freed.
+pub async fn cancel(db: &Db, user_id: i64, code: &str, now: i64) -> Result<(), AppError> {
+    let b = own(db, user_id, code).await?;
+    let started = b.slot.starts_at <= now;
+    let to = model::transition(b.status, Action::Cancel, started).map_err(AppError::Conflict)?;
+    let mut tx = db.begin_write().await?;
+    store::lock_slot(&mut tx, db.dialect, b.slot.id).await?;
+    if !store::set_status(&mut tx, b.id, b.status, to, now, true).await? {
+        return Err(AppError::Conflict(
+            "该预约不能取消（已取消、已开始或已办结）".into(),
+        ));
+    }
+    store::free_seats(&mut tx, b.slot.id, 1).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves the resident's booking to another slot (any centre), keeping its code. The new
+/// seat is taken before the old one is freed; a reminder is due again for the new time.
+pub async fn reschedule(
+    db: &Db,
+    user_id: i64,
+    code: &str,
+    to: &Slot,
+    now: i64,
+) -> Result<(), AppError> {
+    let b = own(db, user_id, code).await?;
+    let started = b.slot.starts_at <= now;
+    model::transition(b.status, Action::Reschedule, started).map_err(AppError::Conflict)?;
+    if b.slot.id == to.id {
+        return Err(AppError::bad("新时段与原时段相同"));
+    }
+    let mut tx = db.begin_write().await?;
+    // Both slots' rows, lower id first: two reschedules crossing each other's slots
+    // take them in the same order.
+    let (first, second) = if b.slot.id < to.id {
+        (b.slot.id, to.id)
+    } else {
+        (to.id, b.slot.id)
+    };
+    store::lock_slot(&mut tx, db.dialect, first).await?;
+    store::lock_slot(&mut tx, db.dialect, second).await?;
+    // Still active and ahead (touching it also takes the booking's row).
+    if !store::set_status(&mut tx, b.id, Status::Active, Status::Active, now, true).await? {
+        return Err(AppError::Conflict(
+            "该预约不能改约（已取消、已开始或已办结）".into(),
+        ));
+    }
+    check_limits(&mut tx, user_id, to, now, Some(b.id)).await?;
+    if !store::take_seat(&mut tx, to.id, now).await? {
+        return Err(AppError::Conflict("该时段已约满".into()));
+    }
+    store::free_seats(&mut tx, b.slot.id, 1).await?;
+    store::move_booking(&mut tx, b.id, to, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The desk moves a booking along its life cycle (check in, done, no-show). The update
+/// is conditional on the status the rule was decided on, so two clicks cannot both
+/// apply. Returns the new status.
+pub async fn mark(db: &Db, b: &Booking, action: Action, now: i64) -> Result<Status, AppError> {
+    if action.residents() {
+        return Err(AppError::bad("未知的操作"));
+    }
+    let started = b.slot.starts_at <= now;
+    let to = model::transition(b.status, action, started).map_err(AppError::Conflict)?;
+    let mut tx = db.begin_write().await?;
+    if !store::set_status(&mut tx, b.id, b.status, to, now, false).await? {
+        return Err(AppError::Conflict("该预约状态已变化，请刷新".into()));
+    }
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// A resident told of a closed slot: (user id, phone, code).
+pub type Told = (i64, String, String);
+
+/// Closes a slot with a reason: its active bookings are cancelled, their seats freed
+/// and each resident gets a notice, in one transaction. Returns whom to text.
+pub async fn close_slot(
+    db: &Db,
+    slot_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Vec<Told>, AppError> {
+    let mut tx = db.begin_write().await?;
+    store::lock_slot(&mut tx, db.dialect, slot_id).await?;
+    if !store::close_slot(&mut tx, slot_id, reason).await? {
+        return Err(AppError::Conflict("该时段已关闭".into()));
+    }
+    let told = store::cancel_all_in_slot(&mut tx, slot_id, now).await?;
+    store::free_seats(&mut tx, slot_id, told.len() as i64).await?;
+    for (user, code, _) in &told {
+        let n = Notice::new("notice.slot_closed")
+            .arg("code", code)
+            .arg("reason", reason);
+        crate::accounts::store::notify(&mut tx, *user, &n, now).await?;
+    }
+    tx.commit().await?;
+    Ok(told
+        .into_iter()
+        .map(|(user, code, phone)| (user, phone, code))
+        .collect())
+}
+
+/// Reopens a closed slot (its cancelled bookings stay cancelled).
+pub async fn reopen_slot(db: &Db, slot_id: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    store::lock_slot(&mut tx, db.dialect, slot_id).await?;
+    if !store::reopen_slot(&mut tx, slot_id).await? {
+        return Err(AppError::Conflict("该时段未关闭".into()));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Saves a centre's schedule with its audit record, in one transaction, and makes its
+/// slots ahead.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_schedule(
+    db: &Db,
+    center_id: i64,
+    s: &Schedule,
+    actor_id: i64,
+    community_id: Option<i64>,
+    calendar: &Calendar,
+    today: NaiveDate,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let before = store::save_schedule(&mut tx, center_id, s, now).await?;
+    let b = before.and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok());
+    let a = serde_json::to_value(s).ok();
+    let target = format!("schedule:{center_id}");
+    crate::accounts::store::audit(
+        &mut *tx,
+        crate::accounts::store::AuditRecord {
+            actor_id: Some(actor_id),
+            action: "set_schedule",
+            target: &target,
+            community_id,
+            before: b.as_ref(),
+            after: a.as_ref(),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    slots_for_center(db, center_id, calendar, today).await?;
+    Ok(())
+}
+
+/// Records a walk-in served at the desk.
+pub async fn walk_in(
+    db: &Db,
+    center_id: i64,
+    item_code: &str,
+    day: &str,
+    staff: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    store::record_walk_in(&mut conn, center_id, item_code, day, staff, now).await?;
+    Ok(())
+}

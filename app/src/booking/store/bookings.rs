@@ -1,0 +1,243 @@
+//! Bookings: reading them, the resident's limits, the seat-holding writes, reminders.
+
+use super::{booking_from, Booking, Slot, BOOKING_SELECT};
+use crate::booking::model::{self, hm, Status, CODE_ALPHABET, CODE_LEN};
+use crate::db::Db;
+use rand::Rng;
+use sqlx::{AnyConnection, Row};
+
+/// A fresh random booking code.
+pub fn new_code() -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..CODE_LEN)
+        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Takes the resident's booking lock (their own row), so that one resident's
+/// concurrent booking requests run one after another.
+pub async fn lock_user(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET booking_seq = booking_seq + 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The resident's active bookings still ahead at `now` (other than `except`), and how
+/// many of them overlap `slot`.
+pub async fn active_and_overlapping(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    slot: &Slot,
+    now: i64,
+    except: Option<i64>,
+) -> Result<(i64, i64), sqlx::Error> {
+    let active: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings b JOIN booking_slots s ON s.id = b.slot_id \
+         WHERE b.user_id = $1 AND b.status = 'active' AND s.starts_at > $2 AND b.id <> $3",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(except.unwrap_or(0))
+    .fetch_one(&mut *conn)
+    .await?;
+    let (start, end) = (
+        model::minutes(&slot.start).unwrap_or(0),
+        model::minutes(&slot.end).unwrap_or(0),
+    );
+    let overlapping: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings b JOIN booking_slots s ON s.id = b.slot_id \
+         WHERE b.user_id = $1 AND b.status = 'active' AND s.day = $2 AND s.start_min < $3 AND $4 < s.end_min AND b.id <> $5",
+    )
+    .bind(user_id)
+    .bind(&slot.day)
+    .bind(i64::from(end))
+    .bind(i64::from(start))
+    .bind(except.unwrap_or(0))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((active, overlapping))
+}
+
+/// Writes a new active booking under `code`; false if the code is taken (draw again).
+pub async fn insert_booking(
+    conn: &mut AnyConnection,
+    code: &str,
+    user_id: i64,
+    slot: &Slot,
+    item_code: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO bookings (code, user_id, slot_id, center_id, item_code, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $6) ON CONFLICT (code) DO NOTHING RETURNING id",
+    )
+    .bind(code)
+    .bind(user_id)
+    .bind(slot.id)
+    .bind(slot.center_id)
+    .bind(item_code)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Moves a booking from status `from` to `to` if it is still in `from` (and, with
+/// `before_start`, only while its slot has not begun at `now`); false if it moved on.
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: Status,
+    to: Status,
+    now: i64,
+    before_start: bool,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE bookings SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4 \
+         AND ($5 = 0 OR slot_id IN (SELECT id FROM booking_slots WHERE starts_at > $2))",
+    )
+    .bind(to.code())
+    .bind(now)
+    .bind(id)
+    .bind(from.code())
+    .bind(i64::from(before_start))
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Moves an active booking to another slot, keeping its code; a reminder is due again.
+pub async fn move_booking(
+    conn: &mut AnyConnection,
+    id: i64,
+    to: &Slot,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE bookings SET slot_id = $1, center_id = $2, reminded_at = NULL, updated_at = $3 WHERE id = $4",
+    )
+    .bind(to.id)
+    .bind(to.center_id)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Cancels every active booking of a slot (it was closed); returns (user id, code,
+/// phone) of each, in one statement each however many there are.
+pub async fn cancel_all_in_slot(
+    conn: &mut AnyConnection,
+    slot_id: i64,
+    now: i64,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT b.user_id, b.code, u.phone FROM bookings b JOIN users u ON u.id = b.user_id \
+         WHERE b.slot_id = $1 AND b.status = 'active' ORDER BY b.id",
+    )
+    .bind(slot_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE bookings SET status = 'cancelled', updated_at = $1 WHERE slot_id = $2 AND status = 'active'",
+    )
+    .bind(now)
+    .bind(slot_id)
+    .execute(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("user_id")?,
+                r.try_get("code")?,
+                r.try_get("phone")?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn by_code(db: &Db, code: &str) -> Result<Option<Booking>, sqlx::Error> {
+    let sql = format!("{BOOKING_SELECT} WHERE b.code = $1");
+    let row = sqlx::query(&sql)
+        .bind(code)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(booking_from).transpose()
+}
+
+pub async fn of_user(db: &Db, user_id: i64) -> Result<Vec<Booking>, sqlx::Error> {
+    let sql = format!("{BOOKING_SELECT} WHERE b.user_id = $1 ORDER BY s.starts_at DESC LIMIT 50");
+    let rows = sqlx::query(&sql).bind(user_id).fetch_all(&db.pool).await?;
+    rows.iter().map(booking_from).collect()
+}
+
+/// A centre's bookings on a day, for the desk.
+pub async fn of_center_day(
+    db: &Db,
+    center_id: i64,
+    day: &str,
+) -> Result<Vec<Booking>, sqlx::Error> {
+    let sql = format!(
+        "{BOOKING_SELECT} WHERE b.center_id = $1 AND s.day = $2 ORDER BY s.start_min, b.id"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(center_id)
+        .bind(day)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(booking_from).collect()
+}
+
+/// One due reminder, claimed by this process.
+#[derive(Debug, Clone)]
+pub struct Reminder {
+    pub code: String,
+    pub phone: String,
+    pub center: String,
+    pub day: String,
+    pub start: String,
+}
+
+/// Claims the reminders of active bookings on `day` that nobody has claimed: each
+/// booking is claimed once, whichever process gets there first.
+pub async fn claim_reminders(db: &Db, day: &str, now: i64) -> Result<Vec<Reminder>, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    // Claim (the database decides which process gets which booking), then read what
+    // this process claimed in one statement, however many reminders are due.
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE bookings SET reminded_at = $1 WHERE reminded_at IS NULL AND status = 'active' \
+         AND slot_id IN (SELECT id FROM booking_slots WHERE day = $2) RETURNING id",
+    )
+    .bind(now)
+    .bind(day)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT b.code, u.phone, st.name, s.day, s.start_min FROM bookings b JOIN users u ON u.id = b.user_id \
+             JOIN stations st ON st.id = b.center_id JOIN booking_slots s ON s.id = b.slot_id \
+             WHERE b.id IN ({}) ORDER BY b.id",
+            list.join(",")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for d in q.fetch_all(&mut *tx).await? {
+            out.push(Reminder {
+                code: d.try_get("code")?,
+                phone: d.try_get("phone")?,
+                center: d.try_get("name")?,
+                day: d.try_get("day")?,
+                start: hm(d.try_get::<i64, _>("start_min")? as u32),
+            });
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}

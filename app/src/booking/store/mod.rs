@@ -1,0 +1,110 @@
+//! SQL for booking: the only place its tables are queried, in three files — schedules
+//! and slots (`slots`), bookings and reminders (`bookings`), the desk's figures
+//! (`figures`). Each outcome that a race could decide is one conditional statement,
+//! run by `booking::service` inside a write transaction:
+//! - the seat: `booked = booked + 1 WHERE booked < capacity` (and a CHECK behind it);
+//! - the resident's limits: the user's row is locked first (`booking_seq`), then the
+//!   active bookings are counted and overlaps looked for, so one resident's concurrent
+//!   requests run one after another;
+//! - a status change: `WHERE status = <the status the rule was decided on>`;
+//! - the reminder: `reminded_at` is claimed with `WHERE reminded_at IS NULL`.
+//!
+//! On PostgreSQL a transaction that touches a slot and its bookings takes the slot's row
+//! first, then the bookings', always in that order.
+
+mod bookings;
+mod figures;
+mod slots;
+
+pub use bookings::*;
+pub use figures::*;
+pub use slots::*;
+
+use crate::booking::model::{hm, Status};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Slot {
+    pub id: i64,
+    pub center_id: i64,
+    pub day: String,
+    pub start: String,
+    pub end: String,
+    pub starts_at: i64,
+    pub capacity: i64,
+    pub booked: i64,
+    pub closed: bool,
+    pub close_reason: String,
+}
+
+impl Slot {
+    pub fn seats_left(&self) -> i64 {
+        if self.closed {
+            0
+        } else {
+            (self.capacity - self.booked).max(0)
+        }
+    }
+}
+
+pub(crate) fn slot_from(r: &AnyRow) -> Result<Slot, sqlx::Error> {
+    Ok(Slot {
+        id: r.try_get("id")?,
+        center_id: r.try_get("center_id")?,
+        day: r.try_get("day")?,
+        start: hm(r.try_get::<i64, _>("start_min")? as u32),
+        end: hm(r.try_get::<i64, _>("end_min")? as u32),
+        starts_at: r.try_get("starts_at")?,
+        capacity: r.try_get("capacity")?,
+        booked: r.try_get("booked")?,
+        closed: crate::db::flag(r, "closed")?,
+        close_reason: r.try_get("close_reason")?,
+    })
+}
+
+pub(crate) const SLOT_COLS: &str =
+    "id, center_id, day, start_min, end_min, starts_at, capacity, booked, closed, close_reason";
+
+/// A booking as its owner and the desk see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Booking {
+    pub id: i64,
+    pub code: String,
+    pub user_id: i64,
+    pub status: Status,
+    pub item_code: String,
+    pub center_id: i64,
+    pub center_name: String,
+    pub center_address: String,
+    pub slot: Slot,
+    pub user_name: String,
+    pub user_phone: String,
+}
+
+pub(crate) const BOOKING_SELECT: &str = "SELECT b.id AS bid, b.code, b.user_id, b.status, b.item_code, b.center_id AS bcenter, \
+     st.name AS center_name, st.address AS center_address, u.display_name, u.phone, \
+     s.id, s.center_id, s.day, s.start_min, s.end_min, s.starts_at, s.capacity, s.booked, s.closed, s.close_reason \
+     FROM bookings b JOIN booking_slots s ON s.id = b.slot_id JOIN stations st ON st.id = b.center_id \
+     JOIN users u ON u.id = b.user_id";
+
+pub(crate) fn booking_from(r: &AnyRow) -> Result<Booking, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    Ok(Booking {
+        id: r.try_get("bid")?,
+        code: r.try_get("code")?,
+        user_id: r.try_get("user_id")?,
+        status: Status::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("status {status}").into()))?,
+        item_code: r.try_get("item_code")?,
+        center_id: r.try_get("bcenter")?,
+        center_name: r.try_get("center_name")?,
+        center_address: r.try_get("center_address")?,
+        slot: slot_from(r)?,
+        user_name: r.try_get("display_name")?,
+        user_phone: r.try_get("phone")?,
+    })
+}
+
+pub use crate::time::local_ts;

@@ -1,0 +1,342 @@
+//! Schedules, slots and walk-ins.
+
+use super::{slot_from, Slot, SLOT_COLS};
+use crate::booking::model::{self, Schedule, Status};
+use crate::calendar::model::Calendar;
+use crate::db::Db;
+use crate::time::local_ts;
+use chrono::{Datelike, NaiveDate};
+use sqlx::{AnyConnection, Row};
+
+pub async fn schedule(db: &Db, center_id: i64) -> Result<Option<Schedule>, sqlx::Error> {
+    let s: Option<String> =
+        sqlx::query_scalar("SELECT schedule FROM booking_schedules WHERE center_id = $1")
+            .bind(center_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(s.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+/// Every centre with a schedule: (centre id, schedule).
+pub async fn schedules(db: &Db) -> Result<Vec<(i64, Schedule)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT center_id, schedule FROM booking_schedules ORDER BY center_id")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut v = Vec::new();
+    for r in rows {
+        let s: String = r.try_get("schedule")?;
+        if let Ok(s) = serde_json::from_str(&s) {
+            v.push((r.try_get("center_id")?, s));
+        }
+    }
+    Ok(v)
+}
+
+/// Saves a centre's schedule; returns the one it replaced (for the audit record).
+pub async fn save_schedule(
+    conn: &mut AnyConnection,
+    center_id: i64,
+    s: &Schedule,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let json = serde_json::to_string(s).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let before: Option<String> =
+        sqlx::query_scalar("SELECT schedule FROM booking_schedules WHERE center_id = $1")
+            .bind(center_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    sqlx::query(
+        "INSERT INTO booking_schedules (center_id, schedule, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (center_id) DO UPDATE SET schedule = excluded.schedule, updated_at = excluded.updated_at",
+    )
+    .bind(center_id)
+    .bind(&json)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(before)
+}
+
+/// Makes the slots of `days` days from `from` (idempotent: existing slots and their
+/// bookings are kept). Holidays have none; make-up working days follow their weekday.
+pub async fn ensure_slots(
+    db: &Db,
+    center_id: i64,
+    s: &Schedule,
+    cal: &Calendar,
+    from: NaiveDate,
+    days: i64,
+) -> Result<(), sqlx::Error> {
+    let mut rows: Vec<(String, u32, u32, i64)> = Vec::new();
+    for k in 0..days {
+        let d = from + chrono::Duration::days(k);
+        let rule = if cal.is_holiday(d) {
+            model::DayRule::Closed
+        } else {
+            model::DayRule::As(
+                cal.makeup_as(d)
+                    .map(|w| w.number_from_monday())
+                    .unwrap_or(d.weekday().number_from_monday()),
+            )
+        };
+        for (a, b) in model::slots_on(s, rule) {
+            rows.push((d.format("%Y-%m-%d").to_string(), a, b, local_ts(d, a)));
+        }
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await?;
+    for chunk in rows.chunks(200) {
+        let mut sql = String::from("INSERT INTO booking_slots (center_id, day, start_min, end_min, starts_at, capacity) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            let b = i * 6;
+            sql.push_str(&format!(
+                "(${},${},${},${},${},${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+        }
+        sql.push_str(" ON CONFLICT (center_id, day, start_min) DO NOTHING");
+        let mut q = sqlx::query(&sql);
+        for (day, a, b, ts) in chunk {
+            q = q
+                .bind(center_id)
+                .bind(day.clone())
+                .bind(i64::from(*a))
+                .bind(i64::from(*b))
+                .bind(*ts)
+                .bind(i64::from(s.capacity));
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await
+}
+
+pub async fn slots_on_day(db: &Db, center_id: i64, day: &str) -> Result<Vec<Slot>, sqlx::Error> {
+    let sql = format!("SELECT {SLOT_COLS} FROM booking_slots WHERE center_id = $1 AND day = $2 ORDER BY start_min");
+    let rows = sqlx::query(&sql)
+        .bind(center_id)
+        .bind(day)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(slot_from).collect()
+}
+
+pub async fn slot(db: &Db, id: i64) -> Result<Option<Slot>, sqlx::Error> {
+    let sql = format!("SELECT {SLOT_COLS} FROM booking_slots WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(slot_from).transpose()
+}
+
+/// Locks a slot's row for the rest of the transaction (PostgreSQL; SQLite's write
+/// transaction already excludes other writers). Every transaction that touches a slot
+/// and its bookings takes this first, so two of them never wait on each other in
+/// opposite orders.
+pub async fn lock_slot(
+    conn: &mut AnyConnection,
+    dialect: crate::db::Dialect,
+    slot_id: i64,
+) -> Result<(), sqlx::Error> {
+    if dialect == crate::db::Dialect::Postgres {
+        sqlx::query("SELECT id FROM booking_slots WHERE id = $1 FOR UPDATE")
+            .bind(slot_id)
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Takes one seat of a slot that is open, not full and not started; false if none.
+pub async fn take_seat(
+    conn: &mut AnyConnection,
+    slot_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE booking_slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity AND closed = 0 AND starts_at > $2",
+    )
+    .bind(slot_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Gives back `n` seats of a slot.
+pub async fn free_seats(conn: &mut AnyConnection, slot_id: i64, n: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE booking_slots SET booked = booked - $1 WHERE id = $2")
+        .bind(n)
+        .bind(slot_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Closes an open slot with a reason; false if it was already closed.
+pub async fn close_slot(
+    conn: &mut AnyConnection,
+    slot_id: i64,
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE booking_slots SET closed = 1, close_reason = $1 WHERE id = $2 AND closed = 0",
+    )
+    .bind(reason)
+    .bind(slot_id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Reopens a closed slot; false if it was open.
+pub async fn reopen_slot(conn: &mut AnyConnection, slot_id: i64) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE booking_slots SET closed = 0, close_reason = '' WHERE id = $1 AND closed = 1",
+    )
+    .bind(slot_id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn record_walk_in(
+    conn: &mut AnyConnection,
+    center_id: i64,
+    item_code: &str,
+    day: &str,
+    staff: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO walk_ins (center_id, item_code, day, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(center_id)
+        .bind(item_code)
+        .bind(day)
+        .bind(staff)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets a centre's schedule without an audit record, inside the caller's transaction
+/// (for bulk set-up such as the demo seed; staff edits go through [`set_schedule`]).
+pub async fn insert_schedule(
+    conn: &mut sqlx::AnyConnection,
+    center: i64,
+    s: &Schedule,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let json = serde_json::to_string(s).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query(
+        "INSERT INTO booking_schedules (center_id, schedule, updated_at) VALUES ($1, $2, $3)",
+    )
+    .bind(center)
+    .bind(json)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A booking of the past, as a history import or the demo writes it.
+pub struct PastBooking<'a> {
+    pub center: i64,
+    pub day: NaiveDate,
+    pub start_min: u32,
+    pub end_min: u32,
+    pub capacity: i64,
+    pub code: &'a str,
+    pub user: i64,
+    pub item: &'a str,
+    pub status: Status,
+    pub created_at: i64,
+}
+
+/// Writes a past booking and its slot (made if missing). A booking that is not
+/// cancelled takes a seat only while there is one, as a live booking would; returns
+/// whether the booking was written.
+pub async fn insert_past_booking(
+    conn: &mut sqlx::AnyConnection,
+    b: &PastBooking<'_>,
+) -> Result<bool, sqlx::Error> {
+    let ds = b.day.format("%Y-%m-%d").to_string();
+    let starts_at = local_ts(b.day, b.start_min);
+    sqlx::query(
+        "INSERT INTO booking_slots (center_id, day, start_min, end_min, starts_at, capacity) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (center_id, day, start_min) DO NOTHING",
+    )
+    .bind(b.center)
+    .bind(&ds)
+    .bind(i64::from(b.start_min))
+    .bind(i64::from(b.end_min))
+    .bind(starts_at)
+    .bind(b.capacity)
+    .execute(&mut *conn)
+    .await?;
+    let slot_id: Option<i64> = if b.status.holds_seat() {
+        sqlx::query_scalar(
+            "UPDATE booking_slots SET booked = booked + 1 WHERE center_id = $1 AND day = $2 AND start_min = $3 \
+             AND booked < capacity RETURNING id",
+        )
+        .bind(b.center)
+        .bind(&ds)
+        .bind(i64::from(b.start_min))
+        .fetch_optional(&mut *conn)
+        .await?
+    } else {
+        sqlx::query_scalar(
+            "SELECT id FROM booking_slots WHERE center_id = $1 AND day = $2 AND start_min = $3",
+        )
+        .bind(b.center)
+        .bind(&ds)
+        .bind(i64::from(b.start_min))
+        .fetch_optional(&mut *conn)
+        .await?
+    };
+    let Some(slot_id) = slot_id else {
+        return Ok(false);
+    };
+    let r = sqlx::query(
+        "INSERT INTO bookings (code, user_id, slot_id, center_id, item_code, status, created_at, updated_at, reminded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(b.code)
+    .bind(b.user)
+    .bind(slot_id)
+    .bind(b.center)
+    .bind(b.item)
+    .bind(b.status.code())
+    .bind(b.created_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Records a walk-in of the past (no staff member named), inside the caller's
+/// transaction.
+pub async fn insert_walk_in(
+    conn: &mut sqlx::AnyConnection,
+    center: i64,
+    item: &str,
+    day: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO walk_ins (center_id, item_code, day, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(center)
+    .bind(item)
+    .bind(day)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

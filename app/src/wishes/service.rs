@@ -1,0 +1,202 @@
+//! The wish life cycle as transactions: the model decides (`next`, `may`), the store
+//! executes the transition it is handed, and the step's notices and points commit in the
+//! same transaction. Called by the server functions and by the photo upload handler
+//! alike, and by the jobs (claims that ran out).
+
+use crate::accounts::model::{CurrentUser, Notice, Role};
+use crate::accounts::store::notify;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::wishes::model::{may, next, Roles, WishAction, WishStatus, WISH_POINTS};
+use crate::wishes::store::{self, Change, StoredPhoto, Wish};
+
+/// Who `user` is to wish `w`.
+pub fn roles(user: Option<&CurrentUser>, w: &Wish) -> Roles {
+    match user {
+        Some(u) => Roles {
+            poster: u.id == w.poster_id,
+            claimant: w.claimant_id == Some(u.id),
+            staff: is_staff_of(u, w),
+            volunteer: u.volunteer,
+        },
+        None => Roles::default(),
+    }
+}
+
+/// Staff (or an admin) of the wish's community.
+pub fn is_staff_of(user: &CurrentUser, w: &Wish) -> bool {
+    user.role != Role::Resident && user.may_act_in(w.community_id)
+}
+
+/// What a step carries from the form: the note (reason of a refusal, how a wish was
+/// fulfilled) and whether a claim is for the volunteer's team.
+#[derive(Clone, Default)]
+pub struct StepInput<'a> {
+    pub note: &'a str,
+    pub for_team: bool,
+    pub photo: Option<&'a StoredPhoto<'a>>,
+}
+
+/// Takes one step of a wish's life for `user`. Refusals say why, in Chinese; a step that
+/// lost a race to another is a 409.
+pub async fn act(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    action: WishAction,
+    input: StepInput<'_>,
+    now: i64,
+    claim_days: i64,
+) -> Result<(), AppError> {
+    let w = store::get(db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("该心愿".into()))?;
+    let r = roles(Some(user), &w);
+    if !r.poster && !r.staff && !w.status.public() {
+        return Err(AppError::NotFound("该心愿".into()));
+    }
+    if !may(r, action) {
+        return Err(match action {
+            WishAction::Claim if r.poster => AppError::bad("不能认领自己发布的心愿"),
+            WishAction::Claim => AppError::bad("请先在“我的”里成为志愿者"),
+            WishAction::Withdraw | WishAction::Fulfil => {
+                AppError::Conflict("只有您认领中的心愿可以这样操作".into())
+            }
+            _ => AppError::Forbidden,
+        });
+    }
+    let to = next(w.status, action).map_err(AppError::Conflict)?;
+    let note = input.note.trim();
+    let change = match action {
+        WishAction::Reject => {
+            if note.is_empty() {
+                return Err(AppError::bad("请写明不通过的原因，发布人会看到"));
+            }
+            Change::Reject { reason: note }
+        }
+        WishAction::Claim => {
+            let team = match (input.for_team, user.team_id) {
+                (true, None) => {
+                    return Err(AppError::bad(
+                        "您还没有加入志愿服务队，请先在“志愿服务队”里加入",
+                    ))
+                }
+                (true, Some(t)) => Some(t),
+                (false, _) => None,
+            };
+            Change::Claim {
+                claimant: user.id,
+                team,
+                expires_at: now + claim_days * 86_400,
+            }
+        }
+        WishAction::Withdraw | WishAction::Expire => Change::Unclaim { claimant: user.id },
+        WishAction::Fulfil => {
+            crate::wishes::model::check_fulfil_note(note).map_err(AppError::BadRequest)?;
+            Change::Fulfil {
+                claimant: user.id,
+                note,
+            }
+        }
+        WishAction::Approve | WishAction::Confirm | WishAction::Close => Change::Status,
+    };
+    let mut tx = db.begin_write().await?;
+    let moved = store::transition(&mut tx, id, w.status, to, change, now)
+        .await?
+        .ok_or_else(|| AppError::Conflict("这个心愿的状态刚刚变化了，请刷新后再试".into()))?;
+    let title = moved.title.as_str();
+    match action {
+        WishAction::Approve => {
+            let n = Notice::new("notice.wish_approved").arg("title", title);
+            notify(&mut tx, moved.poster, &n, now).await?;
+        }
+        WishAction::Reject => {
+            let n = Notice::new("notice.wish_rejected")
+                .arg("title", title)
+                .arg("reason", note);
+            notify(&mut tx, moved.poster, &n, now).await?;
+        }
+        WishAction::Claim => {
+            let n = Notice::new("notice.wish_claimed").arg("title", title);
+            notify(&mut tx, moved.poster, &n, now).await?;
+        }
+        WishAction::Withdraw | WishAction::Expire => {
+            let n = Notice::new("notice.wish_withdrawn").arg("title", title);
+            notify(&mut tx, moved.poster, &n, now).await?;
+        }
+        WishAction::Fulfil => {
+            if let Some(p) = input.photo {
+                store::insert_photo(&mut tx, id, p, user.id, now).await?;
+            }
+            let n = Notice::new("notice.wish_fulfilled").arg("title", title);
+            notify(&mut tx, moved.poster, &n, now).await?;
+        }
+        WishAction::Confirm => {
+            if let Some(claimant) = w.claimant_id {
+                crate::points::store::credit(
+                    &mut tx,
+                    claimant,
+                    WISH_POINTS,
+                    "圆梦微心愿",
+                    &format!("wish:{id}"),
+                    now,
+                )
+                .await?;
+                let n = Notice::new("notice.wish_confirmed")
+                    .arg("title", title)
+                    .arg("points", WISH_POINTS);
+                notify(&mut tx, claimant, &n, now).await?;
+            }
+        }
+        WishAction::Close => {}
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Returns claims not fulfilled in time to the pool, telling both the poster and the
+/// volunteer. Run by the jobs; safe in every process at once (each return is a
+/// conditional update on the claim still being the same). Returns how many returned.
+pub async fn expire_claims(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
+    let mut returned = 0;
+    for (id, claimant) in store::expired_claims(db, now, 200).await? {
+        let mut tx = db.begin_write().await?;
+        let moved = store::transition(
+            &mut tx,
+            id,
+            WishStatus::Claimed,
+            WishStatus::Published,
+            Change::Unclaim { claimant },
+            now,
+        )
+        .await?;
+        if let Some(m) = moved {
+            let poster = Notice::new("notice.wish_claim_expired_poster").arg("title", &m.title);
+            notify(&mut tx, m.poster, &poster, now).await?;
+            let volunteer =
+                Notice::new("notice.wish_claim_expired_volunteer").arg("title", &m.title);
+            notify(&mut tx, claimant, &volunteer, now).await?;
+            returned += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(returned)
+}
+
+/// Posts a wish (waiting for review) in the poster's community.
+pub async fn post(
+    db: &Db,
+    user: &CurrentUser,
+    w: &crate::wishes::model::NewWish,
+    today: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let community = user
+        .community_id
+        .ok_or_else(|| AppError::bad("请先在“我的”里选择您所在的社区"))?;
+    let p = w.problems(today);
+    if !p.is_empty() {
+        return Err(AppError::BadRequest(p.join("；")));
+    }
+    Ok(store::post(db, user.id, community, w, now).await?)
+}

@@ -1,0 +1,39 @@
+//! The background jobs every server process runs once a minute. Reads never write
+//! (ARCHITECTURE.md): housekeeping that a page view used to do on the side happens here.
+//!
+//! Each job is safe to run in every process at once: the database decides who does what
+//! (a reminder is claimed by a conditional update, slots are inserted with
+//! `ON CONFLICT DO NOTHING`, an expired claim is returned by an update conditioned on its
+//! state), so N processes do each piece of work exactly once.
+
+use app::state::AppState;
+use std::time::Duration;
+
+/// One round of every job, at the current time. Errors are logged; the next round tries
+/// again.
+pub async fn run_once(state: &AppState) {
+    let now = app::time::now_local();
+    if state.config.reminders {
+        if let Err(e) = app::booking::reminders::run_once(&state.db, state.sms.as_ref(), now).await
+        {
+            tracing::warn!(error = %e, "reminder job failed");
+        }
+    }
+    if let Err(e) = app::booking::service::ensure_slots_ahead(&state.db, now.date()).await {
+        tracing::warn!(error = %e, "slot job failed");
+    }
+    if let Err(e) = app::wishes::service::expire_claims(&state.db, app::time::now_ts()).await {
+        tracing::warn!(error = %e, "claim expiry job failed");
+    }
+}
+
+/// Runs the jobs once a minute, from now on.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            run_once(&state).await;
+        }
+    })
+}
