@@ -38,7 +38,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     // The catalogue is the city's published list, not demo data: always there.
     let seed: app::catalogue::model::Catalogue =
         serde_json::from_str(app::catalogue::model::SEED_JSON).context("内置办事指南数据有误")?;
-    app::catalogue::store::seed_if_empty(&db, &seed)
+    // The first version's note is data, like every note staff write later.
+    let note = app::i18n::tr_in(app::prefs::Locale::ZhCn, "guide.first_published");
+    app::catalogue::store::seed_if_empty(&db, &seed, &note, app::time::now_ts())
         .await
         .context("写入办事指南失败")?;
     // The statutory holiday calendar is public data too: there from the first start.

@@ -274,16 +274,11 @@ pub async fn update_profile(
 
 /// Opts the caller in or out of volunteering, optionally in a team.
 #[server(prefix = "/api", endpoint = "me/volunteer")]
-pub async fn set_volunteer(on: String, team_id: Option<String>) -> Result<CurrentUser, AppError> {
+pub async fn set_volunteer(on: bool, team_id: Option<String>) -> Result<CurrentUser, AppError> {
     use ssr::*;
     let result = async {
         let state = app_state()?;
         let user = require_user().await?;
-        let on = match on.as_str() {
-            "1" => true,
-            "0" => false,
-            _ => return Err(AppError::bad("请选择是否成为志愿者")),
-        };
         let team = match team_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => {

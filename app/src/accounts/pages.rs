@@ -8,6 +8,7 @@ use crate::pages::not_found::ErrorBox;
 use crate::prefs::pages::{CareSwitch, LanguageSwitch};
 use crate::prefs::Prefs;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -38,7 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                 when=sent
                 fallback=move || {
                     view! {
-                        <form method="post" action="/api/auth/request-code" class="stack">
+                        <form method="post" action=crate::accounts::api::RequestCode::PATH class="stack">
                             <PhoneField value=phone() />
                             <button type="submit" class="button">{tr("login.get_code")}</button>
                         </form>
@@ -46,7 +47,7 @@ pub fn LoginPage() -> impl IntoView {
                 }
             >
                 <p>{move || tr_args("login.sent_to", &[("phone", mask_phone(&phone()))])}</p>
-                <form method="post" action="/api/auth/verify-code" class="stack">
+                <form method="post" action=crate::accounts::api::VerifyCode::PATH class="stack">
                     <input type="hidden" name="phone" value=phone />
                     <input type="hidden" name="next" value=next />
                     <label for="code">{tr("login.code")}</label>
@@ -109,7 +110,7 @@ fn DemoPanel() -> impl IntoView {
                     .into_iter()
                     .map(|(role, key)| {
                         view! {
-                            <form method="post" action="/api/auth/demo" class="inline">
+                            <form method="post" action=crate::accounts::api::DemoSignIn::PATH class="inline">
                                 <input type="hidden" name="role" value=role />
                                 <button type="submit" class="button secondary">{tr(key)}</button>
                             </form>
@@ -176,7 +177,7 @@ fn MeBody(viewer: Viewer) -> impl IntoView {
                         })}
                         {u.team_name.clone().map(|t| view! { <dt>{tr("me.team")}</dt><dd>{t}</dd> })}
                     </dl>
-                    <form method="post" action="/api/me/profile" class="stack">
+                    <form method="post" action=crate::accounts::api::UpdateProfile::PATH class="stack">
                         <label for="display_name">{tr("me.display_name")}</label>
                         <input id="display_name" name="display_name" maxlength="20" required
                             value=u.display_name.clone() />
@@ -215,18 +216,18 @@ fn MeBody(viewer: Viewer) -> impl IntoView {
                 <section class="card">
                     <h2>{tr("me.volunteer")}</h2>
                     <p class="hint">{tr("me.volunteer_hint")}</p>
-                    <form method="post" action="/api/me/volunteer" class="inline">
-                        <input type="hidden" name="on" value=if volunteer { "0" } else { "1" } />
+                    <form method="post" action=crate::accounts::api::SetVolunteer::PATH class="inline">
+                        <input type="hidden" name="on" value=if volunteer { "false" } else { "true" } />
                         <button type="submit" class="button secondary">
                             {if volunteer { tr("me.volunteer_leave") } else { tr("me.volunteer_join") }}
                         </button>
                     </form>
                 </section>
                 <section class="card">
-                    <form method="post" action="/api/auth/sign-out" class="inline">
+                    <form method="post" action=crate::accounts::api::SignOut::PATH class="inline">
                         <button type="submit" class="button secondary">{tr("me.sign_out")}</button>
                     </form>
-                    <form method="post" action="/api/auth/sign-out-all" class="inline">
+                    <form method="post" action=crate::accounts::api::SignOutEverywhere::PATH class="inline">
                         <button type="submit" class="button secondary">{tr("me.sign_out_all")}</button>
                     </form>
                 </section>

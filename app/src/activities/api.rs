@@ -96,24 +96,47 @@ pub mod ssr {
     }
 }
 
-/// `params` (the page's query string): `community`, `kind`, `mine=1`.
+/// The activity list's query, typed (the `/activities` page's query string).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityQuery {
+    pub community: Option<i64>,
+    pub kind: Option<String>,
+    /// Only those the viewer signed up for.
+    pub mine: Option<bool>,
+}
+
+impl ActivityQuery {
+    /// Reads the page's query string; values that do not parse are left out.
+    pub fn from_pairs(get: impl Fn(&str) -> Option<String>) -> Self {
+        ActivityQuery {
+            community: get("community").and_then(|v| v.trim().parse().ok()),
+            kind: get("kind").filter(|k| !k.trim().is_empty()),
+            mine: get("mine").map(|v| v == "1" || v == "true"),
+        }
+    }
+
+    pub async fn run(self) -> Result<ActivityList, AppError> {
+        list_activities(self.community, self.kind, self.mine).await
+    }
+}
+
+/// Upcoming activities by community and kind (`red_saturday`, `project`), or only the
+/// viewer's (`mine=true`).
 #[server(prefix = "/api", endpoint = "activities/list")]
-pub async fn list_activities(params: String) -> Result<ActivityList, AppError> {
+pub async fn list_activities(
+    community: Option<i64>,
+    kind: Option<String>,
+    mine: Option<bool>,
+) -> Result<ActivityList, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::current_user().await?;
-        let pairs = crate::util::parse_query(&params);
-        let get = |k: &str| crate::util::query_value(&pairs, k);
-        let kind = get("kind");
         if let Some(k) = &kind {
             if !crate::activities::model::KINDS.contains(&k.as_str()) {
                 return Err(AppError::bad("未知的活动类型"));
             }
         }
-        let community = get("community")
-            .map(|c| c.parse::<i64>().map_err(|_| AppError::bad("社区编号有误")))
-            .transpose()?;
-        let mine = get("mine").is_some_and(|v| v == "1");
+        let mine = mine.unwrap_or(false);
         if mine && user.is_none() {
             return Err(AppError::Unauthorized);
         }
@@ -199,23 +222,32 @@ pub async fn get_activity(id: i64) -> Result<ActivityPage, AppError> {
     crate::reply::page(r)
 }
 
-/// `action`: `sign_up` or `withdraw`. Returns the resulting status (`confirmed`,
-/// `waitlisted` or `withdrawn`).
+/// What a volunteer does with an activity (the form's `action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityAction {
+    SignUp,
+    Withdraw,
+}
+
+/// Signs up or withdraws. Returns the resulting status (`confirmed`, `waitlisted` or
+/// `withdrawn`).
 #[server(prefix = "/api", endpoint = "activities/act")]
-pub async fn activity_act(id: i64, action: String) -> Result<String, AppError> {
+pub async fn activity_act(id: i64, action: ActivityAction) -> Result<String, AppError> {
     let r = async {
-        use crate::activities::store;
+        use crate::activities::service;
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
         let now = crate::time::now_ts();
-        match action.as_str() {
-            "sign_up" => store::sign_up(&state.db, id, user.id, &crate::time::today(), now)
-                .await
-                .map(|s| s.code().to_string()),
-            "withdraw" => store::withdraw_signup(&state.db, id, user.id, now)
+        match action {
+            ActivityAction::SignUp => {
+                service::sign_up(&state.db, id, user.id, &crate::time::today(), now)
+                    .await
+                    .map(|s| s.code().to_string())
+            }
+            ActivityAction::Withdraw => service::withdraw(&state.db, id, user.id, now)
                 .await
                 .map(|_| SignupStatus::Withdrawn.code().to_string()),
-            _ => Err(AppError::bad("未知的操作")),
         }
     }
     .await;
@@ -257,7 +289,7 @@ pub async fn create_activity(
         if !p.is_empty() {
             return Err(AppError::BadRequest(p.join("；")));
         }
-        let id = crate::activities::store::create_activity(
+        let id = crate::activities::service::create(
             &state.db,
             &a,
             Some(staff.id),
@@ -308,7 +340,7 @@ pub async fn activity_check_in(
         };
         crate::activities::model::may_check_in(&a.day, &crate::time::today())
             .map_err(AppError::Conflict)?;
-        store::check_in(&state.db, id, user, crate::time::now_ts()).await
+        crate::activities::service::check_in(&state.db, id, user, crate::time::now_ts()).await
     }
     .await;
     let page = format!("/activities/{id}");

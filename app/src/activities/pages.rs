@@ -2,13 +2,16 @@
 //! waitlist, withdraw, the check-in QR code; for staff the roster and check-in), and the
 //! posting form for staff. All plain links and forms.
 
-use crate::activities::api::{get_activity, list_activities, ActivityPage, ActivityView};
+use crate::activities::api::{
+    get_activity, ActivityAction, ActivityPage, ActivityQuery, ActivityView,
+};
 use crate::activities::model::{kind_label_key, SignupStatus};
 use crate::i18n::tr;
 use crate::pages::not_found::{ErrorBox, Flash};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn places_line(a: &ActivityView) -> String {
     tr("activities.places")
@@ -21,9 +24,11 @@ fn places_line(a: &ActivityView) -> String {
 
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
-    let loc = use_location();
     let q = use_query_map();
-    let list = Resource::new(move || loc.search.get(), list_activities);
+    let list = Resource::new(
+        move || ActivityQuery::from_pairs(|k| q.read().get(k)),
+        ActivityQuery::run,
+    );
     let sel = move |k: &str| q.read_untracked().get(k).unwrap_or_default();
     view! {
         <Title text=tr("activities.title") />
@@ -72,7 +77,7 @@ fn NewActivityForm() -> impl IntoView {
     view! {
         <details class="card">
             <summary>{tr("activities.new")}</summary>
-            <form method="post" action="/api/activities/create" class="stack">
+            <form method="post" action=crate::activities::api::CreateActivity::PATH class="stack">
                 <label for="kind">{tr("activities.kind")}</label>
                 <select id="kind" name="kind">
                     <option value="red_saturday">{tr("activities.red_saturday")}</option>
@@ -121,11 +126,19 @@ pub fn ActivityDetailPage() -> impl IntoView {
     }
 }
 
-fn act_button(id: i64, action: &'static str, label: String, class: &'static str) -> impl IntoView {
+fn act_button(
+    id: i64,
+    action: ActivityAction,
+    label: String,
+    class: &'static str,
+) -> impl IntoView {
     view! {
-        <form method="post" action="/api/activities/act" class="inline">
+        <form method="post" action=crate::activities::api::ActivityAct::PATH class="inline">
             <input type="hidden" name="id" value=id.to_string() />
-            <input type="hidden" name="action" value=action />
+            <input type="hidden" name="action" value=match action {
+                ActivityAction::SignUp => "sign_up",
+                ActivityAction::Withdraw => "withdraw",
+            } />
             <button class=class type="submit">{label}</button>
         </form>
     }
@@ -150,7 +163,7 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
             </section>
             <section class="card" id="my-signup">
                 {(!p.signed_in).then(|| view! { <a class="button" href="/login">{tr("login.title")}</a> })}
-                {p.can_sign_up.then(|| act_button(id, "sign_up",
+                {p.can_sign_up.then(|| act_button(id, ActivityAction::SignUp,
                     if full { tr("activities.waitlist") } else { tr("activities.sign_up") }, "button"))}
                 {p.mine.clone().map(|m| {
                     let status = match (m.status, m.checked_in) {
@@ -171,7 +184,7 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
                             <p>{tr("activities.code")} "：" <strong class="code" id="checkin-code">{c}</strong></p>
                             <p class="hint">{tr("activities.code_hint")}</p>
                         })}
-                        {(!m.checked_in).then(|| act_button(id, "withdraw", tr("activities.withdraw"), "button secondary"))}
+                        {(!m.checked_in).then(|| act_button(id, ActivityAction::Withdraw, tr("activities.withdraw"), "button secondary"))}
                     }
                 })}
             </section>
@@ -180,7 +193,7 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
                     <h2>{tr("activities.roster")}</h2>
                     {if p.check_in_open {
                         view! {
-                            <form method="post" action="/api/activities/check-in" class="search">
+                            <form method="post" action=crate::activities::api::ActivityCheckIn::PATH class="search">
                                 <input type="hidden" name="id" value=id.to_string() />
                                 <input name="code" required autocomplete="off" maxlength="40"
                                     aria-label=tr("activities.scan") placeholder=tr("activities.scan") />
@@ -200,7 +213,7 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
                                     _ => tr("activities.waitlisted_short"),
                                 }}
                                 {(p.check_in_open && r.status == SignupStatus::Confirmed && !r.checked_in).then(|| view! {
-                                    <form method="post" action="/api/activities/check-in" class="inline">
+                                    <form method="post" action=crate::activities::api::ActivityCheckIn::PATH class="inline">
                                         <input type="hidden" name="id" value=id.to_string() />
                                         <input type="hidden" name="user_id" value=r.user_id.to_string() />
                                         <button class="chip" type="submit">{tr("activities.check_in")}</button>

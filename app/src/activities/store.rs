@@ -1,4 +1,5 @@
-//! SQL for activities and sign-ups: the only place these tables are queried.
+//! SQL for activities and sign-ups: the only place these tables are queried. The
+//! transactions are `activities::service`'s.
 //!
 //! Every sign-up change (sign up, withdraw) first bumps the activity's `seq`, which takes
 //! the activity's row lock (on SQLite, `BEGIN IMMEDIATE` serialises writers anyway), so
@@ -6,13 +7,12 @@
 //! are decided one at a time, on any number of server processes. A check-in is a
 //! conditional update (`checked_in_at IS NULL`): the hours and points are recorded once.
 
-use crate::activities::model::{signup_status, NewActivity, SignupStatus, CHECKIN_LEN};
+use crate::activities::model::{NewActivity, SignupStatus, CHECKIN_LEN};
 use crate::db::Db;
-use crate::error::AppError;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Activity {
@@ -91,15 +91,13 @@ pub async fn activity(db: &Db, id: i64) -> Result<Option<Activity>, sqlx::Error>
     row.as_ref().map(activity_from).transpose()
 }
 
-/// Stores a new activity with its audit record (who posted it), in one transaction.
-pub async fn create_activity(
-    db: &Db,
+/// Stores a new activity inside the caller's transaction; returns its id.
+pub async fn insert_activity(
+    conn: &mut AnyConnection,
     a: &NewActivity,
-    actor: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO activities (community_id, kind, title, day, place, capacity, hours, points, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
@@ -112,27 +110,12 @@ pub async fn create_activity(
     .bind(a.hours)
     .bind(a.points)
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    let after = serde_json::to_value(a).unwrap_or_default();
-    crate::accounts::store::audit(
-        &mut *tx,
-        crate::accounts::store::AuditRecord {
-            actor_id: actor,
-            action: "activity.create",
-            target: &format!("activity:{id}"),
-            community_id: Some(a.community),
-            before: None,
-            after: Some(&after),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .fetch_one(conn)
+    .await
 }
 
-fn new_checkin_code() -> String {
+/// A fresh random check-in code.
+pub fn new_checkin_code() -> String {
     let mut rng = rand::rngs::OsRng;
     let alphabet = crate::booking::model::CODE_ALPHABET;
     (0..CHECKIN_LEN)
@@ -140,123 +123,143 @@ fn new_checkin_code() -> String {
         .collect()
 }
 
-/// Signs up: confirmed while seats remain, else next on the waitlist. Returns the status.
-pub async fn sign_up(
-    db: &Db,
+/// Takes the activity's row lock for the rest of the transaction (every sign-up change
+/// does this first) and returns its capacity, title and day; `None` if there is no such
+/// activity.
+pub async fn lock_activity(
+    conn: &mut AnyConnection,
     activity: i64,
-    user: i64,
-    today: &str,
-    now: i64,
-) -> Result<SignupStatus, AppError> {
-    let mut tx = db.begin_write().await?;
-    let row =
-        sqlx::query("UPDATE activities SET seq = seq + 1 WHERE id = $1 RETURNING capacity, day")
-            .bind(activity)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| AppError::NotFound("该活动".into()))?;
-    let (cap, day): (i64, String) = (row.try_get("capacity")?, row.try_get("day")?);
-    crate::activities::model::may_sign_up(&day, today).map_err(AppError::Conflict)?;
-    let already: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signups WHERE activity_id = $1 AND user_id = $2 AND status <> 'withdrawn'")
-        .bind(activity)
-        .bind(user)
-        .fetch_one(&mut *tx)
-        .await?;
-    if already > 0 {
-        return Err(AppError::Conflict("您已报名这个活动".into()));
-    }
-    let confirmed: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM signups WHERE activity_id = $1 AND status = 'confirmed'",
-    )
-    .bind(activity)
-    .fetch_one(&mut *tx)
-    .await?;
-    let position: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(position), 0) + 1 FROM signups WHERE activity_id = $1",
-    )
-    .bind(activity)
-    .fetch_one(&mut *tx)
-    .await?;
-    let status = signup_status(confirmed, cap);
-    // A fresh code per sign-up; a clash with the unique index (1 in 25^8) is retried.
-    for _ in 0..5 {
-        let inserted = sqlx::query(
-            "INSERT INTO signups (activity_id, user_id, status, position, checkin_code, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (checkin_code) DO NOTHING RETURNING id",
-        )
-        .bind(activity)
-        .bind(user)
-        .bind(status.code())
-        .bind(position)
-        .bind(new_checkin_code())
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if inserted.is_some() {
-            tx.commit().await?;
-            return Ok(status);
-        }
-    }
-    Err(AppError::internal("no free check-in code"))
-}
-
-/// Withdraws; if a confirmed seat is freed, the first on the waitlist is promoted (once)
-/// and told so. Returns the promoted user, if any.
-pub async fn withdraw_signup(
-    db: &Db,
-    activity: i64,
-    user: i64,
-    now: i64,
-) -> Result<Option<i64>, AppError> {
-    let mut tx = db.begin_write().await?;
+) -> Result<Option<(i64, String, String)>, sqlx::Error> {
     let row = sqlx::query(
         "UPDATE activities SET seq = seq + 1 WHERE id = $1 RETURNING capacity, title, day",
     )
     .bind(activity)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| AppError::NotFound("该活动".into()))?;
-    let (cap, title, day): (i64, String, String) = (
-        row.try_get("capacity")?,
-        row.try_get("title")?,
-        row.try_get("day")?,
-    );
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("capacity")?,
+            r.try_get("title")?,
+            r.try_get("day")?,
+        ))
+    })
+    .transpose()
+}
+
+/// Whether the person holds a sign-up (confirmed or waiting) for the activity.
+pub async fn signed_up(
+    conn: &mut AnyConnection,
+    activity: i64,
+    user: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM signups WHERE activity_id = $1 AND user_id = $2 AND status <> 'withdrawn'",
+    )
+    .bind(activity)
+    .bind(user)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Confirmed sign-ups of an activity.
+pub async fn confirmed_count(conn: &mut AnyConnection, activity: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM signups WHERE activity_id = $1 AND status = 'confirmed'",
+    )
+    .bind(activity)
+    .fetch_one(conn)
+    .await
+}
+
+/// Adds a sign-up at the end of the list with `code`; false if the code is taken.
+pub async fn insert_signup(
+    conn: &mut AnyConnection,
+    activity: i64,
+    user: i64,
+    status: SignupStatus,
+    code: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let position: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM signups WHERE activity_id = $1",
+    )
+    .bind(activity)
+    .fetch_one(&mut *conn)
+    .await?;
+    let inserted = sqlx::query(
+        "INSERT INTO signups (activity_id, user_id, status, position, checkin_code, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (checkin_code) DO NOTHING RETURNING id",
+    )
+    .bind(activity)
+    .bind(user)
+    .bind(status.code())
+    .bind(position)
+    .bind(code)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(inserted.is_some())
+}
+
+/// Withdraws a person's sign-up unless they checked in; false if there was none.
+pub async fn withdraw(
+    conn: &mut AnyConnection,
+    activity: i64,
+    user: i64,
+) -> Result<bool, sqlx::Error> {
     let left = sqlx::query(
         "UPDATE signups SET status = 'withdrawn' WHERE activity_id = $1 AND user_id = $2 \
          AND status <> 'withdrawn' AND checked_in_at IS NULL RETURNING id",
     )
     .bind(activity)
     .bind(user)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(conn)
     .await?;
-    if left.is_none() {
-        return Err(AppError::Conflict("您没有报名这个活动，或已签到".into()));
-    }
-    let confirmed: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM signups WHERE activity_id = $1 AND status = 'confirmed'",
+    Ok(left.is_some())
+}
+
+/// Confirms the first person on the waitlist (once); returns who.
+pub async fn promote_first_waiting(
+    conn: &mut AnyConnection,
+    activity: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE signups SET status = 'confirmed' WHERE id = \
+         (SELECT id FROM signups WHERE activity_id = $1 AND status = 'waitlisted' ORDER BY position LIMIT 1) \
+         AND status = 'waitlisted' RETURNING user_id",
     )
     .bind(activity)
-    .fetch_one(&mut *tx)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Records a confirmed volunteer's check-in with the activity's hours, once (`checked_in_at
+/// IS NULL`); returns the activity's points and title, or `None` if there was no such
+/// sign-up waiting.
+pub async fn check_in(
+    conn: &mut AnyConnection,
+    activity: i64,
+    user: i64,
+    now: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE signups SET checked_in_at = $1, hours = (SELECT hours FROM activities WHERE id = $2) \
+         WHERE activity_id = $2 AND user_id = $3 AND status = 'confirmed' AND checked_in_at IS NULL RETURNING id",
+    )
+    .bind(now)
+    .bind(activity)
+    .bind(user)
+    .fetch_optional(&mut *conn)
     .await?;
-    let mut promoted = None;
-    if confirmed < cap {
-        promoted = sqlx::query_scalar(
-            "UPDATE signups SET status = 'confirmed' WHERE id = \
-             (SELECT id FROM signups WHERE activity_id = $1 AND status = 'waitlisted' ORDER BY position LIMIT 1) \
-             AND status = 'waitlisted' RETURNING user_id",
-        )
-        .bind(activity)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(p) = promoted {
-            let n = crate::accounts::model::Notice::new("notice.waitlist_promoted")
-                .arg("day", &day)
-                .arg("title", &title);
-            crate::accounts::store::notify(&mut tx, p, &n, now).await?;
-        }
+    if row.is_none() {
+        return Ok(None);
     }
-    tx.commit().await?;
-    Ok(promoted)
+    let a = sqlx::query("SELECT points, title FROM activities WHERE id = $1")
+        .bind(activity)
+        .fetch_one(conn)
+        .await?;
+    Ok(Some((a.try_get("points")?, a.try_get("title")?)))
 }
 
 /// One person's place in an activity's list (the roster staff see).
@@ -340,51 +343,6 @@ pub async fn by_checkin_code(db: &Db, code: &str) -> Result<Option<(i64, i64)>, 
         .await?;
     row.map(|r| Ok((r.try_get("activity_id")?, r.try_get("user_id")?)))
         .transpose()
-}
-
-/// Checks a confirmed volunteer in: the activity's hours and points are recorded once,
-/// with the check-in, in one transaction.
-pub async fn check_in(db: &Db, activity: i64, user: i64, now: i64) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
-        "UPDATE signups SET checked_in_at = $1, hours = (SELECT hours FROM activities WHERE id = $2) \
-         WHERE activity_id = $2 AND user_id = $3 AND status = 'confirmed' AND checked_in_at IS NULL RETURNING id",
-    )
-    .bind(now)
-    .bind(activity)
-    .bind(user)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if row.is_none() {
-        return Err(AppError::Conflict(
-            "未找到待签到的正式报名（候补或已签到的不能再签到）".into(),
-        ));
-    }
-    let a = sqlx::query("SELECT points, title FROM activities WHERE id = $1")
-        .bind(activity)
-        .fetch_one(&mut *tx)
-        .await?;
-    let (points, title): (i64, String) = (a.try_get("points")?, a.try_get("title")?);
-    crate::points::store::credit(
-        &mut tx,
-        user,
-        points,
-        "参加志愿活动",
-        &format!("activity:{activity}"),
-        now,
-    )
-    .await?;
-    crate::accounts::store::notify(
-        &mut tx,
-        user,
-        &crate::accounts::model::Notice::new("notice.checked_in")
-            .arg("title", &title)
-            .arg("points", points),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// A person's volunteer hours: the sum recorded at their check-ins.

@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub use crate::booking::store::{Booking, Slot};
@@ -75,34 +76,65 @@ pub mod ssr {
     }
 }
 
-/// `params`: the booking page's query string (`item`, `center`, `day`, `lat`, `lng`).
-#[server(prefix = "/api", endpoint = "booking/choices")]
-pub async fn get_booking_choices(params: String) -> Result<BookingChoices, AppError> {
-    use crate::booking::store;
-    use chrono::Datelike;
-    let r: Result<BookingChoices, AppError> = async {
-        let state = crate::state::app_state()?;
-        let pairs = crate::util::parse_query(&params);
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.trim().to_string())
+/// The booking page's query, typed (`/book?item=…&center=…&day=…&lat=…&lng=…`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BookQuery {
+    pub item: Option<String>,
+    pub center: Option<i64>,
+    pub day: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+}
+
+impl BookQuery {
+    /// Reads the page's query string; values that do not parse are left out.
+    pub fn from_pairs(get: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let item_code = get("item").ok_or_else(|| AppError::bad("请先选择要办理的事项"))?;
+        let num = |k: &str| text(k).and_then(|v| v.parse::<f64>().ok());
+        BookQuery {
+            item: text("item"),
+            center: text("center").and_then(|v| v.parse().ok()),
+            day: text("day"),
+            lat: num("lat"),
+            lng: num("lng"),
+        }
+    }
+
+    pub async fn run(self) -> Result<BookingChoices, AppError> {
+        get_booking_choices(self.item, self.center, self.day, self.lat, self.lng).await
+    }
+}
+
+/// The booking page: the centres offering the item (nearest first with a point), the
+/// chosen centre's days with seats left, and the chosen day's slots.
+#[server(prefix = "/api", endpoint = "booking/choices")]
+pub async fn get_booking_choices(
+    item: Option<String>,
+    center: Option<i64>,
+    day: Option<String>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+) -> Result<BookingChoices, AppError> {
+    use crate::booking::store;
+    use chrono::Datelike;
+    let wanted_day = day;
+    let r: Result<BookingChoices, AppError> = async {
+        let state = crate::state::app_state()?;
+        let item_code = item
+            .map(|i| i.trim().to_string())
+            .filter(|i| !i.is_empty())
+            .ok_or_else(|| AppError::bad("请先选择要办理的事项"))?;
         let item = ssr::bookable_item(&state, &item_code).await?;
-        let point = match (get("lat"), get("lng")) {
+        let point = match (lat, lng) {
             (Some(a), Some(b)) => {
-                let (a, b) = (a.parse::<f64>(), b.parse::<f64>());
-                match (a, b) {
-                    (Ok(a), Ok(b)) => Some(
-                        crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?,
-                    ),
-                    _ => return Err(AppError::bad("位置参数有误")),
-                }
+                Some(crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?)
             }
-            _ => None,
+            (None, None) => None,
+            _ => return Err(AppError::bad("位置参数有误")),
         };
         let set = state.stations().await?;
         let mut centers: Vec<CenterOption> = store::schedules(&state.db)
@@ -133,18 +165,15 @@ pub async fn get_booking_choices(params: String) -> Result<BookingChoices, AppEr
                     .total_cmp(&b.distance_m.unwrap_or(0.0))
             });
         }
-        let center = match get("center") {
+        let center = match center {
             None => None,
-            Some(c) => {
-                let id: i64 = c.parse().map_err(|_| AppError::bad("服务中心编号有误"))?;
-                Some(
-                    centers
-                        .iter()
-                        .find(|x| x.id == id)
-                        .cloned()
-                        .ok_or_else(|| AppError::bad("该服务中心不在延时服务时段办理此事项"))?,
-                )
-            }
+            Some(id) => Some(
+                centers
+                    .iter()
+                    .find(|x| x.id == id)
+                    .cloned()
+                    .ok_or_else(|| AppError::bad("该服务中心不在延时服务时段办理此事项"))?,
+            ),
         };
         let today = crate::time::today_local();
         let mut days = Vec::new();
@@ -155,13 +184,17 @@ pub async fn get_booking_choices(params: String) -> Result<BookingChoices, AppEr
                 .await?
                 .ok_or_else(|| AppError::NotFound("延时服务安排".into()))?;
             let now = crate::time::now_ts();
-            for k in 0..crate::booking::model::BOOK_AHEAD_DAYS {
+            let ahead = crate::booking::model::BOOK_AHEAD_DAYS;
+            let last = crate::time::ymd(today + chrono::Duration::days(ahead - 1));
+            // One query for the whole window, not one per day.
+            let window =
+                store::slots_between(&state.db, c.id, &crate::time::ymd(today), &last).await?;
+            for k in 0..ahead {
                 let d = today + chrono::Duration::days(k);
                 let ds = d.format("%Y-%m-%d").to_string();
-                let on_day = store::slots_on_day(&state.db, c.id, &ds).await?;
-                let left: i64 = on_day
+                let left: i64 = window
                     .iter()
-                    .filter(|s| s.starts_at > now)
+                    .filter(|s| s.day == ds && s.starts_at > now)
                     .map(|s| s.seats_left())
                     .sum();
                 let label = format!(
@@ -171,7 +204,10 @@ pub async fn get_booking_choices(params: String) -> Result<BookingChoices, AppEr
                 );
                 days.push((ds, label, left, set.calendar.get(d).map(|s| s.name.clone())));
             }
-            if let Some(d) = get("day") {
+            if let Some(d) = wanted_day
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty())
+            {
                 let parsed =
                     crate::calendar::model::parse_date(&d).map_err(AppError::BadRequest)?;
                 if parsed < today
@@ -305,11 +341,14 @@ pub async fn my_bookings() -> Result<Vec<BookingView>, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
-        let mut out = Vec::new();
-        for b in crate::booking::store::of_user(&state.db, user.id).await? {
-            out.push(ssr::view(&state, &b).await?);
-        }
-        Ok(out)
+        // The catalogue once for the whole list, not once per booking.
+        let cat = state.catalogue().await?;
+        let now = crate::time::now_ts();
+        Ok(crate::booking::store::of_user(&state.db, user.id)
+            .await?
+            .iter()
+            .map(|b| crate::booking::service::view(b, &cat, now))
+            .collect())
     }
     .await;
     crate::reply::read(r, "/me")

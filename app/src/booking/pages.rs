@@ -2,15 +2,16 @@
 //! with code, QR and .ics (`/bookings/{code}`), and the staff desk (`/desk`). Every step
 //! is a link or a plain form, so booking works without JavaScript.
 
-use crate::booking::api::{get_booking, get_booking_choices, my_bookings, my_notices};
+use crate::booking::api::{get_booking, my_bookings, my_notices, BookQuery};
 use crate::booking::api_desk::get_desk;
-use crate::booking::model::{format_windows, Status};
+use crate::booking::model::{format_windows, Action, Status};
 use crate::booking::views::{BookingChoices, BookingView, Desk};
 use crate::i18n::{tr, tr_args};
 use crate::pages::not_found::{ErrorBox, Flash};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn link(c: &BookingChoices, center: Option<i64>, day: Option<&str>, reschedule: &str) -> String {
     let mut s = format!("/book?item={}", c.item_code);
@@ -28,9 +29,11 @@ fn link(c: &BookingChoices, center: Option<i64>, day: Option<&str>, reschedule: 
 
 #[component]
 pub fn BookPage() -> impl IntoView {
-    let loc = use_location();
     let q = use_query_map();
-    let choices = Resource::new(move || loc.search.get(), get_booking_choices);
+    let choices = Resource::new(
+        move || BookQuery::from_pairs(|k| q.read().get(k)),
+        BookQuery::run,
+    );
     view! {
         <Title text=tr("booking.title") />
         <h1>{tr("booking.title")}</h1>
@@ -120,9 +123,9 @@ fn BookSteps(c: BookingChoices, reschedule: String) -> impl IntoView {
                             {c2.slots.iter().map(|s| {
                                 let full = s.seats_left == 0;
                                 let (action, extra_name, extra_value) = if reschedule.is_empty() {
-                                    ("/api/booking/create", "item_code", c2.item_code.clone())
+                                    (crate::booking::api::CreateBooking::PATH, "item_code", c2.item_code.clone())
                                 } else {
-                                    ("/api/booking/reschedule", "code", reschedule.clone())
+                                    (crate::booking::api::RescheduleBooking::PATH, "code", reschedule.clone())
                                 };
                                 view! {
                                     <li class="slot">
@@ -208,7 +211,7 @@ fn Confirmation(b: BookingView, new: bool) -> impl IntoView {
             {(active && b.upcoming).then(|| view! {
                 <section class="card">
                     <a class="button secondary" href=format!("/book?item={}&reschedule={}", b.item_code, b.code)>{tr("booking.reschedule")}</a>
-                    <form method="post" action="/api/booking/cancel" class="inline">
+                    <form method="post" action=crate::booking::api::CancelBooking::PATH class="inline">
                         <input type="hidden" name="code" value=b.code.clone() />
                         <button type="submit" class="button secondary">{tr("booking.cancel")}</button>
                     </form>
@@ -285,8 +288,8 @@ fn DeskBody(d: Desk) -> impl IntoView {
         <p class="lead">{d.center_name.clone()} " · " {d.day.clone()}</p>
         <section class="card">
             <h2>{tr("desk.check_in")}</h2>
-            <form method="post" action="/api/desk/mark" class="search">
-                <input type="hidden" name="action" value="check_in" />
+            <form method="post" action=crate::booking::api_desk::DeskMark::PATH class="search">
+                <input type="hidden" name="action" value=Action::CheckIn.code() />
                 <label for="code" class="visually-hidden">{tr("booking.code")}</label>
                 <input id="code" name="code" autocomplete="off" autocapitalize="characters" maxlength="40" required
                     placeholder=tr("desk.code_placeholder") />
@@ -305,16 +308,16 @@ fn DeskBody(d: Desk) -> impl IntoView {
                             <strong>{code.clone()}</strong> " " {item.clone()} " · " {name.clone()} " · "
                             <a href=format!("tel:{phone}")>{phone.clone()}</a> " · " {tr(status.label_key())}
                             {(*status == Status::CheckedIn).then(|| view! {
-                                <form method="post" action="/api/desk/mark" class="inline">
+                                <form method="post" action=crate::booking::api_desk::DeskMark::PATH class="inline">
                                     <input type="hidden" name="code" value=code.clone() />
-                                    <input type="hidden" name="action" value="done" />
+                                    <input type="hidden" name="action" value=Action::MarkDone.code() />
                                     <button class="chip" type="submit">{tr("desk.done")}</button>
                                 </form>
                             })}
                             {(*status == Status::Active).then(|| view! {
-                                <form method="post" action="/api/desk/mark" class="inline">
+                                <form method="post" action=crate::booking::api_desk::DeskMark::PATH class="inline">
                                     <input type="hidden" name="code" value=code.clone() />
-                                    <input type="hidden" name="action" value="no_show" />
+                                    <input type="hidden" name="action" value=Action::MarkNoShow.code() />
                                     <button class="chip" type="submit">{tr("desk.no_show")}</button>
                                 </form>
                             })}
@@ -323,14 +326,14 @@ fn DeskBody(d: Desk) -> impl IntoView {
                 </ul>
                 {if s.closed {
                     view! {
-                        <form method="post" action="/api/desk/reopen-slot" class="inline">
+                        <form method="post" action=crate::booking::api_desk::DeskReopenSlot::PATH class="inline">
                             <input type="hidden" name="slot_id" value=s.id.to_string() />
                             <button class="button secondary" type="submit">{tr("desk.reopen")}</button>
                         </form>
                     }.into_any()
                 } else {
                     view! {
-                        <form method="post" action="/api/desk/close-slot" class="search">
+                        <form method="post" action=crate::booking::api_desk::DeskCloseSlot::PATH class="search">
                             <input type="hidden" name="slot_id" value=s.id.to_string() />
                             <input name="reason" maxlength="60" required placeholder=tr("desk.close_reason") aria-label=tr("desk.close_reason") />
                             <button class="button secondary" type="submit">{tr("desk.close")}</button>
@@ -341,7 +344,7 @@ fn DeskBody(d: Desk) -> impl IntoView {
         }).collect_view()}
         <section class="card">
             <h2>{tr("desk.walk_in")}</h2>
-            <form method="post" action="/api/desk/walk-in" class="search">
+            <form method="post" action=crate::booking::api_desk::DeskWalkIn::PATH class="search">
                 <input name="item_code" required maxlength="5" placeholder="MZ-01" aria-label=tr("desk.item_code") />
                 <button class="button secondary" type="submit">{tr("desk.record")}</button>
             </form>
@@ -350,7 +353,7 @@ fn DeskBody(d: Desk) -> impl IntoView {
         </section>
         <section class="card">
             <h2>{tr("desk.schedule")}</h2>
-            <form method="post" action="/api/desk/schedule" class="stack">
+            <form method="post" action=crate::booking::api_desk::DeskSetSchedule::PATH class="stack">
                 <label for="windows">{tr("desk.windows")}</label>
                 <textarea id="windows" name="windows" rows="3">{sched.as_ref().map(|s| format_windows(&s.windows)).unwrap_or_default()}</textarea>
                 <label for="slot_minutes">{tr("desk.slot_minutes")}</label>

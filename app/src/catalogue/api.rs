@@ -108,11 +108,16 @@ pub async fn update_guide(
         if c.item(&code).is_none() {
             return Err(AppError::NotFound("该事项".into()));
         }
-        crate::catalogue::store::save_version(&state.db, &item, base, user.id, note)
-            .await?
-            .ok_or_else(|| {
-                AppError::Conflict("该事项已被他人修改，请刷新后在最新版本上修改".into())
-            })
+        crate::catalogue::store::save_version(
+            &state.db,
+            &item,
+            base,
+            user.id,
+            note,
+            crate::time::now_ts(),
+        )
+        .await?
+        .ok_or_else(|| AppError::Conflict("该事项已被他人修改，请刷新后在最新版本上修改".into()))
     }
     .await;
     let ok = format!("/services/{code}?saved=1");

@@ -6,11 +6,12 @@ use crate::catalogue::api::{get_catalogue, get_guide, guide_history, search_cata
 use crate::catalogue::model::ItemSummary;
 use crate::i18n::{tr, tr_args};
 use crate::pages::not_found::ErrorBox;
-use crate::stations::api::get_nearby;
+use crate::stations::model::{NearbyArgs, StationKind};
 use crate::stations::pages::StatusLine;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn item_row(s: ItemSummary) -> impl IntoView {
     view! {
@@ -200,22 +201,25 @@ fn Guide(g: GuideView) -> impl IntoView {
 /// nearest first once the visitor gives a location.
 #[component]
 fn Centres(code: String) -> impl IntoView {
-    let loc = use_location();
     let q = use_query_map();
     let located = move || q.read().get("lat").is_some();
     let near = Resource::new(
-        move || loc.search.get(),
-        |search| async move {
-            let pairs = crate::util::parse_query(&search);
-            let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-            match (get("lat"), get("lng")) {
+        move || {
+            let q = q.read();
+            let num = |k: &str| q.get(k).and_then(|v| v.trim().parse::<f64>().ok());
+            (num("lat"), num("lng"))
+        },
+        |point| async move {
+            match point {
                 (Some(lat), Some(lng)) => {
-                    let params = format!(
-                        "kind=center&limit=5&lat={}&lng={}",
-                        crate::util::url_encode(&lat),
-                        crate::util::url_encode(&lng)
-                    );
-                    get_nearby(params, false).await.map(Some)
+                    let args = NearbyArgs {
+                        lat: Some(lat),
+                        lng: Some(lng),
+                        kind: vec![StationKind::Center],
+                        limit: Some(5),
+                        ..NearbyArgs::default()
+                    };
+                    args.run(false).await.map(Some)
                 }
                 _ => Ok(None),
             }
@@ -344,7 +348,7 @@ pub fn GuideEditPage() -> impl IntoView {
                             <Title text=tr("services.edit") />
                             <h1>{tr("services.edit")} "：" {g.item.name.clone()}</h1>
                             {err.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                            <form method="post" action="/api/catalogue/update" class="stack">
+                            <form method="post" action=crate::catalogue::api::UpdateGuide::PATH class="stack">
                                 <input type="hidden" name="code" value=g.item.code.clone() />
                                 <input type="hidden" name="base" value=g.version.to_string() />
                                 <label for="guide">{tr("services.edit_json")}</label>

@@ -14,16 +14,20 @@ pub struct StoredItem {
     pub updated_at: i64,
 }
 
-/// Seeds the shipped catalogue into an empty database (one transaction). Returns false
-/// if a catalogue is already there.
-pub async fn seed_if_empty(db: &Db, seed: &Catalogue) -> Result<bool, sqlx::Error> {
+/// Seeds the shipped catalogue into an empty database (one transaction), each guide's
+/// first version with `note`. Returns false if a catalogue is already there.
+pub async fn seed_if_empty(
+    db: &Db,
+    seed: &Catalogue,
+    note: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_categories")
         .fetch_one(&db.pool)
         .await?;
     if n > 0 {
         return Ok(false);
     }
-    let now = chrono::Utc::now().timestamp();
     let mut tx = db.begin_write().await?;
     for (ci, c) in seed.categories.iter().enumerate() {
         sqlx::query("INSERT INTO catalogue_categories (code, position, name, name_en, summary) VALUES ($1, $2, $3, $4, $5)")
@@ -55,7 +59,7 @@ pub async fn seed_if_empty(db: &Db, seed: &Catalogue) -> Result<bool, sqlx::Erro
             .bind(&item.code)
             .bind(&guide)
             .bind(now)
-            .bind("首次发布")
+            .bind(note)
             .execute(&mut *tx)
             .await?;
         }
@@ -121,8 +125,8 @@ pub async fn save_version(
     base: i64,
     actor_id: i64,
     note: &str,
+    now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let now = chrono::Utc::now().timestamp();
     let guide = serde_json::to_string(item).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let mut tx = db.begin_write().await?;
     let before: Option<String> =

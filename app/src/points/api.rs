@@ -42,7 +42,7 @@ pub async fn redeem(reward_id: i64) -> Result<String, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
-        crate::points::store::redeem(&state.db, user.id, reward_id, crate::time::now_ts()).await
+        crate::points::service::redeem(&state.db, user.id, reward_id, crate::time::now_ts()).await
     }
     .await;
     crate::reply::reply(r, "/points", |c| Some(format!("/points?voucher={c}")))

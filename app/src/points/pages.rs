@@ -5,6 +5,7 @@ use crate::i18n::tr;
 use crate::pages::not_found::{ErrorBox, Flash};
 use crate::points::api::{my_points, PointsView};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -33,7 +34,7 @@ pub fn PointsPage() -> impl IntoView {
         <section class="card">
             <h2>{tr("points.verify")}</h2>
             <p class="hint">{tr("points.verify_hint")}</p>
-            <form method="post" action="/api/points/verify" class="search">
+            <form method="post" action=crate::points::api::VerifyVoucher::PATH class="search">
                 <input name="code" maxlength="12" required autocomplete="off" aria-label=tr("points.voucher") />
                 <button class="button secondary" type="submit">{tr("points.verify_button")}</button>
             </form>
@@ -65,7 +66,7 @@ fn PointsBody(p: PointsView) -> impl IntoView {
             <ul class="service-list">
                 {p.rewards.into_iter().map(|r| view! {
                     <li class="reward">
-                        <form method="post" action="/api/points/redeem" class="search">
+                        <form method="post" action=crate::points::api::Redeem::PATH class="search">
                             <input type="hidden" name="reward_id" value=r.id.to_string() />
                             <span>{r.name} " · " {r.category} " · "
                                 {tr("points.cost").replace("{n}", &r.cost.to_string())} " · "

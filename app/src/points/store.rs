@@ -4,7 +4,6 @@
 //! ledger's sum, then takes stock with `stock = stock - 1 WHERE stock > 0`.
 
 use crate::db::Db;
-use crate::error::AppError;
 use crate::points::model::{LedgerLine, Reward, VOUCHER_LEN};
 use rand::Rng;
 use sqlx::Row;
@@ -74,63 +73,73 @@ pub async fn rewards(db: &Db) -> Result<Vec<Reward>, sqlx::Error> {
         .collect()
 }
 
-/// Redeems a reward: never a negative balance, never beyond stock, whatever the
-/// concurrency. Returns the voucher code.
-pub async fn redeem(db: &Db, user: i64, reward: i64, now: i64) -> Result<String, AppError> {
-    let mut tx = db.begin_write().await?;
-    // The user's row lock: this person's redemptions run one at a time.
+/// Takes the person's points lock (their own row), so that one person's redemptions run
+/// one at a time.
+pub async fn lock_user(conn: &mut sqlx::AnyConnection, user: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET points_seq = points_seq + 1 WHERE id = $1")
         .bind(user)
-        .execute(&mut *tx)
+        .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// A reward's cost and stock.
+pub async fn reward_terms(
+    conn: &mut sqlx::AnyConnection,
+    reward: i64,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
     let row = sqlx::query("SELECT cost, stock FROM rewards WHERE id = $1")
         .bind(reward)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| AppError::NotFound("该兑换项目".into()))?;
-    let (cost, stock): (i64, i64) = (row.try_get("cost")?, row.try_get("stock")?);
-    let balance: i64 = sqlx::query_scalar(BALANCE_SQL)
-        .bind(user)
-        .fetch_one(&mut *tx)
+        .fetch_optional(conn)
         .await?;
-    crate::points::model::check_redeem(balance, cost, stock).map_err(AppError::Conflict)?;
+    row.map(|r| Ok((r.try_get("cost")?, r.try_get("stock")?)))
+        .transpose()
+}
+
+/// A balance inside a transaction (after the person's lock).
+pub async fn balance_in(conn: &mut sqlx::AnyConnection, user: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(BALANCE_SQL)
+        .bind(user)
+        .fetch_one(conn)
+        .await
+}
+
+/// Takes one of a reward's stock; false if none is left.
+pub async fn take_stock(conn: &mut sqlx::AnyConnection, reward: i64) -> Result<bool, sqlx::Error> {
     let r = sqlx::query("UPDATE rewards SET stock = stock - 1 WHERE id = $1 AND stock > 0")
         .bind(reward)
-        .execute(&mut *tx)
+        .execute(conn)
         .await?;
-    if r.rows_affected() != 1 {
-        return Err(AppError::Conflict("该项目已兑完".into()));
-    }
-    credit(
-        &mut tx,
-        user,
-        -cost,
-        "积分兑换",
-        &format!("reward:{reward}"),
-        now,
-    )
-    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A fresh random voucher code.
+pub fn new_voucher_code() -> String {
     let mut rng = rand::rngs::OsRng;
     let alphabet = crate::booking::model::CODE_ALPHABET;
-    for _ in 0..8 {
-        let code: String = (0..VOUCHER_LEN)
-            .map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char)
-            .collect();
-        let ok = sqlx::query(
-            "INSERT INTO vouchers (code, user_id, reward_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING RETURNING id",
-        )
-        .bind(&code)
-        .bind(user)
-        .bind(reward)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if ok.is_some() {
-            tx.commit().await?;
-            return Ok(code);
-        }
-    }
-    Err(AppError::internal("no free voucher code"))
+    (0..VOUCHER_LEN)
+        .map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char)
+        .collect()
+}
+
+/// Issues a voucher under `code`; false if the code is taken (draw again).
+pub async fn insert_voucher(
+    conn: &mut sqlx::AnyConnection,
+    code: &str,
+    user: i64,
+    reward: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let ok = sqlx::query(
+        "INSERT INTO vouchers (code, user_id, reward_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING RETURNING id",
+    )
+    .bind(code)
+    .bind(user)
+    .bind(reward)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(ok.is_some())
 }
 
 /// Verifies a voucher once: the reward's name the first time, `None` ever after.

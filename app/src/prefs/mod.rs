@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 pub mod pages;
 
+/// The preference forms' target (a plain axum handler in the server).
+pub const PREFS_PATH: &str = "/prefs";
+
 pub const LANG_COOKIE: &str = "linli_lang";
 pub const CARE_COOKIE: &str = "linli_care";
 

@@ -27,7 +27,7 @@ pub fn LanguageSwitch(current: Locale) -> impl IntoView {
     };
     let next = here();
     view! {
-        <form method="post" action="/prefs" class="inline">
+        <form method="post" action=crate::prefs::PREFS_PATH class="inline">
             <input type="hidden" name="lang" value=target.tag() />
             <input type="hidden" name="next" value=move || next.get() />
             <button type="submit" class="chip" lang=target.tag() title=tr("prefs.language")>
@@ -41,7 +41,7 @@ pub fn LanguageSwitch(current: Locale) -> impl IntoView {
 pub fn CareSwitch(on: bool) -> impl IntoView {
     let next = here();
     view! {
-        <form method="post" action="/prefs" class="inline">
+        <form method="post" action=crate::prefs::PREFS_PATH class="inline">
             <input type="hidden" name="care" value=if on { "0" } else { "1" } />
             <input type="hidden" name="next" value=move || next.get() />
             <button type="submit" class="chip care-toggle" aria-pressed=if on { "true" } else { "false" }>

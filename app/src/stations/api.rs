@@ -90,34 +90,65 @@ pub struct TileSettings {
 }
 
 /// The city centre used until the visitor gives a point (车站街道, 张店区).
+/// Where a map opens when the city has not been set up yet: the geographic centre of
+/// China (the city's own centre comes from the `city` table).
 pub const CITY_CENTRE: crate::stations::model::LatLng = crate::stations::model::LatLng {
-    lat: 36.806,
-    lng: 118.048,
+    lat: 35.861,
+    lng: 104.195,
 };
 
-/// `params` is the page's query string (`lat=…&lng=…&kind=…&amenity=…&open_now=1`).
-/// `rider` narrows to open outdoor rest points, five of them.
+impl crate::stations::model::NearbyArgs {
+    /// Calls [`get_nearby`] with these arguments.
+    pub async fn run(self, rider: bool) -> Result<NearbyPage, AppError> {
+        get_nearby(
+            self.lat,
+            self.lng,
+            Some(self.kind),
+            Some(self.amenity),
+            Some(self.open_now),
+            self.limit,
+            rider,
+        )
+        .await
+    }
+}
+
+/// The nearest stations for the map (`rider = false`) and the rider page (`rider =
+/// true`: open outdoor rest points, five of them), from typed arguments (see
+/// [`NearbyArgs`](crate::stations::model::NearbyArgs)).
 #[server(prefix = "/api", endpoint = "stations/nearby")]
-pub async fn get_nearby(params: String, rider: bool) -> Result<NearbyPage, AppError> {
-    use crate::stations::model::{NearbyQuery, StationKind};
+pub async fn get_nearby(
+    lat: Option<f64>,
+    lng: Option<f64>,
+    kind: Option<Vec<crate::stations::model::StationKind>>,
+    amenity: Option<Vec<crate::stations::model::Amenity>>,
+    open_now: Option<bool>,
+    limit: Option<usize>,
+    rider: bool,
+) -> Result<NearbyPage, AppError> {
+    use crate::stations::model::{NearbyArgs, NearbyQuery, StationKind};
+    let args = NearbyArgs {
+        lat,
+        lng,
+        kind: kind.unwrap_or_default(),
+        amenity: amenity.unwrap_or_default(),
+        open_now: open_now.unwrap_or(false),
+        limit,
+    };
     let result = async {
         let state = crate::state::app_state()?;
-        let pairs: Vec<(String, String)> = crate::util::parse_query(&params);
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .filter(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-                .collect::<Vec<_>>()
-        };
-        let mut query = NearbyQuery::parse(get).map_err(AppError::BadRequest)?;
+        let mut query = NearbyQuery::from_args(&args).map_err(AppError::BadRequest)?;
         if rider {
             query.kinds = vec![StationKind::Outdoor];
             query.open_now = true;
             query.limit = 5;
         }
         let located = query.point.is_some();
-        let point = query.point.unwrap_or(CITY_CENTRE);
+        // Without a location, distances are from the city's centre (the page says so).
+        let point = query
+            .point
+            .or_else(|| state.city.as_ref().map(|c| c.center))
+            .unwrap_or(CITY_CENTRE);
         let set = state.stations().await?;
         let results = set.nearest(point, &query, crate::time::now_local());
         let t = &state.config.tiles;

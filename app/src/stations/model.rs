@@ -359,8 +359,21 @@ fn split_values(values: &[String]) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-impl NearbyQuery {
-    /// `get` returns every value of a parameter (repeated keys and comma lists both work).
+/// The map's and the rider page's query, typed: what `stations/nearby` takes and what
+/// `/map?lat=…&lng=…&kind=…&amenity=…&open_now=1` says.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NearbyArgs {
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub kind: Vec<StationKind>,
+    pub amenity: Vec<Amenity>,
+    pub open_now: bool,
+    pub limit: Option<usize>,
+}
+
+impl NearbyArgs {
+    /// Reads a query string's values: `get` returns every value of a parameter
+    /// (repeated keys and comma lists both work). Bad values say what is wrong.
     pub fn parse(get: impl Fn(&str) -> Vec<String>) -> Result<Self, String> {
         let one = |k: &str| get(k).into_iter().find(|v| !v.trim().is_empty());
         let num = |k: &str, label: &str| -> Result<Option<f64>, String> {
@@ -374,15 +387,10 @@ impl NearbyQuery {
         };
         let lat = num("lat", "纬度")?;
         let lng = num("lng", "经度")?;
-        let point = match (lat, lng) {
-            (Some(a), Some(b)) => Some(LatLng::new(a, b)?),
-            (None, None) => None,
-            _ => return Err("请同时提供纬度和经度".into()),
-        };
-        let kinds = split_values(&get("kind"))
+        let kind = split_values(&get("kind"))
             .map(|c| StationKind::parse(c).ok_or_else(|| format!("未知的阵地类型：{c}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let amenities = split_values(&get("amenity"))
+        let amenity = split_values(&get("amenity"))
             .map(|c| Amenity::parse(c).ok_or_else(|| format!("未知的设施类型：{c}")))
             .collect::<Result<Vec<_>, _>>()?;
         let open_now = match one("open_now").as_deref().map(str::trim) {
@@ -391,21 +399,52 @@ impl NearbyQuery {
             Some(v) => return Err(format!("open_now 应为 true 或 false（收到：{v}）")),
         };
         let limit = match one("limit") {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<usize>()
+                    .map_err(|_| format!("limit 应为 1 到 {MAX_LIMIT} 之间的整数（收到：{v}）"))?,
+            ),
+        };
+        Ok(NearbyArgs {
+            lat,
+            lng,
+            kind,
+            amenity,
+            open_now,
+            limit,
+        })
+    }
+}
+
+impl NearbyQuery {
+    /// `get` returns every value of a parameter (repeated keys and comma lists both work).
+    pub fn parse(get: impl Fn(&str) -> Vec<String>) -> Result<Self, String> {
+        NearbyQuery::from_args(&NearbyArgs::parse(get)?)
+    }
+
+    /// Checks typed arguments against the bounds: a point needs both coordinates, each
+    /// in range; the limit is 1 to [`MAX_LIMIT`].
+    pub fn from_args(a: &NearbyArgs) -> Result<Self, String> {
+        let point = match (a.lat, a.lng) {
+            (Some(x), Some(y)) => Some(LatLng::new(x, y)?),
+            (None, None) => None,
+            _ => return Err("请同时提供纬度和经度".into()),
+        };
+        let limit = match a.limit {
             None => DEFAULT_LIMIT,
-            Some(v) => match v.trim().parse::<usize>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    return Err(format!(
-                        "limit 应为 1 到 {MAX_LIMIT} 之间的整数（收到：{v}）"
-                    ))
-                }
-            },
+            Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            Some(n) => {
+                return Err(format!(
+                    "limit 应为 1 到 {MAX_LIMIT} 之间的整数（收到：{n}）"
+                ))
+            }
         };
         Ok(NearbyQuery {
             point,
-            kinds,
-            amenities,
-            open_now,
+            kinds: a.kind.clone(),
+            amenities: a.amenity.clone(),
+            open_now: a.open_now,
             limit,
         })
     }

@@ -6,11 +6,12 @@
 use crate::i18n::{tr, tr_args};
 use crate::pages::home::CityHero;
 use crate::pages::not_found::ErrorBox;
-use crate::stations::api::{get_nearby, get_station_detail, NearbyPage, StationDetail};
+use crate::stations::api::{get_station_detail, NearbyPage, StationDetail};
+use crate::stations::model::NearbyArgs;
 use crate::stations::model::{Amenity, NearbyStation, OpenStatus, StationKind, LIFE_CIRCLE_M};
 use leptos::prelude::*;
 use leptos_meta::{Link, Title};
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 /// "约350米" / "约1.2公里".
 fn distance_text(m: f64) -> String {
@@ -169,10 +170,25 @@ fn Filters(page: NearbyPage, action: &'static str, rider: bool) -> impl IntoView
     }
 }
 
+/// The page's query, typed (a value that does not parse is the page's error).
+fn nearby_args(q: &leptos_router::params::ParamsMap) -> Result<NearbyArgs, String> {
+    NearbyArgs::parse(|k| q.get_all(k).unwrap_or_default())
+}
+
+async fn run_nearby(
+    args: Result<NearbyArgs, String>,
+    rider: bool,
+) -> Result<NearbyPage, crate::error::AppError> {
+    args.map_err(crate::error::AppError::BadRequest)?
+        .run(rider)
+        .await
+}
+
 #[component]
 pub fn MapPage() -> impl IntoView {
     let loc = use_location();
-    let page = Resource::new(move || loc.search.get(), |q| get_nearby(q, false));
+    let q = use_query_map();
+    let page = Resource::new(move || nearby_args(&q.read()), |a| run_nearby(a, false));
     view! {
         <Title text=tr("stations.map_title") />
         <Link rel="stylesheet" href="/vendor/leaflet/leaflet.css" />
@@ -229,8 +245,8 @@ pub fn MapPage() -> impl IntoView {
 
 #[component]
 pub fn RiderPage() -> impl IntoView {
-    let loc = use_location();
-    let page = Resource::new(move || loc.search.get(), |q| get_nearby(q, true));
+    let q = use_query_map();
+    let page = Resource::new(move || nearby_args(&q.read()), |a| run_nearby(a, true));
     view! {
         <Title text=tr("rider.title") />
         <h1 class="rider-title">{tr("rider.title")}</h1>

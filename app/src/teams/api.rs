@@ -39,19 +39,18 @@ fn summary(t: crate::teams::store::TeamRow) -> TeamSummary {
     }
 }
 
-/// `params` (the page's query string): `q` (part of a name or unit), `community`.
+/// Teams whose name or unit contains `q`, optionally in one community.
 #[server(prefix = "/api", endpoint = "teams/search")]
-pub async fn search_teams(params: String) -> Result<Vec<TeamSummary>, AppError> {
+pub async fn search_teams(
+    q: Option<String>,
+    community: Option<i64>,
+) -> Result<Vec<TeamSummary>, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let pairs = crate::util::parse_query(&params);
-        let q = crate::util::query_value(&pairs, "q").unwrap_or_default();
+        let q = q.unwrap_or_default().trim().to_string();
         if q.chars().count() > 30 {
             return Err(AppError::bad("搜索词最多30个字"));
         }
-        let community = crate::util::query_value(&pairs, "community")
-            .map(|c| c.parse::<i64>().map_err(|_| AppError::bad("社区编号有误")))
-            .transpose()?;
         Ok(crate::teams::store::search(&state.db, &q, community, 50)
             .await?
             .into_iter()

@@ -4,14 +4,24 @@ use crate::i18n::tr;
 use crate::pages::not_found::{ErrorBox, Flash};
 use crate::teams::api::{get_team, search_teams, TeamRecord};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn TeamsPage() -> impl IntoView {
-    let loc = use_location();
     let q = use_query_map();
-    let list = Resource::new(move || loc.search.get(), search_teams);
+    let list = Resource::new(
+        move || {
+            let q = q.read();
+            (
+                q.get("q"),
+                q.get("community")
+                    .and_then(|c| c.trim().parse::<i64>().ok()),
+            )
+        },
+        |(text, community)| search_teams(text, community),
+    );
     view! {
         <Title text=tr("teams.title") />
         <h1>{tr("teams.title")}</h1>
@@ -91,8 +101,8 @@ fn TeamBody(r: TeamRecord) -> impl IntoView {
                 view! { <p class="form-ok">{tr("teams.you_are_member")}</p> }.into_any()
             } else if r.signed_in {
                 view! {
-                    <form method="post" action="/api/me/volunteer" class="inline">
-                        <input type="hidden" name="on" value="1" />
+                    <form method="post" action=crate::accounts::api::SetVolunteer::PATH class="inline">
+                        <input type="hidden" name="on" value="true" />
                         <input type="hidden" name="team_id" value=t.id.to_string() />
                         <button class="button" type="submit">{tr("teams.join")}</button>
                     </form>

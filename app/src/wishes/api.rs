@@ -11,6 +11,10 @@ use crate::wishes::model::{WishAction, WishStatus};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The multipart fulfilment form's target (a plain axum handler: a photo is a stream,
+/// not a server-function argument).
+pub const FULFIL_PATH: &str = "/api/wishes/fulfil";
+
 /// What anyone may see of a wish.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicWish {

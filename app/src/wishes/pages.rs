@@ -12,6 +12,7 @@ use crate::wishes::api::{
 use crate::wishes::model::WishAction;
 use crate::wishes::model::CATEGORIES;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -122,7 +123,6 @@ pub fn WishesPage() -> impl IntoView {
 }
 
 fn act_form(id: i64, action: WishAction, label: String, extra: impl IntoView) -> impl IntoView {
-    use leptos::server_fn::ServerFn;
     view! {
         <form method="post" action=WishAct::PATH class="stack">
             <input type="hidden" name="id" value=id.to_string() />
@@ -203,7 +203,7 @@ fn WishBody(p: WishPage) -> impl IntoView {
                 {has(WishAction::Withdraw).then(|| act_form(id, WishAction::Withdraw, tr("wishes.withdraw"), ()))}
                 {has(WishAction::Fulfil).then(|| view! {
                     // Multipart, to a plain handler: the photo is optional, the note is not.
-                    <form method="post" action="/api/wishes/fulfil" enctype="multipart/form-data" class="stack">
+                    <form method="post" action=crate::wishes::api::FULFIL_PATH enctype="multipart/form-data" class="stack">
                         <input type="hidden" name="id" value=id.to_string() />
                         <label for="note">{tr("wishes.fulfil_note")}</label>
                         <textarea id="note" name="note" rows="3" maxlength="200" required></textarea>
@@ -249,7 +249,7 @@ pub fn NewWishPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <form method="post" action="/api/wishes/post" class="stack card">
+        <form method="post" action=crate::wishes::api::PostWish::PATH class="stack card">
             <label for="category">{tr("wishes.category")}</label>
             <select id="category" name="category" required>
                 {CATEGORIES.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}

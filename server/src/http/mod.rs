@@ -44,7 +44,7 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let router = Router::new()
         .route("/healthz", get(health::healthz))
-        .route("/prefs", post(prefs::set_prefs))
+        .route(app::prefs::PREFS_PATH, post(prefs::set_prefs))
         .route("/bookings/{code}/ics", get(ics::booking_ics))
         .route(
             photos::FULFIL_PATH,

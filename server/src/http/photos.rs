@@ -15,7 +15,7 @@ use http::{header, HeaderMap};
 
 /// The multipart body may carry the photo and a little more (the note, the boundaries).
 pub const MAX_UPLOAD_BYTES: usize = MAX_PHOTO_BYTES + 64 * 1024;
-pub const FULFIL_PATH: &str = "/api/wishes/fulfil";
+pub use app::wishes::api::FULFIL_PATH;
 
 struct Upload {
     id: Option<i64>,

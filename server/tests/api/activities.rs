@@ -18,7 +18,7 @@ async fn activity(app: &TestApp, community: i64, day: &str, capacity: i64) -> i6
         hours: 2,
         points: 5,
     };
-    app::activities::store::create_activity(&app.state.db, &new, None, 0)
+    app::activities::service::create(&app.state.db, &new, None, 0)
         .await
         .unwrap()
 }

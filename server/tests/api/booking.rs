@@ -29,7 +29,11 @@ async fn a_slot(app: &TestApp, capacity: i64) -> (i64, i64, i64) {
     let r = app
         .client
         .post(app.url("/api/booking/choices"))
-        .form(&[("params", format!("item=MZ-01&center={center}&day={day}"))])
+        .form(&[
+            ("item", "MZ-01".to_string()),
+            ("center", center.to_string()),
+            ("day", day.to_string()),
+        ])
         .send()
         .await
         .unwrap();
@@ -312,10 +316,11 @@ async fn three_active_bookings_at_most_none_overlapping_even_when_raced() {
     let r = app
         .client
         .post(app.url("/api/booking/choices"))
-        .form(&[(
-            "params",
-            format!("item=MZ-01&center={other_center}&day={day}"),
-        )])
+        .form(&[
+            ("item", "MZ-01".to_string()),
+            ("center", other_center.to_string()),
+            ("day", day.to_string()),
+        ])
         .send()
         .await
         .unwrap();
@@ -563,7 +568,7 @@ async fn bad_booking_input_is_refused_in_chinese() {
     if let Some(code) = not_extended {
         let r = me
             .post(app.url("/api/booking/choices"))
-            .form(&[("params", format!("item={code}"))])
+            .form(&[("item", code.to_string())])
             .send()
             .await
             .unwrap();
@@ -573,7 +578,11 @@ async fn bad_booking_input_is_refused_in_chinese() {
     let center = store::schedules(&app.state.db).await.unwrap()[0].0;
     let r = me
         .post(app.url("/api/booking/choices"))
-        .form(&[("params", format!("item=MZ-01&center={center}&day={far}"))])
+        .form(&[
+            ("item", "MZ-01".to_string()),
+            ("center", center.to_string()),
+            ("day", far.to_string()),
+        ])
         .send()
         .await
         .unwrap();

@@ -565,13 +565,7 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
     // Team search finds by part of the name.
     let name = after["team"]["name"].as_str().unwrap().to_string();
     let part: String = name.chars().take(3).collect();
-    let found: Value = post_json(
-        &app,
-        &vol,
-        "/api/teams/search",
-        &[("params", format!("q={}", part))],
-    )
-    .await;
+    let found: Value = post_json(&app, &vol, "/api/teams/search", &[("q", part.to_string())]).await;
     assert!(found.as_array().unwrap().iter().any(|t| t["id"] == team));
 }
 
@@ -657,18 +651,18 @@ async fn volunteers_join_a_team_keep_it_and_bad_teams_are_refused() {
     };
     let join = |on: &str, team: &str| vec![("on", on.to_string()), ("team_id", team.to_string())];
     for bad in ["abc", "99999999"] {
-        let r = post(&app, &me, "/api/me/volunteer", &join("1", bad)).await;
+        let r = post(&app, &me, "/api/me/volunteer", &join("true", bad)).await;
         assert_eq!(r.status(), 400, "{bad}");
     }
     assert_eq!(team_of().await, None);
-    let r = post(&app, &me, "/api/me/volunteer", &join("1", "5")).await;
+    let r = post(&app, &me, "/api/me/volunteer", &join("true", "5")).await;
     assert_eq!(r.status(), 200);
     assert_eq!(team_of().await, Some(5));
     // Opting in again without a team keeps it; opting out leaves it.
-    post(&app, &me, "/api/me/volunteer", &join("1", "")).await;
+    post(&app, &me, "/api/me/volunteer", &join("true", "")).await;
     assert_eq!(team_of().await, Some(5));
     let record = post_json(&app, &me, "/api/teams/get", &[("id", "5".into())]).await;
     assert_eq!(record["is_member"], true);
-    post(&app, &me, "/api/me/volunteer", &join("0", "")).await;
+    post(&app, &me, "/api/me/volunteer", &join("false", "")).await;
     assert_eq!(team_of().await, None);
 }

@@ -130,6 +130,25 @@ pub async fn slots_on_day(db: &Db, center_id: i64, day: &str) -> Result<Vec<Slot
     rows.iter().map(slot_from).collect()
 }
 
+/// A centre's slots from one day to another (inclusive), in time order.
+pub async fn slots_between(
+    db: &Db,
+    center_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<Slot>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SLOT_COLS} FROM booking_slots WHERE center_id = $1 AND day >= $2 AND day <= $3 ORDER BY day, start_min"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(center_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(slot_from).collect()
+}
+
 pub async fn slot(db: &Db, id: i64) -> Result<Option<Slot>, sqlx::Error> {
     let sql = format!("SELECT {SLOT_COLS} FROM booking_slots WHERE id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;
