@@ -45,6 +45,54 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// Text with a NUL character is refused at the door with a Chinese 400: no form field of
+/// the portal can hold one, PostgreSQL cannot store one, and a NUL that reached SQL would
+/// be a 500. The query string and form or JSON bodies (already bounded by
+/// [`body_limit`]) are checked; multipart uploads carry binary photos and are not.
+pub async fn reject_nul(req: Request, next: Next) -> Response {
+    let refuse = || {
+        let body = serde_json::json!({
+            "error": "bad_request",
+            "message": "提交的内容含有无效字符，请检查后重试",
+        });
+        (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+    };
+    let has_nul = |b: &[u8]| {
+        b.contains(&0)
+            || b.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"))
+            || b.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+    };
+    if req.uri().query().is_some_and(|q| has_nul(q.as_bytes())) {
+        return refuse();
+    }
+    let textual = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.starts_with("application/x-www-form-urlencoded") || t.starts_with("application/json")
+        });
+    if !textual {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            let body = serde_json::json!({
+                "error": "too_large",
+                "message": format!("提交的内容太大（上限{}KB）", MAX_BODY_BYTES / 1024),
+            });
+            return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
+        }
+    };
+    if has_nul(&bytes) {
+        return refuse();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
 /// A request that takes longer than this gets 408: 30 s, or 3 minutes for the photo
 /// upload (5 MB over weak 4G takes a while).
 pub fn deadline_for(path: &str) -> Duration {

@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),
         ))
+        .layer(axum::middleware::from_fn(guard::reject_nul))
         .layer(axum::middleware::from_fn(guard::body_limit))
         .layer(axum::middleware::from_fn(guard::deadline))
         .layer(CatchPanicLayer::custom(panic_response))
