@@ -11,35 +11,49 @@ use serde::{Deserialize, Serialize};
 
 /// On the wire (server functions and the HTTP API alike) an error is
 /// `{"error": "<code>", "message": "<中文>"}`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AppError {
-    /// Input that fails validation; the message (Chinese) says what to fix.
-    #[error("{0}")]
+    /// Input that fails validation; the message (in the reader's language) says what to
+    /// fix.
     BadRequest(String),
-    #[error("请先登录")]
     Unauthorized,
-    #[error("没有权限进行此操作")]
     Forbidden,
-    /// What was not found, in Chinese (for example “驿站”).
-    #[error("未找到{0}")]
+    /// What was not found, as a noun in the reader's language (for example “驿站”).
     NotFound(String),
     /// The request lost a race or breaks a rule of the current state.
-    #[error("{0}")]
     Conflict(String),
     /// A body or a file over its size limit; the message says the limit.
-    #[error("{0}")]
     TooLarge(String),
     /// Over a rate limit; the message says when to try again.
-    #[error("{0}")]
     TooManyRequests(String),
-    #[error("服务暂时不可用，请稍后再试")]
     Unavailable,
-    #[error("服务器开小差了，请稍后再试")]
     Internal,
     /// The request never reached the function (network, encoding).
-    #[error("网络异常，请检查网络后重试")]
     Transport(String),
 }
+
+/// The message a person reads, in the language of the request being answered (Chinese
+/// outside a request). The fixed messages live in the locale files (`error.*`).
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::i18n::{tr, tr_args};
+        let text = match self {
+            AppError::BadRequest(m)
+            | AppError::Conflict(m)
+            | AppError::TooLarge(m)
+            | AppError::TooManyRequests(m) => m.clone(),
+            AppError::Transport(_) => tr("error.transport"),
+            AppError::NotFound(what) => tr_args("error.not_found", &[("what", what.clone())]),
+            AppError::Unauthorized => tr("error.unauthorized"),
+            AppError::Forbidden => tr("error.forbidden"),
+            AppError::Unavailable => tr("error.unavailable"),
+            AppError::Internal => tr("error.internal"),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for AppError {}
 
 impl AppError {
     pub fn status(&self) -> u16 {
@@ -101,7 +115,12 @@ impl<'de> Deserialize<'de> for AppError {
             "bad_request" => AppError::BadRequest(w.message),
             "unauthorized" => AppError::Unauthorized,
             "forbidden" => AppError::Forbidden,
-            "not_found" => AppError::NotFound(w.message.trim_start_matches("未找到").to_string()),
+            "not_found" => AppError::NotFound(
+                w.message
+                    .trim_start_matches("未找到")
+                    .trim_start_matches("Not found: ")
+                    .to_string(),
+            ),
             "conflict" => AppError::Conflict(w.message),
             "too_large" => AppError::TooLarge(w.message),
             "too_many_requests" => AppError::TooManyRequests(w.message),
@@ -118,7 +137,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
-                AppError::BadRequest(format!("请求参数有误：{m}"))
+                AppError::BadRequest(crate::i18n::tr_args(
+                    "msg.error.m2",
+                    &[("m", m.to_string())],
+                ))
             }
             other => AppError::Transport(other.to_string()),
         }
@@ -194,7 +216,7 @@ mod ssr {
     impl From<sqlx::Error> for AppError {
         fn from(e: sqlx::Error) -> Self {
             match e {
-                sqlx::Error::RowNotFound => AppError::NotFound("记录".into()),
+                sqlx::Error::RowNotFound => AppError::NotFound(crate::i18n::tr("msg.error.m1")),
                 sqlx::Error::PoolTimedOut => {
                     tracing::warn!("database pool timed out");
                     AppError::Unavailable

@@ -23,10 +23,15 @@ pub fn tr_in(locale: Locale, key: &str) -> String {
 /// Every key used in the code, listed once so that the tests can check both locales.
 #[cfg(test)]
 pub fn all_keys() -> Vec<&'static str> {
-    const ZH: &str = include_str!("../locales/zh-CN.yml");
+    keys_of(include_str!("../locales/zh-CN.yml"))
+}
+
+/// The dotted keys of a locale file (its first line is `_version`).
+#[cfg(test)]
+pub fn keys_of(file: &'static str) -> Vec<&'static str> {
     let mut keys = Vec::new();
     let mut path: Vec<(usize, &str)> = Vec::new();
-    for line in ZH.lines().skip(1) {
+    for line in file.lines().skip(1) {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
@@ -75,6 +80,37 @@ mod tests {
     fn chinese_is_the_default_and_english_exists() {
         assert_eq!(tr_in(Locale::ZhCn, "tab.map"), "地图");
         assert_eq!(tr_in(Locale::En, "tab.map"), "Map");
+    }
+
+    /// One interpolation style: `%{name}`, filled by `tr_args` / `fill` (a bare `{name}`
+    /// would show as is to a resident).
+    #[test]
+    fn placeholders_are_written_one_way() {
+        for key in crate::i18n::all_keys() {
+            for locale in [Locale::ZhCn, Locale::En] {
+                let text = tr_in(locale, key);
+                let bare = text
+                    .match_indices('{')
+                    .any(|(i, _)| i == 0 || text.as_bytes()[i - 1] != b'%');
+                assert!(!bare, "{key} in {locale:?} has a bare {{…}}: {text}");
+            }
+        }
+    }
+
+    /// The two files hold exactly the same keys (a key only in one would fall back to
+    /// Chinese for an English reader, or show its raw name).
+    #[test]
+    fn both_files_hold_the_same_keys() {
+        let mut zh = keys_of(include_str!("../locales/zh-CN.yml"));
+        let mut en = keys_of(include_str!("../locales/en.yml"));
+        zh.sort_unstable();
+        en.sort_unstable();
+        let only_zh: Vec<_> = zh.iter().filter(|k| !en.contains(k)).collect();
+        let only_en: Vec<_> = en.iter().filter(|k| !zh.contains(k)).collect();
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "{only_zh:?} {only_en:?}"
+        );
     }
 
     /// Every key in the Chinese file has an English twin and vice versa: a missing key

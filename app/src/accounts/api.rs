@@ -96,8 +96,7 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
             now + code_rules::TTL_SECS,
         )
         .await?;
-        let text =
-            format!("【邻里】您的登录验证码是{code}，5分钟内有效。如非本人操作，请忽略本短信。");
+        let text = crate::i18n::tr_args("msg.accounts_api.m8", &[("code", code.to_string())]);
         let sent = state
             .sms
             .send(Sms {
@@ -136,7 +135,7 @@ pub async fn verify_code(
         let phone = Phone::parse(&phone).map_err(AppError::BadRequest)?;
         let code = parse_code(&code).map_err(AppError::BadRequest)?;
         let now = crate::time::now_ts();
-        let expired = || AppError::bad("验证码已失效或错误次数过多，请重新获取");
+        let expired = || AppError::bad(crate::i18n::tr("msg.accounts_api.m1"));
         let (id, stored, attempts) =
             store::spend_attempt(&state.db, phone.as_str(), now, code_rules::MAX_ATTEMPTS)
                 .await?
@@ -147,7 +146,10 @@ pub async fn verify_code(
         ) {
             let left = code_rules::MAX_ATTEMPTS - attempts;
             return Err(if left > 0 {
-                AppError::bad(format!("验证码不正确，还可再试{left}次"))
+                AppError::bad(crate::i18n::tr_args(
+                    "msg.accounts_api.m9",
+                    &[("left", left.to_string())],
+                ))
             } else {
                 expired()
             });
@@ -224,7 +226,7 @@ pub async fn demo_sign_in(role: String) -> Result<CurrentUser, AppError> {
     let result = async {
         let state = app_state()?;
         if !state.config.demo {
-            return Err(AppError::NotFound("体验身份".into()));
+            return Err(AppError::NotFound(crate::i18n::tr("msg.accounts_api.m6")));
         }
         let user_id =
             crate::demo::accounts::demo_user(&state.db, &role, crate::time::now_ts()).await?;
@@ -256,9 +258,11 @@ pub async fn update_profile(
         {
             None => None,
             Some(s) => {
-                let id: i64 = s.parse().map_err(|_| AppError::bad("所选社区无效"))?;
+                let id: i64 = s
+                    .parse()
+                    .map_err(|_| AppError::bad(crate::i18n::tr("msg.accounts_api.m2")))?;
                 if !store::community_exists(&state.db, id).await? {
-                    return Err(AppError::bad("所选社区不存在"));
+                    return Err(AppError::bad(crate::i18n::tr("msg.accounts_api.m3")));
                 }
                 Some(id)
             }
@@ -282,9 +286,11 @@ pub async fn set_volunteer(on: bool, team_id: Option<String>) -> Result<CurrentU
         let team = match team_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => {
-                let id: i64 = s.parse().map_err(|_| AppError::bad("所选队伍无效"))?;
+                let id: i64 = s
+                    .parse()
+                    .map_err(|_| AppError::bad(crate::i18n::tr("msg.accounts_api.m4")))?;
                 if !store::team_exists(&state.db, id).await? {
-                    return Err(AppError::bad("所选队伍不存在"));
+                    return Err(AppError::bad(crate::i18n::tr("msg.accounts_api.m5")));
                 }
                 Some(id)
             }
@@ -316,7 +322,7 @@ pub async fn user_contact(user_id: i64) -> Result<Contact, AppError> {
         let caller = require_user().await?;
         let target = store::user_by_id(&state.db, user_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("用户".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7")))?;
         let allowed = caller.id == target.id
             || caller.is_admin()
             || target.community_id.is_some_and(|c| {

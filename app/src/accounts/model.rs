@@ -33,9 +33,9 @@ impl Phone {
         if ok {
             Ok(Phone(digits.to_string()))
         } else if digits.is_empty() {
-            Err("请输入手机号码".into())
+            Err(crate::i18n::tr("msg.accounts_model.m1"))
         } else {
-            Err("请输入正确的11位手机号码（以13–19开头）".into())
+            Err(crate::i18n::tr("msg.accounts_model.m2"))
         }
     }
 
@@ -113,7 +113,7 @@ pub fn parse_code(input: &str) -> Result<String, String> {
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code)
     } else {
-        Err("验证码应为6位数字".into())
+        Err(crate::i18n::tr("msg.accounts_model.m3"))
     }
 }
 
@@ -161,11 +161,11 @@ pub fn parse_display_name(input: &str) -> Result<String, String> {
     let s = input.trim();
     let n = s.chars().count();
     if n == 0 {
-        Err("请填写称呼".into())
+        Err(crate::i18n::tr("msg.accounts_model.m4"))
     } else if n > 20 {
-        Err("称呼最多20个字".into())
+        Err(crate::i18n::tr("msg.accounts_model.m5"))
     } else if s.chars().any(char::is_control) {
-        Err("称呼中含有无效字符".into())
+        Err(crate::i18n::tr("msg.accounts_model.m6"))
     } else {
         Ok(s.to_string())
     }

@@ -133,7 +133,7 @@ pub async fn list_activities(
         let user = crate::accounts::session::current_user().await?;
         if let Some(k) = &kind {
             if !crate::activities::model::KINDS.contains(&k.as_str()) {
-                return Err(AppError::bad("未知的活动类型"));
+                return Err(AppError::bad(crate::i18n::tr("msg.activities_api.m1")));
             }
         }
         let mine = mine.unwrap_or(false);
@@ -169,7 +169,7 @@ pub async fn get_activity(id: i64) -> Result<ActivityPage, AppError> {
         let state = crate::state::app_state()?;
         let a = store::activity(&state.db, id)
             .await?
-            .ok_or_else(|| AppError::NotFound("该活动".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.activities_api.m3")))?;
         let user = crate::accounts::session::current_user().await?;
         let today = crate::time::today();
         let staff = user
@@ -319,7 +319,7 @@ pub async fn activity_check_in(
         let staff = crate::accounts::session::require_user().await?;
         let a = store::activity(&state.db, id)
             .await?
-            .ok_or_else(|| AppError::NotFound("该活动".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.activities_api.m3")))?;
         if !ssr::is_staff_of(&staff, a.community_id) {
             return Err(AppError::Forbidden);
         }
@@ -331,12 +331,16 @@ pub async fn activity_check_in(
                 let c = crate::activities::model::parse_checkin(c).map_err(AppError::BadRequest)?;
                 match store::by_checkin_code(&state.db, &c).await? {
                     Some((act, user)) if act == id => user,
-                    Some(_) => return Err(AppError::Conflict("这个签到码不属于本活动".into())),
-                    None => return Err(AppError::NotFound("该签到码".into())),
+                    Some(_) => {
+                        return Err(AppError::Conflict(crate::i18n::tr("msg.activities_api.m4")))
+                    }
+                    None => {
+                        return Err(AppError::NotFound(crate::i18n::tr("msg.activities_api.m5")))
+                    }
                 }
             }
             (None, Some(u)) => u,
-            (None, None) => return Err(AppError::bad("请输入或扫描签到码")),
+            (None, None) => return Err(AppError::bad(crate::i18n::tr("msg.activities_api.m2"))),
         };
         crate::activities::model::may_check_in(&a.day, &crate::time::today())
             .map_err(AppError::Conflict)?;

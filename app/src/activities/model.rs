@@ -54,7 +54,7 @@ pub fn signup_status(confirmed: i64, capacity: i64) -> SignupStatus {
 /// Sign-ups close when the activity's day has passed (dates as `YYYY-MM-DD`).
 pub fn may_sign_up(day: &str, today: &str) -> Result<(), String> {
     if day < today {
-        Err("活动已经结束，不能再报名".into())
+        Err(crate::i18n::tr("msg.activities_model.m1"))
     } else {
         Ok(())
     }
@@ -64,8 +64,11 @@ pub fn may_sign_up(day: &str, today: &str) -> Result<(), String> {
 pub fn may_check_in(day: &str, today: &str) -> Result<(), String> {
     match day.cmp(today) {
         std::cmp::Ordering::Equal => Ok(()),
-        std::cmp::Ordering::Greater => Err(format!("活动在{day}举行，当天才能签到")),
-        std::cmp::Ordering::Less => Err("活动已经结束，不能再签到".into()),
+        std::cmp::Ordering::Greater => Err(crate::i18n::tr_args(
+            "msg.activities_model.m12",
+            &[("day", day.to_string())],
+        )),
+        std::cmp::Ordering::Less => Err(crate::i18n::tr("msg.activities_model.m2")),
     }
 }
 
@@ -94,7 +97,7 @@ pub fn parse_checkin(input: &str) -> Result<String, String> {
     if c.len() == CHECKIN_LEN && c.bytes().all(|b| alphabet.contains(&b)) {
         Ok(c)
     } else {
-        Err("签到码应为8位字母或数字（或扫描志愿者的签到二维码）".into())
+        Err(crate::i18n::tr("msg.activities_model.m3"))
     }
 }
 
@@ -121,27 +124,27 @@ impl NewActivity {
         let mut p = Vec::new();
         let n = |s: &str| s.trim().chars().count();
         if !KINDS.contains(&self.kind.as_str()) {
-            p.push("请选择活动类型".into());
+            p.push(crate::i18n::tr("msg.activities_model.m4"));
         }
         if n(&self.title) == 0 || n(&self.title) > 40 {
-            p.push("活动名称请填写1到40个字".into());
+            p.push(crate::i18n::tr("msg.activities_model.m5"));
         }
         if n(&self.place) == 0 || n(&self.place) > 60 {
-            p.push("地点请填写1到60个字".into());
+            p.push(crate::i18n::tr("msg.activities_model.m6"));
         }
         match crate::util::parse_ymd(&self.day) {
-            None => p.push("日期格式应为 YYYY-MM-DD".into()),
-            Some(d) if d.as_str() < today => p.push("活动日期不能早于今天".into()),
+            None => p.push(crate::i18n::tr("msg.activities_model.m7")),
+            Some(d) if d.as_str() < today => p.push(crate::i18n::tr("msg.activities_model.m8")),
             Some(_) => {}
         }
         if !(1..=500).contains(&self.capacity) {
-            p.push("名额应为1到500".into());
+            p.push(crate::i18n::tr("msg.activities_model.m9"));
         }
         if !(1..=12).contains(&self.hours) {
-            p.push("时长应为1到12小时".into());
+            p.push(crate::i18n::tr("msg.activities_model.m10"));
         }
         if !(1..=50).contains(&self.points) {
-            p.push("积分应为1到50".into());
+            p.push(crate::i18n::tr("msg.activities_model.m11"));
         }
         p
     }

@@ -14,12 +14,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn places_line(a: &ActivityView) -> String {
-    tr("activities.places")
-        .replace("{confirmed}", &a.confirmed.to_string())
-        .replace("{capacity}", &a.capacity.to_string())
-        .replace("{waiting}", &a.waitlisted.to_string())
-        .replace("{hours}", &a.hours.to_string())
-        .replace("{points}", &a.points.to_string())
+    crate::i18n::tr_args(
+        "activities.places",
+        &[
+            ("confirmed", a.confirmed.to_string()),
+            ("capacity", a.capacity.to_string()),
+            ("waiting", a.waitlisted.to_string()),
+            ("hours", a.hours.to_string()),
+            ("points", a.points.to_string()),
+        ],
+    )
 }
 
 #[component]
@@ -167,12 +171,9 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
                     if full { tr("activities.waitlist") } else { tr("activities.sign_up") }, "button"))}
                 {p.mine.clone().map(|m| {
                     let status = match (m.status, m.checked_in) {
-                        (_, true) => tr("activities.checked_in")
-                            .replace("{hours}", &m.hours.to_string())
-                            .replace("{points}", &a.points.to_string()),
+                        (_, true) => crate::i18n::tr_args("activities.checked_in", &[("hours", m.hours.to_string()), ("points", a.points.to_string())]),
                         (SignupStatus::Confirmed, false) => tr("activities.confirmed"),
-                        (SignupStatus::Waitlisted, _) => tr("activities.waiting")
-                            .replace("{n}", &m.waiting_place.to_string()),
+                        (SignupStatus::Waitlisted, _) => crate::i18n::tr_args("activities.waiting", &[("n", m.waiting_place.to_string())]),
                         (SignupStatus::Withdrawn, _) => String::new(),
                     };
                     view! {

@@ -50,10 +50,12 @@ pub async fn sign_up(
     let mut tx = db.begin_write().await?;
     let (cap, _, day) = store::lock_activity(&mut tx, activity)
         .await?
-        .ok_or_else(|| AppError::NotFound("该活动".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.activities_service.m1")))?;
     crate::activities::model::may_sign_up(&day, today).map_err(AppError::Conflict)?;
     if store::signed_up(&mut tx, activity, user).await? {
-        return Err(AppError::Conflict("您已报名这个活动".into()));
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.activities_service.m2",
+        )));
     }
     let confirmed = store::confirmed_count(&mut tx, activity).await?;
     let status = signup_status(confirmed, cap);
@@ -79,9 +81,11 @@ pub async fn withdraw(
     let mut tx = db.begin_write().await?;
     let (cap, title, day) = store::lock_activity(&mut tx, activity)
         .await?
-        .ok_or_else(|| AppError::NotFound("该活动".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.activities_service.m1")))?;
     if !store::withdraw(&mut tx, activity, user).await? {
-        return Err(AppError::Conflict("您没有报名这个活动，或已签到".into()));
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.activities_service.m3",
+        )));
     }
     let mut promoted = None;
     if store::confirmed_count(&mut tx, activity).await? < cap {
@@ -103,9 +107,7 @@ pub async fn check_in(db: &Db, activity: i64, user: i64, now: i64) -> Result<(),
     let mut tx = db.begin_write().await?;
     let (points, title) = store::check_in(&mut tx, activity, user, now)
         .await?
-        .ok_or_else(|| {
-            AppError::Conflict("未找到待签到的正式报名（候补或已签到的不能再签到）".into())
-        })?;
+        .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.activities_service.m4")))?;
     crate::points::store::credit(
         &mut tx,
         user,

@@ -39,18 +39,18 @@ pub mod ssr {
             (crate::accounts::model::Role::Staff, Some(c), _) => {
                 store::center_of_community(&state.db, c)
                     .await?
-                    .ok_or_else(|| AppError::NotFound("本社区党群服务中心".into()))?
+                    .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m5")))?
             }
             (crate::accounts::model::Role::Admin, Some(c), None) => {
                 store::center_of_community(&state.db, c)
                     .await?
-                    .ok_or_else(|| AppError::NotFound("党群服务中心".into()))?
+                    .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m6")))?
             }
             _ => return Err(AppError::Forbidden),
         };
         let community = crate::stations::store::station(&state.db, id)
             .await?
-            .ok_or_else(|| AppError::NotFound("党群服务中心".into()))?
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m6")))?
             .community_id;
         if !user.may_act_in(community) {
             return Err(AppError::Forbidden);
@@ -66,7 +66,7 @@ pub mod ssr {
         let cat = state.catalogue().await?;
         let item = cat
             .item(code)
-            .ok_or_else(|| AppError::NotFound("该事项".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m7")))?;
         if !item.item.extended_hours {
             return Err(AppError::bad(
                 "该事项不在延时服务时段办理，请在工作时间前往服务中心",
@@ -127,14 +127,14 @@ pub async fn get_booking_choices(
         let item_code = item
             .map(|i| i.trim().to_string())
             .filter(|i| !i.is_empty())
-            .ok_or_else(|| AppError::bad("请先选择要办理的事项"))?;
+            .ok_or_else(|| AppError::bad(crate::i18n::tr("msg.booking_api.m1")))?;
         let item = ssr::bookable_item(&state, &item_code).await?;
         let point = match (lat, lng) {
             (Some(a), Some(b)) => {
                 Some(crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?)
             }
             (None, None) => None,
-            _ => return Err(AppError::bad("位置参数有误")),
+            _ => return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m2"))),
         };
         let set = state.stations().await?;
         let mut centers: Vec<CenterOption> = store::schedules(&state.db)
@@ -172,7 +172,7 @@ pub async fn get_booking_choices(
                     .iter()
                     .find(|x| x.id == id)
                     .cloned()
-                    .ok_or_else(|| AppError::bad("该服务中心不在延时服务时段办理此事项"))?,
+                    .ok_or_else(|| AppError::bad(crate::i18n::tr("msg.booking_api.m3")))?,
             ),
         };
         let today = crate::time::today_local();
@@ -182,7 +182,7 @@ pub async fn get_booking_choices(
         if let Some(c) = &center {
             store::schedule(&state.db, c.id)
                 .await?
-                .ok_or_else(|| AppError::NotFound("延时服务安排".into()))?;
+                .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m8")))?;
             let now = crate::time::now_ts();
             let ahead = crate::booking::model::BOOK_AHEAD_DAYS;
             let last = crate::time::ymd(today + chrono::Duration::days(ahead - 1));
@@ -214,7 +214,7 @@ pub async fn get_booking_choices(
                     || parsed
                         >= today + chrono::Duration::days(crate::booking::model::BOOK_AHEAD_DAYS)
                 {
-                    return Err(AppError::bad("只能预约今天起14天内的时段"));
+                    return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m4")));
                 }
                 slots = store::slots_on_day(&state.db, c.id, &d)
                     .await?
@@ -258,12 +258,12 @@ pub async fn create_booking(slot_id: i64, item_code: String) -> Result<String, A
         ssr::bookable_item(&state, &item_code).await?;
         let slot = crate::booking::store::slot(&state.db, slot_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("该时段".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m9")))?;
         let accepts = crate::booking::store::schedule(&state.db, slot.center_id)
             .await?
             .is_some_and(|s| s.items.contains(&item_code));
         if !accepts {
-            return Err(AppError::bad("该服务中心不在延时服务时段办理此事项"));
+            return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m3")));
         }
         crate::booking::service::book(&state.db, user.id, &slot, &item_code, crate::time::now_ts())
             .await
@@ -295,15 +295,15 @@ pub async fn reschedule_booking(code: String, slot_id: i64) -> Result<(), AppErr
         let b = crate::booking::store::by_code(&state.db, &code)
             .await?
             .filter(|b| b.user_id == user.id)
-            .ok_or_else(|| AppError::NotFound("该预约".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m10")))?;
         let to = crate::booking::store::slot(&state.db, slot_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("该时段".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m9")))?;
         let accepts = crate::booking::store::schedule(&state.db, to.center_id)
             .await?
             .is_some_and(|s| s.items.contains(&b.item_code));
         if !accepts {
-            return Err(AppError::bad("该服务中心不在延时服务时段办理此事项"));
+            return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m3")));
         }
         crate::booking::service::reschedule(&state.db, user.id, &code, &to, crate::time::now_ts())
             .await
@@ -322,13 +322,13 @@ pub async fn get_booking(code: String) -> Result<BookingView, AppError> {
         let code = crate::booking::model::parse_code(&code).map_err(AppError::BadRequest)?;
         let b = crate::booking::store::by_code(&state.db, &code)
             .await?
-            .ok_or_else(|| AppError::NotFound("该预约".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m10")))?;
         let community = crate::stations::store::station(&state.db, b.center_id)
             .await?
             .map(|s| s.community_id)
             .unwrap_or(0);
         if b.user_id != user.id && !user.may_act_in(community) {
-            return Err(AppError::NotFound("该预约".into()));
+            return Err(AppError::NotFound(crate::i18n::tr("msg.booking_api.m10")));
         }
         ssr::view(&state, &b).await
     }

@@ -89,9 +89,11 @@ pub async fn desk_mark(code: String, action: Action) -> Result<Status, AppError>
         let code = crate::booking::model::parse_code(&code).map_err(AppError::BadRequest)?;
         let b = crate::booking::store::by_code(&state.db, &code)
             .await?
-            .ok_or_else(|| AppError::NotFound("该预约码".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m3")))?;
         if b.center_id != center {
-            return Err(AppError::NotFound("本中心的该预约码".into()));
+            return Err(AppError::NotFound(crate::i18n::tr(
+                "msg.booking_api_desk.m4",
+            )));
         }
         crate::booking::service::mark(&state.db, &b, action, crate::time::now_ts()).await
     }
@@ -108,11 +110,11 @@ pub async fn desk_close_slot(slot_id: i64, reason: String) -> Result<usize, AppE
         let (_, center) = ssr::desk_center(&state, None).await?;
         let reason = reason.trim().to_string();
         if reason.is_empty() || reason.chars().count() > 60 {
-            return Err(AppError::bad("请用60字以内说明关闭原因"));
+            return Err(AppError::bad(crate::i18n::tr("msg.booking_api_desk.m1")));
         }
         let slot = crate::booking::store::slot(&state.db, slot_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("该时段".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m5")))?;
         if slot.center_id != center {
             return Err(AppError::Forbidden);
         }
@@ -147,7 +149,7 @@ pub async fn desk_reopen_slot(slot_id: i64) -> Result<(), AppError> {
         let (_, center) = ssr::desk_center(&state, None).await?;
         let slot = crate::booking::store::slot(&state.db, slot_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("该时段".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m5")))?;
         if slot.center_id != center {
             return Err(AppError::Forbidden);
         }
@@ -164,7 +166,7 @@ pub async fn desk_walk_in(item_code: String) -> Result<(), AppError> {
         let (user, center) = ssr::desk_center(&state, None).await?;
         let cat = state.catalogue().await?;
         if cat.item(&item_code).is_none() {
-            return Err(AppError::bad("请选择办理的事项"));
+            return Err(AppError::bad(crate::i18n::tr("msg.booking_api_desk.m2")));
         }
         let day = crate::time::today();
         crate::booking::service::walk_in(
@@ -204,7 +206,12 @@ pub async fn desk_set_schedule(
             .collect();
         for i in &items {
             match cat.item(i) {
-                None => return Err(AppError::bad(format!("没有编码为 {i} 的事项"))),
+                None => {
+                    return Err(AppError::bad(crate::i18n::tr_args(
+                        "msg.booking_api_desk.m6",
+                        &[("i", i.to_string())],
+                    )))
+                }
                 Some(it) if !it.item.extended_hours => {
                     return Err(AppError::bad(format!(
                         "{} 不能在延时时段办理",

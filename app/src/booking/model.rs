@@ -90,7 +90,7 @@ impl Schedule {
 pub fn parse_windows(text: &str) -> Result<Vec<Window>, String> {
     let mut out = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let err = || format!("无法识别“{line}”，格式如：1-5 17:30-20:00（周一至周五）");
+        let err = || crate::i18n::tr_args("msg.booking_model.m10", &[("line", line.to_string())]);
         let (days, times) = line.split_once(' ').ok_or_else(err)?;
         let mut ds = Vec::new();
         for part in days.split(',') {
@@ -114,7 +114,7 @@ pub fn parse_windows(text: &str) -> Result<Vec<Window>, String> {
         });
     }
     if out.is_empty() {
-        return Err("请至少设置一个延时服务时间段".into());
+        return Err(crate::i18n::tr("msg.booking_model.m1"));
     }
     Ok(out)
 }
@@ -162,7 +162,7 @@ pub fn parse_code(input: &str) -> Result<String, String> {
     if c.len() == CODE_LEN && c.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
         Ok(c)
     } else {
-        Err("预约码应为6位（字母和数字），请核对后再输入".into())
+        Err(crate::i18n::tr("msg.booking_model.m2"))
     }
 }
 
@@ -280,19 +280,19 @@ pub fn transition(from: Status, action: Action, started: bool) -> Result<Status,
     use Status::*;
     match (from, action) {
         (Active, Cancel) | (Active, Reschedule) if started => {
-            Err("时段已开始，不能再取消或改约".into())
+            Err(crate::i18n::tr("msg.booking_model.m3"))
         }
         (Active, Cancel) => Ok(Cancelled),
         (Active, Reschedule) => Ok(Active),
         (Active, CheckIn) => Ok(CheckedIn),
         (CheckedIn, MarkDone) => Ok(Done),
         (Active, MarkNoShow) if started => Ok(NoShow),
-        (Active, MarkNoShow) => Err("时段尚未开始，不能标记未到场".into()),
-        (Cancelled, _) => Err("该预约已取消".into()),
-        (Done, _) | (NoShow, _) => Err("该预约已办结".into()),
-        (CheckedIn, CheckIn) => Err("该预约已签到".into()),
-        (CheckedIn, _) => Err("已签到的预约只能标记办结".into()),
-        (Active, MarkDone) => Err("请先签到".into()),
+        (Active, MarkNoShow) => Err(crate::i18n::tr("msg.booking_model.m4")),
+        (Cancelled, _) => Err(crate::i18n::tr("msg.booking_model.m5")),
+        (Done, _) | (NoShow, _) => Err(crate::i18n::tr("msg.booking_model.m6")),
+        (CheckedIn, CheckIn) => Err(crate::i18n::tr("msg.booking_model.m7")),
+        (CheckedIn, _) => Err(crate::i18n::tr("msg.booking_model.m8")),
+        (Active, MarkDone) => Err(crate::i18n::tr("msg.booking_model.m9")),
     }
 }
 

@@ -114,12 +114,15 @@ async fn check_limits(
     let (active, overlapping) =
         store::active_and_overlapping(conn, user_id, slot, now, except).await?;
     if except.is_none() && active >= MAX_ACTIVE {
-        return Err(AppError::Conflict(format!(
-            "您已有{MAX_ACTIVE}个未到时间的预约，请先办理或取消后再约"
+        return Err(AppError::Conflict(crate::i18n::tr_args(
+            "msg.booking_service.m9",
+            &[("MAX_ACTIVE", MAX_ACTIVE.to_string())],
         )));
     }
     if overlapping > 0 {
-        return Err(AppError::Conflict("与您已有的预约时间重叠".into()));
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.booking_service.m3",
+        )));
     }
     Ok(())
 }
@@ -137,7 +140,9 @@ pub async fn book(
     store::lock_slot(&mut tx, db.dialect, slot.id).await?;
     check_limits(&mut tx, user_id, slot, now, None).await?;
     if !store::take_seat(&mut tx, slot.id, now).await? {
-        return Err(AppError::Conflict("该时段已约满".into()));
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.booking_service.m4",
+        )));
     }
     // A fresh code; on the rare collision, draw again (no error aborts the transaction).
     for _ in 0..8 {
@@ -155,7 +160,7 @@ async fn own(db: &Db, user_id: i64, code: &str) -> Result<Booking, AppError> {
     store::by_code(db, code)
         .await?
         .filter(|b| b.user_id == user_id)
-        .ok_or_else(|| AppError::NotFound("该预约".into()))
+        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_service.m5")))
 }
 
 /// Cancels the resident's own booking before its slot starts; the seat is freed.
@@ -188,7 +193,7 @@ pub async fn reschedule(
     let started = b.slot.starts_at <= now;
     model::transition(b.status, Action::Reschedule, started).map_err(AppError::Conflict)?;
     if b.slot.id == to.id {
-        return Err(AppError::bad("新时段与原时段相同"));
+        return Err(AppError::bad(crate::i18n::tr("msg.booking_service.m1")));
     }
     let mut tx = db.begin_write().await?;
     // Both slots' rows, lower id first: two reschedules crossing each other's slots
@@ -208,7 +213,9 @@ pub async fn reschedule(
     }
     check_limits(&mut tx, user_id, to, now, Some(b.id)).await?;
     if !store::take_seat(&mut tx, to.id, now).await? {
-        return Err(AppError::Conflict("该时段已约满".into()));
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.booking_service.m4",
+        )));
     }
     store::free_seats(&mut tx, b.slot.id, 1).await?;
     store::move_booking(&mut tx, b.id, to, now).await?;
@@ -221,13 +228,15 @@ pub async fn reschedule(
 /// apply. Returns the new status.
 pub async fn mark(db: &Db, b: &Booking, action: Action, now: i64) -> Result<Status, AppError> {
     if action.residents() {
-        return Err(AppError::bad("未知的操作"));
+        return Err(AppError::bad(crate::i18n::tr("msg.booking_service.m2")));
     }
     let started = b.slot.starts_at <= now;
     let to = model::transition(b.status, action, started).map_err(AppError::Conflict)?;
     let mut tx = db.begin_write().await?;
     if !store::set_status(&mut tx, b.id, b.status, to, now, false).await? {
-        return Err(AppError::Conflict("该预约状态已变化，请刷新".into()));
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.booking_service.m6",
+        )));
     }
     tx.commit().await?;
     Ok(to)
@@ -247,7 +256,9 @@ pub async fn close_slot(
     let mut tx = db.begin_write().await?;
     store::lock_slot(&mut tx, db.dialect, slot_id).await?;
     if !store::close_slot(&mut tx, slot_id, reason).await? {
-        return Err(AppError::Conflict("该时段已关闭".into()));
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.booking_service.m7",
+        )));
     }
     let told = store::cancel_all_in_slot(&mut tx, slot_id, now).await?;
     store::free_seats(&mut tx, slot_id, told.len() as i64).await?;
@@ -269,7 +280,9 @@ pub async fn reopen_slot(db: &Db, slot_id: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     store::lock_slot(&mut tx, db.dialect, slot_id).await?;
     if !store::reopen_slot(&mut tx, slot_id).await? {
-        return Err(AppError::Conflict("该时段未关闭".into()));
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.booking_service.m8",
+        )));
     }
     tx.commit().await?;
     Ok(())

@@ -138,7 +138,7 @@ pub fn china_2026() -> Vec<SpecialDay> {
 /// Parses `YYYY-MM-DD` with a Chinese message.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("日期格式应为 YYYY-MM-DD（收到：{s}）"))
+        .map_err(|_| crate::i18n::tr_args("msg.calendar_model.m1", &[("s", s.to_string())]))
 }
 
 pub fn weekday_code(w: Weekday) -> &'static str {

@@ -42,7 +42,7 @@ pub async fn search_catalogue(q: String) -> Result<Vec<ItemSummary>, AppError> {
     let state = crate::state::app_state()?;
     let r = async {
         if q.chars().count() > 50 {
-            return Err(AppError::bad("搜索词最多50个字"));
+            return Err(AppError::bad(crate::i18n::tr("msg.catalogue_api.m1")));
         }
         let c = state.catalogue().await?;
         Ok(c.search(&q))
@@ -58,7 +58,7 @@ pub async fn get_guide(code: String) -> Result<GuideView, AppError> {
         let c = state.catalogue().await?;
         let s = c
             .item(&code)
-            .ok_or_else(|| AppError::NotFound("该事项".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.catalogue_api.m4")))?;
         let editable = crate::accounts::session::current_user()
             .await?
             .is_some_and(|u| u.role != crate::accounts::model::Role::Resident);
@@ -91,10 +91,14 @@ pub async fn update_guide(
         if user.role == crate::accounts::model::Role::Resident {
             return Err(AppError::Forbidden);
         }
-        let item: Item = serde_json::from_str(&guide)
-            .map_err(|e| AppError::bad(format!("办事指南格式有误：{e}")))?;
+        let item: Item = serde_json::from_str(&guide).map_err(|e| {
+            AppError::bad(crate::i18n::tr_args(
+                "msg.catalogue_api.m6",
+                &[("e", e.to_string())],
+            ))
+        })?;
         if item.code != code {
-            return Err(AppError::bad("不能修改事项编码"));
+            return Err(AppError::bad(crate::i18n::tr("msg.catalogue_api.m2")));
         }
         let problems = item.problems();
         if !problems.is_empty() {
@@ -102,11 +106,11 @@ pub async fn update_guide(
         }
         let note = note.trim();
         if note.is_empty() || note.chars().count() > 100 {
-            return Err(AppError::bad("请用100字以内说明本次修改"));
+            return Err(AppError::bad(crate::i18n::tr("msg.catalogue_api.m3")));
         }
         let c = state.catalogue().await?;
         if c.item(&code).is_none() {
-            return Err(AppError::NotFound("该事项".into()));
+            return Err(AppError::NotFound(crate::i18n::tr("msg.catalogue_api.m4")));
         }
         crate::catalogue::store::save_version(
             &state.db,
@@ -117,7 +121,7 @@ pub async fn update_guide(
             crate::time::now_ts(),
         )
         .await?
-        .ok_or_else(|| AppError::Conflict("该事项已被他人修改，请刷新后在最新版本上修改".into()))
+        .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.catalogue_api.m5")))
     }
     .await;
     let ok = format!("/services/{code}?saved=1");

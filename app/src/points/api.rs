@@ -61,7 +61,7 @@ pub async fn verify_voucher(code: String) -> Result<String, AppError> {
         let code = crate::points::model::parse_voucher(&code).map_err(AppError::BadRequest)?;
         crate::points::store::use_voucher(&state.db, &code, crate::time::now_ts())
             .await?
-            .ok_or_else(|| AppError::Conflict("兑换码无效或已使用".into()))
+            .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.points_api.m1")))
     }
     .await;
     crate::reply::reply(r, "/points", |name| {

@@ -15,9 +15,12 @@ pub fn balance(entries: &[i64]) -> i64 {
 /// asks this under the user's row lock; the stock is taken by a conditional update.
 pub fn check_redeem(balance: i64, cost: i64, stock: i64) -> Result<(), String> {
     if stock <= 0 {
-        Err("该项目已兑完".into())
+        Err(crate::i18n::tr("msg.points_model.m1"))
     } else if balance < cost {
-        Err(format!("积分不足：需要{cost}分，您现有{balance}分"))
+        Err(crate::i18n::tr_args(
+            "msg.points_model.m3",
+            &[("cost", cost.to_string()), ("balance", balance.to_string())],
+        ))
     } else {
         Ok(())
     }
@@ -34,7 +37,7 @@ pub fn parse_voucher(input: &str) -> Result<String, String> {
     if c.len() == VOUCHER_LEN && c.bytes().all(|b| alphabet.contains(&b)) {
         Ok(c)
     } else {
-        Err("兑换码应为8位字母或数字，请核对后再输入".into())
+        Err(crate::i18n::tr("msg.points_model.m2"))
     }
 }
 

@@ -69,8 +69,8 @@ fn PointsBody(p: PointsView) -> impl IntoView {
                         <form method="post" action=crate::points::api::Redeem::PATH class="search">
                             <input type="hidden" name="reward_id" value=r.id.to_string() />
                             <span>{r.name} " · " {r.category} " · "
-                                {tr("points.cost").replace("{n}", &r.cost.to_string())} " · "
-                                {tr("points.stock").replace("{n}", &r.stock.to_string())}</span>
+                                {crate::i18n::tr_args("points.cost", &[("n", r.cost.to_string())])} " · "
+                                {crate::i18n::tr_args("points.stock", &[("n", r.stock.to_string())])}</span>
                             <button class="chip" type="submit" disabled={r.stock == 0 || r.cost > balance}>{tr("points.redeem")}</button>
                         </form>
                     </li>

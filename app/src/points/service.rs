@@ -12,11 +12,11 @@ pub async fn redeem(db: &Db, user: i64, reward: i64, now: i64) -> Result<String,
     store::lock_user(&mut tx, user).await?;
     let (cost, stock) = store::reward_terms(&mut tx, reward)
         .await?
-        .ok_or_else(|| AppError::NotFound("该兑换项目".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.points_service.m1")))?;
     let balance = store::balance_in(&mut tx, user).await?;
     crate::points::model::check_redeem(balance, cost, stock).map_err(AppError::Conflict)?;
     if !store::take_stock(&mut tx, reward).await? {
-        return Err(AppError::Conflict("该项目已兑完".into()));
+        return Err(AppError::Conflict(crate::i18n::tr("msg.points_service.m2")));
     }
     store::credit(
         &mut tx,

@@ -44,7 +44,7 @@ pub async fn update_station(
         let db = &state.db;
         let before = crate::stations::store::station(db, station_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("驿站".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.stations_api.m1")))?;
         if !caller.may_act_in(before.community_id) {
             return Err(AppError::Forbidden);
         }
@@ -211,7 +211,7 @@ pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
         let set = state.stations().await?;
         let i = set
             .position(id)
-            .ok_or_else(|| AppError::NotFound("驿站".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.stations_api.m1")))?;
         let station = set.stations[i].clone();
         let now = crate::time::now_local();
         let week = (0..7)

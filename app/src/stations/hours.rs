@@ -18,9 +18,9 @@ pub fn validate(s: &str) -> Result<(), String> {
             "请填写营业时间（OSM opening_hours 格式，如 Mo-Fr 08:30-17:30; PH off）".into(),
         );
     }
-    s.parse::<OpeningHours>().map(|_| ()).map_err(|_| {
-        format!("营业时间格式有误：{s}（示例：Mo-Fr 08:30-12:00,13:30-17:30; PH off）")
-    })
+    s.parse::<OpeningHours>()
+        .map(|_| ())
+        .map_err(|_| crate::i18n::tr_args("msg.stations_hours.m1", &[("s", s.to_string())]))
 }
 
 /// The calendar as the crate wants it: public holidays for `PH`.
@@ -136,7 +136,7 @@ impl Hours {
 pub fn parse_at(s: &str) -> Result<NaiveDateTime, String> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Shanghai).naive_local())
-        .map_err(|_| format!("时间应为 RFC 3339 格式，如 2026-10-01T09:00:00+08:00（收到：{s}）"))
+        .map_err(|_| crate::i18n::tr_args("msg.stations_hours.m2", &[("s", s.to_string())]))
 }
 
 #[cfg(test)]

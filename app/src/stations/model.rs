@@ -127,7 +127,11 @@ impl Amenity {
         s.split(',')
             .map(str::trim)
             .filter(|c| !c.is_empty())
-            .map(|c| Amenity::parse(c).ok_or_else(|| format!("未知的设施类型：{c}")))
+            .map(|c| {
+                Amenity::parse(c).ok_or_else(|| {
+                    crate::i18n::tr_args("msg.stations_model.m7", &[("c", c.to_string())])
+                })
+            })
             .collect()
     }
 }
@@ -145,7 +149,7 @@ pub fn parse_station_phone(input: &str) -> Result<String, String> {
     if ok_chars && (7..=20).contains(&s.chars().count()) && digits >= 7 {
         Ok(s.to_string())
     } else {
-        Err("电话号码格式不正确（如 0533-2345678 或 13812345678）".into())
+        Err(crate::i18n::tr("msg.stations_model.m1"))
     }
 }
 
@@ -160,10 +164,16 @@ impl LatLng {
     /// Checks the ranges; the message is what a resident or API client sees.
     pub fn new(lat: f64, lng: f64) -> Result<Self, String> {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-            return Err(format!("纬度应在 -90 到 90 之间（收到 {lat}）"));
+            return Err(crate::i18n::tr_args(
+                "msg.stations_model.m3",
+                &[("lat", lat.to_string())],
+            ));
         }
         if !lng.is_finite() || !(-180.0..=180.0).contains(&lng) {
-            return Err(format!("经度应在 -180 到 180 之间（收到 {lng}）"));
+            return Err(crate::i18n::tr_args(
+                "msg.stations_model.m4",
+                &[("lng", lng.to_string())],
+            ));
         }
         Ok(LatLng { lat, lng })
     }
@@ -379,32 +389,49 @@ impl NearbyArgs {
         let num = |k: &str, label: &str| -> Result<Option<f64>, String> {
             one(k)
                 .map(|v| {
-                    v.trim()
-                        .parse::<f64>()
-                        .map_err(|_| format!("{label}应为数字（收到：{v}）"))
+                    v.trim().parse::<f64>().map_err(|_| {
+                        crate::i18n::tr_args(
+                            "msg.stations_model.m8",
+                            &[("label", label.to_string()), ("v", v.to_string())],
+                        )
+                    })
                 })
                 .transpose()
         };
         let lat = num("lat", "纬度")?;
         let lng = num("lng", "经度")?;
         let kind = split_values(&get("kind"))
-            .map(|c| StationKind::parse(c).ok_or_else(|| format!("未知的阵地类型：{c}")))
+            .map(|c| {
+                StationKind::parse(c).ok_or_else(|| {
+                    crate::i18n::tr_args("msg.stations_model.m9", &[("c", c.to_string())])
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let amenity = split_values(&get("amenity"))
-            .map(|c| Amenity::parse(c).ok_or_else(|| format!("未知的设施类型：{c}")))
+            .map(|c| {
+                Amenity::parse(c).ok_or_else(|| {
+                    crate::i18n::tr_args("msg.stations_model.m7", &[("c", c.to_string())])
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let open_now = match one("open_now").as_deref().map(str::trim) {
             None | Some("0") | Some("false") => false,
             Some("1") | Some("true") | Some("on") => true,
-            Some(v) => return Err(format!("open_now 应为 true 或 false（收到：{v}）")),
+            Some(v) => {
+                return Err(crate::i18n::tr_args(
+                    "msg.stations_model.m5",
+                    &[("v", v.to_string())],
+                ))
+            }
         };
         let limit = match one("limit") {
             None => None,
-            Some(v) => Some(
-                v.trim()
-                    .parse::<usize>()
-                    .map_err(|_| format!("limit 应为 1 到 {MAX_LIMIT} 之间的整数（收到：{v}）"))?,
-            ),
+            Some(v) => Some(v.trim().parse::<usize>().map_err(|_| {
+                crate::i18n::tr_args(
+                    "msg.stations_model.m10",
+                    &[("MAX_LIMIT", MAX_LIMIT.to_string()), ("v", v.to_string())],
+                )
+            })?),
         };
         Ok(NearbyArgs {
             lat,
@@ -429,14 +456,15 @@ impl NearbyQuery {
         let point = match (a.lat, a.lng) {
             (Some(x), Some(y)) => Some(LatLng::new(x, y)?),
             (None, None) => None,
-            _ => return Err("请同时提供纬度和经度".into()),
+            _ => return Err(crate::i18n::tr("msg.stations_model.m2")),
         };
         let limit = match a.limit {
             None => DEFAULT_LIMIT,
             Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
             Some(n) => {
-                return Err(format!(
-                    "limit 应为 1 到 {MAX_LIMIT} 之间的整数（收到：{n}）"
+                return Err(crate::i18n::tr_args(
+                    "msg.stations_model.m6",
+                    &[("MAX_LIMIT", MAX_LIMIT.to_string()), ("n", n.to_string())],
                 ))
             }
         };

@@ -49,7 +49,7 @@ pub async fn search_teams(
         let state = crate::state::app_state()?;
         let q = q.unwrap_or_default().trim().to_string();
         if q.chars().count() > 30 {
-            return Err(AppError::bad("搜索词最多30个字"));
+            return Err(AppError::bad(crate::i18n::tr("msg.teams_api.m1")));
         }
         Ok(crate::teams::store::search(&state.db, &q, community, 50)
             .await?
@@ -69,7 +69,7 @@ pub async fn get_team(id: i64) -> Result<TeamRecord, AppError> {
         let db = &state.db;
         let team = crate::teams::store::team(db, id)
             .await?
-            .ok_or_else(|| AppError::NotFound("该志愿服务队".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.teams_api.m2")))?;
         let counts = crate::teams::store::wish_counts(db, id).await?;
         let confirmed = counts
             .iter()

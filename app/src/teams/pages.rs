@@ -45,7 +45,7 @@ pub fn TeamsPage() -> impl IntoView {
                                         <span class="station-name">{t.name}</span>
                                         <span class="station-kind">{t.community.unwrap_or_default()}</span>
                                     </a>
-                                    <p class="station-meta">{tr("teams.members").replace("{n}", &t.members.to_string())}</p>
+                                    <p class="station-meta">{crate::i18n::tr_args("teams.members", &[("n", t.members.to_string())])}</p>
                                 </li>
                             }).collect_view()}
                         </ol>

@@ -158,7 +158,7 @@ pub async fn list_wishes(
         let state = crate::state::app_state()?;
         if let Some(c) = &q.category {
             if !crate::wishes::model::CATEGORIES.contains(&c.as_str()) {
-                return Err(AppError::bad("未知的心愿类别"));
+                return Err(AppError::bad(crate::i18n::tr("msg.wishes_api.m1")));
             }
         }
         let point = match (q.lat, q.lng) {
@@ -166,7 +166,7 @@ pub async fn list_wishes(
                 Some(crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?)
             }
             (None, None) => None,
-            _ => return Err(AppError::bad("位置参数有误")),
+            _ => return Err(AppError::bad(crate::i18n::tr("msg.wishes_api.m2"))),
         };
         use crate::wishes::store::{Filter, Order};
         let order = match (q.sort.unwrap_or_default(), point) {
@@ -176,7 +176,7 @@ pub async fn list_wishes(
                 lng: p.lng,
             },
             (WishSort::Nearest, None) => {
-                return Err(AppError::bad("请先定位或在地图上选一个位置，再按距离排序"))
+                return Err(AppError::bad(crate::i18n::tr("msg.wishes_api.m3")))
             }
             (WishSort::Newest, _) => Order::Newest,
         };
@@ -200,11 +200,11 @@ pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
         let state = crate::state::app_state()?;
         let w = crate::wishes::store::get(&state.db, id)
             .await?
-            .ok_or_else(|| AppError::NotFound("该心愿".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.wishes_api.m4")))?;
         let user = crate::accounts::session::current_user().await?;
         let roles = crate::wishes::service::roles(user.as_ref(), &w);
         if !w.status.public() && !roles.poster && !roles.staff {
-            return Err(AppError::NotFound("该心愿".into()));
+            return Err(AppError::NotFound(crate::i18n::tr("msg.wishes_api.m4")));
         }
         let sees_private = roles.poster || roles.claimant || roles.staff;
         let actions = crate::wishes::model::steps_for(w.status, roles);

@@ -168,20 +168,20 @@ pub fn next(from: WishStatus, action: WishAction) -> Result<WishStatus, String> 
         (Pending, Approve) => Ok(Published),
         (Pending, Reject) => Ok(Rejected),
         (Published, Claim) => Ok(Claimed),
-        (Claimed, Claim) => Err("这个心愿已被认领".into()),
+        (Claimed, Claim) => Err(crate::i18n::tr("msg.wishes_model.m1")),
         (Claimed, Withdraw) | (Claimed, Expire) => Ok(Published),
         (Claimed, Fulfil) => Ok(Fulfilled),
         (Fulfilled, Confirm) => Ok(Confirmed),
         (Pending | Published, Close) => Ok(Closed),
-        (Pending, Claim) => Err("心愿还在审核中，暂不能认领".into()),
-        (Rejected | Closed, _) => Err("这个心愿已关闭".into()),
-        (Confirmed, _) => Err("这个心愿已经圆梦".into()),
-        (_, Approve) | (_, Reject) => Err("只有待审核的心愿可以审核".into()),
-        (_, Fulfil) => Err("只有已认领的心愿可以提交完成".into()),
-        (_, Confirm) => Err("只有待确认的心愿可以确认".into()),
-        (_, Withdraw) | (_, Expire) => Err("只有已认领的心愿可以放弃认领".into()),
-        (_, Claim) => Err("这个心愿现在不能认领".into()),
-        (_, Close) => Err("已认领的心愿不能关闭，请先与志愿者沟通".into()),
+        (Pending, Claim) => Err(crate::i18n::tr("msg.wishes_model.m2")),
+        (Rejected | Closed, _) => Err(crate::i18n::tr("msg.wishes_model.m3")),
+        (Confirmed, _) => Err(crate::i18n::tr("msg.wishes_model.m4")),
+        (_, Approve) | (_, Reject) => Err(crate::i18n::tr("msg.wishes_model.m5")),
+        (_, Fulfil) => Err(crate::i18n::tr("msg.wishes_model.m6")),
+        (_, Confirm) => Err(crate::i18n::tr("msg.wishes_model.m7")),
+        (_, Withdraw) | (_, Expire) => Err(crate::i18n::tr("msg.wishes_model.m8")),
+        (_, Claim) => Err(crate::i18n::tr("msg.wishes_model.m9")),
+        (_, Close) => Err(crate::i18n::tr("msg.wishes_model.m10")),
     }
 }
 
@@ -205,30 +205,30 @@ impl NewWish {
         let mut p = Vec::new();
         let n = |s: &str| s.trim().chars().count();
         if !CATEGORIES.contains(&self.category.as_str()) {
-            p.push("请选择心愿类别".into());
+            p.push(crate::i18n::tr("msg.wishes_model.m15"));
         }
         if n(&self.title) == 0 || n(&self.title) > 30 {
-            p.push("标题请填写1到30个字".into());
+            p.push(crate::i18n::tr("msg.wishes_model.m16"));
         }
         if n(&self.story) == 0 || n(&self.story) > 500 {
-            p.push("心愿故事请填写1到500个字".into());
+            p.push(crate::i18n::tr("msg.wishes_model.m17"));
         }
         if n(&self.needs) == 0 || n(&self.needs) > 200 {
-            p.push("请写明需要什么（200字以内）".into());
+            p.push(crate::i18n::tr("msg.wishes_model.m18"));
         }
         if !(0..=2000).contains(&self.value_yuan) {
-            p.push("估计价值应在0到2000元之间（微心愿）".into());
+            p.push(crate::i18n::tr("msg.wishes_model.m19"));
         }
         match crate::util::parse_ymd(&self.deadline) {
             Some(d) if d.as_str() > today => {}
-            Some(_) => p.push("截止日期应晚于今天".into()),
-            None => p.push("截止日期格式应为 YYYY-MM-DD".into()),
+            Some(_) => p.push(crate::i18n::tr("msg.wishes_model.m20")),
+            None => p.push(crate::i18n::tr("msg.wishes_model.m21")),
         }
         if n(&self.contact) < 5 || n(&self.contact) > 40 {
-            p.push("请留下联系方式（仅认领人和社区工作者可见）".into());
+            p.push(crate::i18n::tr("msg.wishes_model.m22"));
         }
         if n(&self.address) == 0 || n(&self.address) > 100 {
-            p.push("请填写地址（仅认领人和社区工作者可见）".into());
+            p.push(crate::i18n::tr("msg.wishes_model.m23"));
         }
         p
     }
@@ -238,7 +238,7 @@ impl NewWish {
 pub fn check_fulfil_note(note: &str) -> Result<(), String> {
     let n = note.trim().chars().count();
     if n == 0 || n > 200 {
-        Err("请用200字以内说明完成情况".into())
+        Err(crate::i18n::tr("msg.wishes_model.m11"))
     } else {
         Ok(())
     }
@@ -283,10 +283,10 @@ impl PhotoKind {
 /// Checks an uploaded photo: its size and, from its first bytes, its kind.
 pub fn check_photo(bytes: &[u8]) -> Result<PhotoKind, String> {
     if bytes.is_empty() {
-        return Err("照片是空的，请重新选择".into());
+        return Err(crate::i18n::tr("msg.wishes_model.m12"));
     }
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err("照片不能超过5MB，请压缩后再传".into());
+        return Err(crate::i18n::tr("msg.wishes_model.m13"));
     }
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Ok(PhotoKind::Jpeg)
@@ -295,7 +295,7 @@ pub fn check_photo(bytes: &[u8]) -> Result<PhotoKind, String> {
     } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
         Ok(PhotoKind::Webp)
     } else {
-        Err("只能上传 JPG、PNG 或 WebP 格式的照片".into())
+        Err(crate::i18n::tr("msg.wishes_model.m14"))
     }
 }
 

@@ -17,12 +17,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn wish_item(w: PublicWish) -> impl IntoView {
-    let meta = tr("wishes.item_meta")
-        .replace("{value}", &w.value_yuan.to_string())
-        .replace("{deadline}", &w.deadline);
+    let meta = crate::i18n::tr_args(
+        "wishes.item_meta",
+        &[
+            ("value", w.value_yuan.to_string()),
+            ("deadline", w.deadline.to_string()),
+        ],
+    );
     let distance = w
         .distance_m
-        .map(|d| tr("wishes.distance").replace("{m}", &d.to_string()));
+        .map(|d| crate::i18n::tr_args("wishes.distance", &[("m", d.to_string())]));
     view! {
         <li class="station-item">
             <a class="station-link" href=format!("/wishes/{}", w.id)>
@@ -240,7 +244,7 @@ pub fn NewWishPage() -> impl IntoView {
                             <a href="/login">{tr("login.title")}</a></p>
                     }.into_any(),
                     Some(u) => match u.community_name {
-                        Some(c) => view! { <p class="hint">{tr("wishes.posting_in").replace("{c}", &c)}</p> }.into_any(),
+                        Some(c) => view! { <p class="hint">{crate::i18n::tr_args("wishes.posting_in", &[("c", c.to_string())])}</p> }.into_any(),
                         None => view! {
                             <p class="form-error" role="alert">{tr("wishes.choose_community")} " "
                                 <a href="/me">{tr("me.title")}</a></p>

@@ -50,17 +50,19 @@ pub async fn act(
 ) -> Result<(), AppError> {
     let w = store::get(db, id)
         .await?
-        .ok_or_else(|| AppError::NotFound("该心愿".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.wishes_service.m5")))?;
     let r = roles(Some(user), &w);
     if !r.poster && !r.staff && !w.status.public() {
-        return Err(AppError::NotFound("该心愿".into()));
+        return Err(AppError::NotFound(crate::i18n::tr("msg.wishes_service.m5")));
     }
     if !may(r, action) {
         return Err(match action {
-            WishAction::Claim if r.poster => AppError::bad("不能认领自己发布的心愿"),
-            WishAction::Claim => AppError::bad("请先在“我的”里成为志愿者"),
+            WishAction::Claim if r.poster => {
+                AppError::bad(crate::i18n::tr("msg.wishes_service.m1"))
+            }
+            WishAction::Claim => AppError::bad(crate::i18n::tr("msg.wishes_service.m2")),
             WishAction::Withdraw | WishAction::Fulfil => {
-                AppError::Conflict("只有您认领中的心愿可以这样操作".into())
+                AppError::Conflict(crate::i18n::tr("msg.wishes_service.m6"))
             }
             _ => AppError::Forbidden,
         });
@@ -70,7 +72,7 @@ pub async fn act(
     let change = match action {
         WishAction::Reject => {
             if note.is_empty() {
-                return Err(AppError::bad("请写明不通过的原因，发布人会看到"));
+                return Err(AppError::bad(crate::i18n::tr("msg.wishes_service.m3")));
             }
             Change::Reject { reason: note }
         }
@@ -103,7 +105,7 @@ pub async fn act(
     let mut tx = db.begin_write().await?;
     let moved = store::transition(&mut tx, id, w.status, to, change, now)
         .await?
-        .ok_or_else(|| AppError::Conflict("这个心愿的状态刚刚变化了，请刷新后再试".into()))?;
+        .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.wishes_service.m7")))?;
     let title = moved.title.as_str();
     match action {
         WishAction::Approve => {
@@ -193,7 +195,7 @@ pub async fn post(
 ) -> Result<i64, AppError> {
     let community = user
         .community_id
-        .ok_or_else(|| AppError::bad("请先在“我的”里选择您所在的社区"))?;
+        .ok_or_else(|| AppError::bad(crate::i18n::tr("msg.wishes_service.m4")))?;
     let p = w.problems(today);
     if !p.is_empty() {
         return Err(AppError::BadRequest(p.join("；")));

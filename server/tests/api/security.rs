@@ -59,3 +59,43 @@ async fn oversized_bodies_are_refused() {
     assert_eq!(r.status(), 413);
     assert!(r.headers().get("set-cookie").is_none());
 }
+
+#[tokio::test]
+async fn an_english_reader_reads_errors_in_english() {
+    let app = crate::helpers::spawn_app().await;
+    let c = app.new_client();
+    let r = c
+        .post(app.url("/prefs"))
+        .form(&[("lang", "en"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+    // A message from the rules (a model), one from the error type itself.
+    let r = c
+        .post(app.url("/api/auth/request-code"))
+        .form(&[("phone", "12")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let m = v["message"].as_str().unwrap();
+    assert!(m.contains("11-digit"), "{m}");
+    let r = c.post(app.url("/api/wishes/mine")).send().await.unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    let _ = v;
+    let r = c.post(app.url("/api/booking/mine")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["message"], "Please sign in first");
+    // Chinese stays the default.
+    let r = app
+        .new_client()
+        .post(app.url("/api/booking/mine"))
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["message"], "请先登录");
+}
