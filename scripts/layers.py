@@ -117,24 +117,18 @@ def deps(mod, path, mods):
     text = strip_comments(open(path, encoding="utf-8").read())
     refs = [m.group(0) for m in PATH_RE.finditer(text)] + expand_use_groups(text)
     here = mod.split("::") if mod != "lib" else []
-    is_dir_mod = path.endswith("mod.rs") or mod == "lib"
     found = set()
     for r in refs:
         parts = r.replace("::{", "").split("::")
         if parts[0] == "crate":
             segs = parts[1:]
         else:
-            base = here if is_dir_mod else here[:-1]
-            # `super` inside an inline `mod tests`/`mod ssr` of this file means this file.
-            segs = here + parts[1:] if True else base + parts[1:]
+            # `super` inside an inline module of a file (`mod tests`, `mod ssr`) is the
+            # file itself; each further `super` goes one module up.
             n = 0
             while n < len(parts) and parts[n] == "super":
                 n += 1
-            if n == 1:
-                segs = here + parts[1:]  # inline module's super is the file itself
-            else:
-                up = here[: len(here) - (n - 1)] if not is_dir_mod else here[: len(here) - n + 1]
-                segs = up + parts[n:]
+            segs = here[: len(here) - (n - 1)] + parts[n:]
         for k in range(len(segs), 0, -1):
             cand = "::".join(segs[:k])
             if cand in mods:
@@ -222,7 +216,43 @@ def server_fns_outside_reply():
     return out, total
 
 
+def self_test():
+    """The check must be able to fail: a made-up crate with a circle, a store importing
+    the demo, and a server function that skips the reply helper."""
+    import tempfile
+    global ROOT
+    saved = ROOT
+    with tempfile.TemporaryDirectory() as tmp:
+        ROOT = tmp
+        files = {
+            "app/src/lib.rs": "pub mod wishes; pub mod demo;",
+            "app/src/wishes/mod.rs": "pub mod model; pub mod store; pub mod api;",
+            "app/src/wishes/model.rs": "use crate::wishes::store::X;",
+            "app/src/wishes/store.rs": "use crate::wishes::model::Y; use crate::demo::Z;",
+            "app/src/wishes/api.rs": '#[server(prefix = "/api", endpoint = "w")]\n'
+                                     "pub async fn f() -> Result<(), E> {\n    Ok(())\n}\n",
+            "app/src/demo/mod.rs": "use crate::wishes::store::X;",
+            "server/src/lib.rs": "",
+        }
+        for rel, text in files.items():
+            p = os.path.join(tmp, rel)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            open(p, "w", encoding="utf-8").write(text)
+        _, problems = check("app")
+        outside, _ = server_fns_outside_reply()
+    ROOT = saved
+    text = "\n".join(problems + outside)
+    for expected in ["import circle", "wishes::store (store) imports demo (demo)",
+                     "wishes::model (model) imports wishes::store (store)",
+                     "server function f"]:
+        assert expected in text, f"self-test: not caught: {expected}\n{text}"
+    print("layers: self-test ok (a circle, upward imports and a bypassed reply are caught)")
+
+
 def main():
+    if "--self-test" in sys.argv:
+        self_test()
+        return
     all_problems = []
     outside, total = server_fns_outside_reply()
     all_problems += outside

@@ -28,6 +28,7 @@ pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
                 .unwrap_or_else(|| c.to_string())
         };
         let bookings = crate::booking::store::of_center_day(&state.db, center, &day).await?;
+        let now = crate::time::now_ts();
         let slots = crate::booking::store::slots_on_day(&state.db, center, &day)
             .await?
             .into_iter()
@@ -39,6 +40,11 @@ pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
                         code: b.code.clone(),
                         item: item_name(&b.item_code),
                         status: b.status,
+                        actions: crate::booking::model::actions_for(
+                            b.status,
+                            b.slot.starts_at <= now,
+                            true,
+                        ),
                         name: b.user_name.clone(),
                         phone: b.user_phone.clone(),
                     })

@@ -64,6 +64,7 @@ mod tests {
             slot_closed: false,
             close_reason: String::new(),
             upcoming: true,
+            actions: vec![],
             qr_svg: String::new(),
             bring: vec![("居民身份证".into(), 1, 1, true)],
         };

@@ -4,7 +4,7 @@
 
 use crate::booking::api::{get_booking, my_bookings, my_notices, BookQuery};
 use crate::booking::api_desk::get_desk;
-use crate::booking::model::{format_windows, Action, Status};
+use crate::booking::model::{format_windows, Action};
 use crate::booking::views::{BookingChoices, BookingView, Desk};
 use crate::i18n::{tr, tr_args};
 use crate::pages::not_found::{ErrorBox, Flash};
@@ -178,7 +178,6 @@ pub fn BookingPage() -> impl IntoView {
 
 #[component]
 fn Confirmation(b: BookingView, new: bool) -> impl IntoView {
-    let active = b.status == Status::Active;
     view! {
         <article class="booking">
             <h1>{if new { tr("booking.booked") } else { tr("booking.confirmation") }}</h1>
@@ -208,13 +207,17 @@ fn Confirmation(b: BookingView, new: bool) -> impl IntoView {
                         {(!req).then(|| view! { <span class="tag">{tr("guide.if_applicable")}</span> })}</li>
                 }).collect_view()}</ul>
             </section>
-            {(active && b.upcoming).then(|| view! {
+            {(!b.actions.is_empty()).then(|| view! {
                 <section class="card">
-                    <a class="button secondary" href=format!("/book?item={}&reschedule={}", b.item_code, b.code)>{tr("booking.reschedule")}</a>
-                    <form method="post" action=crate::booking::api::CancelBooking::PATH class="inline">
-                        <input type="hidden" name="code" value=b.code.clone() />
-                        <button type="submit" class="button secondary">{tr("booking.cancel")}</button>
-                    </form>
+                    {b.actions.contains(&Action::Reschedule).then(|| view! {
+                        <a class="button secondary" href=format!("/book?item={}&reschedule={}", b.item_code, b.code)>{tr("booking.reschedule")}</a>
+                    })}
+                    {b.actions.contains(&Action::Cancel).then(|| view! {
+                        <form method="post" action=crate::booking::api::CancelBooking::PATH class="inline">
+                            <input type="hidden" name="code" value=b.code.clone() />
+                            <button type="submit" class="button secondary">{tr("booking.cancel")}</button>
+                        </form>
+                    })}
                 </section>
             })}
         </article>
@@ -303,18 +306,18 @@ fn DeskBody(d: Desk) -> impl IntoView {
                     <span class="hint">" " {if s.closed { tr_args("booking.closed", &[("why", s.close_reason.clone())]) } else { tr_args("booking.seats", &[("n", s.seats_left.to_string())]) }}</span>
                 </h2>
                 <ul class="desk-list">
-                    {list.iter().map(|e| (&e.code, &e.item, &e.status, &e.name, &e.phone)).map(|(code, item, status, name, phone)| view! {
+                    {list.iter().map(|e| (&e.code, &e.item, &e.status, &e.name, &e.phone, &e.actions)).map(|(code, item, status, name, phone, actions)| view! {
                         <li>
                             <strong>{code.clone()}</strong> " " {item.clone()} " · " {name.clone()} " · "
                             <a href=format!("tel:{phone}")>{phone.clone()}</a> " · " {tr(status.label_key())}
-                            {(*status == Status::CheckedIn).then(|| view! {
+                            {actions.contains(&Action::MarkDone).then(|| view! {
                                 <form method="post" action=crate::booking::api_desk::DeskMark::PATH class="inline">
                                     <input type="hidden" name="code" value=code.clone() />
                                     <input type="hidden" name="action" value=Action::MarkDone.code() />
                                     <button class="chip" type="submit">{tr("desk.done")}</button>
                                 </form>
                             })}
-                            {(*status == Status::Active).then(|| view! {
+                            {actions.contains(&Action::MarkNoShow).then(|| view! {
                                 <form method="post" action=crate::booking::api_desk::DeskMark::PATH class="inline">
                                     <input type="hidden" name="code" value=code.clone() />
                                     <input type="hidden" name="action" value=Action::MarkNoShow.code() />

@@ -88,6 +88,7 @@ pub fn view(b: &store::Booking, cat: &crate::catalogue::service::Loaded, now: i6
         slot_closed: b.slot.closed,
         close_reason: b.slot.close_reason.clone(),
         upcoming: b.slot.starts_at > now,
+        actions: model::actions_for(b.status, b.slot.starts_at <= now, false),
         qr_svg: crate::util::qr_svg(&crate::booking::model::qr_payload(&b.code)),
         bring: item
             .map(|i| {

@@ -2,7 +2,7 @@
 //! staff desk. Plain data shared by the server functions and the pages (and the `.ics`
 //! writer), with no I/O.
 
-use crate::booking::model::{Schedule, Status};
+use crate::booking::model::{Action, Schedule, Status};
 use serde::{Deserialize, Serialize};
 
 /// A booking as its pages show it (the store's row plus names and the QR picture).
@@ -20,8 +20,11 @@ pub struct BookingView {
     pub end: String,
     pub slot_closed: bool,
     pub close_reason: String,
-    /// Whether the slot is still ahead (cancel and reschedule allowed).
+    /// Whether the slot is still ahead.
     pub upcoming: bool,
+    /// The resident's steps now (cancel, reschedule): from `booking::model::actions_for`,
+    /// the same rule that decides them when posted.
+    pub actions: Vec<Action>,
     /// Inline SVG of the QR code carrying the confirmation code.
     pub qr_svg: String,
     /// What to bring: (material, originals, copies, required).
@@ -82,6 +85,8 @@ pub struct DeskEntry {
     pub code: String,
     pub item: String,
     pub status: Status,
+    /// The desk's steps now (check in, done, no-show), from `booking::model::actions_for`.
+    pub actions: Vec<Action>,
     pub name: String,
     pub phone: String,
 }

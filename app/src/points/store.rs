@@ -172,20 +172,21 @@ pub async fn vouchers(db: &Db, user: i64) -> Result<Vec<(String, String, bool)>,
 }
 
 /// Adds a reward (name, category, cost in points, stock), inside the caller's
-/// transaction.
+/// transaction; returns its id.
 pub async fn insert_reward(
     conn: &mut sqlx::AnyConnection,
     name: &str,
     category: &str,
     cost: i64,
     stock: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO rewards (name, category, cost, stock) VALUES ($1, $2, $3, $4)")
-        .bind(name)
-        .bind(category)
-        .bind(cost)
-        .bind(stock)
-        .execute(conn)
-        .await?;
-    Ok(())
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO rewards (name, category, cost, stock) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(name)
+    .bind(category)
+    .bind(cost)
+    .bind(stock)
+    .fetch_one(conn)
+    .await
 }

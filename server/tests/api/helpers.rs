@@ -399,9 +399,7 @@ impl TestApp {
     /// A signed-in volunteer (no team).
     pub async fn volunteer(&self, phone: &str) -> (reqwest::Client, i64) {
         let (c, id) = self.session_for(phone).await;
-        sqlx::query("UPDATE users SET volunteer = 1 WHERE id = $1")
-            .bind(id)
-            .execute(&self.state.db.pool)
+        app::accounts::store::set_volunteer(&self.state.db, id, true, None)
             .await
             .expect("volunteer");
         (c, id)

@@ -153,3 +153,66 @@ async fn pages_are_compressed_for_weak_networks() {
         .unwrap();
     assert_eq!(r.headers()["content-encoding"], "gzip");
 }
+
+/// Reading never writes: a round of every main page, signed out, as a resident and as
+/// staff, leaves the database exactly as it was. SQLite's `data_version`, read on a
+/// connection of its own, changes when any other connection commits a write.
+#[tokio::test]
+async fn reading_pages_never_writes() {
+    let app = crate::helpers::spawn_app().await;
+    if app.is_postgres() {
+        // The property is SQLite's (no GET takes its write lock); PostgreSQL has no
+        // per-database counter that other tests running beside this one leave alone.
+        return;
+    }
+    let resident = app.new_client();
+    app.demo(&resident, "resident").await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let url = app.state.config.database_url.clone();
+    let watcher = app::db::Db::connect(&url, 1).await.unwrap();
+    let version = || async {
+        let v: i64 = sqlx::query_scalar("PRAGMA data_version")
+            .fetch_one(&watcher.pool)
+            .await
+            .unwrap();
+        v
+    };
+    let before = version().await;
+    let pages = [
+        "/",
+        "/map?lat=36.806&lng=118.048&open_now=1",
+        "/rider",
+        "/station/1",
+        "/services",
+        "/services?q=dibao",
+        "/services/MZ-01",
+        "/book?item=MZ-01",
+        "/wishes",
+        "/wishes/1",
+        "/activities",
+        "/teams",
+        "/points",
+        "/me",
+        "/desk",
+        "/api/v1/stations/nearest?lat=36.8&lng=118.05&limit=5",
+    ];
+    for c in [&app.new_client(), &resident, &staff] {
+        for p in pages {
+            let r = c.get(app.url(p)).send().await.unwrap();
+            assert!(r.status().as_u16() < 500, "{p}: {}", r.status());
+        }
+    }
+    // The booking page of a centre with its days and slots is a read too.
+    let center = app::booking::store::schedules(&app.state.db).await.unwrap()[0].0;
+    let r = resident
+        .get(app.url(&format!("/book?item=MZ-01&center={center}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(version().await, before, "a page view wrote to the database");
+    // And the watcher does see a write (the check can fail).
+    app.demo(&app.new_client(), "volunteer").await;
+    assert_ne!(version().await, before);
+}

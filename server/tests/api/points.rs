@@ -9,34 +9,22 @@ async fn concurrent_redemptions_never_overdraw_or_oversell() {
     let db = &app.state.db;
     let (me, uid) = app.session_for("15300000001").await;
     // 50 points, a reward of 20 with stock 10: at most two redemptions.
-    sqlx::query(
-        "INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 50, '测试', 0)",
-    )
-    .bind(uid)
-    .execute(&db.pool)
-    .await
-    .unwrap();
-    let reward: i64 = sqlx::query_scalar("INSERT INTO rewards (name, category, cost, stock) VALUES ('测试券', '测试', 20, 10) RETURNING id")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    credit(db, uid, 50).await;
+    let first = reward(db, "测试券", 20, 10).await;
     let requests = (0..20)
         .map(|_| {
             me.post(app.url("/api/points/redeem"))
-                .form(&[("reward_id", reward.to_string())])
+                .form(&[("reward_id", first.to_string())])
         })
         .collect();
     assert_eq!(count(&race(requests).await, 200), 2);
     assert_eq!(app::points::store::balance(db, uid).await.unwrap(), 10);
     // Stock: 3 people with plenty of points race for the last unit.
-    let last: i64 = sqlx::query_scalar("INSERT INTO rewards (name, category, cost, stock) VALUES ('最后一张', '测试', 1, 1) RETURNING id")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let last = reward(db, "最后一张", 1, 1).await;
     let mut requests = Vec::new();
     for i in 0..10 {
         let (c, id) = app.session_for(&format!("1520000{i:04}")).await;
-        sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 5, '测试', 0)").bind(id).execute(&db.pool).await.unwrap();
+        credit(db, id, 5).await;
         requests.push(
             c.post(app.url("/api/points/redeem"))
                 .form(&[("reward_id", last.to_string())]),
@@ -61,7 +49,7 @@ async fn a_voucher_is_verified_once() {
     let app = spawn_app().await;
     let db = &app.state.db;
     let (me, uid) = app.session_for("15100000001").await;
-    sqlx::query("INSERT INTO points_ledger (user_id, delta, reason, created_at) VALUES ($1, 100, '测试', 0)").bind(uid).execute(&db.pool).await.unwrap();
+    credit(db, uid, 100).await;
     let reward: i64 = sqlx::query_scalar("SELECT MIN(id) FROM rewards")
         .fetch_one(&db.pool)
         .await
@@ -107,4 +95,20 @@ async fn a_voucher_is_verified_once() {
             .status(),
         403
     );
+}
+
+/// Fixture: points credited through the store, as an activity or a wish would.
+async fn credit(db: &app::db::Db, user: i64, points: i64) {
+    let mut conn = db.pool.acquire().await.expect("connection");
+    app::points::store::credit(&mut conn, user, points, "测试", "test", 0)
+        .await
+        .expect("credit");
+}
+
+/// Fixture: a reward through the store; returns its id.
+async fn reward(db: &app::db::Db, name: &str, cost: i64, stock: i64) -> i64 {
+    let mut conn = db.pool.acquire().await.expect("connection");
+    app::points::store::insert_reward(&mut conn, name, "测试", cost, stock)
+        .await
+        .expect("reward")
 }

@@ -7,9 +7,7 @@ use serde_json::Value;
 /// A resident of community 1 with a wish approved by staff; returns (poster, wish id).
 async fn published_wish(app: &TestApp) -> (reqwest::Client, i64) {
     let (poster, uid) = app.session_for("15900000001").await;
-    sqlx::query("UPDATE users SET community_id = 1 WHERE id = $1")
-        .bind(uid)
-        .execute(&app.state.db.pool)
+    app::accounts::store::set_profile(&app.state.db, uid, "发布人", Some(1))
         .await
         .unwrap();
     let r = post(
@@ -490,10 +488,7 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
         .await
         .unwrap();
     let before: Value = post_json(&app, &vol, "/api/teams/get", &[("id", team.to_string())]).await;
-    sqlx::query("UPDATE users SET team_id = $1 WHERE id = $2")
-        .bind(team)
-        .bind(vid)
-        .execute(&db.pool)
+    app::accounts::store::set_volunteer(&app.state.db, vid, true, Some(team))
         .await
         .unwrap();
     let r = post(
