@@ -136,13 +136,22 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
-                AppError::BadRequest(crate::i18n::tr_args(
-                    "msg.error.m2",
-                    &[("m", m.to_string())],
-                ))
+            ServerFnErrorErr::Args(m)
+            | ServerFnErrorErr::Deserialization(m)
+            | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest(crate::i18n::tr_args(
+                "msg.error.m2",
+                &[("m", m.to_string())],
+            )),
+            // The request never arrived or its answer could not be read (in the browser).
+            ServerFnErrorErr::Request(m) | ServerFnErrorErr::Response(m) => AppError::Transport(m),
+            ServerFnErrorErr::UnsupportedRequestMethod(m) => AppError::BadRequest(m),
+            // Our own failures (registration, encoding the answer, middleware).
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                let _ = other;
+                AppError::Internal
             }
-            other => AppError::Transport(other.to_string()),
         }
     }
 }

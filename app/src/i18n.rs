@@ -7,12 +7,33 @@
 use crate::prefs::{Locale, Prefs};
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+tokio::task_local! {
+    /// The language of the request being answered, for code that runs outside Leptos's
+    /// context (plain axum handlers, guards, the services they call). The server sets it
+    /// for every request from the language cookie (`server::http::locale_scope`).
+    pub static REQUEST_LOCALE: Locale;
+}
+
+/// The reader's language: the page's preferences, else the request's cookie (server
+/// functions and pages), else the request's scope (plain handlers), else Chinese.
+pub fn current_locale() -> Locale {
+    if let Some(p) = use_context::<Prefs>() {
+        return p.locale;
+    }
+    #[cfg(feature = "ssr")]
+    if use_context::<http::request::Parts>().is_none() {
+        if let Ok(l) = REQUEST_LOCALE.try_with(|l| *l) {
+            return l;
+        }
+    }
+    // An island in the browser reads the cookie, which says what the server read.
+    Prefs::current().locale
+}
+
 /// The text for `key` in the locale of the current request (or page).
 pub fn tr(key: &str) -> String {
-    // Pages provide the preferences as context; an island in the browser reads them
-    // from the cookie, which says the same.
-    let locale = use_context::<Prefs>().unwrap_or_else(Prefs::current).locale;
-    tr_in(locale, key)
+    tr_in(current_locale(), key)
 }
 
 /// The text for `key` in a given locale; for code that runs outside a component.
@@ -80,6 +101,68 @@ mod tests {
     fn chinese_is_the_default_and_english_exists() {
         assert_eq!(tr_in(Locale::ZhCn, "tab.map"), "地图");
         assert_eq!(tr_in(Locale::En, "tab.map"), "Map");
+    }
+
+    /// Every key the code asks for exists in both files: a missing one would show its raw
+    /// name (“me.bookings”) to a resident. The code is read at test time, so a new page
+    /// is covered without listing it anywhere.
+    #[test]
+    fn every_key_the_code_uses_exists() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        assert!(files.len() > 40);
+        let zh = keys_of(include_str!("../locales/zh-CN.yml"));
+        let en = keys_of(include_str!("../locales/en.yml"));
+        let mut used = 0;
+        let mut missing = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            for call in [
+                "tr(\"",
+                "tr_args(\"",
+                "tr_in(crate::prefs::Locale::ZhCn, \"",
+                "Notice::new(\"",
+                "=> \"",
+            ] {
+                for (i, _) in text.match_indices(call) {
+                    let rest = &text[i + call.len()..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let key = &rest[..end];
+                    let looks_like_key = key.contains('.')
+                        && key.split('.').all(|p| {
+                            !p.is_empty()
+                                && p.chars().all(|c| {
+                                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
+                                })
+                        });
+                    if !looks_like_key {
+                        continue;
+                    }
+                    used += 1;
+                    if !zh.contains(&key) || !en.contains(&key) {
+                        missing.push(format!("{}: {key}", f.display()));
+                    }
+                }
+            }
+        }
+        assert!(used > 200, "only {used} keys found: the scan is broken");
+        assert!(
+            missing.is_empty(),
+            "keys missing from the locale files: {missing:#?}"
+        );
     }
 
     /// One interpolation style: `%{name}`, filled by `tr_args` / `fill` (a bare `{name}`

@@ -1,5 +1,6 @@
 -- SQLite lets a TEXT PRIMARY KEY hold NULL (any number of them) unless it says NOT NULL;
--- PostgreSQL never does. These six tables are rebuilt with NOT NULL keys so that both
+-- PostgreSQL never does. These tables (and catalogue_versions, which depends on them) are
+-- rebuilt with NOT NULL keys so that both
 -- dialects describe the same schema (server/tests/api/schema.rs checks it). The
 -- migration runs in one transaction with foreign keys on; every row is kept.
 

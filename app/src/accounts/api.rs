@@ -76,14 +76,14 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
             .map(|p| client_ip(&p, state.config.trust_proxy))
             .unwrap_or_default();
         if !store::take_ip_quota(&state.db, &ip, now / 3600, code_rules::PER_IP_PER_HOUR).await? {
-            return Err(AppError::TooManyRequests(
-                "本网络获取验证码次数过多，请一小时后再试".into(),
-            ));
+            return Err(AppError::TooManyRequests(crate::i18n::tr(
+                "msg.accounts.ip_quota",
+            )));
         }
         if !store::take_phone_slot(&state.db, phone.as_str(), now, code_rules::RESEND_SECS).await? {
-            return Err(AppError::TooManyRequests(format!(
-                "验证码已发送，请{}秒后再重新获取",
-                code_rules::RESEND_SECS
+            return Err(AppError::TooManyRequests(crate::i18n::tr_args(
+                "msg.accounts.resend_wait",
+                &[("secs", code_rules::RESEND_SECS.to_string())],
             )));
         }
         let code = new_code();
@@ -96,7 +96,12 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
             now + code_rules::TTL_SECS,
         )
         .await?;
-        let text = crate::i18n::tr_args("msg.accounts_api.m8", &[("code", code.to_string())]);
+        // Texts go out in Chinese with the registered 【邻里】 signature, whatever the
+        // page's language: SMS providers in China require the registered template.
+        let text = crate::i18n::fill(
+            &crate::i18n::tr_in(crate::prefs::Locale::ZhCn, "msg.accounts_api.m8"),
+            &[("code".to_string(), code.to_string())],
+        );
         let sent = state
             .sms
             .send(Sms {

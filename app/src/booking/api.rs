@@ -68,9 +68,7 @@ pub mod ssr {
             .item(code)
             .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m7")))?;
         if !item.item.extended_hours {
-            return Err(AppError::bad(
-                "该事项不在延时服务时段办理，请在工作时间前往服务中心",
-            ));
+            return Err(AppError::bad(crate::i18n::tr("msg.booking.not_extended")));
         }
         Ok(item.item.clone())
     }

@@ -219,9 +219,9 @@ pub async fn desk_set_schedule(
                     )))
                 }
                 Some(it) if !it.item.extended_hours => {
-                    return Err(AppError::bad(format!(
-                        "{} 不能在延时时段办理",
-                        it.item.name
+                    return Err(AppError::bad(crate::i18n::tr_args(
+                        "msg.booking.item_not_extended",
+                        &[("item", it.item.name.clone())],
                     )))
                 }
                 _ => {}

@@ -47,20 +47,23 @@ impl Schedule {
     pub fn problems(&self) -> Vec<String> {
         let mut p = Vec::new();
         if !(10..=120).contains(&self.slot_minutes) {
-            p.push("每个时段应为10到120分钟".to_string());
+            p.push(crate::i18n::tr("msg.booking.slot_minutes"));
         }
         if !(1..=20).contains(&self.capacity) {
-            p.push("每个时段可约人数应为1到20".to_string());
+            p.push(crate::i18n::tr("msg.booking.capacity"));
         }
         if self.windows.is_empty() {
-            p.push("请至少设置一个延时服务时间段".to_string());
+            p.push(crate::i18n::tr("msg.booking.no_windows"));
         }
         for w in &self.windows {
             let ok_days = !w.days.is_empty() && w.days.iter().all(|d| (1..=7).contains(d));
             match (minutes(&w.start), minutes(&w.end), ok_days) {
                 (Some(s), Some(e), true) if s < e && e - s >= self.slot_minutes => {}
-                (_, _, false) => p.push("时间段须选择星期（周一至周日）".to_string()),
-                _ => p.push(format!("时间段 {}-{} 无效或短于一个时段", w.start, w.end)),
+                (_, _, false) => p.push(crate::i18n::tr("msg.booking.no_days")),
+                _ => p.push(crate::i18n::tr_args(
+                    "msg.booking.bad_window",
+                    &[("start", w.start.clone()), ("end", w.end.clone())],
+                )),
             }
         }
         p

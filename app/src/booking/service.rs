@@ -19,7 +19,7 @@ use crate::error::AppError;
 use chrono::NaiveDate;
 
 /// The app_meta key that says through which day every centre's slots exist.
-const SLOTS_MADE_ON: &str = "slots_made_on";
+pub const SLOTS_MADE_ON: &str = "slots_made_on";
 
 /// Makes the slots of the next [`BOOK_AHEAD_DAYS`](crate::booking::model::BOOK_AHEAD_DAYS)
 /// days for every centre with a schedule, once a day: the first process to run the job
@@ -171,10 +171,10 @@ pub async fn cancel(db: &Db, user_id: i64, code: &str, now: i64) -> Result<(), A
     let to = model::transition(b.status, Action::Cancel, started).map_err(AppError::Conflict)?;
     let mut tx = db.begin_write().await?;
     store::lock_slot(&mut tx, db.dialect, b.slot.id).await?;
-    if !store::set_status(&mut tx, b.id, b.status, to, now, true).await? {
-        return Err(AppError::Conflict(
-            "该预约不能取消（已取消、已开始或已办结）".into(),
-        ));
+    if !store::set_status(&mut tx, b.id, b.slot.id, b.status, to, now, true).await? {
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.booking.cannot_cancel",
+        )));
     }
     store::free_seats(&mut tx, b.slot.id, 1).await?;
     tx.commit().await?;
@@ -207,10 +207,20 @@ pub async fn reschedule(
     store::lock_slot(&mut tx, db.dialect, first).await?;
     store::lock_slot(&mut tx, db.dialect, second).await?;
     // Still active and ahead (touching it also takes the booking's row).
-    if !store::set_status(&mut tx, b.id, Status::Active, Status::Active, now, true).await? {
-        return Err(AppError::Conflict(
-            "该预约不能改约（已取消、已开始或已办结）".into(),
-        ));
+    if !store::set_status(
+        &mut tx,
+        b.id,
+        b.slot.id,
+        Status::Active,
+        Status::Active,
+        now,
+        true,
+    )
+    .await?
+    {
+        return Err(AppError::Conflict(crate::i18n::tr(
+            "msg.booking.cannot_reschedule",
+        )));
     }
     check_limits(&mut tx, user_id, to, now, Some(b.id)).await?;
     if !store::take_seat(&mut tx, to.id, now).await? {
@@ -234,7 +244,9 @@ pub async fn mark(db: &Db, b: &Booking, action: Action, now: i64) -> Result<Stat
     let started = b.slot.starts_at <= now;
     let to = model::transition(b.status, action, started).map_err(AppError::Conflict)?;
     let mut tx = db.begin_write().await?;
-    if !store::set_status(&mut tx, b.id, b.status, to, now, false).await? {
+    // The slot's row first, as every transaction touching a slot and its bookings does.
+    store::lock_slot(&mut tx, db.dialect, b.slot.id).await?;
+    if !store::set_status(&mut tx, b.id, b.slot.id, b.status, to, now, false).await? {
         return Err(AppError::Conflict(crate::i18n::tr(
             "msg.booking_service.m6",
         )));
@@ -321,7 +333,10 @@ pub async fn set_schedule(
     )
     .await?;
     tx.commit().await?;
-    slots_for_center(db, center_id, calendar, today).await?;
+    // The schedule is saved; if its slots cannot be made now, the job makes them.
+    if let Err(e) = slots_for_center(db, center_id, calendar, today).await {
+        tracing::warn!(error = %e, center_id, "slots of a new schedule left to the job");
+    }
     Ok(())
 }
 

@@ -117,7 +117,7 @@ impl Item {
         };
         need(
             is_item_code(&self.code),
-            "事项编码应为“两位大写字母-两位数字”，如 MZ-01",
+            &crate::i18n::tr("msg.catalogue.item_code"),
         );
         need(
             !blank(&self.name) && self.name.chars().count() <= 40,

@@ -21,7 +21,7 @@ pub async fn demo_user(db: &Db, role: &str, now: i64) -> Result<i64, AppError> {
     let (_, phone, name) = DEMO_PHONES
         .iter()
         .find(|(r, _, _)| *r == role)
-        .ok_or_else(|| AppError::bad("未知的体验身份"))?;
+        .ok_or_else(|| AppError::bad(crate::i18n::tr("msg.demo.unknown_identity")))?;
     let id = crate::accounts::store::upsert_user(db, phone, name, now).await?;
     let community = crate::accounts::store::first_community_with_schedule(db).await?;
     let (role, volunteer, community) = match role {

@@ -69,6 +69,8 @@ async fn write_all(db: &Db, seed: u64) -> anyhow::Result<()> {
     crate::calendar::store::upsert_in(&mut tx, &crate::calendar::model::china_2026()).await?;
     crate::db::set_meta(&mut tx, "demo_seed", &seed.to_string()).await?;
     let users = booking::write(&mut tx, &booking, today, now).await?;
+    // New schedules: the slots job must run again today, whoever ran it before.
+    crate::db::set_meta(&mut tx, crate::booking::service::SLOTS_MADE_ON, "").await?;
     points::write(&mut tx).await?;
     wishes::write(
         &mut tx,

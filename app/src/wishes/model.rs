@@ -236,6 +236,12 @@ impl NewWish {
 
 /// The claimant's note on how a wish was fulfilled.
 pub fn check_fulfil_note(note: &str) -> Result<(), String> {
+    if note
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        return Err(crate::i18n::tr("msg.http.nul"));
+    }
     let n = note.trim().chars().count();
     if n == 0 || n > 200 {
         Err(crate::i18n::tr("msg.wishes_model.m11"))

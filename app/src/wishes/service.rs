@@ -78,11 +78,7 @@ pub async fn act(
         }
         WishAction::Claim => {
             let team = match (input.for_team, user.team_id) {
-                (true, None) => {
-                    return Err(AppError::bad(
-                        "您还没有加入志愿服务队，请先在“志愿服务队”里加入",
-                    ))
-                }
+                (true, None) => return Err(AppError::bad(crate::i18n::tr("msg.wishes.no_team"))),
                 (true, Some(t)) => Some(t),
                 (false, _) => None,
             };
@@ -92,7 +88,8 @@ pub async fn act(
                 expires_at: now + claim_days * 86_400,
             }
         }
-        WishAction::Withdraw | WishAction::Expire => Change::Unclaim { claimant: user.id },
+        WishAction::Withdraw => Change::Unclaim { claimant: user.id },
+        WishAction::Expire => Change::Expire { claimant: user.id },
         WishAction::Fulfil => {
             crate::wishes::model::check_fulfil_note(note).map_err(AppError::BadRequest)?;
             Change::Fulfil {
@@ -168,7 +165,7 @@ pub async fn expire_claims(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
             id,
             WishStatus::Claimed,
             WishStatus::Published,
-            Change::Unclaim { claimant },
+            Change::Expire { claimant },
             now,
         )
         .await?;

@@ -199,8 +199,10 @@ pub enum Change<'a> {
         team: Option<i64>,
         expires_at: i64,
     },
-    /// The claim ends (withdrawn or expired); only if `claimant` still holds it.
+    /// The claimant gives the claim back; only if they still hold it.
     Unclaim { claimant: i64 },
+    /// The claim ran out; only if `claimant` still holds it and it expired before `now`.
+    Expire { claimant: i64 },
     /// The claimant's note on how it was done; only if they still hold it.
     Fulfil { claimant: i64, note: &'a str },
 }
@@ -258,6 +260,16 @@ pub async fn transition(
         Change::Unclaim { claimant } => sqlx::query(
             "UPDATE wishes SET status = $1, updated_at = $2, claimant_id = NULL, claim_team_id = NULL, claimed_at = NULL, \
              claim_expires_at = NULL WHERE id = $3 AND status = $4 AND claimant_id = $5 RETURNING poster_id, title",
+        )
+        .bind(to.code())
+        .bind(now)
+        .bind(id)
+        .bind(from.code())
+        .bind(claimant),
+        Change::Expire { claimant } => sqlx::query(
+            "UPDATE wishes SET status = $1, updated_at = $2, claimant_id = NULL, claim_team_id = NULL, claimed_at = NULL, \
+             claim_expires_at = NULL WHERE id = $3 AND status = $4 AND claimant_id = $5 AND claim_expires_at < $2 \
+             RETURNING poster_id, title",
         )
         .bind(to.code())
         .bind(now)

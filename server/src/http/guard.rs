@@ -36,7 +36,7 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     if declared.is_some_and(|n| n > limit as u64) {
         let body = serde_json::json!({
             "error": "too_large",
-            "message": format!("提交的内容太大（上限{}KB）", limit / 1024),
+            "message": app::i18n::tr_args("msg.http.too_large", &[("kb", (limit / 1024).to_string())]),
         });
         return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
     }
@@ -53,7 +53,7 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
     let refuse = || {
         let body = serde_json::json!({
             "error": "bad_request",
-            "message": "提交的内容含有无效字符，请检查后重试",
+            "message": app::i18n::tr("msg.http.nul"),
         });
         (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
     };
@@ -81,7 +81,7 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
         Err(_) => {
             let body = serde_json::json!({
                 "error": "too_large",
-                "message": format!("提交的内容太大（上限{}KB）", MAX_BODY_BYTES / 1024),
+                "message": app::i18n::tr_args("msg.http.too_large", &[("kb", (MAX_BODY_BYTES / 1024).to_string())]),
             });
             return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
         }
@@ -108,8 +108,7 @@ pub async fn deadline(req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,
         Err(_) => {
-            let body =
-                serde_json::json!({ "error": "timeout", "message": "请求超时，请检查网络后重试" });
+            let body = serde_json::json!({ "error": "timeout", "message": app::i18n::tr("msg.http.timeout") });
             (StatusCode::REQUEST_TIMEOUT, axum::Json(body)).into_response()
         }
     }
@@ -150,7 +149,7 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     if same_origin(req.method(), req.headers()) {
         next.run(req).await
     } else {
-        let body = serde_json::json!({ "error": "forbidden", "message": "跨站请求已被拒绝，请从本站页面重新操作" });
+        let body = serde_json::json!({ "error": "forbidden", "message": app::i18n::tr("msg.http.cross_site") });
         (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
     }
 }
@@ -216,7 +215,7 @@ pub fn with_write_limit<S: Clone + Send + Sync + 'static>(
         };
         let body = serde_json::json!({
             "error": "too_many_requests",
-            "message": format!("操作太频繁，请{wait}秒后再试"),
+            "message": app::i18n::tr_args("msg.http.rate", &[("secs", wait.to_string())]),
         });
         let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
         res.headers_mut()

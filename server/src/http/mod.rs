@@ -100,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(guard::reject_nul))
         .layer(axum::middleware::from_fn(guard::body_limit))
         .layer(axum::middleware::from_fn(guard::deadline))
+        .layer(axum::middleware::from_fn(locale_scope))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(
@@ -147,6 +148,23 @@ async fn server_fn_status(
         }
     }
     axum::response::Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Answers every request in its reader's language, also where Leptos's context does not
+/// reach (plain handlers, guards and the services they call): the language cookie is
+/// read once and kept for the request's task.
+async fn locale_scope(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let locale = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(app::prefs::Prefs::from_cookie_header)
+        .unwrap_or_default()
+        .locale;
+    app::i18n::REQUEST_LOCALE.scope(locale, next.run(req)).await
 }
 
 /// A panic in a handler becomes a plain Chinese 500 page; the detail goes to the log.

@@ -24,7 +24,7 @@ struct Upload {
 }
 
 async fn read_form(mp: &mut Multipart) -> Result<Upload, AppError> {
-    let bad = |_| AppError::bad("上传内容有误，请重新提交");
+    let bad = |_| AppError::bad(app::i18n::tr("msg.photos.bad_upload"));
     let mut up = Upload {
         id: None,
         note: String::new(),
@@ -39,10 +39,10 @@ async fn read_form(mp: &mut Multipart) -> Result<Upload, AppError> {
                 while let Some(chunk) = field
                     .chunk()
                     .await
-                    .map_err(|_| AppError::TooLarge("照片不能超过5MB，请压缩后再传".into()))?
+                    .map_err(|_| AppError::TooLarge(app::i18n::tr("msg.photos.too_large")))?
                 {
                     if buf.len() + chunk.len() > MAX_PHOTO_BYTES {
-                        return Err(AppError::TooLarge("照片不能超过5MB，请压缩后再传".into()));
+                        return Err(AppError::TooLarge(app::i18n::tr("msg.photos.too_large")));
                     }
                     buf.extend_from_slice(&chunk);
                 }
@@ -92,7 +92,8 @@ async fn fulfil_inner(state: &AppState, headers: &HeaderMap, f: Upload) -> Resul
     let user = app::accounts::session::user_from_headers(state, headers)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let id = f.id.ok_or_else(|| AppError::bad("缺少心愿编号"))?;
+    let id =
+        f.id.ok_or_else(|| AppError::bad(app::i18n::tr("msg.photos.no_wish")))?;
     let note = f.note.trim().to_string();
     check_fulfil_note(&note).map_err(AppError::BadRequest)?;
     let kind = f
@@ -103,7 +104,7 @@ async fn fulfil_inner(state: &AppState, headers: &HeaderMap, f: Upload) -> Resul
         .map_err(AppError::BadRequest)?;
     let w = app::wishes::store::get(&state.db, id)
         .await?
-        .ok_or_else(|| AppError::NotFound("该心愿".into()))?;
+        .ok_or_else(|| AppError::NotFound(app::i18n::tr("msg.photos.wish")))?;
     // Cheap checks first, so a file is written only for a step that can succeed.
     if w.claimant_id != Some(user.id) {
         return Err(AppError::Forbidden);
@@ -153,7 +154,7 @@ pub async fn photo(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let not_found = || AppError::NotFound("该照片".into());
+    let not_found = || AppError::NotFound(app::i18n::tr("msg.photos.photo"));
     let user = app::accounts::session::user_from_headers(&state, &headers)
         .await?
         .ok_or(AppError::Unauthorized)?;

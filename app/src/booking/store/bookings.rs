@@ -84,18 +84,21 @@ pub async fn insert_booking(
     Ok(row.is_some())
 }
 
-/// Moves a booking from status `from` to `to` if it is still in `from` (and, with
-/// `before_start`, only while its slot has not begun at `now`); false if it moved on.
+/// Moves a booking from status `from` to `to` if it is still in `from` and still in the
+/// slot the rule was decided on (and, with `before_start`, only while that slot has not
+/// begun at `now`); false if it moved on.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_status(
     conn: &mut AnyConnection,
     id: i64,
+    slot_id: i64,
     from: Status,
     to: Status,
     now: i64,
     before_start: bool,
 ) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
-        "UPDATE bookings SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4 \
+        "UPDATE bookings SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4 AND slot_id = $6 \
          AND ($5 = 0 OR slot_id IN (SELECT id FROM booking_slots WHERE starts_at > $2))",
     )
     .bind(to.code())
@@ -103,6 +106,7 @@ pub async fn set_status(
     .bind(id)
     .bind(from.code())
     .bind(i64::from(before_start))
+    .bind(slot_id)
     .execute(conn)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -134,29 +138,40 @@ pub async fn cancel_all_in_slot(
     slot_id: i64,
     now: i64,
 ) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    // The bookings this statement cancelled, exactly (a check-in committed meanwhile is
+    // not among them), then their residents' numbers in one query.
     let rows = sqlx::query(
-        "SELECT b.user_id, b.code, u.phone FROM bookings b JOIN users u ON u.id = b.user_id \
-         WHERE b.slot_id = $1 AND b.status = 'active' ORDER BY b.id",
-    )
-    .bind(slot_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    sqlx::query(
-        "UPDATE bookings SET status = 'cancelled', updated_at = $1 WHERE slot_id = $2 AND status = 'active'",
+        "UPDATE bookings SET status = 'cancelled', updated_at = $1 WHERE slot_id = $2 AND status = 'active' \
+         RETURNING user_id, code",
     )
     .bind(now)
     .bind(slot_id)
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("user_id")?,
-                r.try_get("code")?,
-                r.try_get("phone")?,
-            ))
-        })
-        .collect()
+    let cancelled: Vec<(i64, String)> = rows
+        .iter()
+        .map(|r| Ok((r.try_get("user_id")?, r.try_get("code")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let mut phones = std::collections::HashMap::new();
+    let users: Vec<i64> = cancelled.iter().map(|(u, _)| *u).collect();
+    for chunk in users.chunks(500) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, phone FROM users WHERE id IN ({})",
+            list.join(",")
+        );
+        let mut q = sqlx::query(&sql);
+        for u in chunk {
+            q = q.bind(*u);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            phones.insert(r.try_get::<i64, _>("id")?, r.try_get::<String, _>("phone")?);
+        }
+    }
+    Ok(cancelled
+        .into_iter()
+        .map(|(u, code)| (u, code, phones.get(&u).cloned().unwrap_or_default()))
+        .collect())
 }
 
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Booking>, sqlx::Error> {
