@@ -9,7 +9,10 @@
 use std::future::Future;
 use std::sync::{Arc, RwLock};
 
-pub struct VersionedCache<V, T>(Arc<RwLock<Option<(V, Arc<T>)>>>);
+/// The value of one version, shared by every request that reads that version.
+type Slot<V, T> = Option<(V, Arc<T>)>;
+
+pub struct VersionedCache<V, T>(Arc<RwLock<Slot<V, T>>>);
 
 impl<V, T> Clone for VersionedCache<V, T> {
     fn clone(&self) -> Self {

@@ -3,7 +3,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::booking::api::ssr;
-use crate::booking::model::{Action, Schedule, Status};
+use crate::booking::model::{Action, Status};
 use crate::booking::views::*;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -227,7 +227,7 @@ pub async fn desk_set_schedule(
                 _ => {}
             }
         }
-        let s = Schedule {
+        let s = crate::booking::model::Schedule {
             windows,
             slot_minutes,
             capacity,

@@ -37,8 +37,6 @@ pub const REWARDS: &[(&str, &str, i64, i64)] = &[
     ("绿植一盆", "生活", 15, 200),
 ];
 
-/// The demo's redemption catalogue, inside the seeding transaction.
-
 /// Writes the rewards, inside the seed's transaction.
 pub async fn write(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
     for (name, category, cost, stock) in REWARDS {

@@ -91,15 +91,6 @@ pub async fn member_hours(db: &Db, team: i64) -> Result<i64, sqlx::Error> {
     .await
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn typed_wildcards_match_themselves() {
-        assert_eq!(super::like_pattern("双报到"), "%双报到%");
-        assert_eq!(super::like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
-    }
-}
-
 /// Adds a team, inside the caller's transaction; returns its id.
 pub async fn insert_team(
     conn: &mut sqlx::AnyConnection,
@@ -117,4 +108,13 @@ pub async fn insert_team(
     .bind(now)
     .fetch_one(conn)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn typed_wildcards_match_themselves() {
+        assert_eq!(super::like_pattern("双报到"), "%双报到%");
+        assert_eq!(super::like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
+    }
 }

@@ -333,7 +333,7 @@ fn parse_signature(src: &str, from: usize) -> Result<(String, Vec<Arg>, usize), 
         .ok_or("no `fn` after #[server]")?;
     // Only `pub`, `pub(crate)`, `async` and the like may come before `fn`.
     let header = &src[start..fn_at];
-    if header.len() > 40 || header.contains(|c: char| matches!(c, '{' | '}' | ';')) {
+    if header.len() > 40 || header.contains(['{', '}', ';']) {
         return Err(format!(
             "expected a function after #[server], found `{}`",
             header.trim()
@@ -848,8 +848,8 @@ fn multipart_kinds(rng: &mut ChaCha8Rng) -> Vec<(&'static str, Vec<Case>)> {
     let valid = multipart(&[id.clone(), note.clone()]);
 
     let missing = vec![
-        mp_case("missing", multipart(&[note.clone()])),
-        mp_case("missing", multipart(&[empty_photo.clone()])),
+        mp_case("missing", multipart(std::slice::from_ref(&note))),
+        mp_case("missing", multipart(std::slice::from_ref(&empty_photo))),
         mp_case("missing", multipart(&[])),
     ];
     let wrong_int: Vec<Case> = BAD_INTS
@@ -1368,7 +1368,7 @@ async fn malformed_arguments_never_cause_a_server_error() {
                 phases[phase].push(Job {
                     url: app.url(&ep.path),
                     endpoint: ep.path.clone(),
-                    identity: *identity,
+                    identity,
                     client: client.clone(),
                     origin: app.base.clone(),
                     // Each case goes both as a script and as an HTML form, across the
