@@ -368,50 +368,59 @@ pub struct ActivityRow<'a> {
     pub created_at: i64,
 }
 
-/// Writes an activity inside the caller's transaction; returns its id.
-pub async fn insert_row(
-    conn: &mut sqlx::AnyConnection,
-    a: &ActivityRow<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO activities (community_id, kind, title, day, place, capacity, hours, points, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(a.community)
-    .bind(a.kind)
-    .bind(a.title)
-    .bind(a.day)
-    .bind(a.place)
-    .bind(a.capacity)
-    .bind(a.hours)
-    .bind(a.points)
-    .bind(a.created_at)
-    .fetch_one(conn)
-    .await
+/// Writes activities with the ids given (a bulk load into a city without activities),
+/// inside the caller's transaction, in multi-row statements.
+pub async fn insert_rows_with_ids(
+    conn: &mut AnyConnection,
+    rows: &[(i64, ActivityRow<'_>)],
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(crate::db::BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO activities (id, community_id, kind, title, day, place, capacity, hours, points, created_at) VALUES {}",
+            crate::db::placeholders(chunk.len(), 10)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, a) in chunk {
+            q = q
+                .bind(*id)
+                .bind(a.community)
+                .bind(a.kind)
+                .bind(a.title)
+                .bind(a.day)
+                .bind(a.place)
+                .bind(a.capacity)
+                .bind(a.hours)
+                .bind(a.points)
+                .bind(a.created_at);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
-/// Records that a person came to a past activity (a confirmed, checked-in sign-up with
-/// its hours), inside the caller's transaction. Points are the caller's to credit.
-pub async fn insert_attendance(
-    conn: &mut sqlx::AnyConnection,
-    activity: i64,
-    user: i64,
-    position: i64,
-    code: &str,
-    at: i64,
-    hours: i64,
+/// Records attendance in bulk: (activity, user, position, check-in code, when, hours).
+pub async fn insert_attendance_rows(
+    conn: &mut AnyConnection,
+    rows: &[(i64, i64, i64, String, i64, i64)],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO signups (activity_id, user_id, status, position, checkin_code, checked_in_at, hours, created_at) \
-         VALUES ($1, $2, 'confirmed', $3, $4, $5, $6, $5)",
-    )
-    .bind(activity)
-    .bind(user)
-    .bind(position)
-    .bind(code)
-    .bind(at)
-    .bind(hours)
-    .execute(conn)
-    .await?;
+    for chunk in rows.chunks(crate::db::BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO signups (activity_id, user_id, status, position, checkin_code, checked_in_at, hours, created_at) VALUES {}",
+            crate::db::placeholders(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for (activity, user, position, code, at, hours) in chunk {
+            q = q
+                .bind(*activity)
+                .bind(*user)
+                .bind("confirmed")
+                .bind(*position)
+                .bind(code.as_str())
+                .bind(*at)
+                .bind(*hours)
+                .bind(*at);
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }

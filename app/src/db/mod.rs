@@ -141,6 +141,46 @@ pub async fn set_meta(
     Ok(())
 }
 
+/// `($1,$2,…),($n+1,…)` for `rows` rows of `cols` columns.
+pub fn placeholders(rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push(',');
+            }
+            s.push('$');
+            s.push_str(&(r * cols + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// Rows per multi-row INSERT for bulk writes: well under SQLite's and PostgreSQL's
+/// parameter limits for the widest table written this way.
+pub const BULK_ROWS: usize = 200;
+
+/// After rows were written with explicit ids, moves PostgreSQL's identity sequence of
+/// `table` past them (SQLite needs nothing). `table` is one of the code's own names.
+pub async fn after_explicit_ids(
+    conn: &mut sqlx::AnyConnection,
+    dialect: Dialect,
+    table: &str,
+) -> Result<(), sqlx::Error> {
+    if dialect == Dialect::Postgres {
+        let q = format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+        );
+        sqlx::query(&q).execute(conn).await?;
+    }
+    Ok(())
+}
+
 /// Reads a column that both dialects return as an integer flag.
 pub fn flag(row: &AnyRow, col: &str) -> Result<bool, sqlx::Error> {
     use sqlx::Row;
@@ -149,7 +189,13 @@ pub fn flag(row: &AnyRow, col: &str) -> Result<bool, sqlx::Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{placeholders, redact};
+
+    #[test]
+    fn placeholders_number_every_cell() {
+        assert_eq!(placeholders(2, 3), "($1,$2,$3),($4,$5,$6)");
+        assert_eq!(placeholders(1, 1), "($1)");
+    }
 
     #[test]
     fn passwords_are_hidden() {

@@ -88,42 +88,47 @@ pub fn generate(
 }
 
 /// Writes the activities, their attendance and the points it earned, inside the seed's
-/// transaction.
+/// transaction, in multi-row statements (activities belong to communities, so a city
+/// without streets has none yet: they are numbered from 1 here).
 pub async fn write(
     conn: &mut sqlx::AnyConnection,
+    dialect: crate::db::Dialect,
     activities: &[DemoActivity],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    for a in activities {
-        let row = ActivityRow {
-            community: a.community,
-            kind: a.kind,
-            title: a.title,
-            day: &a.day,
-            place: a.place,
-            capacity: a.capacity,
-            hours: a.hours,
-            points: a.points,
-            created_at: now,
-        };
-        let id = crate::activities::store::insert_row(conn, &row).await?;
+    let rows: Vec<(i64, ActivityRow<'_>)> = activities
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let row = ActivityRow {
+                community: a.community,
+                kind: a.kind,
+                title: a.title,
+                day: &a.day,
+                place: a.place,
+                capacity: a.capacity,
+                hours: a.hours,
+                points: a.points,
+                created_at: now,
+            };
+            (i as i64 + 1, row)
+        })
+        .collect();
+    crate::activities::store::insert_rows_with_ids(conn, &rows).await?;
+    crate::db::after_explicit_ids(conn, dialect, "activities").await?;
+    let mut attendance = Vec::new();
+    let mut credits = Vec::new();
+    for (i, a) in activities.iter().enumerate() {
+        let id = i as i64 + 1;
         let at = now + a.offset * 86_400;
         for (k, u) in a.attendees.iter().enumerate() {
             let position = k as i64 + 1;
-            let code = format!("P{id}-{position}");
-            crate::activities::store::insert_attendance(conn, id, *u, position, &code, at, a.hours)
-                .await?;
-            crate::points::store::credit(
-                conn,
-                *u,
-                a.points,
-                "参加志愿活动",
-                &format!("activity:{id}"),
-                at,
-            )
-            .await?;
+            attendance.push((id, *u, position, format!("P{id}-{position}"), at, a.hours));
+            credits.push((*u, a.points, "参加志愿活动", format!("activity:{id}"), at));
         }
     }
+    crate::activities::store::insert_attendance_rows(conn, &attendance).await?;
+    crate::points::store::credit_many(conn, &credits).await?;
     Ok(())
 }
 

@@ -74,6 +74,7 @@ async fn write_all(db: &Db, seed: u64) -> anyhow::Result<()> {
     points::write(&mut tx).await?;
     wishes::write(
         &mut tx,
+        db.dialect,
         seed,
         &pools.team_unit_names,
         &users,
@@ -83,7 +84,7 @@ async fn write_all(db: &Db, seed: u64) -> anyhow::Result<()> {
     )
     .await?;
     let acts = activities::generate(seed, &communities, &users, today);
-    activities::write(&mut tx, &acts, now).await?;
+    activities::write(&mut tx, db.dialect, &acts, now).await?;
     tx.commit().await?;
     Ok(())
 }

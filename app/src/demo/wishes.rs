@@ -192,9 +192,13 @@ pub fn wishes(
 }
 
 /// Writes the teams, memberships and wishes (with the points confirmed wishes earned)
-/// through the stores, inside the seed's transaction. Returns the teams' ids.
+/// through the stores, inside the seed's transaction, in multi-row statements. A city
+/// without streets has no teams or wishes yet (both belong to communities), so they are
+/// numbered from 1 here. Returns the teams' ids.
+#[allow(clippy::too_many_arguments)]
 pub async fn write(
     conn: &mut sqlx::AnyConnection,
+    dialect: crate::db::Dialect,
     seed: u64,
     units: &[String],
     users: &[i64],
@@ -202,27 +206,40 @@ pub async fn write(
     today: NaiveDate,
     now: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let mut team_ids = Vec::new();
-    for (name, unit, community) in teams(seed, units, communities) {
-        team_ids.push(crate::teams::store::insert_team(conn, &name, &unit, community, now).await?);
-    }
+    let team_rows: Vec<(i64, String, String, i64)> = teams(seed, units, communities)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, unit, community))| (i as i64 + 1, name, unit, community))
+        .collect();
+    crate::teams::store::insert_teams_with_ids(conn, &team_rows, now).await?;
+    crate::db::after_explicit_ids(conn, dialect, "teams").await?;
+    let team_ids: Vec<i64> = team_rows.iter().map(|t| t.0).collect();
     for (user, team) in memberships(seed, users, &team_ids) {
         crate::accounts::store::join_team_in(conn, user, team).await?;
     }
-    for w in wishes(seed, users, communities, &team_ids, today, now) {
-        let id = crate::wishes::store::insert_row(conn, &w.row()).await?;
-        if let (WishStatus::Confirmed, Some(u)) = (w.status, w.claimant) {
-            crate::points::store::credit(
-                conn,
+    let all = wishes(seed, users, communities, &team_ids, today, now);
+    let rows: Vec<(i64, WishRow<'_>)> = all
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (i as i64 + 1, w.row()))
+        .collect();
+    crate::wishes::store::insert_rows_with_ids(conn, &rows).await?;
+    crate::db::after_explicit_ids(conn, dialect, "wishes").await?;
+    let credits: Vec<(i64, i64, &str, String, i64)> = all
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| match (w.status, w.claimant) {
+            (WishStatus::Confirmed, Some(u)) => Some((
                 u,
                 WISH_POINTS,
                 "圆梦微心愿",
-                &format!("wish:{id}"),
+                format!("wish:{}", i + 1),
                 w.created_at + 3 * 86_400,
-            )
-            .await?;
-        }
-    }
+            )),
+            _ => None,
+        })
+        .collect();
+    crate::points::store::credit_many(conn, &credits).await?;
     Ok(team_ids)
 }
 

@@ -29,6 +29,30 @@ pub async fn credit(
     Ok(())
 }
 
+/// Credits in bulk: (user, delta, reason, reference, when), in multi-row statements.
+pub async fn credit_many(
+    conn: &mut sqlx::AnyConnection,
+    rows: &[(i64, i64, &str, String, i64)],
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(crate::db::BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO points_ledger (user_id, delta, reason, ref, created_at) VALUES {}",
+            crate::db::placeholders(chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for (user, delta, reason, reference, at) in chunk {
+            q = q
+                .bind(*user)
+                .bind(*delta)
+                .bind(*reason)
+                .bind(reference.as_str())
+                .bind(*at);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 const BALANCE_SQL: &str =
     "SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM points_ledger WHERE user_id = $1";
 

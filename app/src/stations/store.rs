@@ -11,25 +11,7 @@ use crate::stations::model::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-/// `($1,$2,…),($n+1,…)` for `rows` rows of `cols` columns.
-fn placeholders(rows: usize, cols: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            s.push(',');
-        }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push(',');
-            }
-            s.push('$');
-            s.push_str(&(r * cols + c + 1).to_string());
-        }
-        s.push(')');
-    }
-    s
-}
+use crate::db::placeholders;
 
 // Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits.
 const CHUNK: usize = 400;
@@ -347,15 +329,4 @@ pub async fn communities(
             })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::placeholders;
-
-    #[test]
-    fn placeholders_number_every_cell() {
-        assert_eq!(placeholders(2, 3), "($1,$2,$3),($4,$5,$6)");
-        assert_eq!(placeholders(1, 1), "($1)");
-    }
 }

@@ -91,23 +91,30 @@ pub async fn member_hours(db: &Db, team: i64) -> Result<i64, sqlx::Error> {
     .await
 }
 
-/// Adds a team, inside the caller's transaction; returns its id.
-pub async fn insert_team(
+/// Adds teams with the ids given (a bulk load into a city without teams): (id, name,
+/// unit, community), in multi-row statements.
+pub async fn insert_teams_with_ids(
     conn: &mut sqlx::AnyConnection,
-    name: &str,
-    unit: &str,
-    community: i64,
+    rows: &[(i64, String, String, i64)],
     now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO teams (name, unit, community_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(name)
-    .bind(unit)
-    .bind(community)
-    .bind(now)
-    .fetch_one(conn)
-    .await
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(crate::db::BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO teams (id, name, unit, community_id, created_at) VALUES {}",
+            crate::db::placeholders(chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, name, unit, community) in chunk {
+            q = q
+                .bind(*id)
+                .bind(name.as_str())
+                .bind(unit.as_str())
+                .bind(*community)
+                .bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

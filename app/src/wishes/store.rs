@@ -381,34 +381,45 @@ pub struct WishRow<'a> {
     pub created_at: i64,
 }
 
-/// Writes a wish as it is given, inside the caller's transaction; returns its id.
-pub async fn insert_row(
+/// Writes wishes as they are given, with the ids given (a bulk load into a city without
+/// wishes: history imports, the demo), inside the caller's transaction, in multi-row
+/// statements. The caller moves the id sequence on (`db::after_explicit_ids`).
+pub async fn insert_rows_with_ids(
     conn: &mut sqlx::AnyConnection,
-    w: &WishRow<'_>,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO wishes (community_id, poster_id, category, title, story, needs, value_yuan, deadline, contact, address, status, \
-         reject_reason, claimant_id, claim_team_id, claimed_at, claim_expires_at, fulfil_note, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
-    )
-    .bind(w.community)
-    .bind(w.poster)
-    .bind(w.category)
-    .bind(w.title)
-    .bind(w.story)
-    .bind(w.needs)
-    .bind(w.value_yuan)
-    .bind(w.deadline)
-    .bind(w.contact)
-    .bind(w.address)
-    .bind(w.status.code())
-    .bind(w.reject_reason)
-    .bind(w.claimant)
-    .bind(w.team)
-    .bind(w.claimed_at)
-    .bind(w.claim_expires_at)
-    .bind(w.fulfil_note)
-    .bind(w.created_at)
-    .fetch_one(conn)
-    .await
+    rows: &[(i64, WishRow<'_>)],
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(crate::db::BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO wishes (id, community_id, poster_id, category, title, story, needs, value_yuan, deadline, contact, \
+             address, status, reject_reason, claimant_id, claim_team_id, claimed_at, claim_expires_at, fulfil_note, created_at, \
+             updated_at) VALUES {}",
+            crate::db::placeholders(chunk.len(), 20)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, w) in chunk {
+            q = q
+                .bind(*id)
+                .bind(w.community)
+                .bind(w.poster)
+                .bind(w.category)
+                .bind(w.title)
+                .bind(w.story)
+                .bind(w.needs)
+                .bind(w.value_yuan)
+                .bind(w.deadline)
+                .bind(w.contact)
+                .bind(w.address)
+                .bind(w.status.code())
+                .bind(w.reject_reason)
+                .bind(w.claimant)
+                .bind(w.team)
+                .bind(w.claimed_at)
+                .bind(w.claim_expires_at)
+                .bind(w.fulfil_note)
+                .bind(w.created_at)
+                .bind(w.created_at);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
