@@ -107,53 +107,49 @@ fn blank(s: &str) -> bool {
 }
 
 impl Item {
-    /// Every rule a published guide must meet; each problem in Chinese, naming the field.
+    /// Every rule a published guide must meet; each problem in the reader's language, naming
+    /// the field.
     pub fn problems(&self) -> Vec<String> {
         let mut p = Vec::new();
-        let mut need = |ok: bool, msg: &str| {
+        // Each rule names its message's key; the message is in the reader's language.
+        let mut need = |ok: bool, key: &str| {
             if !ok {
-                p.push(msg.to_string());
+                p.push(crate::i18n::tr(key));
             }
         };
-        need(
-            is_item_code(&self.code),
-            &crate::i18n::tr("msg.catalogue.item_code"),
-        );
+        need(is_item_code(&self.code), "msg.catalogue.item_code");
         need(
             !blank(&self.name) && self.name.chars().count() <= 40,
-            "事项名称不能为空，且不超过40字",
+            "msg.guide.g1",
         );
-        need(!blank(&self.name_en), "请填写英文名称");
+        need(!blank(&self.name_en), "msg.guide.g2");
         need(
             !self.aliases.is_empty() && self.aliases.iter().all(|a| !blank(a)),
-            "请至少填写一个常用名称（俗称）",
+            "msg.guide.g3",
         );
-        need(!blank(&self.item_type), "请填写事项类型");
+        need(!blank(&self.item_type), "msg.guide.g4");
         need(
             !self.legal_basis.is_empty() && self.legal_basis.iter().all(|a| !blank(a)),
-            "请填写设定依据",
+            "msg.guide.g5",
         );
-        need(!blank(&self.implementing_body), "请填写实施主体");
-        need(!blank(&self.serves), "请填写服务对象");
-        need(!self.conditions.is_empty(), "请按情形填写受理条件");
+        need(!blank(&self.implementing_body), "msg.guide.g6");
+        need(!blank(&self.serves), "msg.guide.g7");
+        need(!self.conditions.is_empty(), "msg.guide.g8");
         for c in &self.conditions {
             need(
                 !blank(&c.case) && !c.items.is_empty() && c.items.iter().all(|i| !blank(i)),
-                "每种情形都要有名称和具体条件",
+                "msg.guide.g9",
             );
             let catch_all = |s: &str| s.contains("其他条件") || s.contains("规定的其他");
             need(
                 !catch_all(&c.case) && !c.items.iter().any(|i| catch_all(i)),
-                "受理条件不得使用“其他条件”之类的兜底表述",
+                "msg.guide.g10",
             );
         }
-        need(!self.materials.is_empty(), "请填写申请材料");
+        need(!self.materials.is_empty(), "msg.guide.g11");
         for m in &self.materials {
-            need(!blank(&m.name), "每份材料都要有名称");
-            need(
-                m.originals + m.copies > 0,
-                "每份材料的原件或复印件份数至少一份",
-            );
+            need(!blank(&m.name), "msg.guide.g12");
+            need(m.originals + m.copies > 0, "msg.guide.g13");
         }
         need(
             self.steps.len() >= 2
@@ -161,38 +157,32 @@ impl Item {
                     .steps
                     .iter()
                     .all(|s| !blank(&s.name) && !blank(&s.detail)),
-            "请填写办理流程（至少两步，每步有名称和说明）",
+            "msg.guide.g14",
         );
         need(
             self.legal_limit_days > 0 || self.promised_limit_days == 0,
-            "法定时限应大于0（即办事项除外）",
+            "msg.guide.g15",
         );
         need(
             self.promised_limit_days <= self.legal_limit_days,
-            "承诺时限不得长于法定时限",
+            "msg.guide.g16",
         );
-        need(
-            !blank(&self.fee.basis),
-            "请填写收费标准及依据（不收费也请注明）",
-        );
+        need(!blank(&self.fee.basis), "msg.guide.g17");
         need(
             !blank(&self.result.name) && !blank(&self.result.delivery),
-            "请填写办理结果及送达方式",
+            "msg.guide.g18",
         );
-        need(
-            !blank(&self.place) && !blank(&self.hours),
-            "请填写办理地点和时间",
-        );
+        need(!blank(&self.place) && !blank(&self.hours), "msg.guide.g19");
         need(
             !blank(&self.consult_phone) && !blank(&self.complaint_phone),
-            "请填写咨询和投诉电话",
+            "msg.guide.g20",
         );
-        need(self.visits <= 5, "跑动次数不应超过5次");
+        need(self.visits <= 5, "msg.guide.g21");
         need(
             !self.faq.is_empty() && self.faq.iter().all(|f| !blank(&f.q) && !blank(&f.a)),
-            "请至少填写一条常见问题及解答",
+            "msg.guide.g22",
         );
-        need(!blank(&self.notes), "请填写注意事项");
+        need(!blank(&self.notes), "msg.guide.g23");
         p
     }
 
