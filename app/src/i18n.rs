@@ -21,8 +21,10 @@ pub fn current_locale() -> Locale {
     if let Some(p) = use_context::<Prefs>() {
         return p.locale;
     }
+    // Only where Leptos's context does not reach at all (a plain handler, a guard):
+    // inside a page or a server function the request's own cookie decides.
     #[cfg(feature = "ssr")]
-    if use_context::<http::request::Parts>().is_none() {
+    if Owner::current().is_none() {
         if let Ok(l) = REQUEST_LOCALE.try_with(|l| *l) {
             return l;
         }

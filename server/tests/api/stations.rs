@@ -293,7 +293,11 @@ async fn station_pages_link_to_map_apps_in_their_coordinate_systems() {
     assert!(html.contains(&format!("geo:{:.6},{:.6}", st.lat, st.lng)));
     let (s, html) = app.get_text("/station/999999").await;
     assert_eq!(s, 404);
-    assert!(html.contains("未找到"));
+    assert!(
+        html.contains("未找到"),
+        "{}",
+        &html[html.len().saturating_sub(3000)..]
+    );
 }
 
 #[tokio::test]
