@@ -224,7 +224,29 @@ impl TestDb {
     }
 }
 
-fn replace_db_name(url: &str, name: &str) -> String {
+/// Drops a PostgreSQL database from a `Drop` impl, which runs inside a test's runtime:
+/// the async work happens on a thread with a runtime of its own.
+pub fn drop_pg_database(admin_url: &str, name: &str) {
+    let (url, name) = (admin_url.to_string(), name.to_string());
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        if let Ok(rt) = rt {
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
+                    let q = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::Executor::execute(&mut c, q.as_str()).await;
+                }
+            });
+        }
+    })
+    .join();
+}
+
+/// The admin URL with another database name.
+pub fn replace_db_name(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
@@ -254,23 +276,7 @@ impl Drop for TestDb {
             TestDb::Postgres { admin_url, name } => {
                 let _ =
                     std::fs::remove_file(std::env::temp_dir().join(format!("{name}.sms.jsonl")));
-                let (url, name) = (admin_url.clone(), name.clone());
-                // Drop runs inside the test's runtime: do the async work on a thread.
-                let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build();
-                    if let Ok(rt) = rt {
-                        rt.block_on(async {
-                            use sqlx::Connection;
-                            if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
-                                let q = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                                let _ = sqlx::Executor::execute(&mut c, q.as_str()).await;
-                            }
-                        });
-                    }
-                })
-                .join();
+                drop_pg_database(admin_url, name);
             }
         }
     }

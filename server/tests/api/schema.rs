@@ -1118,48 +1118,14 @@ impl ScratchPostgres {
     }
 
     fn url(&self) -> String {
-        replace_db_name(&self.admin_url, &self.name)
+        crate::helpers::replace_db_name(&self.admin_url, &self.name)
     }
 }
 
 impl Drop for ScratchPostgres {
     fn drop(&mut self) {
-        let (url, name) = (self.admin_url.clone(), self.name.clone());
-        // Drop runs inside the test's runtime: do the async work on a thread.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            if let Ok(rt) = rt {
-                rt.block_on(async {
-                    use sqlx::Connection;
-                    if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
-                        let q = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                        let _ = sqlx::Executor::execute(&mut c, q.as_str()).await;
-                    }
-                });
-            }
-        })
-        .join();
+        crate::helpers::drop_pg_database(&self.admin_url, &self.name);
     }
-}
-
-/// The admin URL with another database name (as in helpers.rs).
-fn replace_db_name(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let cut = base
-        .rfind('/')
-        .filter(|i| *i > "postgres://".len())
-        .unwrap_or(base.len());
-    let mut s = format!("{}/{}", &base[..cut], name);
-    if let Some(q) = query {
-        s.push('?');
-        s.push_str(q);
-    }
-    s
 }
 
 #[test]
