@@ -155,10 +155,9 @@ pub async fn cancel_all_in_slot(
     let mut phones = std::collections::HashMap::new();
     let users: Vec<i64> = cancelled.iter().map(|(u, _)| *u).collect();
     for chunk in users.chunks(500) {
-        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT id, phone FROM users WHERE id IN ({})",
-            list.join(",")
+            "SELECT id, phone FROM users WHERE id IN {}",
+            crate::db::placeholders(1, chunk.len())
         );
         let mut q = sqlx::query(&sql);
         for u in chunk {
@@ -232,12 +231,11 @@ pub async fn claim_reminders(db: &Db, day: &str, now: i64) -> Result<Vec<Reminde
     .await?;
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT b.code, u.phone, st.name, s.day, s.start_min FROM bookings b JOIN users u ON u.id = b.user_id \
              JOIN stations st ON st.id = b.center_id JOIN booking_slots s ON s.id = b.slot_id \
-             WHERE b.id IN ({}) ORDER BY b.id",
-            list.join(",")
+             WHERE b.id IN {} ORDER BY b.id",
+            crate::db::placeholders(1, chunk.len())
         );
         let mut q = sqlx::query(&sql);
         for id in chunk {
