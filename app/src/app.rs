@@ -100,6 +100,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/teams/:id") view=TeamPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("points") view=PointsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("volunteers") view=crate::accounts::pages_staff::VolunteersPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("admin") view=crate::accounts::pages_staff::AdminPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -28,13 +28,21 @@ pub struct Config {
     pub log_json: bool,
     /// `LINLI_SECURE_COOKIES` (default off): mark cookies `Secure` (set it behind HTTPS).
     pub secure_cookies: bool,
-    /// `LINLI_TRUST_PROXY` (default off): take the client address from `X-Forwarded-For`.
-    pub trust_proxy: bool,
+    /// `LINLI_TRUST_PROXY` (default empty): the reverse proxies in front of the portal, as
+    /// a comma-separated list of addresses or CIDRs (`127.0.0.1,10.0.0.0/8`). A request
+    /// from one of them is attributed to the right-most `X-Forwarded-For` entry that is
+    /// not itself a trusted proxy; from anywhere else, the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `LINLI_SMS` (`console` or `webhook`, default `console`).
     pub sms: SmsConfig,
     /// `LINLI_SECRET` (default: generated once and kept in the database): the key of the
     /// one-time-code hashes. All server processes must share it.
     pub secret: Option<String>,
+    /// `LINLI_SECRET_FILE`: where the key is kept when `LINLI_SECRET` is not set (created
+    /// with 0600 permissions on first start). Default: beside a SQLite database
+    /// (`linli.db.secret`); a PostgreSQL deployment must set `LINLI_SECRET` (every server
+    /// process needs the same key, and the database is not the place for it).
+    pub secret_file: Option<String>,
     /// `LINLI_RATE_PER_MIN` (default 120) and `LINLI_RATE_BURST` (default 60): writes
     /// (POST) allowed per client address, per server process.
     pub rate_per_min: u32,
@@ -120,9 +128,10 @@ impl Default for Config {
             db_max_connections: 8,
             log_json: false,
             secure_cookies: false,
-            trust_proxy: false,
+            trusted_proxies: Vec::new(),
             sms: SmsConfig::Console { file: None },
             secret: None,
+            secret_file: None,
             rate_per_min: 120,
             rate_burst: 60,
             tiles: TileConfig::default(),
@@ -133,7 +142,26 @@ impl Default for Config {
     }
 }
 
+/// Reads `a, b/n, …` as addresses (a single host) or networks; returns the first part
+/// that is neither.
+pub fn parse_networks(list: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| s.to_string())
+        })
+        .collect()
+}
+
 impl Config {
+    /// Whether `ip` is one of the configured reverse proxies.
+    pub fn is_trusted_proxy(&self, ip: std::net::IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|n| n.contains(&ip))
+    }
+
     /// Reads the environment. A malformed value is an error that names the variable.
     pub fn from_env() -> Result<Self, String> {
         Self::from_lookup(|k| std::env::var(k).ok())
@@ -181,7 +209,11 @@ impl Config {
             c.secure_cookies = parse_bool("LINLI_SECURE_COOKIES", &v)?;
         }
         if let Some(v) = get("LINLI_TRUST_PROXY") {
-            c.trust_proxy = parse_bool("LINLI_TRUST_PROXY", &v)?;
+            c.trusted_proxies = parse_networks(&v)
+                .map_err(|bad| format!("LINLI_TRUST_PROXY 应为逗号分隔的地址或网段（如 10.0.0.0/8）：{bad}"))?;
+        }
+        if let Some(v) = get("LINLI_SECRET_FILE").filter(|v| !v.is_empty()) {
+            c.secret_file = Some(v);
         }
         let num = |name: &str, default: u64| -> Result<u64, String> {
             match get(name) {

@@ -18,6 +18,8 @@ pub enum AppError {
     BadRequest(String),
     Unauthorized,
     Forbidden,
+    /// Forbidden, saying why and what to do (for example: be verified first).
+    Refused(String),
     /// What was not found, as a noun in the reader's language (for example “驿站”).
     NotFound(String),
     /// The request lost a race or breaks a rule of the current state.
@@ -41,7 +43,8 @@ impl std::fmt::Display for AppError {
             AppError::BadRequest(m)
             | AppError::Conflict(m)
             | AppError::TooLarge(m)
-            | AppError::TooManyRequests(m) => m.clone(),
+            | AppError::TooManyRequests(m)
+            | AppError::Refused(m) => m.clone(),
             AppError::Transport(_) => tr("error.transport"),
             AppError::NotFound(what) => tr_args("error.not_found", &[("what", what.clone())]),
             AppError::Unauthorized => tr("error.unauthorized"),
@@ -60,7 +63,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => 400,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::Refused(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::TooLarge(_) => 413,
@@ -77,6 +80,7 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
+            AppError::Refused(_) => "refused",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::TooLarge(_) => "too_large",
@@ -115,6 +119,7 @@ impl<'de> Deserialize<'de> for AppError {
             "bad_request" => AppError::BadRequest(w.message),
             "unauthorized" => AppError::Unauthorized,
             "forbidden" => AppError::Forbidden,
+            "refused" => AppError::Refused(w.message),
             "not_found" => AppError::NotFound(
                 w.message
                     .trim_start_matches("未找到")
@@ -203,7 +208,10 @@ mod ssr {
                     let sep = if back.contains('?') { '&' } else { '?' };
                     leptos_axum::redirect(&format!(
                         "{back}{sep}err={}",
-                        crate::util::url_encode(&e.to_string())
+                        crate::util::url_encode(&crate::i18n::encode_banner(
+                            &e.to_string(),
+                            e.status()
+                        ))
                     ));
                 }
                 (Err(e), false) => e.set_response_status(),
@@ -254,6 +262,7 @@ mod tests {
             AppError::bad("纬度超出范围"),
             AppError::Unauthorized,
             AppError::Forbidden,
+            AppError::Refused("请先由社区核验志愿者身份".into()),
             AppError::NotFound("驿站".into()),
             AppError::Conflict("该时段已约满".into()),
             AppError::TooLarge("照片不能超过5MB".into()),

@@ -20,6 +20,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod error;
 pub mod i18n;
+pub mod outbox;
 pub mod pages;
 pub mod points;
 pub mod prefs;

@@ -16,6 +16,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub sms: Arc<dyn SmsSender>,
+    /// Wakes this process's outbox worker after a commit that queued a message.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
     /// The key of the one-time-code hashes (see `accounts::secret`).
     pub secret: Arc<str>,
     /// Stations with parsed hours and the spatial index: a cache checked against the
@@ -28,6 +30,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Tells this process's outbox worker that a message is waiting (call after commit).
+    pub fn wake_outbox(&self) {
+        self.outbox_wake.notify_one();
+    }
+
     /// Every station with parsed hours and the spatial index, as of now.
     pub async fn stations(&self) -> Result<Arc<crate::stations::service::StationSet>, sqlx::Error> {
         crate::stations::service::stations(&self.station_cache, &self.db).await

@@ -47,6 +47,14 @@ pub fn local_of(ts: i64) -> Option<NaiveDateTime> {
     chrono::DateTime::from_timestamp(ts, 0).map(|t| t.with_timezone(&Shanghai).naive_local())
 }
 
+/// The local (Asia/Shanghai) `MM-DD HH:MM` of an instant, as a refusal tells when to
+/// come back.
+pub fn hhmm_of_ts(ts: i64) -> String {
+    local_of(ts)
+        .map(|t| t.format("%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
 /// Unix seconds of a local (Asia/Shanghai) day and minute of the day.
 pub fn local_ts(day: NaiveDate, minute: u32) -> i64 {
     let t = day

@@ -14,10 +14,10 @@ use std::time::Duration;
 pub async fn run_once(state: &AppState) {
     let now = app::time::now_local();
     if state.config.reminders {
-        if let Err(e) = app::booking::reminders::run_once(&state.db, state.sms.as_ref(), now).await
-        {
+        if let Err(e) = app::booking::reminders::run_once(&state.db, now).await {
             tracing::warn!(error = %e, "reminder job failed");
         }
+        state.wake_outbox();
     }
     if let Err(e) = app::booking::service::ensure_slots_ahead(&state.db, now.date()).await {
         tracing::warn!(error = %e, "slot job failed");
@@ -25,6 +25,37 @@ pub async fn run_once(state: &AppState) {
     if let Err(e) = app::wishes::service::expire_claims(&state.db, app::time::now_ts()).await {
         tracing::warn!(error = %e, "claim expiry job failed");
     }
+    if let Err(e) = purge(state).await {
+        tracing::warn!(error = %e, "purge job failed");
+    }
+}
+
+/// Housekeeping: expired sessions and codes, old throttle rows and failure records,
+/// staged photos never tied to a wish, sent messages older than 30 days.
+pub async fn purge(state: &AppState) -> Result<u64, sqlx::Error> {
+    let now = app::time::now_ts();
+    let n = app::accounts::store::purge_expired(&state.db, now).await?
+        + app::outbox::store::purge_sent(&state.db, now - 30 * 86_400).await?;
+    if n > 0 {
+        tracing::info!(rows = n, "purged expired rows");
+    }
+    Ok(n)
+}
+
+/// The outbox worker: delivers at once when this process queued a message, and every
+/// few seconds for what other processes queued or what is due for a retry.
+pub fn spawn_outbox(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) =
+                app::outbox::service::deliver_due(&state.db, state.sms.as_ref(), app::time::now_ts())
+                    .await
+            {
+                tracing::warn!(error = %e, "outbox delivery failed");
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(3), state.outbox_wake.notified()).await;
+        }
+    })
 }
 
 /// Runs the jobs once a minute, from now on.

@@ -55,12 +55,21 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     // Slots ahead of every schedule (the jobs keep them ahead from here on).
     app::booking::service::ensure_slots_ahead(&db, app::time::today_local()).await?;
     let city = app::stations::store::city(&db).await?.map(Arc::new);
-    let secret: Arc<str> = match &config.secret {
-        Some(s) => s.as_str().into(),
-        None => app::accounts::store::shared_secret(&db, &app::accounts::secret::new_secret())
-            .await?
-            .into(),
-    };
+    let secret: Arc<str> = load_secret(&config)?.into();
+    // Demo identities and the demo city's people keep no session once demo mode is off.
+    if !config.demo {
+        let ended = app::accounts::store::end_demo_sessions(&db).await?;
+        if ended > 0 {
+            tracing::info!(ended, "demo mode is off: demo accounts' sessions ended");
+        }
+    }
+    // Photos that older versions kept as files move into the database.
+    let imported = app::wishes::photo::import_files(&db, std::path::Path::new(&config.upload_dir))
+        .await
+        .context("导入旧的圆梦照片失败")?;
+    if imported > 0 {
+        tracing::info!(imported, "fulfilment photos moved from files into the database");
+    }
     let sms = sms_sender(&config)?;
     let leptos_options = leptos_options(&config);
     Ok(AppState {
@@ -68,11 +77,86 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         db,
         config: Arc::new(config),
         sms,
+        outbox_wake: Default::default(),
         secret,
         city,
         station_cache: Default::default(),
         catalogue_cache: Default::default(),
     })
+}
+
+/// The key of the one-time-code hashes, never kept in the database beside them:
+/// `LINLI_SECRET`, else the file `LINLI_SECRET_FILE` or, on SQLite, `<database>.secret`
+/// (created on first start with 0600 permissions; refused if others may read it). On
+/// PostgreSQL, where several servers must share it, `LINLI_SECRET` (or a secret file)
+/// must be set.
+pub fn load_secret(config: &Config) -> anyhow::Result<String> {
+    if let Some(s) = &config.secret {
+        return Ok(s.clone());
+    }
+    let path = match (&config.secret_file, sqlite_path(&config.database_url)) {
+        (Some(f), _) => std::path::PathBuf::from(f),
+        (None, Some(Some(db))) => std::path::PathBuf::from(format!("{db}.secret")),
+        // An in-memory database lives as long as the process: so may its key.
+        (None, Some(None)) => return Ok(app::accounts::secret::new_secret()),
+        (None, None) => anyhow::bail!(
+            "在 PostgreSQL 上运行时请设置 LINLI_SECRET（至少32个字符，各服务器相同）或 LINLI_SECRET_FILE"
+        ),
+    };
+    read_or_create_secret(&path)
+}
+
+/// The SQLite database file of a URL: `Some(None)` for an in-memory database, `None`
+/// for another kind of database.
+fn sqlite_path(url: &str) -> Option<Option<String>> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || url.contains("mode=memory") {
+        Some(None)
+    } else {
+        Some(Some(path.to_string()))
+    }
+}
+
+fn read_or_create_secret(path: &std::path::Path) -> anyhow::Result<String> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            #[cfg(unix)]
+            if meta.permissions().mode() & 0o077 != 0 {
+                anyhow::bail!(
+                    "密钥文件 {} 的权限过宽，请执行 chmod 600 {}",
+                    path.display(),
+                    path.display()
+                );
+            }
+            let _ = meta;
+            let s = std::fs::read_to_string(path)
+                .with_context(|| format!("读取密钥文件 {} 失败", path.display()))?;
+            let s = s.trim().to_string();
+            anyhow::ensure!(s.len() >= 32, "密钥文件 {} 的内容太短（至少32个字符）", path.display());
+            Ok(s)
+        }
+        Err(_) => {
+            let secret = app::accounts::secret::new_secret();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            options.mode(0o600);
+            match options.open(path) {
+                Ok(mut f) => {
+                    f.write_all(secret.as_bytes())?;
+                    f.sync_all()?;
+                    Ok(secret)
+                }
+                // Another process created it first: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_or_create_secret(path),
+                Err(e) => Err(e).with_context(|| format!("无法创建密钥文件 {}", path.display())),
+            }
+        }
+    }
 }
 
 /// The text-message sender the configuration names.
@@ -118,10 +202,14 @@ pub async fn serve(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
+    // Every serving process delivers the outbox (the database decides who sends what).
+    let outbox = jobs::spawn_outbox(state.clone());
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    outbox.abort();
+    served
 }
 
 /// Resolves on SIGINT or SIGTERM.

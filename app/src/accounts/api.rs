@@ -19,14 +19,11 @@ pub struct Viewer {
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::accounts::model::{code_rules, parse_code, Phone};
-    pub use crate::accounts::secret::{
-        constant_time_eq, hash_code, hash_token, new_code, new_token,
-    };
+    pub use crate::accounts::secret::{hash_token, new_token};
     pub use crate::accounts::session::{
         clear_session_cookie, client_ip, current_user, require_user, session_cookie,
         token_from_headers,
     };
-    pub use crate::accounts::sms::Sms;
     pub use crate::accounts::store;
     pub use crate::prefs::safe_next;
     pub use crate::state::app_state;
@@ -71,50 +68,19 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
     let result = async {
         let state = app_state()?;
         let phone = Phone::parse(&phone).map_err(AppError::BadRequest)?;
-        let now = crate::time::now_ts();
-        let ip = request_parts()
-            .map(|p| client_ip(&p, state.config.trust_proxy))
+        let client = request_parts()
+            .map(|p| client_ip(&p, &state.config))
             .unwrap_or_default();
-        if !store::take_ip_quota(&state.db, &ip, now / 3600, code_rules::PER_IP_PER_HOUR).await? {
-            return Err(AppError::TooManyRequests(crate::i18n::tr(
-                "msg.accounts.ip_quota",
-            )));
-        }
-        if !store::take_phone_slot(&state.db, phone.as_str(), now, code_rules::RESEND_SECS).await? {
-            return Err(AppError::TooManyRequests(crate::i18n::tr_args(
-                "msg.accounts.resend_wait",
-                &[("secs", code_rules::RESEND_SECS.to_string())],
-            )));
-        }
-        let code = new_code();
-        let hash = hash_code(state.secret.as_bytes(), phone.as_str(), &code);
-        store::insert_code(
+        crate::accounts::service::request_code(
             &state.db,
-            phone.as_str(),
-            &hash,
-            now,
-            now + code_rules::TTL_SECS,
+            state.secret.as_bytes(),
+            &phone,
+            &client,
+            state.config.demo,
+            crate::time::now_ts(),
         )
         .await?;
-        // Texts go out in Chinese with the registered 【邻里】 signature, whatever the
-        // page's language: SMS providers in China require the registered template.
-        let text = crate::i18n::fill(
-            &crate::i18n::tr_in(crate::prefs::Locale::ZhCn, "msg.accounts_api.m8"),
-            &[("code".to_string(), code.to_string())],
-        );
-        let sent = state
-            .sms
-            .send(Sms {
-                phone: phone.as_str(),
-                purpose: "login_code",
-                text: &text,
-            })
-            .await;
-        if let Err(e) = sent {
-            tracing::warn!(error = %e, "login code not sent");
-            store::release_phone_slot(&state.db, phone.as_str()).await?;
-            return Err(AppError::Unavailable);
-        }
+        state.wake_outbox();
         Ok(phone)
     }
     .await;
@@ -140,31 +106,15 @@ pub async fn verify_code(
         let phone = Phone::parse(&phone).map_err(AppError::BadRequest)?;
         let code = parse_code(&code).map_err(AppError::BadRequest)?;
         let now = crate::time::now_ts();
-        let expired = || AppError::bad(crate::i18n::tr("msg.accounts_api.m1"));
-        let (id, stored, attempts) =
-            store::spend_attempt(&state.db, phone.as_str(), now, code_rules::MAX_ATTEMPTS)
-                .await?
-                .ok_or_else(expired)?;
-        if !constant_time_eq(
-            &stored,
-            &hash_code(state.secret.as_bytes(), phone.as_str(), &code),
-        ) {
-            let left = code_rules::MAX_ATTEMPTS - attempts;
-            return Err(if left > 0 {
-                AppError::bad(crate::i18n::tr_args(
-                    "msg.accounts_api.m9",
-                    &[("left", left.to_string())],
-                ))
-            } else {
-                expired()
-            });
-        }
-        if !store::consume_code(&state.db, id, now).await? {
-            return Err(expired());
-        }
-        let last4 = &phone.as_str()[7..];
-        let user_id =
-            store::upsert_user(&state.db, phone.as_str(), &format!("居民{last4}"), now).await?;
+        let user_id = crate::accounts::service::verify_code(
+            &state.db,
+            state.secret.as_bytes(),
+            &phone,
+            &code,
+            state.config.demo,
+            now,
+        )
+        .await?;
         start_session(&state, user_id, now).await?;
         store::user_by_id(&state.db, user_id)
             .await?
@@ -281,7 +231,8 @@ pub async fn update_profile(
     crate::reply::reply(result, "/me", |_| Some("/me?saved=1".to_string()))
 }
 
-/// Opts the caller in or out of volunteering, optionally in a team.
+/// Opts the caller in or out of volunteering; naming a team asks to join it (the
+/// team's leader or its community's staff approve).
 #[server(prefix = "/api", endpoint = "me/volunteer")]
 pub async fn set_volunteer(on: bool, team_id: Option<String>) -> Result<CurrentUser, AppError> {
     use ssr::*;
@@ -325,16 +276,30 @@ pub async fn user_contact(user_id: i64) -> Result<Contact, AppError> {
     let result = async {
         let state = app_state()?;
         let caller = require_user().await?;
+        let not_found = || AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7"));
         let target = store::user_by_id(&state.db, user_id)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7")))?;
-        let allowed = caller.id == target.id
+            .ok_or_else(not_found)?;
+        let own = caller.id == target.id;
+        let allowed = own
             || caller.is_admin()
             || target.community_id.is_some_and(|c| {
                 caller.role == crate::accounts::model::Role::Staff && caller.may_act_in(c)
             });
         if !allowed {
-            return Err(AppError::Forbidden);
+            // Staff of another community learn nothing, not even that the person exists.
+            return Err(not_found());
+        }
+        if !own {
+            crate::accounts::service::record_read(
+                &state.db,
+                &caller,
+                "read_phone",
+                &format!("user:{}", target.id),
+                target.community_id,
+                crate::time::now_ts(),
+            )
+            .await?;
         }
         Ok(Contact {
             id: target.id,
@@ -344,7 +309,87 @@ pub async fn user_contact(user_id: i64) -> Result<Contact, AppError> {
         })
     }
     .await;
-    crate::reply::read(result, "/me")
+    crate::reply::reply(result, "/me", |_| None)
+}
+
+/// Staff (their community), a verified team's leader (their team) or an admin (all):
+/// volunteers and people asking to join a team, numbers masked.
+#[server(prefix = "/api", endpoint = "volunteers/list")]
+pub async fn list_volunteers() -> Result<Vec<crate::accounts::store::VolunteerRow>, AppError> {
+    use ssr::*;
+    let result = async {
+        let state = app_state()?;
+        let user = require_user().await?;
+        let rows = match user.role {
+            crate::accounts::model::Role::Admin => {
+                store::volunteers_of(&state.db, None, None, 500).await?
+            }
+            crate::accounts::model::Role::Staff => {
+                store::volunteers_of(&state.db, user.community_id, None, 500).await?
+            }
+            crate::accounts::model::Role::Resident => match store::team_led_by(&state.db, user.id).await? {
+                Some(team) => store::volunteers_of(&state.db, None, Some(team), 500).await?,
+                None => return Err(AppError::Forbidden),
+            },
+        };
+        Ok(rows)
+    }
+    .await;
+    crate::reply::read(result, "/volunteers")
+}
+
+/// Verifies a volunteer (`real_name` as on their ID card) or, with `on=false`, withdraws
+/// the verification. Audited.
+#[server(prefix = "/api", endpoint = "volunteers/verify")]
+pub async fn verify_volunteer(
+    user_id: i64,
+    on: bool,
+    real_name: Option<String>,
+) -> Result<(), AppError> {
+    use ssr::*;
+    let result = async {
+        let state = app_state()?;
+        let actor = require_user().await?;
+        let name = if on {
+            Some(real_name.unwrap_or_default())
+        } else {
+            None
+        };
+        crate::accounts::service::set_verified(
+            &state.db,
+            &actor,
+            user_id,
+            name.as_deref(),
+            crate::time::now_ts(),
+        )
+        .await
+    }
+    .await;
+    crate::reply::reply(result, "/volunteers", |_| {
+        Some("/volunteers?ok=1".to_string())
+    })
+}
+
+/// Approves (`approve=true`) or refuses a request to join a team. Audited.
+#[server(prefix = "/api", endpoint = "volunteers/team-join")]
+pub async fn decide_team_join(user_id: i64, approve: bool) -> Result<(), AppError> {
+    use ssr::*;
+    let result = async {
+        let state = app_state()?;
+        let actor = require_user().await?;
+        crate::accounts::service::decide_join(
+            &state.db,
+            &actor,
+            user_id,
+            approve,
+            crate::time::now_ts(),
+        )
+        .await
+    }
+    .await;
+    crate::reply::reply(result, "/volunteers", |_| {
+        Some("/volunteers?ok=1".to_string())
+    })
 }
 
 #[server(prefix = "/api", endpoint = "teams")]

@@ -9,10 +9,14 @@
 #[cfg(feature = "ssr")]
 pub mod admin;
 pub mod api;
+pub mod api_admin;
 pub mod model;
 pub mod pages;
+pub mod pages_staff;
 #[cfg(feature = "ssr")]
 pub mod secret;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]

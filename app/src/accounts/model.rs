@@ -101,10 +101,93 @@ pub mod code_rules {
     pub const MAX_ATTEMPTS: i64 = 5;
     /// At most one code per number per minute.
     pub const RESEND_SECS: i64 = 60;
-    /// At most this many codes requested from one IP address per hour.
-    pub const PER_IP_PER_HOUR: i64 = 20;
+    /// At most this many codes requested from one client address per hour. Sized for
+    /// carrier-grade NAT (thousands of phones behind one address on Chinese mobile
+    /// networks): the per-number limits below are what stop guessing.
+    pub const PER_IP_PER_HOUR: i64 = 600;
+    /// At most this many codes texted to one number in a rolling day: nobody can make
+    /// the portal pester a stranger's phone.
+    pub const CODES_PER_DAY: i64 = 10;
+    /// Wrong codes per number that lock it: this many in a rolling hour locks it for the
+    /// rest of that hour ...
+    pub const FAILS_PER_HOUR: usize = 10;
+    /// ... and this many in a rolling day lock it for the rest of that day. Five tries per
+    /// code and a new code a minute would otherwise give 7,200 guesses a day.
+    pub const FAILS_PER_DAY: usize = 20;
     /// Sessions last thirty days from sign-in.
     pub const SESSION_SECS: i64 = 30 * 24 * 3600;
+}
+
+/// Until when a number is locked, given the times of its wrong codes in the last day
+/// (any order): the rolling hour's and the rolling day's limits, whichever ends later.
+pub fn locked_until(failures: &[i64], now: i64) -> Option<i64> {
+    let mut recent: Vec<i64> = failures
+        .iter()
+        .copied()
+        .filter(|t| *t > now - 86_400 && *t <= now)
+        .collect();
+    recent.sort_unstable_by(|a, b| b.cmp(a));
+    let window = |n: usize, secs: i64| {
+        let in_window = recent.iter().filter(|t| **t > now - secs).count();
+        (in_window >= n).then(|| recent[n - 1] + secs)
+    };
+    let hour = window(code_rules::FAILS_PER_HOUR, 3_600);
+    let day = window(code_rules::FAILS_PER_DAY, 86_400);
+    hour.max(day).filter(|until| *until > now)
+}
+
+/// The key a client address is counted under: an IPv4 address as it is, an IPv6
+/// address by its /64 (one subscriber gets a whole /64 and can pick any address in it).
+pub fn address_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        },
+    }
+}
+
+/// The client's address behind trusted reverse proxies: the peer itself unless it is
+/// trusted; then the right-most `X-Forwarded-For` entry (over every header line, in
+/// order) that is not a trusted proxy. A malformed entry ends the walk at the last
+/// trusted hop, so a client can never choose its own key by writing the header.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    forwarded_for: &[&str],
+    is_trusted: impl Fn(std::net::IpAddr) -> bool,
+) -> std::net::IpAddr {
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let mut last = peer;
+    let entries: Vec<&str> = forwarded_for
+        .iter()
+        .flat_map(|line| line.split(','))
+        .map(str::trim)
+        .collect();
+    for entry in entries.iter().rev() {
+        let Some(ip) = parse_hop(entry) else {
+            return last;
+        };
+        if !is_trusted(ip) {
+            return ip;
+        }
+        last = ip;
+    }
+    last
+}
+
+/// One `X-Forwarded-For` entry: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1` or `[2001:db8::1]:443`.
+fn parse_hop(entry: &str) -> Option<std::net::IpAddr> {
+    if let Ok(ip) = entry.parse() {
+        return Some(ip);
+    }
+    entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip())
 }
 
 /// Checks the shape of a typed code: exactly six digits (spaces ignored).
@@ -131,9 +214,22 @@ pub struct CurrentUser {
     /// For staff: the one community they act in.
     pub community_id: Option<i64>,
     pub community_name: Option<String>,
+    /// Verified by their community's staff (or a verified team's leader): may claim
+    /// wishes. Staff and admins count as verified.
+    pub verified: bool,
+    /// A team this person asked to join, waiting for approval.
+    pub team_pending: Option<i64>,
+    /// One of the demo identities or demo city's people (refused when demo mode is off).
+    pub demo: bool,
 }
 
 impl CurrentUser {
+    /// May claim wishes: a volunteer verified by their community (staff and admins are
+    /// known by the grant of their role).
+    pub fn may_claim(&self) -> bool {
+        self.role != Role::Resident || (self.volunteer && self.verified)
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
@@ -166,6 +262,18 @@ pub fn parse_display_name(input: &str) -> Result<String, String> {
         Err(crate::i18n::tr("msg.accounts_model.m5"))
     } else if s.chars().any(char::is_control) {
         Err(crate::i18n::tr("msg.accounts_model.m6"))
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+/// A real name as on an ID card, recorded when a volunteer is verified: 2 to 30
+/// characters, no digits or control characters.
+pub fn parse_real_name(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    let n = s.chars().count();
+    if !(2..=30).contains(&n) || s.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
+        Err(crate::i18n::tr("trust.real_name"))
     } else {
         Ok(s.to_string())
     }
@@ -277,6 +385,50 @@ mod tests {
     }
 
     #[test]
+    fn a_number_locks_after_ten_wrong_codes_in_an_hour_or_twenty_in_a_day() {
+        let now = 1_000_000;
+        let nine: Vec<i64> = (0..9).map(|i| now - i * 60).collect();
+        assert_eq!(locked_until(&nine, now), None);
+        let ten: Vec<i64> = (0..10).map(|i| now - i * 60).collect();
+        // The tenth newest (540 s ago) leaves the hour 3,060 s from now.
+        assert_eq!(locked_until(&ten, now), Some(now - 540 + 3_600));
+        // Twenty spread over the day (one every 70 minutes): never ten in an hour, but
+        // the day's limit holds until the oldest leaves the day.
+        let twenty: Vec<i64> = (0..20).map(|i| now - i * 4_200).collect();
+        assert_eq!(locked_until(&twenty, now), Some(now - 19 * 4_200 + 86_400));
+        // Failures older than a day never count.
+        let old: Vec<i64> = (0..30).map(|i| now - 86_400 - i).collect();
+        assert_eq!(locked_until(&old, now), None);
+    }
+
+    #[test]
+    fn the_client_is_the_right_most_untrusted_forwarded_hop() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let trusted = |a: std::net::IpAddr| a == ip("10.0.0.1") || a == ip("10.0.0.2");
+        // A direct client's header is ignored.
+        assert_eq!(client_address(ip("198.51.100.1"), &["1.1.1.1"], trusted), ip("198.51.100.1"));
+        // Behind two proxies, a forged left-most entry is skipped.
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &["6.6.6.6, 203.0.113.5", "10.0.0.2"], trusted),
+            ip("203.0.113.5")
+        );
+        assert_eq!(client_address(ip("10.0.0.1"), &["[2001:db8::1]:443"], trusted), ip("2001:db8::1"));
+        // Garbage stops the walk at the last trusted hop.
+        assert_eq!(client_address(ip("10.0.0.1"), &["x, 10.0.0.2"], trusted), ip("10.0.0.2"));
+        assert_eq!(client_address(ip("10.0.0.1"), &[], trusted), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn addresses_are_keyed_by_ipv4_or_ipv6_slash_64() {
+        let k = |s: &str| address_key(s.parse().unwrap());
+        assert_eq!(k("203.0.113.9"), "203.0.113.9");
+        assert_eq!(k("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(k("2001:db8:1:2:bbbb::9"), k("2001:db8:1:2:aaaa::1"));
+        assert_ne!(k("2001:db8:1:3::1"), k("2001:db8:1:2::1"));
+        assert_eq!(k("::ffff:198.51.100.7"), "198.51.100.7");
+    }
+
+    #[test]
     fn codes_are_six_digits() {
         assert_eq!(parse_code(" 123 456 ").unwrap(), "123456");
         assert!(parse_code("12345").is_err());
@@ -295,6 +447,9 @@ mod tests {
             team_id: None,
             team_name: None,
             community_id: Some(7),
+            verified: false,
+            team_pending: None,
+            demo: false,
             community_name: None,
         };
         assert!(u.may_act_in(7));

@@ -17,7 +17,7 @@ use leptos_router::hooks::use_query_map;
 fn FormError() -> impl IntoView {
     let q = use_query_map();
     move || {
-        q.read().get("err").filter(|e| !e.is_empty()).map(|e| {
+        q.read().get("err").and_then(|e| crate::i18n::decode_banner(&e)).map(|e| {
             view! { <p class="form-error" role="alert">{e}</p> }
         })
     }
@@ -211,11 +211,24 @@ fn MeBody(viewer: Viewer) -> impl IntoView {
                     <a class="button secondary" href="/activities?mine=1">{tr("activities.my")}</a>
                 </section>
                 {(u.role != Role::Resident).then(|| view! {
-                    <section class="card"><a class="button" href="/desk">{tr("desk.title")}</a></section>
+                    <section class="card">
+                        <a class="button" href="/desk">{tr("desk.title")}</a>
+                        " "
+                        <a class="button secondary" href="/volunteers">{tr("trust.volunteers_title")}</a>
+                        {(u.role == Role::Admin).then(|| view! {
+                            " " <a class="button secondary" href="/admin">{tr("trust.admin_title")}</a>
+                        })}
+                    </section>
                 })}
                 <section class="card">
                     <h2>{tr("me.volunteer")}</h2>
                     <p class="hint">{tr("me.volunteer_hint")}</p>
+                    {volunteer.then(|| view! {
+                        <p class=if u.verified { "form-ok" } else { "hint" }>
+                            {if u.verified { tr("trust.verified_yes") } else { tr("trust.verified_no") }}
+                        </p>
+                    })}
+                    {u.team_pending.is_some().then(|| view! { <p class="hint">{tr("trust.join_pending")}</p> })}
                     <form method="post" action=crate::accounts::api::SetVolunteer::PATH class="inline">
                         <input type="hidden" name="on" value=if volunteer { "false" } else { "true" } />
                         <button type="submit" class="button secondary">

@@ -34,7 +34,13 @@ pub async fn user_from_headers(
 ) -> Result<Option<CurrentUser>, AppError> {
     match token_from_headers(headers) {
         Some(t) => {
-            Ok(store::session_user(&state.db, &hash_token(&t), crate::time::now_ts()).await?)
+            Ok(store::session_user(
+                &state.db,
+                &hash_token(&t),
+                crate::time::now_ts(),
+                state.config.demo,
+            )
+            .await?)
         }
         None => Ok(None),
     }
@@ -67,24 +73,30 @@ pub fn clear_session_cookie(secure: bool) -> String {
 
 /// The client address: the peer, or the first `X-Forwarded-For` hop when the server is
 /// configured to sit behind a trusted proxy.
-pub fn client_ip(parts: &http::request::Parts, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(ip) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            return ip.to_string();
-        }
-    }
-    parts
-        .extensions
+pub fn client_ip(parts: &http::request::Parts, config: &crate::config::Config) -> String {
+    client_key(&parts.headers, &parts.extensions, config)
+}
+
+/// The rate and quota key of a request's client (see `accounts::model::client_address`
+/// and `address_key`); also used by the server's write limiter.
+pub fn client_key(
+    headers: &HeaderMap,
+    extensions: &http::Extensions,
+    config: &crate::config::Config,
+) -> String {
+    let Some(peer) = extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .map(|c| c.0.ip())
+    else {
+        return "unknown".into();
+    };
+    let lines: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let ip = crate::accounts::model::client_address(peer, &lines, |a| config.is_trusted_proxy(a));
+    crate::accounts::model::address_key(ip)
 }
 
 #[cfg(test)]

@@ -40,11 +40,18 @@ pub struct ConsoleSender {
 impl SmsSender for ConsoleSender {
     fn send<'a>(&'a self, sms: Sms<'a>) -> SendFuture<'a> {
         Box::pin(async move {
+            // Each message is one whole line, written by one call under a lock, so that
+            // messages sent at the same time never interleave (a text may hold newlines:
+            // they are escaped).
             let line = format!(
-                "[短信·开发] 发往 {}（{}）：{}",
-                sms.phone, sms.purpose, sms.text
+                "[短信·开发] 发往 {}（{}）：{}\n",
+                sms.phone,
+                sms.purpose,
+                sms.text.replace('\n', "\\n")
             );
-            eprintln!("{line}");
+            static WRITE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _guard = WRITE.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = std::io::stderr().lock().write_all(line.as_bytes());
             if let Some(path) = &self.file {
                 let mut f = std::fs::OpenOptions::new()
                     .create(true)
@@ -52,7 +59,8 @@ impl SmsSender for ConsoleSender {
                     .open(path)
                     .map_err(|e| SmsError::Failed(e.to_string()))?;
                 let json = serde_json::json!({ "phone": sms.phone, "purpose": sms.purpose, "text": sms.text });
-                writeln!(f, "{json}").map_err(|e| SmsError::Failed(e.to_string()))?;
+                f.write_all(format!("{json}\n").as_bytes())
+                    .map_err(|e| SmsError::Failed(e.to_string()))?;
             }
             tracing::info!(purpose = sms.purpose, "sms written to console");
             Ok(())

@@ -53,7 +53,7 @@ pub async fn release_phone_slot(db: &Db, phone: &str) -> Result<(), sqlx::Error>
 }
 
 pub async fn insert_code(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     phone: &str,
     hash: &str,
     now: i64,
@@ -66,15 +66,99 @@ pub async fn insert_code(
     .bind(hash)
     .bind(now)
     .bind(expires)
-    .execute(&db.pool)
+    .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Codes sent to a number since `since`.
+pub async fn codes_sent_since(db: &Db, phone: &str, since: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM login_codes WHERE phone = $1 AND created_at > $2")
+        .bind(phone)
+        .bind(since)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// The times of a number's wrong codes since `since` (newest first, at most 50).
+pub async fn failures_since(
+    conn: &mut sqlx::AnyConnection,
+    phone: &str,
+    since: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT at FROM login_failures WHERE phone = $1 AND at > $2 ORDER BY at DESC LIMIT 50",
+    )
+    .bind(phone)
+    .bind(since)
+    .fetch_all(conn)
+    .await
+}
+
+/// Records a wrong code for a number.
+pub async fn record_failure(
+    conn: &mut sqlx::AnyConnection,
+    phone: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO login_failures (phone, at) VALUES ($1, $2)")
+        .bind(phone)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Housekeeping (run by the jobs): expired sessions and codes, old throttle rows and
+/// failure records, photos staged but never tied to a wish. Returns rows removed.
+pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let day_ago = now - 86_400;
+    let mut n = 0;
+    for (sql, at) in [
+        ("DELETE FROM sessions WHERE expires_at < $1", now),
+        ("DELETE FROM login_codes WHERE expires_at < $1", day_ago),
+        ("DELETE FROM code_throttle WHERE last_sent_at < $1", day_ago),
+        ("DELETE FROM ip_throttle WHERE hour < $1", day_ago / 3600),
+        ("DELETE FROM login_failures WHERE at < $1", day_ago),
+        ("DELETE FROM photos WHERE wish_id IS NULL AND created_at < $1", now - 3600),
+    ] {
+        n += sqlx::query(sql)
+            .bind(at)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+    }
+    Ok(n)
+}
+
+/// Ends every session of a demo account (demo mode is off); returns how many.
+pub async fn end_demo_sessions(db: &Db) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE demo = 1)")
+        .execute(&db.pool)
+        .await?
+        .rows_affected())
+}
+
+/// Marks accounts as demo accounts, inside the caller's transaction.
+pub async fn mark_demo(conn: &mut sqlx::AnyConnection, ids: &[i64]) -> Result<(), sqlx::Error> {
+    for chunk in ids.chunks(crate::db::BULK_ROWS) {
+        let sql = format!(
+            "UPDATE users SET demo = 1 WHERE id IN {}",
+            crate::db::placeholders(1, chunk.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
 /// Spends one try on the number's latest code, if it is still live (unused, unexpired,
 /// under the try limit). Returns its id, hash and tries so far.
 pub async fn spend_attempt(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     phone: &str,
     now: i64,
     max_attempts: i64,
@@ -88,7 +172,7 @@ pub async fn spend_attempt(
     .bind(phone)
     .bind(now)
     .bind(max_attempts)
-    .fetch_optional(&db.pool)
+    .fetch_optional(conn)
     .await?;
     row.map(|r| {
         Ok((
@@ -101,11 +185,15 @@ pub async fn spend_attempt(
 }
 
 /// Marks a code used; false if a concurrent request used it first.
-pub async fn consume_code(db: &Db, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn consume_code(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let r = sqlx::query("UPDATE login_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(id)
-        .execute(&db.pool)
+        .execute(conn)
         .await?;
     Ok(r.rows_affected() == 1)
 }
@@ -166,7 +254,8 @@ pub async fn delete_user_sessions(db: &Db, user_id: i64) -> Result<u64, sqlx::Er
 }
 
 const USER_COLUMNS: &str = "u.id, u.phone, u.display_name, u.role, u.volunteer, u.team_id, \
-     t.name AS team_name, u.community_id, c.name AS community_name";
+     t.name AS team_name, u.community_id, c.name AS community_name, u.verified_at, \
+     u.team_pending, u.demo";
 const USER_EXTRAS: &str = "LEFT JOIN teams t ON t.id = u.team_id \
      LEFT JOIN communities c ON c.id = u.community_id";
 
@@ -183,22 +272,28 @@ fn user_from_row(r: &AnyRow) -> Result<CurrentUser, sqlx::Error> {
         team_name: r.try_get("team_name")?,
         community_id: r.try_get("community_id")?,
         community_name: r.try_get("community_name")?,
+        verified: r.try_get::<Option<i64>, _>("verified_at")?.is_some(),
+        team_pending: r.try_get("team_pending")?,
+        demo: r.try_get::<i64, _>("demo")? != 0,
     })
 }
 
 /// The user behind a live session, if any.
+/// A demo account's session counts only while demo mode is on (`demo_on`).
 pub async fn session_user(
     db: &Db,
     token_hash: &str,
     now: i64,
+    demo_on: bool,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id {USER_EXTRAS} \
-         WHERE s.token_hash = $1 AND s.expires_at > $2"
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND (u.demo = 0 OR $3 = 1)"
     );
     let row = sqlx::query(&sql)
         .bind(token_hash)
         .bind(now)
+        .bind(i64::from(demo_on))
         .fetch_optional(&db.pool)
         .await?;
     row.as_ref().map(user_from_row).transpose()
@@ -267,6 +362,60 @@ pub async fn audit<'c, E: Executor<'c, Database = Any>>(
     Ok(())
 }
 
+/// Who did a staff action, and in which community it was (for the audit log).
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub id: i64,
+    pub community_id: Option<i64>,
+}
+
+/// [`audit`] in one call: `actor` did `action` to `target`, with the state before and
+/// after, in the caller's transaction.
+pub async fn audit_step(
+    conn: &mut sqlx::AnyConnection,
+    actor: Actor,
+    action: &str,
+    target: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    audit(
+        conn,
+        AuditRecord {
+            actor_id: Some(actor.id),
+            action,
+            target,
+            community_id: actor.community_id,
+            before: before.as_ref(),
+            after: after.as_ref(),
+            at,
+        },
+    )
+    .await
+}
+
+/// Whether `actor` has a recorded `action` on `target` since `since` (a read of private
+/// data is shown only once it is on record).
+pub async fn recorded_since(
+    db: &Db,
+    actor: i64,
+    action: &str,
+    target: &str,
+    since: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE actor_id = $1 AND action = $2 AND target = $3 AND at > $4",
+    )
+    .bind(actor)
+    .bind(action)
+    .bind(target)
+    .bind(since)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n > 0)
+}
+
 /// Sets a user's role (and, for staff, community), with its audit record.
 pub async fn set_role(
     db: &Db,
@@ -309,22 +458,172 @@ pub async fn set_role(
     tx.commit().await
 }
 
+/// Opts in or out of volunteering. Naming a team asks to join it (the leader or staff
+/// approve: `settle_join`); opting in again without a team keeps one's team; opting out
+/// leaves it and withdraws a request.
 pub async fn set_volunteer(
     db: &Db,
     user_id: i64,
     on: bool,
-    team_id: Option<i64>,
+    team_request: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    // Opting in again without naming a team keeps the team one had; opting out leaves it.
     sqlx::query(
-        "UPDATE users SET volunteer = $1, team_id = CASE WHEN $1 = 0 THEN NULL ELSE COALESCE($2, team_id) END WHERE id = $3",
+        "UPDATE users SET volunteer = $1, \
+         team_id = CASE WHEN $1 = 0 THEN NULL ELSE team_id END, \
+         team_pending = CASE WHEN $1 = 0 THEN NULL WHEN $2 IS NULL THEN team_pending \
+                             WHEN team_id = $2 THEN NULL ELSE $2 END \
+         WHERE id = $3",
     )
-        .bind(i64::from(on))
-        .bind(team_id)
-        .bind(user_id)
-        .execute(&db.pool)
-        .await?;
+    .bind(i64::from(on))
+    .bind(team_request)
+    .bind(user_id)
+    .execute(&db.pool)
+    .await?;
     Ok(())
+}
+
+/// Settles a pending request to join `team`: joins it or drops the request. False if
+/// the request is no longer pending (settled by someone else first).
+pub async fn settle_join(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    team: i64,
+    approve: bool,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE users SET team_id = CASE WHEN $1 = 1 THEN team_pending ELSE team_id END, \
+         team_pending = NULL WHERE id = $2 AND team_pending = $3",
+    )
+    .bind(i64::from(approve))
+    .bind(user_id)
+    .bind(team)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A team's leader and community.
+pub async fn team_leader_and_community(
+    db: &Db,
+    team: i64,
+) -> Result<Option<(Option<i64>, Option<i64>)>, sqlx::Error> {
+    let row = sqlx::query("SELECT leader_id, community_id FROM teams WHERE id = $1")
+        .bind(team)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok((r.try_get("leader_id")?, r.try_get("community_id")?)))
+        .transpose()
+}
+
+/// Whether `user` leads `team` and the team is verified.
+pub async fn verified_team_led_by(db: &Db, team: i64, user: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM teams WHERE id = $1 AND leader_id = $2 AND verified = 1",
+    )
+    .bind(team)
+    .bind(user)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// A person's verification as recorded (for the audit's before and after).
+pub async fn verification_of(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+) -> Result<serde_json::Value, sqlx::Error> {
+    let r = sqlx::query("SELECT real_name, verified_at, verified_by FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(serde_json::json!({
+        "real_name": r.try_get::<String, _>("real_name")?,
+        "verified_at": r.try_get::<Option<i64>, _>("verified_at")?,
+        "verified_by": r.try_get::<Option<i64>, _>("verified_by")?,
+    }))
+}
+
+/// Records a verification with the real name, or (`None`) withdraws it.
+pub async fn set_verification(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    real_name: Option<&str>,
+    by: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    match real_name {
+        Some(name) => sqlx::query(
+            "UPDATE users SET real_name = $1, verified_at = $2, verified_by = $3 WHERE id = $4",
+        )
+        .bind(name)
+        .bind(now)
+        .bind(by)
+        .bind(user_id),
+        None => sqlx::query(
+            "UPDATE users SET verified_at = NULL, verified_by = NULL WHERE id = $1",
+        )
+        .bind(user_id),
+    }
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A volunteer as the verification list shows them (number masked).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct VolunteerRow {
+    pub id: i64,
+    pub display_name: String,
+    pub masked_phone: String,
+    pub real_name: String,
+    pub verified: bool,
+    pub team: Option<String>,
+    /// The team this person asked to join, waiting for approval.
+    pub team_pending: Option<String>,
+}
+
+/// Volunteers of a community (or of a team), and people waiting to join its teams.
+pub async fn volunteers_of(
+    db: &Db,
+    community: Option<i64>,
+    team: Option<i64>,
+    limit: i64,
+) -> Result<Vec<VolunteerRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.phone, u.real_name, u.verified_at, t.name AS team, \
+                p.name AS pending FROM users u \
+         LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN teams p ON p.id = u.team_pending \
+         WHERE (u.volunteer = 1 OR u.team_pending IS NOT NULL) \
+           AND ($1 IS NULL OR u.community_id = $1 OR p.community_id = $1) \
+           AND ($2 IS NULL OR u.team_id = $2 OR u.team_pending = $2) \
+         ORDER BY u.verified_at IS NOT NULL, u.id LIMIT $3",
+    )
+    .bind(community)
+    .bind(team)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(VolunteerRow {
+                id: r.try_get("id")?,
+                display_name: r.try_get("display_name")?,
+                masked_phone: crate::accounts::model::mask_phone(&r.try_get::<String, _>("phone")?),
+                real_name: r.try_get("real_name")?,
+                verified: r.try_get::<Option<i64>, _>("verified_at")?.is_some(),
+                team: r.try_get("team")?,
+                team_pending: r.try_get("pending")?,
+            })
+        })
+        .collect()
+}
+
+/// The team `user` leads, if any.
+pub async fn team_led_by(db: &Db, user: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MIN(id) FROM teams WHERE leader_id = $1")
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await
 }
 
 pub async fn set_profile(
@@ -424,13 +723,18 @@ pub async fn insert_users(
     Ok(ids)
 }
 
-/// Makes a person a volunteer serving in a team, inside the caller's transaction.
+/// Makes a person a volunteer serving in a team, inside the caller's transaction (a
+/// roster loaded in bulk: the team's own list vouches for its members, so they are
+/// recorded as verified under their display name).
 pub async fn join_team_in(
     conn: &mut sqlx::AnyConnection,
     user: i64,
     team: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET volunteer = 1, team_id = $1 WHERE id = $2")
+    sqlx::query(
+        "UPDATE users SET volunteer = 1, team_id = $1, verified_at = COALESCE(verified_at, created_at), \
+         real_name = CASE WHEN real_name = '' THEN display_name ELSE real_name END WHERE id = $2",
+    )
         .bind(team)
         .bind(user)
         .execute(conn)
@@ -441,11 +745,19 @@ pub async fn join_team_in(
 /// The first community whose centre keeps a booking schedule (else the first
 /// community).
 pub async fn first_community_with_schedule(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    first_community_with_schedule_in(&mut conn).await
+}
+
+/// [`first_community_with_schedule`], inside the caller's transaction.
+pub async fn first_community_with_schedule_in(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COALESCE((SELECT MIN(s.community_id) FROM stations s \
          JOIN booking_schedules b ON b.center_id = s.id), (SELECT MIN(id) FROM communities))",
     )
-    .fetch_one(&db.pool)
+    .fetch_one(conn)
     .await
 }
 
@@ -469,8 +781,12 @@ pub async fn set_identity(
     community: Option<i64>,
     team: Option<i64>,
 ) -> Result<(), sqlx::Error> {
+    // A demo volunteer comes verified, so that the demo shows claiming.
     sqlx::query(
-        "UPDATE users SET role = $1, volunteer = $2, community_id = $3, team_id = $4 WHERE id = $5",
+        "UPDATE users SET role = $1, volunteer = $2, community_id = $3, team_id = $4, \
+         verified_at = CASE WHEN $2 = 1 THEN COALESCE(verified_at, created_at) ELSE verified_at END, \
+         real_name = CASE WHEN $2 = 1 AND real_name = '' THEN display_name ELSE real_name END \
+         WHERE id = $5",
     )
     .bind(role.code())
     .bind(i64::from(volunteer))
@@ -536,18 +852,4 @@ pub async fn team_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
         .fetch_one(&db.pool)
         .await?;
     Ok(n > 0)
-}
-
-/// The app-wide secret for code hashes: created once, in the database, so that every
-/// server process shares it without configuration.
-pub async fn shared_secret(db: &Db, fresh: &str) -> Result<String, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO app_meta (key, value) VALUES ('code_secret', $1) ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(fresh)
-    .execute(&db.pool)
-    .await?;
-    sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'code_secret'")
-        .fetch_one(&db.pool)
-        .await
 }

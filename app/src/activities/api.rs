@@ -306,23 +306,25 @@ pub async fn create_activity(
 
 /// Staff of the activity's community check a confirmed volunteer in, on the day: by the
 /// code (typed, or the QR text a scanner types: `LINLI:ACT:…`) or by `user_id` from the
-/// roster. Hours and points are recorded once.
+/// roster, which needs a `reason` (no code shown: a forgotten phone, say). Hours and
+/// points are recorded once, and the check-in is audited with how it was made.
 #[server(prefix = "/api", endpoint = "activities/check-in")]
 pub async fn activity_check_in(
     id: i64,
     code: Option<String>,
     user_id: Option<i64>,
+    reason: Option<String>,
 ) -> Result<(), AppError> {
     let r = async {
         use crate::activities::store;
         let state = crate::state::app_state()?;
         let staff = crate::accounts::session::require_user().await?;
+        // Another community's activity answers as one that does not exist.
         let a = store::activity(&state.db, id)
             .await?
+            .filter(|a| ssr::is_staff_of(&staff, a.community_id))
             .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.activities_api.m3")))?;
-        if !ssr::is_staff_of(&staff, a.community_id) {
-            return Err(AppError::Forbidden);
-        }
+        let mut how = String::from("code");
         let user = match (
             code.as_deref().map(str::trim).filter(|c| !c.is_empty()),
             user_id,
@@ -339,12 +341,21 @@ pub async fn activity_check_in(
                     }
                 }
             }
-            (None, Some(u)) => u,
+            (None, Some(u)) => {
+                how = crate::activities::model::parse_reason(reason.as_deref().unwrap_or(""))
+                    .map_err(AppError::BadRequest)?;
+                u
+            }
             (None, None) => return Err(AppError::bad(crate::i18n::tr("msg.activities_api.m2"))),
         };
         crate::activities::model::may_check_in(&a.day, &crate::time::today())
             .map_err(AppError::Conflict)?;
-        crate::activities::service::check_in(&state.db, id, user, crate::time::now_ts()).await
+        let actor = crate::accounts::store::Actor {
+            id: staff.id,
+            community_id: Some(a.community_id),
+        };
+        crate::activities::service::check_in(&state.db, actor, id, user, &how, crate::time::now_ts())
+            .await
     }
     .await;
     let page = format!("/activities/{id}");

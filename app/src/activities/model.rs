@@ -150,6 +150,18 @@ impl NewActivity {
     }
 }
 
+/// The reason staff give for checking someone in without their code: 2 to 60
+/// characters, no control characters.
+pub fn parse_reason(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    let n = s.chars().count();
+    if (2..=60).contains(&n) && !s.chars().any(char::is_control) {
+        Ok(s.to_string())
+    } else {
+        Err(crate::i18n::tr("trust.checkin_reason"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,6 +217,7 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
                                     <form method="post" action=crate::activities::api::ActivityCheckIn::PATH class="inline">
                                         <input type="hidden" name="id" value=id.to_string() />
                                         <input type="hidden" name="user_id" value=r.user_id.to_string() />
+                                        <input name="reason" required minlength="2" maxlength="60" aria-label=tr("trust.checkin_reason_label") placeholder=tr("trust.checkin_reason_label") />
                                         <button class="chip" type="submit">{tr("activities.check_in")}</button>
                                     </form>
                                 })}

@@ -103,7 +103,16 @@ pub async fn withdraw(
 
 /// Checks a confirmed volunteer in: the activity's hours and points are recorded once,
 /// with the check-in and a notice, in one transaction.
-pub async fn check_in(db: &Db, activity: i64, user: i64, now: i64) -> Result<(), AppError> {
+/// Checks a volunteer in (`how`: "code", or the reason given for a check-in from the
+/// roster), credits the points and records it in the audit log, in one transaction.
+pub async fn check_in(
+    db: &Db,
+    actor: crate::accounts::store::Actor,
+    activity: i64,
+    user: i64,
+    how: &str,
+    now: i64,
+) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let (points, title) = store::check_in(&mut tx, activity, user, now)
         .await?
@@ -121,6 +130,16 @@ pub async fn check_in(db: &Db, activity: i64, user: i64, now: i64) -> Result<(),
         .arg("title", &title)
         .arg("points", points);
     crate::accounts::store::notify(&mut tx, user, &n, now).await?;
+    crate::accounts::store::audit_step(
+        &mut tx,
+        actor,
+        "activity_check_in",
+        &format!("activity:{activity}"),
+        None,
+        Some(serde_json::json!({ "user": user, "points": points, "how": how })),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -32,7 +32,7 @@ pub mod ssr {
     pub async fn desk_center(
         state: &AppState,
         center: Option<i64>,
-    ) -> Result<(crate::accounts::model::CurrentUser, i64), AppError> {
+    ) -> Result<(crate::accounts::model::CurrentUser, i64, crate::accounts::store::Actor), AppError> {
         let user = crate::accounts::session::require_user().await?;
         let id = match (user.role, user.community_id, center) {
             (crate::accounts::model::Role::Admin, _, Some(c)) => c,
@@ -55,7 +55,11 @@ pub mod ssr {
         if !user.may_act_in(community) {
             return Err(AppError::Forbidden);
         }
-        Ok((user, id))
+        let actor = crate::accounts::store::Actor {
+            id: user.id,
+            community_id: Some(community),
+        };
+        Ok((user, id, actor))
     }
 
     /// The item if it exists and may be done in extended hours.

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
     let r: Result<Desk, AppError> = async {
         let state = crate::state::app_state()?;
-        let (_, center) = ssr::desk_center(&state, None).await?;
+        let (_, center, _) = ssr::desk_center(&state, None).await?;
         let day = match day.filter(|d| !d.is_empty()) {
             Some(d) => crate::calendar::model::parse_date(&d)
                 .map_err(AppError::BadRequest)?
@@ -46,7 +46,9 @@ pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
                             true,
                         ),
                         name: b.user_name.clone(),
-                        phone: b.user_phone.clone(),
+                        // The desk sees the number masked; the full one is an audited
+                        // read (`users/contact`).
+                        phone: crate::accounts::model::mask_phone(&b.user_phone),
                     })
                     .collect();
                 (
@@ -91,17 +93,16 @@ pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
 pub async fn desk_mark(code: String, action: Action) -> Result<Status, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let (_, center) = ssr::desk_center(&state, None).await?;
+        let (_, center, actor) = ssr::desk_center(&state, None).await?;
         let code = crate::booking::model::parse_code(&code).map_err(AppError::BadRequest)?;
         let b = crate::booking::store::by_code(&state.db, &code)
             .await?
             .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m3")))?;
+        // Another centre's booking answers exactly as an unknown code does.
         if b.center_id != center {
-            return Err(AppError::NotFound(crate::i18n::tr(
-                "msg.booking_api_desk.m4",
-            )));
+            return Err(AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m3")));
         }
-        crate::booking::service::mark(&state.db, &b, action, crate::time::now_ts()).await
+        crate::booking::service::mark(&state.db, actor, &b, action, crate::time::now_ts()).await
     }
     .await;
     crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
@@ -113,35 +114,24 @@ pub async fn desk_mark(code: String, action: Action) -> Result<Status, AppError>
 pub async fn desk_close_slot(slot_id: i64, reason: String) -> Result<usize, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let (_, center) = ssr::desk_center(&state, None).await?;
+        let (_, center, actor) = ssr::desk_center(&state, None).await?;
         let reason = reason.trim().to_string();
         if reason.is_empty() || reason.chars().count() > 60 {
             return Err(AppError::bad(crate::i18n::tr("msg.booking_api_desk.m1")));
         }
         let slot = crate::booking::store::slot(&state.db, slot_id)
             .await?
+            .filter(|s| s.center_id == center)
             .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m5")))?;
-        if slot.center_id != center {
-            return Err(AppError::Forbidden);
-        }
-        let told =
-            crate::booking::service::close_slot(&state.db, slot_id, &reason, crate::time::now_ts())
-                .await?;
-        for (_, phone, code) in &told {
-            // Texts go out in Chinese: a phone number has no language preference.
-            let text = crate::accounts::model::Notice::new("notice.slot_closed")
-                .arg("code", code)
-                .arg("reason", &reason)
-                .text(crate::prefs::Locale::ZhCn);
-            let sms = crate::accounts::sms::Sms {
-                phone,
-                purpose: "slot_closed",
-                text: &format!("【邻里】{text}"),
-            };
-            if let Err(e) = state.sms.send(sms).await {
-                tracing::warn!(error = %e, "slot-closed sms not sent");
-            }
-        }
+        let told = crate::booking::service::close_slot(
+            &state.db,
+            actor,
+            slot.id,
+            &reason,
+            crate::time::now_ts(),
+        )
+        .await?;
+        state.wake_outbox();
         Ok(told.len())
     }
     .await;
@@ -152,14 +142,12 @@ pub async fn desk_close_slot(slot_id: i64, reason: String) -> Result<usize, AppE
 pub async fn desk_reopen_slot(slot_id: i64) -> Result<(), AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let (_, center) = ssr::desk_center(&state, None).await?;
+        let (_, center, actor) = ssr::desk_center(&state, None).await?;
         let slot = crate::booking::store::slot(&state.db, slot_id)
             .await?
+            .filter(|s| s.center_id == center)
             .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m5")))?;
-        if slot.center_id != center {
-            return Err(AppError::Forbidden);
-        }
-        crate::booking::service::reopen_slot(&state.db, slot_id).await
+        crate::booking::service::reopen_slot(&state.db, actor, slot.id, crate::time::now_ts()).await
     }
     .await;
     crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
@@ -169,7 +157,7 @@ pub async fn desk_reopen_slot(slot_id: i64) -> Result<(), AppError> {
 pub async fn desk_walk_in(item_code: String) -> Result<(), AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let (user, center) = ssr::desk_center(&state, None).await?;
+        let (_, center, actor) = ssr::desk_center(&state, None).await?;
         let cat = state.catalogue().await?;
         if cat.item(&item_code).is_none() {
             return Err(AppError::bad(crate::i18n::tr("msg.booking_api_desk.m2")));
@@ -180,7 +168,7 @@ pub async fn desk_walk_in(item_code: String) -> Result<(), AppError> {
             center,
             &item_code,
             &day,
-            user.id,
+            actor,
             crate::time::now_ts(),
         )
         .await
@@ -200,7 +188,7 @@ pub async fn desk_set_schedule(
 ) -> Result<(), AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let (user, center) = ssr::desk_center(&state, None).await?;
+        let (user, center, _) = ssr::desk_center(&state, None).await?;
         let windows =
             crate::booking::model::parse_windows(&windows).map_err(AppError::BadRequest)?;
         let cat = state.catalogue().await?;

@@ -3,44 +3,37 @@
 //! (`store::claim_reminders`), so each booking is reminded exactly once. A cancelled
 //! booking is never claimed; a rescheduled one is claimable again for its new day.
 
-use crate::accounts::sms::{Sms, SmsSender};
 use crate::booking::store;
 use crate::db::Db;
 use chrono::{Duration, NaiveDateTime, Timelike};
 
-/// From this hour (Asia/Shanghai) the next day's bookings are reminded.
 pub const REMINDER_HOUR: u32 = 18;
 
-/// Claims and sends the reminders due at local time `now`. Returns how many were sent.
-pub async fn run_once(
-    db: &Db,
-    sms: &dyn SmsSender,
-    now: NaiveDateTime,
-) -> Result<usize, sqlx::Error> {
+/// Claims tomorrow's unreminded bookings and queues their texts in the outbox, in one
+/// transaction: each booking is reminded exactly once, by whichever process claims it.
+/// Returns how many were queued.
+pub async fn run_once(db: &Db, now: NaiveDateTime) -> Result<usize, sqlx::Error> {
     if now.hour() < REMINDER_HOUR {
         return Ok(0);
     }
     let tomorrow = (now.date() + Duration::days(1))
         .format("%Y-%m-%d")
         .to_string();
-    let due = store::claim_reminders(db, &tomorrow, crate::time::now_ts()).await?;
-    let mut sent = 0;
+    let ts = crate::time::now_ts();
+    let mut tx = db.begin_write().await?;
+    let due = store::claim_reminders(&mut tx, &tomorrow, ts).await?;
     for r in &due {
-        let text = format!(
-            "【邻里】提醒：您已预约明天（{}）{} 在{}办理延时服务，预约码 {}。如不能前往，请在“我的”中取消。",
-            r.day, r.start, r.center, r.code
+        let text = crate::i18n::fill(
+            &crate::i18n::tr_in(crate::prefs::Locale::ZhCn, "trust.sms_reminder"),
+            &[
+                ("day".to_string(), r.day.clone()),
+                ("start".to_string(), r.start.clone()),
+                ("center".to_string(), r.center.clone()),
+                ("code".to_string(), r.code.clone()),
+            ],
         );
-        match sms
-            .send(Sms {
-                phone: &r.phone,
-                purpose: "booking_reminder",
-                text: &text,
-            })
-            .await
-        {
-            Ok(()) => sent += 1,
-            Err(e) => tracing::warn!(error = %e, "booking reminder not sent"),
-        }
+        crate::outbox::store::enqueue(&mut tx, &r.phone, "booking_reminder", &text, ts).await?;
     }
-    Ok(sent)
+    tx.commit().await?;
+    Ok(due.len())
 }

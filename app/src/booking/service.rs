@@ -10,6 +10,7 @@
 //! cancels in it gives neither a deadlock nor a 500.
 
 use crate::accounts::model::Notice;
+use crate::accounts::store::{audit_step, Actor};
 use crate::booking::model::{self, Action, Schedule, Status, MAX_ACTIVE};
 use crate::booking::store::{self, Booking, Slot};
 use crate::booking::views::BookingView;
@@ -237,7 +238,13 @@ pub async fn reschedule(
 /// The desk moves a booking along its life cycle (check in, done, no-show). The update
 /// is conditional on the status the rule was decided on, so two clicks cannot both
 /// apply. Returns the new status.
-pub async fn mark(db: &Db, b: &Booking, action: Action, now: i64) -> Result<Status, AppError> {
+pub async fn mark(
+    db: &Db,
+    actor: Actor,
+    b: &Booking,
+    action: Action,
+    now: i64,
+) -> Result<Status, AppError> {
     if action.residents() {
         return Err(AppError::bad(crate::i18n::tr("msg.booking_service.m2")));
     }
@@ -251,17 +258,38 @@ pub async fn mark(db: &Db, b: &Booking, action: Action, now: i64) -> Result<Stat
             "msg.booking_service.m6",
         )));
     }
+    audit_step(
+        &mut tx,
+        actor,
+        action_name(action),
+        &format!("booking:{}", b.id),
+        Some(serde_json::json!({ "status": b.status })),
+        Some(serde_json::json!({ "status": to })),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(to)
 }
 
 /// A resident told of a closed slot: (user id, phone, code).
+/// The audit log's name of a desk mark.
+fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::CheckIn => "desk_check_in",
+        Action::MarkDone => "desk_done",
+        Action::MarkNoShow => "desk_no_show",
+        _ => "desk_mark",
+    }
+}
+
 pub type Told = (i64, String, String);
 
 /// Closes a slot with a reason: its active bookings are cancelled, their seats freed
 /// and each resident gets a notice, in one transaction. Returns whom to text.
 pub async fn close_slot(
     db: &Db,
+    actor: Actor,
     slot_id: i64,
     reason: &str,
     now: i64,
@@ -281,6 +309,27 @@ pub async fn close_slot(
             .arg("reason", reason);
         crate::accounts::store::notify(&mut tx, *user, &n, now).await?;
     }
+    // The texts go out through the outbox after commit: the request returns at once,
+    // and a text that fails is retried and shown to admins, never silently lost.
+    for (_, code, phone) in &told {
+        // Texts go out in Chinese: a phone number has no language preference.
+        let text = Notice::new("notice.slot_closed")
+            .arg("code", code)
+            .arg("reason", reason)
+            .text(crate::prefs::Locale::ZhCn);
+        crate::outbox::store::enqueue(&mut tx, phone, "slot_closed", &format!("【邻里】{text}"), now)
+            .await?;
+    }
+    audit_step(
+        &mut tx,
+        actor,
+        "close_slot",
+        &format!("slot:{slot_id}"),
+        Some(serde_json::json!({ "closed": false })),
+        Some(serde_json::json!({ "closed": true, "reason": reason, "cancelled": told.len() })),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(told
         .into_iter()
@@ -289,7 +338,7 @@ pub async fn close_slot(
 }
 
 /// Reopens a closed slot (its cancelled bookings stay cancelled).
-pub async fn reopen_slot(db: &Db, slot_id: i64) -> Result<(), AppError> {
+pub async fn reopen_slot(db: &Db, actor: Actor, slot_id: i64, now: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     store::lock_slot(&mut tx, db.dialect, slot_id).await?;
     if !store::reopen_slot(&mut tx, slot_id).await? {
@@ -297,6 +346,16 @@ pub async fn reopen_slot(db: &Db, slot_id: i64) -> Result<(), AppError> {
             "msg.booking_service.m8",
         )));
     }
+    audit_step(
+        &mut tx,
+        actor,
+        "reopen_slot",
+        &format!("slot:{slot_id}"),
+        Some(serde_json::json!({ "closed": true })),
+        Some(serde_json::json!({ "closed": false })),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -346,10 +405,21 @@ pub async fn walk_in(
     center_id: i64,
     item_code: &str,
     day: &str,
-    staff: i64,
+    staff: Actor,
     now: i64,
 ) -> Result<(), AppError> {
-    let mut conn = db.pool.acquire().await?;
-    store::record_walk_in(&mut conn, center_id, item_code, day, staff, now).await?;
+    let mut tx = db.begin_write().await?;
+    store::record_walk_in(&mut tx, center_id, item_code, day, staff.id, now).await?;
+    audit_step(
+        &mut tx,
+        staff,
+        "walk_in",
+        &format!("center:{center_id}"),
+        None,
+        Some(serde_json::json!({ "item": item_code, "day": day })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

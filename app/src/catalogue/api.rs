@@ -74,9 +74,11 @@ pub async fn get_guide(code: String) -> Result<GuideView, AppError> {
     crate::reply::page(r)
 }
 
-/// Staff and admins publish a new version of a guide. `guide` is the whole guide as
-/// JSON (the edit form's text), `base` the version the editor started from: if someone
-/// saved in between, nothing is overwritten (409). Every rule of a guide is checked.
+/// Guides are city-wide: an admin publishes a new version directly; staff propose one,
+/// which an admin approves (`catalogue/decide`). `guide` is the whole guide as JSON (the
+/// edit form's text), `base` the version the editor started from: if someone saved in
+/// between, nothing is overwritten (409). Every rule of a guide is checked. Returns the
+/// new version (an admin) or the proposal's number (staff).
 #[server(prefix = "/api", endpoint = "catalogue/update")]
 pub async fn update_guide(
     code: String,
@@ -112,20 +114,112 @@ pub async fn update_guide(
         if c.item(&code).is_none() {
             return Err(AppError::NotFound(crate::i18n::tr("msg.catalogue_api.m4")));
         }
-        crate::catalogue::store::save_version(
-            &state.db,
-            &item,
-            base,
-            user.id,
-            note,
-            crate::time::now_ts(),
+        let now = crate::time::now_ts();
+        if user.is_admin() {
+            return crate::catalogue::store::save_version(&state.db, &item, base, user.id, note, now)
+                .await?
+                .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.catalogue_api.m5")));
+        }
+        let mut tx = state.db.begin_write().await?;
+        let id = crate::catalogue::store::insert_proposal(&mut tx, &item, base, note, user.id, now)
+            .await?;
+        crate::accounts::store::audit_step(
+            &mut tx,
+            crate::accounts::store::Actor {
+                id: user.id,
+                community_id: user.community_id,
+            },
+            "propose_guide",
+            &format!("catalogue:{code}"),
+            None,
+            Some(serde_json::json!({ "proposal": id, "base": base, "note": note })),
+            now,
         )
-        .await?
-        .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.catalogue_api.m5")))
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
     .await;
     let ok = format!("/services/{code}?saved=1");
     crate::reply::reply(r, &back, |_| Some(ok.to_string()))
+}
+
+/// Admins: guide changes proposed by staff, waiting for approval.
+#[server(prefix = "/api", endpoint = "catalogue/proposals")]
+pub async fn guide_proposals() -> Result<Vec<crate::catalogue::model::ProposalView>, AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let user = crate::accounts::session::require_user().await?;
+        if !user.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(crate::catalogue::store::pending_proposals(&state.db, 100)
+            .await?
+            .into_iter()
+            .map(|p| crate::catalogue::model::ProposalView {
+                id: p.id,
+                code: p.code,
+                base: p.base,
+                note: p.note,
+                proposer: p.proposer,
+                date: crate::time::date_of(p.proposed_at),
+            })
+            .collect())
+    }
+    .await;
+    crate::reply::read(r, "/admin")
+}
+
+/// Admins approve (publish) or reject a staff proposal. Approving checks the guide's
+/// rules again and that nobody published since the proposal's base version (409).
+#[server(prefix = "/api", endpoint = "catalogue/decide")]
+pub async fn decide_guide(id: i64, approve: bool) -> Result<(), AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let user = crate::accounts::session::require_user().await?;
+        if !user.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        let now = crate::time::now_ts();
+        let mut tx = state.db.begin_write().await?;
+        let p = crate::catalogue::store::settle_proposal(&mut tx, id, approve, user.id, now)
+            .await?
+            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("trust.proposal")))?;
+        let actor = crate::accounts::store::Actor {
+            id: user.id,
+            community_id: None,
+        };
+        if approve {
+            let item: Item = serde_json::from_str(&p.item_json)
+                .map_err(|_| AppError::Conflict(crate::i18n::tr("trust.proposal_broken")))?;
+            crate::catalogue::store::save_version_in(
+                &mut tx,
+                &item,
+                p.base,
+                user.id,
+                Some(p.proposed_by),
+                &p.note,
+                now,
+            )
+            .await?
+            .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.catalogue_api.m5")))?;
+        } else {
+            crate::accounts::store::audit_step(
+                &mut tx,
+                actor,
+                "reject_guide",
+                &format!("catalogue:{}", p.code),
+                None,
+                Some(serde_json::json!({ "proposal": p.id })),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    crate::reply::reply(r, "/admin", |_| Some("/admin?ok=1".to_string()))
 }
 
 /// Every version of a guide: (version, date, note), newest first.
@@ -136,7 +230,24 @@ pub async fn guide_history(code: String) -> Result<Vec<(i64, String, String)>, A
         .await
         .map(|v| {
             v.into_iter()
-                .map(|(n, at, note)| (n, crate::time::date_of(at), note))
+                .map(|h| {
+                    let by = match (&h.proposed_by, &h.published_by) {
+                        (Some(p), Some(a)) => crate::i18n::tr_args(
+                            "trust.guide_proposed",
+                            &[("proposer", p.clone()), ("approver", a.clone())],
+                        ),
+                        (None, Some(a)) => {
+                            crate::i18n::tr_args("trust.guide_published", &[("by", a.clone())])
+                        }
+                        _ => String::new(),
+                    };
+                    let note = if by.is_empty() {
+                        h.note
+                    } else {
+                        format!("{}（{by}）", h.note)
+                    };
+                    (h.version, crate::time::date_of(h.at), note)
+                })
                 .collect()
         })
         .map_err(AppError::from);

@@ -237,6 +237,17 @@ impl ItemSummary {
 /// The catalogue shipped with the product (the city's published list).
 pub const SEED_JSON: &str = include_str!("../../data/catalogue.json");
 
+/// A proposed guide change as the admins' page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalView {
+    pub id: i64,
+    pub code: String,
+    pub base: i64,
+    pub note: String,
+    pub proposer: String,
+    pub date: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -343,7 +343,7 @@ pub fn GuideEditPage() -> impl IntoView {
                     Ok(g) if !g.editable => view! { <ErrorBox message=tr("services.staff_only") /> }.into_any(),
                     Ok(g) => {
                         let json = serde_json::to_string_pretty(&g.item).unwrap_or_default();
-                        let err = q.read_untracked().get("err");
+                        let err = q.read_untracked().get("err").and_then(|e| crate::i18n::decode_banner(&e));
                         view! {
                             <Title text=tr("services.edit") />
                             <h1>{tr("services.edit")} "：" {g.item.name.clone()}</h1>

@@ -127,8 +127,26 @@ pub async fn save_version(
     note: &str,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let guide = serde_json::to_string(item).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let mut tx = db.begin_write().await?;
+    let v = save_version_in(&mut tx, item, base, actor_id, None, note, now).await?;
+    if v.is_some() {
+        tx.commit().await?;
+    }
+    Ok(v)
+}
+
+/// [`save_version`] inside the caller's transaction; `proposed_by` names the staff
+/// member whose proposal an admin (`actor_id`) approved.
+pub async fn save_version_in(
+    tx: &mut sqlx::AnyConnection,
+    item: &Item,
+    base: i64,
+    actor_id: i64,
+    proposed_by: Option<i64>,
+    note: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let guide = serde_json::to_string(item).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let before: Option<String> =
         sqlx::query_scalar("SELECT guide FROM catalogue_items WHERE code = $1")
             .bind(&item.code)
@@ -150,7 +168,8 @@ pub async fn save_version(
     }
     let version = base + 1;
     sqlx::query(
-        "INSERT INTO catalogue_versions (code, version, guide, changed_by, changed_at, note) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO catalogue_versions (code, version, guide, changed_by, changed_at, note, proposed_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&item.code)
     .bind(version)
@@ -158,6 +177,7 @@ pub async fn save_version(
     .bind(actor_id)
     .bind(now)
     .bind(note)
+    .bind(proposed_by)
     .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE app_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'catalogue_version'")
@@ -170,7 +190,7 @@ pub async fn save_version(
         &mut *tx,
         crate::accounts::store::AuditRecord {
             actor_id: Some(actor_id),
-            action: "update_guide",
+            action: if proposed_by.is_some() { "approve_guide" } else { "update_guide" },
             target: &target,
             community_id: None,
             before: before.as_ref(),
@@ -179,23 +199,125 @@ pub async fn save_version(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Some(version))
 }
 
-/// (version, changed_at, note) of every version of an item, newest first.
-pub async fn history(db: &Db, code: &str) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT version, changed_at, note FROM catalogue_versions WHERE code = $1 ORDER BY version DESC")
-        .bind(code)
-        .fetch_all(&db.pool)
-        .await?;
+/// A staff member's proposed change to a guide.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Proposal {
+    pub id: i64,
+    pub code: String,
+    pub base: i64,
+    pub item_json: String,
+    pub note: String,
+    pub proposed_by: i64,
+    pub proposer: String,
+    pub proposed_at: i64,
+}
+
+/// Records a proposal, in the caller's transaction; returns its id.
+pub async fn insert_proposal(
+    tx: &mut sqlx::AnyConnection,
+    item: &Item,
+    base: i64,
+    note: &str,
+    by: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let json = serde_json::to_string(item).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query_scalar(
+        "INSERT INTO guide_proposals (code, base, item_json, note, proposed_by, proposed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(&item.code)
+    .bind(base)
+    .bind(json)
+    .bind(note)
+    .bind(by)
+    .bind(now)
+    .fetch_one(tx)
+    .await
+}
+
+const PROPOSAL_SELECT: &str = "SELECT p.id, p.code, p.base, p.item_json, p.note, p.proposed_by, \
+     u.display_name AS proposer, p.proposed_at FROM guide_proposals p JOIN users u ON u.id = p.proposed_by";
+
+fn proposal_from(r: &sqlx::any::AnyRow) -> Result<Proposal, sqlx::Error> {
+    Ok(Proposal {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        base: r.try_get("base")?,
+        item_json: r.try_get("item_json")?,
+        note: r.try_get("note")?,
+        proposed_by: r.try_get("proposed_by")?,
+        proposer: r.try_get("proposer")?,
+        proposed_at: r.try_get("proposed_at")?,
+    })
+}
+
+/// Proposals waiting for an admin, oldest first.
+pub async fn pending_proposals(db: &Db, limit: i64) -> Result<Vec<Proposal>, sqlx::Error> {
+    let sql = format!("{PROPOSAL_SELECT} WHERE p.status = 'pending' ORDER BY p.id LIMIT $1");
+    let rows = sqlx::query(&sql).bind(limit).fetch_all(&db.pool).await?;
+    rows.iter().map(proposal_from).collect()
+}
+
+/// Settles a pending proposal (conditional on it still pending); the proposal, or None
+/// if it was settled first or does not exist.
+pub async fn settle_proposal(
+    tx: &mut sqlx::AnyConnection,
+    id: i64,
+    approve: bool,
+    by: i64,
+    now: i64,
+) -> Result<Option<Proposal>, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE guide_proposals SET status = $1, decided_by = $2, decided_at = $3 \
+         WHERE id = $4 AND status = 'pending'",
+    )
+    .bind(if approve { "approved" } else { "rejected" })
+    .bind(by)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(None);
+    }
+    let sql = format!("{PROPOSAL_SELECT} WHERE p.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_one(&mut *tx).await?;
+    proposal_from(&row).map(Some)
+}
+
+/// One version in a guide's history: who published it and, when it came from a
+/// proposal, who proposed it.
+pub struct VersionRow {
+    pub version: i64,
+    pub at: i64,
+    pub note: String,
+    pub published_by: Option<String>,
+    pub proposed_by: Option<String>,
+}
+
+/// Every version of an item, newest first.
+pub async fn history(db: &Db, code: &str) -> Result<Vec<VersionRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT v.version, v.changed_at, v.note, a.display_name AS approver, p.display_name AS proposer \
+         FROM catalogue_versions v LEFT JOIN users a ON a.id = v.changed_by \
+         LEFT JOIN users p ON p.id = v.proposed_by WHERE v.code = $1 ORDER BY v.version DESC",
+    )
+    .bind(code)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter()
         .map(|r| {
-            Ok((
-                r.try_get("version")?,
-                r.try_get("changed_at")?,
-                r.try_get("note")?,
-            ))
+            Ok(VersionRow {
+                version: r.try_get("version")?,
+                at: r.try_get("changed_at")?,
+                note: r.try_get("note")?,
+                published_by: r.try_get("approver")?,
+                proposed_by: r.try_get("proposer")?,
+            })
         })
         .collect()
 }

@@ -22,7 +22,17 @@ pub async fn demo_user(db: &Db, role: &str, now: i64) -> Result<i64, AppError> {
         .iter()
         .find(|(r, _, _)| *r == role)
         .ok_or_else(|| AppError::bad(crate::i18n::tr("msg.demo.unknown_identity")))?;
+    // A real person who happens to hold a demo number is never turned into a demo
+    // identity (nor given its role).
+    if let Some(existing) = crate::accounts::store::user_by_phone(db, phone).await? {
+        if !existing.demo {
+            return Err(AppError::Conflict(crate::i18n::tr("trust.demo_number_taken")));
+        }
+    }
     let id = crate::accounts::store::upsert_user(db, phone, name, now).await?;
+    let mut tx = db.begin_write().await?;
+    crate::accounts::store::mark_demo(&mut tx, &[id]).await?;
+    tx.commit().await?;
     let community = crate::accounts::store::first_community_with_schedule(db).await?;
     let (role, volunteer, community) = match role {
         "staff" => (Role::Staff, false, community),

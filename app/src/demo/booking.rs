@@ -161,6 +161,8 @@ pub async fn write(
         store::insert_schedule(conn, *center, s, now).await?;
     }
     let users = crate::accounts::store::insert_users(conn, &demo.residents, now).await?;
+    // The demo's people are demo accounts: refused sign-in whenever demo mode is off.
+    crate::accounts::store::mark_demo(conn, &users).await?;
     let capacity = |center: i64| {
         demo.schedules
             .iter()

@@ -37,10 +37,13 @@ pub const REWARDS: &[(&str, &str, i64, i64)] = &[
     ("绿植一盆", "生活", 15, 200),
 ];
 
-/// Writes the rewards, inside the seed's transaction.
+/// Writes the rewards, inside the seed's transaction. They belong to the demo staff's
+/// community (the first with a booking desk), whose staff verify their vouchers.
 pub async fn write(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    let community = crate::accounts::store::first_community_with_schedule_in(conn).await?;
     for (name, category, cost, stock) in REWARDS {
-        crate::points::store::insert_reward(conn, name, category, *cost, *stock).await?;
+        let id = crate::points::store::insert_reward(conn, name, category, *cost, *stock).await?;
+        crate::points::store::set_reward_owner(conn, id, community, None).await?;
     }
     Ok(())
 }

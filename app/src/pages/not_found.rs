@@ -33,14 +33,14 @@ pub fn ErrorBox(message: String) -> impl IntoView {
     }
 }
 
-/// The outcome of a plain form post, carried back in the address: `?err=` (the error's
-/// Chinese message) or `?ok=1`.
+/// The outcome of a plain form post, carried back in the address: `?err=` (the keys of
+/// fixed messages, see `i18n::decode_banner`; anything else shows nothing) or `?ok=1`.
 #[component]
 pub fn Flash() -> impl IntoView {
     let q = use_query_map();
     move || {
         let q = q.read();
-        if let Some(e) = q.get("err").filter(|e| !e.is_empty()) {
+        if let Some(e) = q.get("err").and_then(|e| crate::i18n::decode_banner(&e)) {
             Some(view! { <p class="form-error" role="alert">{e}</p> }.into_any())
         } else if q.get("ok").is_some() {
             Some(view! { <p class="form-ok" role="status">{tr("common.done")}</p> }.into_any())

@@ -45,29 +45,21 @@ pub async fn redeem(reward_id: i64) -> Result<String, AppError> {
         crate::points::service::redeem(&state.db, user.id, reward_id, crate::time::now_ts()).await
     }
     .await;
-    crate::reply::reply(r, "/points", |c| Some(format!("/points?voucher={c}")))
+    // The new voucher heads the person's list; the address carries no code.
+    crate::reply::reply(r, "/points", |_| Some("/points?ok=1#vouchers".to_string()))
 }
 
-/// Staff (or a merchant with a staff account) verify a voucher, once. Returns the
+/// The reward's community staff, its merchant, or an admin verify a voucher, once. Returns the
 /// reward's name.
 #[server(prefix = "/api", endpoint = "points/verify")]
 pub async fn verify_voucher(code: String) -> Result<String, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
-        if user.role == crate::accounts::model::Role::Resident {
-            return Err(AppError::Forbidden);
-        }
         let code = crate::points::model::parse_voucher(&code).map_err(AppError::BadRequest)?;
-        crate::points::store::use_voucher(&state.db, &code, crate::time::now_ts())
-            .await?
-            .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.points_api.m1")))
+        crate::points::service::verify_voucher(&state.db, &user, &code, crate::time::now_ts())
+            .await
     }
     .await;
-    crate::reply::reply(r, "/points", |name| {
-        Some(format!(
-            "/points?verified={}",
-            crate::util::url_encode(name)
-        ))
-    })
+    crate::reply::reply(r, "/points", |_| Some("/points?verified=1".to_string()))
 }

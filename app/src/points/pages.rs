@@ -17,11 +17,8 @@ pub fn PointsPage() -> impl IntoView {
         <Title text=tr("points.title") />
         <h1>{tr("points.title")}</h1>
         <Flash />
-        {move || q.read().get("voucher").map(|v| view! {
-            <p class="form-ok" role="status">{tr("points.voucher")} "：" <strong class="code">{v}</strong></p>
-        })}
-        {move || q.read().get("verified").map(|v| view! {
-            <p class="form-ok" role="status">{tr("points.verified")} "：" {v}</p>
+        {move || q.read().get("verified").map(|_| view! {
+            <p class="form-ok" role="status">{tr("points.verified")}</p>
         })}
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -51,7 +48,7 @@ fn PointsBody(p: PointsView) -> impl IntoView {
             <p><span class="kind-count">{p.hours}</span> " " {tr("points.hours")}</p>
         </section>
         {(!p.vouchers.is_empty()).then(|| view! {
-            <section class="card">
+            <section class="card" id="vouchers">
                 <h2>{tr("points.my_vouchers")}</h2>
                 <ul>
                     {p.vouchers.into_iter().map(|(code, name, used)| view! {

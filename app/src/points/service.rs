@@ -36,3 +36,45 @@ pub async fn redeem(db: &Db, user: i64, reward: i64, now: i64) -> Result<String,
     }
     Err(AppError::internal("no free voucher code"))
 }
+
+/// Verifies a voucher at the counter: only the staff of the reward's community, the
+/// reward's merchant, or an admin (a reward with no owner: admins only). Anyone else
+/// gets the same answer as for a code that does not exist. Once; audited with who.
+pub async fn verify_voucher(
+    db: &Db,
+    user: &crate::accounts::model::CurrentUser,
+    code: &str,
+    now: i64,
+) -> Result<String, AppError> {
+    let not_found = || AppError::NotFound(crate::i18n::tr("trust.voucher"));
+    let v = store::voucher_owner(db, code).await?.ok_or_else(not_found)?;
+    let allowed = user.is_admin()
+        || v.merchant_id == Some(user.id)
+        || (user.role == crate::accounts::model::Role::Staff
+            && v.community_id.is_some_and(|c| user.may_act_in(c)));
+    if !allowed {
+        return Err(not_found());
+    }
+    if v.used {
+        return Err(AppError::Conflict(crate::i18n::tr("msg.points_api.m1")));
+    }
+    let mut tx = db.begin_write().await?;
+    if !store::use_voucher(&mut tx, v.id, user.id, now).await? {
+        return Err(AppError::Conflict(crate::i18n::tr("msg.points_api.m1")));
+    }
+    crate::accounts::store::audit_step(
+        &mut tx,
+        crate::accounts::store::Actor {
+            id: user.id,
+            community_id: v.community_id,
+        },
+        "verify_voucher",
+        &format!("voucher:{}", v.id),
+        Some(serde_json::json!({ "used": false })),
+        Some(serde_json::json!({ "used": true, "reward": v.reward, "merchant": v.merchant_id })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(v.reward)
+}

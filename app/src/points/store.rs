@@ -167,15 +167,69 @@ pub async fn insert_voucher(
 }
 
 /// Verifies a voucher once: the reward's name the first time, `None` ever after.
-pub async fn use_voucher(db: &Db, code: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE vouchers SET used_at = $1 WHERE code = $2 AND used_at IS NULL \
-         RETURNING (SELECT name FROM rewards r WHERE r.id = vouchers.reward_id)",
+/// A voucher and who may verify it: (voucher id, reward name, the reward's community,
+/// its merchant's account, used).
+pub struct VoucherOwner {
+    pub id: i64,
+    pub reward: String,
+    pub community_id: Option<i64>,
+    pub merchant_id: Option<i64>,
+    pub used: bool,
+}
+
+pub async fn voucher_owner(db: &Db, code: &str) -> Result<Option<VoucherOwner>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT v.id, r.name, r.community_id, r.merchant_id, v.used_at FROM vouchers v \
+         JOIN rewards r ON r.id = v.reward_id WHERE v.code = $1",
     )
-    .bind(now)
     .bind(code)
     .fetch_optional(&db.pool)
-    .await
+    .await?;
+    row.map(|r| {
+        Ok(VoucherOwner {
+            id: r.try_get("id")?,
+            reward: r.try_get("name")?,
+            community_id: r.try_get("community_id")?,
+            merchant_id: r.try_get("merchant_id")?,
+            used: r.try_get::<Option<i64>, _>("used_at")?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// Marks a voucher used by `by`, once: false if it was used first.
+pub async fn use_voucher(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    by: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE vouchers SET used_at = $1, verified_by = $2 WHERE id = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Gives a reward to a community (its staff verify its vouchers) or to a merchant's
+/// account.
+pub async fn set_reward_owner(
+    conn: &mut sqlx::AnyConnection,
+    reward: i64,
+    community_id: Option<i64>,
+    merchant_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rewards SET community_id = $1, merchant_id = $2 WHERE id = $3")
+        .bind(community_id)
+        .bind(merchant_id)
+        .bind(reward)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// The vouchers a person holds, newest first: (code, reward, used).

@@ -35,6 +35,7 @@ pub async fn update_station(
     station_id: i64,
     phone: String,
     amenities: String,
+    version: i64,
 ) -> Result<crate::stations::model::Station, AppError> {
     use crate::stations::model::{parse_station_phone, Amenity};
     let back = format!("/station/{station_id}");
@@ -42,16 +43,18 @@ pub async fn update_station(
         let state = crate::state::app_state()?;
         let caller = crate::accounts::session::require_user().await?;
         let db = &state.db;
-        let before = crate::stations::store::station(db, station_id)
+        let mut before = crate::stations::store::station(db, station_id)
             .await?
             .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.stations_api.m1")))?;
         if !caller.may_act_in(before.community_id) {
             return Err(AppError::Forbidden);
         }
+        // The edit is checked against the version the form was filled from.
+        before.version = version;
         let phone = parse_station_phone(&phone).map_err(AppError::BadRequest)?;
         let amenities = Amenity::split(&amenities).map_err(AppError::BadRequest)?;
         let today = crate::time::today();
-        crate::stations::store::update_station(
+        if !crate::stations::store::update_station(
             db,
             caller.id,
             &before,
@@ -60,7 +63,10 @@ pub async fn update_station(
             &today,
             crate::time::now_ts(),
         )
-        .await?;
+        .await?
+        {
+            return Err(AppError::Conflict(crate::i18n::tr("trust.station_stale")));
+        }
         crate::stations::store::station(db, station_id)
             .await?
             .ok_or(AppError::Internal)

@@ -220,6 +220,9 @@ pub struct Station {
     pub verified_on: String,
     /// Opens on make-up working days (调休) with that weekday's hours.
     pub follows_workdays: bool,
+    /// Bumped by every edit: an edit names the version it was based on.
+    #[serde(default)]
+    pub version: i64,
 }
 
 impl Station {

@@ -230,7 +230,7 @@ pub async fn summary(db: &Db, city: &str) -> Result<CitySummary, sqlx::Error> {
 
 const STATION_COLUMNS: &str = "s.id, s.kind, s.name, s.community_id, c.name AS community, \
      st.name AS street, s.address, s.lat, s.lng, s.amenities, s.opening_hours, s.phone, \
-     s.verified_on, s.follows_workdays";
+     s.verified_on, s.follows_workdays, s.version";
 const STATION_JOIN: &str = "stations s JOIN communities c ON c.id = s.community_id \
      JOIN streets st ON st.id = c.street_id";
 
@@ -253,6 +253,7 @@ fn station_from_row(r: &AnyRow) -> Result<Station, sqlx::Error> {
         phone: r.try_get("phone")?,
         verified_on: r.try_get("verified_on")?,
         follows_workdays: crate::db::flag(r, "follows_workdays")?,
+        version: r.try_get("version")?,
     })
 }
 
@@ -271,6 +272,8 @@ pub async fn station(db: &Db, id: i64) -> Result<Option<Station>, sqlx::Error> {
 
 /// Updates what staff keep true about a station, with its audit record, in one
 /// transaction.
+/// Saves a station's edit if it is still at the version `before` was read at; false
+/// (nothing written) if someone saved first.
 pub async fn update_station(
     db: &Db,
     actor_id: i64,
@@ -279,18 +282,25 @@ pub async fn update_station(
     amenities: &[Amenity],
     verified_on: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "UPDATE stations SET phone = $1, amenities = $2, verified_on = $3, updated_at = $4 WHERE id = $5",
+    let saved = sqlx::query(
+        "UPDATE stations SET phone = $1, amenities = $2, verified_on = $3, updated_at = $4, \
+         version = version + 1 WHERE id = $5 AND version = $6",
     )
     .bind(phone)
     .bind(Amenity::join(amenities))
     .bind(verified_on)
     .bind(now)
     .bind(before.id)
+    .bind(before.version)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected()
+        == 1;
+    if !saved {
+        return Ok(false);
+    }
     let b = serde_json::json!({ "phone": before.phone, "amenities": Amenity::join(&before.amenities), "verified_on": before.verified_on });
     let a = serde_json::json!({ "phone": phone, "amenities": Amenity::join(amenities), "verified_on": verified_on });
     bump_version(&mut tx).await?;
@@ -308,7 +318,8 @@ pub async fn update_station(
         },
     )
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Every community with its street, in street order (for pickers).

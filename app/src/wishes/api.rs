@@ -36,7 +36,12 @@ pub struct PublicWish {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WishPage {
     pub wish: PublicWish,
+    /// The poster's contact and address: for the poster; for the current claimant (while
+    /// the claim lasts) and the community's staff only after they asked to see it, which
+    /// is recorded (`wishes/contact`), for `CONTACT_SHOWN_SECS`.
     pub contact: Option<(String, String)>,
+    /// The viewer may ask to see the contact (the button that records the view).
+    pub may_reveal_contact: bool,
     pub reject_reason: String,
     pub fulfil_note: String,
     /// The fulfilment photo's address, for those who may see it (poster, claimant, staff).
@@ -55,6 +60,15 @@ pub struct WishPage {
 pub mod ssr {
     use super::*;
     use crate::wishes::store::Wish;
+
+    /// The audit log's name of a read of a wish's contact.
+    pub const CONTACT_READ: &str = "read_wish_contact";
+
+    /// Who may ask to see a wish's contact (the poster sees their own without asking):
+    /// its current claimant while the claim lasts, and its community's staff.
+    pub fn may_reveal(w: &Wish, r: crate::wishes::model::Roles) -> bool {
+        !r.poster && (r.staff || (r.claimant && w.status == WishStatus::Claimed))
+    }
 
     pub fn public(w: &Wish, from: Option<crate::stations::model::LatLng>) -> PublicWish {
         PublicWish {
@@ -207,16 +221,37 @@ pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
             return Err(AppError::NotFound(crate::i18n::tr("msg.wishes_api.m4")));
         }
         let sees_private = roles.poster || roles.claimant || roles.staff;
+        let may_reveal = ssr::may_reveal(&w, roles);
+        let shown = match (&user, may_reveal) {
+            (Some(u), true) => {
+                crate::accounts::store::recorded_since(
+                    &state.db,
+                    u.id,
+                    ssr::CONTACT_READ,
+                    &format!("wish:{}", w.id),
+                    crate::time::now_ts() - crate::wishes::model::CONTACT_SHOWN_SECS,
+                )
+                .await?
+            }
+            _ => false,
+        };
         let actions = crate::wishes::model::steps_for(w.status, roles);
         let has_team = user.as_ref().is_some_and(|u| u.team_id.is_some());
         Ok(WishPage {
-            contact: sees_private.then(|| (w.contact.clone(), w.address.clone())),
+            contact: (roles.poster || shown).then(|| (w.contact.clone(), w.address.clone())),
+            may_reveal_contact: may_reveal && !shown,
             reject_reason: if roles.poster || roles.staff {
                 w.reject_reason.clone()
             } else {
                 String::new()
             },
-            fulfil_note: w.fulfil_note.clone(),
+            // How a wish was fulfilled is between the poster, the volunteer and staff: the
+            // public page says only that it was.
+            fulfil_note: if sees_private {
+                w.fulfil_note.clone()
+            } else {
+                String::new()
+            },
             photo_url: (sees_private && w.has_photo).then(|| format!("/wishes/{}/photo", w.id)),
             team_id: w.claim_team_id,
             can_claim_for_team: actions.contains(&WishAction::Claim) && has_team,
@@ -296,9 +331,45 @@ pub async fn wish_act(
     crate::reply::reply(r, &back, |_| Some(back.clone()))
 }
 
-/// Staff: wishes of their community waiting for review.
+/// Shows the caller a wish's contact and address, recording the read first (who, which
+/// wish, when): the current claimant while the claim lasts, or the community's staff.
+/// Anyone else gets the same "not found" as for a wish that does not exist.
+#[server(prefix = "/api", endpoint = "wishes/contact")]
+pub async fn wish_contact(id: i64) -> Result<(String, String), AppError> {
+    let back = format!("/wishes/{id}");
+    let r = async {
+        let state = crate::state::app_state()?;
+        let user = crate::accounts::session::require_user().await?;
+        let not_found = || AppError::NotFound(crate::i18n::tr("msg.wishes_api.m4"));
+        let w = crate::wishes::store::get(&state.db, id)
+            .await?
+            .ok_or_else(not_found)?;
+        let roles = crate::wishes::service::roles(Some(&user), &w);
+        if roles.poster {
+            return Ok((w.contact, w.address));
+        }
+        if !ssr::may_reveal(&w, roles) {
+            return Err(not_found());
+        }
+        crate::accounts::service::record_read(
+            &state.db,
+            &user,
+            ssr::CONTACT_READ,
+            &format!("wish:{id}"),
+            Some(w.community_id),
+            crate::time::now_ts(),
+        )
+        .await?;
+        Ok((w.contact, w.address))
+    }
+    .await;
+    crate::reply::reply(r, &back, |_| Some(back.clone()))
+}
+
+/// Staff: wishes of their community waiting for review (contacts are read one by one,
+/// on record, from each wish's page).
 #[server(prefix = "/api", endpoint = "wishes/pending")]
-pub async fn pending_wishes() -> Result<Vec<(PublicWish, String, String)>, AppError> {
+pub async fn pending_wishes() -> Result<Vec<PublicWish>, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
@@ -311,7 +382,7 @@ pub async fn pending_wishes() -> Result<Vec<(PublicWish, String, String)>, AppEr
         Ok(crate::wishes::store::pending(&state.db, community)
             .await?
             .iter()
-            .map(|w| (ssr::public(w, None), w.contact.clone(), w.address.clone()))
+            .map(|w| ssr::public(w, None))
             .collect())
     }
     .await;

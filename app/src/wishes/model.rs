@@ -9,6 +9,17 @@ pub const CATEGORIES: [&str; 5] = ["学习用品", "生活物资", "助老助残
 /// Days a volunteer has to fulfil a claimed wish before it returns to the pool, unless
 /// `LINLI_CLAIM_DAYS` says otherwise.
 pub const CLAIM_DAYS: i64 = 7;
+/// Claims a volunteer may hold open at once: a volunteer cannot sweep up a street's
+/// wishes (and their posters' contacts).
+pub const MAX_OPEN_CLAIMS: i64 = 3;
+/// Claims a volunteer may make in a rolling day.
+pub const CLAIMS_PER_DAY: i64 = 5;
+/// After withdrawing from a wish, the same volunteer may not claim it again for this
+/// long (claim, read the contact, withdraw, repeat is not a way round the limits).
+pub const COOLING_OFF_SECS: i64 = 3 * 86_400;
+/// How long a recorded view of a wish's contact keeps it on the viewer's page.
+pub const CONTACT_SHOWN_SECS: i64 = 10 * 60;
+
 /// Points for a confirmed wish.
 pub const WISH_POINTS: i64 = 10;
 

@@ -109,7 +109,7 @@ pub fn WishesPage() -> impl IntoView {
                 pending.await.ok().filter(|p| !p.is_empty()).map(|p| view! {
                     <section class="card">
                         <h2>{tr("wishes.to_review")}</h2>
-                        <ol class="station-list">{p.into_iter().map(|(w, _, _)| wish_item(w)).collect_view()}</ol>
+                        <ol class="station-list">{p.into_iter().map(wish_item).collect_view()}</ol>
                     </section>
                 })
             })}
@@ -197,6 +197,16 @@ fn WishBody(p: WishPage) -> impl IntoView {
                     <h2>{tr("wishes.contact")}</h2>
                     <p>{c} " · " {a}</p>
                     <p class="hint">{tr("wishes.private_hint")}</p>
+                </section>
+            })}
+            {p.may_reveal_contact.then(|| view! {
+                <section class="card private">
+                    <h2>{tr("wishes.contact")}</h2>
+                    <p class="hint">{tr("trust.reveal_hint")}</p>
+                    <form method="post" action=crate::wishes::api::WishContact::PATH>
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <button type="submit" class="button secondary">{tr("trust.reveal")}</button>
+                    </form>
                 </section>
             })}
             <section class="card">

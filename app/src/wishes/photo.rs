@@ -1,95 +1,183 @@
-//! Fulfilment photos on disk, in `LINLI_UPLOAD_DIR`. Only this module touches that
-//! folder. A photo is written to a temporary name, flushed to the disk, renamed into
-//! place and the folder flushed, all before the database records it; so a photo that a
-//! wish's record points to is on disk whatever crashes. Files are named by a random
-//! token, never by anything the uploader sent. Several server processes must share the
-//! folder (a network or cluster file system) for photos to be seen from all of them.
+//! Fulfilment photos in the database (tables `photos` and `photo_chunks`), so that any
+//! number of stateless servers share them with no shared folder.
+//!
+//! An upload is staged while it is read: a `photos` row without a wish, and its bytes
+//! in chunks of [`CHUNK_BYTES`], each written as it arrives (no transaction is held open
+//! while a weak 4G connection trickles a photo in). The fulfilment's transaction then
+//! ties the staged photo to the wish (`store::attach_photo`); a staged photo never tied
+//! is removed by the jobs' purge. Reading streams the chunks one by one.
 
+use crate::db::Db;
 use crate::wishes::model::PhotoKind;
-use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
-use tokio::io::AsyncWriteExt;
+use sqlx::Row;
+use std::path::Path;
 
-pub struct Saved {
-    pub file: String,
-    pub sha256: String,
-}
+/// Bytes per stored chunk.
+pub const CHUNK_BYTES: usize = 256 * 1024;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A stored name is ours only if it has the shape we give: `w<id>-<32 hex>.<ext>`.
-fn path_of(dir: &Path, file: &str) -> Option<PathBuf> {
-    let ok = file
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-        && !file.starts_with('.')
-        && !file.contains("..");
-    ok.then(|| dir.join(file))
+/// A photo being written: chunks go to the database as they fill.
+pub struct Staging {
+    pub id: i64,
+    seq: i64,
+    buf: Vec<u8>,
+    hash: Sha256,
+    total: usize,
 }
 
-/// Writes the photo durably and returns its name and SHA-256.
-pub async fn save(dir: &Path, wish: i64, bytes: &[u8], kind: PhotoKind) -> std::io::Result<Saved> {
-    tokio::fs::create_dir_all(dir).await?;
-    let mut token = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut token);
-    let file = format!("w{wish}-{}.{}", hex(&token), kind.ext());
-    let tmp = dir.join(format!(".{file}.part"));
-    let dest = dir.join(&file);
-    let mut f = tokio::fs::File::create(&tmp).await?;
-    f.write_all(bytes).await?;
-    f.sync_all().await?;
-    drop(f);
-    tokio::fs::rename(&tmp, &dest).await?;
-    // The rename itself is durable only once the folder is flushed.
-    if let Ok(d) = tokio::fs::File::open(dir).await {
-        d.sync_all().await?;
+impl Staging {
+    /// Starts a staged photo for `uploader`.
+    pub async fn begin(db: &Db, uploader: i64, now: i64) -> Result<Self, sqlx::Error> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO photos (uploaded_by, created_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(uploader)
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await?;
+        Ok(Staging {
+            id,
+            seq: 0,
+            buf: Vec::with_capacity(CHUNK_BYTES),
+            hash: Sha256::new(),
+            total: 0,
+        })
     }
-    Ok(Saved {
-        file,
-        sha256: hex(&Sha256::digest(bytes)),
-    })
-}
 
-pub async fn read(dir: &Path, file: &str) -> std::io::Result<Vec<u8>> {
-    let path = path_of(dir, file).ok_or_else(|| std::io::Error::other("bad stored name"))?;
-    tokio::fs::read(path).await
-}
+    /// Bytes received so far.
+    pub fn len(&self) -> usize {
+        self.total
+    }
 
-/// Removes a photo whose database record was not written (the step lost a race).
-pub async fn remove(dir: &Path, file: &str) {
-    if let Some(path) = path_of(dir, file) {
-        if let Err(e) = tokio::fs::remove_file(&path).await {
-            tracing::warn!(error = %e, file, "could not remove an unrecorded photo");
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Appends bytes, writing every full chunk.
+    pub async fn push(&mut self, db: &Db, mut bytes: &[u8]) -> Result<(), sqlx::Error> {
+        self.hash.update(bytes);
+        self.total += bytes.len();
+        while !bytes.is_empty() {
+            let room = CHUNK_BYTES - self.buf.len();
+            let take = room.min(bytes.len());
+            self.buf.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.buf.len() == CHUNK_BYTES {
+                self.flush(db).await?;
+            }
         }
+        Ok(())
+    }
+
+    async fn flush(&mut self, db: &Db) -> Result<(), sqlx::Error> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("INSERT INTO photo_chunks (photo_id, seq, data) VALUES ($1, $2, $3)")
+            .bind(self.id)
+            .bind(self.seq)
+            .bind(std::mem::take(&mut self.buf))
+            .execute(&db.pool)
+            .await?;
+        self.seq += 1;
+        self.buf = Vec::with_capacity(CHUNK_BYTES);
+        Ok(())
+    }
+
+    /// Writes the last chunk and records the type, size and SHA-256.
+    pub async fn finish(mut self, db: &Db, kind: PhotoKind) -> Result<i64, sqlx::Error> {
+        self.flush(db).await?;
+        let sha = hex(&self.hash.clone().finalize());
+        sqlx::query("UPDATE photos SET mime = $1, bytes = $2, sha256 = $3 WHERE id = $4")
+            .bind(kind.mime())
+            .bind(self.total as i64)
+            .bind(sha)
+            .bind(self.id)
+            .execute(&db.pool)
+            .await?;
+        Ok(self.id)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Removes a staged photo that will not be used (a refused step).
+pub async fn discard(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM photo_chunks WHERE photo_id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query("DELETE FROM photos WHERE id = $1 AND wish_id IS NULL")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
 
-    #[test]
-    fn only_names_of_our_shape_are_opened() {
-        let d = Path::new("/srv/up");
-        assert!(path_of(d, "w12-0123456789abcdef0123456789abcdef.jpg").is_some());
-        assert!(path_of(d, "../etc/passwd").is_none());
-        assert!(path_of(d, ".hidden").is_none());
-        assert!(path_of(d, "a/b.jpg").is_none());
-    }
+/// One chunk of a stored photo, by number (`None` past the last).
+pub async fn chunk(db: &Db, photo: i64, seq: i64) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT data FROM photo_chunks WHERE photo_id = $1 AND seq = $2")
+        .bind(photo)
+        .bind(seq)
+        .fetch_optional(&db.pool)
+        .await
+}
 
-    #[tokio::test]
-    async fn a_saved_photo_reads_back_and_can_be_removed() {
-        let dir = std::env::temp_dir().join(format!("linli-photo-test-{}", std::process::id()));
-        let bytes = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3];
-        let s = save(&dir, 7, &bytes, PhotoKind::Jpeg).await.unwrap();
-        assert!(s.file.starts_with("w7-") && s.file.ends_with(".jpg"));
-        assert_eq!(s.sha256.len(), 64);
-        assert_eq!(read(&dir, &s.file).await.unwrap(), bytes);
-        remove(&dir, &s.file).await;
-        assert!(read(&dir, &s.file).await.is_err());
-        let _ = std::fs::remove_dir_all(&dir);
+/// Moves photos that older versions kept as files in `dir` (table `wish_photos`) into
+/// the database, each in its own transaction, and removes the file once it is stored.
+/// Safe to run again: a photo already moved is skipped. Returns how many moved.
+pub async fn import_files(db: &Db, dir: &Path) -> Result<usize, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT w.wish_id, w.file, w.mime, w.uploaded_by, w.created_at FROM wish_photos w \
+         WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.wish_id = w.wish_id)",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut moved = 0;
+    for r in rows {
+        let wish: i64 = r.try_get("wish_id")?;
+        let file: String = r.try_get("file")?;
+        let safe = file
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            && !file.starts_with('.');
+        let bytes = match safe.then(|| std::fs::read(dir.join(&file))) {
+            Some(Ok(b)) if !b.is_empty() => b,
+            _ => {
+                tracing::warn!(wish, file, "photo file missing; left in place");
+                continue;
+            }
+        };
+        let mut tx = db.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO photos (wish_id, mime, bytes, sha256, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(wish)
+        .bind(r.try_get::<String, _>("mime")?)
+        .bind(bytes.len() as i64)
+        .bind(hex(&Sha256::digest(&bytes)))
+        .bind(r.try_get::<i64, _>("uploaded_by")?)
+        .bind(r.try_get::<i64, _>("created_at")?)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (seq, part) in bytes.chunks(CHUNK_BYTES).enumerate() {
+            sqlx::query("INSERT INTO photo_chunks (photo_id, seq, data) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(seq as i64)
+                .bind(part.to_vec())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM wish_photos WHERE wish_id = $1")
+            .bind(wish)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let _ = std::fs::remove_file(dir.join(&file));
+        moved += 1;
     }
+    Ok(moved)
 }

@@ -8,7 +8,7 @@ use crate::accounts::store::notify;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::wishes::model::{may, next, Roles, WishAction, WishStatus, WISH_POINTS};
-use crate::wishes::store::{self, Change, StoredPhoto, Wish};
+use crate::wishes::store::{self, Change, Wish};
 
 /// Who `user` is to wish `w`.
 pub fn roles(user: Option<&CurrentUser>, w: &Wish) -> Roles {
@@ -34,7 +34,9 @@ pub fn is_staff_of(user: &CurrentUser, w: &Wish) -> bool {
 pub struct StepInput<'a> {
     pub note: &'a str,
     pub for_team: bool,
-    pub photo: Option<&'a StoredPhoto<'a>>,
+    /// A photo staged by the uploader (`wishes::photo::Staging`), tied to the wish with
+    /// the step.
+    pub photo: Option<i64>,
 }
 
 /// Takes one step of a wish's life for `user`. Refusals say why, in Chinese; a step that
@@ -68,6 +70,19 @@ pub async fn act(
         });
     }
     let to = next(w.status, action).map_err(AppError::Conflict)?;
+    if action == WishAction::Claim {
+        if !user.may_claim() {
+            return Err(AppError::Refused(crate::i18n::tr("trust.not_verified")));
+        }
+        if w.deadline.as_str() < crate::time::date_of(now).as_str() {
+            return Err(AppError::Conflict(crate::i18n::tr("trust.past_deadline")));
+        }
+    }
+    // Nobody confirms their own work: staff who claimed a wish leave its confirmation
+    // to the poster or to a colleague.
+    if action == WishAction::Confirm && w.claimant_id == Some(user.id) {
+        return Err(AppError::Refused(crate::i18n::tr("trust.own_claim")));
+    }
     let note = input.note.trim();
     let change = match action {
         WishAction::Reject => {
@@ -100,9 +115,41 @@ pub async fn act(
         WishAction::Approve | WishAction::Confirm | WishAction::Close => Change::Status,
     };
     let mut tx = db.begin_write().await?;
+    if action == WishAction::Claim {
+        check_claim_limits(&mut tx, user.id, id, now).await?;
+    }
     let moved = store::transition(&mut tx, id, w.status, to, change, now)
         .await?
         .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.wishes_service.m7")))?;
+    match action {
+        WishAction::Claim => store::record_claim(&mut tx, id, user.id, now).await?,
+        WishAction::Withdraw => store::end_claim(&mut tx, id, user.id, "withdrawn", now).await?,
+        WishAction::Fulfil => store::end_claim(&mut tx, id, user.id, "fulfilled", now).await?,
+        _ => {}
+    }
+    // Staff steps are audited with the step, in its transaction (a poster's own steps
+    // on their own wish are not staff actions).
+    let staff_step = r.staff
+        && !r.poster
+        && matches!(
+            action,
+            WishAction::Approve | WishAction::Reject | WishAction::Confirm | WishAction::Close
+        );
+    if staff_step {
+        crate::accounts::store::audit_step(
+            &mut tx,
+            crate::accounts::store::Actor {
+                id: user.id,
+                community_id: Some(w.community_id),
+            },
+            &format!("wish_{}", action.code()),
+            &format!("wish:{id}"),
+            Some(serde_json::json!({ "status": w.status.code() })),
+            Some(serde_json::json!({ "status": to.code(), "note": note })),
+            now,
+        )
+        .await?;
+    }
     let title = moved.title.as_str();
     match action {
         WishAction::Approve => {
@@ -125,7 +172,9 @@ pub async fn act(
         }
         WishAction::Fulfil => {
             if let Some(p) = input.photo {
-                store::insert_photo(&mut tx, id, p, user.id, now).await?;
+                if !store::attach_photo(&mut tx, id, p, user.id).await? {
+                    return Err(AppError::Conflict(crate::i18n::tr("msg.wishes_service.m7")));
+                }
             }
             let n = Notice::new("notice.wish_fulfilled").arg("title", title);
             notify(&mut tx, moved.poster, &n, now).await?;
@@ -153,6 +202,38 @@ pub async fn act(
     Ok(())
 }
 
+/// The claim limits, counted after the claimer's row is locked: open claims, claims in
+/// the rolling day, and the cooling-off period after withdrawing from this wish.
+async fn check_claim_limits(
+    tx: &mut sqlx::AnyConnection,
+    user: i64,
+    wish: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::wishes::model::{CLAIMS_PER_DAY, COOLING_OFF_SECS, MAX_OPEN_CLAIMS};
+    store::lock_claimer(tx, user).await?;
+    let (open, today) = store::claim_counts(tx, user, now - 86_400).await?;
+    if open >= MAX_OPEN_CLAIMS {
+        return Err(AppError::Conflict(crate::i18n::tr_args(
+            "trust.open_claims",
+            &[("n", MAX_OPEN_CLAIMS.to_string())],
+        )));
+    }
+    if today >= CLAIMS_PER_DAY {
+        return Err(AppError::TooManyRequests(crate::i18n::tr_args(
+            "trust.daily_claims",
+            &[("n", CLAIMS_PER_DAY.to_string())],
+        )));
+    }
+    if store::withdrew_since(tx, wish, user, now - COOLING_OFF_SECS).await? {
+        return Err(AppError::Conflict(crate::i18n::tr_args(
+            "trust.cooling_off",
+            &[("days", (COOLING_OFF_SECS / 86_400).to_string())],
+        )));
+    }
+    Ok(())
+}
+
 /// Returns claims not fulfilled in time to the pool, telling both the poster and the
 /// volunteer. Run by the jobs; safe in every process at once (each return is a
 /// conditional update on the claim still being the same). Returns how many returned.
@@ -170,6 +251,7 @@ pub async fn expire_claims(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
         )
         .await?;
         if let Some(m) = moved {
+            store::end_claim(&mut tx, id, claimant, "expired", now).await?;
             let poster = Notice::new("notice.wish_claim_expired_poster").arg("title", &m.title);
             notify(&mut tx, m.poster, &poster, now).await?;
             let volunteer =

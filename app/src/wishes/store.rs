@@ -40,7 +40,7 @@ pub struct Wish {
 const WISH_SELECT: &str = "SELECT w.id, w.community_id, c.name AS community, w.poster_id, w.category, w.title, w.story, \
      w.needs, w.value_yuan, w.deadline, w.contact, w.address, w.status, w.reject_reason, w.claimant_id, t.name AS team, w.claim_team_id, \
      w.claim_expires_at, w.fulfil_note, w.created_at, c.lat, c.lng, \
-     (SELECT COUNT(*) FROM wish_photos p WHERE p.wish_id = w.id) AS photos \
+     (SELECT COUNT(*) FROM photos p WHERE p.wish_id = w.id) AS photos \
      FROM wishes w JOIN communities c ON c.id = w.community_id LEFT JOIN teams t ON t.id = w.claim_team_id";
 
 fn wish_from(r: &AnyRow) -> Result<Wish, sqlx::Error> {
@@ -297,6 +297,95 @@ pub async fn transition(
     .transpose()
 }
 
+/// Orders a volunteer's claims: bumps their row, so that concurrent claims by one
+/// person are counted one after another (the limits below hold on both databases).
+pub async fn lock_claimer(conn: &mut sqlx::AnyConnection, user: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET claim_seq = claim_seq + 1 WHERE id = $1")
+        .bind(user)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A volunteer's open claims, and claims made since `since`.
+pub async fn claim_counts(
+    conn: &mut sqlx::AnyConnection,
+    user: i64,
+    since: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM wishes WHERE claimant_id = $1 AND status = 'claimed'",
+    )
+    .bind(user)
+    .fetch_one(&mut *conn)
+    .await?;
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM wish_claims WHERE user_id = $1 AND claimed_at > $2",
+    )
+    .bind(user)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((open, recent))
+}
+
+/// Whether `user` withdrew from `wish` since `since`.
+pub async fn withdrew_since(
+    conn: &mut sqlx::AnyConnection,
+    wish: i64,
+    user: i64,
+    since: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM wish_claims WHERE wish_id = $1 AND user_id = $2 \
+         AND outcome = 'withdrawn' AND ended_at > $3",
+    )
+    .bind(wish)
+    .bind(user)
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Records a claim in the claims history.
+pub async fn record_claim(
+    conn: &mut sqlx::AnyConnection,
+    wish: i64,
+    user: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO wish_claims (wish_id, user_id, claimed_at) VALUES ($1, $2, $3)")
+        .bind(wish)
+        .bind(user)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends `user`'s open claim of `wish` with an outcome (`withdrawn`, `expired`,
+/// `fulfilled`).
+pub async fn end_claim(
+    conn: &mut sqlx::AnyConnection,
+    wish: i64,
+    user: i64,
+    outcome: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE wish_claims SET ended_at = $1, outcome = $2 \
+         WHERE wish_id = $3 AND user_id = $4 AND ended_at IS NULL",
+    )
+    .bind(now)
+    .bind(outcome)
+    .bind(wish)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Claims past their time: (wish, claimant), at most `limit`, oldest first.
 pub async fn expired_claims(db: &Db, now: i64, limit: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     let rows = sqlx::query(
@@ -312,49 +401,36 @@ pub async fn expired_claims(db: &Db, now: i64, limit: i64) -> Result<Vec<(i64, i
         .collect()
 }
 
-/// A photo already written to disk (see `wishes::photo`), to be recorded with the step.
-pub struct StoredPhoto<'a> {
-    pub file: &'a str,
-    pub kind: PhotoKind,
-    pub bytes: i64,
-    pub sha256: &'a str,
-}
-
-/// Records a fulfilment photo with its step, inside the step's transaction.
-pub async fn insert_photo(
+/// Ties a staged photo (see `wishes::photo`) to its wish, inside the step's
+/// transaction; false if the photo is not a staged one of this uploader.
+pub async fn attach_photo(
     conn: &mut sqlx::AnyConnection,
-    id: i64,
-    p: &StoredPhoto<'_>,
+    wish: i64,
+    photo: i64,
     user: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO wish_photos (wish_id, file, mime, bytes, sha256, uploaded_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE photos SET wish_id = $1 WHERE id = $2 AND wish_id IS NULL AND uploaded_by = $3 AND bytes > 0",
     )
-    .bind(id)
-    .bind(p.file)
-    .bind(p.kind.mime())
-    .bind(p.bytes)
-    .bind(p.sha256)
+    .bind(wish)
+    .bind(photo)
     .bind(user)
-    .bind(now)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }
 
-/// A wish's photo: (file name in the upload folder, kind).
-pub async fn photo(db: &Db, id: i64) -> Result<Option<(String, PhotoKind)>, sqlx::Error> {
-    let row = sqlx::query("SELECT file, mime FROM wish_photos WHERE wish_id = $1")
-        .bind(id)
+/// A wish's photo: (photo id, kind, size in bytes).
+pub async fn photo(db: &Db, wish: i64) -> Result<Option<(i64, PhotoKind, i64)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, mime, bytes FROM photos WHERE wish_id = $1")
+        .bind(wish)
         .fetch_optional(&db.pool)
         .await?;
     row.map(|r| {
         let mime: String = r.try_get("mime")?;
         let kind = PhotoKind::from_mime(&mime)
             .ok_or_else(|| sqlx::Error::Decode(format!("photo type {mime}").into()))?;
-        Ok((r.try_get("file")?, kind))
+        Ok((r.try_get("id")?, kind, r.try_get("bytes")?))
     })
     .transpose()
 }

@@ -154,33 +154,22 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     }
 }
 
-/// The rate-limit key: the peer address, or the first `X-Forwarded-For` hop behind a
-/// trusted proxy.
-#[derive(Clone, Copy)]
+/// The rate-limit key: the client's address behind the configured trusted proxies, an
+/// IPv6 client by its /64 (`app::accounts::session::client_key`).
+#[derive(Clone)]
 pub struct ClientIp {
-    pub trust_proxy: bool,
+    pub config: std::sync::Arc<app::config::Config>,
 }
 
 impl KeyExtractor for ClientIp {
     type Key = String;
 
     fn extract<T>(&self, req: &http::Request<T>) -> Result<String, GovernorError> {
-        if self.trust_proxy {
-            if let Some(ip) = req
-                .headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                return Ok(ip.to_string());
-            }
-        }
-        req.extensions()
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .ok_or(GovernorError::UnableToExtractKey)
+        Ok(app::accounts::session::client_key(
+            req.headers(),
+            req.extensions(),
+            &self.config,
+        ))
     }
 }
 
@@ -190,7 +179,7 @@ pub fn with_write_limit<S: Clone + Send + Sync + 'static>(
     router: axum::Router<S>,
     per_min: u32,
     burst: u32,
-    trust_proxy: bool,
+    app_config: std::sync::Arc<app::config::Config>,
 ) -> axum::Router<S> {
     let period = Duration::from_millis((60_000 / u64::from(per_min.max(1))).max(1));
     let config = GovernorConfigBuilder::default()
@@ -202,12 +191,25 @@ pub fn with_write_limit<S: Clone + Send + Sync + 'static>(
             Method::PATCH,
             Method::DELETE,
         ])
-        .key_extractor(ClientIp { trust_proxy })
+        .key_extractor(ClientIp { config: app_config })
         .finish();
     let Some(config) = config else {
         tracing::error!("invalid rate-limit configuration; writes are not rate limited");
         return router;
     };
+    // Keys of clients that stopped writing are dropped once a minute, so the limiter's
+    // map does not grow with every address ever seen.
+    let limiter = config.limiter().clone();
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        rt.spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                limiter.retain_recent();
+                limiter.shrink_to_fit();
+            }
+        });
+    }
     router.layer(GovernorLayer::new(config).error_handler(|e| {
         let wait = match e {
             GovernorError::TooManyRequests { wait_time, .. } => wait_time.max(1),

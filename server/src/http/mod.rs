@@ -73,7 +73,7 @@ pub fn router(state: AppState) -> Router {
         >(context, shell))
         .layer(axum::middleware::from_fn(guard::csrf))
         .layer(axum::middleware::from_fn(server_fn_status));
-    guard::with_write_limit(router, config.rate_per_min, config.rate_burst, config.trust_proxy)
+    guard::with_write_limit(router, config.rate_per_min, config.rate_burst, config.clone())
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

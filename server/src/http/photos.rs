@@ -8,7 +8,7 @@
 
 use app::error::AppError;
 use app::state::AppState;
-use app::wishes::model::{check_fulfil_note, check_photo, MAX_PHOTO_BYTES};
+use app::wishes::model::{check_fulfil_note, check_photo, PhotoKind, MAX_PHOTO_BYTES};
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{header, HeaderMap};
@@ -17,14 +17,24 @@ use http::{header, HeaderMap};
 pub const MAX_UPLOAD_BYTES: usize = MAX_PHOTO_BYTES + 64 * 1024;
 pub use app::wishes::api::FULFIL_PATH;
 
+/// The fulfilment form, read after the session and the wish were checked: the photo
+/// (if any) is already staged in the database.
 struct Upload {
     id: Option<i64>,
     note: String,
-    photo: Option<Vec<u8>>,
+    photo: Option<(i64, app::wishes::model::PhotoKind)>,
 }
 
-async fn read_form(mp: &mut Multipart) -> Result<Upload, AppError> {
+/// Reads the multipart form in order (`id`, `note`, then `photo`), streaming the photo
+/// into a staged row as it arrives. Before a byte of the photo is read, the wish must
+/// exist and be the caller's claimed wish.
+async fn read_form(
+    state: &AppState,
+    user: &app::accounts::model::CurrentUser,
+    mp: &mut Multipart,
+) -> Result<Upload, AppError> {
     let bad = |_| AppError::bad(app::i18n::tr("msg.photos.bad_upload"));
+    let too_large = || AppError::TooLarge(app::i18n::tr("msg.photos.too_large"));
     let mut up = Upload {
         id: None,
         note: String::new(),
@@ -33,28 +43,85 @@ async fn read_form(mp: &mut Multipart) -> Result<Upload, AppError> {
     while let Some(mut field) = mp.next_field().await.map_err(bad)? {
         match field.name().unwrap_or_default() {
             "id" => up.id = field.text().await.map_err(bad)?.trim().parse().ok(),
-            "note" => up.note = field.text().await.map_err(bad)?,
+            "note" => {
+                let text = field.text().await.map_err(bad)?;
+                up.note = text.chars().take(1_000).collect();
+            }
             "photo" => {
-                let mut buf = Vec::new();
-                while let Some(chunk) = field
-                    .chunk()
-                    .await
-                    .map_err(|_| AppError::TooLarge(app::i18n::tr("msg.photos.too_large")))?
-                {
-                    if buf.len() + chunk.len() > MAX_PHOTO_BYTES {
-                        return Err(AppError::TooLarge(app::i18n::tr("msg.photos.too_large")));
+                let id = up
+                    .id
+                    .ok_or_else(|| AppError::bad(app::i18n::tr("msg.photos.no_wish")))?;
+                check_fulfillable(state, user, id).await?;
+                // The first bytes tell the type; nothing is stored before they do.
+                let mut head: Vec<u8> = Vec::new();
+                let mut staged: Option<(app::wishes::photo::Staging, PhotoKind)> = None;
+                let result: Result<(), AppError> = async {
+                    while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
+                        let so_far = head.len() + staged.as_ref().map_or(0, |(s, _)| s.len());
+                        if so_far + chunk.len() > MAX_PHOTO_BYTES {
+                            return Err(too_large());
+                        }
+                        match staged.as_mut() {
+                            Some((s, _)) => s.push(&state.db, &chunk).await?,
+                            None => {
+                                head.extend_from_slice(&chunk);
+                                if head.len() >= 12 {
+                                    staged = Some(stage(state, user.id, &head).await?);
+                                    head.clear();
+                                }
+                            }
+                        }
                     }
-                    buf.extend_from_slice(&chunk);
+                    // A photo shorter than 12 bytes is checked (and refused) here.
+                    if staged.is_none() && !head.is_empty() {
+                        staged = Some(stage(state, user.id, &head).await?);
+                    }
+                    Ok(())
                 }
-                // A form with no file chosen still sends an empty part.
-                if !buf.is_empty() {
-                    up.photo = Some(buf);
+                .await;
+                match (result, staged) {
+                    (Err(e), Some((s, _))) => {
+                        let _ = app::wishes::photo::discard(&state.db, s.id).await;
+                        return Err(e);
+                    }
+                    (Err(e), None) => return Err(e),
+                    (Ok(()), Some((s, kind))) => {
+                        up.photo = Some((s.finish(&state.db, kind).await?, kind));
+                    }
+                    (Ok(()), None) => {}
                 }
             }
             _ => {}
         }
     }
     Ok(up)
+}
+/// Checks the first bytes and starts a staged photo with them.
+async fn stage(
+    state: &AppState,
+    user: i64,
+    head: &[u8],
+) -> Result<(app::wishes::photo::Staging, PhotoKind), AppError> {
+    let kind = check_photo(head).map_err(AppError::BadRequest)?;
+    let mut s = app::wishes::photo::Staging::begin(&state.db, user, app::time::now_ts()).await?;
+    s.push(&state.db, head).await?;
+    Ok((s, kind))
+}
+
+/// The wish exists, is the caller's and may be fulfilled now: checked before a byte of
+/// the photo is read. Another person's wish answers as one that does not exist.
+async fn check_fulfillable(
+    state: &AppState,
+    user: &app::accounts::model::CurrentUser,
+    id: i64,
+) -> Result<(), AppError> {
+    let w = app::wishes::store::get(&state.db, id)
+        .await?
+        .filter(|w| w.claimant_id == Some(user.id))
+        .ok_or_else(|| AppError::NotFound(app::i18n::tr("msg.photos.wish")))?;
+    app::wishes::model::next(w.status, app::wishes::model::WishAction::Fulfil)
+        .map_err(AppError::Conflict)?;
+    Ok(())
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -69,80 +136,65 @@ pub async fn fulfil(
     headers: HeaderMap,
     mut mp: Multipart,
 ) -> Response {
-    let form = read_form(&mut mp).await;
-    let id = form.as_ref().ok().and_then(|f| f.id);
-    let r = match form {
-        Ok(f) => fulfil_inner(&state, &headers, f).await,
-        Err(e) => Err(e),
+    // The session first: a signed-out request is refused before its body is read.
+    let r = match app::accounts::session::user_from_headers(&state, &headers).await {
+        Ok(Some(user)) => match read_form(&state, &user, &mut mp).await {
+            Ok(f) => {
+                let id = f.id;
+                (id, fulfil_inner(&state, &user, f).await)
+            }
+            Err(e) => (None, Err(e)),
+        },
+        Ok(None) => (None, Err(AppError::Unauthorized)),
+        Err(e) => (None, Err(e)),
     };
+    let (id, r) = r;
     let page = id.map_or("/wishes".to_string(), |id| format!("/wishes/{id}"));
     match (r, wants_html(&headers)) {
         (Ok(()), true) => Redirect::to(&format!("{page}?ok=1")).into_response(),
         (Ok(()), false) => axum::Json(serde_json::Value::Null).into_response(),
         (Err(e), true) => Redirect::to(&format!(
             "{page}?err={}",
-            app::util::url_encode(&e.to_string())
+            app::util::url_encode(&app::i18n::encode_banner(&e.to_string(), e.status()))
         ))
         .into_response(),
         (Err(e), false) => e.into_response(),
     }
 }
 
-async fn fulfil_inner(state: &AppState, headers: &HeaderMap, f: Upload) -> Result<(), AppError> {
-    let user = app::accounts::session::user_from_headers(state, headers)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+async fn fulfil_inner(
+    state: &AppState,
+    user: &app::accounts::model::CurrentUser,
+    f: Upload,
+) -> Result<(), AppError> {
     let id =
         f.id.ok_or_else(|| AppError::bad(app::i18n::tr("msg.photos.no_wish")))?;
     let note = f.note.trim().to_string();
-    check_fulfil_note(&note).map_err(AppError::BadRequest)?;
-    let kind = f
-        .photo
-        .as_deref()
-        .map(check_photo)
-        .transpose()
-        .map_err(AppError::BadRequest)?;
-    let w = app::wishes::store::get(&state.db, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(app::i18n::tr("msg.photos.wish")))?;
-    // Cheap checks first, so a file is written only for a step that can succeed.
-    if w.claimant_id != Some(user.id) {
-        return Err(AppError::Forbidden);
-    }
-    app::wishes::model::next(w.status, app::wishes::model::WishAction::Fulfil)
-        .map_err(AppError::Conflict)?;
-    let now = app::time::now_ts();
-    let fulfil = |photo| {
-        app::wishes::service::act(
-            &state.db,
-            &user,
-            id,
-            app::wishes::model::WishAction::Fulfil,
-            app::wishes::service::StepInput {
-                note: &note,
-                for_team: false,
-                photo,
-            },
-            now,
-            state.config.claim_days,
-        )
+    let photo = f.photo.map(|(p, _)| p);
+    let checked = check_fulfil_note(&note).map_err(AppError::BadRequest);
+    let r = match checked {
+        Ok(()) => {
+            app::wishes::service::act(
+                &state.db,
+                user,
+                id,
+                app::wishes::model::WishAction::Fulfil,
+                app::wishes::service::StepInput {
+                    note: &note,
+                    for_team: false,
+                    photo,
+                },
+                app::time::now_ts(),
+                state.config.claim_days,
+            )
+            .await
+        }
+        Err(e) => Err(e),
     };
-    let (Some(bytes), Some(kind)) = (f.photo, kind) else {
-        return fulfil(None).await;
-    };
-    let dir = std::path::Path::new(&state.config.upload_dir);
-    let saved = app::wishes::photo::save(dir, id, &bytes, kind)
-        .await
-        .map_err(AppError::internal)?;
-    let photo = app::wishes::store::StoredPhoto {
-        file: &saved.file,
-        kind,
-        bytes: bytes.len() as i64,
-        sha256: &saved.sha256,
-    };
-    let r = fulfil(Some(&photo)).await;
     if r.is_err() {
-        app::wishes::photo::remove(dir, &saved.file).await;
+        if let Some(p) = photo {
+            let _ = app::wishes::photo::discard(&state.db, p).await;
+        }
     }
     r
 }
@@ -165,23 +217,34 @@ pub async fn photo(
     if !(roles.poster || roles.claimant || roles.staff) {
         return Err(not_found());
     }
-    let (file, kind) = app::wishes::store::photo(&state.db, id)
+    let (photo, kind, bytes) = app::wishes::store::photo(&state.db, id)
         .await?
         .ok_or_else(not_found)?;
-    let bytes = app::wishes::photo::read(std::path::Path::new(&state.config.upload_dir), &file)
-        .await
-        .map_err(AppError::internal)?;
+    // Streamed chunk by chunk from the database: a server holds one chunk at a time.
+    let db = state.db.clone();
+    let stream = futures_util::stream::unfold(Some(0_i64), move |seq| {
+        let db = db.clone();
+        async move {
+            let n = seq?;
+            match app::wishes::photo::chunk(&db, photo, n).await {
+                Ok(Some(data)) => Some((Ok::<_, std::io::Error>(data), Some(n + 1))),
+                Ok(None) => None,
+                Err(e) => Some((Err(std::io::Error::other(e)), None)),
+            }
+        }
+    });
     Ok((
         [
-            (header::CONTENT_TYPE, kind.mime()),
-            // Private: never kept by a shared cache.
-            (header::CACHE_CONTROL, "private, max-age=3600"),
+            (header::CONTENT_TYPE, kind.mime().to_string()),
+            (header::CONTENT_LENGTH, bytes.to_string()),
+            // Private to three people: never kept by a shared or a browser cache.
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox",
+                "default-src 'none'; sandbox".to_string(),
             ),
         ],
-        bytes,
+        axum::body::Body::from_stream(stream),
     )
         .into_response())
 }

@@ -59,7 +59,7 @@ async fn sign_in_with_the_console_code_creates_an_http_only_session() {
     .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<String>().await.unwrap(), "138****1234");
-    let code = app.last_code(PHONE).unwrap();
+    let code = app.last_code(PHONE).await.unwrap();
     let r = post_form(
         &app,
         &c,
@@ -86,7 +86,7 @@ async fn cookies_are_secure_when_configured_for_https() {
     let app = spawn_app_with(|c| c.secure_cookies = true).await;
     let c = app.new_client();
     post_form(&app, &c, "/api/auth/request-code", &[("phone", PHONE)]).await;
-    let code = app.last_code(PHONE).unwrap();
+    let code = app.last_code(PHONE).await.unwrap();
     let r = post_form(
         &app,
         &c,
@@ -111,7 +111,7 @@ async fn bad_numbers_get_a_chinese_400_and_no_message_is_sent() {
         assert_eq!(r.status(), 400, "{bad}");
         assert!(is_chinese(&message(r).await));
     }
-    assert!(app.sent_sms().is_empty());
+    assert!(app.sent_sms().await.is_empty());
 }
 
 #[tokio::test]
@@ -141,7 +141,7 @@ async fn one_code_per_number_per_minute_even_under_concurrency() {
         "{statuses:?}"
     );
     assert!(statuses.iter().all(|s| *s == 200 || *s == 429));
-    assert_eq!(app.sent_sms().len(), 1);
+    assert_eq!(app.sent_sms().await.len(), 1);
 }
 
 #[tokio::test]
@@ -154,7 +154,7 @@ async fn codes_are_stored_only_as_hashes() {
         &[("phone", PHONE)],
     )
     .await;
-    let code = app.last_code(PHONE).unwrap();
+    let code = app.last_code(PHONE).await.unwrap();
     let hash: String = sqlx::query_scalar("SELECT code_hash FROM login_codes WHERE phone = $1")
         .bind(PHONE)
         .fetch_one(&app.state.db.pool)
@@ -169,7 +169,7 @@ async fn brute_force_stops_at_five_tries_and_then_even_the_right_code_fails() {
     let app = spawn_app().await;
     let c = app.new_client();
     post_form(&app, &c, "/api/auth/request-code", &[("phone", PHONE)]).await;
-    let code = app.last_code(PHONE).unwrap();
+    let code = app.last_code(PHONE).await.unwrap();
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for i in 1..=5 {
         let r = post_form(
@@ -209,7 +209,7 @@ async fn a_code_works_once_even_when_raced() {
         &[("phone", PHONE)],
     )
     .await;
-    let code = app.last_code(PHONE).unwrap();
+    let code = app.last_code(PHONE).await.unwrap();
     let tasks: Vec<_> = (0..10)
         .map(|_| {
             let (c, url, code) = (
@@ -252,7 +252,7 @@ async fn an_expired_code_is_refused() {
         &[("phone", PHONE)],
     )
     .await;
-    let code = app.last_code(PHONE).unwrap();
+    let code = app.last_code(PHONE).await.unwrap();
     sqlx::query("UPDATE login_codes SET expires_at = expires_at - 301")
         .execute(&app.state.db.pool)
         .await
@@ -347,7 +347,7 @@ async fn demo_identities_sign_in_without_sms_only_in_demo_mode() {
     assert!(staff["community_name"].as_str().unwrap().ends_with("社区"));
     let vol = app.demo(&c, "volunteer").await;
     assert_eq!(vol["volunteer"], true);
-    assert!(app.sent_sms().is_empty());
+    assert!(app.sent_sms().await.is_empty());
     let r = post_form(&app, &c, "/api/auth/demo", &[("role", "root")]).await;
     assert_eq!(r.status(), 400);
 
@@ -652,7 +652,7 @@ async fn code_requests_are_limited_per_address_per_hour() {
         }
     }
     assert_eq!(last, 429);
-    assert_eq!(app.sent_sms().len(), 20);
+    assert_eq!(app.sent_sms().await.len(), 20);
 }
 
 #[tokio::test]
@@ -705,7 +705,7 @@ async fn without_javascript_forms_redirect_with_the_message() {
         r.headers()["location"],
         format!("/login?phone={PHONE}&sent=1")
     );
-    let code = app.last_code(PHONE).unwrap();
+    let code = app.last_code(PHONE).await.unwrap();
     let r = post(
         "/api/auth/verify-code",
         vec![

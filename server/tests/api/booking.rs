@@ -454,7 +454,7 @@ async fn the_desk_checks_in_by_code_only_at_its_own_centre_and_closing_tells_res
         .unwrap();
     assert!(notices[0][0].as_str().unwrap().contains("停电检修"));
     assert!(app
-        .sent_sms()
+        .sent_sms().await
         .iter()
         .any(|m| m["phone"] == "13200000002" && m["text"].as_str().unwrap().contains(&code2)));
     let v: Value = you
@@ -516,18 +516,18 @@ async fn reminders_go_out_once_across_processes_and_never_for_cancelled_bookings
         .unwrap();
     let (s1, s2) = (app.state.clone(), second.state.clone());
     let (x, y) = tokio::join!(
-        app::booking::reminders::run_once(&s1.db, s1.sms.as_ref(), evening),
-        app::booking::reminders::run_once(&s2.db, s2.sms.as_ref(), evening)
+        app::booking::reminders::run_once(&s1.db, evening),
+        app::booking::reminders::run_once(&s2.db, evening)
     );
     assert_eq!(x.unwrap() + y.unwrap(), 1);
     assert_eq!(
-        app::booking::reminders::run_once(&s1.db, s1.sms.as_ref(), evening)
+        app::booking::reminders::run_once(&s1.db, evening)
             .await
             .unwrap(),
         0
     );
     let reminders: Vec<_> = app
-        .sent_sms()
+        .sent_sms().await
         .into_iter()
         .filter(|m| m["purpose"] == "booking_reminder")
         .collect();
@@ -536,7 +536,7 @@ async fn reminders_go_out_once_across_processes_and_never_for_cancelled_bookings
     // Before 18:00 nothing is sent.
     let morning = evening.date().and_hms_opt(9, 0, 0).unwrap();
     assert_eq!(
-        app::booking::reminders::run_once(&s1.db, s1.sms.as_ref(), morning)
+        app::booking::reminders::run_once(&s1.db, morning)
             .await
             .unwrap(),
         0

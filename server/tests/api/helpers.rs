@@ -298,6 +298,8 @@ pub fn test_config(db: &TestDb) -> Config {
             file: Some(db.outbox().display().to_string()),
         },
         upload_dir: db.uploads().display().to_string(),
+        // The key of the code hashes comes from the configuration, never the database.
+        secret: Some("test-secret-0123456789abcdef0123456789abcdef".into()),
         ..Config::default()
     }
 }
@@ -408,7 +410,16 @@ impl TestApp {
         app::accounts::store::set_volunteer(&self.state.db, id, true, None)
             .await
             .expect("volunteer");
+        self.verify(id).await;
         (c, id)
+    }
+
+    /// Records `user` as verified by their community (as staff do on /volunteers).
+    pub async fn verify(&self, user: i64) {
+        let mut conn = self.state.db.pool.acquire().await.expect("connection");
+        app::accounts::store::set_verification(&mut conn, user, Some("测试志愿者"), user, 0)
+            .await
+            .expect("verified");
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -490,8 +501,10 @@ impl TestApp {
         self.shutdown = Some(tx);
     }
 
-    /// The messages the console sender wrote, oldest first.
-    pub fn sent_sms(&self) -> Vec<serde_json::Value> {
+    /// The messages the console sender wrote, oldest first, once the outbox holds
+    /// nothing waiting (the worker delivers after commit, within moments).
+    pub async fn sent_sms(&self) -> Vec<serde_json::Value> {
+        self.outbox_settled().await;
         std::fs::read_to_string(self.db.as_ref().map(|d| d.outbox()).unwrap_or_default())
             .unwrap_or_default()
             .lines()
@@ -499,9 +512,20 @@ impl TestApp {
             .collect()
     }
 
+    /// Waits (at most 10 s) until no message waits in the outbox.
+    pub async fn outbox_settled(&self) {
+        for _ in 0..200 {
+            match app::outbox::store::counts(&self.state.db).await {
+                Ok((0, _, _)) => return,
+                _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+    }
+
     /// The last code sent to `phone`.
-    pub fn last_code(&self, phone: &str) -> Option<String> {
+    pub async fn last_code(&self, phone: &str) -> Option<String> {
         self.sent_sms()
+            .await
             .iter()
             .rev()
             .find(|m| m["phone"] == phone)
@@ -530,7 +554,7 @@ impl TestApp {
             .await
             .expect("request code");
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
-        let code = self.last_code(phone).expect("a code was sent");
+        let code = self.last_code(phone).await.expect("a code was sent");
         let r = client
             .post(self.url("/api/auth/verify-code"))
             .form(&[("phone", phone), ("code", code.as_str())])

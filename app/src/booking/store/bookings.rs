@@ -217,8 +217,11 @@ pub struct Reminder {
 
 /// Claims the reminders of active bookings on `day` that nobody has claimed: each
 /// booking is claimed once, whichever process gets there first.
-pub async fn claim_reminders(db: &Db, day: &str, now: i64) -> Result<Vec<Reminder>, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
+pub async fn claim_reminders(
+    tx: &mut sqlx::AnyConnection,
+    day: &str,
+    now: i64,
+) -> Result<Vec<Reminder>, sqlx::Error> {
     // Claim (the database decides which process gets which booking), then read what
     // this process claimed in one statement, however many reminders are due.
     let ids: Vec<i64> = sqlx::query_scalar(
@@ -251,6 +254,5 @@ pub async fn claim_reminders(db: &Db, day: &str, now: i64) -> Result<Vec<Reminde
             });
         }
     }
-    tx.commit().await?;
     Ok(out)
 }

@@ -1,0 +1,81 @@
+//! The admins' overview: guide proposals waiting, the outbox (counts and what failed,
+//! numbers masked, bodies never shown), and the newest audit records.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One audit record as the admins' page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminView {
+    pub proposals: Vec<crate::catalogue::model::ProposalView>,
+    pub outbox_waiting: i64,
+    pub outbox_sent: i64,
+    pub outbox_failed: i64,
+    pub outbox_failures: Vec<FailedText>,
+    pub audit: Vec<AuditLine>,
+}
+
+/// A text that could not be delivered (number masked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedText {
+    pub phone: String,
+    pub purpose: String,
+    pub attempts: i64,
+    pub last_error: String,
+    pub given_up: bool,
+}
+
+#[server(prefix = "/api", endpoint = "admin/overview")]
+pub async fn admin_overview() -> Result<AdminView, AppError> {
+    let r = async {
+        let state = crate::state::app_state()?;
+        let user = crate::accounts::session::require_user().await?;
+        if !user.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        let proposals = crate::catalogue::api::guide_proposals().await?;
+        let (waiting, sent, failed) = crate::outbox::store::counts(&state.db).await?;
+        let failures = crate::outbox::store::failures(&state.db, 50)
+            .await?
+            .into_iter()
+            .map(|f| FailedText {
+                phone: crate::accounts::model::mask_phone(&f.phone),
+                purpose: f.purpose,
+                attempts: f.attempts,
+                last_error: f.last_error,
+                given_up: f.failed_at.is_some(),
+            })
+            .collect();
+        let audit = crate::accounts::store::audit_entries(&state.db, None, 100)
+            .await?
+            .into_iter()
+            .map(|a| AuditLine {
+                at: crate::time::local_of(a.at)
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default(),
+                actor: a.actor_id.map(|i| format!("#{i}")).unwrap_or_default(),
+                action: a.action,
+                target: a.target,
+            })
+            .collect();
+        Ok(AdminView {
+            proposals,
+            outbox_waiting: waiting,
+            outbox_sent: sent,
+            outbox_failed: failed,
+            outbox_failures: failures,
+            audit,
+        })
+    }
+    .await;
+    crate::reply::read(r, "/admin")
+}

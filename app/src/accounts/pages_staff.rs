@@ -1,0 +1,162 @@
+//! The staff's pages: volunteers to verify and team requests to settle (`/volunteers`,
+//! for staff of a community, a verified team's leader and admins), and the admins'
+//! page (`/admin`: guide proposals, undelivered messages, the audit log). Plain forms.
+
+use crate::accounts::api::{list_volunteers, DecideTeamJoin, VerifyVolunteer};
+use crate::accounts::api_admin::{admin_overview, AdminView};
+use crate::catalogue::api::DecideGuide;
+use crate::i18n::{tr, tr_args};
+use crate::pages::not_found::{ErrorBox, Flash};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+#[component]
+pub fn VolunteersPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| list_volunteers());
+    view! {
+        <Title text=tr("trust.volunteers_title") />
+        <h1>{tr("trust.volunteers_title")}</h1>
+        <p class="lead">{tr("trust.volunteers_lead")}</p>
+        <Flash />
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p class="card">{tr("trust.volunteers_none")}</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <ol class="station-list">
+                            {rows.into_iter().map(|v| {
+                                let id = v.id.to_string();
+                                let name_id = format!("real-name-{}", v.id);
+                                view! {
+                                    <li class="card">
+                                        <strong>{v.display_name.clone()}</strong> " · " {v.masked_phone.clone()}
+                                        {v.team.clone().map(|t| view! { " · " {t} })}
+                                        <p class=if v.verified { "form-ok" } else { "hint" }>
+                                            {if v.verified {
+                                                tr_args("trust.verified_as", &[("name", v.real_name.clone())])
+                                            } else {
+                                                tr("trust.verified_no")
+                                            }}
+                                        </p>
+                                        {if v.verified {
+                                            view! {
+                                                <form method="post" action=VerifyVolunteer::PATH class="inline">
+                                                    <input type="hidden" name="user_id" value=id.clone() />
+                                                    <input type="hidden" name="on" value="false" />
+                                                    <button class="button secondary" type="submit">{tr("trust.unverify")}</button>
+                                                </form>
+                                            }.into_any()
+                                        } else {
+                                            view! {
+                                                <form method="post" action=VerifyVolunteer::PATH class="inline">
+                                                    <input type="hidden" name="user_id" value=id.clone() />
+                                                    <input type="hidden" name="on" value="true" />
+                                                    <label for=name_id.clone()>{tr("trust.real_name_label")}</label>
+                                                    <input id=name_id name="real_name" required minlength="2" maxlength="30" autocomplete="off" />
+                                                    <button class="button" type="submit">{tr("trust.verify")}</button>
+                                                </form>
+                                            }.into_any()
+                                        }}
+                                        {v.team_pending.clone().map(|t| view! {
+                                            <p class="hint">{tr_args("trust.asks_to_join", &[("team", t)])}</p>
+                                            <form method="post" action=DecideTeamJoin::PATH class="inline">
+                                                <input type="hidden" name="user_id" value=id.clone() />
+                                                <input type="hidden" name="approve" value="true" />
+                                                <button class="button" type="submit">{tr("trust.approve")}</button>
+                                            </form>
+                                            <form method="post" action=DecideTeamJoin::PATH class="inline">
+                                                <input type="hidden" name="user_id" value=id.clone() />
+                                                <input type="hidden" name="approve" value="false" />
+                                                <button class="button secondary" type="submit">{tr("trust.refuse")}</button>
+                                            </form>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| admin_overview());
+    view! {
+        <Title text=tr("trust.admin_title") />
+        <h1>{tr("trust.admin_title")}</h1>
+        <Flash />
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(o) => view! { <AdminBody o=o /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AdminBody(o: AdminView) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>{tr("trust.proposals")}</h2>
+            {o.proposals.is_empty().then(|| view! { <p class="hint">{tr("trust.none")}</p> })}
+            <ul>
+                {o.proposals.into_iter().map(|p| {
+                    let id = p.id.to_string();
+                    view! {
+                        <li>
+                            <a href=format!("/services/{}", p.code)>{p.code.clone()}</a>
+                            " · " {p.proposer.clone()} " · " {p.date.clone()} " · " {p.note.clone()}
+                            <form method="post" action=DecideGuide::PATH class="inline">
+                                <input type="hidden" name="id" value=id.clone() />
+                                <input type="hidden" name="approve" value="true" />
+                                <button class="button" type="submit">{tr("trust.approve")}</button>
+                            </form>
+                            <form method="post" action=DecideGuide::PATH class="inline">
+                                <input type="hidden" name="id" value=id.clone() />
+                                <input type="hidden" name="approve" value="false" />
+                                <button class="button secondary" type="submit">{tr("trust.refuse")}</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+        <section class="card">
+            <h2>{tr("trust.outbox")}</h2>
+            <p>{tr_args("trust.outbox_counts", &[
+                ("waiting", o.outbox_waiting.to_string()),
+                ("sent", o.outbox_sent.to_string()),
+                ("failed", o.outbox_failed.to_string()),
+            ])}</p>
+            <ul>
+                {o.outbox_failures.into_iter().map(|f| view! {
+                    <li>{f.phone} " · " {f.purpose} " · " {f.attempts.to_string()} " · " {f.last_error}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section class="card">
+            <h2>{tr("trust.audit")}</h2>
+            <table class="audit">
+                <thead><tr>
+                    <th scope="col">{tr("trust.audit_when")}</th>
+                    <th scope="col">{tr("trust.audit_who")}</th>
+                    <th scope="col">{tr("trust.audit_what")}</th>
+                    <th scope="col">{tr("trust.audit_target")}</th>
+                </tr></thead>
+                <tbody>
+                    {o.audit.into_iter().map(|a| view! {
+                        <tr><td>{a.at}</td><td>{a.actor}</td><td>{a.action}</td><td>{a.target}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

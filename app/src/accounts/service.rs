@@ -1,0 +1,268 @@
+//! Sign-in and volunteer trust as transactions: sending a code (queued in the outbox
+//! with the code's row), checking a code under the per-number failure windows, and the
+//! staff's verification of volunteers and approval of team members, each audited in
+//! its own transaction.
+
+use crate::accounts::model::{code_rules, locked_until, CurrentUser, Phone, Role};
+use crate::accounts::secret::{constant_time_eq, hash_code, new_code};
+use crate::accounts::store::{self, audit, AuditRecord};
+use crate::db::Db;
+use crate::error::AppError;
+
+/// The refusal of a locked number, saying until when (Beijing time).
+fn locked(until: i64) -> AppError {
+    AppError::TooManyRequests(crate::i18n::tr_args(
+        "trust.locked",
+        &[("until", crate::time::hhmm_of_ts(until))],
+    ))
+}
+
+/// Refuses a number locked by its wrong codes.
+async fn check_not_locked(
+    conn: &mut sqlx::AnyConnection,
+    phone: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let failures = store::failures_since(conn, phone, now - 86_400).await?;
+    match locked_until(&failures, now) {
+        Some(until) => Err(locked(until)),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a demo account while demo mode is off.
+async fn check_not_demo(db: &Db, phone: &str, demo_on: bool) -> Result<(), AppError> {
+    if demo_on {
+        return Ok(());
+    }
+    match store::user_by_phone(db, phone).await? {
+        Some(u) if u.demo => Err(AppError::Forbidden),
+        _ => Ok(()),
+    }
+}
+
+/// Sends a one-time code: per-number checks first (lock, demo, one a minute, ten a
+/// day), then the per-address quota; the code and its text commit together.
+pub async fn request_code(
+    db: &Db,
+    secret: &[u8],
+    phone: &Phone,
+    client: &str,
+    demo_on: bool,
+    now: i64,
+) -> Result<(), AppError> {
+    let number = phone.as_str();
+    {
+        let mut conn = db.pool.acquire().await?;
+        check_not_locked(&mut conn, number, now).await?;
+    }
+    check_not_demo(db, number, demo_on).await?;
+    if store::codes_sent_since(db, number, now - 86_400).await? >= code_rules::CODES_PER_DAY {
+        return Err(AppError::TooManyRequests(crate::i18n::tr("trust.daily_codes")));
+    }
+    if !store::take_phone_slot(db, number, now, code_rules::RESEND_SECS).await? {
+        return Err(AppError::TooManyRequests(crate::i18n::tr_args(
+            "msg.accounts.resend_wait",
+            &[("secs", code_rules::RESEND_SECS.to_string())],
+        )));
+    }
+    if !store::take_ip_quota(db, client, now / 3600, code_rules::PER_IP_PER_HOUR).await? {
+        store::release_phone_slot(db, number).await?;
+        return Err(AppError::TooManyRequests(crate::i18n::tr(
+            "msg.accounts.ip_quota",
+        )));
+    }
+    let code = new_code();
+    let hash = hash_code(secret, number, &code);
+    // Texts go out in Chinese with the registered 【邻里】 signature, whatever the
+    // page's language: SMS providers in China require the registered template.
+    let text = crate::i18n::fill(
+        &crate::i18n::tr_in(crate::prefs::Locale::ZhCn, "msg.accounts_api.m8"),
+        &[("code".to_string(), code.to_string())],
+    );
+    let mut tx = db.begin_write().await?;
+    store::insert_code(&mut tx, number, &hash, now, now + code_rules::TTL_SECS).await?;
+    crate::outbox::store::enqueue(&mut tx, number, "login_code", &text, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a code and returns the account (created on first sign-in). The number's
+/// latest code row is locked before its failures are counted, so concurrent guesses
+/// are counted one after another.
+pub async fn verify_code(
+    db: &Db,
+    secret: &[u8],
+    phone: &Phone,
+    code: &str,
+    demo_on: bool,
+    now: i64,
+) -> Result<i64, AppError> {
+    let number = phone.as_str();
+    let expired = || AppError::bad(crate::i18n::tr("msg.accounts_api.m1"));
+    check_not_demo(db, number, demo_on).await?;
+    let mut tx = db.begin_write().await?;
+    check_not_locked(&mut tx, number, now).await?;
+    let (id, stored, attempts) =
+        store::spend_attempt(&mut tx, number, now, code_rules::MAX_ATTEMPTS)
+            .await?
+            .ok_or_else(expired)?;
+    // The code row is now locked by this transaction: count again.
+    check_not_locked(&mut tx, number, now).await?;
+    if !constant_time_eq(&stored, &hash_code(secret, number, code)) {
+        store::record_failure(&mut tx, number, now).await?;
+        let failures = store::failures_since(&mut tx, number, now - 86_400).await?;
+        tx.commit().await?;
+        if let Some(until) = locked_until(&failures, now) {
+            return Err(locked(until));
+        }
+        let left = code_rules::MAX_ATTEMPTS - attempts;
+        return Err(if left > 0 {
+            AppError::bad(crate::i18n::tr_args(
+                "msg.accounts_api.m9",
+                &[("left", left.to_string())],
+            ))
+        } else {
+            expired()
+        });
+    }
+    if !store::consume_code(&mut tx, id, now).await? {
+        return Err(expired());
+    }
+    tx.commit().await?;
+    let last4 = &number[7..];
+    Ok(store::upsert_user(db, number, &format!("居民{last4}"), now).await?)
+}
+
+/// Who may verify `target` as a volunteer: an admin, staff of the target's community, or
+/// the leader of the verified team the target serves in.
+pub async fn may_verify(db: &Db, actor: &CurrentUser, target: &CurrentUser) -> Result<bool, AppError> {
+    if actor.is_admin() {
+        return Ok(true);
+    }
+    if actor.role == Role::Staff {
+        return Ok(target.community_id.is_some_and(|c| actor.may_act_in(c)));
+    }
+    match target.team_id {
+        Some(team) => Ok(store::verified_team_led_by(db, team, actor.id).await?),
+        None => Ok(false),
+    }
+}
+
+/// Verifies (with the real name checked against an ID card) or un-verifies a volunteer,
+/// audited with the state before and after. "Not found" and "not yours" answer alike.
+pub async fn set_verified(
+    db: &Db,
+    actor: &CurrentUser,
+    target_id: i64,
+    real_name: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    let not_found = || AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7"));
+    let target = store::user_by_id(db, target_id).await?.ok_or_else(not_found)?;
+    if !may_verify(db, actor, &target).await? {
+        return Err(not_found());
+    }
+    let name = match real_name {
+        Some(n) => Some(crate::accounts::model::parse_real_name(n).map_err(AppError::BadRequest)?),
+        None => None,
+    };
+    let mut tx = db.begin_write().await?;
+    let before = store::verification_of(&mut tx, target_id).await?;
+    store::set_verification(&mut tx, target_id, name.as_deref(), actor.id, now).await?;
+    let after = store::verification_of(&mut tx, target_id).await?;
+    let target_s = format!("user:{target_id}");
+    audit(
+        &mut *tx,
+        AuditRecord {
+            actor_id: Some(actor.id),
+            action: if name.is_some() { "verify_volunteer" } else { "unverify_volunteer" },
+            target: &target_s,
+            community_id: target.community_id,
+            before: Some(&before),
+            after: Some(&after),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Approves or refuses a person's request to join a team: the team's leader, staff of
+/// the team's community, or an admin. Audited.
+pub async fn decide_join(
+    db: &Db,
+    actor: &CurrentUser,
+    target_id: i64,
+    approve: bool,
+    now: i64,
+) -> Result<(), AppError> {
+    let not_found = || AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7"));
+    let target = store::user_by_id(db, target_id).await?.ok_or_else(not_found)?;
+    let team = target.team_pending.ok_or_else(not_found)?;
+    let (leader, community) = store::team_leader_and_community(db, team)
+        .await?
+        .ok_or_else(not_found)?;
+    let allowed = actor.is_admin()
+        || leader == Some(actor.id)
+        || (actor.role == Role::Staff && community.is_some_and(|c| actor.may_act_in(c)));
+    if !allowed {
+        return Err(not_found());
+    }
+    let mut tx = db.begin_write().await?;
+    if !store::settle_join(&mut tx, target_id, team, approve).await? {
+        return Err(AppError::Conflict(crate::i18n::tr("trust.join_settled")));
+    }
+    let target_s = format!("user:{target_id}");
+    let after = serde_json::json!({ "team_id": team, "approved": approve });
+    audit(
+        &mut *tx,
+        AuditRecord {
+            actor_id: Some(actor.id),
+            action: if approve { "approve_team_join" } else { "refuse_team_join" },
+            target: &target_s,
+            community_id: community,
+            before: None,
+            after: Some(&after),
+            at: now,
+        },
+    )
+    .await?;
+    let notice = crate::accounts::model::Notice::new(if approve {
+        "notice.team_join_approved"
+    } else {
+        "notice.team_join_refused"
+    });
+    store::notify(&mut tx, target_id, &notice, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records that `actor` read a person's private data (a full number, a wish's contact)
+/// and why, in its own transaction: the read is shown only after it is on record.
+pub async fn record_read(
+    db: &Db,
+    actor: &CurrentUser,
+    action: &str,
+    target: &str,
+    community_id: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    audit(
+        &mut *tx,
+        AuditRecord {
+            actor_id: Some(actor.id),
+            action,
+            target,
+            community_id,
+            before: None,
+            after: None,
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
