@@ -33,6 +33,10 @@ pub struct Config {
     /// from one of them is attributed to the right-most `X-Forwarded-For` entry that is
     /// not itself a trusted proxy; from anywhere else, the header is ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `LINLI_CODES_PER_ADDRESS_HOUR` (default 600): sign-in codes one client address may
+    /// request per hour. High on purpose: thousands of phones share one address behind
+    /// carrier-grade NAT, and the per-number limits are what stop guessing.
+    pub codes_per_address_hour: i64,
     /// `LINLI_SMS` (`console` or `webhook`, default `console`).
     pub sms: SmsConfig,
     /// `LINLI_SECRET` (default: generated once and kept in the database): the key of the
@@ -129,6 +133,7 @@ impl Default for Config {
             log_json: false,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            codes_per_address_hour: crate::accounts::model::code_rules::PER_IP_PER_HOUR,
             sms: SmsConfig::Console { file: None },
             secret: None,
             secret_file: None,
@@ -211,6 +216,13 @@ impl Config {
         if let Some(v) = get("LINLI_TRUST_PROXY") {
             c.trusted_proxies = parse_networks(&v)
                 .map_err(|bad| format!("LINLI_TRUST_PROXY 应为逗号分隔的地址或网段（如 10.0.0.0/8）：{bad}"))?;
+        }
+        if let Some(v) = get("LINLI_CODES_PER_ADDRESS_HOUR") {
+            c.codes_per_address_hour = v
+                .parse()
+                .ok()
+                .filter(|n: &i64| (1..=1_000_000).contains(n))
+                .ok_or(format!("LINLI_CODES_PER_ADDRESS_HOUR 应为1到1000000的整数：{v}"))?;
         }
         if let Some(v) = get("LINLI_SECRET_FILE").filter(|v| !v.is_empty()) {
             c.secret_file = Some(v);

@@ -21,7 +21,7 @@ test('a resident posts, staff approves, a volunteer claims and fulfils with a ph
   await page.getByLabel('心愿故事（500字以内）').fill('家里老人独居，水龙头一直滴水。');
   await page.getByLabel('需要什么').fill('更换水龙头一个');
   await page.getByLabel('估计价值（元）').fill('60');
-  await page.getByLabel('截止日期').fill('2099-12-31');
+  await page.getByLabel('截止日期').fill(new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10));
   await page.getByLabel('联系方式').fill('19900000001');
   await page.getByLabel('地址').fill('华光路8号2单元302');
   await page.getByRole('button', { name: '提交，等待社区审核' }).click();

@@ -76,7 +76,7 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
             state.secret.as_bytes(),
             &phone,
             &client,
-            state.config.demo,
+            &state.config,
             crate::time::now_ts(),
         )
         .await?;
@@ -132,7 +132,7 @@ async fn start_session(
     at: i64,
 ) -> Result<(), AppError> {
     use ssr::*;
-    if let Some(old) = request_parts().and_then(|p| token_from_headers(&p.headers)) {
+    if let Some(old) = request_parts().and_then(|p| token_from_headers(&p.headers, state.config.secure_cookies)) {
         store::delete_session(&state.db, &hash_token(&old)).await?;
     }
     let token = new_token();
@@ -148,7 +148,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     use ssr::*;
     let result = async {
         let state = app_state()?;
-        if let Some(t) = request_parts().and_then(|p| token_from_headers(&p.headers)) {
+        if let Some(t) = request_parts().and_then(|p| token_from_headers(&p.headers, state.config.secure_cookies)) {
             store::delete_session(&state.db, &hash_token(&t)).await?;
         }
         set_cookie(&clear_session_cookie(state.config.secure_cookies));

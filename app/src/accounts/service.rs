@@ -48,9 +48,10 @@ pub async fn request_code(
     secret: &[u8],
     phone: &Phone,
     client: &str,
-    demo_on: bool,
+    config: &crate::config::Config,
     now: i64,
 ) -> Result<(), AppError> {
+    let demo_on = config.demo;
     let number = phone.as_str();
     {
         let mut conn = db.pool.acquire().await?;
@@ -66,7 +67,7 @@ pub async fn request_code(
             &[("secs", code_rules::RESEND_SECS.to_string())],
         )));
     }
-    if !store::take_ip_quota(db, client, now / 3600, code_rules::PER_IP_PER_HOUR).await? {
+    if !store::take_ip_quota(db, client, now / 3600, config.codes_per_address_hour).await? {
         store::release_phone_slot(db, number).await?;
         return Err(AppError::TooManyRequests(crate::i18n::tr(
             "msg.accounts.ip_quota",

@@ -10,9 +10,23 @@ use crate::state::AppState;
 use http::HeaderMap;
 
 pub const SESSION_COOKIE: &str = "linli_session";
+/// The cookie's name behind HTTPS (`LINLI_SECURE_COOKIES=1`): the `__Host-` prefix makes
+/// the browser refuse it unless it is Secure, for this host only and for every path, so
+/// that no other site or subdomain can plant a session of its choosing.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-linli_session";
+
+/// The session cookie's name for this configuration.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// The session token from a `Cookie` header, if it has the right shape.
-pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+pub fn token_from_headers(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let wanted = cookie_name(secure);
     headers
         .get_all(http::header::COOKIE)
         .iter()
@@ -20,7 +34,7 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
         .find_map(|h| {
             h.split(';').find_map(|pair| {
                 let (name, value) = pair.trim().split_once('=')?;
-                (name == SESSION_COOKIE
+                (name == wanted
                     && value.len() == 64
                     && value.bytes().all(|b| b.is_ascii_hexdigit()))
                 .then(|| value.to_string())
@@ -32,7 +46,7 @@ pub async fn user_from_headers(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<CurrentUser>, AppError> {
-    match token_from_headers(headers) {
+    match token_from_headers(headers, state.config.secure_cookies) {
         Some(t) => {
             Ok(store::session_user(
                 &state.db,
@@ -64,7 +78,8 @@ pub async fn require_user() -> Result<CurrentUser, AppError> {
 /// (not sent on cross-site posts), Secure when the site is served over HTTPS.
 pub fn session_cookie(token: &str, max_age: i64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
+    let name = cookie_name(!secure.is_empty());
+    format!("{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
 }
 
 pub fn clear_session_cookie(secure: bool) -> String {
@@ -111,13 +126,13 @@ mod tests {
             http::header::COOKIE,
             format!("x=1; {SESSION_COOKIE}={good}").parse().unwrap(),
         );
-        assert_eq!(token_from_headers(&h), Some(good));
+        assert_eq!(token_from_headers(&h, false), Some(good));
         let mut h = HeaderMap::new();
         h.insert(
             http::header::COOKIE,
             format!("{SESSION_COOKIE}=abc").parse().unwrap(),
         );
-        assert_eq!(token_from_headers(&h), None);
+        assert_eq!(token_from_headers(&h, false), None);
     }
 
     #[test]

@@ -179,6 +179,9 @@ pub async fn desk_walk_in(item_code: String) -> Result<(), AppError> {
 
 /// Staff set their centre's extended hours: windows as lines `1-5 17:30-20:00` or
 /// `6 09:00-12:00` (ISO weekdays), slot length, seats per slot, items (codes).
+/// Items one centre may offer in extended hours (the whole catalogue has 42).
+const MAX_ITEMS: usize = 60;
+
 #[server(prefix = "/api", endpoint = "desk/schedule")]
 pub async fn desk_set_schedule(
     windows: String,
@@ -197,7 +200,14 @@ pub async fn desk_set_schedule(
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
+            .take(MAX_ITEMS + 1)
             .collect();
+        if items.len() > MAX_ITEMS {
+            return Err(AppError::bad(crate::i18n::tr_args(
+                "trust.too_many_items",
+                &[("n", MAX_ITEMS.to_string())],
+            )));
+        }
         for i in &items {
             match cat.item(i) {
                 None => {

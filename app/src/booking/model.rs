@@ -90,25 +90,46 @@ impl Schedule {
 
 /// Parses windows written one per line as `1-5 17:30-20:00` or `6,7 09:00-12:00`
 /// (ISO weekdays; 1 is Monday).
+/// At most this many lines in a schedule (a week has 7 days; a few windows each).
+pub const MAX_WINDOW_LINES: usize = 14;
+
 pub fn parse_windows(text: &str) -> Result<Vec<Window>, String> {
     let mut out = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let err = || crate::i18n::tr_args("msg.booking_model.m10", &[("line", line.to_string())]);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.len() > MAX_WINDOW_LINES {
+        return Err(crate::i18n::tr_args(
+            "trust.too_many_lines",
+            &[("n", MAX_WINDOW_LINES.to_string())],
+        ));
+    }
+    for line in lines {
+        // A line is echoed in the message: only its first 30 characters.
+        let shown: String = line.chars().take(30).collect();
+        let err = || crate::i18n::tr_args("msg.booking_model.m10", &[("line", shown.clone())]);
         let (days, times) = line.split_once(' ').ok_or_else(err)?;
+        // ISO weekdays 1..=7, checked before anything is allocated for them.
+        let day = |s: &str| -> Result<u32, String> {
+            s.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|d| (1..=7).contains(d))
+                .ok_or_else(err)
+        };
         let mut ds = Vec::new();
-        for part in days.split(',') {
+        for part in days.split(',').take(8) {
             match part.split_once('-') {
                 Some((a, b)) => {
-                    let (a, b): (u32, u32) =
-                        (a.parse().map_err(|_| err())?, b.parse().map_err(|_| err())?);
+                    let (a, b) = (day(a)?, day(b)?);
                     if a > b {
                         return Err(err());
                     }
                     ds.extend(a..=b);
                 }
-                None => ds.push(part.parse().map_err(|_| err())?),
+                None => ds.push(day(part)?),
             }
         }
+        ds.sort_unstable();
+        ds.dedup();
         let (start, end) = times.trim().split_once('-').ok_or_else(err)?;
         out.push(Window {
             days: ds,
@@ -302,6 +323,31 @@ pub fn transition(from: Status, action: Action, started: bool) -> Result<Status,
 /// Whether two slots on the same day overlap.
 pub fn overlaps(a: (u32, u32), b: (u32, u32)) -> bool {
     a.0 < b.1 && b.0 < a.1
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+
+    /// The line that once made the server try to allocate 16 GiB, and its neighbours.
+    #[test]
+    fn weekday_numbers_are_bounded_before_anything_is_allocated() {
+        for bad in [
+            "1-4294967295 17:30-20:00",
+            "0-7 17:30-20:00",
+            "1-8 17:30-20:00",
+            "99999999999999999999 17:30-20:00",
+            "-1 17:30-20:00",
+            "5-1 17:30-20:00",
+        ] {
+            assert!(parse_windows(bad).is_err(), "{bad}");
+        }
+        let many = "1 09:00-10:00\n".repeat(MAX_WINDOW_LINES + 1);
+        assert!(parse_windows(&many).is_err());
+        let w = parse_windows("1-7 17:30-20:00\n7,7,1 09:00-12:00").unwrap();
+        assert_eq!(w[0].days, vec![1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(w[1].days, vec![1, 7]);
+    }
 }
 
 #[cfg(test)]

@@ -136,9 +136,13 @@ pub fn china_2026() -> Vec<SpecialDay> {
 }
 
 /// Parses `YYYY-MM-DD` with a Chinese message.
+/// A `YYYY-MM-DD` date between 2000 and 2100 (nothing the portal keeps lies outside).
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let shown: String = s.chars().take(20).collect();
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| crate::i18n::tr_args("msg.calendar_model.m1", &[("s", s.to_string())]))
+        .ok()
+        .filter(|d| (2000..=2100).contains(&d.year()))
+        .ok_or_else(|| crate::i18n::tr_args("msg.calendar_model.m1", &[("s", shown)]))
 }
 
 pub fn weekday_code(w: Weekday) -> &'static str {

@@ -230,7 +230,16 @@ impl NewWish {
         if !(0..=2000).contains(&self.value_yuan) {
             p.push(crate::i18n::tr("msg.wishes_model.m19"));
         }
+        // At most a year ahead: a wish is a small, near need.
+        let latest = today
+            .get(..4)
+            .and_then(|y| y.parse::<u32>().ok())
+            .map(|y| format!("{}{}", y + 1, today.get(4..).unwrap_or_default()))
+            .unwrap_or_default();
         match crate::util::parse_ymd(&self.deadline) {
+            Some(d) if d.as_str() > latest.as_str() => {
+                p.push(crate::i18n::tr("trust.deadline_too_far"))
+            }
             Some(d) if d.as_str() > today => {}
             Some(_) => p.push(crate::i18n::tr("msg.wishes_model.m20")),
             None => p.push(crate::i18n::tr("msg.wishes_model.m21")),

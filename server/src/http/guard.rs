@@ -226,8 +226,60 @@ pub fn with_write_limit<S: Clone + Send + Sync + 'static>(
     }))
 }
 
+/// A request path as logs may keep it: the booking code in `/bookings/{code}[/…]` is
+/// blanked.
+pub fn redact_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/bookings/") {
+        Some(rest) if !rest.is_empty() => {
+            let tail = rest.find('/').map(|i| &rest[i..]).unwrap_or("");
+            format!("/bookings/[code]{tail}").into()
+        }
+        _ => path.into(),
+    }
+}
+
+/// `Cache-Control: no-store` on what may be personal: every answer to a signed-in
+/// browser (its pages hold names, numbers, codes) and every server-function answer,
+/// unless the handler chose its own (static files and the public API keep theirs). And
+/// HSTS when the portal is configured for HTTPS (`LINLI_SECURE_COOKIES=1`).
+pub async fn private_headers(
+    axum::extract::State(secure): axum::extract::State<bool>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    let signed_in = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.contains("linli_session="));
+    let mut res = next.run(req).await;
+    let static_file = path.starts_with("/pkg/") || path.starts_with("/api/v1/") || path == "/healthz";
+    let private = !static_file && (signed_in || path.starts_with("/api/"));
+    if private && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    }
+    if secure {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            http::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn booking_codes_are_blanked_in_logged_paths() {
+        assert_eq!(super::redact_path("/bookings/AB12CD34"), "/bookings/[code]");
+        assert_eq!(super::redact_path("/bookings/AB12CD34/ics"), "/bookings/[code]/ics");
+        assert_eq!(super::redact_path("/bookings/"), "/bookings/");
+        assert_eq!(super::redact_path("/wishes/3"), "/wishes/3");
+    }
+
     use super::*;
 
     fn headers(pairs: &[(&str, &str)]) -> http::HeaderMap {

@@ -97,6 +97,10 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            config.secure_cookies,
+            guard::private_headers,
+        ))
         .layer(axum::middleware::from_fn(guard::reject_nul))
         .layer(axum::middleware::from_fn(guard::body_limit))
         .layer(axum::middleware::from_fn(guard::deadline))
@@ -110,8 +114,9 @@ pub fn router(state: AppState) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("-");
-                // The path only: query strings may carry coordinates or codes.
-                tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                // The path only (query strings may carry coordinates or codes), with
+                // booking codes blanked: a code in a log is a booking someone can act on.
+                tracing::info_span!("request", id = %id, method = %req.method(), path = %guard::redact_path(req.uri().path()))
             },
         ))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

@@ -195,7 +195,8 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
             &[("id", act.to_string()), ("code", scan.clone())],
         )
         .await;
-        assert_eq!(r.status(), 403);
+        // Another community's activity answers as one that does not exist.
+        assert_eq!(r.status(), 404);
     }
     let (staff, _) = app.session_for("14800000001").await;
     app::accounts::admin::grant(db, "14800000001", "staff", Some("1"))
@@ -237,6 +238,19 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
         &staff,
         "/api/activities/check-in",
         &[("id", act.to_string()), ("user_id", wid.to_string())],
+    )
+    .await;
+    // From the roster (no code) a reason is required.
+    assert_eq!(r.status(), 400);
+    let r = post(
+        &app,
+        &staff,
+        "/api/activities/check-in",
+        &[
+            ("id", act.to_string()),
+            ("user_id", wid.to_string()),
+            ("reason", "未带手机".into()),
+        ],
     )
     .await;
     assert_eq!(r.status(), 409);
@@ -289,7 +303,11 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
         &app,
         &staff,
         "/api/activities/check-in",
-        &[("id", later.to_string()), ("user_id", vid.to_string())],
+        &[
+            ("id", later.to_string()),
+            ("user_id", vid.to_string()),
+            ("reason", "未带手机".into()),
+        ],
     )
     .await;
     assert_eq!(r.status(), 409);

@@ -132,8 +132,10 @@ async fn staff_publish_new_versions_and_the_old_ones_are_kept() {
     app.sign_in(&resident, "13812341234").await;
     assert_eq!(edit(&app, &resident, 1, &g, "改时间").await.status(), 403);
 
+    // Guides are city-wide: an admin publishes directly (staff propose: see
+    // trust::staff_propose_guide_changes_and_an_admin_approves_them).
     let staff = app.new_client();
-    app.demo(&staff, "staff").await;
+    app.demo(&staff, "admin").await;
     // A guide that breaks the rules: 400, named in Chinese.
     let mut bad = g.clone();
     bad["promised_limit_days"] = Value::from(99);

@@ -20,7 +20,7 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     /// None for a second process on another app's database.
     db: Option<TestDb>,
-    config: Config,
+    pub config: Config,
 }
 
 /// A database that exists for one test.

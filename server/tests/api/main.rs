@@ -18,4 +18,5 @@ mod schema;
 mod security;
 mod sms;
 mod stations;
+mod trust;
 mod wishes;

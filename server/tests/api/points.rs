@@ -88,12 +88,12 @@ async fn a_voucher_is_verified_once() {
         .status(),
         409
     );
-    // A resident cannot verify.
+    // A resident cannot verify: the voucher answers as one that does not exist.
     assert_eq!(
         post(&app, &me, "/api/points/verify", &[("code", code)])
             .await
             .status(),
-        403
+        404
     );
 }
 

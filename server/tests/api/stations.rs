@@ -233,6 +233,7 @@ async fn the_index_follows_station_edits_made_through_another_process() {
             ("station_id", id.to_string().as_str()),
             ("phone", "0533-6666666"),
             ("amenities", "microwave"),
+            ("version", "0"),
         ])
         .send()
         .await

@@ -20,7 +20,7 @@ async fn published_wish(app: &TestApp) -> (reqwest::Client, i64) {
             ("story", "腿脚不便，出门困难。".into()),
             ("needs", "四脚拐杖一副".into()),
             ("value_yuan", "90".into()),
-            ("deadline", "2099-12-31".into()),
+            ("deadline", (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string()),
             ("contact", "15900000001".into()),
             ("address", "华光路12号3单元501".into()),
         ],
@@ -69,7 +69,12 @@ async fn a_wish_goes_from_post_to_points_and_illegal_steps_are_refused() {
         .status(),
         200
     );
-    // The claimant now sees the contact.
+    // The claimant may ask to see the contact; it shows only once the read is on record.
+    let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
+    assert_eq!(v["contact"], Value::Null);
+    assert_eq!(v["may_reveal_contact"], true);
+    let r = post(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())]).await;
+    assert_eq!(r.status(), 200);
     let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["contact"][0], "15900000001");
     let r = post(
@@ -198,6 +203,7 @@ async fn claims_expire_back_to_the_pool_and_bad_wishes_are_refused() {
     app::accounts::store::set_volunteer(&app.state.db, vol_id, true, None)
         .await
         .unwrap();
+    app.verify(vol_id).await;
     let r = vol
         .post(app.url("/prefs"))
         .form(&[("lang", "en"), ("next", "/")])
@@ -306,8 +312,12 @@ async fn fulfil_with(
         .unwrap()
 }
 
-fn files_in(dir: &str) -> usize {
-    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+/// Photos stored (tied to a wish or staged): a refused upload leaves none behind.
+async fn photos_in(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM photos")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -324,11 +334,10 @@ async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
     )
     .await;
     assert_eq!(claim.status(), 200);
-    let uploads = app.state.config.upload_dir.clone();
 
     // Someone else cannot fulfil it, photo or not; nothing is written.
     let r = fulfil_with(&app, &other_vol, id, "我来完成", Some((png(1000), "a.png"))).await;
-    assert_eq!(r.status(), 403);
+    assert_eq!(r.status(), 404);
     // Not an image (whatever its name says): 400, the wish unchanged, no file.
     let r = fulfil_with(
         &app,
@@ -353,7 +362,7 @@ async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
     assert_eq!(r.status(), 413);
     let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["wish"]["status"], "claimed");
-    assert_eq!(files_in(&uploads), 0, "no file kept for a refused upload");
+    assert_eq!(photos_in(&app).await, 0, "no file kept for a refused upload");
 
     // The claimant fulfils with a note and a photo.
     let bytes = png(40_000);
@@ -366,7 +375,7 @@ async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
     )
     .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    assert_eq!(files_in(&uploads), 1);
+    assert_eq!(photos_in(&app).await, 1);
     let url = format!("/wishes/{id}/photo");
     let v: Value = post_json(&app, &poster, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["wish"]["status"], "fulfilled");
@@ -410,7 +419,7 @@ async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
     // A second fulfilment is refused and leaves no second file.
     let r = fulfil_with(&app, &vol, id, "再传一次", Some((png(2000), "again.png"))).await;
     assert_eq!(r.status(), 409);
-    assert_eq!(files_in(&uploads), 1);
+    assert_eq!(photos_in(&app).await, 1);
 }
 
 #[tokio::test]
@@ -488,9 +497,12 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
         .await
         .unwrap();
     let before: Value = post_json(&app, &vol, "/api/teams/get", &[("id", team.to_string())]).await;
-    app::accounts::store::set_volunteer(&app.state.db, vid, true, Some(team))
-        .await
-        .unwrap();
+    {
+        let mut conn = app.state.db.pool.acquire().await.unwrap();
+        app::accounts::store::join_team_in(&mut conn, vid, team)
+            .await
+            .unwrap();
+    }
     let r = post(
         &app,
         &vol,
@@ -650,7 +662,21 @@ async fn volunteers_join_a_team_keep_it_and_bad_teams_are_refused() {
         assert_eq!(r.status(), 400, "{bad}");
     }
     assert_eq!(team_of().await, None);
+    // Asking to join a team waits for its leader's or staff's approval.
     let r = post(&app, &me, "/api/me/volunteer", &join("true", "5")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(team_of().await, None);
+    let (admin, _) = app.session_for("14500000009").await;
+    app::accounts::admin::grant(&app.state.db, "14500000009", "admin", None)
+        .await
+        .unwrap();
+    let r = post(
+        &app,
+        &admin,
+        "/api/volunteers/team-join",
+        &[("user_id", uid.to_string()), ("approve", "true".into())],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert_eq!(team_of().await, Some(5));
     // Opting in again without a team keeps it; opting out leaves it.
