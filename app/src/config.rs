@@ -133,7 +133,7 @@ impl Default for Config {
             log_json: false,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
-            codes_per_address_hour: crate::accounts::model::code_rules::PER_IP_PER_HOUR,
+            codes_per_address_hour: 600,
             sms: SmsConfig::Console { file: None },
             secret: None,
             secret_file: None,
@@ -214,15 +214,18 @@ impl Config {
             c.secure_cookies = parse_bool("LINLI_SECURE_COOKIES", &v)?;
         }
         if let Some(v) = get("LINLI_TRUST_PROXY") {
-            c.trusted_proxies = parse_networks(&v)
-                .map_err(|bad| format!("LINLI_TRUST_PROXY 应为逗号分隔的地址或网段（如 10.0.0.0/8）：{bad}"))?;
+            c.trusted_proxies = parse_networks(&v).map_err(|bad| {
+                format!("LINLI_TRUST_PROXY 应为逗号分隔的地址或网段（如 10.0.0.0/8）：{bad}")
+            })?;
         }
         if let Some(v) = get("LINLI_CODES_PER_ADDRESS_HOUR") {
             c.codes_per_address_hour = v
                 .parse()
                 .ok()
                 .filter(|n: &i64| (1..=1_000_000).contains(n))
-                .ok_or(format!("LINLI_CODES_PER_ADDRESS_HOUR 应为1到1000000的整数：{v}"))?;
+                .ok_or(format!(
+                    "LINLI_CODES_PER_ADDRESS_HOUR 应为1到1000000的整数：{v}"
+                ))?;
         }
         if let Some(v) = get("LINLI_SECRET_FILE").filter(|v| !v.is_empty()) {
             c.secret_file = Some(v);

@@ -243,7 +243,9 @@ pub fn decode_banner(encoded: &str) -> Option<String> {
         let mut args: Vec<(String, String)> = Vec::new();
         for p in pieces.take(4) {
             let (name, value) = p.split_once('=')?;
-            if !banner_arg_ok(value) || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            if !banner_arg_ok(value)
+                || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
                 return None;
             }
             let value = match value.strip_prefix('@') {
@@ -279,7 +281,10 @@ mod tests {
         assert!(e.starts_with("error.not_found|what=@"), "{e}");
         assert_eq!(decode_banner(&e).as_deref(), Some(nf.as_str()));
         // Free text is never carried: it becomes the status's general message.
-        assert_eq!(encode_banner("请拨打 400-123 联系客服", 400), "trust.banner_bad");
+        assert_eq!(
+            encode_banner("请拨打 400-123 联系客服", 400),
+            "trust.banner_bad"
+        );
         // An address cannot make a banner say something of its own.
         assert_eq!(decode_banner("请拨打客服"), None);
         assert_eq!(decode_banner("msg.accounts_api.m9|left=请拨打客服"), None);

@@ -47,13 +47,17 @@ pub async fn purge(state: &AppState) -> Result<u64, sqlx::Error> {
 pub fn spawn_outbox(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if let Err(e) =
-                app::outbox::service::deliver_due(&state.db, state.sms.as_ref(), app::time::now_ts())
-                    .await
+            if let Err(e) = app::outbox::service::deliver_due(
+                &state.db,
+                state.sms.as_ref(),
+                app::time::now_ts(),
+            )
+            .await
             {
                 tracing::warn!(error = %e, "outbox delivery failed");
             }
-            let _ = tokio::time::timeout(Duration::from_secs(3), state.outbox_wake.notified()).await;
+            let _ =
+                tokio::time::timeout(Duration::from_secs(3), state.outbox_wake.notified()).await;
         }
     })
 }

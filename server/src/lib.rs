@@ -68,7 +68,10 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         .await
         .context("导入旧的圆梦照片失败")?;
     if imported > 0 {
-        tracing::info!(imported, "fulfilment photos moved from files into the database");
+        tracing::info!(
+            imported,
+            "fulfilment photos moved from files into the database"
+        );
     }
     let sms = sms_sender(&config)?;
     let leptos_options = leptos_options(&config);
@@ -109,7 +112,9 @@ pub fn load_secret(config: &Config) -> anyhow::Result<String> {
 /// The SQLite database file of a URL: `Some(None)` for an in-memory database, `None`
 /// for another kind of database.
 fn sqlite_path(url: &str) -> Option<Option<String>> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" || url.contains("mode=memory") {
         Some(None)
@@ -136,7 +141,11 @@ fn read_or_create_secret(path: &std::path::Path) -> anyhow::Result<String> {
             let s = std::fs::read_to_string(path)
                 .with_context(|| format!("读取密钥文件 {} 失败", path.display()))?;
             let s = s.trim().to_string();
-            anyhow::ensure!(s.len() >= 32, "密钥文件 {} 的内容太短（至少32个字符）", path.display());
+            anyhow::ensure!(
+                s.len() >= 32,
+                "密钥文件 {} 的内容太短（至少32个字符）",
+                path.display()
+            );
             Ok(s)
         }
         Err(_) => {
@@ -152,7 +161,9 @@ fn read_or_create_secret(path: &std::path::Path) -> anyhow::Result<String> {
                     Ok(secret)
                 }
                 // Another process created it first: use theirs.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_or_create_secret(path),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    read_or_create_secret(path)
+                }
                 Err(e) => Err(e).with_context(|| format!("无法创建密钥文件 {}", path.display())),
             }
         }

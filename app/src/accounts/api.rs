@@ -132,7 +132,9 @@ async fn start_session(
     at: i64,
 ) -> Result<(), AppError> {
     use ssr::*;
-    if let Some(old) = request_parts().and_then(|p| token_from_headers(&p.headers, state.config.secure_cookies)) {
+    if let Some(old) =
+        request_parts().and_then(|p| token_from_headers(&p.headers, state.config.secure_cookies))
+    {
         store::delete_session(&state.db, &hash_token(&old)).await?;
     }
     let token = new_token();
@@ -148,7 +150,9 @@ pub async fn sign_out() -> Result<(), AppError> {
     use ssr::*;
     let result = async {
         let state = app_state()?;
-        if let Some(t) = request_parts().and_then(|p| token_from_headers(&p.headers, state.config.secure_cookies)) {
+        if let Some(t) = request_parts()
+            .and_then(|p| token_from_headers(&p.headers, state.config.secure_cookies))
+        {
             store::delete_session(&state.db, &hash_token(&t)).await?;
         }
         set_cookie(&clear_session_cookie(state.config.secure_cookies));
@@ -315,7 +319,7 @@ pub async fn user_contact(user_id: i64) -> Result<Contact, AppError> {
 /// Staff (their community), a verified team's leader (their team) or an admin (all):
 /// volunteers and people asking to join a team, numbers masked.
 #[server(prefix = "/api", endpoint = "volunteers/list")]
-pub async fn list_volunteers() -> Result<Vec<crate::accounts::store::VolunteerRow>, AppError> {
+pub async fn list_volunteers() -> Result<Vec<crate::accounts::model::VolunteerRow>, AppError> {
     use ssr::*;
     let result = async {
         let state = app_state()?;
@@ -327,10 +331,12 @@ pub async fn list_volunteers() -> Result<Vec<crate::accounts::store::VolunteerRo
             crate::accounts::model::Role::Staff => {
                 store::volunteers_of(&state.db, user.community_id, None, 500).await?
             }
-            crate::accounts::model::Role::Resident => match store::team_led_by(&state.db, user.id).await? {
-                Some(team) => store::volunteers_of(&state.db, None, Some(team), 500).await?,
-                None => return Err(AppError::Forbidden),
-            },
+            crate::accounts::model::Role::Resident => {
+                match store::team_led_by(&state.db, user.id).await? {
+                    Some(team) => store::volunteers_of(&state.db, None, Some(team), 500).await?,
+                    None => return Err(AppError::Forbidden),
+                }
+            }
         };
         Ok(rows)
     }

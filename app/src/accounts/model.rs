@@ -104,6 +104,7 @@ pub mod code_rules {
     /// At most this many codes requested from one client address per hour. Sized for
     /// carrier-grade NAT (thousands of phones behind one address on Chinese mobile
     /// networks): the per-number limits below are what stop guessing.
+    /// (The default of `LINLI_CODES_PER_ADDRESS_HOUR`, `Config::codes_per_address_hour`.)
     pub const PER_IP_PER_HOUR: i64 = 600;
     /// At most this many codes texted to one number in a rolling day: nobody can make
     /// the portal pester a stranger's phone.
@@ -242,6 +243,19 @@ impl CurrentUser {
             Role::Resident => false,
         }
     }
+}
+
+/// A volunteer as the verification list shows them (number masked).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct VolunteerRow {
+    pub id: i64,
+    pub display_name: String,
+    pub masked_phone: String,
+    pub real_name: String,
+    pub verified: bool,
+    pub team: Option<String>,
+    /// The team this person asked to join, waiting for approval.
+    pub team_pending: Option<String>,
 }
 
 /// A volunteer team (for example a 双报到 unit's service team).
@@ -406,16 +420,37 @@ mod tests {
         let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
         let trusted = |a: std::net::IpAddr| a == ip("10.0.0.1") || a == ip("10.0.0.2");
         // A direct client's header is ignored.
-        assert_eq!(client_address(ip("198.51.100.1"), &["1.1.1.1"], trusted), ip("198.51.100.1"));
+        assert_eq!(
+            client_address(ip("198.51.100.1"), &["1.1.1.1"], trusted),
+            ip("198.51.100.1")
+        );
         // Behind two proxies, a forged left-most entry is skipped.
         assert_eq!(
-            client_address(ip("10.0.0.1"), &["6.6.6.6, 203.0.113.5", "10.0.0.2"], trusted),
+            client_address(
+                ip("10.0.0.1"),
+                &["6.6.6.6, 203.0.113.5", "10.0.0.2"],
+                trusted
+            ),
             ip("203.0.113.5")
         );
-        assert_eq!(client_address(ip("10.0.0.1"), &["[2001:db8::1]:443"], trusted), ip("2001:db8::1"));
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &["[2001:db8::1]:443"], trusted),
+            ip("2001:db8::1")
+        );
         // Garbage stops the walk at the last trusted hop.
-        assert_eq!(client_address(ip("10.0.0.1"), &["x, 10.0.0.2"], trusted), ip("10.0.0.2"));
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &["x, 10.0.0.2"], trusted),
+            ip("10.0.0.2")
+        );
         assert_eq!(client_address(ip("10.0.0.1"), &[], trusted), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn the_address_quota_default_matches_the_configuration() {
+        assert_eq!(
+            crate::config::Config::default().codes_per_address_hour,
+            code_rules::PER_IP_PER_HOUR
+        );
     }
 
     #[test]

@@ -17,9 +17,12 @@ use leptos_router::hooks::use_query_map;
 fn FormError() -> impl IntoView {
     let q = use_query_map();
     move || {
-        q.read().get("err").and_then(|e| crate::i18n::decode_banner(&e)).map(|e| {
-            view! { <p class="form-error" role="alert">{e}</p> }
-        })
+        q.read()
+            .get("err")
+            .and_then(|e| crate::i18n::decode_banner(&e))
+            .map(|e| {
+                view! { <p class="form-error" role="alert">{e}</p> }
+            })
     }
 }
 

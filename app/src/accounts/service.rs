@@ -59,7 +59,9 @@ pub async fn request_code(
     }
     check_not_demo(db, number, demo_on).await?;
     if store::codes_sent_since(db, number, now - 86_400).await? >= code_rules::CODES_PER_DAY {
-        return Err(AppError::TooManyRequests(crate::i18n::tr("trust.daily_codes")));
+        return Err(AppError::TooManyRequests(crate::i18n::tr(
+            "trust.daily_codes",
+        )));
     }
     if !store::take_phone_slot(db, number, now, code_rules::RESEND_SECS).await? {
         return Err(AppError::TooManyRequests(crate::i18n::tr_args(
@@ -137,7 +139,11 @@ pub async fn verify_code(
 
 /// Who may verify `target` as a volunteer: an admin, staff of the target's community, or
 /// the leader of the verified team the target serves in.
-pub async fn may_verify(db: &Db, actor: &CurrentUser, target: &CurrentUser) -> Result<bool, AppError> {
+pub async fn may_verify(
+    db: &Db,
+    actor: &CurrentUser,
+    target: &CurrentUser,
+) -> Result<bool, AppError> {
     if actor.is_admin() {
         return Ok(true);
     }
@@ -160,7 +166,9 @@ pub async fn set_verified(
     now: i64,
 ) -> Result<(), AppError> {
     let not_found = || AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7"));
-    let target = store::user_by_id(db, target_id).await?.ok_or_else(not_found)?;
+    let target = store::user_by_id(db, target_id)
+        .await?
+        .ok_or_else(not_found)?;
     if !may_verify(db, actor, &target).await? {
         return Err(not_found());
     }
@@ -177,7 +185,11 @@ pub async fn set_verified(
         &mut *tx,
         AuditRecord {
             actor_id: Some(actor.id),
-            action: if name.is_some() { "verify_volunteer" } else { "unverify_volunteer" },
+            action: if name.is_some() {
+                "verify_volunteer"
+            } else {
+                "unverify_volunteer"
+            },
             target: &target_s,
             community_id: target.community_id,
             before: Some(&before),
@@ -200,7 +212,9 @@ pub async fn decide_join(
     now: i64,
 ) -> Result<(), AppError> {
     let not_found = || AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7"));
-    let target = store::user_by_id(db, target_id).await?.ok_or_else(not_found)?;
+    let target = store::user_by_id(db, target_id)
+        .await?
+        .ok_or_else(not_found)?;
     let team = target.team_pending.ok_or_else(not_found)?;
     let (leader, community) = store::team_leader_and_community(db, team)
         .await?
@@ -221,7 +235,11 @@ pub async fn decide_join(
         &mut *tx,
         AuditRecord {
             actor_id: Some(actor.id),
-            action: if approve { "approve_team_join" } else { "refuse_team_join" },
+            action: if approve {
+                "approve_team_join"
+            } else {
+                "refuse_team_join"
+            },
             target: &target_s,
             community_id: community,
             before: None,

@@ -47,15 +47,13 @@ pub async fn user_from_headers(
     headers: &HeaderMap,
 ) -> Result<Option<CurrentUser>, AppError> {
     match token_from_headers(headers, state.config.secure_cookies) {
-        Some(t) => {
-            Ok(store::session_user(
-                &state.db,
-                &hash_token(&t),
-                crate::time::now_ts(),
-                state.config.demo,
-            )
-            .await?)
-        }
+        Some(t) => Ok(store::session_user(
+            &state.db,
+            &hash_token(&t),
+            crate::time::now_ts(),
+            state.config.demo,
+        )
+        .await?),
         None => Ok(None),
     }
 }

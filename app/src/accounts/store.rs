@@ -2,7 +2,7 @@
 //! are queried. Every limit is decided by one conditional statement, so that concurrent
 //! requests on any number of server processes cannot slip past it.
 
-use crate::accounts::model::{CurrentUser, Notice, Role, TeamInfo};
+use crate::accounts::model::{CurrentUser, Notice, Role, TeamInfo, VolunteerRow};
 use crate::db::Db;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -120,7 +120,10 @@ pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
         ("DELETE FROM code_throttle WHERE last_sent_at < $1", day_ago),
         ("DELETE FROM ip_throttle WHERE hour < $1", day_ago / 3600),
         ("DELETE FROM login_failures WHERE at < $1", day_ago),
-        ("DELETE FROM photos WHERE wish_id IS NULL AND created_at < $1", now - 3600),
+        (
+            "DELETE FROM photos WHERE wish_id IS NULL AND created_at < $1",
+            now - 3600,
+        ),
     ] {
         n += sqlx::query(sql)
             .bind(at)
@@ -133,10 +136,12 @@ pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
 
 /// Ends every session of a demo account (demo mode is off); returns how many.
 pub async fn end_demo_sessions(db: &Db) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE demo = 1)")
-        .execute(&db.pool)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE demo = 1)")
+            .execute(&db.pool)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Marks accounts as demo accounts, inside the caller's transaction.
@@ -559,27 +564,14 @@ pub async fn set_verification(
         .bind(now)
         .bind(by)
         .bind(user_id),
-        None => sqlx::query(
-            "UPDATE users SET verified_at = NULL, verified_by = NULL WHERE id = $1",
-        )
-        .bind(user_id),
+        None => {
+            sqlx::query("UPDATE users SET verified_at = NULL, verified_by = NULL WHERE id = $1")
+                .bind(user_id)
+        }
     }
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// A volunteer as the verification list shows them (number masked).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
-pub struct VolunteerRow {
-    pub id: i64,
-    pub display_name: String,
-    pub masked_phone: String,
-    pub real_name: String,
-    pub verified: bool,
-    pub team: Option<String>,
-    /// The team this person asked to join, waiting for approval.
-    pub team_pending: Option<String>,
 }
 
 /// Volunteers of a community (or of a team), and people waiting to join its teams.

@@ -354,8 +354,15 @@ pub async fn activity_check_in(
             id: staff.id,
             community_id: Some(a.community_id),
         };
-        crate::activities::service::check_in(&state.db, actor, id, user, &how, crate::time::now_ts())
-            .await
+        crate::activities::service::check_in(
+            &state.db,
+            actor,
+            id,
+            user,
+            &how,
+            crate::time::now_ts(),
+        )
+        .await
     }
     .await;
     let page = format!("/activities/{id}");

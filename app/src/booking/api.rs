@@ -32,7 +32,14 @@ pub mod ssr {
     pub async fn desk_center(
         state: &AppState,
         center: Option<i64>,
-    ) -> Result<(crate::accounts::model::CurrentUser, i64, crate::accounts::store::Actor), AppError> {
+    ) -> Result<
+        (
+            crate::accounts::model::CurrentUser,
+            i64,
+            crate::accounts::store::Actor,
+        ),
+        AppError,
+    > {
         let user = crate::accounts::session::require_user().await?;
         let id = match (user.role, user.community_id, center) {
             (crate::accounts::model::Role::Admin, _, Some(c)) => c,

@@ -100,7 +100,9 @@ pub async fn desk_mark(code: String, action: Action) -> Result<Status, AppError>
             .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m3")))?;
         // Another centre's booking answers exactly as an unknown code does.
         if b.center_id != center {
-            return Err(AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m3")));
+            return Err(AppError::NotFound(crate::i18n::tr(
+                "msg.booking_api_desk.m3",
+            )));
         }
         crate::booking::service::mark(&state.db, actor, &b, action, crate::time::now_ts()).await
     }
@@ -180,6 +182,7 @@ pub async fn desk_walk_in(item_code: String) -> Result<(), AppError> {
 /// Staff set their centre's extended hours: windows as lines `1-5 17:30-20:00` or
 /// `6 09:00-12:00` (ISO weekdays), slot length, seats per slot, items (codes).
 /// Items one centre may offer in extended hours (the whole catalogue has 42).
+#[cfg(feature = "ssr")]
 const MAX_ITEMS: usize = 60;
 
 #[server(prefix = "/api", endpoint = "desk/schedule")]

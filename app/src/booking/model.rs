@@ -95,7 +95,11 @@ pub const MAX_WINDOW_LINES: usize = 14;
 
 pub fn parse_windows(text: &str) -> Result<Vec<Window>, String> {
     let mut out = Vec::new();
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     if lines.len() > MAX_WINDOW_LINES {
         return Err(crate::i18n::tr_args(
             "trust.too_many_lines",

@@ -317,8 +317,14 @@ pub async fn close_slot(
             .arg("code", code)
             .arg("reason", reason)
             .text(crate::prefs::Locale::ZhCn);
-        crate::outbox::store::enqueue(&mut tx, phone, "slot_closed", &format!("【邻里】{text}"), now)
-            .await?;
+        crate::outbox::store::enqueue(
+            &mut tx,
+            phone,
+            "slot_closed",
+            &format!("【邻里】{text}"),
+            now,
+        )
+        .await?;
     }
     audit_step(
         &mut tx,

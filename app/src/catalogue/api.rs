@@ -116,9 +116,11 @@ pub async fn update_guide(
         }
         let now = crate::time::now_ts();
         if user.is_admin() {
-            return crate::catalogue::store::save_version(&state.db, &item, base, user.id, note, now)
-                .await?
-                .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.catalogue_api.m5")));
+            return crate::catalogue::store::save_version(
+                &state.db, &item, base, user.id, note, now,
+            )
+            .await?
+            .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.catalogue_api.m5")));
         }
         let mut tx = state.db.begin_write().await?;
         let id = crate::catalogue::store::insert_proposal(&mut tx, &item, base, note, user.id, now)

@@ -190,7 +190,11 @@ pub async fn save_version_in(
         &mut *tx,
         crate::accounts::store::AuditRecord {
             actor_id: Some(actor_id),
-            action: if proposed_by.is_some() { "approve_guide" } else { "update_guide" },
+            action: if proposed_by.is_some() {
+                "approve_guide"
+            } else {
+                "update_guide"
+            },
             target: &target,
             community_id: None,
             before: before.as_ref(),

@@ -26,7 +26,9 @@ pub async fn demo_user(db: &Db, role: &str, now: i64) -> Result<i64, AppError> {
     // identity (nor given its role).
     if let Some(existing) = crate::accounts::store::user_by_phone(db, phone).await? {
         if !existing.demo {
-            return Err(AppError::Conflict(crate::i18n::tr("trust.demo_number_taken")));
+            return Err(AppError::Conflict(crate::i18n::tr(
+                "trust.demo_number_taken",
+            )));
         }
     }
     let id = crate::accounts::store::upsert_user(db, phone, name, now).await?;

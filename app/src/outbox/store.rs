@@ -154,14 +154,20 @@ pub async fn counts(db: &Db) -> Result<(i64, i64, i64), sqlx::Error> {
     )
     .fetch_one(&db.pool)
     .await?;
-    Ok((r.try_get("waiting")?, r.try_get("sent")?, r.try_get("failed")?))
+    Ok((
+        r.try_get("waiting")?,
+        r.try_get("sent")?,
+        r.try_get("failed")?,
+    ))
 }
 
 /// Drops sent messages older than `before` (their bodies are already erased).
 pub async fn purge_sent(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
-        .bind(before)
-        .execute(&db.pool)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
+            .bind(before)
+            .execute(&db.pool)
+            .await?
+            .rows_affected(),
+    )
 }

@@ -57,8 +57,7 @@ pub async fn verify_voucher(code: String) -> Result<String, AppError> {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
         let code = crate::points::model::parse_voucher(&code).map_err(AppError::BadRequest)?;
-        crate::points::service::verify_voucher(&state.db, &user, &code, crate::time::now_ts())
-            .await
+        crate::points::service::verify_voucher(&state.db, &user, &code, crate::time::now_ts()).await
     }
     .await;
     crate::reply::reply(r, "/points", |_| Some("/points?verified=1".to_string()))

@@ -47,7 +47,9 @@ pub async fn verify_voucher(
     now: i64,
 ) -> Result<String, AppError> {
     let not_found = || AppError::NotFound(crate::i18n::tr("trust.voucher"));
-    let v = store::voucher_owner(db, code).await?.ok_or_else(not_found)?;
+    let v = store::voucher_owner(db, code)
+        .await?
+        .ok_or_else(not_found)?;
     let allowed = user.is_admin()
         || v.merchant_id == Some(user.id)
         || (user.role == crate::accounts::model::Role::Staff

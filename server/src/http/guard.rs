@@ -255,11 +255,14 @@ pub async fn private_headers(
         .filter_map(|v| v.to_str().ok())
         .any(|c| c.contains("linli_session="));
     let mut res = next.run(req).await;
-    let static_file = path.starts_with("/pkg/") || path.starts_with("/api/v1/") || path == "/healthz";
+    let static_file =
+        path.starts_with("/pkg/") || path.starts_with("/api/v1/") || path == "/healthz";
     let private = !static_file && (signed_in || path.starts_with("/api/"));
     if private && !res.headers().contains_key(header::CACHE_CONTROL) {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
     }
     if secure {
         res.headers_mut().insert(
@@ -275,7 +278,10 @@ mod tests {
     #[test]
     fn booking_codes_are_blanked_in_logged_paths() {
         assert_eq!(super::redact_path("/bookings/AB12CD34"), "/bookings/[code]");
-        assert_eq!(super::redact_path("/bookings/AB12CD34/ics"), "/bookings/[code]/ics");
+        assert_eq!(
+            super::redact_path("/bookings/AB12CD34/ics"),
+            "/bookings/[code]/ics"
+        );
         assert_eq!(super::redact_path("/bookings/"), "/bookings/");
         assert_eq!(super::redact_path("/wishes/3"), "/wishes/3");
     }

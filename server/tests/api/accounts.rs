@@ -98,10 +98,16 @@ async fn cookies_are_secure_when_configured_for_https() {
     assert!(cookie.contains("; Secure"), "{cookie}");
     // The __Host- prefix: Secure, Path=/, no Domain.
     assert!(cookie.starts_with("__Host-linli_session="), "{cookie}");
-    assert!(cookie.contains("Path=/") && !cookie.contains("Domain"), "{cookie}");
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
     // HSTS is sent when the portal is configured for HTTPS ...
     let r = c.get(app.url("/")).send().await.unwrap();
-    let hsts = r.headers()["strict-transport-security"].to_str().unwrap().to_string();
+    let hsts = r.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(hsts.contains("max-age=31536000"), "{hsts}");
     // ... and the session works under its new name (the old name is not read).
     let me: serde_json::Value = c
@@ -731,7 +737,14 @@ async fn without_javascript_forms_redirect_with_the_message() {
     // The address carries the message's key, never its text (no link can make the
     // page say words of someone else's choosing); the page shows the fixed message.
     assert!(loc.starts_with("/login?phone=123&err=msg."), "{loc}");
-    let shown = c.get(app.url(&loc)).send().await.unwrap().text().await.unwrap();
+    let shown = c
+        .get(app.url(&loc))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(shown.contains("手机号"), "{shown}");
     let r = post("/api/auth/request-code", vec![("phone", PHONE.into())])
         .await

@@ -454,7 +454,8 @@ async fn the_desk_checks_in_by_code_only_at_its_own_centre_and_closing_tells_res
         .unwrap();
     assert!(notices[0][0].as_str().unwrap().contains("停电检修"));
     assert!(app
-        .sent_sms().await
+        .sent_sms()
+        .await
         .iter()
         .any(|m| m["phone"] == "13200000002" && m["text"].as_str().unwrap().contains(&code2)));
     let v: Value = you
@@ -527,7 +528,8 @@ async fn reminders_go_out_once_across_processes_and_never_for_cancelled_bookings
         0
     );
     let reminders: Vec<_> = app
-        .sent_sms().await
+        .sent_sms()
+        .await
         .into_iter()
         .filter(|m| m["purpose"] == "booking_reminder")
         .collect();

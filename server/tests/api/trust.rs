@@ -94,26 +94,72 @@ async fn only_verified_volunteers_claim_and_staff_verify_them_on_record() {
             ("real_name", name.to_string()),
         ]
     };
-    assert_eq!(post(&app, &far, "/api/volunteers/verify", &verify("true", "李四")).await.status(), 404);
-    assert_eq!(post(&app, &vol, "/api/volunteers/verify", &verify("true", "李四")).await.status(), 404);
+    assert_eq!(
+        post(
+            &app,
+            &far,
+            "/api/volunteers/verify",
+            &verify("true", "李四")
+        )
+        .await
+        .status(),
+        404
+    );
+    assert_eq!(
+        post(
+            &app,
+            &vol,
+            "/api/volunteers/verify",
+            &verify("true", "李四")
+        )
+        .await
+        .status(),
+        404
+    );
     // Their own community's staff: a bad name is refused, a real one recorded, audited.
     let staff = staff_of(&app, "15822220001", "1").await;
-    assert_eq!(post(&app, &staff, "/api/volunteers/verify", &verify("true", "1")).await.status(), 400);
+    assert_eq!(
+        post(&app, &staff, "/api/volunteers/verify", &verify("true", "1"))
+            .await
+            .status(),
+        400
+    );
     let list: Value = post_json(&app, &staff, "/api/volunteers/list", &[]).await;
-    assert!(list.as_array().unwrap().iter().any(|v| v["id"] == vid && v["verified"] == false));
-    assert!(!list.to_string().contains("15722220001"), "numbers are masked");
-    assert_eq!(post(&app, &staff, "/api/volunteers/verify", &verify("true", "李四")).await.status(), 200);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["id"] == vid && v["verified"] == false));
+    assert!(
+        !list.to_string().contains("15722220001"),
+        "numbers are masked"
+    );
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/volunteers/verify",
+            &verify("true", "李四")
+        )
+        .await
+        .status(),
+        200
+    );
     assert_eq!(audit_count(&app, "verify_volunteer").await, 1);
     assert_eq!(act(&app, &vol, ids[0], "claim").await, 200);
     // Withdrawing the verification is audited too, and stops new claims.
-    assert_eq!(post(&app, &staff, "/api/volunteers/verify", &verify("false", "")).await.status(), 200);
+    assert_eq!(
+        post(&app, &staff, "/api/volunteers/verify", &verify("false", ""))
+            .await
+            .status(),
+        200
+    );
     assert_eq!(audit_count(&app, "unverify_volunteer").await, 1);
-    let after: Option<String> = sqlx::query_scalar(
-        "SELECT after_json FROM audit_log WHERE action = 'unverify_volunteer'",
-    )
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
+    let after: Option<String> =
+        sqlx::query_scalar("SELECT after_json FROM audit_log WHERE action = 'unverify_volunteer'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     assert!(after.unwrap().contains("\"verified_at\":null"));
 }
 
@@ -193,12 +239,18 @@ async fn the_contact_is_shown_to_the_current_claimant_only_after_the_read_is_rec
     let (other, _) = app.volunteer("15766660002").await;
     // Before claiming: nothing, and asking is "not found".
     assert_eq!(get(vol.clone()).await["contact"], Value::Null);
-    assert_eq!(post(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())]).await.status(), 404);
+    assert_eq!(
+        post(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())])
+            .await
+            .status(),
+        404
+    );
     assert_eq!(act(&app, &vol, id, "claim").await, 200);
     let page = get(vol.clone()).await;
     assert_eq!(page["contact"], Value::Null);
     assert_eq!(page["may_reveal_contact"], true);
-    let shown: Value = post_json(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())]).await;
+    let shown: Value =
+        post_json(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())]).await;
     assert_eq!(shown[0], "15911110000");
     let reads: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'read_wish_contact' AND actor_id = $1 AND target = $2",
@@ -211,19 +263,48 @@ async fn the_contact_is_shown_to_the_current_claimant_only_after_the_read_is_rec
     assert_eq!(reads, 1);
     assert_eq!(get(vol.clone()).await["contact"][1], "华光路1号");
     // Another volunteer, and the public: never.
-    assert_eq!(post(&app, &other, "/api/wishes/contact", &[("id", id.to_string())]).await.status(), 404);
+    assert_eq!(
+        post(
+            &app,
+            &other,
+            "/api/wishes/contact",
+            &[("id", id.to_string())]
+        )
+        .await
+        .status(),
+        404
+    );
     assert_eq!(get(other.clone()).await["contact"], Value::Null);
     // The claim ends: the contact is gone for the one who withdrew.
     assert_eq!(act(&app, &vol, id, "withdraw").await, 200);
     assert_eq!(get(vol.clone()).await["contact"], Value::Null);
-    assert_eq!(post(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())]).await.status(), 404);
+    assert_eq!(
+        post(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())])
+            .await
+            .status(),
+        404
+    );
     // Staff read it on record too.
     let staff = staff_of(&app, "15866660001", "1").await;
     assert_eq!(get(staff.clone()).await["contact"], Value::Null);
-    assert_eq!(post(&app, &staff, "/api/wishes/contact", &[("id", id.to_string())]).await.status(), 200);
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/wishes/contact",
+            &[("id", id.to_string())]
+        )
+        .await
+        .status(),
+        200
+    );
     assert_eq!(audit_count(&app, "read_wish_contact").await, 2);
     // The pending list no longer carries contacts.
-    let pending = post(&app, &staff, "/api/wishes/pending", &[]).await.text().await.unwrap();
+    let pending = post(&app, &staff, "/api/wishes/pending", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!pending.contains("15911110000"));
 }
 
@@ -246,12 +327,22 @@ async fn a_fulfilment_note_is_private_and_staff_cannot_confirm_their_own_claim()
         &app,
         &staff,
         "/api/wishes/act",
-        &[("id", id.to_string()), ("action", "fulfil".into()), ("note", "已送到王阿姨家中".into())],
+        &[
+            ("id", id.to_string()),
+            ("action", "fulfil".into()),
+            ("note", "已送到王阿姨家中".into()),
+        ],
     )
     .await;
     let status = r.status();
     assert_eq!(status, 200, "{}", r.text().await.unwrap());
-    let public = post_json(&app, &app.new_client(), "/api/wishes/get", &[("id", id.to_string())]).await;
+    let public = post_json(
+        &app,
+        &app.new_client(),
+        "/api/wishes/get",
+        &[("id", id.to_string())],
+    )
+    .await;
     assert_eq!(public["wish"]["status"], "fulfilled");
     assert_eq!(public["fulfil_note"], "");
     let (_, html) = app.get_text(&format!("/wishes/{id}")).await;
@@ -286,10 +377,15 @@ async fn new_code(app: &TestApp, c: &reqwest::Client) -> u16 {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    post(app, c, "/api/auth/request-code", &[("phone", LOCK_PHONE.into())])
-        .await
-        .status()
-        .as_u16()
+    post(
+        app,
+        c,
+        "/api/auth/request-code",
+        &[("phone", LOCK_PHONE.into())],
+    )
+    .await
+    .status()
+    .as_u16()
 }
 
 #[tokio::test]
@@ -408,25 +504,40 @@ async fn vouchers_are_verified_only_by_their_community_or_merchant_on_record() {
     let (merchant, mid) = app.session_for("13599990001").await;
     let (r1, r2): (i64, i64) = {
         let mut conn = db.pool.acquire().await.unwrap();
-        let a = app::points::store::insert_reward(&mut conn, "社区理发券", "生活", 1, 10).await.unwrap();
-        app::points::store::set_reward_owner(&mut conn, a, Some(1), None).await.unwrap();
-        let b = app::points::store::insert_reward(&mut conn, "超市代金券", "商户", 1, 10).await.unwrap();
-        app::points::store::set_reward_owner(&mut conn, b, None, Some(mid)).await.unwrap();
+        let a = app::points::store::insert_reward(&mut conn, "社区理发券", "生活", 1, 10)
+            .await
+            .unwrap();
+        app::points::store::set_reward_owner(&mut conn, a, Some(1), None)
+            .await
+            .unwrap();
+        let b = app::points::store::insert_reward(&mut conn, "超市代金券", "商户", 1, 10)
+            .await
+            .unwrap();
+        app::points::store::set_reward_owner(&mut conn, b, None, Some(mid))
+            .await
+            .unwrap();
         (a, b)
     };
     let (me, uid) = app.session_for("13599990002").await;
     {
         let mut conn = db.pool.acquire().await.unwrap();
-        app::points::store::credit(&mut conn, uid, 10, "测试", "t", 0).await.unwrap();
+        app::points::store::credit(&mut conn, uid, 10, "测试", "t", 0)
+            .await
+            .unwrap();
     }
     let redeem = |reward: i64| {
         let (app, me) = (&app, &me);
         async move {
-            post_json(app, me, "/api/points/redeem", &[("reward_id", reward.to_string())])
-                .await
-                .as_str()
-                .unwrap()
-                .to_string()
+            post_json(
+                app,
+                me,
+                "/api/points/redeem",
+                &[("reward_id", reward.to_string())],
+            )
+            .await
+            .as_str()
+            .unwrap()
+            .to_string()
         }
     };
     let (v1, v2) = (redeem(r1).await, redeem(r2).await);
@@ -460,12 +571,27 @@ async fn vouchers_are_verified_only_by_their_community_or_merchant_on_record() {
 async fn staff_propose_guide_changes_and_an_admin_approves_them() {
     let app = spawn_app().await;
     let staff = staff_of(&app, "13466660001", "1").await;
-    app::accounts::store::set_profile(&app.state.db, {
-        app::accounts::store::user_by_phone(&app.state.db, "13466660001").await.unwrap().unwrap().id
-    }, "张社工", None)
+    app::accounts::store::set_profile(
+        &app.state.db,
+        {
+            app::accounts::store::user_by_phone(&app.state.db, "13466660001")
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        },
+        "张社工",
+        None,
+    )
     .await
     .unwrap();
-    let g: Value = post_json(&app, &staff, "/api/catalogue/guide", &[("code", "MZ-01".into())]).await;
+    let g: Value = post_json(
+        &app,
+        &staff,
+        "/api/catalogue/guide",
+        &[("code", "MZ-01".into())],
+    )
+    .await;
     let mut item = g["item"].clone();
     item["hours"] = Value::from("周一至周六 8:30—17:30");
     let edit = |c: reqwest::Client| {
@@ -500,10 +626,15 @@ async fn staff_propose_guide_changes_and_an_admin_approves_them() {
         let app = &app;
         let approve = approve.to_string();
         async move {
-            post(app, &c, "/api/catalogue/decide", &[("id", proposal.to_string()), ("approve", approve)])
-                .await
-                .status()
-                .as_u16()
+            post(
+                app,
+                &c,
+                "/api/catalogue/decide",
+                &[("id", proposal.to_string()), ("approve", approve)],
+            )
+            .await
+            .status()
+            .as_u16()
         }
     };
     assert_eq!(decide(staff.clone(), "true").await, 403);
@@ -515,9 +646,18 @@ async fn staff_propose_guide_changes_and_an_admin_approves_them() {
     assert_eq!(version().await, 2);
     assert_eq!(decide(admin.clone(), "true").await, 404);
     // The history shows both who proposed and who approved.
-    let h: Value = post_json(&app, &admin, "/api/catalogue/history", &[("code", "MZ-01".into())]).await;
+    let h: Value = post_json(
+        &app,
+        &admin,
+        "/api/catalogue/history",
+        &[("code", "MZ-01".into())],
+    )
+    .await;
     let note = h[0][2].as_str().unwrap();
-    assert!(note.contains("张社工") && note.contains("体验管理员"), "{note}");
+    assert!(
+        note.contains("张社工") && note.contains("体验管理员"),
+        "{note}"
+    );
     assert_eq!(audit_count(&app, "propose_guide").await, 1);
     assert_eq!(audit_count(&app, "approve_guide").await, 1);
 }
@@ -529,7 +669,15 @@ async fn demo_accounts_are_refused_and_signed_out_when_demo_mode_is_off() {
     app.demo(&staff, "staff").await;
     let viewer = |c: reqwest::Client, app: &TestApp| {
         let url = app.url("/api/auth/viewer");
-        async move { c.post(url).send().await.unwrap().json::<Value>().await.unwrap() }
+        async move {
+            c.post(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(viewer(staff.clone(), &app).await["user"]["role"], "staff");
     // The demo's 200 residents are demo accounts too.
@@ -548,10 +696,22 @@ async fn demo_accounts_are_refused_and_signed_out_when_demo_mode_is_off() {
     .await
     .unwrap();
     assert_eq!(sessions, 0);
-    let r = post(&app, &app.new_client(), "/api/auth/demo", &[("role", "staff".into())]).await;
+    let r = post(
+        &app,
+        &app.new_client(),
+        "/api/auth/demo",
+        &[("role", "staff".into())],
+    )
+    .await;
     assert_eq!(r.status(), 404);
     // Nor by a text: no code goes to a demo number.
-    let r = post(&app, &app.new_client(), "/api/auth/request-code", &[("phone", "19900000003".into())]).await;
+    let r = post(
+        &app,
+        &app.new_client(),
+        "/api/auth/request-code",
+        &[("phone", "19900000003".into())],
+    )
+    .await;
     assert_eq!(r.status(), 403);
     assert!(app.sent_sms().await.is_empty());
 }
@@ -561,7 +721,13 @@ async fn a_real_account_is_never_turned_into_a_demo_identity() {
     let app = spawn_app().await;
     let real = app.new_client();
     app.sign_in(&real, "19900000004").await;
-    let r = post(&app, &app.new_client(), "/api/auth/demo", &[("role", "admin".into())]).await;
+    let r = post(
+        &app,
+        &app.new_client(),
+        "/api/auth/demo",
+        &[("role", "admin".into())],
+    )
+    .await;
     assert_eq!(r.status(), 409);
     let u = app::accounts::store::user_by_phone(&app.state.db, "19900000004")
         .await
@@ -579,9 +745,15 @@ async fn closing_a_slot_answers_at_once_and_its_texts_go_out_once_through_the_ou
     {
         let mut tx = app.state.db.begin_write().await.unwrap();
         for i in 0..60 {
-            app::outbox::store::enqueue(&mut tx, &format!("1360000{i:04}"), "test", &format!("第{i}条\n两行"), 0)
-                .await
-                .unwrap();
+            app::outbox::store::enqueue(
+                &mut tx,
+                &format!("1360000{i:04}"),
+                "test",
+                &format!("第{i}条\n两行"),
+                0,
+            )
+            .await
+            .unwrap();
         }
         tx.commit().await.unwrap();
     }
@@ -590,7 +762,10 @@ async fn closing_a_slot_answers_at_once_and_its_texts_go_out_once_through_the_ou
     app.outbox_settled().await;
     let sent = app.sent_sms().await;
     assert_eq!(sent.len(), 60, "each exactly once, each a whole line");
-    let mut phones: Vec<String> = sent.iter().map(|m| m["phone"].as_str().unwrap().to_string()).collect();
+    let mut phones: Vec<String> = sent
+        .iter()
+        .map(|m| m["phone"].as_str().unwrap().to_string())
+        .collect();
     phones.sort();
     phones.dedup();
     assert_eq!(phones.len(), 60);
@@ -633,12 +808,18 @@ async fn photos_live_in_the_database_and_files_of_older_versions_are_imported() 
     assert_eq!(chunks, 3, "600 KB in 256 KiB chunks");
     // Any process serves it, private and never stored by a cache.
     let second = app.second_process().await;
-    let r = vol.get(second.url(&format!("/wishes/{}/photo", ids[0]))).send().await.unwrap();
+    let r = vol
+        .get(second.url(&format!("/wishes/{}/photo", ids[0])))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "private, no-store");
     assert_eq!(r.bytes().await.unwrap().as_ref(), bytes.as_slice());
     // A staged photo never tied to a wish is purged by the jobs.
-    let staged = app::wishes::photo::Staging::begin(db, vid, 0).await.unwrap();
+    let staged = app::wishes::photo::Staging::begin(db, vid, 0)
+        .await
+        .unwrap();
     server::jobs::purge(&app.state).await.unwrap();
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE id = $1")
         .bind(staged.id)
@@ -717,7 +898,11 @@ fn the_code_key_lives_in_a_0600_file_beside_a_sqlite_database() {
     let file = dir.join("city.db.secret");
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
-    assert_eq!(server::load_secret(&config).unwrap(), first, "kept across restarts");
+    assert_eq!(
+        server::load_secret(&config).unwrap(),
+        first,
+        "kept across restarts"
+    );
     // Readable by others: refused.
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert!(server::load_secret(&config).is_err());
@@ -736,16 +921,38 @@ async fn staff_actions_at_the_desk_are_audited_and_texts_are_queued() {
     let staff = app.new_client();
     app.demo(&staff, "staff").await;
     let desk: Value = post_json(&app, &staff, "/api/desk/today", &[]).await;
-    let Some(slot) = desk["slots"].as_array().and_then(|s| s.first()).map(|s| s[0]["id"].as_i64().unwrap()) else {
+    let Some(slot) = desk["slots"]
+        .as_array()
+        .and_then(|s| s.first())
+        .map(|s| s[0]["id"].as_i64().unwrap())
+    else {
         return; // no desk day today in this seed
     };
-    let r = post(&app, &staff, "/api/desk/close-slot", &[("slot_id", slot.to_string()), ("reason", "停电".into())]).await;
+    let r = post(
+        &app,
+        &staff,
+        "/api/desk/close-slot",
+        &[("slot_id", slot.to_string()), ("reason", "停电".into())],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert_eq!(audit_count(&app, "close_slot").await, 1);
-    let r = post(&app, &staff, "/api/desk/reopen-slot", &[("slot_id", slot.to_string())]).await;
+    let r = post(
+        &app,
+        &staff,
+        "/api/desk/reopen-slot",
+        &[("slot_id", slot.to_string())],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert_eq!(audit_count(&app, "reopen_slot").await, 1);
-    let r = post(&app, &staff, "/api/desk/walk-in", &[("item_code", "MZ-01".into())]).await;
+    let r = post(
+        &app,
+        &staff,
+        "/api/desk/walk-in",
+        &[("item_code", "MZ-01".into())],
+    )
+    .await;
     assert!(r.status() == 200 || r.status() == 400, "{}", r.status());
     // Another centre's slot answers as one that does not exist.
     let other: i64 = sqlx::query_scalar(
@@ -756,8 +963,20 @@ async fn staff_actions_at_the_desk_are_audited_and_texts_are_queued() {
     .await
     .unwrap_or(0);
     if other > 0 {
-        let r = post(&app, &staff, "/api/desk/close-slot", &[("slot_id", other.to_string()), ("reason", "x".into())]).await;
-        let unknown = post(&app, &staff, "/api/desk/close-slot", &[("slot_id", "99999999".into()), ("reason", "x".into())]).await;
+        let r = post(
+            &app,
+            &staff,
+            "/api/desk/close-slot",
+            &[("slot_id", other.to_string()), ("reason", "x".into())],
+        )
+        .await;
+        let unknown = post(
+            &app,
+            &staff,
+            "/api/desk/close-slot",
+            &[("slot_id", "99999999".into()), ("reason", "x".into())],
+        )
+        .await;
         assert_eq!(r.status(), unknown.status());
         assert_eq!(r.text().await.unwrap(), unknown.text().await.unwrap());
     }
@@ -782,7 +1001,12 @@ async fn a_station_edit_based_on_an_old_version_is_refused() {
             ("amenities", "water".to_string()),
             ("version", version.to_string()),
         ];
-        async move { post(app, staff, "/api/stations/update", &form).await.status().as_u16() }
+        async move {
+            post(app, staff, "/api/stations/update", &form)
+                .await
+                .status()
+                .as_u16()
+        }
     };
     assert_eq!(save("0533-1111111", "0").await, 200);
     // A colleague who opened the form at version 0 does not overwrite it.
@@ -804,9 +1028,16 @@ async fn private_answers_are_not_stored_by_caches() {
     let r = post(&app, &me, "/api/booking/mine", &[]).await;
     assert_eq!(r.headers()["cache-control"], "no-store");
     // A public page to a stranger may be cached.
-    let r = app.new_client().get(app.url("/services")).send().await.unwrap();
+    let r = app
+        .new_client()
+        .get(app.url("/services"))
+        .send()
+        .await
+        .unwrap();
     assert_ne!(
-        r.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string()),
+        r.headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string()),
         Some("no-store".to_string())
     );
 }
@@ -818,23 +1049,137 @@ async fn extreme_values_get_a_chinese_400_and_change_nothing() {
     app.demo(&staff, "staff").await;
     let long = "长".repeat(5_000);
     let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
-        ("/api/desk/schedule", vec![("windows", "1-4294967295 17:30-20:00".into()), ("slot_minutes", "30".into()), ("capacity", "2".into()), ("items", "MZ-01".into())]),
-        ("/api/desk/schedule", vec![("windows", "1 17:30-20:00".into()), ("slot_minutes", "4294967295".into()), ("capacity", "2".into()), ("items", "MZ-01".into())]),
-        ("/api/desk/schedule", vec![("windows", "1 17:30-20:00".into()), ("slot_minutes", "30".into()), ("capacity", "4294967".into()), ("items", "MZ-01".into())]),
-        ("/api/desk/schedule", vec![("windows", "1 17:30-20:00\n".repeat(500)), ("slot_minutes", "30".into()), ("capacity", "2".into()), ("items", "MZ-01".into())]),
-        ("/api/desk/schedule", vec![("windows", "1 17:30-20:00".into()), ("slot_minutes", "30".into()), ("capacity", "2".into()), ("items", "MZ-01,".repeat(5_000))]),
+        (
+            "/api/desk/schedule",
+            vec![
+                ("windows", "1-4294967295 17:30-20:00".into()),
+                ("slot_minutes", "30".into()),
+                ("capacity", "2".into()),
+                ("items", "MZ-01".into()),
+            ],
+        ),
+        (
+            "/api/desk/schedule",
+            vec![
+                ("windows", "1 17:30-20:00".into()),
+                ("slot_minutes", "4294967295".into()),
+                ("capacity", "2".into()),
+                ("items", "MZ-01".into()),
+            ],
+        ),
+        (
+            "/api/desk/schedule",
+            vec![
+                ("windows", "1 17:30-20:00".into()),
+                ("slot_minutes", "30".into()),
+                ("capacity", "4294967".into()),
+                ("items", "MZ-01".into()),
+            ],
+        ),
+        (
+            "/api/desk/schedule",
+            vec![
+                ("windows", "1 17:30-20:00\n".repeat(500)),
+                ("slot_minutes", "30".into()),
+                ("capacity", "2".into()),
+                ("items", "MZ-01".into()),
+            ],
+        ),
+        (
+            "/api/desk/schedule",
+            vec![
+                ("windows", "1 17:30-20:00".into()),
+                ("slot_minutes", "30".into()),
+                ("capacity", "2".into()),
+                ("items", "MZ-01,".repeat(5_000)),
+            ],
+        ),
         ("/api/desk/today", vec![("day", "99999-01-01".into())]),
         ("/api/desk/today", vec![("day", "1000-01-01".into())]),
-        ("/api/desk/close-slot", vec![("slot_id", "1".into()), ("reason", long.clone())]),
-        ("/api/activities/create", vec![("kind", "project".into()), ("title", "活动".into()), ("day", "2099-01-01".into()), ("place", "广场".into()), ("capacity", "9223372036854775807".into()), ("hours", "2".into()), ("points", "5".into())]),
-        ("/api/activities/create", vec![("kind", "project".into()), ("title", long.clone()), ("day", "2026-12-31".into()), ("place", "广场".into()), ("capacity", "5".into()), ("hours", "-1".into()), ("points", "99999".into())]),
-        ("/api/wishes/post", vec![("category", "陪伴".into()), ("title", "陪聊".into()), ("story", "故事".into()), ("needs", "聊天".into()), ("value_yuan", "9223372036854775807".into()), ("deadline", "9999-12-31".into()), ("contact", "13800000000".into()), ("address", "某处".into())]),
-        ("/api/wishes/post", vec![("category", "陪伴".into()), ("title", long.clone()), ("story", "故事".into()), ("needs", "聊天".into()), ("value_yuan", "10".into()), ("deadline", "2026-12-31".into()), ("contact", "13800000000".into()), ("address", "某处".into())]),
-        ("/api/stations/nearby", vec![("lat", "1e308".into()), ("lng", "-1e308".into())]),
+        (
+            "/api/desk/close-slot",
+            vec![("slot_id", "1".into()), ("reason", long.clone())],
+        ),
+        (
+            "/api/activities/create",
+            vec![
+                ("kind", "project".into()),
+                ("title", "活动".into()),
+                ("day", "2099-01-01".into()),
+                ("place", "广场".into()),
+                ("capacity", "9223372036854775807".into()),
+                ("hours", "2".into()),
+                ("points", "5".into()),
+            ],
+        ),
+        (
+            "/api/activities/create",
+            vec![
+                ("kind", "project".into()),
+                ("title", long.clone()),
+                ("day", "2026-12-31".into()),
+                ("place", "广场".into()),
+                ("capacity", "5".into()),
+                ("hours", "-1".into()),
+                ("points", "99999".into()),
+            ],
+        ),
+        (
+            "/api/wishes/post",
+            vec![
+                ("category", "陪伴".into()),
+                ("title", "陪聊".into()),
+                ("story", "故事".into()),
+                ("needs", "聊天".into()),
+                ("value_yuan", "9223372036854775807".into()),
+                ("deadline", "9999-12-31".into()),
+                ("contact", "13800000000".into()),
+                ("address", "某处".into()),
+            ],
+        ),
+        (
+            "/api/wishes/post",
+            vec![
+                ("category", "陪伴".into()),
+                ("title", long.clone()),
+                ("story", "故事".into()),
+                ("needs", "聊天".into()),
+                ("value_yuan", "10".into()),
+                ("deadline", "2026-12-31".into()),
+                ("contact", "13800000000".into()),
+                ("address", "某处".into()),
+            ],
+        ),
+        (
+            "/api/stations/nearby",
+            vec![("lat", "1e308".into()), ("lng", "-1e308".into())],
+        ),
         ("/api/me/profile", vec![("display_name", long.clone())]),
-        ("/api/volunteers/verify", vec![("user_id", "1".into()), ("on", "true".into()), ("real_name", long.clone())]),
-        ("/api/catalogue/update", vec![("code", "\n".into()), ("base", "1".into()), ("guide", "{}".into()), ("note", "x".into())]),
-        ("/api/auth/verify-code", vec![("phone", "13800000000".into()), ("code", "123456".into()), ("next", "/\t//evil".into())]),
+        (
+            "/api/volunteers/verify",
+            vec![
+                ("user_id", "1".into()),
+                ("on", "true".into()),
+                ("real_name", long.clone()),
+            ],
+        ),
+        (
+            "/api/catalogue/update",
+            vec![
+                ("code", "\n".into()),
+                ("base", "1".into()),
+                ("guide", "{}".into()),
+                ("note", "x".into()),
+            ],
+        ),
+        (
+            "/api/auth/verify-code",
+            vec![
+                ("phone", "13800000000".into()),
+                ("code", "123456".into()),
+                ("next", "/\t//evil".into()),
+            ],
+        ),
     ];
     let before: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM wishes) + (SELECT COUNT(*) FROM activities) + (SELECT COUNT(*) FROM booking_schedules)")
         .fetch_one(&app.state.db.pool)
@@ -844,8 +1189,14 @@ async fn extreme_values_get_a_chinese_400_and_change_nothing() {
         let r = post(&app, &staff, path, form).await;
         let status = r.status().as_u16();
         let body = r.text().await.unwrap();
-        assert!((400..500).contains(&status), "{path} {form:?}: {status} {body}");
-        assert!(body.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{path}: {body}");
+        assert!(
+            (400..500).contains(&status),
+            "{path} {form:?}: {status} {body}"
+        );
+        assert!(
+            body.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{path}: {body}"
+        );
     }
     let after: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM wishes) + (SELECT COUNT(*) FROM activities) + (SELECT COUNT(*) FROM booking_schedules)")
         .fetch_one(&app.state.db.pool)

@@ -20,7 +20,10 @@ async fn published_wish(app: &TestApp) -> (reqwest::Client, i64) {
             ("story", "腿脚不便，出门困难。".into()),
             ("needs", "四脚拐杖一副".into()),
             ("value_yuan", "90".into()),
-            ("deadline", (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string()),
+            (
+                "deadline",
+                (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string(),
+            ),
             ("contact", "15900000001".into()),
             ("address", "华光路12号3单元501".into()),
         ],
@@ -362,7 +365,11 @@ async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
     assert_eq!(r.status(), 413);
     let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["wish"]["status"], "claimed");
-    assert_eq!(photos_in(&app).await, 0, "no file kept for a refused upload");
+    assert_eq!(
+        photos_in(&app).await,
+        0,
+        "no file kept for a refused upload"
+    );
 
     // The claimant fulfils with a note and a photo.
     let bytes = png(40_000);
