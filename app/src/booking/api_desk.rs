@@ -179,12 +179,12 @@ pub async fn desk_walk_in(item_code: String) -> Result<(), AppError> {
     crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
 }
 
-/// Staff set their centre's extended hours: windows as lines `1-5 17:30-20:00` or
-/// `6 09:00-12:00` (ISO weekdays), slot length, seats per slot, items (codes).
 /// Items one centre may offer in extended hours (the whole catalogue has 42).
 #[cfg(feature = "ssr")]
 const MAX_ITEMS: usize = 60;
 
+/// Staff set their centre's extended hours: windows as lines `1-5 17:30-20:00` or
+/// `6 09:00-12:00` (ISO weekdays), slot length, seats per slot, items (codes).
 #[server(prefix = "/api", endpoint = "desk/schedule")]
 pub async fn desk_set_schedule(
     windows: String,
