@@ -126,3 +126,13 @@ test('volunteer teams can be found and show their record', async ({ page }) => {
   await expect(page.locator('#team-record')).toBeVisible();
   await expect(page.getByRole('link', { name: '登录' }).first()).toBeVisible();
 });
+
+test('staff verify a volunteer on /volunteers and admins read the audit log', async ({ page }) => {
+  await as(page, '社区工作者');
+  await page.goto('/volunteers');
+  await expect(page.getByRole('heading', { name: '志愿者核验', level: 1 })).toBeVisible();
+  await as(page, '管理员');
+  await page.goto('/admin');
+  await expect(page.getByRole('heading', { name: '操作记录' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '短信发送情况' })).toBeVisible();
+});

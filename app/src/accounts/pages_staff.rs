@@ -61,16 +61,7 @@ pub fn VolunteersPage() -> impl IntoView {
                                         }}
                                         {v.team_pending.clone().map(|t| view! {
                                             <p class="hint">{tr_args("trust.asks_to_join", &[("team", t)])}</p>
-                                            <form method="post" action=DecideTeamJoin::PATH class="inline">
-                                                <input type="hidden" name="user_id" value=id.clone() />
-                                                <input type="hidden" name="approve" value="true" />
-                                                <button class="button" type="submit">{tr("trust.approve")}</button>
-                                            </form>
-                                            <form method="post" action=DecideTeamJoin::PATH class="inline">
-                                                <input type="hidden" name="user_id" value=id.clone() />
-                                                <input type="hidden" name="approve" value="false" />
-                                                <button class="button secondary" type="submit">{tr("trust.refuse")}</button>
-                                            </form>
+                                            <YesNo action=DecideTeamJoin::PATH field="user_id" id=id.clone() />
                                         })}
                                     </li>
                                 }
@@ -81,6 +72,27 @@ pub fn VolunteersPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// An approve and a refuse button, each a plain form posting `approve=true|false` with
+/// the request's id under `field`.
+#[component]
+fn YesNo(action: &'static str, field: &'static str, id: String) -> impl IntoView {
+    [
+        ("true", tr("trust.approve"), "button"),
+        ("false", tr("trust.refuse"), "button secondary"),
+    ]
+    .into_iter()
+    .map(|(approve, label, class)| {
+        view! {
+            <form method="post" action=action class="inline">
+                <input type="hidden" name=field value=id.clone() />
+                <input type="hidden" name="approve" value=approve />
+                <button class=class type="submit">{label}</button>
+            </form>
+        }
+    })
+    .collect_view()
 }
 
 #[component]
@@ -114,16 +126,7 @@ fn AdminBody(o: AdminView) -> impl IntoView {
                         <li>
                             <a href=format!("/services/{}", p.code)>{p.code.clone()}</a>
                             " · " {p.proposer.clone()} " · " {p.date.clone()} " · " {p.note.clone()}
-                            <form method="post" action=DecideGuide::PATH class="inline">
-                                <input type="hidden" name="id" value=id.clone() />
-                                <input type="hidden" name="approve" value="true" />
-                                <button class="button" type="submit">{tr("trust.approve")}</button>
-                            </form>
-                            <form method="post" action=DecideGuide::PATH class="inline">
-                                <input type="hidden" name="id" value=id.clone() />
-                                <input type="hidden" name="approve" value="false" />
-                                <button class="button secondary" type="submit">{tr("trust.refuse")}</button>
-                            </form>
+                            <YesNo action=DecideGuide::PATH field="id" id=id.clone() />
                         </li>
                     }
                 }).collect_view()}

@@ -1204,3 +1204,60 @@ async fn extreme_values_get_a_chinese_400_and_change_nothing() {
         .unwrap();
     assert_eq!(before, after);
 }
+
+#[tokio::test]
+async fn the_staff_pages_render_for_their_people_and_refuse_others() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let (vol, vid) = app.session_for("15799990001").await;
+    app::accounts::store::set_volunteer(&app.state.db, vid, true, None)
+        .await
+        .unwrap();
+    app::accounts::store::set_profile(&app.state.db, vid, "待核验的志愿者", {
+        app::accounts::store::user_by_phone(&app.state.db, "19900000003")
+            .await
+            .unwrap()
+            .unwrap()
+            .community_id
+    })
+    .await
+    .unwrap();
+    let html = staff
+        .get(app.url("/volunteers"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("待核验的志愿者") && html.contains("real_name"),
+        "{html}"
+    );
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let html = admin
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("操作记录"), "{html}");
+    // A resident gets neither.
+    let html = vol
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("操作记录"));
+    assert_eq!(
+        post(&app, &vol, "/api/admin/overview", &[]).await.status(),
+        403
+    );
+}
