@@ -60,6 +60,23 @@ pub async fn search(
     rows.iter().map(team_from).collect()
 }
 
+/// Names a team's leader and whether the team is verified (by the community's staff);
+/// a verified team's leader may verify its members as volunteers.
+pub async fn set_leader(
+    db: &Db,
+    team: i64,
+    leader: Option<i64>,
+    verified: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE teams SET leader_id = $1, verified = $2 WHERE id = $3")
+        .bind(leader)
+        .bind(i64::from(verified))
+        .bind(team)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 pub async fn team(db: &Db, id: i64) -> Result<Option<TeamRow>, sqlx::Error> {
     let sql = format!("{TEAM_SELECT} WHERE t.id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?;

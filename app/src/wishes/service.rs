@@ -86,7 +86,7 @@ pub async fn act(
     let note = input.note.trim();
     let change = match action {
         WishAction::Reject => {
-            if note.is_empty() {
+            if note.is_empty() || note.chars().count() > 200 || note.chars().any(char::is_control) {
                 return Err(AppError::bad(crate::i18n::tr("msg.wishes_service.m3")));
             }
             Change::Reject { reason: note }

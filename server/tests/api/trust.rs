@@ -164,6 +164,65 @@ async fn only_verified_volunteers_claim_and_staff_verify_them_on_record() {
 }
 
 #[tokio::test]
+async fn the_leader_of_a_verified_team_verifies_its_members_only() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let (leader, lid) = app.session_for("15722229001").await;
+    let (_, member) = app.session_for("15722229002").await;
+    let (_, stranger) = app.session_for("15722229003").await;
+    {
+        let mut conn = db.pool.acquire().await.unwrap();
+        app::accounts::store::join_team_in(&mut conn, lid, 3)
+            .await
+            .unwrap();
+        app::accounts::store::join_team_in(&mut conn, member, 3)
+            .await
+            .unwrap();
+    }
+    sqlx::query("UPDATE users SET verified_at = NULL WHERE id = $1")
+        .bind(member)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let verify = |who: i64| {
+        let (app, leader) = (&app, &leader);
+        async move {
+            post(
+                app,
+                leader,
+                "/api/volunteers/verify",
+                &[
+                    ("user_id", who.to_string()),
+                    ("on", "true".into()),
+                    ("real_name", "王五".into()),
+                ],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    };
+    // Not yet a verified team: the leader may not verify anyone.
+    app::teams::store::set_leader(db, 3, Some(lid), false)
+        .await
+        .unwrap();
+    assert_eq!(verify(member).await, 404);
+    app::teams::store::set_leader(db, 3, Some(lid), true)
+        .await
+        .unwrap();
+    assert_eq!(verify(stranger).await, 404, "not a member of the team");
+    assert_eq!(verify(member).await, 200);
+    let list: Value = post_json(&app, &leader, "/api/volunteers/list", &[]).await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["team"].is_string()),
+        "{list}"
+    );
+}
+
+#[tokio::test]
 async fn claims_are_limited_open_daily_and_after_a_withdrawal() {
     let app = spawn_app().await;
     let ids = published_wishes(&app, 6).await;
@@ -915,19 +974,72 @@ fn the_code_key_lives_in_a_0600_file_beside_a_sqlite_database() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A future slot at the demo staff member's centre, with room for `capacity`, and an
+/// item its schedule offers.
+async fn desk_slot(app: &TestApp, capacity: i64) -> (i64, String) {
+    let db = &app.state.db;
+    let slot: i64 = sqlx::query_scalar(
+        "SELECT MIN(s.id) FROM booking_slots s JOIN stations st ON st.id = s.center_id \
+         WHERE st.community_id = (SELECT community_id FROM users WHERE phone = '19900000003') \
+           AND s.starts_at > $1 AND s.closed = 0",
+    )
+    .bind(chrono::Utc::now().timestamp() + 3600)
+    .fetch_one(&db.pool)
+    .await
+    .expect("the demo desk has slots ahead");
+    sqlx::query("UPDATE booking_slots SET capacity = $1 WHERE id = $2")
+        .bind(capacity)
+        .bind(slot)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let center: i64 = sqlx::query_scalar("SELECT center_id FROM booking_slots WHERE id = $1")
+        .bind(slot)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let item = app::booking::store::schedule(db, center)
+        .await
+        .unwrap()
+        .expect("a schedule")
+        .items[0]
+        .clone();
+    (slot, item)
+}
+
+async fn book_in(app: &TestApp, phone: &str, slot: (i64, String)) -> (reqwest::Client, String) {
+    let (c, _) = app.session_for(phone).await;
+    let r = post(
+        app,
+        &c,
+        "/api/booking/create",
+        &[("slot_id", slot.0.to_string()), ("item_code", slot.1)],
+    )
+    .await;
+    let status = r.status();
+    let body = r.text().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    (c, serde_json::from_str::<String>(&body).unwrap())
+}
+
 #[tokio::test]
 async fn staff_actions_at_the_desk_are_audited_and_texts_are_queued() {
     let app = spawn_app().await;
     let staff = app.new_client();
     app.demo(&staff, "staff").await;
-    let desk: Value = post_json(&app, &staff, "/api/desk/today", &[]).await;
-    let Some(slot) = desk["slots"]
-        .as_array()
-        .and_then(|s| s.first())
-        .map(|s| s[0]["id"].as_i64().unwrap())
-    else {
-        return; // no desk day today in this seed
-    };
+    // The desk user needs the demo staff to exist before the slot is chosen.
+    let (slot, item) = desk_slot(&app, 5).await;
+    let (_, code) = book_in(&app, "13244440001", (slot, item.clone())).await;
+    let (_, code2) = book_in(&app, "13244440002", (slot, item.clone())).await;
+    let r = post(
+        &app,
+        &staff,
+        "/api/desk/mark",
+        &[("code", code2), ("action", "check_in".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(audit_count(&app, "desk_check_in").await, 1);
     let r = post(
         &app,
         &staff,
@@ -937,6 +1049,26 @@ async fn staff_actions_at_the_desk_are_audited_and_texts_are_queued() {
     .await;
     assert_eq!(r.status(), 200);
     assert_eq!(audit_count(&app, "close_slot").await, 1);
+    // The residents' texts were queued with the closing, and go out once.
+    let queued: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE purpose = 'slot_closed'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        queued, 1,
+        "the resident still booked; the one checked in is not cancelled"
+    );
+    let texts: Vec<Value> = app
+        .sent_sms()
+        .await
+        .into_iter()
+        .filter(|m| m["purpose"] == "slot_closed")
+        .collect();
+    assert_eq!(texts.len(), 1);
+    assert!(texts
+        .iter()
+        .any(|m| m["text"].as_str().unwrap().contains(&code)));
     let r = post(
         &app,
         &staff,
@@ -946,40 +1078,82 @@ async fn staff_actions_at_the_desk_are_audited_and_texts_are_queued() {
     .await;
     assert_eq!(r.status(), 200);
     assert_eq!(audit_count(&app, "reopen_slot").await, 1);
-    let r = post(
-        &app,
-        &staff,
-        "/api/desk/walk-in",
-        &[("item_code", "MZ-01".into())],
-    )
-    .await;
-    assert!(r.status() == 200 || r.status() == 400, "{}", r.status());
-    // Another centre's slot answers as one that does not exist.
+    let r = post(&app, &staff, "/api/desk/walk-in", &[("item_code", item)]).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert_eq!(audit_count(&app, "walk_in").await, 1);
+    // Another centre's slot answers exactly as one that does not exist.
     let other: i64 = sqlx::query_scalar(
-        "SELECT MIN(s.id) FROM booking_slots s WHERE s.center_id NOT IN \
-         (SELECT id FROM stations WHERE community_id = (SELECT community_id FROM users WHERE phone = '19900000003'))",
+        "SELECT MIN(s.id) FROM booking_slots s JOIN stations st ON st.id = s.center_id \
+         WHERE st.community_id <> (SELECT community_id FROM users WHERE phone = '19900000003')",
     )
     .fetch_one(&app.state.db.pool)
     .await
-    .unwrap_or(0);
-    if other > 0 {
-        let r = post(
-            &app,
-            &staff,
-            "/api/desk/close-slot",
-            &[("slot_id", other.to_string()), ("reason", "x".into())],
-        )
-        .await;
-        let unknown = post(
-            &app,
-            &staff,
-            "/api/desk/close-slot",
-            &[("slot_id", "99999999".into()), ("reason", "x".into())],
-        )
-        .await;
-        assert_eq!(r.status(), unknown.status());
-        assert_eq!(r.text().await.unwrap(), unknown.text().await.unwrap());
+    .expect("another centre has slots");
+    let r = post(
+        &app,
+        &staff,
+        "/api/desk/close-slot",
+        &[("slot_id", other.to_string()), ("reason", "x".into())],
+    )
+    .await;
+    let unknown = post(
+        &app,
+        &staff,
+        "/api/desk/close-slot",
+        &[("slot_id", "99999999".into()), ("reason", "x".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(r.status(), unknown.status());
+    assert_eq!(r.text().await.unwrap(), unknown.text().await.unwrap());
+}
+
+/// Closing a slot while its residents cancel: every transaction takes the slot's row
+/// first, so there is no deadlock and no 500, and the count ends exact.
+#[tokio::test]
+async fn closing_a_slot_while_residents_cancel_gives_no_deadlock_and_no_500() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let (slot, item) = desk_slot(&app, 20).await;
+    let mut people = Vec::new();
+    for i in 0..20 {
+        people.push(book_in(&app, &format!("132555{i:05}"), (slot, item.clone())).await);
     }
+    let mut requests: Vec<reqwest::RequestBuilder> = people
+        .iter()
+        .map(|(c, code)| {
+            c.post(app.url("/api/booking/cancel"))
+                .form(&[("code", code.as_str())])
+        })
+        .collect();
+    requests.insert(
+        10,
+        staff
+            .post(app.url("/api/desk/close-slot"))
+            .form(&[("slot_id", slot.to_string()), ("reason", "临时停电".into())]),
+    );
+    let statuses = race(requests).await;
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[10], 200, "the closing itself goes through");
+    let (booked, active): (i64, i64) = (
+        sqlx::query_scalar("SELECT booked FROM booking_slots WHERE id = $1")
+            .bind(slot)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap(),
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM bookings WHERE slot_id = $1 AND status = 'active'",
+        )
+        .bind(slot)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap(),
+    );
+    assert_eq!((booked, active), (0, 0));
 }
 
 #[tokio::test]
