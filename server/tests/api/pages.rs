@@ -216,3 +216,73 @@ async fn reading_pages_never_writes() {
     app.demo(&app.new_client(), "volunteer").await;
     assert_ne!(version().await, before);
 }
+
+/// No page shows a raw message key (“me.bookings”) to anyone, in either language: every
+/// main page, as each kind of user, is searched for every key of the locale files.
+#[tokio::test]
+async fn no_page_shows_a_raw_message_key_to_anyone_in_either_language() {
+    let app = spawn_app().await;
+    let keys: std::collections::HashSet<&str> =
+        app::i18n::keys_of(include_str!("../../../app/locales/zh-CN.yml"))
+            .into_iter()
+            .filter(|k| k.contains('.'))
+            .collect();
+    let mut people = vec![("anonymous", app.new_client())];
+    for role in ["resident", "volunteer", "staff", "admin"] {
+        let c = app.new_client();
+        app.demo(&c, role).await;
+        people.push((role, c));
+    }
+    let pages = [
+        "/",
+        "/rider",
+        "/station/1",
+        "/services",
+        "/services/MZ-01",
+        "/services/MZ-01/checklist",
+        "/services/MZ-01/edit",
+        "/book",
+        "/book?item=MZ-01",
+        "/desk",
+        "/wishes",
+        "/wishes/new",
+        "/wishes/1",
+        "/activities",
+        "/activities/1",
+        "/teams",
+        "/teams/1",
+        "/points",
+        "/me",
+        "/login",
+        "/volunteers",
+        "/admin",
+    ];
+    for (who, c) in &people {
+        for lang in ["zh-CN", "en"] {
+            for page in pages {
+                let html = c
+                    .get(app.url(page))
+                    .header("cookie", format!("linli_lang={lang}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                for key in &keys {
+                    for shape in [
+                        format!(">{key}<"),
+                        format!(">{key} "),
+                        format!(" {key}<"),
+                        format!("\"{key}\""),
+                    ] {
+                        assert!(
+                            !html.contains(&shape),
+                            "{who} ({lang}) sees the raw key {key} on {page}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
