@@ -125,6 +125,10 @@ pub async fn desk_close_slot(slot_id: i64, reason: String) -> Result<usize, AppE
             .await?
             .filter(|s| s.center_id == center)
             .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m5")))?;
+        // A slot that has begun cannot be closed: its residents may already be here.
+        if slot.starts_at <= crate::time::now_ts() {
+            return Err(AppError::Conflict(crate::i18n::tr("trust.slot_started")));
+        }
         let told = crate::booking::service::close_slot(
             &state.db,
             actor,

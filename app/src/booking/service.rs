@@ -250,6 +250,14 @@ pub async fn mark(
     }
     let started = b.slot.starts_at <= now;
     let to = model::transition(b.status, action, started).map_err(AppError::Conflict)?;
+    // A resident is checked in on the day of their booking only: a check-in on another
+    // day would record a visit that did not happen.
+    if action == Action::CheckIn && b.slot.day != crate::time::date_of(now) {
+        return Err(AppError::Conflict(crate::i18n::tr_args(
+            "trust.checkin_other_day",
+            &[("day", b.slot.day.clone())],
+        )));
+    }
     let mut tx = db.begin_write().await?;
     // The slot's row first, as every transaction touching a slot and its bookings does.
     store::lock_slot(&mut tx, db.dialect, b.slot.id).await?;

@@ -410,6 +410,13 @@ async fn the_desk_checks_in_by_code_only_at_its_own_centre_and_closing_tells_res
     )
     .await
     .unwrap();
+    // Check-in happens on the booking's own day: the slot is moved to today for it.
+    sqlx::query("UPDATE booking_slots SET day = $1, start_min = 1439 WHERE id = $2")
+        .bind(app::time::today())
+        .bind(slot)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let scanned = format!("LINLI:BOOKING:{code}");
     let r = staff
         .post(app.url("/api/desk/mark"))

@@ -1031,14 +1031,44 @@ async fn staff_actions_at_the_desk_are_audited_and_texts_are_queued() {
     let (slot, item) = desk_slot(&app, 5).await;
     let (_, code) = book_in(&app, "13244440001", (slot, item.clone())).await;
     let (_, code2) = book_in(&app, "13244440002", (slot, item.clone())).await;
-    let r = post(
-        &app,
-        &staff,
-        "/api/desk/mark",
-        &[("code", code2), ("action", "check_in".into())],
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    // A booking for another day is not checked in (it would record a visit that did
+    // not happen); on its day it is, and audited.
+    let mark = |code: String| {
+        let (app, staff) = (&app, &staff);
+        async move {
+            post(
+                app,
+                staff,
+                "/api/desk/mark",
+                &[("code", code), ("action", "check_in".into())],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    };
+    let slot_day: String = sqlx::query_scalar("SELECT day FROM booking_slots WHERE id = $1")
+        .bind(slot)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    if slot_day != app::time::today() {
+        assert_eq!(mark(code2.clone()).await, 409);
+        let status: String = sqlx::query_scalar("SELECT status FROM bookings WHERE code = $1")
+            .bind(&code2)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(status, "active");
+        // Moved to today for the test (no other slot of that centre starts then).
+        sqlx::query("UPDATE booking_slots SET day = $1, start_min = 1439 WHERE id = $2")
+            .bind(app::time::today())
+            .bind(slot)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(mark(code2).await, 200);
     assert_eq!(audit_count(&app, "desk_check_in").await, 1);
     let r = post(
         &app,
@@ -1106,6 +1136,20 @@ async fn staff_actions_at_the_desk_are_audited_and_texts_are_queued() {
     assert_eq!(r.status(), 404);
     assert_eq!(r.status(), unknown.status());
     assert_eq!(r.text().await.unwrap(), unknown.text().await.unwrap());
+    // A slot that has begun cannot be closed.
+    sqlx::query("UPDATE booking_slots SET starts_at = 1 WHERE id = $1")
+        .bind(slot)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let r = post(
+        &app,
+        &staff,
+        "/api/desk/close-slot",
+        &[("slot_id", slot.to_string()), ("reason", "太晚".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
 }
 
 /// Closing a slot while its residents cancel: every transaction takes the slot's row
