@@ -13,8 +13,10 @@ pub struct PointsView {
     pub hours: i64,
     pub ledger: Vec<LedgerLine>,
     pub rewards: Vec<Reward>,
-    /// (code, reward, used)
-    pub vouchers: Vec<(String, String, bool)>,
+    pub vouchers: Vec<crate::points::model::VoucherView>,
+    /// The viewer verifies vouchers (staff, admins, a reward's merchant): the form is
+    /// shown to them only.
+    pub may_verify: bool,
 }
 
 #[server(prefix = "/api", endpoint = "points/me")]
@@ -29,7 +31,23 @@ pub async fn my_points() -> Result<PointsView, AppError> {
             hours: crate::activities::store::hours_of(db, user.id).await?,
             ledger: store::ledger(db, user.id).await?,
             rewards: store::rewards(db).await?,
-            vouchers: store::vouchers(db, user.id).await?,
+            vouchers: store::vouchers(db, user.id)
+                .await?
+                .into_iter()
+                .map(|(code, reward, used, issued, accepted_by)| {
+                    let until = issued + crate::points::model::VOUCHER_DAYS * 86_400;
+                    crate::points::model::VoucherView {
+                        code,
+                        reward,
+                        used,
+                        accepted_by,
+                        valid_until: crate::time::date_of(until),
+                        expired: crate::time::now_ts() > until,
+                    }
+                })
+                .collect(),
+            may_verify: user.role != crate::accounts::model::Role::Resident
+                || store::is_merchant(db, user.id).await?,
         })
     }
     .await;

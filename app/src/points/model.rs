@@ -58,6 +58,24 @@ pub struct Reward {
     pub category: String,
     pub cost: i64,
     pub stock: i64,
+    /// Who accepts its vouchers: a community's centre or a merchant (their name).
+    #[serde(default)]
+    pub accepted_by: String,
+}
+
+/// Days a voucher stays valid after it is issued.
+pub const VOUCHER_DAYS: i64 = 90;
+
+/// A voucher as its holder sees it: where it is accepted and until when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoucherView {
+    pub code: String,
+    pub reward: String,
+    pub used: bool,
+    pub accepted_by: String,
+    /// Last day it may be used (`YYYY-MM-DD`).
+    pub valid_until: String,
+    pub expired: bool,
 }
 
 #[cfg(test)]

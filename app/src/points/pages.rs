@@ -1,7 +1,7 @@
 //! 我的积分: the balance (the ledger's sum), volunteer hours, the rewards with their
 //! stock, the person's vouchers and ledger; staff verify a voucher here. Plain forms.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, tr_args};
 use crate::pages::not_found::{ErrorBox, Flash};
 use crate::points::api::{my_points, PointsView};
 use leptos::prelude::*;
@@ -13,6 +13,9 @@ use leptos_router::hooks::use_query_map;
 pub fn PointsPage() -> impl IntoView {
     let p = Resource::new(|| (), |_| my_points());
     let q = use_query_map();
+    // `?confirm=<reward id>`: the redemption's confirmation step (a plain link, so that
+    // it works without JavaScript).
+    let confirm = move || q.read().get("confirm").and_then(|v| v.parse::<i64>().ok());
     view! {
         <Title text=tr("points.title") />
         <h1>{tr("points.title")}</h1>
@@ -24,36 +27,51 @@ pub fn PointsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match p.await {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(p) => view! { <PointsBody p=p /> }.into_any(),
+                    Ok(p) => view! { <PointsBody p=p confirm=confirm() /> }.into_any(),
                 }
             })}
         </Suspense>
-        <section class="card">
-            <h2>{tr("points.verify")}</h2>
-            <p class="hint">{tr("points.verify_hint")}</p>
-            <form method="post" action=crate::points::api::VerifyVoucher::PATH class="search">
-                <input name="code" maxlength="12" required autocomplete="off" aria-label=tr("points.voucher") />
-                <button class="button secondary" type="submit">{tr("points.verify_button")}</button>
-            </form>
-        </section>
     }
 }
 
 #[component]
-fn PointsBody(p: PointsView) -> impl IntoView {
+fn PointsBody(p: PointsView, confirm: Option<i64>) -> impl IntoView {
     let balance = p.balance;
+    let asked = confirm.and_then(|id| p.rewards.iter().find(|r| r.id == id).cloned());
     view! {
         <section class="card figures">
             <p><span class="kind-count" id="balance">{p.balance}</span> " " {tr("points.balance")}</p>
             <p><span class="kind-count">{p.hours}</span> " " {tr("points.hours")}</p>
         </section>
+        {asked.map(|r| view! {
+            <section class="card confirm" id="confirm" role="alertdialog" aria-labelledby="confirm-text">
+                <p id="confirm-text">{tr_args("trust.confirm_redeem", &[("cost", r.cost.to_string()), ("name", r.name.clone())])}</p>
+                <form method="post" action=crate::points::api::Redeem::PATH class="inline">
+                    <input type="hidden" name="reward_id" value=r.id.to_string() />
+                    <button class="button" type="submit">{tr("trust.confirm")}</button>
+                </form>
+                " "
+                <a class="button secondary" href="/points">{tr("trust.cancel")}</a>
+            </section>
+        })}
         {(!p.vouchers.is_empty()).then(|| view! {
             <section class="card" id="vouchers">
                 <h2>{tr("points.my_vouchers")}</h2>
                 <ul>
-                    {p.vouchers.into_iter().map(|(code, name, used)| view! {
-                        <li><strong class="code">{code}</strong> " · " {name} " · "
-                            {if used { tr("points.used") } else { tr("points.unused") }}</li>
+                    {p.vouchers.into_iter().map(|v| view! {
+                        <li><strong class="code">{v.code}</strong> " · " {v.reward} " · "
+                            {if v.used {
+                                tr("points.used")
+                            } else if v.expired {
+                                tr("trust.expired")
+                            } else {
+                                tr("points.unused")
+                            }}
+                            {(!v.accepted_by.is_empty()).then(|| view! {
+                                <br /><span class="hint">{tr_args("trust.accepted_by", &[("who", v.accepted_by.clone())])}</span>
+                            })}
+                            " " <span class="hint">{tr_args("trust.valid_until", &[("day", v.valid_until)])}</span>
+                        </li>
                     }).collect_view()}
                 </ul>
             </section>
@@ -61,16 +79,34 @@ fn PointsBody(p: PointsView) -> impl IntoView {
         <section class="card">
             <h2>{tr("points.rewards")}</h2>
             <ul class="service-list">
-                {p.rewards.into_iter().map(|r| view! {
-                    <li class="reward">
-                        <form method="post" action=crate::points::api::Redeem::PATH class="search">
-                            <input type="hidden" name="reward_id" value=r.id.to_string() />
-                            <span>{r.name} " · " {r.category} " · "
-                                {crate::i18n::tr_args("points.cost", &[("n", r.cost.to_string())])} " · "
-                                {crate::i18n::tr_args("points.stock", &[("n", r.stock.to_string())])}</span>
-                            <button class="chip" type="submit" disabled={r.stock == 0 || r.cost > balance}>{tr("points.redeem")}</button>
-                        </form>
-                    </li>
+                {p.rewards.into_iter().map(|r| {
+                    // Out of reach: shown disabled, saying why.
+                    let why = if r.stock == 0 {
+                        Some(tr("trust.sold_out"))
+                    } else if r.cost > balance {
+                        Some(tr_args("trust.short_by", &[("n", (r.cost - balance).to_string())]))
+                    } else {
+                        None
+                    };
+                    view! {
+                        <li class="reward">
+                            <span>{r.name.clone()} " · " {r.category.clone()} " · "
+                                {tr_args("points.cost", &[("n", r.cost.to_string())])} " · "
+                                {tr_args("points.stock", &[("n", r.stock.to_string())])}
+                                {(!r.accepted_by.is_empty()).then(|| view! {
+                                    " · " <span class="hint">{tr_args("trust.accepted_by", &[("who", r.accepted_by.clone())])}</span>
+                                })}
+                            </span>
+                            {match why {
+                                Some(why) => view! {
+                                    <span class="chip disabled" aria-disabled="true">{why}</span>
+                                }.into_any(),
+                                None => view! {
+                                    <a class="chip" href=format!("/points?confirm={}#confirm", r.id)>{tr("points.redeem")}</a>
+                                }.into_any(),
+                            }}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         </section>
@@ -82,5 +118,15 @@ fn PointsBody(p: PointsView) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+        {p.may_verify.then(|| view! {
+            <section class="card">
+                <h2>{tr("points.verify")}</h2>
+                <p class="hint">{tr("points.verify_hint")}</p>
+                <form method="post" action=crate::points::api::VerifyVoucher::PATH class="search">
+                    <input name="code" maxlength="12" required autocomplete="off" aria-label=tr("points.voucher") />
+                    <button class="button secondary" type="submit">{tr("points.verify_button")}</button>
+                </form>
+            </section>
+        })}
     }
 }

@@ -60,6 +60,9 @@ pub async fn verify_voucher(
     if v.used {
         return Err(AppError::Conflict(crate::i18n::tr("msg.points_api.m1")));
     }
+    if now > v.issued_at + crate::points::model::VOUCHER_DAYS * 86_400 {
+        return Err(AppError::Conflict(crate::i18n::tr("trust.voucher_expired")));
+    }
     let mut tx = db.begin_write().await?;
     if !store::use_voucher(&mut tx, v.id, user.id, now).await? {
         return Err(AppError::Conflict(crate::i18n::tr("msg.points_api.m1")));

@@ -81,9 +81,14 @@ pub async fn ledger(db: &Db, user: i64) -> Result<Vec<LedgerLine>, sqlx::Error> 
 }
 
 pub async fn rewards(db: &Db) -> Result<Vec<Reward>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, name, category, cost, stock FROM rewards ORDER BY cost, id")
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT r.id, r.name, r.category, r.cost, r.stock, \
+                COALESCE(c.name, m.display_name, '') AS accepted_by \
+         FROM rewards r LEFT JOIN communities c ON c.id = r.community_id \
+         LEFT JOIN users m ON m.id = r.merchant_id ORDER BY r.cost, r.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(Reward {
@@ -92,6 +97,7 @@ pub async fn rewards(db: &Db) -> Result<Vec<Reward>, sqlx::Error> {
                 category: r.try_get("category")?,
                 cost: r.try_get("cost")?,
                 stock: r.try_get("stock")?,
+                accepted_by: r.try_get("accepted_by")?,
             })
         })
         .collect()
@@ -175,11 +181,12 @@ pub struct VoucherOwner {
     pub community_id: Option<i64>,
     pub merchant_id: Option<i64>,
     pub used: bool,
+    pub issued_at: i64,
 }
 
 pub async fn voucher_owner(db: &Db, code: &str) -> Result<Option<VoucherOwner>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT v.id, r.name, r.community_id, r.merchant_id, v.used_at FROM vouchers v \
+        "SELECT v.id, r.name, r.community_id, r.merchant_id, v.used_at, v.created_at FROM vouchers v \
          JOIN rewards r ON r.id = v.reward_id WHERE v.code = $1",
     )
     .bind(code)
@@ -192,6 +199,7 @@ pub async fn voucher_owner(db: &Db, code: &str) -> Result<Option<VoucherOwner>, 
             community_id: r.try_get("community_id")?,
             merchant_id: r.try_get("merchant_id")?,
             used: r.try_get::<Option<i64>, _>("used_at")?.is_some(),
+            issued_at: r.try_get("created_at")?,
         })
     })
     .transpose()
@@ -232,10 +240,16 @@ pub async fn set_reward_owner(
     Ok(())
 }
 
-/// The vouchers a person holds, newest first: (code, reward, used).
-pub async fn vouchers(db: &Db, user: i64) -> Result<Vec<(String, String, bool)>, sqlx::Error> {
+/// The vouchers a person holds, newest first: (code, reward, used, issued at, who
+/// accepts it).
+pub async fn vouchers(
+    db: &Db,
+    user: i64,
+) -> Result<Vec<(String, String, bool, i64, String)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT v.code, r.name, v.used_at FROM vouchers v JOIN rewards r ON r.id = v.reward_id \
+        "SELECT v.code, r.name, v.used_at, v.created_at, COALESCE(c.name, m.display_name, '') AS accepted_by \
+         FROM vouchers v JOIN rewards r ON r.id = v.reward_id \
+         LEFT JOIN communities c ON c.id = r.community_id LEFT JOIN users m ON m.id = r.merchant_id \
          WHERE v.user_id = $1 ORDER BY v.id DESC LIMIT 20",
     )
     .bind(user)
@@ -244,9 +258,24 @@ pub async fn vouchers(db: &Db, user: i64) -> Result<Vec<(String, String, bool)>,
     rows.iter()
         .map(|r| {
             let used: Option<i64> = r.try_get("used_at")?;
-            Ok((r.try_get("code")?, r.try_get("name")?, used.is_some()))
+            Ok((
+                r.try_get("code")?,
+                r.try_get("name")?,
+                used.is_some(),
+                r.try_get("created_at")?,
+                r.try_get("accepted_by")?,
+            ))
         })
         .collect()
+}
+
+/// Whether `user` is the merchant of any reward (and so verifies vouchers).
+pub async fn is_merchant(db: &Db, user: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rewards WHERE merchant_id = $1")
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
 }
 
 /// Adds a reward (name, category, cost in points, stock), inside the caller's

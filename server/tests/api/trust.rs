@@ -1479,3 +1479,74 @@ async fn the_staff_pages_render_for_their_people_and_refuse_others() {
         403
     );
 }
+
+#[tokio::test]
+async fn points_say_why_a_reward_is_out_of_reach_ask_before_redeeming_and_verify_only_for_staff() {
+    let app = spawn_app().await;
+    let (me, uid) = app.session_for("13611110001").await;
+    {
+        let mut conn = app.state.db.pool.acquire().await.unwrap();
+        app::points::store::credit(&mut conn, uid, 12, "测试", "t", 0)
+            .await
+            .unwrap();
+    }
+    let page = |c: reqwest::Client, path: &'static str| {
+        let app = &app;
+        async move {
+            c.get(app.url(path))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let html = page(me.clone(), "/points").await;
+    // 12 points: a 15-point reward is 3 short, and says so instead of a button.
+    assert!(html.contains("还差3分"), "{html}");
+    assert!(
+        !html.contains("name=\"code\""),
+        "no verification form for a resident"
+    );
+    // Redeeming asks first: the link leads to a confirmation, not to a redemption.
+    let cheapest: i64 = sqlx::query_scalar("SELECT id FROM rewards ORDER BY cost, id LIMIT 1")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let asked = me
+        .get(app.url(&format!("/points?confirm={cheapest}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        asked.contains("确认用") && asked.contains("确认兑换"),
+        "{asked}"
+    );
+    let vouchers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM vouchers WHERE user_id = $1")
+        .bind(uid)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(vouchers, 0, "asking wrote nothing");
+    // A voucher says where and until when.
+    let r = post(
+        &app,
+        &me,
+        "/api/points/redeem",
+        &[("reward_id", cheapest.to_string())],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let html = page(me.clone(), "/points").await;
+    assert!(
+        html.contains("核销地点") && html.contains("有效期至"),
+        "{html}"
+    );
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    assert!(page(staff, "/points").await.contains("name=\"code\""));
+}
