@@ -99,6 +99,7 @@ test('staff post an activity for today, a volunteer signs up, staff check them i
   await as(page, '志愿者');
   await page.goto(url);
   await page.getByRole('button', { name: '报名', exact: true }).click();
+  await expect(page.getByRole('status').first()).toContainText('已报名');
   await expect(page.locator('#my-status')).toContainText('报名成功');
   await expect(page.locator('.qr svg')).toBeVisible();
   const code = (await page.locator('#checkin-code').textContent())!.trim();

@@ -252,7 +252,15 @@ pub async fn activity_act(id: i64, action: ActivityAction) -> Result<String, App
     }
     .await;
     let page = format!("/activities/{id}");
-    crate::reply::reply(r, &page, |_| Some(format!("{page}?ok=1")))
+    // The banner says what happened (已报名, 已候补, 已取消报名), not just "done".
+    crate::reply::reply(r, &page, |status| {
+        let said = match status.as_str() {
+            "withdrawn" => "trust.withdrawn",
+            "waitlisted" => "trust.waitlisted",
+            _ => "trust.signed_up",
+        };
+        Some(format!("{page}?ok={said}"))
+    })
 }
 
 /// Staff post a micro-project or a Red-Saturday activity in their community. Returns its id.
