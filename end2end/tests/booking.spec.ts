@@ -75,8 +75,11 @@ test.describe('without JavaScript', () => {
     await page.getByRole('button', { name: '志愿者', exact: true }).click();
     const code = await bookFirstFreeSlot(page, centre);
     await expect(page.locator('.qr svg')).toBeVisible();
-    await page.getByRole('button', { name: '取消预约' }).click();
+    // Cancelling asks first; a cancelled booking shows no QR code.
+    await page.getByRole('link', { name: '取消预约' }).click();
+    await page.getByRole('button', { name: '确认取消' }).click();
     await expect(page.locator('.badge-status')).toHaveText('已取消');
+    await expect(page.locator('.qr svg')).toHaveCount(0);
     expect(code.length).toBe(6);
   });
 });

@@ -4,7 +4,7 @@
 
 use crate::booking::api::{get_booking, my_bookings, my_notices, BookQuery};
 use crate::booking::api_desk::get_desk;
-use crate::booking::model::{format_windows, Action};
+use crate::booking::model::{format_windows, Action, Status};
 use crate::booking::views::{BookingChoices, BookingView, Desk};
 use crate::i18n::{tr, tr_args};
 use crate::pages::not_found::{ErrorBox, Flash};
@@ -167,9 +167,10 @@ pub fn BookingPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 let new = q.read_untracked().get("new").is_some();
+                let ask_cancel = q.read_untracked().get("cancel").is_some();
                 match b.await {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(b) => view! { <Confirmation b=b new=new /> }.into_any(),
+                    Ok(b) => view! { <Confirmation b=b new=new ask_cancel=ask_cancel /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -177,26 +178,48 @@ pub fn BookingPage() -> impl IntoView {
 }
 
 #[component]
-fn Confirmation(b: BookingView, new: bool) -> impl IntoView {
+fn Confirmation(b: BookingView, new: bool, ask_cancel: bool) -> impl IntoView {
+    // Only a booking still to come carries its code as something to show at the desk:
+    // a cancelled or finished one shows no QR, no "show this" and no calendar link.
+    let active = b.status == Status::Active;
+    let cancellable = b.actions.contains(&Action::Cancel);
     view! {
         <article class="booking">
             <h1>{if new { tr("booking.booked") } else { tr("booking.confirmation") }}</h1>
             <p class=format!("badge-status status-{}", b.status.code())>{tr(b.status.label_key())}</p>
             {b.slot_closed.then(|| view! { <p class="form-error">{tr_args("booking.closed", &[("why", b.close_reason.clone())])}</p> })}
+            // Time and place first: what a resident needs to get there.
+            <section class="card">
+                <dl class="settings">
+                    <dt>{tr("booking.when")}</dt><dd class="when">{b.day.clone()} " " {b.start.clone()} "–" {b.end.clone()}</dd>
+                    <dt>{tr("booking.where")}</dt><dd><a href=format!("/station/{}", b.center_id)>{b.center_name.clone()}</a> <br/> {b.center_address.clone()}</dd>
+                    <dt>{tr("booking.item")}</dt><dd>{b.item_name.clone()}</dd>
+                </dl>
+            </section>
+            {(ask_cancel && cancellable).then(|| view! {
+                <section class="card confirm" id="confirm" role="alertdialog" aria-labelledby="confirm-cancel">
+                    <p id="confirm-cancel">{tr("trust.confirm_cancel")}</p>
+                    <form method="post" action=crate::booking::api::CancelBooking::PATH class="inline">
+                        <input type="hidden" name="code" value=b.code.clone() />
+                        <button type="submit" class="button">{tr("trust.confirm_cancel_button")}</button>
+                    </form>
+                    " "
+                    <a class="button secondary" href=format!("/bookings/{}", b.code)>{tr("trust.keep_booking")}</a>
+                </section>
+            })}
             <section class="card code-card">
                 <p class="hint">{tr("booking.code")}</p>
                 <p class="code" aria-label=tr("booking.code")>{b.code.clone()}</p>
-                <div class="qr" role="img" aria-label=tr("booking.qr") inner_html=b.qr_svg.clone()></div>
-                <p class="hint">{tr("booking.show_at_desk")}</p>
+                {active.then(|| view! {
+                    <div class="qr" role="img" aria-label=tr("booking.qr") inner_html=b.qr_svg.clone()></div>
+                    <p class="hint">{tr("booking.show_at_desk")}</p>
+                })}
             </section>
             <section class="card">
-                <dl class="settings">
-                    <dt>{tr("booking.item")}</dt><dd>{b.item_name.clone()}</dd>
-                    <dt>{tr("booking.when")}</dt><dd>{b.day.clone()} " " {b.start.clone()} "–" {b.end.clone()}</dd>
-                    <dt>{tr("booking.where")}</dt><dd><a href=format!("/station/{}", b.center_id)>{b.center_name.clone()}</a> <br/> {b.center_address.clone()}</dd>
-                </dl>
                 <p class="actions">
-                    <a class="button secondary" href=format!("/bookings/{}/ics", b.code) rel="external" download=format!("booking-{}.ics", b.code)>{tr("booking.ics")}</a>
+                    {active.then(|| view! {
+                        <a class="button secondary" href=format!("/bookings/{}/ics", b.code) rel="external" download=format!("booking-{}.ics", b.code)>{tr("booking.ics")}</a>
+                    })}
                     <a class="button secondary" href=format!("/services/{}/checklist", b.item_code)>{tr("services.checklist")}</a>
                 </p>
             </section>
@@ -207,16 +230,16 @@ fn Confirmation(b: BookingView, new: bool) -> impl IntoView {
                         {(!req).then(|| view! { <span class="tag">{tr("guide.if_applicable")}</span> })}</li>
                 }).collect_view()}</ul>
             </section>
-            {(!b.actions.is_empty()).then(|| view! {
+            {(!b.actions.is_empty() && !ask_cancel).then(|| view! {
                 <section class="card">
                     {b.actions.contains(&Action::Reschedule).then(|| view! {
                         <a class="button secondary" href=format!("/book?item={}&reschedule={}", b.item_code, b.code)>{tr("booking.reschedule")}</a>
                     })}
-                    {b.actions.contains(&Action::Cancel).then(|| view! {
-                        <form method="post" action=crate::booking::api::CancelBooking::PATH class="inline">
-                            <input type="hidden" name="code" value=b.code.clone() />
-                            <button type="submit" class="button secondary">{tr("booking.cancel")}</button>
-                        </form>
+                    " "
+                    // Cancelling asks first (a link to the confirmation, so it works
+                    // without JavaScript).
+                    {cancellable.then(|| view! {
+                        <a class="button secondary" href=format!("/bookings/{}?cancel=1#confirm", b.code)>{tr("booking.cancel")}</a>
                     })}
                 </section>
             })}

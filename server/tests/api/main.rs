@@ -19,4 +19,5 @@ mod security;
 mod sms;
 mod stations;
 mod trust;
+mod usability;
 mod wishes;
