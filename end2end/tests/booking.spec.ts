@@ -55,7 +55,7 @@ test('a resident books, sees the code and QR, downloads the .ics; staff checks i
   await expect(done.or(refused).first()).toBeVisible();
   const wasRefused = (await refused.count()) > 0;
   if (wasRefused) await expect(refused).toContainText('只能在当天签到');
-  else await expect(done).toContainText('已完成');
+  else await expect(done).toContainText('已签到');
   await page.goto(`/bookings/${code}`);
   if (wasRefused) {
     await expect(page.locator('.badge-status')).not.toHaveText('已签到');

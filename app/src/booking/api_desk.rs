@@ -104,10 +104,16 @@ pub async fn desk_mark(code: String, action: Action) -> Result<Status, AppError>
                 "msg.booking_api_desk.m3",
             )));
         }
-        crate::booking::service::mark(&state.db, actor, &b, action, crate::time::now_ts()).await
+        crate::booking::service::mark(&state.db, actor, &b, action, crate::time::now_ts())
+            .await
+            .map(|st| (st, b.code.clone()))
     }
     .await;
-    crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
+    // Back to the desk, which names the resident and the item that were just marked.
+    let r = crate::reply::reply(r, "/desk", |(_, code)| {
+        Some(format!("/desk?marked={code}#marked"))
+    });
+    r.map(|(st, _)| st)
 }
 
 /// Closes a slot with a reason: its bookings are cancelled, each resident gets a notice

@@ -298,9 +298,10 @@ pub fn DeskPage() -> impl IntoView {
         <Flash />
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
+                let marked = q.read_untracked().get("marked");
                 match desk.await {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(d) => view! { <DeskBody d=d /> }.into_any(),
+                    Ok(d) => view! { <DeskBody d=d marked=marked /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -308,17 +309,29 @@ pub fn DeskPage() -> impl IntoView {
 }
 
 #[component]
-fn DeskBody(d: Desk) -> impl IntoView {
+fn DeskBody(d: Desk, marked: Option<String>) -> impl IntoView {
     let sched = d.schedule.clone();
+    // After a mark, the desk says whom it was for (from today's list, never from the
+    // address), and the code box has the focus again for the next scan.
+    let just = marked.and_then(|code| {
+        d.slots
+            .iter()
+            .flat_map(|(_, list)| list.iter())
+            .find(|e| e.code == code)
+            .map(|e| (e.name.clone(), e.item.clone(), tr(e.status.label_key())))
+    });
     view! {
         <p class="lead">{d.center_name.clone()} " · " {d.day.clone()}</p>
+        {just.map(|(name, item, status)| view! {
+            <p class="form-ok" role="status" id="marked">{status} "：" {name} " · " {item}</p>
+        })}
         <section class="card">
             <h2>{tr("desk.check_in")}</h2>
             <form method="post" action=crate::booking::api_desk::DeskMark::PATH class="search">
                 <input type="hidden" name="action" value=Action::CheckIn.code() />
                 <label for="code" class="visually-hidden">{tr("booking.code")}</label>
                 <input id="code" name="code" autocomplete="off" autocapitalize="characters" maxlength="40" required
-                    placeholder=tr("desk.code_placeholder") />
+                    autofocus placeholder=tr("desk.code_placeholder") />
                 <button type="submit" class="button">{tr("desk.check_in")}</button>
             </form>
         </section>

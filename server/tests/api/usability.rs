@@ -67,3 +67,85 @@ async fn a_booking_page_puts_time_and_place_first_asks_before_cancelling_and_a_c
     );
     assert!(!html.contains("cancel=1"));
 }
+
+#[tokio::test]
+async fn after_a_check_in_the_desk_names_the_resident_and_the_item() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let slot: i64 = sqlx::query_scalar(
+        "SELECT MIN(s.id) FROM booking_slots s JOIN stations st ON st.id = s.center_id \
+         WHERE st.community_id = (SELECT community_id FROM users WHERE phone = '19900000003') \
+           AND s.starts_at > $1",
+    )
+    .bind(chrono::Utc::now().timestamp() + 3600)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let center: i64 = sqlx::query_scalar("SELECT center_id FROM booking_slots WHERE id = $1")
+        .bind(slot)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let item = app::booking::store::schedule(db, center)
+        .await
+        .unwrap()
+        .unwrap()
+        .items[0]
+        .clone();
+    // Today, late: the desk's own day.
+    sqlx::query("UPDATE booking_slots SET day = $1, start_min = 1439 WHERE id = $2")
+        .bind(app::time::today())
+        .bind(slot)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (me, uid) = app.session_for("13900002222").await;
+    app::accounts::store::set_profile(db, uid, "赵阿姨", None)
+        .await
+        .unwrap();
+    let code: String = post(
+        &app,
+        &me,
+        "/api/booking/create",
+        &[("slot_id", slot.to_string()), ("item_code", item)],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let r = staff
+        .post(app.url("/api/desk/mark"))
+        .header("accept", "text/html")
+        .form(&[("code", code.as_str()), ("action", "check_in")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/desk?marked="), "{to}");
+    let html = staff
+        .get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("id=\"marked\"") && html.contains("赵阿姨"),
+        "{html}"
+    );
+    assert!(html.contains("autofocus"));
+    // A code that is not today's list names nobody.
+    let html = staff
+        .get(app.url("/desk?marked=ZZZZZZ"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("id=\"marked\""));
+}
