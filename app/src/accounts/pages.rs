@@ -164,6 +164,15 @@ fn MeBody(viewer: Viewer) -> impl IntoView {
                 <Show when=saved>
                     <p class="form-ok" role="status">{tr("me.saved")}</p>
                 </Show>
+                // What is mine first (bookings, wishes and claims, activities, points);
+                // the profile form after it.
+                <crate::booking::pages::MyBookings />
+                <crate::wishes::pages::MyWishesCard />
+                <section class="card">
+                    <a class="button secondary" href="/points">{tr("points.title")}</a>
+                    " "
+                    <a class="button secondary" href="/activities?mine=1">{tr("activities.my")}</a>
+                </section>
                 <section class="card profile">
                     <h2>{u.display_name.clone()}</h2>
                     <dl class="settings">
@@ -206,12 +215,6 @@ fn MeBody(viewer: Viewer) -> impl IntoView {
                         })}
                         <button type="submit" class="button secondary">{tr("common.save")}</button>
                     </form>
-                </section>
-                <crate::booking::pages::MyBookings />
-                <section class="card">
-                    <a class="button secondary" href="/points">{tr("points.title")}</a>
-                    " "
-                    <a class="button secondary" href="/activities?mine=1">{tr("activities.my")}</a>
                 </section>
                 {(u.role != Role::Resident).then(|| view! {
                     <section class="card">

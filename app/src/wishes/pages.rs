@@ -38,6 +38,24 @@ fn wish_item(w: PublicWish) -> impl IntoView {
     }
 }
 
+/// 我的心愿 on 我的: the wishes the person posted or claimed (nothing when none).
+#[component]
+pub fn MyWishesCard() -> impl IntoView {
+    let mine = Resource::new(|| (), |_| my_wishes());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                mine.await.ok().filter(|m| !m.is_empty()).map(|m| view! {
+                    <section class="card" id="my-wishes-me">
+                        <h2>{tr("wishes.mine")}</h2>
+                        <ol class="station-list">{m.into_iter().map(wish_item).collect_view()}</ol>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn WishesPage() -> impl IntoView {
     let q = use_query_map();
@@ -149,13 +167,16 @@ pub fn WishDetailPage() -> impl IntoView {
         },
         get_wish,
     );
+    let q = use_query_map();
     view! {
         <Flash />
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
+                // `?release=1`: the step that asks before a claim is given back.
+                let ask_release = q.read_untracked().get("release").is_some();
                 match w.await {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(w) => view! { <WishBody p=w /> }.into_any(),
+                    Ok(w) => view! { <WishBody p=w ask_release=ask_release /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -163,7 +184,7 @@ pub fn WishDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn WishBody(p: WishPage) -> impl IntoView {
+fn WishBody(p: WishPage, ask_release: bool) -> impl IntoView {
     let w = p.wish.clone();
     let id = w.id;
     let actions = p.actions.clone();
@@ -214,7 +235,22 @@ fn WishBody(p: WishPage) -> impl IntoView {
                 {has(WishAction::Claim).then(|| act_form(id, WishAction::Claim, tr("wishes.claim"), p.can_claim_for_team.then(|| view! {
                     <label class="check"><input type="checkbox" name="team" value="true" /><span>{tr("wishes.for_team")}</span></label>
                 })))}
-                {has(WishAction::Withdraw).then(|| act_form(id, WishAction::Withdraw, tr("wishes.withdraw"), ()))}
+                // Giving a claim back asks first and looks unlike finishing it.
+                {(has(WishAction::Withdraw) && !ask_release).then(|| view! {
+                    <a class="button secondary release" href=format!("/wishes/{id}?release=1#confirm")>{tr("wishes.withdraw")}</a>
+                })}
+                {(has(WishAction::Withdraw) && ask_release).then(|| view! {
+                    <div class="confirm" id="confirm" role="alertdialog" aria-labelledby="confirm-release">
+                        <p id="confirm-release">{tr("trust.confirm_release")}</p>
+                        <form method="post" action=WishAct::PATH class="inline">
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="action" value=WishAction::Withdraw.code() />
+                            <button class="button secondary" type="submit">{tr("trust.confirm_release_button")}</button>
+                        </form>
+                        " "
+                        <a class="button" href=format!("/wishes/{id}")>{tr("trust.keep_claim")}</a>
+                    </div>
+                })}
                 {has(WishAction::Fulfil).then(|| view! {
                     // Multipart, to a plain handler: the photo is optional, the note is not.
                     <form method="post" action=crate::wishes::api::FULFIL_PATH enctype="multipart/form-data" class="stack">

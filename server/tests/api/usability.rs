@@ -149,3 +149,61 @@ async fn after_a_check_in_the_desk_names_the_resident_and_the_item() {
         .unwrap();
     assert!(!html.contains("id=\"marked\""));
 }
+
+#[tokio::test]
+async fn me_shows_what_is_mine_before_the_profile_form() {
+    let app = spawn_app().await;
+    let (me, _) = app.session_for("13900003333").await;
+    let html = me
+        .get(app.url("/me"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let bookings = html.find("id=\"my-bookings\"").expect("my bookings");
+    let profile = html
+        .find("class=\"card profile\"")
+        .expect("the profile form");
+    assert!(bookings < profile);
+}
+
+#[tokio::test]
+async fn giving_a_claim_back_asks_first() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let id: i64 = sqlx::query_scalar(
+        "SELECT MIN(id) FROM wishes WHERE status = 'published' AND deadline > $1",
+    )
+    .bind(app::time::today())
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let (vol, _) = app.volunteer("15700004444").await;
+    let r = post(
+        &app,
+        &vol,
+        "/api/wishes/act",
+        &[("id", id.to_string()), ("action", "claim".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let page = |path: String| {
+        let (vol, url) = (vol.clone(), app.url(&path));
+        async move { vol.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(format!("/wishes/{id}")).await;
+    assert!(
+        html.contains(&format!("/wishes/{id}?release=1")),
+        "a link, not a button that acts"
+    );
+    let asked = page(format!("/wishes/{id}?release=1")).await;
+    assert!(asked.contains("确认放弃认领"), "{asked}");
+    let status: String = sqlx::query_scalar("SELECT status FROM wishes WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "claimed", "asking changed nothing");
+}
