@@ -131,22 +131,23 @@ fn Header() -> impl IntoView {
 #[component]
 fn TabBar() -> impl IntoView {
     view! {
+        // Inline SVG icons: the glyphs used before are missing from most phones' fonts.
         <nav class="tabbar" aria-label=tr("a11y.tabs")>
             // A full page load: the map's scripts run on page load, not on client-side navigation.
             <A href="/" exact=true attr:rel="external">
-                <span class="tab-icon" aria-hidden="true">"⌖"</span>
+                <svg class="tab-icon" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false"><path d="M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z" fill="currentColor"/></svg>
                 <span>{tr("tab.map")}</span>
             </A>
             <A href="/services">
-                <span class="tab-icon" aria-hidden="true">"☰"</span>
+                <svg class="tab-icon" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false"><path d="M6 2h9l5 5v15H6zM14 3v5h5M9 12h8M9 16h8" fill="none" stroke="currentColor" stroke-width="2"/></svg>
                 <span>{tr("tab.services")}</span>
             </A>
             <A href="/wishes">
-                <span class="tab-icon" aria-hidden="true">"♡"</span>
+                <svg class="tab-icon" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false"><path d="M12 21s-8-5.3-8-11a4.5 4.5 0 0 1 8-2.8A4.5 4.5 0 0 1 20 10c0 5.7-8 11-8 11z" fill="none" stroke="currentColor" stroke-width="2"/></svg>
                 <span>{tr("tab.wishes")}</span>
             </A>
             <A href="/me">
-                <span class="tab-icon" aria-hidden="true">"☺"</span>
+                <svg class="tab-icon" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false"><circle cx="12" cy="8" r="4" fill="none" stroke="currentColor" stroke-width="2"/><path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" fill="none" stroke="currentColor" stroke-width="2"/></svg>
                 <span>{tr("tab.me")}</span>
             </A>
         </nav>
