@@ -231,6 +231,32 @@ impl Station {
     }
 }
 
+/// A week's hours in plain words: runs of consecutive weekdays with the same hours
+/// (`(first weekday, last weekday, hours)`, weekdays 1–7, hours empty when closed), from
+/// the regular days of the coming week (`(weekday, intervals, a holiday's name)`; days
+/// with a holiday name are left out). `None` when every day is open all day.
+pub fn week_summary(days: &[(u32, Vec<String>, bool)]) -> Option<Vec<(u32, u32, Vec<String>)>> {
+    let all_day = |iv: &Vec<String>| iv.len() == 1 && iv[0] == "00:00-24:00";
+    if !days.is_empty() && days.iter().all(|(_, iv, _)| all_day(iv)) {
+        return None;
+    }
+    let mut regular: Vec<(u32, Vec<String>)> = days
+        .iter()
+        .filter(|(_, _, holiday)| !holiday)
+        .map(|(wd, iv, _)| (*wd, iv.clone()))
+        .collect();
+    regular.sort_by_key(|(wd, _)| *wd);
+    regular.dedup_by_key(|(wd, _)| *wd);
+    let mut out: Vec<(u32, u32, Vec<String>)> = Vec::new();
+    for (wd, iv) in regular {
+        match out.last_mut() {
+            Some((_, last, hours)) if *last + 1 == wd && *hours == iv => *last = wd,
+            _ => out.push((wd, wd, iv)),
+        }
+    }
+    Some(out)
+}
+
 /// How many stations of each kind exist: the home page's overview.
 /// A community as offered in a picker: grouped by its street.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -485,6 +511,37 @@ impl NearbyQuery {
     pub fn admits(&self, s: &Station) -> bool {
         (self.kinds.is_empty() || self.kinds.contains(&s.kind))
             && self.amenities.iter().all(|a| s.amenities.contains(a))
+    }
+}
+
+#[cfg(test)]
+mod week_summary_tests {
+    use super::week_summary;
+
+    #[test]
+    fn a_week_reads_as_runs_of_days() {
+        let h = |s: &str| vec![s.to_string()];
+        let days: Vec<(u32, Vec<String>, bool)> = (1..=7)
+            .map(|wd| (wd, if wd <= 5 { h("08:30-20:00") } else { vec![] }, false))
+            .collect();
+        assert_eq!(
+            week_summary(&days),
+            Some(vec![(1, 5, h("08:30-20:00")), (6, 7, vec![])])
+        );
+        let always: Vec<(u32, Vec<String>, bool)> =
+            (1..=7).map(|wd| (wd, h("00:00-24:00"), false)).collect();
+        assert_eq!(week_summary(&always), None);
+        // A holiday in the coming week does not break the regular pattern.
+        let mut with_holiday = days.clone();
+        with_holiday[2] = (3, vec![], true);
+        assert_eq!(
+            week_summary(&with_holiday),
+            Some(vec![
+                (1, 2, h("08:30-20:00")),
+                (4, 5, h("08:30-20:00")),
+                (6, 7, vec![])
+            ])
+        );
     }
 }
 

@@ -338,6 +338,12 @@ pub fn StationPage() -> impl IntoView {
 fn StationBody(d: StationDetail) -> impl IntoView {
     let s = d.station.clone();
     let today = d.week.first().map(|w| w.3.clone()).unwrap_or_default();
+    let summary = crate::stations::model::week_summary(
+        &d.week
+            .iter()
+            .map(|(_, wd, special, iv)| (*wd, iv.clone(), special.is_some()))
+            .collect::<Vec<_>>(),
+    );
     let today_text = if today.is_empty() {
         tr("hours.closed_today")
     } else {
@@ -349,24 +355,50 @@ fn StationBody(d: StationDetail) -> impl IntoView {
             <h1>{s.name.clone()}</h1>
             <p class="station-kind">{tr(s.kind.label_key())} " · " {s.community.clone()}</p>
             <p class="status-big"><StatusLine status=d.status.clone() /></p>
+            <section class="card nav-links">
+                <h2>{tr("nav.title")}</h2>
+                <a class="button nav-main" href=d.nav.amap.clone() rel="external">{tr("nav.amap")}</a>
+                <a class="button secondary" href=d.nav.baidu.clone() rel="external">{tr("nav.baidu")}</a>
+                <a class="button secondary" href=d.nav.tencent.clone() rel="external">{tr("nav.tencent")}</a>
+                <a class="button secondary" href=d.nav.apple.clone() rel="external">{tr("nav.apple")}</a>
+                <a class="button secondary" href=d.nav.geo.clone() rel="external">{tr("nav.geo")}</a>
+            </section>
             <section class="card">
                 <h2>{tr("stations.today")}</h2>
                 <p class="today-hours">{today_text}</p>
-                <table class="week">
-                    <caption>{tr("stations.week")}</caption>
-                    <tbody>
-                        {d.week.iter().skip(1).map(|(date, wd, special, iv)| view! {
-                            <tr>
-                                <th scope="row">{date.clone()} " " {tr(WEEKDAY_KEYS[(*wd as usize).clamp(1, 7) - 1])}</th>
-                                <td>
-                                    {if iv.is_empty() { tr("hours.closed_day") } else { iv.join("、") }}
-                                    {special.clone().map(|n| view! { <span class="badge">{n}</span> })}
-                                </td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-                <p class="hint"><code>{s.opening_hours.clone()}</code></p>
+                // The week in plain words (周一至周五 08:30-20:00); a station open all day
+                // says so once, with no table.
+                {match summary {
+                    None => view! { <p class="week-summary">{tr("hours.always")}</p> }.into_any(),
+                    Some(runs) => view! {
+                        <p class="week-summary">{runs.into_iter().map(|(a, b, iv)| {
+                            let days = if a == b {
+                                tr(WEEKDAY_KEYS[(a as usize).clamp(1, 7) - 1])
+                            } else {
+                                tr_args("hours.day_range", &[
+                                    ("from", tr(WEEKDAY_KEYS[(a as usize).clamp(1, 7) - 1])),
+                                    ("to", tr(WEEKDAY_KEYS[(b as usize).clamp(1, 7) - 1])),
+                                ])
+                            };
+                            let hours = if iv.is_empty() { tr("hours.closed_day") } else { iv.join("、") };
+                            view! { <span class="run">{days} " " {hours}</span> }
+                        }).collect_view()}</p>
+                        <table class="week">
+                            <caption>{tr("stations.week")}</caption>
+                            <tbody>
+                                {d.week.iter().skip(1).map(|(date, wd, special, iv)| view! {
+                                    <tr>
+                                        <th scope="row">{date.clone()} " " {tr(WEEKDAY_KEYS[(*wd as usize).clamp(1, 7) - 1])}</th>
+                                        <td>
+                                            {if iv.is_empty() { tr("hours.closed_day") } else { iv.join("、") }}
+                                            {special.clone().map(|n| view! { <span class="badge">{n}</span> })}
+                                        </td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }}
             </section>
             <section class="card">
                 <dl class="settings">
@@ -383,14 +415,6 @@ fn StationBody(d: StationDetail) -> impl IntoView {
                 </dl>
                 <h2>{tr("stations.amenities")}</h2>
                 <AmenityList amenities=s.amenities.clone() />
-            </section>
-            <section class="card nav-links">
-                <h2>{tr("nav.title")}</h2>
-                <a class="button nav-main" href=d.nav.amap.clone() rel="external">{tr("nav.amap")}</a>
-                <a class="button secondary" href=d.nav.baidu.clone() rel="external">{tr("nav.baidu")}</a>
-                <a class="button secondary" href=d.nav.tencent.clone() rel="external">{tr("nav.tencent")}</a>
-                <a class="button secondary" href=d.nav.apple.clone() rel="external">{tr("nav.apple")}</a>
-                <a class="button secondary" href=d.nav.geo.clone() rel="external">{tr("nav.geo")}</a>
             </section>
         </article>
     }

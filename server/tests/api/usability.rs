@@ -45,7 +45,7 @@ async fn a_booking_page_puts_time_and_place_first_asks_before_cancelling_and_a_c
         html.find("class=\"code\"").unwrap(),
     );
     assert!(when < code_at, "time and place come before the code");
-    assert!(html.contains("<svg") && html.contains("/ics"));
+    assert!(html.contains("class=\"qr\"") && html.contains("/ics"));
     // Cancel is a link to a confirmation, which writes nothing.
     assert!(html.contains(&format!("/bookings/{code}?cancel=1")));
     let asked = page(format!("/bookings/{code}?cancel=1")).await;
@@ -60,7 +60,7 @@ async fn a_booking_page_puts_time_and_place_first_asks_before_cancelling_and_a_c
     assert_eq!(r.status(), 200);
     let html = page(format!("/bookings/{code}")).await;
     assert!(html.contains("已取消"));
-    assert!(!html.contains("<svg"), "no QR for a cancelled booking");
+    assert!(!html.contains("class=\"qr\""), "no QR for a cancelled booking");
     assert!(
         !html.contains("/ics"),
         "no calendar link for a cancelled booking"
@@ -206,4 +206,47 @@ async fn giving_a_claim_back_asks_first() {
         .await
         .unwrap();
     assert_eq!(status, "claimed", "asking changed nothing");
+}
+
+#[tokio::test]
+async fn a_station_page_gives_navigation_first_and_hours_in_plain_words() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let always: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(id) FROM stations WHERE opening_hours = '24/7'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let regular: i64 = sqlx::query_scalar(
+        "SELECT MIN(id) FROM stations WHERE opening_hours LIKE 'Mo-Fr %' OR opening_hours LIKE 'Mo-Sa %'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let raw: String = sqlx::query_scalar("SELECT opening_hours FROM stations WHERE id = $1")
+        .bind(regular)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let (_, html) = app.get_text(&format!("/station/{regular}")).await;
+    assert!(
+        html.find("nav-links").unwrap() < html.find("today-hours").unwrap(),
+        "导航 first"
+    );
+    assert!(
+        html.contains("class=\"week-summary\"") && html.contains("至"),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&format!("<code>{raw}</code>")),
+        "no raw opening_hours text"
+    );
+    if let Some(id) = always {
+        let (_, html) = app.get_text(&format!("/station/{id}")).await;
+        assert!(html.contains("24小时开放"));
+        assert!(
+            !html.contains("class=\"week\""),
+            "no 7-row table for a 24-hour station"
+        );
+    }
 }
