@@ -7,17 +7,19 @@ const publicPages = ['/', '/rider', '/station/1', '/services', '/services/MZ-01'
   '/book?item=MZ-01', '/wishes', '/activities', '/teams', '/login'];
 const staffPages = ['/me', '/desk', '/points', '/volunteers', '/wishes/new'];
 
-async function check(page: Page, path: string) {
+/** Every violation on a page, as `path: rule (count): first targets`. */
+async function check(page: Page, path: string): Promise<string[]> {
   await page.goto(path);
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  const found = r.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  expect(found, `${path}`).toEqual([]);
+  return r.violations.map((v) => `${path}: ${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
 for (const care of [false, true]) {
   test(`no axe violations on the public pages${care ? ' in care mode' : ''}`, async ({ page, context }) => {
     if (care) await context.addCookies([{ name: 'linli_care', value: '1', url: 'http://127.0.0.1:3107' }]);
-    for (const p of publicPages) await check(page, p);
+    const found: string[] = [];
+    for (const p of publicPages) found.push(...(await check(page, p)));
+    expect(found).toEqual([]);
   });
 
   test(`no axe violations on the signed-in pages${care ? ' in care mode' : ''}`, async ({ page, context }) => {
@@ -25,6 +27,8 @@ for (const care of [false, true]) {
     await page.goto('/login');
     await page.getByRole('button', { name: '社区工作者', exact: true }).click();
     await expect(page).toHaveURL(/\/me/);
-    for (const p of staffPages) await check(page, p);
+    const found: string[] = [];
+    for (const p of staffPages) found.push(...(await check(page, p)));
+    expect(found).toEqual([]);
   });
 }
