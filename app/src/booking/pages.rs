@@ -27,9 +27,42 @@ fn link(c: &BookingChoices, center: Option<i64>, day: Option<&str>, reschedule: 
     s
 }
 
+/// `/book` without an item: the items that can be done in extended hours, by category,
+/// each a link to its booking (rather than an error).
+#[component]
+fn ItemPicker() -> impl IntoView {
+    let cat = Resource::new(|| (), |_| crate::catalogue::api::get_catalogue());
+    view! {
+        <p class="lead">{tr("trust.pick_item")}</p>
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match cat.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(c) => c.categories.into_iter().filter_map(|(category, items)| {
+                        let items: Vec<_> = items.into_iter().filter(|i| i.extended_hours).collect();
+                        (!items.is_empty()).then(|| view! {
+                            <section class="card">
+                                <h2>{category.name.clone()}</h2>
+                                <ul class="choice-list">
+                                    {items.into_iter().map(|i| view! {
+                                        <li><a class="choice" href=format!("/book?item={}", i.code)>
+                                            <span class="choice-main">{i.name}</span>
+                                        </a></li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        })
+                    }).collect_view().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn BookPage() -> impl IntoView {
     let q = use_query_map();
+    let no_item = move || q.read().get("item").is_none_or(|i| i.trim().is_empty());
     let choices = Resource::new(
         move || BookQuery::from_pairs(|k| q.read().get(k)),
         BookQuery::run,
@@ -38,15 +71,19 @@ pub fn BookPage() -> impl IntoView {
         <Title text=tr("booking.title") />
         <h1>{tr("booking.title")}</h1>
         <Flash />
-        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                let reschedule = q.read_untracked().get("reschedule").unwrap_or_default();
-                match choices.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(c) => view! { <BookSteps c=c reschedule=reschedule /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Show when=no_item fallback=move || view! {
+            <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    let reschedule = q.read_untracked().get("reschedule").unwrap_or_default();
+                    match choices.await {
+                        Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                        Ok(c) => view! { <BookSteps c=c reschedule=reschedule /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }>
+            <ItemPicker />
+        </Show>
         <script src="/map.js" defer></script>
     }
 }

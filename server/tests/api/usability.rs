@@ -60,7 +60,10 @@ async fn a_booking_page_puts_time_and_place_first_asks_before_cancelling_and_a_c
     assert_eq!(r.status(), 200);
     let html = page(format!("/bookings/{code}")).await;
     assert!(html.contains("已取消"));
-    assert!(!html.contains("class=\"qr\""), "no QR for a cancelled booking");
+    assert!(
+        !html.contains("class=\"qr\""),
+        "no QR for a cancelled booking"
+    );
     assert!(
         !html.contains("/ics"),
         "no calendar link for a cancelled booking"
@@ -249,4 +252,13 @@ async fn a_station_page_gives_navigation_first_and_hours_in_plain_words() {
             "no 7-row table for a 24-hour station"
         );
     }
+}
+
+#[tokio::test]
+async fn book_without_an_item_offers_the_items_that_can_be_booked() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/book").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("加载失败"), "{html}");
+    assert!(html.contains("/book?item=MZ-01"), "{html}");
 }
