@@ -88,7 +88,9 @@ test('staff post an activity for today, a volunteer signs up, staff check them i
   await as(page, '社区工作者');
   await page.goto('/activities');
   await page.getByText('发布活动（社区工作者）').click();
-  await page.getByLabel('活动名称').fill('红色星期六·楼道清理');
+  // 红色星期六 is for Saturdays; today's activity is a micro-project.
+  await page.getByLabel('类型', { exact: true }).selectOption({ label: '微项目' });
+  await page.getByLabel('活动名称').fill('楼道清理');
   await page.getByLabel('日期').fill(today);
   await page.getByLabel('地点').fill('3号楼楼下');
   await page.getByLabel('名额').fill('2');

@@ -24,6 +24,11 @@ pub struct ActivityView {
     pub waitlisted: i64,
     pub hours: i64,
     pub points: i64,
+    /// `HH:MM–HH:MM`.
+    #[serde(default)]
+    pub time: String,
+    #[serde(default)]
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +92,12 @@ pub mod ssr {
             waitlisted: a.waitlisted,
             hours: a.hours,
             points: a.points,
+            time: format!(
+                "{}–{}",
+                crate::activities::model::hhmm(a.start_min),
+                crate::activities::model::hhmm(a.end_min)
+            ),
+            description: a.description,
         }
     }
 
@@ -273,6 +284,9 @@ pub async fn create_activity(
     capacity: i64,
     hours: Option<i64>,
     points: Option<i64>,
+    start: Option<String>,
+    end: Option<String>,
+    description: Option<String>,
 ) -> Result<i64, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
@@ -292,6 +306,9 @@ pub async fn create_activity(
             capacity,
             hours: hours.unwrap_or(2),
             points: points.unwrap_or(5),
+            start: start.unwrap_or_else(|| "09:00".into()),
+            end: end.unwrap_or_else(|| "11:00".into()),
+            description: description.unwrap_or_default(),
         };
         let p = a.problems(&crate::time::today());
         if !p.is_empty() {

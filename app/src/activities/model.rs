@@ -116,6 +116,48 @@ pub struct NewActivity {
     pub hours: i64,
     /// Points credited to each person checked in.
     pub points: i64,
+    /// `HH:MM`, local time.
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub end: String,
+    /// What it is about, what to bring (up to 300 characters).
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Minutes of the day of `HH:MM` (00:00–23:59).
+pub fn minutes_of(s: &str) -> Option<i64> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    ((0..24).contains(&h) && (0..60).contains(&m) && s.trim().len() == 5).then_some(h * 60 + m)
+}
+
+/// `HH:MM` of minutes of the day.
+pub fn hhmm(min: i64) -> String {
+    format!(
+        "{:02}:{:02}",
+        min.clamp(0, 1439) / 60,
+        min.clamp(0, 1439) % 60
+    )
+}
+
+/// ISO weekday (1 = Monday … 7 = Sunday) of a `YYYY-MM-DD` date (Sakamoto's method; no
+/// calendar library in the browser build).
+pub fn iso_weekday(ymd: &str) -> Option<u32> {
+    let mut parts = ymd.split('-');
+    let (y, m, d): (i64, i64, i64) = (
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    );
+    const T: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    if !(1..=12).contains(&m) {
+        return None;
+    }
+    let y = if m < 3 { y - 1 } else { y };
+    let dow = (y + y / 4 - y / 100 + y / 400 + T[(m - 1) as usize] + d).rem_euclid(7);
+    Some(if dow == 0 { 7 } else { dow as u32 })
 }
 
 impl NewActivity {
@@ -146,6 +188,17 @@ impl NewActivity {
         if !(1..=50).contains(&self.points) {
             p.push(crate::i18n::tr("msg.activities_model.m11"));
         }
+        match (minutes_of(&self.start), minutes_of(&self.end)) {
+            (Some(a), Some(b)) if a < b => {}
+            _ => p.push(crate::i18n::tr("trust.activity_times")),
+        }
+        if n(&self.description) > 300 {
+            p.push(crate::i18n::tr("trust.activity_description"));
+        }
+        // 红色星期六 is on Saturdays.
+        if self.kind == "red_saturday" && iso_weekday(self.day.trim()).is_some_and(|w| w != 6) {
+            p.push(crate::i18n::tr("trust.red_saturday_day"));
+        }
         p
     }
 }
@@ -159,6 +212,23 @@ pub fn parse_reason(input: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(crate::i18n::tr("trust.checkin_reason"))
+    }
+}
+
+#[cfg(test)]
+mod times {
+    use super::*;
+
+    #[test]
+    fn weekdays_and_times() {
+        assert_eq!(iso_weekday("2026-12-05"), Some(6));
+        assert_eq!(iso_weekday("2026-12-01"), Some(2));
+        assert_eq!(iso_weekday("2024-02-29"), Some(4));
+        assert_eq!(iso_weekday("2026-13-01"), None);
+        assert_eq!(minutes_of("09:30"), Some(570));
+        assert_eq!(minutes_of("24:00"), None);
+        assert_eq!(minutes_of("9:30"), None);
+        assert_eq!(hhmm(570), "09:30");
     }
 }
 
@@ -215,6 +285,9 @@ mod tests {
             capacity: 12,
             hours: 2,
             points: 5,
+            start: "09:00".into(),
+            end: "11:00".into(),
+            description: String::new(),
         };
         assert!(ok.problems("2026-11-28").is_empty());
         let bad = NewActivity {
@@ -224,11 +297,23 @@ mod tests {
             capacity: 0,
             hours: 30,
             points: 0,
-            ..ok
+            ..ok.clone()
         };
         let p = bad.problems("2026-11-28").join("；");
         for word in ["类型", "名称", "早于今天", "名额", "时长", "积分"] {
             assert!(p.contains(word), "{word} in {p}");
         }
+        // 红色星期六 only on Saturdays; times in order.
+        let tuesday = NewActivity {
+            day: "2026-12-01".into(),
+            ..ok.clone()
+        };
+        assert!(tuesday.problems("2026-11-28").join("").contains("星期六"));
+        let backwards = NewActivity {
+            start: "11:00".into(),
+            end: "09:00".into(),
+            ..ok
+        };
+        assert!(backwards.problems("2026-11-28").join("").contains("时间"));
     }
 }

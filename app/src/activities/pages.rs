@@ -64,7 +64,7 @@ pub fn ActivitiesPage() -> impl IntoView {
                                         <span class="station-name">{a.title.clone()}</span>
                                         <span class="station-kind">{tr(kind_label_key(&a.kind))} " · " {a.day.clone()}</span>
                                     </a>
-                                    <p class="station-meta">{a.community.clone()} " · " {a.place.clone()}</p>
+                                    <p class="station-meta">{a.time.clone()} " · " {a.community.clone()} " · " {a.place.clone()}</p>
                                     <p class="station-meta">{places_line(&a)}</p>
                                 </li>
                             }).collect_view()}
@@ -91,6 +91,12 @@ fn NewActivityForm() -> impl IntoView {
                 <input id="atitle" name="title" maxlength="40" required />
                 <label for="aday">{tr("activities.day")}</label>
                 <input id="aday" name="day" type="date" required />
+                <label for="astart">{tr("trust.activity_start")}</label>
+                <input id="astart" name="start" type="time" value="09:00" required />
+                <label for="aend">{tr("trust.activity_end")}</label>
+                <input id="aend" name="end" type="time" value="11:00" required />
+                <label for="adesc">{tr("trust.activity_description_label")}</label>
+                <textarea id="adesc" name="description" rows="3" maxlength="300"></textarea>
                 <label for="aplace">{tr("activities.place")}</label>
                 <input id="aplace" name="place" maxlength="60" required />
                 <label for="acap">{tr("activities.capacity")}</label>
@@ -160,9 +166,10 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
             <p class="hint">{tr(kind_label_key(&a.kind))} " · " {a.community.clone()}</p>
             <section class="card">
                 <dl class="settings">
-                    <dt>{tr("activities.day")}</dt><dd>{a.day.clone()}</dd>
+                    <dt>{tr("activities.day")}</dt><dd>{a.day.clone()} " " {a.time.clone()}</dd>
                     <dt>{tr("activities.place")}</dt><dd>{a.place.clone()}</dd>
                 </dl>
+                {(!a.description.is_empty()).then(|| view! { <p class="description">{a.description.clone()}</p> })}
                 <p>{places_line(&a)}</p>
             </section>
             <section class="card" id="my-signup">

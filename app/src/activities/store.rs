@@ -28,10 +28,13 @@ pub struct Activity {
     pub points: i64,
     pub confirmed: i64,
     pub waitlisted: i64,
+    pub start_min: i64,
+    pub end_min: i64,
+    pub description: String,
 }
 
 const ACTIVITY_SELECT: &str = "SELECT a.id, a.community_id, c.name AS community, a.kind, a.title, a.day, a.place, a.capacity, \
-     a.hours, a.points, \
+     a.hours, a.points, a.start_min, a.end_min, a.description, \
      (SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'confirmed') AS confirmed, \
      (SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'waitlisted') AS waitlisted \
      FROM activities a JOIN communities c ON c.id = a.community_id";
@@ -50,6 +53,9 @@ fn activity_from(r: &AnyRow) -> Result<Activity, sqlx::Error> {
         points: r.try_get("points")?,
         confirmed: r.try_get("confirmed")?,
         waitlisted: r.try_get("waitlisted")?,
+        start_min: r.try_get("start_min")?,
+        end_min: r.try_get("end_min")?,
+        description: r.try_get("description")?,
     })
 }
 
@@ -98,8 +104,8 @@ pub async fn insert_activity(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO activities (community_id, kind, title, day, place, capacity, hours, points, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO activities (community_id, kind, title, day, place, capacity, hours, points, created_at, \
+         start_min, end_min, description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(a.community)
     .bind(a.kind.as_str())
@@ -110,6 +116,9 @@ pub async fn insert_activity(
     .bind(a.hours)
     .bind(a.points)
     .bind(now)
+    .bind(crate::activities::model::minutes_of(&a.start).unwrap_or(540))
+    .bind(crate::activities::model::minutes_of(&a.end).unwrap_or(660))
+    .bind(a.description.trim())
     .fetch_one(conn)
     .await
 }

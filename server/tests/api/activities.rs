@@ -17,6 +17,9 @@ async fn activity(app: &TestApp, community: i64, day: &str, capacity: i64) -> i6
         capacity,
         hours: 2,
         points: 5,
+        start: "09:00".into(),
+        end: "11:00".into(),
+        description: String::new(),
     };
     app::activities::service::create(&app.state.db, &new, None, 0)
         .await
@@ -118,7 +121,7 @@ async fn staff_post_activities_and_residents_cannot() {
             &app,
             &resident,
             "/api/activities/create",
-            &form("2099-06-01")
+            &form("2099-06-06")
         )
         .await
         .status(),
@@ -128,7 +131,11 @@ async fn staff_post_activities_and_residents_cannot() {
     app.demo(&staff, "staff").await;
     let r = post(&app, &staff, "/api/activities/create", &form("2020-06-01")).await;
     assert_eq!(r.status(), 400);
+    // 红色星期六 on a Monday: refused, saying why.
     let r = post(&app, &staff, "/api/activities/create", &form("2099-06-01")).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("星期六"));
+    let r = post(&app, &staff, "/api/activities/create", &form("2099-06-06")).await;
     assert_eq!(r.status(), 200);
     let id: i64 = r.json().await.unwrap();
     let a = app::activities::store::activity(&app.state.db, id)
