@@ -16,7 +16,16 @@ pub mod ssr {
     use crate::booking::store;
     use crate::state::AppState;
 
-    pub const WEEKDAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    /// The weekdays' message keys, Monday first.
+    pub const WEEKDAY_KEYS: [&str; 7] = [
+        "weekday.1",
+        "weekday.2",
+        "weekday.3",
+        "weekday.4",
+        "weekday.5",
+        "weekday.6",
+        "weekday.7",
+    ];
 
     /// A booking as its pages show it (see [`crate::booking::service::view`]).
     pub async fn view(state: &AppState, b: &store::Booking) -> Result<BookingView, AppError> {
@@ -206,11 +215,15 @@ pub async fn get_booking_choices(
                     .filter(|s| s.day == ds && s.starts_at > now)
                     .map(|s| s.seats_left())
                     .sum();
-                let label = format!(
-                    "{} {}",
-                    d.format("%m-%d"),
-                    ssr::WEEKDAYS[d.weekday().num_days_from_monday() as usize]
-                );
+                // 今天 / 明天 where they apply, else the weekday (in the reader's language).
+                let day_word = match k {
+                    0 => crate::i18n::tr("trust.today"),
+                    1 => crate::i18n::tr("trust.tomorrow"),
+                    _ => crate::i18n::tr(
+                        ssr::WEEKDAY_KEYS[d.weekday().num_days_from_monday() as usize],
+                    ),
+                };
+                let label = format!("{} {}", d.format("%m-%d"), day_word);
                 days.push((ds, label, left, set.calendar.get(d).map(|s| s.name.clone())));
             }
             if let Some(d) = wanted_day

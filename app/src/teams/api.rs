@@ -88,7 +88,9 @@ pub async fn get_team(id: i64) -> Result<TeamRecord, AppError> {
         Ok(TeamRecord {
             wish_counts: counts
                 .into_iter()
-                .filter_map(|(s, n)| WishStatus::parse(&s).map(|s| (s.label().to_string(), n)))
+                .filter_map(|(s, n)| {
+                    WishStatus::parse(&s).map(|s| (crate::i18n::tr(s.label_key()), n))
+                })
                 .collect(),
             points: confirmed * WISH_POINTS,
             hours: crate::teams::store::member_hours(db, id).await?,

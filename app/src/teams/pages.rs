@@ -119,7 +119,7 @@ fn TeamBody(r: TeamRecord) -> impl IntoView {
                     <li class="station-item">
                         <a class="station-link" href=format!("/wishes/{}", w.id)>
                             <span class="station-name">{w.title}</span>
-                            <span class="station-kind">{w.category} " · " {w.community} " · " {w.status.label()}</span>
+                            <span class="station-kind">{w.category} " · " {w.community} " · " {crate::i18n::tr(w.status.label_key())}</span>
                         </a>
                     </li>
                 }).collect_view()}

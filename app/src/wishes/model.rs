@@ -67,15 +67,16 @@ impl WishStatus {
         Self::ALL.into_iter().find(|x| x.code() == s)
     }
 
-    pub fn label(self) -> &'static str {
+    /// The status word's message key (in the reader's language via `tr`).
+    pub fn label_key(self) -> &'static str {
         match self {
-            WishStatus::Pending => "待审核",
-            WishStatus::Rejected => "未通过",
-            WishStatus::Published => "待认领",
-            WishStatus::Claimed => "已认领",
-            WishStatus::Fulfilled => "待确认",
-            WishStatus::Confirmed => "已圆梦",
-            WishStatus::Closed => "已关闭",
+            WishStatus::Pending => "wish_status.pending",
+            WishStatus::Rejected => "wish_status.rejected",
+            WishStatus::Published => "wish_status.published",
+            WishStatus::Claimed => "wish_status.claimed",
+            WishStatus::Fulfilled => "wish_status.fulfilled",
+            WishStatus::Confirmed => "wish_status.confirmed",
+            WishStatus::Closed => "wish_status.closed",
         }
     }
 

@@ -31,7 +31,7 @@ fn wish_item(w: PublicWish) -> impl IntoView {
         <li class="station-item">
             <a class="station-link" href=format!("/wishes/{}", w.id)>
                 <span class="station-name">{w.title.clone()}</span>
-                <span class="station-kind">{w.category.clone()} " · " {w.community.clone()} " · " {w.status.label()}</span>
+                <span class="station-kind">{w.category.clone()} " · " {w.community.clone()} " · " {tr(w.status.label_key())}</span>
             </a>
             <p class="station-meta">{w.needs.clone()} " · " {meta} {distance.map(|d| format!(" · {d}"))}</p>
         </li>
@@ -193,7 +193,7 @@ fn WishBody(p: WishPage, ask_release: bool) -> impl IntoView {
         <Title text=w.title.clone() />
         <article class="wish">
             <h1>{w.title.clone()}</h1>
-            <p class="hint">{w.category.clone()} " · " {w.community.clone()} " · " <strong>{w.status.label()}</strong>
+            <p class="hint">{w.category.clone()} " · " {w.community.clone()} " · " <strong>{tr(w.status.label_key())}</strong>
                 {w.team.clone().map(|t| view! {
                     " · " <a href=p.team_id.map(|t| format!("/teams/{t}")).unwrap_or_default()>{t}</a>
                 })}</p>

@@ -404,6 +404,55 @@ pub fn count(statuses: &[u16], code: u16) -> usize {
 }
 
 impl TestApp {
+    /// A future slot at the demo staff member's centre, with room for `capacity`, and an
+    /// item its schedule offers.
+    pub async fn desk_slot(&self, capacity: i64) -> (i64, String) {
+        let db = &self.state.db;
+        let slot: i64 = sqlx::query_scalar(
+            "SELECT MIN(s.id) FROM booking_slots s JOIN stations st ON st.id = s.center_id \
+         WHERE st.community_id = (SELECT community_id FROM users WHERE phone = '19900000003') \
+           AND s.starts_at > $1 AND s.closed = 0",
+        )
+        .bind(chrono::Utc::now().timestamp() + 3600)
+        .fetch_one(&db.pool)
+        .await
+        .expect("the demo desk has slots ahead");
+        sqlx::query("UPDATE booking_slots SET capacity = $1 WHERE id = $2")
+            .bind(capacity)
+            .bind(slot)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let center: i64 = sqlx::query_scalar("SELECT center_id FROM booking_slots WHERE id = $1")
+            .bind(slot)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        let item = app::booking::store::schedule(db, center)
+            .await
+            .unwrap()
+            .expect("a schedule")
+            .items[0]
+            .clone();
+        (slot, item)
+    }
+
+    /// Books `slot` (with its item) for a new signed-in resident; returns them and the code.
+    pub async fn book_in(&self, phone: &str, slot: (i64, String)) -> (reqwest::Client, String) {
+        let (c, _) = self.session_for(phone).await;
+        let r = post(
+            self,
+            &c,
+            "/api/booking/create",
+            &[("slot_id", slot.0.to_string()), ("item_code", slot.1)],
+        )
+        .await;
+        let status = r.status();
+        let body = r.text().await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        (c, serde_json::from_str::<String>(&body).unwrap())
+    }
+
     /// A signed-in volunteer (no team).
     pub async fn volunteer(&self, phone: &str) -> (reqwest::Client, i64) {
         let (c, id) = self.session_for(phone).await;

@@ -974,63 +974,15 @@ fn the_code_key_lives_in_a_0600_file_beside_a_sqlite_database() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A future slot at the demo staff member's centre, with room for `capacity`, and an
-/// item its schedule offers.
-async fn desk_slot(app: &TestApp, capacity: i64) -> (i64, String) {
-    let db = &app.state.db;
-    let slot: i64 = sqlx::query_scalar(
-        "SELECT MIN(s.id) FROM booking_slots s JOIN stations st ON st.id = s.center_id \
-         WHERE st.community_id = (SELECT community_id FROM users WHERE phone = '19900000003') \
-           AND s.starts_at > $1 AND s.closed = 0",
-    )
-    .bind(chrono::Utc::now().timestamp() + 3600)
-    .fetch_one(&db.pool)
-    .await
-    .expect("the demo desk has slots ahead");
-    sqlx::query("UPDATE booking_slots SET capacity = $1 WHERE id = $2")
-        .bind(capacity)
-        .bind(slot)
-        .execute(&db.pool)
-        .await
-        .unwrap();
-    let center: i64 = sqlx::query_scalar("SELECT center_id FROM booking_slots WHERE id = $1")
-        .bind(slot)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    let item = app::booking::store::schedule(db, center)
-        .await
-        .unwrap()
-        .expect("a schedule")
-        .items[0]
-        .clone();
-    (slot, item)
-}
-
-async fn book_in(app: &TestApp, phone: &str, slot: (i64, String)) -> (reqwest::Client, String) {
-    let (c, _) = app.session_for(phone).await;
-    let r = post(
-        app,
-        &c,
-        "/api/booking/create",
-        &[("slot_id", slot.0.to_string()), ("item_code", slot.1)],
-    )
-    .await;
-    let status = r.status();
-    let body = r.text().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    (c, serde_json::from_str::<String>(&body).unwrap())
-}
-
 #[tokio::test]
 async fn staff_actions_at_the_desk_are_audited_and_texts_are_queued() {
     let app = spawn_app().await;
     let staff = app.new_client();
     app.demo(&staff, "staff").await;
     // The desk user needs the demo staff to exist before the slot is chosen.
-    let (slot, item) = desk_slot(&app, 5).await;
-    let (_, code) = book_in(&app, "13244440001", (slot, item.clone())).await;
-    let (_, code2) = book_in(&app, "13244440002", (slot, item.clone())).await;
+    let (slot, item) = app.desk_slot(5).await;
+    let (_, code) = app.book_in("13244440001", (slot, item.clone())).await;
+    let (_, code2) = app.book_in("13244440002", (slot, item.clone())).await;
     // A booking for another day is not checked in (it would record a visit that did
     // not happen); on its day it is, and audited.
     let mark = |code: String| {
@@ -1159,10 +1111,13 @@ async fn closing_a_slot_while_residents_cancel_gives_no_deadlock_and_no_500() {
     let app = spawn_app().await;
     let staff = app.new_client();
     app.demo(&staff, "staff").await;
-    let (slot, item) = desk_slot(&app, 20).await;
+    let (slot, item) = app.desk_slot(20).await;
     let mut people = Vec::new();
     for i in 0..20 {
-        people.push(book_in(&app, &format!("132555{i:05}"), (slot, item.clone())).await);
+        people.push(
+            app.book_in(&format!("132555{i:05}"), (slot, item.clone()))
+                .await,
+        );
     }
     let mut requests: Vec<reqwest::RequestBuilder> = people
         .iter()

@@ -77,26 +77,7 @@ async fn after_a_check_in_the_desk_names_the_resident_and_the_item() {
     let db = &app.state.db;
     let staff = app.new_client();
     app.demo(&staff, "staff").await;
-    let slot: i64 = sqlx::query_scalar(
-        "SELECT MIN(s.id) FROM booking_slots s JOIN stations st ON st.id = s.center_id \
-         WHERE st.community_id = (SELECT community_id FROM users WHERE phone = '19900000003') \
-           AND s.starts_at > $1",
-    )
-    .bind(chrono::Utc::now().timestamp() + 3600)
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    let center: i64 = sqlx::query_scalar("SELECT center_id FROM booking_slots WHERE id = $1")
-        .bind(slot)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    let item = app::booking::store::schedule(db, center)
-        .await
-        .unwrap()
-        .unwrap()
-        .items[0]
-        .clone();
+    let (slot, item) = app.desk_slot(3).await;
     // Today, late: the desk's own day.
     sqlx::query("UPDATE booking_slots SET day = $1, start_min = 1439 WHERE id = $2")
         .bind(app::time::today())
@@ -261,4 +242,34 @@ async fn book_without_an_item_offers_the_items_that_can_be_booked() {
     assert_eq!(status, 200);
     assert!(!html.contains("加载失败"), "{html}");
     assert!(html.contains("/book?item=MZ-01"), "{html}");
+}
+
+#[tokio::test]
+async fn days_say_today_and_tomorrow_and_statuses_follow_the_language() {
+    let app = spawn_app().await;
+    let (center, _) = app::booking::store::schedules(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a scheduled centre");
+    let (_, html) = app
+        .get_text(&format!("/book?item=MZ-01&center={center}"))
+        .await;
+    assert!(html.contains("明天"), "{html}");
+    let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM wishes WHERE status = 'published'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let en = app
+        .client
+        .get(app.url(&format!("/wishes/{id}")))
+        .header("cookie", "linli_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("Open") && !en.contains("待认领"), "{en}");
 }
