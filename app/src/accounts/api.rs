@@ -62,9 +62,18 @@ pub async fn get_viewer() -> Result<Viewer, AppError> {
 
 /// Sends a one-time code to a mainland mobile number. Returns the masked number.
 #[server(prefix = "/api", endpoint = "auth/request-code")]
-pub async fn request_code(phone: String) -> Result<String, AppError> {
+pub async fn request_code(phone: String, next: Option<String>) -> Result<String, AppError> {
     use ssr::*;
-    let back = format!("/login?phone={}", url_encode(&phone));
+    // Where to go after signing in travels with the form (a same-site path only).
+    let next = next
+        .filter(|n| !n.is_empty())
+        .map(|n| safe_next(Some(&n)))
+        .filter(|n| n != "/");
+    let next_q = next
+        .as_deref()
+        .map(|n| format!("&next={}", url_encode(n)))
+        .unwrap_or_default();
+    let back = format!("/login?phone={}{next_q}", url_encode(&phone));
     let result = async {
         let state = app_state()?;
         let phone = Phone::parse(&phone).map_err(AppError::BadRequest)?;
@@ -87,7 +96,7 @@ pub async fn request_code(phone: String) -> Result<String, AppError> {
     let ok_to = result
         .as_ref()
         .ok()
-        .map(|p| format!("/login?phone={}&sent=1", p.as_str()));
+        .map(|p| format!("/login?phone={}&sent=1{next_q}", p.as_str()));
     crate::reply::reply(result.map(|p| p.masked()), &back, |_| ok_to)
 }
 

@@ -43,6 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                 fallback=move || {
                     view! {
                         <form method="post" action=crate::accounts::api::RequestCode::PATH class="stack">
+                            <input type="hidden" name="next" value=next />
                             <PhoneField value=phone() />
                             <button type="submit" class="button">{tr("login.get_code")}</button>
                         </form>
@@ -58,7 +59,7 @@ pub fn LoginPage() -> impl IntoView {
                         autocomplete="one-time-code" maxlength="6" pattern="[0-9]{6}" required />
                     <button type="submit" class="button">{tr("login.sign_in")}</button>
                 </form>
-                <a href=move || format!("/login?phone={}", phone())>{tr("login.resend")}</a>
+                <a href=move || format!("/login?phone={}&next={}", phone(), crate::util::url_encode(&next()))>{tr("login.resend")}</a>
             </Show>
             <p class="hint">{tr("login.hint")}</p>
         </section>

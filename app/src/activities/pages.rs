@@ -173,7 +173,7 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
                 <p>{places_line(&a)}</p>
             </section>
             <section class="card" id="my-signup">
-                {(!p.signed_in).then(|| view! { <a class="button" href="/login">{tr("login.title")}</a> })}
+                {(!p.signed_in).then(|| view! { <crate::pages::not_found::SignInHere /> })}
                 {p.can_sign_up.then(|| act_button(id, ActivityAction::SignUp,
                     if full { tr("activities.waitlist") } else { tr("activities.sign_up") }, "button"))}
                 {p.mine.clone().map(|m| {

@@ -95,7 +95,7 @@ fn BookSteps(c: BookingChoices, reschedule: String) -> impl IntoView {
     view! {
         <p class="lead">{tr("booking.item")} "：" <strong>{item}</strong></p>
         {(!c.signed_in).then(|| view! {
-            <p class="form-error">{tr("booking.sign_in_first")} " " <a href="/login">{tr("login.title")}</a></p>
+            <p class="form-error">{tr("booking.sign_in_first")} " " <crate::pages::not_found::SignInHere class="inline-link" /></p>
         })}
         {step_center.then(|| {
             let c2 = c.clone();

@@ -21,6 +21,25 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// "Sign in" that comes back to this page, with what was chosen on it (its address).
+#[component]
+pub fn SignInHere(#[prop(optional)] class: &'static str) -> impl IntoView {
+    let loc = leptos_router::hooks::use_location();
+    let here = {
+        let path = loc.pathname.get_untracked();
+        let search = loc.search.get_untracked();
+        if search.is_empty() {
+            path
+        } else if search.starts_with('?') {
+            format!("{path}{search}")
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+    let href = format!("/login?next={}", crate::util::url_encode(&here));
+    view! { <a class=if class.is_empty() { "button" } else { class } href=href>{tr("login.title")}</a> }
+}
+
 /// Shown in place of content whose loading failed; the message is the error's own
 /// Chinese text (never an internal detail: see `AppError`).
 #[component]

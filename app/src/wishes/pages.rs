@@ -231,7 +231,7 @@ fn WishBody(p: WishPage, ask_release: bool) -> impl IntoView {
                 </section>
             })}
             <section class="card">
-                {(!p.signed_in).then(|| view! { <a class="button" href="/login">{tr("login.title")}</a> })}
+                {(!p.signed_in).then(|| view! { <crate::pages::not_found::SignInHere /> })}
                 {has(WishAction::Claim).then(|| act_form(id, WishAction::Claim, tr("wishes.claim"), p.can_claim_for_team.then(|| view! {
                     <label class="check"><input type="checkbox" name="team" value="true" /><span>{tr("wishes.for_team")}</span></label>
                 })))}

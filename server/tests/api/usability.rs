@@ -273,3 +273,49 @@ async fn days_say_today_and_tomorrow_and_statuses_follow_the_language() {
         .unwrap();
     assert!(en.contains("Open") && !en.contains("待认领"), "{en}");
 }
+
+#[tokio::test]
+async fn signing_in_from_the_booking_page_comes_back_to_it_with_the_choice_kept() {
+    let app = spawn_app().await;
+    let (_, html) = app.get_text("/book?item=MZ-01").await;
+    let next = "/book?item=MZ-01";
+    let href = format!("/login?next={}", app::util::url_encode(next));
+    assert!(
+        html.contains(&href.replace('&', "&amp;")) || html.contains(&href),
+        "{html}"
+    );
+    // The next page travels through both steps of the sign-in.
+    let c = app.new_client();
+    let r = c
+        .post(app.url("/api/auth/request-code"))
+        .header("accept", "text/html")
+        .form(&[("phone", "13800009999"), ("next", next)])
+        .send()
+        .await
+        .unwrap();
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.contains("&next=%2Fbook%3Fitem%3DMZ-01"), "{to}");
+    let code = app.last_code("13800009999").await.unwrap();
+    let r = c
+        .post(app.url("/api/auth/verify-code"))
+        .header("accept", "text/html")
+        .form(&[
+            ("phone", "13800009999"),
+            ("code", code.as_str()),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], next);
+    // Another site is never a destination.
+    let r = app
+        .new_client()
+        .post(app.url("/api/auth/request-code"))
+        .header("accept", "text/html")
+        .form(&[("phone", "13800009998"), ("next", "//evil.example")])
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.headers()["location"].to_str().unwrap().contains("evil"));
+}
