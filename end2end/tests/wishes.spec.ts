@@ -47,6 +47,7 @@ test('a resident posts, staff approves, a volunteer claims and fulfils with a ph
   await expect(page.getByText('华光路8号2单元302')).toHaveCount(0);
   await page.getByRole('button', { name: '查看联系方式' }).click();
   await expect(page.getByText('华光路8号2单元302')).toBeVisible();
+  await expect(page.getByRole('link', { name: /拨打/ })).toHaveAttribute('href', /^tel:/);
   await expect(page.locator('a[href^="/teams/"]')).toBeVisible();
   await page.getByLabel('完成说明').fill('已上门更换新水龙头');
   await page.getByLabel(/完成照片/).setInputFiles({ name: 'done.png', mimeType: 'image/png', buffer: PNG });

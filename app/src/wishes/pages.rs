@@ -2,7 +2,7 @@
 //! the review queue for staff, a wish's page with the steps the viewer may take, and the
 //! posting form. All plain links and forms.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, tr_args};
 use crate::pages::community_select::CommunitySelect;
 use crate::pages::not_found::{ErrorBox, Flash};
 use crate::stations::api::list_communities;
@@ -213,13 +213,22 @@ fn WishBody(p: WishPage, ask_release: bool) -> impl IntoView {
                 })}
                 {(!p.reject_reason.is_empty()).then(|| view! { <p class="form-error">{tr("wishes.rejected")} "：" {p.reject_reason.clone()}</p> })}
             </section>
-            {p.contact.clone().map(|(c, a)| view! {
+            {p.contact.clone().map(|(c, a)| {
+                // A number is a button that calls it (one tap for a volunteer outdoors).
+                let digits: String = c.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
+                let callable = (7..=15).contains(&digits.len());
+                view! {
                 <section class="card private">
                     <h2>{tr("wishes.contact")}</h2>
-                    <p>{c} " · " {a}</p>
+                    {if callable {
+                        view! { <p><a class="button" href=format!("tel:{digits}")>{tr_args("trust.call", &[("n", c.clone())])}</a></p> }.into_any()
+                    } else {
+                        view! { <p>{c.clone()}</p> }.into_any()
+                    }}
+                    <p class="address">{a}</p>
                     <p class="hint">{tr("wishes.private_hint")}</p>
                 </section>
-            })}
+            }})}
             {p.may_reveal_contact.then(|| view! {
                 <section class="card private">
                     <h2>{tr("wishes.contact")}</h2>

@@ -190,6 +190,11 @@ async fn giving_a_claim_back_asks_first() {
         .await
         .unwrap();
     assert_eq!(status, "claimed", "asking changed nothing");
+    // After asking to see the contact: a number to call with one tap.
+    let r = post(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())]).await;
+    assert_eq!(r.status(), 200);
+    let html = page(format!("/wishes/{id}")).await;
+    assert!(html.contains("href=\"tel:"), "{html}");
 }
 
 #[tokio::test]
