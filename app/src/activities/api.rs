@@ -288,6 +288,28 @@ pub async fn create_activity(
     end: Option<String>,
     description: Option<String>,
 ) -> Result<i64, AppError> {
+    // A refused plain form comes back with what was typed (bounded), to fill it again.
+    let back = {
+        let mut b = String::from("/activities?");
+        let fields: [(&str, String); 10] = [
+            ("kind", kind.clone()),
+            ("title", title.clone()),
+            ("day", day.clone()),
+            ("place", place.clone()),
+            ("capacity", capacity.to_string()),
+            ("hours", hours.map(|h| h.to_string()).unwrap_or_default()),
+            ("points", points.map(|p| p.to_string()).unwrap_or_default()),
+            ("start", start.clone().unwrap_or_default()),
+            ("end", end.clone().unwrap_or_default()),
+            ("description", description.clone().unwrap_or_default()),
+        ];
+        for (k, v) in fields {
+            let v: String = v.chars().take(300).collect();
+            b.push_str(&format!("f_{k}={}&", crate::util::url_encode(&v)));
+        }
+        b.push_str("new=1");
+        b
+    };
     let r = async {
         let state = crate::state::app_state()?;
         let staff = crate::accounts::session::require_user().await?;
@@ -324,9 +346,7 @@ pub async fn create_activity(
         Ok(id)
     }
     .await;
-    crate::reply::reply(r, "/activities", |id| {
-        Some(format!("/activities/{id}?ok=1"))
-    })
+    crate::reply::reply(r, &back, |id| Some(format!("/activities/{id}?ok=1")))
 }
 
 /// Staff of the activity's community check a confirmed volunteer in, on the day: by the

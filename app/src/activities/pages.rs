@@ -76,35 +76,47 @@ pub fn ActivitiesPage() -> impl IntoView {
     }
 }
 
+/// Staff's form to post an activity. After a refused post (no JavaScript), the address
+/// carries what was typed (`f_title`, …) so that nothing has to be typed again; the
+/// values only fill the fields.
 #[component]
 fn NewActivityForm() -> impl IntoView {
+    let q = use_query_map();
+    let typed = move |k: &str, default: &str| {
+        q.read_untracked()
+            .get(&format!("f_{k}"))
+            .map(|v| v.chars().take(300).collect::<String>())
+            .unwrap_or_else(|| default.to_string())
+    };
+    let refused = q.read_untracked().get("f_title").is_some();
+    let kind = typed("kind", "project");
     view! {
-        <details class="card">
+        <details class="card" open=refused>
             <summary>{tr("activities.new")}</summary>
             <form method="post" action=crate::activities::api::CreateActivity::PATH class="stack">
                 <label for="kind">{tr("activities.kind")}</label>
                 <select id="kind" name="kind">
-                    <option value="red_saturday">{tr("activities.red_saturday")}</option>
-                    <option value="project">{tr("activities.project")}</option>
+                    <option value="project" selected=kind == "project">{tr("activities.project")}</option>
+                    <option value="red_saturday" selected=kind == "red_saturday">{tr("activities.red_saturday")}</option>
                 </select>
                 <label for="atitle">{tr("activities.name")}</label>
-                <input id="atitle" name="title" maxlength="40" required />
+                <input id="atitle" name="title" maxlength="40" required value=typed("title", "") />
                 <label for="aday">{tr("activities.day")}</label>
-                <input id="aday" name="day" type="date" required />
+                <input id="aday" name="day" type="date" required value=typed("day", "") />
                 <label for="astart">{tr("trust.activity_start")}</label>
-                <input id="astart" name="start" type="time" value="09:00" required />
+                <input id="astart" name="start" type="time" required value=typed("start", "09:00") />
                 <label for="aend">{tr("trust.activity_end")}</label>
-                <input id="aend" name="end" type="time" value="11:00" required />
+                <input id="aend" name="end" type="time" required value=typed("end", "11:00") />
                 <label for="adesc">{tr("trust.activity_description_label")}</label>
-                <textarea id="adesc" name="description" rows="3" maxlength="300"></textarea>
+                <textarea id="adesc" name="description" rows="3" maxlength="300">{typed("description", "")}</textarea>
                 <label for="aplace">{tr("activities.place")}</label>
-                <input id="aplace" name="place" maxlength="60" required />
+                <input id="aplace" name="place" maxlength="60" required value=typed("place", "") />
                 <label for="acap">{tr("activities.capacity")}</label>
-                <input id="acap" name="capacity" type="number" min="1" max="500" value="20" required />
+                <input id="acap" name="capacity" type="number" min="1" max="500" required value=typed("capacity", "20") />
                 <label for="ahours">{tr("activities.hours")}</label>
-                <input id="ahours" name="hours" type="number" min="1" max="12" value="2" required />
+                <input id="ahours" name="hours" type="number" min="1" max="12" required value=typed("hours", "2") />
                 <label for="apoints">{tr("activities.points")}</label>
-                <input id="apoints" name="points" type="number" min="1" max="50" value="5" required />
+                <input id="apoints" name="points" type="number" min="1" max="50" required value=typed("points", "5") />
                 <button class="button" type="submit">{tr("activities.publish")}</button>
             </form>
         </details>

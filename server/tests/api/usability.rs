@@ -324,3 +324,46 @@ async fn signing_in_from_the_booking_page_comes_back_to_it_with_the_choice_kept(
         .unwrap();
     assert!(!r.headers()["location"].to_str().unwrap().contains("evil"));
 }
+
+#[tokio::test]
+async fn a_refused_activity_form_comes_back_with_what_was_typed() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let r = staff
+        .post(app.url("/api/activities/create"))
+        .header("accept", "text/html")
+        .form(&[
+            ("kind", "red_saturday"),
+            ("title", "楼道清理"),
+            ("day", "2099-06-01"),
+            ("place", "3号楼楼下"),
+            ("capacity", "12"),
+            ("start", "09:00"),
+            ("end", "11:00"),
+            ("description", "带好手套"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.contains("err="), "{to}");
+    let html = staff
+        .get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("星期六"), "the reason is shown: {html}");
+    for typed in [
+        "value=\"楼道清理\"",
+        "value=\"3号楼楼下\"",
+        "value=\"12\"",
+        "带好手套",
+    ] {
+        assert!(html.contains(typed), "{typed} kept");
+    }
+}
