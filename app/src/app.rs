@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header />
             <main id="main" class="page">
+                <StaffNav />
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=StaticSegment("") view=MapPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("map") view=MapPage ssr=SsrMode::Async />
@@ -125,6 +126,33 @@ fn Header() -> impl IntoView {
                 <CareSwitch on=prefs.care />
             </div>
         </header>
+    }
+}
+
+/// Staff and admins get their own row of links to their work (desk, reviews,
+/// activities, volunteers; admins also the admin page).
+#[component]
+fn StaffNav() -> impl IntoView {
+    let viewer = Resource::new(|| (), |_| crate::accounts::api::get_viewer());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let user = viewer.await.ok().and_then(|v| v.user)?;
+                if user.role == crate::accounts::model::Role::Resident {
+                    return None;
+                }
+                let admin = user.role == crate::accounts::model::Role::Admin;
+                Some(view! {
+                    <nav class="staff-nav" aria-label=tr("trust.staff_nav")>
+                        <a class="button secondary" href="/desk">{tr("desk.title")}</a>
+                        <a class="button secondary" href="/wishes#review">{tr("wishes.to_review")}</a>
+                        <a class="button secondary" href="/activities">{tr("activities.title")}</a>
+                        <a class="button secondary" href="/volunteers">{tr("trust.volunteers_title")}</a>
+                        {admin.then(|| view! { <a class="button secondary" href="/admin">{tr("trust.admin_title")}</a> })}
+                    </nav>
+                })
+            })}
+        </Suspense>
     }
 }
 

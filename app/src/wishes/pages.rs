@@ -125,7 +125,7 @@ pub fn WishesPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 pending.await.ok().filter(|p| !p.is_empty()).map(|p| view! {
-                    <section class="card">
+                    <section class="card" id="review">
                         <h2>{tr("wishes.to_review")}</h2>
                         <ol class="station-list">{p.into_iter().map(wish_item).collect_view()}</ol>
                     </section>

@@ -367,3 +367,32 @@ async fn a_refused_activity_form_comes_back_with_what_was_typed() {
         assert!(html.contains(typed), "{typed} kept");
     }
 }
+
+#[tokio::test]
+async fn staff_have_their_own_navigation_and_residents_do_not() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let html = staff
+        .get(app.url("/services"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("class=\"staff-nav\"") && html.contains("href=\"/desk\""),
+        "{html}"
+    );
+    let (me, _) = app.session_for("13900007777").await;
+    let html = me
+        .get(app.url("/services"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("class=\"staff-nav\""));
+}
