@@ -1505,3 +1505,37 @@ async fn points_say_why_a_reward_is_out_of_reach_ask_before_redeeming_and_verify
     app.demo(&staff, "staff").await;
     assert!(page(staff, "/points").await.contains("name=\"code\""));
 }
+
+/// Concurrent wrong guesses are counted one after another: with nine failures on
+/// record, five guesses at once record exactly one more, and every one of them is
+/// refused as locked.
+#[tokio::test]
+async fn concurrent_guesses_at_the_lock_threshold_record_exactly_one_failure() {
+    let app = spawn_app().await;
+    let c = app.new_client();
+    assert_eq!(new_code(&app, &c).await, 200);
+    let now = chrono::Utc::now().timestamp();
+    for i in 0..9 {
+        sqlx::query("INSERT INTO login_failures (phone, at) VALUES ($1, $2)")
+            .bind(LOCK_PHONE)
+            .bind(now - 60 - i)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+    }
+    let requests = (0..5)
+        .map(|_| {
+            app.new_client()
+                .post(app.url("/api/auth/verify-code"))
+                .form(&[("phone", LOCK_PHONE), ("code", "000000")])
+        })
+        .collect();
+    let statuses = race(requests).await;
+    assert_eq!(count(&statuses, 429), 5, "{statuses:?}");
+    let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE phone = $1")
+        .bind(LOCK_PHONE)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(failures, 10);
+}
