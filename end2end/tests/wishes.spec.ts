@@ -35,6 +35,9 @@ test('a resident posts, staff approves, a volunteer claims and fulfils with a ph
   await as(page, '社区工作者');
   await page.goto(url);
   await page.getByRole('button', { name: '审核通过' }).click();
+  // The review leads on to the next waiting wish (or back, when none is left).
+  await expect(page).toHaveURL(/\/wishes\/\d+/);
+  await page.goto(url);
   await expect(page.getByText('待认领')).toBeVisible();
 
   await as(page, '志愿者');

@@ -325,10 +325,26 @@ pub async fn wish_act(
             crate::time::now_ts(),
             state.config.claim_days,
         )
-        .await
+        .await?;
+        // A review leads on to the next wish waiting in the same community.
+        let next = match (action, user.community_id) {
+            (WishAction::Approve | WishAction::Reject, Some(c)) => {
+                crate::wishes::store::pending(&state.db, c)
+                    .await?
+                    .into_iter()
+                    .map(|w| w.id)
+                    .find(|w| *w != id)
+            }
+            _ => None,
+        };
+        Ok(next)
     }
     .await;
-    crate::reply::reply(r, &back, |_| Some(back.clone()))
+    let ok_to = |next: &Option<i64>| match next {
+        Some(n) => Some(format!("/wishes/{n}?ok=trust.reviewed_next")),
+        None => Some(back.clone()),
+    };
+    crate::reply::reply(r, &back, ok_to).map(|_| ())
 }
 
 /// Shows the caller a wish's contact and address, recording the read first (who, which

@@ -396,3 +396,53 @@ async fn staff_have_their_own_navigation_and_residents_do_not() {
         .unwrap();
     assert!(!html.contains("class=\"staff-nav\""));
 }
+
+#[tokio::test]
+async fn a_review_leads_on_to_the_next_waiting_wish() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let staff = app.new_client();
+    let s = app.demo(&staff, "staff").await;
+    let community = s["community_id"].as_i64().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let poster = app::accounts::store::upsert_user(db, "15911112222", "发布人", now)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..2 {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO wishes (community_id, poster_id, category, title, story, needs, value_yuan, \
+             deadline, contact, address, status, created_at, updated_at) \
+             VALUES ($1, $2, '陪伴', $3, '故事', '需要', 10, '2099-01-01', '15911112222', '某处', 'pending', $4, $4) RETURNING id",
+        )
+        .bind(community)
+        .bind(poster)
+        .bind(format!("待审{i}"))
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    let r = staff
+        .post(app.url("/api/wishes/act"))
+        .header("accept", "text/html")
+        .form(&[("id", ids[0].to_string()), ("action", "approve".into())])
+        .send()
+        .await
+        .unwrap();
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        to.starts_with("/wishes/") && !to.starts_with(&format!("/wishes/{}?", ids[0])),
+        "{to}"
+    );
+    let html = staff
+        .get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("下一条待审核"), "{html}");
+}
