@@ -131,22 +131,50 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|s| s.contains("text/html"))
 }
 
-pub async fn fulfil(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    mut mp: Multipart,
-) -> Response {
+/// A refused request whose declared body is at most this big is read to its end (and
+/// thrown away) before the answer, so that the client, still sending, gets the answer
+/// rather than a reset connection. A bigger one is answered at once, unread.
+const DRAIN_LIMIT: u64 = 256 * 1024;
+
+pub async fn fulfil(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    use axum::extract::FromRequest;
+    let headers = req.headers().clone();
+    let small = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n <= DRAIN_LIMIT);
     // The session first: a signed-out request is refused before its body is read.
     let r = match app::accounts::session::user_from_headers(&state, &headers).await {
-        Ok(Some(user)) => match read_form(&state, &user, &mut mp).await {
-            Ok(f) => {
-                let id = f.id;
-                (id, fulfil_inner(&state, &user, f).await)
+        Ok(Some(user)) => match Multipart::from_request(req, &state).await {
+            Ok(mut mp) => {
+                let r = match read_form(&state, &user, &mut mp).await {
+                    Ok(f) => {
+                        let id = f.id;
+                        (id, fulfil_inner(&state, &user, f).await)
+                    }
+                    Err(e) => (None, Err(e)),
+                };
+                if r.1.is_err() && small {
+                    while let Ok(Some(mut field)) = mp.next_field().await {
+                        while let Ok(Some(_)) = field.chunk().await {}
+                    }
+                }
+                r
             }
-            Err(e) => (None, Err(e)),
+            Err(_) => (
+                None,
+                Err(AppError::bad(app::i18n::tr("msg.photos.bad_upload"))),
+            ),
         },
-        Ok(None) => (None, Err(AppError::Unauthorized)),
-        Err(e) => (None, Err(e)),
+        other => {
+            if small {
+                use http_body_util::BodyExt;
+                let limited = http_body_util::Limited::new(req.into_body(), DRAIN_LIMIT as usize);
+                let _ = limited.collect().await;
+            }
+            (None, other.and(Err(AppError::Unauthorized)))
+        }
     };
     let (id, r) = r;
     let page = id.map_or("/wishes".to_string(), |id| format!("/wishes/{id}"));
