@@ -3,6 +3,8 @@ import AxeBuilder from '@axe-core/playwright';
 
 // axe-core (WCAG 2 A and AA rules) on every main page, in normal and in care mode
 // (长辈模式: larger type and stronger contrast), signed out and as staff.
+// The address the config serves on (playwright.config.ts).
+const BASE = `http://127.0.0.1:${process.env.LINLI_E2E_PORT ?? 3107}`;
 const publicPages = ['/', '/rider', '/station/1', '/services', '/services/MZ-01', '/services/MZ-01/checklist',
   '/book?item=MZ-01', '/wishes', '/activities', '/teams', '/login'];
 const staffPages = ['/me', '/desk', '/points', '/volunteers', '/wishes/new'];
@@ -16,14 +18,14 @@ async function check(page: Page, path: string): Promise<string[]> {
 
 for (const care of [false, true]) {
   test(`no axe violations on the public pages${care ? ' in care mode' : ''}`, async ({ page, context }) => {
-    if (care) await context.addCookies([{ name: 'linli_care', value: '1', url: 'http://127.0.0.1:3107' }]);
+    if (care) await context.addCookies([{ name: 'linli_care', value: '1', url: BASE }]);
     const found: string[] = [];
     for (const p of publicPages) found.push(...(await check(page, p)));
     expect(found).toEqual([]);
   });
 
   test(`no axe violations on the signed-in pages${care ? ' in care mode' : ''}`, async ({ page, context }) => {
-    if (care) await context.addCookies([{ name: 'linli_care', value: '1', url: 'http://127.0.0.1:3107' }]);
+    if (care) await context.addCookies([{ name: 'linli_care', value: '1', url: BASE }]);
     await page.goto('/login');
     await page.getByRole('button', { name: '社区工作者', exact: true }).click();
     await expect(page).toHaveURL(/\/me/);
