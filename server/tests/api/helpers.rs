@@ -483,6 +483,18 @@ impl TestApp {
             .expect("request is sent")
     }
 
+    /// The HTML of `path` as `client` sees it.
+    pub async fn page_as(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request is sent")
+            .text()
+            .await
+            .expect("body")
+    }
+
     pub async fn get_text(&self, path: &str) -> (u16, String) {
         let r = self.get(path).await;
         let status = r.status().as_u16();

@@ -1396,38 +1396,17 @@ async fn the_staff_pages_render_for_their_people_and_refuse_others() {
     })
     .await
     .unwrap();
-    let html = staff
-        .get(app.url("/volunteers"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&staff, "/volunteers").await;
     assert!(
         html.contains("待核验的志愿者") && html.contains("real_name"),
         "{html}"
     );
     let admin = app.new_client();
     app.demo(&admin, "admin").await;
-    let html = admin
-        .get(app.url("/admin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&admin, "/admin").await;
     assert!(html.contains("操作记录"), "{html}");
     // A resident gets neither.
-    let html = vol
-        .get(app.url("/admin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&vol, "/admin").await;
     assert!(!html.contains("操作记录"));
     assert_eq!(
         post(&app, &vol, "/api/admin/overview", &[]).await.status(),
@@ -1447,15 +1426,7 @@ async fn points_say_why_a_reward_is_out_of_reach_ask_before_redeeming_and_verify
     }
     let page = |c: reqwest::Client, path: &'static str| {
         let app = &app;
-        async move {
-            c.get(app.url(path))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
+        async move { app.page_as(&c, path).await }
     };
     let html = page(me.clone(), "/points").await;
     // 12 points: a 15-point reward is 3 short, and says so instead of a button.
@@ -1469,14 +1440,9 @@ async fn points_say_why_a_reward_is_out_of_reach_ask_before_redeeming_and_verify
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    let asked = me
-        .get(app.url(&format!("/points?confirm={cheapest}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let asked = app
+        .page_as(&me, &format!("/points?confirm={cheapest}"))
+        .await;
     assert!(
         asked.contains("确认用") && asked.contains("确认兑换"),
         "{asked}"

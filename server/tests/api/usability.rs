@@ -109,28 +109,14 @@ async fn after_a_check_in_the_desk_names_the_resident_and_the_item() {
     assert_eq!(r.status(), 302);
     let to = r.headers()["location"].to_str().unwrap().to_string();
     assert!(to.starts_with("/desk?marked="), "{to}");
-    let html = staff
-        .get(app.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&staff, &to).await;
     assert!(
         html.contains("id=\"marked\"") && html.contains("赵阿姨"),
         "{html}"
     );
     assert!(html.contains("autofocus"));
     // A code that is not today's list names nobody.
-    let html = staff
-        .get(app.url("/desk?marked=ZZZZZZ"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&staff, "/desk?marked=ZZZZZZ").await;
     assert!(!html.contains("id=\"marked\""));
 }
 
@@ -138,14 +124,7 @@ async fn after_a_check_in_the_desk_names_the_resident_and_the_item() {
 async fn me_shows_what_is_mine_before_the_profile_form() {
     let app = spawn_app().await;
     let (me, _) = app.session_for("13900003333").await;
-    let html = me
-        .get(app.url("/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&me, "/me").await;
     let bookings = html.find("id=\"my-bookings\"").expect("my bookings");
     let profile = html
         .find("class=\"card profile\"")
@@ -349,14 +328,7 @@ async fn a_refused_activity_form_comes_back_with_what_was_typed() {
     assert_eq!(r.status(), 302);
     let to = r.headers()["location"].to_str().unwrap().to_string();
     assert!(to.contains("err="), "{to}");
-    let html = staff
-        .get(app.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&staff, &to).await;
     assert!(html.contains("星期六"), "the reason is shown: {html}");
     for typed in [
         "value=\"楼道清理\"",
@@ -373,27 +345,13 @@ async fn staff_have_their_own_navigation_and_residents_do_not() {
     let app = spawn_app().await;
     let staff = app.new_client();
     app.demo(&staff, "staff").await;
-    let html = staff
-        .get(app.url("/services"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&staff, "/services").await;
     assert!(
         html.contains("class=\"staff-nav\"") && html.contains("href=\"/desk\""),
         "{html}"
     );
     let (me, _) = app.session_for("13900007777").await;
-    let html = me
-        .get(app.url("/services"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&me, "/services").await;
     assert!(!html.contains("class=\"staff-nav\""));
 }
 
@@ -436,13 +394,6 @@ async fn a_review_leads_on_to_the_next_waiting_wish() {
         to.starts_with("/wishes/") && !to.starts_with(&format!("/wishes/{}?", ids[0])),
         "{to}"
     );
-    let html = staff
-        .get(app.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_as(&staff, &to).await;
     assert!(html.contains("下一条待审核"), "{html}");
 }
