@@ -15,6 +15,10 @@
   if (window.__linliMap) return;
   // Shows the controls that need this script (.js-only is hidden until then).
   document.documentElement.classList.add('js');
+  // A print button (the checklist): the page prints as it is, tick boxes and all.
+  Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (b) {
+    b.addEventListener('click', function () { window.print(); });
+  });
   // Exposed for debugging and the browser tests; filled in once the map exists.
   var api = (window.__linliMap = { wgsToGcj: wgsToGcj, gcjToWgs: gcjToWgs });
 
@@ -64,6 +68,11 @@
   function $(id) { return document.getElementById(id); }
   function num(v) { var n = parseFloat(v); return isFinite(n) ? n : NaN; }
   function say(text) { var s = $('map-status'); if (s) s.textContent = text; }
+  // The status texts in the page's language (data-* on #map-status), else Chinese.
+  function msg(key, fallback) {
+    var s = $('map-status');
+    return (s && s.dataset && s.dataset[key]) || fallback;
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -92,6 +101,8 @@
       }
       input.value = (i ? lng : lat).toFixed(6);
     });
+    // A position replaces a landmark typed earlier.
+    if (form.elements.near) form.elements.near.value = '';
     if (note) say(note);
     // The prototype method bypasses constraint validation (an empty optional filter must not
     // swallow a tap) and still works if some input happens to be named "submit".
@@ -105,24 +116,41 @@
     if (!btn || !$('point-form')) return;
     btn.addEventListener('click', function () {
       if (!navigator.geolocation) {
-        say('您的浏览器不支持定位，请在地图上点选或输入地址');
+        say(msg('unsupported', '您的浏览器不支持定位，请在地图上点选或输入地址'));
         return;
       }
       btn.disabled = true;
-      say('正在获取您的位置…');
+      say(msg('locating', '正在获取您的位置…'));
       navigator.geolocation.getCurrentPosition(function (pos) {
         // The Geolocation API reports WGS-84, which is what the form wants.
-        submitPoint(pos.coords.latitude, pos.coords.longitude, '已获取位置，正在查找附近站点…');
+        submitPoint(pos.coords.latitude, pos.coords.longitude, msg('found', '已获取位置，正在查找附近站点…'));
       }, function (err) {
         btn.disabled = false;
-        say(err && err.code === 1 ? '您未允许获取位置，请在地图上点选或输入地址'
-          : err && err.code === 3 ? '获取位置超时，请重试，或在地图上点选、输入地址'
-          : '无法获取您的位置，请在地图上点选或输入地址');
+        say(err && err.code === 1 ? msg('denied', '您未允许获取位置，请在地图上点选或输入地址')
+          : err && err.code === 3 ? msg('timeout', '获取位置超时，请重试，或在地图上点选、输入地址')
+          : msg('failed', '无法获取您的位置，请在地图上点选或输入地址'));
+        // Open the other ways to set a point, and put the cursor in the place box.
+        var box = $('near-q');
+        if (box) {
+          var d = box.closest && box.closest('details');
+          if (d) d.open = true;
+          box.focus();
+        }
       }, { enableHighAccuracy: false, timeout: 10000, maximumAge: 60000 });
     });
-    // Rider mode asks for the position at once: one hand on the handlebar, no extra tap.
+    // Filters apply as soon as one is ticked (the submit button stays for no-script use).
     var form = $('point-form');
-    if (form.dataset.autolocate === '1' && !(form.elements.lat && form.elements.lat.value)) {
+    if (form.dataset.autosubmit === '1') {
+      form.addEventListener('change', function (e) {
+        if (e.target && e.target.type === 'checkbox' && !submitting) {
+          submitting = true;
+          HTMLFormElement.prototype.submit.call(form);
+        }
+      });
+    }
+    // Rider mode asks for the position at once: one hand on the handlebar, no extra tap.
+    if (form.dataset.autolocate === '1' && !(form.elements.lat && form.elements.lat.value) &&
+        !(form.elements.near && form.elements.near.value) && !/[?&]near=/.test(location.search)) {
       btn.click();
     }
   }

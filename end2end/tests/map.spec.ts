@@ -39,9 +39,11 @@ test.describe('rider mode with the phone\'s location', () => {
     await page.goto('/rider');
     // Rider mode asks for the position by itself and reloads with it.
     await expect(page).toHaveURL(/lat=36\.806/);
+    // A filter applies as soon as it is ticked, and the page says what it filters by.
     await page.getByRole('checkbox', { name: '饮水' }).check();
-    await page.getByRole('button', { name: '查找' }).click();
     await expect(page).toHaveURL(/amenity=water/);
+    await expect(page.locator('.filter-echo')).toHaveText('已筛选：饮水');
+    await expect(page.locator('.origin-said')).toHaveText('距离从您的位置算起');
     const first = page.locator('.rider-card').first();
     await expect(first).toBeVisible();
     await expect(first.locator('.status')).toHaveClass(/open/);

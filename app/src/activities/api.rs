@@ -29,11 +29,20 @@ pub struct ActivityView {
     pub time: String,
     #[serde(default)]
     pub description: String,
+    /// The organiser's desk (the community's 党群服务中心), empty if unknown.
+    #[serde(default)]
+    pub organiser_phone: String,
+    /// The day's weekday, 1 (Monday) to 7.
+    #[serde(default)]
+    pub weekday: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityList {
     pub items: Vec<ActivityView>,
+    /// The page shown (from 1) and whether another follows.
+    pub page: i64,
+    pub has_more: bool,
     /// Whether the viewer may post an activity (staff with a community).
     pub can_create: bool,
 }
@@ -80,6 +89,7 @@ pub mod ssr {
     use crate::activities::store::Activity;
 
     pub fn view(a: Activity) -> ActivityView {
+        let weekday = crate::activities::model::iso_weekday(&a.day).unwrap_or(0);
         ActivityView {
             id: a.id,
             community: a.community,
@@ -97,7 +107,9 @@ pub mod ssr {
                 crate::activities::model::hhmm(a.start_min),
                 crate::activities::model::hhmm(a.end_min)
             ),
+            weekday,
             description: a.description,
+            organiser_phone: a.organiser_phone.unwrap_or_default(),
         }
     }
 
@@ -114,6 +126,10 @@ pub struct ActivityQuery {
     pub kind: Option<String>,
     /// Only those the viewer signed up for.
     pub mine: Option<bool>,
+    /// `weekend`, `week` or empty (everything ahead).
+    pub when: Option<String>,
+    /// The page, from 1.
+    pub page: Option<i64>,
 }
 
 impl ActivityQuery {
@@ -123,11 +139,13 @@ impl ActivityQuery {
             community: get("community").and_then(|v| v.trim().parse().ok()),
             kind: get("kind").filter(|k| !k.trim().is_empty()),
             mine: get("mine").map(|v| v == "1" || v == "true"),
+            when: get("when").filter(|k| !k.trim().is_empty()),
+            page: get("page").and_then(|v| v.trim().parse().ok()),
         }
     }
 
     pub async fn run(self) -> Result<ActivityList, AppError> {
-        list_activities(self.community, self.kind, self.mine).await
+        list_activities(self.community, self.kind, self.mine, self.when, self.page).await
     }
 }
 
@@ -138,6 +156,8 @@ pub async fn list_activities(
     community: Option<i64>,
     kind: Option<String>,
     mine: Option<bool>,
+    when: Option<String>,
+    page: Option<i64>,
 ) -> Result<ActivityList, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
@@ -151,26 +171,43 @@ pub async fn list_activities(
         if mine && user.is_none() {
             return Err(AppError::Unauthorized);
         }
+        let when = when.unwrap_or_default();
+        if !["", "weekend", "week"].contains(&when.trim()) {
+            return Err(AppError::bad(crate::i18n::tr("msg.activities_api.m_when")));
+        }
+        let page = page.unwrap_or(1);
+        if !(1..=1000).contains(&page) {
+            return Err(AppError::bad(crate::i18n::tr("msg.activities_api.m_page")));
+        }
+        let (from, to_day) =
+            crate::activities::model::day_window(when.trim(), crate::time::today_local());
         let filter = crate::activities::store::Filter {
             community,
             kind,
             signed_up_by: user.as_ref().filter(|_| mine).map(|u| u.id),
+            to_day,
         };
-        let items =
-            crate::activities::store::upcoming(&state.db, &crate::time::today(), &filter, 40)
+        let size = crate::activities::model::PAGE_SIZE;
+        // One more than a page: whether a next page exists.
+        let mut items: Vec<ActivityView> =
+            crate::activities::store::upcoming(&state.db, &from, &filter, size + 1, (page - 1) * size)
                 .await?
                 .into_iter()
                 .map(ssr::view)
                 .collect();
+        let has_more = items.len() as i64 > size;
+        items.truncate(size as usize);
         Ok(ActivityList {
             items,
+            page,
+            has_more,
             can_create: user.is_some_and(|u| {
                 u.role != crate::accounts::model::Role::Resident && u.community_id.is_some()
             }),
         })
     }
     .await;
-    crate::reply::read(r, "/activities")
+    crate::reply::page(r)
 }
 
 #[server(prefix = "/api", endpoint = "activities/get")]

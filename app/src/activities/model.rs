@@ -51,6 +51,34 @@ pub fn signup_status(confirmed: i64, capacity: i64) -> SignupStatus {
     }
 }
 
+/// Activities shown per page of the list.
+pub const PAGE_SIZE: i64 = 20;
+
+/// Which days the list shows (`when`): `weekend` is this Saturday and Sunday (today on
+/// a weekend), `week` today and the six days after, anything else from today on.
+/// Returns the first and last day (`YYYY-MM-DD`, last `None` for no end).
+#[cfg(feature = "ssr")]
+pub fn day_window(when: &str, today: chrono::NaiveDate) -> (String, Option<String>) {
+    use chrono::{Datelike, Duration};
+    let ymd = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    match when {
+        "weekend" => {
+            let wd = i64::from(today.weekday().number_from_monday());
+            let (from, to) = match wd {
+                6 => (today, today + Duration::days(1)),
+                7 => (today, today),
+                _ => (
+                    today + Duration::days(6 - wd),
+                    today + Duration::days(7 - wd),
+                ),
+            };
+            (ymd(from), Some(ymd(to)))
+        }
+        "week" => (ymd(today), Some(ymd(today + Duration::days(6)))),
+        _ => (ymd(today), None),
+    }
+}
+
 /// Sign-ups close when the activity's day has passed (dates as `YYYY-MM-DD`).
 pub fn may_sign_up(day: &str, today: &str) -> Result<(), String> {
     if day < today {
@@ -235,6 +263,23 @@ mod times {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn the_weekend_is_the_coming_saturday_and_sunday() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let w = |when: &str, today: &str| {
+            let (a, b) = day_window(when, d(today));
+            (a, b.unwrap_or_default())
+        };
+        // 2026-12-02 is a Wednesday.
+        assert_eq!(w("weekend", "2026-12-02"), ("2026-12-05".into(), "2026-12-06".into()));
+        assert_eq!(w("weekend", "2026-12-05"), ("2026-12-05".into(), "2026-12-06".into()));
+        assert_eq!(w("weekend", "2026-12-06"), ("2026-12-06".into(), "2026-12-06".into()));
+        assert_eq!(w("weekend", "2026-12-07"), ("2026-12-12".into(), "2026-12-13".into()));
+        assert_eq!(w("week", "2026-12-30"), ("2026-12-30".into(), "2027-01-05".into()));
+        assert_eq!(day_window("", d("2026-12-02")), ("2026-12-02".into(), None));
+    }
 
     #[test]
     fn sign_ups_are_confirmed_until_full_then_waitlisted() {

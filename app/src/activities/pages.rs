@@ -34,19 +34,44 @@ pub fn ActivitiesPage() -> impl IntoView {
         ActivityQuery::run,
     );
     let sel = move |k: &str| q.read_untracked().get(k).unwrap_or_default();
+    let communities = Resource::new(|| (), |_| crate::stations::api::list_communities());
     view! {
         <Title text=tr("activities.title") />
         <h1>{tr("activities.title")}</h1>
         <p class="lead">{tr("activities.lead")}</p>
         <Flash />
-        <form method="get" action="/activities" class="filters">
-            <label>{tr("activities.kind")} " "
-                <select name="kind">
+        // Dates first (this weekend leads), then community and kind; each a plain GET.
+        <nav class="chips when-chips" aria-label=tr("activities.when")>
+            {[("weekend", "activities.when_weekend"), ("week", "activities.when_week"), ("", "activities.when_all")].into_iter().map(|(w, key)| {
+                let current = sel("when") == w;
+                view! {
+                    <a class=if current { "chip current" } else { "chip" } aria-current=current.then_some("page")
+                        href=when_link(&q.read_untracked(), w)>{tr(key)}</a>
+                }
+            }).collect_view()}
+        </nav>
+        <form method="get" action="/activities" class="filters stack-filters">
+            <input type="hidden" name="when" value=sel("when") />
+            <div class="field">
+                <label for="f-community">{tr("activities.community")}</label>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let selected = q.read_untracked().get("community").and_then(|v| v.parse().ok());
+                        communities.await.ok().map(|c| view! {
+                            <crate::pages::community_select::CommunitySelect id="f-community" name="community"
+                                options=c selected=selected all_label=tr("activities.all_communities") />
+                        })
+                    })}
+                </Suspense>
+            </div>
+            <div class="field">
+                <label for="f-kind">{tr("activities.kind")}</label>
+                <select id="f-kind" name="kind">
                     <option value="">{tr("wishes.all")}</option>
                     <option value="red_saturday" selected=sel("kind") == "red_saturday">{tr("activities.red_saturday")}</option>
                     <option value="project" selected=sel("kind") == "project">{tr("activities.project")}</option>
                 </select>
-            </label>
+            </div>
             <label class="check"><input type="checkbox" name="mine" value="1" checked=sel("mine") == "1" /><span>{tr("activities.mine")}</span></label>
             <button class="button secondary" type="submit">{tr("stations.apply")}</button>
         </form>
@@ -54,26 +79,77 @@ pub fn ActivitiesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(l) => view! {
+                    Ok(l) => {
+                        let params = q.read_untracked().clone();
+                        let prev = (l.page > 1).then(|| page_link(&params, l.page - 1));
+                        let next = l.has_more.then(|| page_link(&params, l.page + 1));
+                        view! {
                         {l.can_create.then(NewActivityForm)}
                         {l.items.is_empty().then(|| view! { <p class="hint">{tr("activities.none")}</p> })}
-                        <ol class="station-list">
+                        <ol class="station-list" start=((l.page - 1) * crate::activities::model::PAGE_SIZE + 1).to_string()>
                             {l.items.into_iter().map(|a| view! {
                                 <li class="station-item">
                                     <a class="station-link" href=format!("/activities/{}", a.id)>
                                         <span class="station-name">{a.title.clone()}</span>
-                                        <span class="station-kind">{tr(kind_label_key(&a.kind))} " · " {a.day.clone()}</span>
+                                        <span class="station-kind">{tr(kind_label_key(&a.kind))} " · " {day_text(&a)} " " {a.time.clone()}</span>
                                     </a>
-                                    <p class="station-meta">{a.time.clone()} " · " {a.community.clone()} " · " {a.place.clone()}</p>
+                                    <p class="station-meta">{a.community.clone()} " · " {a.place.clone()}</p>
                                     <p class="station-meta">{places_line(&a)}</p>
                                 </li>
                             }).collect_view()}
                         </ol>
-                    }.into_any(),
+                        {(prev.is_some() || next.is_some()).then(|| view! {
+                            <nav class="pager" aria-label=tr("activities.pages")>
+                                {prev.map(|h| view! { <a class="button secondary" rel="prev" href=h>{tr("activities.prev")}</a> })}
+                                <span>{crate::i18n::tr_args("activities.page_n", &[("n", l.page.to_string())])}</span>
+                                {next.map(|h| view! { <a class="button secondary" rel="next" href=h>{tr("activities.next")}</a> })}
+                            </nav>
+                        })}
+                    }.into_any()
+                    }
                 }
             })}
         </Suspense>
     }
+}
+
+/// The day of an activity as people say it: `12-05 周六`.
+fn day_text(a: &ActivityView) -> String {
+    let md = a.day.get(5..).unwrap_or(&a.day).to_string();
+    if (1..=7).contains(&a.weekday) {
+        format!("{md} {}", tr(&format!("weekday.{}", a.weekday)))
+    } else {
+        md
+    }
+}
+
+/// The list's address with one parameter changed (the others kept; paging restarts).
+fn with_param(q: &leptos_router::params::ParamsMap, key: &str, value: &str) -> String {
+    let mut parts: Vec<String> = ["when", "community", "kind", "mine", "page"]
+        .into_iter()
+        .filter(|k| *k != key && !(key != "page" && *k == "page"))
+        .filter_map(|k| {
+            q.get(k)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", crate::util::url_encode(&v)))
+        })
+        .collect();
+    if !value.is_empty() {
+        parts.push(format!("{key}={}", crate::util::url_encode(value)));
+    }
+    if parts.is_empty() {
+        "/activities".to_string()
+    } else {
+        format!("/activities?{}", parts.join("&"))
+    }
+}
+
+fn when_link(q: &leptos_router::params::ParamsMap, when: &str) -> String {
+    with_param(q, "when", when)
+}
+
+fn page_link(q: &leptos_router::params::ParamsMap, page: i64) -> String {
+    with_param(q, "page", &page.to_string())
 }
 
 /// Staff's form to post an activity. After a refused post (no JavaScript), the address
@@ -178,8 +254,14 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
             <p class="hint">{tr(kind_label_key(&a.kind))} " · " {a.community.clone()}</p>
             <section class="card">
                 <dl class="settings">
-                    <dt>{tr("activities.day")}</dt><dd>{a.day.clone()} " " {a.time.clone()}</dd>
+                    <dt>{tr("activities.day")}</dt><dd>{a.day.clone()} " " {day_text(&a)} " " {a.time.clone()}</dd>
                     <dt>{tr("activities.place")}</dt><dd>{a.place.clone()}</dd>
+                    <dt>{tr("activities.organiser")}</dt>
+                    <dd>{a.community.clone()}
+                        {(!a.organiser_phone.is_empty()).then(|| view! {
+                            " · " <a class="tel" href=format!("tel:{}", a.organiser_phone.replace('-', ""))>{a.organiser_phone.clone()}</a>
+                        })}
+                    </dd>
                 </dl>
                 {(!a.description.is_empty()).then(|| view! { <p class="description">{a.description.clone()}</p> })}
                 <p>{places_line(&a)}</p>
@@ -225,8 +307,9 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
                     }}
                     <ol class="roster">
                         {p.roster.into_iter().map(|r| view! {
-                            <li>
-                                {format!("{}. ", r.position)} {r.name} " · " {r.phone} " · "
+                            // Numbered once: by the list itself, at the sign-up position.
+                            <li value=r.position.to_string()>
+                                {r.name} " · " {r.phone} " · "
                                 {match (r.status, r.checked_in) {
                                     (_, true) => tr("activities.done"),
                                     (SignupStatus::Confirmed, false) => tr("activities.confirmed_short"),

@@ -31,12 +31,15 @@ pub struct Activity {
     pub start_min: i64,
     pub end_min: i64,
     pub description: String,
+    /// The phone of the organising community's 党群服务中心 (the organiser's desk).
+    pub organiser_phone: Option<String>,
 }
 
 const ACTIVITY_SELECT: &str = "SELECT a.id, a.community_id, c.name AS community, a.kind, a.title, a.day, a.place, a.capacity, \
      a.hours, a.points, a.start_min, a.end_min, a.description, \
      (SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'confirmed') AS confirmed, \
-     (SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'waitlisted') AS waitlisted \
+     (SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'waitlisted') AS waitlisted, \
+     (SELECT MIN(st.phone) FROM stations st WHERE st.community_id = a.community_id AND st.kind = 'center') AS organiser_phone \
      FROM activities a JOIN communities c ON c.id = a.community_id";
 
 fn activity_from(r: &AnyRow) -> Result<Activity, sqlx::Error> {
@@ -56,6 +59,7 @@ fn activity_from(r: &AnyRow) -> Result<Activity, sqlx::Error> {
         start_min: r.try_get("start_min")?,
         end_min: r.try_get("end_min")?,
         description: r.try_get("description")?,
+        organiser_phone: r.try_get("organiser_phone")?,
     })
 }
 
@@ -66,19 +70,24 @@ pub struct Filter {
     pub kind: Option<String>,
     /// Only those this person signed up for (and has not withdrawn from).
     pub signed_up_by: Option<i64>,
+    /// The last day shown (`YYYY-MM-DD`), if any.
+    pub to_day: Option<String>,
 }
 
-/// Activities from `from_day` on, soonest first.
+/// Activities from `from_day` on (to the filter's last day), soonest first, `limit` of
+/// them after skipping `offset`.
 pub async fn upcoming(
     db: &Db,
     from_day: &str,
     f: &Filter,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<Activity>, sqlx::Error> {
     let sql = format!(
         "{ACTIVITY_SELECT} WHERE a.day >= $1 AND ($2 IS NULL OR a.community_id = $2) AND ($3 IS NULL OR a.kind = $3) \
          AND ($4 IS NULL OR EXISTS (SELECT 1 FROM signups m WHERE m.activity_id = a.id AND m.user_id = $4 AND m.status <> 'withdrawn')) \
-         ORDER BY a.day, a.id LIMIT $5"
+         AND ($6 IS NULL OR a.day <= $6) \
+         ORDER BY a.day, a.start_min, a.id LIMIT $5 OFFSET $7"
     );
     let rows = sqlx::query(&sql)
         .bind(from_day)
@@ -86,6 +95,8 @@ pub async fn upcoming(
         .bind(f.kind.as_deref())
         .bind(f.signed_up_by)
         .bind(limit)
+        .bind(f.to_day.as_deref())
+        .bind(offset)
         .fetch_all(&db.pool)
         .await?;
     rows.iter().map(activity_from).collect()

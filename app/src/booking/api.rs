@@ -102,6 +102,8 @@ pub struct BookQuery {
     pub day: Option<String>,
     pub lat: Option<f64>,
     pub lng: Option<f64>,
+    /// A search among the centres (name, street, address).
+    pub q: Option<String>,
 }
 
 impl BookQuery {
@@ -119,11 +121,12 @@ impl BookQuery {
             day: text("day"),
             lat: num("lat"),
             lng: num("lng"),
+            q: text("q"),
         }
     }
 
     pub async fn run(self) -> Result<BookingChoices, AppError> {
-        get_booking_choices(self.item, self.center, self.day, self.lat, self.lng).await
+        get_booking_choices(self.item, self.center, self.day, self.lat, self.lng, self.q).await
     }
 }
 
@@ -136,6 +139,7 @@ pub async fn get_booking_choices(
     day: Option<String>,
     lat: Option<f64>,
     lng: Option<f64>,
+    q: Option<String>,
 ) -> Result<BookingChoices, AppError> {
     use crate::booking::store;
     use chrono::Datelike;
@@ -155,7 +159,7 @@ pub async fn get_booking_choices(
             _ => return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m2"))),
         };
         let set = state.stations().await?;
-        let mut centers: Vec<CenterOption> = store::schedules(&state.db)
+        let centers: Vec<CenterOption> = store::schedules(&state.db)
             .await?
             .into_iter()
             .filter(|(_, s)| s.items.contains(&item_code))
@@ -164,6 +168,8 @@ pub async fn get_booking_choices(
                 id: s.id,
                 name: s.name.clone(),
                 address: s.address.clone(),
+                community_id: s.community_id,
+                street: s.street.clone(),
                 distance_m: point.map(|p| {
                     crate::stations::model::distance_m(
                         p,
@@ -176,13 +182,6 @@ pub async fn get_booking_choices(
                 }),
             })
             .collect();
-        if point.is_some() {
-            centers.sort_by(|a, b| {
-                a.distance_m
-                    .unwrap_or(0.0)
-                    .total_cmp(&b.distance_m.unwrap_or(0.0))
-            });
-        }
         let center = match center {
             None => None,
             Some(id) => Some(
@@ -254,10 +253,20 @@ pub async fn get_booking_choices(
                 day = Some(d);
             }
         }
-        let signed_in = crate::accounts::session::current_user().await?.is_some();
+        let user = crate::accounts::session::current_user().await?;
+        let signed_in = user.is_some();
+        let centers = if center.is_some() {
+            CenterList::default()
+        } else {
+            CenterList::arrange(
+                centers,
+                user.and_then(|u| u.community_id),
+                q.as_deref().unwrap_or(""),
+            )
+        };
         Ok(BookingChoices {
             item_code,
-            item_name: item.name,
+            item_name: item.title(),
             centers,
             center,
             days,
@@ -273,7 +282,9 @@ pub async fn get_booking_choices(
 /// Books a seat; returns the confirmation code.
 #[server(prefix = "/api", endpoint = "booking/create")]
 pub async fn create_booking(slot_id: i64, item_code: String) -> Result<String, AppError> {
-    let back = format!("/book?item={}", crate::util::url_encode(&item_code));
+    // A refused booking goes back to the same centre and day (the choice is kept), and
+    // names the booking it collides with, if that is why.
+    let mut back = format!("/book?item={}", crate::util::url_encode(&item_code));
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
@@ -281,14 +292,47 @@ pub async fn create_booking(slot_id: i64, item_code: String) -> Result<String, A
         let slot = crate::booking::store::slot(&state.db, slot_id)
             .await?
             .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m9")))?;
+        back = format!(
+            "/book?item={}&center={}&day={}",
+            crate::util::url_encode(&item_code),
+            slot.center_id,
+            crate::util::url_encode(&slot.day)
+        );
         let accepts = crate::booking::store::schedule(&state.db, slot.center_id)
             .await?
             .is_some_and(|s| s.items.contains(&item_code));
         if !accepts {
             return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m3")));
         }
-        crate::booking::service::book(&state.db, user.id, &slot, &item_code, crate::time::now_ts())
-            .await
+        let r = crate::booking::service::book(
+            &state.db,
+            user.id,
+            &slot,
+            &item_code,
+            crate::time::now_ts(),
+        )
+        .await;
+        if let Err(AppError::Conflict(_)) = &r {
+            if let Some(code) =
+                crate::booking::store::overlapping_code(&state.db, user.id, &slot).await?
+            {
+                back.push_str(&format!("&conflict={code}"));
+            } else {
+                let mut conn = state.db.pool.acquire().await?;
+                let (active, _) = crate::booking::store::active_and_overlapping(
+                    &mut conn,
+                    user.id,
+                    &slot,
+                    crate::time::now_ts(),
+                    None,
+                )
+                .await?;
+                if active >= crate::booking::model::MAX_ACTIVE {
+                    back.push_str("&conflict=limit");
+                }
+            }
+        }
+        r
     }
     .await;
     crate::reply::reply(r, &back, |c| Some(format!("/bookings/{c}?new=1")))

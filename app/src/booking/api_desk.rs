@@ -24,7 +24,7 @@ pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
         let cat = state.catalogue().await?;
         let item_name = |c: &str| {
             cat.item(c)
-                .map(|i| i.item.name.clone())
+                .map(|i| i.item.title())
                 .unwrap_or_else(|| c.to_string())
         };
         let bookings = crate::booking::store::of_center_day(&state.db, center, &day).await?;
@@ -69,9 +69,24 @@ pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
             .await?
             .map(|s| s.name)
             .unwrap_or_default();
+        let shown = crate::calendar::model::parse_date(&day).map_err(AppError::BadRequest)?;
+        let items = cat
+            .summaries()
+            .into_iter()
+            .flat_map(|(c, list)| {
+                let category = c.title();
+                list.into_iter()
+                    .filter(|i| i.extended_hours)
+                    .map(move |i| (category.clone(), i.code, i.name))
+            })
+            .collect();
         Ok(Desk {
             center_id: center,
             center_name,
+            today: crate::time::today(),
+            prev_day: crate::time::ymd(shown - chrono::Duration::days(1)),
+            next_day: crate::time::ymd(shown + chrono::Duration::days(1)),
+            items,
             day,
             slots,
             schedule,
@@ -201,15 +216,33 @@ pub async fn desk_set_schedule(
     slot_minutes: u32,
     capacity: u32,
     items: String,
+    /// The form's picker: weekday and time rows (`rows[0][days][0]=1`, …), used
+    /// instead of `windows` when given.
+    rows: Option<Vec<crate::booking::model::WindowRow>>,
+    /// The form's picker: item codes ticked (`pick[0]=MZ-01`, …), added to `items`.
+    pick: Option<Vec<String>>,
 ) -> Result<(), AppError> {
     let r = async {
         let state = crate::state::app_state()?;
         let (user, center, _) = ssr::desk_center(&state, None).await?;
-        let windows =
-            crate::booking::model::parse_windows(&windows).map_err(AppError::BadRequest)?;
+        let windows = match &rows {
+            Some(rows) if windows.trim().is_empty() => {
+                if rows.len() > crate::booking::model::MAX_WINDOW_LINES * 2 {
+                    return Err(AppError::bad(crate::i18n::tr_args(
+                        "trust.too_many_lines",
+                        &[("n", crate::booking::model::MAX_WINDOW_LINES.to_string())],
+                    )));
+                }
+                crate::booking::model::windows_from_rows(rows)
+            }
+            _ => crate::booking::model::parse_windows(&windows),
+        }
+        .map_err(AppError::BadRequest)?;
         let cat = state.catalogue().await?;
-        let items: Vec<String> = items
+        let picked = pick.unwrap_or_default();
+        let mut items: Vec<String> = items
             .split([',', '，', ' ', '\n'])
+            .chain(picked.iter().map(String::as_str))
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
@@ -221,6 +254,9 @@ pub async fn desk_set_schedule(
                 &[("n", MAX_ITEMS.to_string())],
             )));
         }
+        // A code both typed and ticked counts once (after the bound above).
+        let mut seen = std::collections::HashSet::new();
+        items.retain(|i| seen.insert(i.clone()));
         for i in &items {
             match cat.item(i) {
                 None => {

@@ -147,6 +147,45 @@ pub fn parse_windows(text: &str) -> Result<Vec<Window>, String> {
     Ok(out)
 }
 
+/// One row of the schedule form's picker: the weekdays ticked (`1`–`7`) and the hours.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WindowRow {
+    #[serde(default)]
+    pub days: Vec<String>,
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub end: String,
+}
+
+/// The windows the picker's rows describe, checked by the same rules as typed lines
+/// ([`parse_windows`]). Rows left blank are skipped; a row with hours but no weekday
+/// (or weekdays but no hours) is an error naming the row.
+pub fn windows_from_rows(rows: &[WindowRow]) -> Result<Vec<Window>, String> {
+    let mut lines = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let (start, end) = (r.start.trim(), r.end.trim());
+        let days: Vec<&str> = r.days.iter().map(|d| d.trim()).filter(|d| !d.is_empty()).collect();
+        if days.is_empty() && start.is_empty() && end.is_empty() {
+            continue;
+        }
+        if days.is_empty() || start.is_empty() || end.is_empty() {
+            return Err(crate::i18n::tr_args(
+                "desk.row_incomplete",
+                &[("n", (i + 1).to_string())],
+            ));
+        }
+        if days.iter().any(|d| !matches!(*d, "1" | "2" | "3" | "4" | "5" | "6" | "7")) {
+            return Err(crate::i18n::tr_args(
+                "desk.row_incomplete",
+                &[("n", (i + 1).to_string())],
+            ));
+        }
+        lines.push(format!("{} {start}-{end}", days.join(",")));
+    }
+    parse_windows(&lines.join("\n"))
+}
+
 /// The windows in the form `parse_windows` reads.
 pub fn format_windows(ws: &[Window]) -> String {
     ws.iter()
@@ -357,6 +396,31 @@ mod bounds {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn picker_rows_become_the_same_windows_as_typed_lines() {
+        let row = |d: &[&str], s: &str, e: &str| WindowRow {
+            days: d.iter().map(|x| x.to_string()).collect(),
+            start: s.into(),
+            end: e.into(),
+        };
+        let rows = vec![
+            row(&["1", "2", "3", "4", "5"], "17:30", "20:00"),
+            row(&[], "", ""),
+            row(&["6"], "09:00", "12:00"),
+        ];
+        assert_eq!(
+            windows_from_rows(&rows).unwrap(),
+            parse_windows("1-5 17:30-20:00\n6 09:00-12:00").unwrap()
+        );
+        assert!(windows_from_rows(&[row(&[], "17:30", "20:00")])
+            .unwrap_err()
+            .contains('1'));
+        assert!(windows_from_rows(&[row(&["1"], "", "")]).is_err());
+        assert!(windows_from_rows(&[row(&["8"], "17:30", "20:00")]).is_err());
+        // As with typed lines, at least one window is needed.
+        assert!(windows_from_rows(&[row(&[], "", "")]).is_err());
+    }
 
     #[test]
     fn the_buttons_follow_the_life_cycle() {

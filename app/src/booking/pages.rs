@@ -4,8 +4,8 @@
 
 use crate::booking::api::{get_booking, my_bookings, my_notices, BookQuery};
 use crate::booking::api_desk::get_desk;
-use crate::booking::model::{format_windows, Action, Status};
-use crate::booking::views::{BookingChoices, BookingView, Desk};
+use crate::booking::model::{Action, Status};
+use crate::booking::views::{BookingChoices, BookingView, CenterOption, Desk};
 use crate::i18n::{tr, tr_args};
 use crate::pages::not_found::{ErrorBox, Flash};
 use leptos::prelude::*;
@@ -42,7 +42,7 @@ fn ItemPicker() -> impl IntoView {
                         let items: Vec<_> = items.into_iter().filter(|i| i.extended_hours).collect();
                         (!items.is_empty()).then(|| view! {
                             <section class="card">
-                                <h2>{category.name.clone()}</h2>
+                                <h2>{category.title()}</h2>
                                 <ul class="choice-list">
                                     {items.into_iter().map(|i| view! {
                                         <li><a class="choice" href=format!("/book?item={}", i.code)>
@@ -71,6 +71,16 @@ pub fn BookPage() -> impl IntoView {
         <Title text=tr("booking.title") />
         <h1>{tr("booking.title")}</h1>
         <Flash />
+        // A refused booking says which booking of mine stands in the way.
+        {move || q.read().get("conflict").and_then(|c| {
+            if c == "limit" {
+                Some(view! { <p class="notice"><a href="/me#my-bookings">{tr("booking.conflict_limit")}</a></p> }.into_any())
+            } else {
+                crate::booking::model::parse_code(&c).ok().map(|code| view! {
+                    <p class="notice"><a href=format!("/bookings/{code}")>{tr("booking.conflict_booking")}</a></p>
+                }.into_any())
+            }
+        })}
         <Show when=no_item fallback=move || view! {
             <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
                 {move || Suspend::new(async move {
@@ -99,9 +109,30 @@ fn BookSteps(c: BookingChoices, reschedule: String) -> impl IntoView {
         })}
         {step_center.then(|| {
             let c2 = c.clone();
+            let l = c.centers.clone();
+            let row = {
+                let c2 = c2.clone();
+                let reschedule = reschedule.clone();
+                move |x: CenterOption| view! {
+                    <li>
+                        <a class="choice" href=link(&c2, Some(x.id), None, &reschedule)>
+                            <span class="choice-main">{x.name.clone()}</span>
+                            <span class="choice-sub">{x.address.clone()}
+                                {x.distance_m.map(|d| format!(" · {}", tr_args("stations.distance_m", &[("m", d.to_string())])))}
+                            </span>
+                        </a>
+                    </li>
+                }
+            };
+            let (r1, r2, r3, r4) = (row.clone(), row.clone(), row.clone(), row);
             view! {
                 <section class="card">
                     <h2>{tr("booking.choose_center")}</h2>
+                    {(l.total == 0).then(|| view! { <p>{tr("booking.no_center")}</p> })}
+                    {(!l.mine.is_empty()).then(|| view! {
+                        <h3>{tr("booking.my_center")}</h3>
+                        <ul class="choice-list">{l.mine.clone().into_iter().map(r1).collect_view()}</ul>
+                    })}
                     <form id="point-form" method="get" action="/book" class="inline">
                         <input type="hidden" name="item" value=c.item_code.clone() />
                         <input type="hidden" name="lat" value="" />
@@ -110,19 +141,42 @@ fn BookSteps(c: BookingChoices, reschedule: String) -> impl IntoView {
                         <button type="button" id="locate" class="button secondary js-only">{tr("booking.nearest_first")}</button>
                     </form>
                     <p id="map-status" role="status" class="hint"></p>
-                    {c2.centers.is_empty().then(|| view! { <p>{tr("booking.no_center")}</p> })}
-                    <ul class="choice-list">
-                        {c2.centers.iter().map(|x| view! {
-                            <li>
-                                <a class="choice" href=link(&c2, Some(x.id), None, &reschedule)>
-                                    <span class="choice-main">{x.name.clone()}</span>
-                                    <span class="hint">{x.address.clone()}
-                                        {x.distance_m.map(|d| format!(" · {}", tr_args("stations.distance_m", &[("m", d.to_string())])))}
-                                    </span>
-                                </a>
-                            </li>
-                        }).collect_view()}
-                    </ul>
+                    {(!l.nearest.is_empty()).then(|| view! {
+                        <h3>{tr("booking.nearest")}</h3>
+                        <ul class="choice-list">{l.nearest.clone().into_iter().map(r2).collect_view()}</ul>
+                    })}
+                    <form method="get" action="/book" class="center-search" role="search">
+                        <input type="hidden" name="item" value=c.item_code.clone() />
+                        {(!reschedule.is_empty()).then(|| view! { <input type="hidden" name="reschedule" value=reschedule.clone() /> })}
+                        <label for="center-q">{tr("booking.search_center")}</label>
+                        <div class="search-row">
+                            <input id="center-q" name="q" type="search" maxlength="40" value=l.query.clone()
+                                placeholder=tr("booking.search_placeholder") />
+                            <button type="submit" class="button">{tr("services.search")}</button>
+                        </div>
+                    </form>
+                    {match l.found.clone() {
+                        Some(found) => view! {
+                            <h3 role="status">{tr_args("booking.found", &[("q", l.query.clone()), ("n", found.len().to_string())])}</h3>
+                            {found.is_empty().then(|| view! { <p>{tr("booking.found_none")}</p> })}
+                            <ul class="choice-list">{found.into_iter().map(r3).collect_view()}</ul>
+                            <p><a href=link(&c2, None, None, &reschedule)>{tr("booking.all_centers")}</a></p>
+                        }.into_any(),
+                        None => view! {
+                            <h3>{tr_args("booking.by_street", &[("n", l.total.to_string())])}</h3>
+                            <div class="street-groups">
+                                {l.streets.clone().into_iter().map(|(street, list)| {
+                                    let r = r4.clone();
+                                    view! {
+                                        <details class="street">
+                                            <summary>{street.clone()} <span class="hint">{tr_args("booking.n_centers", &[("n", list.len().to_string())])}</span></summary>
+                                            <ul class="choice-list">{list.into_iter().map(r).collect_view()}</ul>
+                                        </details>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any(),
+                    }}
                 </section>
             }
         })}
@@ -138,7 +192,7 @@ fn BookSteps(c: BookingChoices, reschedule: String) -> impl IntoView {
                             let current = c2.day.as_deref() == Some(d.as_str());
                             view! {
                                 <li>
-                                    <a class=if current { "day current" } else { "day" } href=link(&c2, Some(center.id), Some(d), &reschedule)
+                                    <a class=if current { "day current" } else { "day" } href=format!("{}#slots", link(&c2, Some(center.id), Some(d), &reschedule))
                                         aria-current=current.then_some("true")>
                                         <span>{label.clone()}</span>
                                         <span class="hint">
@@ -154,7 +208,7 @@ fn BookSteps(c: BookingChoices, reschedule: String) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     {c2.day.clone().map(|_| view! {
-                        <h3>{tr("booking.choose_slot")}</h3>
+                        <h3 id="slots">{tr("booking.choose_slot")}</h3>
                         {c2.slots.is_empty().then(|| view! { <p>{tr("booking.no_slots")}</p> })}
                         <ul class="slot-list">
                             {c2.slots.iter().map(|s| {
@@ -357,8 +411,21 @@ fn DeskBody(d: Desk, marked: Option<String>) -> impl IntoView {
             .find(|e| e.code == code)
             .map(|e| (e.name.clone(), e.item.clone(), tr(e.status.label_key())))
     });
+    let is_today = d.day == d.today;
     view! {
-        <p class="lead">{d.center_name.clone()} " · " {d.day.clone()}</p>
+        <p class="lead">{d.center_name.clone()} " · " {d.day.clone()}
+            {is_today.then(|| view! { " " <span class="tag">{tr("trust.today")}</span> })}</p>
+        // Another day's queue: the day before or after, today, or any date.
+        <nav class="day-switch" aria-label=tr("desk.switch_day")>
+            <a class="chip" href=format!("/desk?day={}", d.prev_day)>{tr("desk.prev_day")}</a>
+            {(!is_today).then(|| view! { <a class="chip current" href="/desk">{tr("desk.back_today")}</a> })}
+            <a class="chip" href=format!("/desk?day={}", d.next_day)>{tr("desk.next_day")}</a>
+            <form method="get" action="/desk" class="inline">
+                <label for="desk-day" class="visually-hidden">{tr("desk.pick_day")}</label>
+                <input id="desk-day" name="day" type="date" value=d.day.clone() />
+                <button type="submit" class="button secondary">{tr("desk.show_day")}</button>
+            </form>
+        </nav>
         {just.map(|(name, item, status)| view! {
             <p class="form-ok" role="status" id="marked">{status} "：" {name} " · " {item}</p>
         })}
@@ -421,7 +488,11 @@ fn DeskBody(d: Desk, marked: Option<String>) -> impl IntoView {
         <section class="card">
             <h2>{tr("desk.walk_in")}</h2>
             <form method="post" action=crate::booking::api_desk::DeskWalkIn::PATH class="search">
-                <input name="item_code" required maxlength="5" placeholder="MZ-01" aria-label=tr("desk.item_code") />
+                <label for="walk-item">{tr("booking.item")}</label>
+                <select id="walk-item" name="item_code" required>
+                    <option value="">{tr("desk.pick_item")}</option>
+                    {item_options(&d.items, &[])}
+                </select>
                 <button class="button secondary" type="submit">{tr("desk.record")}</button>
             </form>
             <p class="hint">{tr_args("desk.figures", &[("served", d.figures.served.to_string()), ("walk", d.figures.walk_ins.to_string())])}</p>
@@ -429,17 +500,104 @@ fn DeskBody(d: Desk, marked: Option<String>) -> impl IntoView {
         </section>
         <section class="card">
             <h2>{tr("desk.schedule")}</h2>
-            <form method="post" action=crate::booking::api_desk::DeskSetSchedule::PATH class="stack">
-                <label for="windows">{tr("desk.windows")}</label>
-                <textarea id="windows" name="windows" rows="3">{sched.as_ref().map(|s| format_windows(&s.windows)).unwrap_or_default()}</textarea>
+            <form method="post" action=crate::booking::api_desk::DeskSetSchedule::PATH class="stack schedule-form">
+                // Weekdays ticked and times picked; the server checks them by the same
+                // rules as typed lines. One empty row is there to add a window.
+                <input type="hidden" name="windows" value="" />
+                <input type="hidden" name="items" value="" />
+                {schedule_rows(sched.as_ref().map(|s| s.windows.clone()).unwrap_or_default())}
                 <label for="slot_minutes">{tr("desk.slot_minutes")}</label>
                 <input id="slot_minutes" name="slot_minutes" type="number" min="10" max="120" value=sched.as_ref().map(|s| s.slot_minutes).unwrap_or(30).to_string() />
                 <label for="capacity">{tr("desk.capacity")}</label>
                 <input id="capacity" name="capacity" type="number" min="1" max="20" value=sched.as_ref().map(|s| s.capacity).unwrap_or(2).to_string() />
-                <label for="items">{tr("desk.items")}</label>
-                <input id="items" name="items" value=sched.as_ref().map(|s| s.items.join(",")).unwrap_or_default() />
+                <fieldset class="item-picks">
+                    <legend>{tr("desk.items")}</legend>
+                    {item_checks(&d.items, &sched.as_ref().map(|s| s.items.clone()).unwrap_or_default())}
+                </fieldset>
                 <button class="button" type="submit">{tr("common.save")}</button>
             </form>
         </section>
     }
+}
+
+/// The extended-hours items as `<option>`s grouped by category (names, not codes).
+fn item_options(items: &[(String, String, String)], selected: &[String]) -> impl IntoView {
+    let mut groups: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for (cat, code, name) in items {
+        match groups.last_mut() {
+            Some((c, list)) if c == cat => list.push((code.clone(), name.clone())),
+            _ => groups.push((cat.clone(), vec![(code.clone(), name.clone())])),
+        }
+    }
+    let selected = selected.to_vec();
+    groups
+        .into_iter()
+        .map(|(cat, list)| {
+            let selected = selected.clone();
+            view! {
+                <optgroup label=cat>
+                    {list.into_iter().map(|(code, name)| {
+                        let on = selected.contains(&code);
+                        view! { <option value=code selected=on>{name}</option> }
+                    }).collect_view()}
+                </optgroup>
+            }
+        })
+        .collect_view()
+}
+
+/// The extended-hours items as tick boxes (`pick[i]`), those offered ticked.
+fn item_checks(items: &[(String, String, String)], offered: &[String]) -> impl IntoView {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, (_, code, name))| {
+            let id = format!("pick-{i}");
+            view! {
+                <label class="check">
+                    <input type="checkbox" id=id name=format!("pick[{i}]") value=code.clone()
+                        checked=offered.contains(code) />
+                    <span>{name.clone()}</span>
+                </label>
+            }
+        })
+        .collect_view()
+}
+
+/// The schedule's windows as picker rows (weekday boxes and two times), plus an empty
+/// row to add one.
+fn schedule_rows(windows: Vec<crate::booking::model::Window>) -> impl IntoView {
+    let mut rows: Vec<(Vec<u32>, String, String)> = windows
+        .into_iter()
+        .map(|w| (w.days, w.start, w.end))
+        .collect();
+    rows.push((Vec::new(), String::new(), String::new()));
+    rows.into_iter()
+        .enumerate()
+        .map(|(r, (days, start, end))| {
+            view! {
+                <fieldset class="window-row">
+                    <legend>{tr_args("desk.window_n", &[("n", (r + 1).to_string())])}</legend>
+                    <div class="chips">
+                        {(1..=7u32).map(|d| {
+                            let id = format!("row{r}-d{d}");
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" id=id name=format!("rows[{r}][days][{d}]") value=d.to_string()
+                                        checked=days.contains(&d) />
+                                    <span>{tr(&format!("weekday.{d}"))}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <div class="time-pair">
+                        <label for=format!("row{r}-start")>{tr("desk.from")}</label>
+                        <input type="time" id=format!("row{r}-start") name=format!("rows[{r}][start]") value=start />
+                        <label for=format!("row{r}-end")>{tr("desk.to")}</label>
+                        <input type="time" id=format!("row{r}-end") name=format!("rows[{r}][end]") value=end />
+                    </div>
+                </fieldset>
+            }
+        })
+        .collect_view()
 }

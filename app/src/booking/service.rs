@@ -78,7 +78,7 @@ pub fn view(b: &store::Booking, cat: &crate::catalogue::service::Loaded, now: i6
         status: b.status,
         item_code: b.item_code.clone(),
         item_name: item
-            .map(|i| i.item.name.clone())
+            .map(|i| i.item.title())
             .unwrap_or_else(|| b.item_code.clone()),
         center_id: b.center_id,
         center_name: b.center_name.clone(),

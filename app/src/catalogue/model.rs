@@ -20,6 +20,30 @@ pub struct Category {
     pub items: Vec<Item>,
 }
 
+/// A name in the reader's language: the English one when English is chosen and the guide
+/// has one, else the Chinese (the published name).
+pub fn localized(zh: &str, en: &str) -> String {
+    if crate::i18n::current_locale() == crate::prefs::Locale::En && !en.trim().is_empty() {
+        en.to_string()
+    } else {
+        zh.to_string()
+    }
+}
+
+impl Category {
+    /// The category's name in the reader's language.
+    pub fn title(&self) -> String {
+        localized(&self.name, &self.name_en)
+    }
+}
+
+impl Item {
+    /// The item's name in the reader's language.
+    pub fn title(&self) -> String {
+        localized(&self.name, &self.name_en)
+    }
+}
+
 /// One service item's guide (办事指南), with the standard fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,7 +248,7 @@ impl ItemSummary {
     pub fn of(item: &Item, category: &str) -> Self {
         ItemSummary {
             code: item.code.clone(),
-            name: item.name.clone(),
+            name: item.title(),
             category: category.to_string(),
             extended_hours: item.extended_hours,
             online: item.online,

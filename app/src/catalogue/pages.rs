@@ -69,8 +69,8 @@ pub fn ServicesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 list.await.map(|c| c.categories.into_iter().map(|(cat, items)| view! {
                     <section class="card category" id=format!("cat-{}", cat.code)>
-                        <h2>{cat.name.clone()}</h2>
-                        <p class="hint">{cat.summary.clone()}</p>
+                        <h2>{cat.title()}</h2>
+                        <p class="hint" lang="zh-CN">{cat.summary.clone()}</p>
                         <ul class="service-list">{items.into_iter().map(item_row).collect_view()}</ul>
                     </section>
                 }).collect_view())
@@ -108,10 +108,20 @@ fn Guide(g: GuideView) -> impl IntoView {
     let saved = move || q.read().get("saved").is_some();
     let yes_no = |b: bool| if b { tr("common.yes") } else { tr("common.no") };
     view! {
-        <Title text=it.name.clone() />
+        <Title text=it.title() />
         <article class="guide">
             <p class="crumb"><a href="/services">{tr("services.title")}</a> " › " {g.category.clone()}</p>
-            <h1>{it.name.clone()}</h1>
+            <h1>{it.title()}</h1>
+            // In English: the published Chinese name (what the window calls it) and a summary
+            // line of the facts; the long texts below stay in Chinese, marked as such.
+            {(it.title() != it.name).then(|| view! {
+                <p class="lead" lang="zh-CN">{it.name.clone()}</p>
+                <p class="hint">{tr_args("guide.en_summary", &[
+                    ("visits", it.visits.to_string()),
+                    ("days", it.promised_limit_days.to_string()),
+                    ("n", it.materials.iter().filter(|m| m.required).count().to_string()),
+                ])}</p>
+            })}
             <Show when=saved><p class="form-ok" role="status">{tr("services.saved")}</p></Show>
             <p class="hint">
                 {tr_args("services.updated", &[("date", g.updated_on.clone()), ("v", g.version.to_string())])}
@@ -134,7 +144,8 @@ fn Guide(g: GuideView) -> impl IntoView {
                     <dt>{tr("guide.visits")}</dt>
                     <dd>{tr_args("services.visits", &[("n", it.visits.to_string())])}</dd>
                     <dt>{tr("guide.fee")}</dt>
-                    <dd>{it.fee.basis.clone()}</dd>
+                    <dd>{if it.fee.charged { tr("guide.charged") } else { tr("guide.free") }}
+                        " " <span class="hint" lang="zh-CN">{it.fee.basis.clone()}</span></dd>
                     <dt>{tr("guide.online")}</dt>
                     <dd>{yes_no(it.online)}</dd>
                     <dt>{tr("guide.terminal")}</dt>
@@ -166,6 +177,7 @@ fn Guide(g: GuideView) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                <p class="hint">{tr("guide.jargon")}</p>
             </section>
             <section class="card">
                 <h2>{tr("guide.steps")}</h2>
@@ -298,10 +310,15 @@ pub fn ChecklistPage() -> impl IntoView {
                     Ok(g) => {
                         let it = g.item.clone();
                         view! {
-                            <Title text=tr_args("checklist.title", &[("name", it.name.clone())]) />
+                            <Title text=tr_args("checklist.title", &[("name", it.title())]) />
                             <article class="checklist">
-                                <h1>{tr_args("checklist.title", &[("name", it.name.clone())])}</h1>
+                                <h1>{tr_args("checklist.title", &[("name", it.title())])}</h1>
                                 <p class="hint">{tr_args("services.updated", &[("date", g.updated_on.clone()), ("v", g.version.to_string())])}</p>
+                                <p class="actions no-print">
+                                    <button type="button" class="button js-only" data-print="">{tr("checklist.print")}</button>
+                                    <a class="button secondary" href=format!("/services/{}", it.code)>{tr("checklist.back")}</a>
+                                </p>
+                                <p class="hint">{tr("guide.jargon")}</p>
                                 <ul class="ticks">
                                     {it.checklist().into_iter().map(|m| view! {
                                         <li>
@@ -318,8 +335,8 @@ pub fn ChecklistPage() -> impl IntoView {
                                 <p>{it.place.clone()}</p>
                                 <p>{it.hours.clone()}</p>
                                 <p>{tr("guide.consult")} "：" {it.consult_phone.clone()}</p>
-                                <p class="no-print"><a href=format!("/services/{}", it.code)>{tr("checklist.back")}</a></p>
                             </article>
+                            <script src="/map.js" defer></script>
                         }.into_any()
                     }
                 }
@@ -346,7 +363,7 @@ pub fn GuideEditPage() -> impl IntoView {
                         let err = q.read_untracked().get("err").and_then(|e| crate::i18n::decode_banner(&e));
                         view! {
                             <Title text=tr("services.edit") />
-                            <h1>{tr("services.edit")} "：" {g.item.name.clone()}</h1>
+                            <h1>{tr("services.edit")} "：" {g.item.title()}</h1>
                             {err.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                             <form method="post" action=crate::catalogue::api::UpdateGuide::PATH class="stack">
                                 <input type="hidden" name="code" value=g.item.code.clone() />

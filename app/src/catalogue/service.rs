@@ -23,7 +23,7 @@ impl Loaded {
         self.categories
             .iter()
             .find(|c| c.code == code)
-            .map(|c| c.name.clone())
+            .map(|c| c.title())
             .unwrap_or_default()
     }
 
@@ -35,7 +35,7 @@ impl Loaded {
                     .items
                     .iter()
                     .filter(|i| i.category == c.code)
-                    .map(|i| ItemSummary::of(&i.item, &c.name))
+                    .map(|i| ItemSummary::of(&i.item, &c.title()))
                     .collect();
                 (c.clone(), items)
             })

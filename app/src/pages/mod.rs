@@ -3,3 +3,4 @@
 pub mod community_select;
 pub mod home;
 pub mod not_found;
+pub mod point;

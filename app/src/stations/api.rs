@@ -81,8 +81,13 @@ pub async fn update_station(
 pub struct NearbyPage {
     pub query: crate::stations::model::NearbyQuery,
     pub point: crate::stations::model::LatLng,
-    /// Whether the point came from the visitor (else it is the city centre).
+    /// Whether the point came from the visitor (else it is the city centre, and the
+    /// pages show no distances).
     pub located: bool,
+    /// The landmark searched for (`near`), and the station it was found as (distances
+    /// are then from that station); `near_found` is None when nothing matched.
+    pub near: String,
+    pub near_found: Option<String>,
     pub results: Vec<crate::stations::model::NearbyStation>,
     pub tiles: TileSettings,
 }
@@ -113,6 +118,7 @@ impl crate::stations::model::NearbyArgs {
             Some(self.amenity),
             Some(self.open_now),
             self.limit,
+            self.near,
             rider,
         )
         .await
@@ -130,6 +136,7 @@ pub async fn get_nearby(
     amenity: Option<Vec<crate::stations::model::Amenity>>,
     open_now: Option<bool>,
     limit: Option<usize>,
+    near: Option<String>,
     rider: bool,
 ) -> Result<NearbyPage, AppError> {
     use crate::stations::model::{NearbyArgs, NearbyQuery, StationKind};
@@ -140,6 +147,7 @@ pub async fn get_nearby(
         amenity: amenity.unwrap_or_default(),
         open_now: open_now.unwrap_or(false),
         limit,
+        near: near.clone(),
     };
     let result = async {
         let state = crate::state::app_state()?;
@@ -149,14 +157,38 @@ pub async fn get_nearby(
             query.open_now = true;
             query.limit = 5;
         }
+        let near = near.map(|n| n.trim().to_string()).unwrap_or_default();
+        if near.chars().count() > crate::stations::model::MAX_NEAR_CHARS {
+            return Err(AppError::bad(crate::i18n::tr_args(
+                "msg.stations_model.m11",
+                &[("n", crate::stations::model::MAX_NEAR_CHARS.to_string())],
+            )));
+        }
+        let set = state.stations().await?;
+        // A position given wins; else a landmark the visitor named.
+        let mut near_found = None;
+        if query.point.is_none() && !near.is_empty() {
+            if let Some(s) = crate::stations::model::landmark(&set.stations, &near) {
+                query.point = Some(crate::stations::model::LatLng {
+                    lat: s.lat,
+                    lng: s.lng,
+                });
+                near_found = Some(s.name.clone());
+            }
+        }
         let located = query.point.is_some();
-        // Without a location, distances are from the city's centre (the page says so).
+        // Without a point the map opens on the city's centre; the pages then show no
+        // distances (they are never measured silently from there), and the rider page
+        // lists nothing until it knows where the rider is.
         let point = query
             .point
             .or_else(|| state.city.as_ref().map(|c| c.center))
             .unwrap_or(CITY_CENTRE);
-        let set = state.stations().await?;
-        let results = set.nearest(point, &query, crate::time::now_local());
+        let results = if rider && !located {
+            Vec::new()
+        } else {
+            set.nearest(point, &query, crate::time::now_local())
+        };
         let t = &state.config.tiles;
         let tiles = TileSettings {
             url: t.url.clone(),
@@ -168,12 +200,14 @@ pub async fn get_nearby(
             query,
             point,
             located,
+            near,
+            near_found,
             results,
             tiles,
         })
     }
     .await;
-    crate::reply::read(result, "/map")
+    crate::reply::page(result)
 }
 
 /// One station's page: the station, its status now, its hours for the coming week, and

@@ -408,6 +408,35 @@ pub struct NearbyArgs {
     pub amenity: Vec<Amenity>,
     pub open_now: bool,
     pub limit: Option<usize>,
+    /// A landmark or address to measure from when the visitor gives no position (a
+    /// station's name, community, street or address; see [`landmark`]).
+    pub near: Option<String>,
+}
+
+/// The longest landmark search accepted, in characters.
+pub const MAX_NEAR_CHARS: usize = 40;
+
+/// The station a landmark search means: an exact name, else the shortest name that
+/// contains it, else an address, community or street that contains it (in that order).
+/// Case is ignored; a search of fewer than two characters matches nothing.
+pub fn landmark<'a>(stations: &'a [Station], q: &str) -> Option<&'a Station> {
+    let q = q.trim().to_lowercase();
+    if q.chars().count() < 2 {
+        return None;
+    }
+    let has = |f: &str| f.to_lowercase().contains(&q);
+    stations
+        .iter()
+        .find(|s| s.name.to_lowercase() == q)
+        .or_else(|| {
+            stations
+                .iter()
+                .filter(|s| has(&s.name))
+                .min_by_key(|s| s.name.chars().count())
+        })
+        .or_else(|| stations.iter().find(|s| has(&s.address)))
+        .or_else(|| stations.iter().find(|s| has(&s.community)))
+        .or_else(|| stations.iter().find(|s| has(&s.street)))
 }
 
 impl NearbyArgs {
@@ -462,6 +491,15 @@ impl NearbyArgs {
                 )
             })?),
         };
+        let near = match one("near").map(|v| v.trim().to_string()) {
+            Some(v) if v.chars().count() > MAX_NEAR_CHARS => {
+                return Err(crate::i18n::tr_args(
+                    "msg.stations_model.m11",
+                    &[("n", MAX_NEAR_CHARS.to_string())],
+                ))
+            }
+            v => v.filter(|v| !v.is_empty()),
+        };
         Ok(NearbyArgs {
             lat,
             lng,
@@ -469,6 +507,7 @@ impl NearbyArgs {
             amenity,
             open_now,
             limit,
+            near,
         })
     }
 }
@@ -548,6 +587,47 @@ mod week_summary_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn named(id: i64, name: &str, address: &str, community: &str, street: &str) -> Station {
+        Station {
+            id,
+            kind: StationKind::Outdoor,
+            name: name.into(),
+            community_id: id,
+            community: community.into(),
+            street: street.into(),
+            address: address.into(),
+            lat: 36.8,
+            lng: 118.05,
+            amenities: vec![],
+            opening_hours: "24/7".into(),
+            phone: String::new(),
+            verified_on: "2026-11-01".into(),
+            follows_workdays: false,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_landmark_is_a_name_first_then_an_address_community_or_street() {
+        let all = vec![
+            named(1, "和平路口户外劳动者服务驿站", "和平路12号", "和平社区", "车站街道"),
+            named(2, "和平社区党群服务中心", "共青团路8号", "和平社区", "车站街道"),
+            named(3, "人民公园", "人民西路3号", "公园社区", "公园街道"),
+            named(4, "东门驿站", "金晶大道66号", "东门社区", "公园街道"),
+        ];
+        let id = |q: &str| landmark(&all, q).map(|s| s.id);
+        assert_eq!(id("人民公园"), Some(3));
+        // The shortest name containing it wins over a longer one.
+        assert_eq!(id("和平"), Some(2));
+        assert_eq!(id("金晶大道"), Some(4));
+        assert_eq!(id("公园街道"), Some(3));
+        assert_eq!(id("东门社区"), Some(4));
+        assert_eq!(id("火星"), None);
+        // One character is too vague to guess from.
+        assert_eq!(id("和"), None);
+        assert_eq!(id("  "), None);
+    }
 
     #[test]
     fn kinds_and_amenities_round_trip_their_codes() {

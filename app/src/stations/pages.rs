@@ -56,7 +56,7 @@ pub fn AmenityList(amenities: Vec<Amenity>) -> impl IntoView {
     }
 }
 
-fn list_item(n: NearbyStation) -> impl IntoView {
+fn list_item(n: NearbyStation, located: bool) -> impl IntoView {
     let s = n.station;
     let href = format!("/station/{}", s.id);
     view! {
@@ -66,10 +66,13 @@ fn list_item(n: NearbyStation) -> impl IntoView {
                 <span class="station-kind">{tr(s.kind.label_key())}</span>
             </a>
             <p class="station-meta">
-                <span class="distance">{distance_text(n.distance_m)}</span>
-                " · "
-                <span class="walk">{tr_args("stations.walk", &[("min", n.walk_minutes.to_string())])}</span>
-                " · "
+                // Distances only from a point the visitor gave, never from the city centre.
+                {located.then(|| view! {
+                    <span class="distance">{distance_text(n.distance_m)}</span>
+                    " · "
+                    <span class="walk">{tr_args("stations.walk", &[("min", n.walk_minutes.to_string())])}</span>
+                    " · "
+                })}
                 <StatusLine status=n.status.clone() />
             </p>
             <AmenityList amenities=s.amenities.clone() />
@@ -109,7 +112,7 @@ fn stations_json(page: &NearbyPage) -> String {
 #[component]
 fn Filters(page: NearbyPage, action: &'static str, rider: bool) -> impl IntoView {
     let q = page.query.clone();
-    let (lat, lng) = if page.located {
+    let (lat, lng) = if page.located && page.near_found.is_none() {
         (
             format!("{:.6}", page.point.lat),
             format!("{:.6}", page.point.lng),
@@ -128,10 +131,25 @@ fn Filters(page: NearbyPage, action: &'static str, rider: bool) -> impl IntoView
         Amenity::ALL.to_vec()
     };
     let filtering = !q.kinds.is_empty() || !q.amenities.is_empty() || q.open_now;
+    // What the list is filtered by, said in words ("已筛选：微波炉、充电").
+    let chosen: Vec<String> = if rider {
+        q.amenities.iter().map(|a| tr(a.label_key())).collect()
+    } else {
+        q.kinds
+            .iter()
+            .map(|k| tr(k.label_key()))
+            .chain(q.amenities.iter().map(|a| tr(a.label_key())))
+            .chain(q.open_now.then(|| tr("stations.open_now")))
+            .collect()
+    };
+    let near = if page.near_found.is_some() { page.near.clone() } else { String::new() };
     view! {
-        <form id="point-form" method="get" action=action class="filters" data-autolocate=rider.then_some("1")>
+        <Origin page=page.clone() action=action />
+        <form id="point-form" method="get" action=action class=if rider { "filters rider-filters" } else { "filters" } data-autolocate=rider.then_some("1")
+            data-autosubmit="1">
             <input type="hidden" name="lat" value=lat />
             <input type="hidden" name="lng" value=lng />
+            <input type="hidden" name="near" value=near />
             <details class="filter-box" open=filtering || rider>
             <summary>{tr("stations.filters")}</summary>
             {(!rider).then(|| view! {
@@ -163,10 +181,40 @@ fn Filters(page: NearbyPage, action: &'static str, rider: bool) -> impl IntoView
             </details>
             <div class="actions">
                 <button type="submit" class="button">{tr("stations.apply")}</button>
-                <button type="button" id="locate" class="button secondary js-only">{tr("stations.locate")}</button>
             </div>
         </form>
-        <p id="map-status" role="status" class="hint"></p>
+        {(!chosen.is_empty()).then(|| view! {
+            <p class="filter-echo" role="status">{tr_args("stations.filtered", &[("list", chosen.join(tr("common.list_sep").as_str()))])}</p>
+        })}
+    }
+}
+
+/// Where distances are measured from, said in words, with the ways to set that point:
+/// the device's position (a button that needs the script), a landmark or address typed
+/// in (a plain GET form), or a tap on the map (the map page).
+#[component]
+fn Origin(page: NearbyPage, action: &'static str) -> impl IntoView {
+    let said = match (&page.near_found, page.located) {
+        (Some(name), _) => tr_args("stations.from_landmark", &[("name", name.clone())]),
+        (None, true) => tr("stations.from_here"),
+        (None, false) => tr("stations.from_nowhere"),
+    };
+    let missed = (!page.near.is_empty() && page.near_found.is_none()).then(|| page.near.clone());
+    let q = page.query.clone();
+    let hidden: Vec<(String, String)> = q
+        .kinds
+        .iter()
+        .map(|k| ("kind".to_string(), k.code().to_string()))
+        .chain(q.amenities.iter().map(|a| ("amenity".to_string(), a.code().to_string())))
+        .chain(q.open_now.then(|| ("open_now".to_string(), "1".to_string())))
+        .collect();
+    view! {
+        <section class=if page.located { "origin card" } else { "origin card unlocated" } aria-labelledby="origin-said">
+            <p id="origin-said" class="origin-said"><strong>{said}</strong></p>
+            {missed.map(|m| view! { <p class="form-error" role="alert">{tr_args("stations.landmark_missing", &[("q", m)])}</p> })}
+            <crate::pages::point::PointAsk action=action hidden=hidden near=page.near.clone()
+                open=!page.located map_link=(action == "/rider").then_some("/map?kind=outdoor") />
+        </section>
     }
 }
 
@@ -179,9 +227,15 @@ async fn run_nearby(
     args: Result<NearbyArgs, String>,
     rider: bool,
 ) -> Result<NearbyPage, crate::error::AppError> {
-    args.map_err(crate::error::AppError::BadRequest)?
-        .run(rider)
-        .await
+    // A query that does not parse is the page's own 400 (as the server function's
+    // errors are, through `reply::page`).
+    let args = args.map_err(|m| {
+        let e = crate::error::AppError::BadRequest(m);
+        #[cfg(feature = "ssr")]
+        e.set_response_status();
+        e
+    })?;
+    args.run(rider).await
 }
 
 #[component]
@@ -201,6 +255,7 @@ pub fn MapPage() -> impl IntoView {
                 match page.await {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
                     Ok(p) => {
+                        let located = p.located;
                         let within = p.results.iter().filter(|n| n.distance_m <= LIFE_CIRCLE_M).count();
                         let json = stations_json(&p);
                         let t = p.tiles.clone();
@@ -228,7 +283,7 @@ pub fn MapPage() -> impl IntoView {
                             <script type="application/json" id="stations-data" inner_html=json></script>
                             <h2 id="list-title">{summary}</h2>
                             <ol id="station-list" class="station-list" aria-labelledby="list-title">
-                                {p.results.into_iter().map(list_item).collect_view()}
+                                {p.results.into_iter().map(|n| list_item(n, located)).collect_view()}
                             </ol>
                             <p class="hint"><a href=geojson rel="external">{tr("stations.geojson")}</a></p>
                         }
@@ -260,7 +315,7 @@ pub fn RiderPage() -> impl IntoView {
                         view! {
                             <Filters page=p.clone() action="/rider" rider=true />
                             {(!located).then(|| view! { <p class="hint">{tr("rider.locate_first")}</p> })}
-                            {empty.then(|| view! { <p class="form-error">{tr("rider.none_open")}</p> })}
+                            {(located && empty).then(|| view! { <p class="form-error">{tr("rider.none_open")}</p> })}
                             <ol class="rider-list">
                                 {p.results.into_iter().map(|n| {
                                     let s = n.station;

@@ -117,9 +117,18 @@ pub struct WishQuery {
     pub open: Option<bool>,
     pub lat: Option<f64>,
     pub lng: Option<f64>,
+    /// A place typed in instead of a position (see [`crate::stations::model::landmark`]).
+    pub near: Option<String>,
 }
 
 impl WishQuery {
+    /// "Nearest first" was asked for, but there is no point to measure from yet.
+    pub fn needs_point(&self) -> bool {
+        self.sort == Some(WishSort::Nearest)
+            && (self.lat.is_none() || self.lng.is_none())
+            && self.near.is_none()
+    }
+
     /// Calls [`list_wishes`] with this query.
     pub async fn run(self) -> Result<Vec<PublicWish>, AppError> {
         list_wishes(
@@ -129,6 +138,7 @@ impl WishQuery {
             self.open,
             self.lat,
             self.lng,
+            self.near,
         )
         .await
     }
@@ -145,6 +155,9 @@ impl WishQuery {
             open: get("open").map(|v| v == "1" || v == "true"),
             lat: num("lat"),
             lng: num("lng"),
+            near: get("near")
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
         }
     }
 }
@@ -159,6 +172,7 @@ pub async fn list_wishes(
     open: Option<bool>,
     lat: Option<f64>,
     lng: Option<f64>,
+    near: Option<String>,
 ) -> Result<Vec<PublicWish>, AppError> {
     let q = WishQuery {
         category,
@@ -167,6 +181,7 @@ pub async fn list_wishes(
         open,
         lat,
         lng,
+        near,
     };
     let r = async {
         let state = crate::state::app_state()?;
@@ -179,7 +194,28 @@ pub async fn list_wishes(
             (Some(a), Some(b)) => {
                 Some(crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?)
             }
-            (None, None) => None,
+            (None, None) => match q.near.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                None => None,
+                Some(n) => {
+                    if n.chars().count() > crate::stations::model::MAX_NEAR_CHARS {
+                        return Err(AppError::bad(crate::i18n::tr_args(
+                            "msg.stations_model.m11",
+                            &[("n", crate::stations::model::MAX_NEAR_CHARS.to_string())],
+                        )));
+                    }
+                    let set = state.stations().await?;
+                    let s = crate::stations::model::landmark(&set.stations, n).ok_or_else(|| {
+                        AppError::bad(crate::i18n::tr_args(
+                            "stations.landmark_missing",
+                            &[("q", n.to_string())],
+                        ))
+                    })?;
+                    Some(crate::stations::model::LatLng {
+                        lat: s.lat,
+                        lng: s.lng,
+                    })
+                }
+            },
             _ => return Err(AppError::bad(crate::i18n::tr("msg.wishes_api.m2"))),
         };
         use crate::wishes::store::{Filter, Order};

@@ -6,6 +6,14 @@ use serde::{Deserialize, Serialize};
 
 pub const CATEGORIES: [&str; 5] = ["学习用品", "生活物资", "助老助残", "陪伴", "维修"];
 
+/// A category as the reader's language says it (the stored value stays Chinese).
+pub fn category_label(c: &str) -> String {
+    match CATEGORIES.iter().position(|x| *x == c) {
+        Some(i) => crate::i18n::tr(&format!("wish_category.c{i}")),
+        None => c.to_string(),
+    }
+}
+
 /// Days a volunteer has to fulfil a claimed wish before it returns to the pool, unless
 /// `LINLI_CLAIM_DAYS` says otherwise.
 pub const CLAIM_DAYS: i64 = 7;

@@ -10,7 +10,7 @@ use crate::wishes::api::{
     get_wish, my_wishes, pending_wishes, PublicWish, WishAct, WishPage, WishQuery,
 };
 use crate::wishes::model::WishAction;
-use crate::wishes::model::CATEGORIES;
+use crate::wishes::model::{category_label, CATEGORIES};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -31,7 +31,7 @@ fn wish_item(w: PublicWish) -> impl IntoView {
         <li class="station-item">
             <a class="station-link" href=format!("/wishes/{}", w.id)>
                 <span class="station-name">{w.title.clone()}</span>
-                <span class="station-kind">{w.category.clone()} " · " {w.community.clone()} " · " {tr(w.status.label_key())}</span>
+                <span class="station-kind">{category_label(&w.category)} " · " {w.community.clone()} " · " {tr(w.status.label_key())}</span>
             </a>
             <p class="station-meta">{w.needs.clone()} " · " {meta} {distance.map(|d| format!(" · {d}"))}</p>
         </li>
@@ -59,10 +59,19 @@ pub fn MyWishesCard() -> impl IntoView {
 #[component]
 pub fn WishesPage() -> impl IntoView {
     let q = use_query_map();
+    // "Nearest first" without a point: the newest are listed, and the page asks for a
+    // point the same way as the rider page.
     let list = Resource::new(
-        move || WishQuery::from_pairs(|k| q.read().get(k)),
+        move || {
+            let mut w = WishQuery::from_pairs(|k| q.read().get(k));
+            if w.needs_point() {
+                w.sort = None;
+            }
+            w
+        },
         WishQuery::run,
     );
+    let needs_point = move || WishQuery::from_pairs(|k| q.read().get(k)).needs_point();
     let pending = Resource::new(|| (), |_| pending_wishes());
     let mine = Resource::new(|| (), |_| my_wishes());
     let communities = Resource::new(|| (), |_| list_communities());
@@ -94,7 +103,7 @@ pub fn WishesPage() -> impl IntoView {
             <label>{tr("wishes.category")} " "
                 <select name="category">
                     <option value="">{tr("wishes.all")}</option>
-                    {CATEGORIES.iter().map(|c| view! { <option value=*c selected=sel("category") == *c>{*c}</option> }).collect_view()}
+                    {CATEGORIES.iter().map(|c| view! { <option value=*c selected=sel("category") == *c>{category_label(c)}</option> }).collect_view()}
                 </select>
             </label>
             <label>{tr("wishes.community")} " "
@@ -116,12 +125,33 @@ pub fn WishesPage() -> impl IntoView {
                 </select>
             </label>
             <label class="check"><input type="checkbox" name="open" value="1" checked=sel("open") == "1" /><span>{tr("wishes.open_only")}</span></label>
+            <input type="hidden" name="near" value=sel("near") />
             <div class="actions">
                 <button class="button" type="submit">{tr("stations.apply")}</button>
-                <button type="button" id="locate" class="button secondary js-only">{tr("stations.locate")}</button>
             </div>
         </form>
-        <p id="map-status" role="status" class="hint"></p>
+        {move || {
+            let w = WishQuery::from_pairs(|k| q.read_untracked().get(k));
+            let located = w.lat.is_some() || w.near.is_some();
+            (w.sort == Some(crate::wishes::api::WishSort::Nearest)).then(|| {
+                let hidden: Vec<(String, String)> = ["category", "community", "open"]
+                    .into_iter()
+                    .filter_map(|k| q.read_untracked().get(k).filter(|v| !v.is_empty()).map(|v| (k.to_string(), v)))
+                    .chain(std::iter::once(("sort".to_string(), "nearest".to_string())))
+                    .collect();
+                view! {
+                    <section class=if located { "origin card" } else { "origin card unlocated" }>
+                        <p class="origin-said"><strong>{match (&w.near, located) {
+                            (Some(n), _) => crate::i18n::tr_args("stations.from_landmark", &[("name", n.clone())]),
+                            (None, true) => tr("stations.from_here"),
+                            (None, false) => tr("wishes.need_point"),
+                        }}</strong></p>
+                        <crate::pages::point::PointAsk action="/wishes" hidden=hidden
+                            near=w.near.clone().unwrap_or_default() open=needs_point() />
+                    </section>
+                }
+            })
+        }}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 pending.await.ok().filter(|p| !p.is_empty()).map(|p| view! {
@@ -193,7 +223,7 @@ fn WishBody(p: WishPage, ask_release: bool) -> impl IntoView {
         <Title text=w.title.clone() />
         <article class="wish">
             <h1>{w.title.clone()}</h1>
-            <p class="hint">{w.category.clone()} " · " {w.community.clone()} " · " <strong>{tr(w.status.label_key())}</strong>
+            <p class="hint">{category_label(&w.category)} " · " {w.community.clone()} " · " <strong>{tr(w.status.label_key())}</strong>
                 {w.team.clone().map(|t| view! {
                     " · " <a href=p.team_id.map(|t| format!("/teams/{t}")).unwrap_or_default()>{t}</a>
                 })}</p>
@@ -213,6 +243,14 @@ fn WishBody(p: WishPage, ask_release: bool) -> impl IntoView {
                 })}
                 {(!p.reject_reason.is_empty()).then(|| view! { <p class="form-error">{tr("wishes.rejected")} "：" {p.reject_reason.clone()}</p> })}
             </section>
+            // The claimant's next step, in words: what, by when, and how to reach the poster.
+            {has(WishAction::Fulfil).then(|| view! {
+                <section class="card next-step" aria-labelledby="next-step">
+                    <h2 id="next-step">{tr("wishes.next_step")}</h2>
+                    <p>{tr_args("wishes.next_step_text", &[("needs", w.needs.clone()), ("deadline", w.deadline.clone())])}</p>
+                    <p class="hint">{if p.contact.is_some() { tr("wishes.next_step_call") } else { tr("wishes.next_step_reveal") }}</p>
+                </section>
+            })}
             {p.contact.clone().map(|(c, a)| {
                 // A number is a button that calls it (one tap for a volunteer outdoors).
                 let digits: String = c.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
@@ -311,7 +349,7 @@ pub fn NewWishPage() -> impl IntoView {
         <form method="post" action=crate::wishes::api::PostWish::PATH class="stack card">
             <label for="category">{tr("wishes.category")}</label>
             <select id="category" name="category" required>
-                {CATEGORIES.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}
+                {CATEGORIES.iter().map(|c| view! { <option value=*c>{category_label(c)}</option> }).collect_view()}
             </select>
             <label for="title">{tr("wishes.title_field")}</label>
             <input id="title" name="title" maxlength="30" required />

@@ -397,3 +397,356 @@ async fn a_review_leads_on_to_the_next_waiting_wish() {
     let html = app.page_as(&staff, &to).await;
     assert!(html.contains("下一条待审核"), "{html}");
 }
+
+#[tokio::test]
+async fn the_booking_page_offers_my_centre_first_then_streets_folded_and_a_search() {
+    let app = spawn_app().await;
+    app.demo(&app.new_client(), "staff").await;
+    let resident = app.new_client();
+    app.demo(&resident, "resident").await;
+    let item = app.desk_slot(3).await.1;
+    let html = app.page_as(&resident, &format!("/book?item={item}")).await;
+    // Her own community's centre leads, then every centre grouped by street, folded.
+    let mine = html.find("您所在社区的服务中心").expect("own centre first");
+    let streets = html.find("按街道查找").expect("streets");
+    assert!(mine < streets);
+    let folded = html.matches("<details class=\"street\"").count();
+    assert!(folded >= 10, "{folded} street groups");
+    assert!(!html.contains("<details class=\"street\" open"));
+    // A search narrows to matching centres, and says how many.
+    let db = &app.state.db;
+    let (street,): (String,) = sqlx::query_as(
+        "SELECT s.name FROM streets s JOIN communities c ON c.street_id = s.id \
+         JOIN stations st ON st.community_id = c.id AND st.kind = 'center' ORDER BY st.id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let html = app
+        .page_as(
+            &resident,
+            &format!("/book?item={item}&q={}", app::util::url_encode(&street)),
+        )
+        .await;
+    assert!(html.contains(&format!("“{street}”找到")), "{html}");
+    assert!(!html.contains("<details class=\"street\""));
+    let html = app
+        .page_as(&resident, &format!("/book?item={item}&q=不存在的地方"))
+        .await;
+    assert!(html.contains("没有找到。换个字试试"));
+    // Signed out: no "own centre", the streets still.
+    let (_, html) = app.get_text(&format!("/book?item={item}")).await;
+    assert!(!html.contains("您所在社区的服务中心") && html.contains("按街道查找"));
+}
+
+#[tokio::test]
+async fn a_refused_booking_keeps_the_choice_and_links_to_the_booking_in_the_way() {
+    let app = spawn_app().await;
+    app.demo(&app.new_client(), "staff").await;
+    let slot = app.desk_slot(5).await;
+    let (me, code) = app.book_in("13900002222", slot.clone()).await;
+    // The same slot again overlaps the first booking.
+    let r = me
+        .post(app.url("/api/booking/create"))
+        .header("accept", "text/html")
+        .form(&[("slot_id", slot.0.to_string()), ("item_code", slot.1.clone())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let center: i64 = sqlx::query_scalar("SELECT center_id FROM booking_slots WHERE id = $1")
+        .bind(slot.0)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(to.contains(&format!("center={center}")) && to.contains("day="), "{to}");
+    assert!(to.contains(&format!("conflict={code}")), "{to}");
+    let html = app.page_as(&me, &to).await;
+    assert!(html.contains(&format!("/bookings/{code}")), "{html}");
+    assert!(html.contains("查看与它时间冲突的预约"));
+    assert!(html.contains("id=\"slots\""), "the chosen day's slots are shown again");
+}
+
+#[tokio::test]
+async fn a_rider_without_a_position_sees_no_distances_and_can_name_a_place() {
+    let app = spawn_app().await;
+    let (_, html) = app.get_text("/rider").await;
+    assert!(html.contains("还不知道您在哪里"), "{html}");
+    assert!(!html.contains("class=\"rider-card\""));
+    // The map lists stations, without distances, until a point is given.
+    let (_, html) = app.get_text("/map").await;
+    assert!(html.contains("还不知道您的位置") && !html.contains("class=\"distance\""));
+    // A place by name: an outdoor point's own name.
+    let name: String = sqlx::query_scalar(
+        "SELECT name FROM stations WHERE kind = 'outdoor' AND opening_hours = '24/7' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let (status, html) = app
+        .get_text(&format!("/rider?near={}", app::util::url_encode(&name)))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("距离从“{name}”算起")), "{html}");
+    assert!(html.matches("class=\"rider-card\"").count() >= 2);
+    // The point's place stays with the filter form.
+    assert!(html.contains(&format!("name=\"near\" value=\"{name}\"")));
+    // Filters are echoed in words.
+    let (_, html) = app
+        .get_text(&format!(
+            "/rider?near={}&amenity=charging",
+            app::util::url_encode(&name)
+        ))
+        .await;
+    assert!(html.contains("已筛选：充电"), "{html}");
+    // Nothing matches: said so, and still no distances.
+    let (status, html) = app.get_text("/rider?near=不存在的地方").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("没有找到“不存在的地方”"));
+    assert!(!html.contains("class=\"rider-card\""));
+    // Too long a place: a Chinese 400.
+    let long = "路".repeat(41);
+    let (status, html) = app.get_text(&format!("/rider?near={long}")).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("地点最多40个字"));
+}
+
+#[tokio::test]
+async fn activities_are_browsed_by_date_community_and_kind_in_pages_with_the_organiser() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    // A community with its centre's phone, and enough activities for two pages.
+    let (community, phone): (i64, String) = sqlx::query_as(
+        "SELECT community_id, phone FROM stations WHERE kind = 'center' AND phone <> '' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+    let now = chrono::Utc::now().timestamp();
+    for i in 0..25i64 {
+        let day = today + chrono::Duration::days(i % 20);
+        sqlx::query(
+            "INSERT INTO activities (community_id, kind, title, day, place, capacity, hours, points, created_at, start_min, end_min, description) \
+             VALUES ($1, 'project', $2, $3, '活动室', 10, 2, 5, $4, 540, 660, '')",
+        )
+        .bind(community)
+        .bind(format!("翻页活动{i:02}"))
+        .bind(day.format("%Y-%m-%d").to_string())
+        .bind(now)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    let base = format!("/activities?community={community}&kind=project");
+    let (_, p1) = app.get_text(&base).await;
+    assert!(p1.contains("rel=\"next\"") && !p1.contains("rel=\"prev\""), "{p1}");
+    let (_, p2) = app.get_text(&format!("{base}&page=2")).await;
+    assert!(p2.contains("rel=\"prev\"") && p2.contains("start=\"21\""));
+    // Every activity shown on a page is of that community (its name on each line).
+    let name: String = sqlx::query_scalar("SELECT name FROM communities WHERE id = $1")
+        .bind(community)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(p1.matches("class=\"station-item\"").count(), 20);
+    assert!(p1.matches(name.as_str()).count() >= 20);
+    // This weekend: only Saturday and Sunday's.
+    let (_, wk) = app.get_text(&format!("{base}&when=weekend")).await;
+    for line in wk.split("class=\"station-kind\"").skip(1) {
+        let head: String = line.chars().take(40).collect();
+        assert!(head.contains("周六") || head.contains("周日"), "{head}");
+    }
+    let (status, html) = app.get_text("/activities?when=someday").await;
+    assert_eq!(status, 400);
+    assert!(html.contains("日期范围只能是"));
+    // The activity page names the organiser with a number to call.
+    let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM activities WHERE title = '翻页活动00'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let (_, html) = app.get_text(&format!("/activities/{id}")).await;
+    assert!(html.contains("组织方"));
+    assert!(
+        html.contains(&format!("href=\"tel:{}\"", phone.replace('-', ""))),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn the_desk_switches_days_and_uses_pickers_for_walk_ins_and_the_schedule() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let html = app.page_as(&staff, "/desk").await;
+    assert!(html.contains("后一天") && html.contains("前一天"));
+    // Walk-ins and schedule items by name, not typed codes.
+    assert!(html.contains("<select id=\"walk-item\" name=\"item_code\""));
+    assert!(html.contains(">最低生活保障申请</option>"));
+    assert!(html.contains("name=\"rows[0][days][1]\""));
+    assert!(html.contains("name=\"pick[0]\""));
+    let tomorrow = (chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        + chrono::Duration::days(1))
+    .format("%Y-%m-%d")
+    .to_string();
+    let html = app.page_as(&staff, &format!("/desk?day={tomorrow}")).await;
+    assert!(html.contains("回到今天"));
+
+    // The picker as a browser sends it (brackets percent-encoded): Mon–Fri evenings and
+    // Saturday morning, two items ticked.
+    let center: i64 = sqlx::query_scalar(
+        "SELECT st.id FROM stations st JOIN users u ON u.community_id = st.community_id \
+         WHERE u.phone = '19900000003' AND st.kind = 'center'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let mut form: Vec<(String, String)> = vec![
+        ("windows".into(), String::new()),
+        ("items".into(), String::new()),
+        ("slot_minutes".into(), "30".into()),
+        ("capacity".into(), "2".into()),
+        ("pick[0]".into(), "MZ-01".into()),
+        ("pick[3]".into(), "MZ-02".into()),
+        ("rows[0][start]".into(), "17:30".into()),
+        ("rows[0][end]".into(), "20:00".into()),
+        ("rows[1][days][6]".into(), "6".into()),
+        ("rows[1][start]".into(), "09:00".into()),
+        ("rows[1][end]".into(), "12:00".into()),
+        ("rows[2][start]".into(), String::new()),
+        ("rows[2][end]".into(), String::new()),
+    ];
+    for d in 1..=5 {
+        form.push((format!("rows[0][days][{d}]"), d.to_string()));
+    }
+    let r = staff
+        .post(app.url("/api/desk/schedule"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    assert_eq!(status, 200, "{}", r.text().await.unwrap());
+    let s = app::booking::store::schedule(&app.state.db, center)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        s.windows,
+        app::booking::model::parse_windows("1-5 17:30-20:00\n6 09:00-12:00").unwrap()
+    );
+    assert_eq!(s.items, vec!["MZ-01".to_string(), "MZ-02".to_string()]);
+    // A row with times but no weekday: a 400 naming the row, nothing changed.
+    let bad: Vec<(String, String)> = vec![
+        ("windows".into(), String::new()),
+        ("items".into(), String::new()),
+        ("slot_minutes".into(), "30".into()),
+        ("capacity".into(), "2".into()),
+        ("pick[0]".into(), "MZ-01".into()),
+        ("rows[0][start]".into(), "17:30".into()),
+        ("rows[0][end]".into(), "20:00".into()),
+    ];
+    let r = staff
+        .post(app.url("/api/desk/schedule"))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("时段1"));
+    let again = app::booking::store::schedule(&app.state.db, center)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again, s);
+}
+
+#[tokio::test]
+async fn wishes_nearest_first_without_a_point_ask_for_one() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/wishes?sort=nearest").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("按距离排序需要知道您在哪里"), "{html}");
+    assert!(html.contains("id=\"near-q\""));
+    let name: String =
+        sqlx::query_scalar("SELECT name FROM stations WHERE kind = 'center' ORDER BY id LIMIT 1")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let (status, html) = app
+        .get_text(&format!(
+            "/wishes?sort=nearest&near={}",
+            app::util::url_encode(&name)
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("距离从“{name}”算起")), "{html}");
+    assert!(html.contains(" · 约"), "distances shown: {html}");
+}
+
+#[tokio::test]
+async fn english_readers_get_english_item_names_and_the_checklist_prints() {
+    let app = spawn_app().await;
+    let en = app.new_client();
+    en.post(app.url("/prefs"))
+        .form(&[("lang", "en"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    let html = app.page_as(&en, "/services").await;
+    assert!(
+        html.contains("Minimum living allowance application"),
+        "{html}"
+    );
+    assert!(html.contains("Civil Affairs &amp; Veterans") || html.contains("Civil Affairs & Veterans"));
+    let html = app.page_as(&en, "/services/MZ-01").await;
+    assert!(html.contains("<h1>Minimum living allowance application</h1>"));
+    assert!(html.contains("lang=\"zh-CN\" class=\"lead\">最低生活保障申请"), "{html}");
+    assert!(html.contains("This guide is published in Chinese"));
+    // Chinese stays Chinese.
+    let (_, html) = app.get_text("/services/MZ-01").await;
+    assert!(html.contains("<h1>最低生活保障申请</h1>"));
+    // The checklist: a print button, tick boxes, the jargon explained.
+    let (_, html) = app.get_text("/services/MZ-01/checklist").await;
+    assert!(html.contains("data-print") && html.contains("打印清单"));
+    assert!(html.contains("type=\"checkbox\""));
+    assert!(html.contains("“原件”是证件或材料的原本"));
+}
+
+#[tokio::test]
+async fn the_roster_is_numbered_once() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let db = &app.state.db;
+    let day = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive()
+        + chrono::Duration::days(3);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO activities (community_id, kind, title, day, place, capacity, hours, points, created_at, start_min, end_min, description) \
+         VALUES ((SELECT community_id FROM users WHERE phone = '19900000003'), 'project', '点名册', $1, '活动室', 10, 2, 5, 0, 540, 660, '') RETURNING id",
+    )
+    .bind(day.format("%Y-%m-%d").to_string())
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    for phone in ["13900003331", "13900003332"] {
+        let (c, _) = app.session_for(phone).await;
+        let r = post(
+            &app,
+            &c,
+            "/api/activities/act",
+            &[("id", id.to_string()), ("action", "sign_up".into())],
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+    }
+    let html = app.page_as(&staff, &format!("/activities/{id}")).await;
+    let roster = &html[html.find("class=\"roster\"").expect("roster")..];
+    assert!(roster.contains("<li value=\"1\""), "{roster}");
+    assert!(!roster.contains(">1. "), "no second number");
+}

@@ -60,6 +60,30 @@ pub async fn active_and_overlapping(
     Ok((active, overlapping))
 }
 
+/// The code of the resident's active booking that overlaps `slot` (the one a refused
+/// booking conflicts with), if any.
+pub async fn overlapping_code(
+    db: &crate::db::Db,
+    user_id: i64,
+    slot: &Slot,
+) -> Result<Option<String>, sqlx::Error> {
+    let (start, end) = (
+        model::minutes(&slot.start).unwrap_or(0),
+        model::minutes(&slot.end).unwrap_or(0),
+    );
+    sqlx::query_scalar(
+        "SELECT b.code FROM bookings b JOIN booking_slots s ON s.id = b.slot_id \
+         WHERE b.user_id = $1 AND b.status = 'active' AND s.day = $2 AND s.start_min < $3 AND $4 < s.end_min \
+         ORDER BY s.starts_at LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(&slot.day)
+    .bind(i64::from(end))
+    .bind(i64::from(start))
+    .fetch_optional(&db.pool)
+    .await
+}
+
 /// Writes a new active booking under `code`; false if the code is taken (draw again).
 pub async fn insert_booking(
     conn: &mut AnyConnection,
