@@ -103,6 +103,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("volunteers") view=crate::accounts::pages_staff::VolunteersPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("admin") view=crate::accounts::pages_staff::AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/import") view=crate::stations::pages_admin::ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/import/:id") view=crate::stations::pages_admin::ImportPreviewPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>
             </main>

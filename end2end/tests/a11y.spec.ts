@@ -6,7 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 // The address the config serves on (playwright.config.ts).
 const BASE = `http://127.0.0.1:${process.env.LINLI_E2E_PORT ?? 3107}`;
 const publicPages = ['/', '/rider', '/station/1', '/services', '/services/MZ-01', '/services/MZ-01/checklist',
-  '/book?item=MZ-01', '/wishes', '/activities', '/teams', '/login'];
+  '/book?item=MZ-01', '/wishes', '/wishes?sort=nearest', '/activities', '/activities?when=weekend', '/teams', '/login'];
 const staffPages = ['/me', '/desk', '/points', '/volunteers', '/wishes/new'];
 
 /** Every violation on a page, as `path: rule (count): first targets`. */

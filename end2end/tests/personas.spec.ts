@@ -207,7 +207,7 @@ test.describe('a clerk at a busy desk', () => {
     await expect(page.locator('p.lead .tag')).toHaveText('今天');
 
     // A well-formed code that does not exist says so.
-    await code.fill('ZZZZ99');
+    await code.fill('YYYY99');
     await page.getByRole('button', { name: '签到', exact: true }).click();
     await expect(page.getByRole('alert')).toContainText('未找到');
     await noRawKeys(page);

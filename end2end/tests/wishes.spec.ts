@@ -93,7 +93,7 @@ test('staff post an activity for today, a volunteer signs up, staff check them i
   await page.goto('/activities');
   await page.getByText('发布活动（社区工作者）').click();
   // 红色星期六 is for Saturdays; today's activity is a micro-project.
-  await page.getByLabel('类型', { exact: true }).selectOption({ label: '微项目' });
+  await page.locator('#kind').selectOption({ label: '微项目' });
   await page.getByLabel('活动名称').fill('楼道清理');
   await page.getByLabel('日期').fill(today);
   await page.getByLabel('地点').fill('3号楼楼下');

@@ -116,6 +116,9 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn AdminBody(o: AdminView) -> impl IntoView {
     view! {
+        <p class="actions">
+            <a class="button" href="/admin/import">{tr("transfer.title")}</a>
+        </p>
         <section class="card">
             <h2>{tr("trust.proposals")}</h2>
             {o.proposals.is_empty().then(|| view! { <p class="hint">{tr("trust.none")}</p> })}

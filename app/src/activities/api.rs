@@ -189,12 +189,17 @@ pub async fn list_activities(
         };
         let size = crate::activities::model::PAGE_SIZE;
         // One more than a page: whether a next page exists.
-        let mut items: Vec<ActivityView> =
-            crate::activities::store::upcoming(&state.db, &from, &filter, size + 1, (page - 1) * size)
-                .await?
-                .into_iter()
-                .map(ssr::view)
-                .collect();
+        let mut items: Vec<ActivityView> = crate::activities::store::upcoming(
+            &state.db,
+            &from,
+            &filter,
+            size + 1,
+            (page - 1) * size,
+        )
+        .await?
+        .into_iter()
+        .map(ssr::view)
+        .collect();
         let has_more = items.len() as i64 > size;
         items.truncate(size as usize);
         Ok(ActivityList {

@@ -273,11 +273,26 @@ mod tests {
             (a, b.unwrap_or_default())
         };
         // 2026-12-02 is a Wednesday.
-        assert_eq!(w("weekend", "2026-12-02"), ("2026-12-05".into(), "2026-12-06".into()));
-        assert_eq!(w("weekend", "2026-12-05"), ("2026-12-05".into(), "2026-12-06".into()));
-        assert_eq!(w("weekend", "2026-12-06"), ("2026-12-06".into(), "2026-12-06".into()));
-        assert_eq!(w("weekend", "2026-12-07"), ("2026-12-12".into(), "2026-12-13".into()));
-        assert_eq!(w("week", "2026-12-30"), ("2026-12-30".into(), "2027-01-05".into()));
+        assert_eq!(
+            w("weekend", "2026-12-02"),
+            ("2026-12-05".into(), "2026-12-06".into())
+        );
+        assert_eq!(
+            w("weekend", "2026-12-05"),
+            ("2026-12-05".into(), "2026-12-06".into())
+        );
+        assert_eq!(
+            w("weekend", "2026-12-06"),
+            ("2026-12-06".into(), "2026-12-06".into())
+        );
+        assert_eq!(
+            w("weekend", "2026-12-07"),
+            ("2026-12-12".into(), "2026-12-13".into())
+        );
+        assert_eq!(
+            w("week", "2026-12-30"),
+            ("2026-12-30".into(), "2027-01-05".into())
+        );
         assert_eq!(day_window("", d("2026-12-02")), ("2026-12-02".into(), None));
     }
 

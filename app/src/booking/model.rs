@@ -165,7 +165,12 @@ pub fn windows_from_rows(rows: &[WindowRow]) -> Result<Vec<Window>, String> {
     let mut lines = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let (start, end) = (r.start.trim(), r.end.trim());
-        let days: Vec<&str> = r.days.iter().map(|d| d.trim()).filter(|d| !d.is_empty()).collect();
+        let days: Vec<&str> = r
+            .days
+            .iter()
+            .map(|d| d.trim())
+            .filter(|d| !d.is_empty())
+            .collect();
         if days.is_empty() && start.is_empty() && end.is_empty() {
             continue;
         }
@@ -175,7 +180,10 @@ pub fn windows_from_rows(rows: &[WindowRow]) -> Result<Vec<Window>, String> {
                 &[("n", (i + 1).to_string())],
             ));
         }
-        if days.iter().any(|d| !matches!(*d, "1" | "2" | "3" | "4" | "5" | "6" | "7")) {
+        if days
+            .iter()
+            .any(|d| !matches!(*d, "1" | "2" | "3" | "4" | "5" | "6" | "7"))
+        {
             return Err(crate::i18n::tr_args(
                 "desk.row_incomplete",
                 &[("n", (i + 1).to_string())],

@@ -81,8 +81,11 @@ impl CenterList {
             .filter(|c| Some(c.community_id) == my_community)
             .cloned()
             .collect();
-        let mut nearest: Vec<CenterOption> =
-            all.iter().filter(|c| c.distance_m.is_some()).cloned().collect();
+        let mut nearest: Vec<CenterOption> = all
+            .iter()
+            .filter(|c| c.distance_m.is_some())
+            .cloned()
+            .collect();
         nearest.sort_by(|a, b| {
             a.distance_m
                 .unwrap_or(f64::MAX)

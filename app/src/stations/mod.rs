@@ -4,6 +4,7 @@
 //! database); `store` holds the SQL; `api` the server functions the pages call.
 
 pub mod api;
+pub mod api_import;
 pub mod coords;
 #[cfg(feature = "ssr")]
 pub mod hours;
@@ -11,7 +12,11 @@ pub mod hours;
 pub mod index;
 pub mod model;
 pub mod pages;
+pub mod pages_admin;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod transfer;
+pub mod views;

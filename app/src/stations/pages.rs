@@ -142,7 +142,11 @@ fn Filters(page: NearbyPage, action: &'static str, rider: bool) -> impl IntoView
             .chain(q.open_now.then(|| tr("stations.open_now")))
             .collect()
     };
-    let near = if page.near_found.is_some() { page.near.clone() } else { String::new() };
+    let near = if page.near_found.is_some() {
+        page.near.clone()
+    } else {
+        String::new()
+    };
     view! {
         <Origin page=page.clone() action=action />
         <form id="point-form" method="get" action=action class=if rider { "filters rider-filters" } else { "filters" } data-autolocate=rider.then_some("1")
@@ -205,8 +209,15 @@ fn Origin(page: NearbyPage, action: &'static str) -> impl IntoView {
         .kinds
         .iter()
         .map(|k| ("kind".to_string(), k.code().to_string()))
-        .chain(q.amenities.iter().map(|a| ("amenity".to_string(), a.code().to_string())))
-        .chain(q.open_now.then(|| ("open_now".to_string(), "1".to_string())))
+        .chain(
+            q.amenities
+                .iter()
+                .map(|a| ("amenity".to_string(), a.code().to_string())),
+        )
+        .chain(
+            q.open_now
+                .then(|| ("open_now".to_string(), "1".to_string())),
+        )
         .collect();
     view! {
         <section class=if page.located { "origin card" } else { "origin card unlocated" } aria-labelledby="origin-said">
@@ -298,6 +309,15 @@ pub fn MapPage() -> impl IntoView {
     }
 }
 
+/// The amenities a rider card shows (the filters' four and wheelchair access).
+const RIDER_AMENITIES: [Amenity; 5] = [
+    Amenity::Water,
+    Amenity::Charging,
+    Amenity::Microwave,
+    Amenity::Toilet,
+    Amenity::Wheelchair,
+];
+
 #[component]
 pub fn RiderPage() -> impl IntoView {
     let q = use_query_map();
@@ -330,7 +350,8 @@ pub fn RiderPage() -> impl IntoView {
                                                 " · "
                                                 <StatusLine status=n.status.clone() />
                                             </p>
-                                            <AmenityList amenities=s.amenities.clone() />
+                                            // What a rider stops for, and wheelchair access; the rest is on the station page.
+                                            <AmenityList amenities=s.amenities.iter().copied().filter(|a| RIDER_AMENITIES.contains(a)).collect() />
                                             <a class="button nav-main" href=nav.amap.clone() rel="external">{tr("nav.amap")}</a>
                                             <p class="nav-more">
                                                 <a href=nav.baidu rel="external">{tr("nav.baidu")}</a>

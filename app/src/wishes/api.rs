@@ -204,12 +204,13 @@ pub async fn list_wishes(
                         )));
                     }
                     let set = state.stations().await?;
-                    let s = crate::stations::model::landmark(&set.stations, n).ok_or_else(|| {
-                        AppError::bad(crate::i18n::tr_args(
-                            "stations.landmark_missing",
-                            &[("q", n.to_string())],
-                        ))
-                    })?;
+                    let s =
+                        crate::stations::model::landmark(&set.stations, n).ok_or_else(|| {
+                            AppError::bad(crate::i18n::tr_args(
+                                "stations.landmark_missing",
+                                &[("q", n.to_string())],
+                            ))
+                        })?;
                     Some(crate::stations::model::LatLng {
                         lat: s.lat,
                         lng: s.lng,

@@ -8,6 +8,7 @@ mod health;
 mod ics;
 pub mod photos;
 mod prefs;
+pub mod transfer;
 
 use app::security::BASE_CSP;
 use app::state::AppState;
@@ -53,6 +54,18 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/wishes/{id}/photo", get(photos::photo))
+        .route(
+            app::stations::api_import::UPLOAD_PATH,
+            post(transfer::upload).layer(axum::extract::DefaultBodyLimit::max(
+                transfer::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/api/v1/export/stations.csv", get(transfer::export_csv))
+        .route(
+            "/api/v1/export/stations.geojson",
+            get(transfer::export_geojson),
+        )
+        .route("/api/v1/import/template.csv", get(transfer::template))
         .route("/api/v1/stations", get(api_v1::stations))
         .route("/api/v1/stations/nearest", get(api_v1::nearest))
         .route("/api/v1/stations/{id}", get(api_v1::station))

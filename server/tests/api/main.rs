@@ -18,6 +18,7 @@ mod schema;
 mod security;
 mod sms;
 mod stations;
+mod transfer;
 mod trust;
 mod usability;
 mod wishes;

@@ -449,7 +449,10 @@ async fn a_refused_booking_keeps_the_choice_and_links_to_the_booking_in_the_way(
     let r = me
         .post(app.url("/api/booking/create"))
         .header("accept", "text/html")
-        .form(&[("slot_id", slot.0.to_string()), ("item_code", slot.1.clone())])
+        .form(&[
+            ("slot_id", slot.0.to_string()),
+            ("item_code", slot.1.clone()),
+        ])
         .send()
         .await
         .unwrap();
@@ -460,12 +463,18 @@ async fn a_refused_booking_keeps_the_choice_and_links_to_the_booking_in_the_way(
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    assert!(to.contains(&format!("center={center}")) && to.contains("day="), "{to}");
+    assert!(
+        to.contains(&format!("center={center}")) && to.contains("day="),
+        "{to}"
+    );
     assert!(to.contains(&format!("conflict={code}")), "{to}");
     let html = app.page_as(&me, &to).await;
     assert!(html.contains(&format!("/bookings/{code}")), "{html}");
     assert!(html.contains("查看与它时间冲突的预约"));
-    assert!(html.contains("id=\"slots\""), "the chosen day's slots are shown again");
+    assert!(
+        html.contains("id=\"slots\""),
+        "the chosen day's slots are shown again"
+    );
 }
 
 #[tokio::test]
@@ -543,7 +552,10 @@ async fn activities_are_browsed_by_date_community_and_kind_in_pages_with_the_org
     }
     let base = format!("/activities?community={community}&kind=project");
     let (_, p1) = app.get_text(&base).await;
-    assert!(p1.contains("rel=\"next\"") && !p1.contains("rel=\"prev\""), "{p1}");
+    assert!(
+        p1.contains("rel=\"next\"") && !p1.contains("rel=\"prev\""),
+        "{p1}"
+    );
     let (_, p2) = app.get_text(&format!("{base}&page=2")).await;
     assert!(p2.contains("rel=\"prev\"") && p2.contains("start=\"21\""));
     // Every activity shown on a page is of that community (its name on each line).
@@ -588,7 +600,8 @@ async fn the_desk_switches_days_and_uses_pickers_for_walk_ins_and_the_schedule()
     assert!(html.contains(">最低生活保障申请</option>"));
     assert!(html.contains("name=\"rows[0][days][1]\""));
     assert!(html.contains("name=\"pick[0]\""));
-    let tomorrow = (chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+    let tomorrow = (chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
         + chrono::Duration::days(1))
     .format("%Y-%m-%d")
     .to_string();
@@ -701,10 +714,15 @@ async fn english_readers_get_english_item_names_and_the_checklist_prints() {
         html.contains("Minimum living allowance application"),
         "{html}"
     );
-    assert!(html.contains("Civil Affairs &amp; Veterans") || html.contains("Civil Affairs & Veterans"));
+    assert!(
+        html.contains("Civil Affairs &amp; Veterans") || html.contains("Civil Affairs & Veterans")
+    );
     let html = app.page_as(&en, "/services/MZ-01").await;
     assert!(html.contains("<h1>Minimum living allowance application</h1>"));
-    assert!(html.contains("lang=\"zh-CN\" class=\"lead\">最低生活保障申请"), "{html}");
+    assert!(
+        html.contains("lang=\"zh-CN\" class=\"lead\">最低生活保障申请"),
+        "{html}"
+    );
     assert!(html.contains("This guide is published in Chinese"));
     // Chinese stays Chinese.
     let (_, html) = app.get_text("/services/MZ-01").await;

@@ -1,0 +1,77 @@
+//! Server functions of the import pages (admins only): an upload's preview, applying
+//! it, and the recent uploads. The upload itself and the exports are plain handlers
+//! (`server::http::transfer`): their bodies are files.
+
+use crate::error::AppError;
+use crate::stations::views::{ImportCounts, ImportLine, ImportReport};
+use leptos::prelude::*;
+
+/// The address of the upload form's handler (multipart: `file`, `encoding`, `datum`).
+pub const UPLOAD_PATH: &str = "/admin/import/upload";
+
+#[cfg(feature = "ssr")]
+async fn admin() -> Result<crate::accounts::model::CurrentUser, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    if !user.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+/// An upload checked row by row, and what applying it would do; writes nothing.
+#[server(prefix = "/api", endpoint = "import/get")]
+pub async fn get_import(id: i64) -> Result<ImportReport, AppError> {
+    let r = async {
+        admin().await?;
+        let state = crate::state::app_state()?;
+        let bounds = state.city.as_ref().map(|c| c.bbox);
+        crate::stations::service::import_report(&state.db, id, bounds).await
+    }
+    .await;
+    crate::reply::page(r)
+}
+
+/// Applies a checked upload (all rows or none).
+#[server(prefix = "/api", endpoint = "import/apply")]
+pub async fn apply_import(id: i64) -> Result<ImportCounts, AppError> {
+    let back = format!("/admin/import/{id}");
+    let r = async {
+        let user = admin().await?;
+        let state = crate::state::app_state()?;
+        let bounds = state.city.as_ref().map(|c| c.bbox);
+        let actor = crate::accounts::store::Actor {
+            id: user.id,
+            community_id: None,
+        };
+        crate::stations::service::apply_import(&state.db, id, actor, bounds, crate::time::now_ts())
+            .await
+    }
+    .await;
+    crate::reply::reply(r, &back, |_| Some(format!("{back}?ok=1")))
+}
+
+/// The latest uploads, newest first.
+#[server(prefix = "/api", endpoint = "import/list")]
+pub async fn list_imports() -> Result<Vec<ImportLine>, AppError> {
+    let r = async {
+        admin().await?;
+        let state = crate::state::app_state()?;
+        let fmt = |ts: i64| {
+            crate::time::local_of(ts)
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default()
+        };
+        Ok(crate::stations::store::recent_imports(&state.db, 20)
+            .await?
+            .into_iter()
+            .map(|i| ImportLine {
+                id: i.id,
+                file_name: i.file_name,
+                uploaded_at: fmt(i.created_at),
+                applied_at: i.applied_at.map(fmt),
+            })
+            .collect())
+    }
+    .await;
+    crate::reply::page(r)
+}

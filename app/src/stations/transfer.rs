@@ -1,0 +1,806 @@
+//! A city's stations in and out, with their streets and communities: CSV as Chinese
+//! Excel saves it (UTF-8 with or without BOM, or GB18030/GBK) and GeoJSON. Pure: bytes
+//! in, checked rows and every problem (row, column, reason in the reader's language)
+//! out; nothing here writes. The service previews with it and applies the rows in one
+//! transaction (see `stations::service::import`).
+//!
+//! Coordinates may be declared WGS-84, GCJ-02 (copied from Amap or Tencent) or BD-09
+//! (Baidu) per file; they are stored in WGS-84, converted here with the same formulas
+//! that draw them (`stations::coords`). Export writes WGS-84 unless asked otherwise,
+//! and export → import gives back the same stations.
+
+use crate::i18n::{tr, tr_args, tr_in};
+use crate::prefs::Locale;
+use crate::stations::model::{Amenity, BBox, Station, StationKind};
+use serde::{Deserialize, Serialize};
+
+/// The most rows one file may carry (a large city has a few thousand stations).
+pub const MAX_ROWS: usize = 20_000;
+/// The most problems listed (the rest are counted).
+pub const MAX_PROBLEMS: usize = 500;
+
+/// How the file's text is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// UTF-8 if it decodes as such (with or without BOM), else GB18030.
+    Auto,
+    Utf8,
+    /// GBK and its superset GB18030, what Chinese Excel saves as "CSV".
+    Gbk,
+}
+
+impl Encoding {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "" | "auto" => Some(Encoding::Auto),
+            "utf8" | "utf-8" => Some(Encoding::Utf8),
+            "gbk" | "gb18030" | "gb2312" => Some(Encoding::Gbk),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Encoding::Auto => "auto",
+            Encoding::Utf8 => "utf8",
+            Encoding::Gbk => "gbk",
+        }
+    }
+}
+
+/// The coordinate system a file's longitudes and latitudes are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Datum {
+    Wgs84,
+    Gcj02,
+    Bd09,
+}
+
+impl Datum {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "wgs84" | "wgs-84" => Some(Datum::Wgs84),
+            "gcj02" | "gcj-02" => Some(Datum::Gcj02),
+            "bd09" | "bd-09" => Some(Datum::Bd09),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Datum::Wgs84 => "wgs84",
+            Datum::Gcj02 => "gcj02",
+            Datum::Bd09 => "bd09",
+        }
+    }
+
+    /// A point of this datum in WGS-84 `(lat, lng)`.
+    pub fn to_wgs84(self, lat: f64, lng: f64) -> (f64, f64) {
+        use crate::stations::coords::{bd09_to_gcj02, gcj02_to_wgs84};
+        match self {
+            Datum::Wgs84 => (lat, lng),
+            Datum::Gcj02 => gcj02_to_wgs84(lat, lng),
+            Datum::Bd09 => {
+                let (a, b) = bd09_to_gcj02(lat, lng);
+                gcj02_to_wgs84(a, b)
+            }
+        }
+    }
+
+    /// A WGS-84 point in this datum `(lat, lng)`.
+    pub fn from_wgs84(self, lat: f64, lng: f64) -> (f64, f64) {
+        use crate::stations::coords::{wgs84_to_bd09, wgs84_to_gcj02};
+        match self {
+            Datum::Wgs84 => (lat, lng),
+            Datum::Gcj02 => wgs84_to_gcj02(lat, lng),
+            Datum::Bd09 => wgs84_to_bd09(lat, lng),
+        }
+    }
+}
+
+/// The columns of the CSV, in order: (key in GeoJSON and the English header, Chinese
+/// header, required).
+pub const COLUMNS: [(&str, &str, bool); 13] = [
+    ("external_id", "外部编号", true),
+    ("kind", "类型", true),
+    ("name", "名称", true),
+    ("street", "街道", true),
+    ("community", "社区", true),
+    ("address", "地址", true),
+    ("lng", "经度", true),
+    ("lat", "纬度", true),
+    ("opening_hours", "开放时间", true),
+    ("phone", "电话", false),
+    ("amenities", "设施", false),
+    ("verified_on", "核实日期", false),
+    ("follows_workdays", "调休日开放", false),
+];
+
+/// One station as the file gives it, checked, coordinates in WGS-84.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRow {
+    /// The file's row (the header is row 1, as Excel numbers them).
+    pub row: usize,
+    pub external_id: String,
+    pub kind: StationKind,
+    pub name: String,
+    pub street: String,
+    pub community: String,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub opening_hours: String,
+    pub phone: String,
+    pub amenities: Vec<Amenity>,
+    pub verified_on: String,
+    pub follows_workdays: bool,
+}
+
+pub use crate::stations::views::Problem;
+
+/// A file read and checked: the rows that passed and every problem found.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Checked {
+    pub rows: Vec<ImportRow>,
+    pub problems: Vec<Problem>,
+    /// Problems found beyond [`MAX_PROBLEMS`] (not listed).
+    pub more_problems: usize,
+}
+
+impl Checked {
+    fn problem(&mut self, row: usize, column: &str, reason: String) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(Problem {
+                row,
+                column: column.to_string(),
+                reason,
+            });
+        } else {
+            self.more_problems += 1;
+        }
+    }
+
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty() && self.more_problems == 0
+    }
+}
+
+/// The file's text, and the encoding it turned out to be in.
+pub fn decode(bytes: &[u8], enc: Encoding) -> Result<(String, Encoding), String> {
+    let bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    let utf8 = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).ok();
+    let gbk = |b: &[u8]| {
+        encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(b)
+            .map(|c| c.into_owned())
+    };
+    match (enc, bom) {
+        (_, Some(rest)) => utf8(rest)
+            .map(|t| (t, Encoding::Utf8))
+            .ok_or_else(|| tr("transfer.not_utf8")),
+        (Encoding::Utf8, None) => utf8(bytes)
+            .map(|t| (t, Encoding::Utf8))
+            .ok_or_else(|| tr("transfer.not_utf8")),
+        (Encoding::Gbk, None) => gbk(bytes)
+            .map(|t| (t, Encoding::Gbk))
+            .ok_or_else(|| tr("transfer.not_gbk")),
+        (Encoding::Auto, None) => utf8(bytes)
+            .map(|t| (t, Encoding::Utf8))
+            .or_else(|| gbk(bytes).map(|t| (t, Encoding::Gbk)))
+            .ok_or_else(|| tr("transfer.unknown_encoding")),
+    }
+}
+
+/// A kind by its code or its name in Chinese or English.
+fn kind_of(s: &str) -> Option<StationKind> {
+    let s = s.trim();
+    // 户外劳动者服务站 and 户外劳动者服务站点 are both said.
+    let short = s.trim_end_matches('点');
+    StationKind::parse(s).or_else(|| {
+        StationKind::ALL.into_iter().find(|k| {
+            tr_in(Locale::ZhCn, k.label_key()).trim_end_matches('点') == short
+                || tr_in(Locale::En, k.label_key()).eq_ignore_ascii_case(s)
+        })
+    })
+}
+
+/// An amenity by its code or its name in Chinese or English.
+fn amenity_of(s: &str) -> Option<Amenity> {
+    let s = s.trim();
+    Amenity::parse(s).or_else(|| {
+        Amenity::ALL.into_iter().find(|a| {
+            tr_in(Locale::ZhCn, a.label_key()) == s
+                || tr_in(Locale::En, a.label_key()).eq_ignore_ascii_case(s)
+        })
+    })
+}
+
+fn yes_no(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "" | "否" | "no" | "false" | "0" | "n" => Some(false),
+        "是" | "yes" | "true" | "1" | "y" => Some(true),
+        _ => None,
+    }
+}
+
+/// Reads a CSV's rows (the header names the columns, in Chinese or English, in any
+/// order) and checks each; `hours_ok` is the same check the evaluator's crate makes.
+pub fn parse_csv(
+    text: &str,
+    datum: Datum,
+    bounds: Option<BBox>,
+    hours_ok: &dyn Fn(&str) -> Result<(), String>,
+) -> Result<Checked, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| tr_args("transfer.unreadable", &[("e", e.to_string())]))?
+        .clone();
+    // Where each known column is; unknown columns are ignored (Excel adds some).
+    let mut at: Vec<Option<usize>> = vec![None; COLUMNS.len()];
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim().trim_start_matches('\u{feff}');
+        if let Some(c) = COLUMNS
+            .iter()
+            .position(|(en, zh, _)| h == *zh || h.eq_ignore_ascii_case(en))
+        {
+            at[c] = Some(i);
+        }
+    }
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .zip(&at)
+        .filter(|((_, _, required), a)| *required && a.is_none())
+        .map(|((_, zh, _), _)| *zh)
+        .collect();
+    if !missing.is_empty() {
+        return Err(tr_args(
+            "transfer.missing_columns",
+            &[("list", missing.join("、"))],
+        ));
+    }
+    let mut records = Vec::new();
+    for (i, r) in reader.records().enumerate() {
+        if i >= MAX_ROWS {
+            return Err(tr_args(
+                "transfer.too_many_rows",
+                &[("n", MAX_ROWS.to_string())],
+            ));
+        }
+        let row = i + 2;
+        match r {
+            Ok(rec) => {
+                let cells: Vec<String> = at
+                    .iter()
+                    .map(|a| a.and_then(|j| rec.get(j)).unwrap_or("").to_string())
+                    .collect();
+                if cells.iter().all(|c| c.is_empty()) {
+                    continue;
+                }
+                records.push((row, cells));
+            }
+            Err(e) => {
+                return Err(tr_args(
+                    "transfer.bad_row",
+                    &[("row", row.to_string()), ("e", e.to_string())],
+                ))
+            }
+        }
+    }
+    Ok(check_records(records, datum, bounds, hours_ok))
+}
+
+/// Reads a GeoJSON FeatureCollection of Points whose properties carry the same keys
+/// as the CSV's English headers.
+pub fn parse_geojson(
+    text: &str,
+    datum: Datum,
+    bounds: Option<BBox>,
+    hours_ok: &dyn Fn(&str) -> Result<(), String>,
+) -> Result<Checked, String> {
+    let v: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| tr_args("transfer.unreadable", &[("e", e.to_string())]))?;
+    let features = v
+        .get("features")
+        .and_then(|f| f.as_array())
+        .ok_or_else(|| tr("transfer.not_feature_collection"))?;
+    if features.len() > MAX_ROWS {
+        return Err(tr_args(
+            "transfer.too_many_rows",
+            &[("n", MAX_ROWS.to_string())],
+        ));
+    }
+    let records = features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let p = f.get("properties").cloned().unwrap_or_default();
+            let coords = f
+                .pointer("/geometry/coordinates")
+                .and_then(|c| c.as_array())
+                .cloned()
+                .unwrap_or_default();
+            let cells = COLUMNS
+                .iter()
+                .map(|(key, _, _)| match *key {
+                    "lng" => coords.first().map(json_text).unwrap_or_default(),
+                    "lat" => coords.get(1).map(json_text).unwrap_or_default(),
+                    k => p.get(k).map(json_text).unwrap_or_default(),
+                })
+                .collect();
+            // Features are numbered from 1.
+            (i + 1, cells)
+        })
+        .collect();
+    Ok(check_records(records, datum, bounds, hours_ok))
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.trim().to_string(),
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Array(a) => a.iter().map(json_text).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+/// Checks every record (cells in [`COLUMNS`] order) and the file as a whole (an
+/// external id twice, two 党群服务中心 in one community).
+fn check_records(
+    records: Vec<(usize, Vec<String>)>,
+    datum: Datum,
+    bounds: Option<BBox>,
+    hours_ok: &dyn Fn(&str) -> Result<(), String>,
+) -> Checked {
+    let mut out = Checked::default();
+    let col = |i: usize| COLUMNS[i].1;
+    let mut seen_ids: std::collections::HashMap<String, usize> = Default::default();
+    let mut centres: std::collections::HashMap<String, usize> = Default::default();
+    if records.is_empty() {
+        out.problem(0, "", tr("transfer.empty"));
+    }
+    for (row, c) in records {
+        let before = out.problems.len() + out.more_problems;
+        let text = |i: usize, max: usize, out: &mut Checked| -> String {
+            let v = c[i].trim().to_string();
+            if v.is_empty() && COLUMNS[i].2 {
+                out.problem(row, col(i), tr("transfer.required"));
+            } else if v.chars().count() > max {
+                out.problem(
+                    row,
+                    col(i),
+                    tr_args("transfer.too_long", &[("n", max.to_string())]),
+                );
+            }
+            v
+        };
+        let external_id = text(0, 40, &mut out);
+        let kind_text = text(1, 20, &mut out);
+        let name = text(2, 60, &mut out);
+        let street = text(3, 30, &mut out);
+        let community = text(4, 30, &mut out);
+        let address = text(5, 100, &mut out);
+        let hours = text(8, 255, &mut out);
+        let kind = kind_of(&kind_text);
+        if kind.is_none() && !kind_text.is_empty() {
+            out.problem(
+                row,
+                col(1),
+                tr_args("transfer.unknown_kind", &[("v", kind_text.clone())]),
+            );
+        }
+        let num = |i: usize, out: &mut Checked| -> Option<f64> {
+            let v = c[i].trim();
+            if v.is_empty() {
+                out.problem(row, col(i), tr("transfer.required"));
+                return None;
+            }
+            match v.parse::<f64>() {
+                Ok(n) if n.is_finite() => Some(n),
+                _ => {
+                    out.problem(
+                        row,
+                        col(i),
+                        tr_args(
+                            "transfer.not_number",
+                            &[("v", v.chars().take(20).collect())],
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let (lng, lat) = (num(6, &mut out), num(7, &mut out));
+        let point = match (lat, lng) {
+            (Some(lat), Some(lng))
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) =>
+            {
+                let (lat, lng) = datum.to_wgs84(lat, lng);
+                let inside = bounds.is_none_or(|b| {
+                    (b.min_lat..=b.max_lat).contains(&lat) && (b.min_lng..=b.max_lng).contains(&lng)
+                });
+                if inside {
+                    Some((lat, lng))
+                } else {
+                    out.problem(row, "经度/纬度", tr("transfer.outside_city"));
+                    None
+                }
+            }
+            (Some(_), Some(_)) => {
+                out.problem(row, "经度/纬度", tr("transfer.outside_city"));
+                None
+            }
+            _ => None,
+        };
+        if !hours.is_empty() {
+            if let Err(e) = hours_ok(&hours) {
+                out.problem(row, col(8), e);
+            }
+        }
+        let phone = match crate::stations::model::parse_station_phone(&c[9]) {
+            Ok(p) => p,
+            Err(e) => {
+                out.problem(row, col(9), e);
+                String::new()
+            }
+        };
+        let mut amenities = Vec::new();
+        for part in c[10]
+            .split(['、', ',', '，', ';', '；', '|'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .take(20)
+        {
+            match amenity_of(part) {
+                Some(a) if !amenities.contains(&a) => amenities.push(a),
+                Some(_) => {}
+                None => out.problem(
+                    row,
+                    col(10),
+                    tr_args(
+                        "transfer.unknown_amenity",
+                        &[("v", part.chars().take(20).collect())],
+                    ),
+                ),
+            }
+        }
+        amenities.sort();
+        let verified_on = c[11].trim().to_string();
+        if !verified_on.is_empty()
+            && chrono::NaiveDate::parse_from_str(&verified_on, "%Y-%m-%d").is_err()
+        {
+            out.problem(row, col(11), tr("transfer.bad_date"));
+        }
+        let follows_workdays = match yes_no(&c[12]) {
+            Some(b) => b,
+            None => {
+                out.problem(row, col(12), tr("transfer.yes_no"));
+                false
+            }
+        };
+        if !external_id.is_empty() {
+            if let Some(first) = seen_ids.insert(external_id.clone(), row) {
+                out.problem(
+                    row,
+                    col(0),
+                    tr_args("transfer.duplicate_id", &[("row", first.to_string())]),
+                );
+            }
+        }
+        if kind == Some(StationKind::Center) && !community.is_empty() {
+            if let Some(first) = centres.insert(community.clone(), row) {
+                out.problem(
+                    row,
+                    col(1),
+                    tr_args("transfer.second_centre", &[("row", first.to_string())]),
+                );
+            }
+        }
+        let clean = out.problems.len() + out.more_problems == before;
+        if let (true, Some(kind), Some((lat, lng))) = (clean, kind, point) {
+            out.rows.push(ImportRow {
+                row,
+                external_id,
+                kind,
+                name,
+                street,
+                community,
+                address,
+                lat,
+                lng,
+                opening_hours: hours,
+                phone,
+                amenities,
+                verified_on,
+                follows_workdays,
+            });
+        }
+    }
+    out
+}
+
+/// Degrees written with 7 decimals (about 1 cm): export → import gives the same point.
+fn deg(x: f64) -> String {
+    format!("{x:.7}")
+}
+
+/// The stations as CSV with Chinese headers (kinds and amenities by their Chinese
+/// names), coordinates in `datum`; in GB18030 when `gbk`, else UTF-8 with a BOM (so
+/// that Excel opens either correctly).
+pub fn to_csv(stations: &[(Station, String)], datum: Datum, gbk: bool) -> Result<Vec<u8>, String> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let header: Vec<&str> = COLUMNS.iter().map(|c| c.1).collect();
+    let err = |e: csv::Error| e.to_string();
+    w.write_record(&header).map_err(err)?;
+    for (s, external_id) in stations {
+        let (lat, lng) = datum.from_wgs84(s.lat, s.lng);
+        let amenities: Vec<String> = s
+            .amenities
+            .iter()
+            .map(|a| tr_in(Locale::ZhCn, a.label_key()))
+            .collect();
+        w.write_record([
+            external_id.as_str(),
+            &tr_in(Locale::ZhCn, s.kind.label_key()),
+            &s.name,
+            &s.street,
+            &s.community,
+            &s.address,
+            &deg(lng),
+            &deg(lat),
+            &s.opening_hours,
+            &s.phone,
+            &amenities.join("、"),
+            &s.verified_on,
+            if s.follows_workdays { "是" } else { "否" },
+        ])
+        .map_err(err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    if gbk {
+        let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+        let (out, _, _) = encoding_rs::GB18030.encode(&text);
+        Ok(out.into_owned())
+    } else {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        out.extend(bytes);
+        Ok(out)
+    }
+}
+
+/// The stations as a GeoJSON FeatureCollection in the import's shape (property keys
+/// as the CSV's English headers; kinds and amenities by code).
+pub fn to_geojson(stations: &[(Station, String)], datum: Datum) -> serde_json::Value {
+    let features: Vec<serde_json::Value> = stations
+        .iter()
+        .map(|(s, external_id)| {
+            let (lat, lng) = datum.from_wgs84(s.lat, s.lng);
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [
+                    deg(lng).parse::<f64>().unwrap_or(lng), deg(lat).parse::<f64>().unwrap_or(lat)
+                ] },
+                "properties": {
+                    "external_id": external_id,
+                    "kind": s.kind.code(),
+                    "name": s.name,
+                    "street": s.street,
+                    "community": s.community,
+                    "address": s.address,
+                    "opening_hours": s.opening_hours,
+                    "phone": s.phone,
+                    "amenities": s.amenities.iter().map(|a| a.code()).collect::<Vec<_>>(),
+                    "verified_on": s.verified_on,
+                    "follows_workdays": s.follows_workdays,
+                }
+            })
+        })
+        .collect();
+    serde_json::json!({ "type": "FeatureCollection", "coord_system": datum.code(), "features": features })
+}
+
+/// The template a city starts from: the header row and one example line.
+pub fn template(gbk: bool) -> Result<Vec<u8>, String> {
+    let example = Station {
+        id: 0,
+        kind: StationKind::Outdoor,
+        name: "和平路户外劳动者服务站".into(),
+        community_id: 0,
+        community: "和平社区".into(),
+        street: "车站街道".into(),
+        address: "张店区和平路12号".into(),
+        lat: 36.8062,
+        lng: 118.0481,
+        amenities: vec![Amenity::Water, Amenity::Charging, Amenity::Microwave],
+        opening_hours: "Mo-Su 07:00-21:00".into(),
+        phone: "0533-2345678".into(),
+        verified_on: "2026-11-01".into(),
+        follows_workdays: false,
+        version: 0,
+    };
+    to_csv(&[(example, "ZB-0001".into())], Datum::Wgs84, gbk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(_: &str) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn hours(s: &str) -> Result<(), String> {
+        crate::stations::hours::validate(s)
+    }
+
+    const ZIBO: BBox = BBox {
+        min_lng: 117.5,
+        min_lat: 36.3,
+        max_lng: 118.4,
+        max_lat: 37.2,
+    };
+
+    fn csv_of(lines: &[&str]) -> String {
+        let mut s =
+            "外部编号,类型,名称,街道,社区,地址,经度,纬度,开放时间,电话,设施,核实日期,调休日开放\n"
+                .to_string();
+        for l in lines {
+            s.push_str(l);
+            s.push('\n');
+        }
+        s
+    }
+
+    #[test]
+    fn text_in_utf8_with_or_without_bom_and_in_gbk_is_read() {
+        let text = "名称\n和平社区\n";
+        let (t, e) = decode(text.as_bytes(), Encoding::Auto).unwrap();
+        assert_eq!((t.as_str(), e), (text, Encoding::Utf8));
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend(text.as_bytes());
+        assert_eq!(decode(&bom, Encoding::Gbk).unwrap().0, text);
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let (t, e) = decode(&gbk, Encoding::Auto).unwrap();
+        assert_eq!((t.as_str(), e), (text, Encoding::Gbk));
+        // Declared UTF-8 but saved as GBK: said so, not garbled.
+        assert!(decode(&gbk, Encoding::Utf8).is_err());
+    }
+
+    #[test]
+    fn good_rows_are_read_in_any_column_order_and_converted_to_wgs84() {
+        let text = "纬度,经度,名称,外部编号,类型,街道,社区,地址,开放时间,设施\n\
+                    36.8062,118.0481,和平路驿站,ZB-1,户外劳动者服务站,车站街道,和平社区,和平路12号,24/7,饮水、充电\n";
+        let c = parse_csv(text, Datum::Wgs84, Some(ZIBO), &ok).unwrap();
+        assert!(c.ok(), "{:?}", c.problems);
+        let r = &c.rows[0];
+        assert_eq!((r.kind, r.row), (StationKind::Outdoor, 2));
+        assert_eq!(r.amenities, vec![Amenity::Water, Amenity::Charging]);
+        assert_eq!((r.lat, r.lng), (36.8062, 118.0481));
+        // The same place copied from Amap (GCJ-02) lands within a metre of it.
+        let (glat, glng) = crate::stations::coords::wgs84_to_gcj02(36.8062, 118.0481);
+        let line =
+            format!("ZB-1,outdoor,和平路驿站,车站街道,和平社区,和平路12号,{glng},{glat},24/7,,,,");
+        let c = parse_csv(&csv_of(&[&line]), Datum::Gcj02, Some(ZIBO), &ok).unwrap();
+        let r = &c.rows[0];
+        let d = crate::stations::model::distance_m(
+            crate::stations::model::LatLng {
+                lat: r.lat,
+                lng: r.lng,
+            },
+            crate::stations::model::LatLng {
+                lat: 36.8062,
+                lng: 118.0481,
+            },
+        );
+        assert!(d < 1.0, "{d} m");
+    }
+
+    #[test]
+    fn every_problem_is_named_with_its_row_and_column() {
+        let text = csv_of(&[
+            "ZB-1,outdoor,甲,车站街道,和平社区,和平路1号,118.05,36.80,24/7,,,,",
+            ",outdoor,乙,车站街道,和平社区,和平路2号,118.05,36.80,24/7,,,,",
+            "ZB-3,酒吧,丙,车站街道,和平社区,和平路3号,118.05,36.80,24/7,,,,",
+            "ZB-4,outdoor,丁,车站街道,和平社区,和平路4号,121.47,31.23,24/7,,,,",
+            "ZB-5,outdoor,戊,车站街道,和平社区,和平路5号,118.05,36.80,周一到周五,,,,",
+            "ZB-6,outdoor,己,车站街道,和平社区,和平路6号,118.05,三十六,24/7,12345,桑拿,2026/11/01,也许",
+            "ZB-1,outdoor,庚,车站街道,和平社区,和平路7号,118.05,36.80,24/7,,,,",
+            "ZB-8,center,辛,车站街道,和平社区,和平路8号,118.05,36.80,24/7,,,,",
+            "ZB-9,党群服务中心,壬,车站街道,和平社区,和平路9号,118.05,36.80,24/7,,,,",
+        ]);
+        let c = parse_csv(&text, Datum::Wgs84, Some(ZIBO), &hours).unwrap();
+        let at = |row: usize, column: &str| {
+            c.problems
+                .iter()
+                .any(|p| p.row == row && p.column == column)
+        };
+        assert!(at(3, "外部编号"), "missing id: {:?}", c.problems);
+        assert!(at(4, "类型"));
+        assert!(at(5, "经度/纬度"));
+        assert!(at(6, "开放时间"));
+        for column in ["纬度", "电话", "设施", "核实日期", "调休日开放"] {
+            assert!(at(7, column), "{column}: {:?}", c.problems);
+        }
+        assert!(at(8, "外部编号"), "duplicate id");
+        assert!(at(10, "类型"), "a second centre in one community");
+        // Only the good rows pass.
+        assert_eq!(c.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![2, 9]);
+    }
+
+    #[test]
+    fn a_file_without_the_required_columns_is_refused_as_a_whole() {
+        let e = parse_csv("名称,地址\n甲,乙\n", Datum::Wgs84, None, &ok).unwrap_err();
+        assert!(e.contains("外部编号") && e.contains("经度"), "{e}");
+    }
+
+    #[test]
+    fn export_then_import_gives_back_the_same_stations_in_every_datum_and_encoding() {
+        let s = Station {
+            id: 7,
+            kind: StationKind::Center,
+            name: "和平社区党群服务中心".into(),
+            community_id: 3,
+            community: "和平社区".into(),
+            street: "车站街道".into(),
+            address: "共青团路8号".into(),
+            lat: 36.8123456,
+            lng: 118.0456789,
+            amenities: vec![Amenity::Water, Amenity::Wheelchair],
+            opening_hours: "Mo-Fr 08:30-20:00; PH off".into(),
+            phone: "0533-2345678".into(),
+            verified_on: "2026-11-01".into(),
+            follows_workdays: true,
+            version: 3,
+        };
+        for datum in [Datum::Wgs84, Datum::Gcj02, Datum::Bd09] {
+            for gbk in [false, true] {
+                let bytes = to_csv(&[(s.clone(), "ZB-7".into())], datum, gbk).unwrap();
+                let (text, _) = decode(&bytes, Encoding::Auto).unwrap();
+                let c = parse_csv(&text, datum, Some(ZIBO), &hours).unwrap();
+                assert!(c.ok(), "{:?}", c.problems);
+                let r = &c.rows[0];
+                assert_eq!(
+                    (
+                        &r.name,
+                        &r.street,
+                        &r.community,
+                        &r.address,
+                        &r.phone,
+                        &r.opening_hours
+                    ),
+                    (
+                        &s.name,
+                        &s.street,
+                        &s.community,
+                        &s.address,
+                        &s.phone,
+                        &s.opening_hours
+                    )
+                );
+                assert_eq!(
+                    (r.kind, &r.amenities, r.follows_workdays),
+                    (s.kind, &s.amenities, true)
+                );
+                assert!(
+                    (r.lat - s.lat).abs() < 1e-6 && (r.lng - s.lng).abs() < 1e-6,
+                    "{datum:?}"
+                );
+            }
+            let g = to_geojson(&[(s.clone(), "ZB-7".into())], datum);
+            let c = parse_geojson(&g.to_string(), datum, Some(ZIBO), &hours).unwrap();
+            assert!(c.ok(), "{:?}", c.problems);
+            assert_eq!(c.rows[0].amenities, s.amenities);
+        }
+        // The template is a file that imports.
+        let (text, _) = decode(&template(true).unwrap(), Encoding::Auto).unwrap();
+        assert!(parse_csv(&text, Datum::Wgs84, Some(ZIBO), &hours)
+            .unwrap()
+            .ok());
+    }
+}

@@ -1,0 +1,55 @@
+import { test, expect, Page } from '@playwright/test';
+
+// An admin at a desk PC loads the city's own list: a bad file shows its problems by row
+// and column and changes nothing; a good one (GCJ-02 points, as copied from Amap)
+// appears on the map after the preview and the apply.
+
+const HEADER = '外部编号,类型,名称,街道,社区,地址,经度,纬度,开放时间,电话,设施,核实日期,调休日开放';
+
+async function admin(page: Page) {
+  await page.goto('/login');
+  await page.getByRole('button', { name: '管理员', exact: true }).click();
+  await expect(page).toHaveURL(/\/me/);
+}
+
+async function cityCentre(page: Page): Promise<[number, number]> {
+  const all = await (await page.request.get('/api/v1/stations?kind=center')).json();
+  const [lng, lat] = all.features[0].geometry.coordinates as [number, number];
+  return [lat, lng];
+}
+
+async function uploadText(page: Page, name: string, text: string, datum: string) {
+  await page.goto('/admin/import');
+  await page.getByLabel('文件（Excel 另存的 CSV，或 GeoJSON）').setInputFiles({
+    name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8'),
+  });
+  await page.getByLabel('坐标来源').selectOption(datum);
+  await page.getByRole('button', { name: '上传并检查（不会写入）' }).click();
+  await expect(page).toHaveURL(/\/admin\/import\/\d+$/);
+}
+
+test.use({ viewport: { width: 1366, height: 768 } });
+
+test('a bad file lists its problems; a good one is applied and shows on the map', async ({ page }) => {
+  await admin(page);
+  const [lat, lng] = await cityCentre(page);
+
+  await uploadText(page, 'bad.csv', `${HEADER}\nE-1,户外劳动者服务站点,坏行,测试街道,测试社区,测试路1号,121.47,31.23,24/7,,,,\n`, 'wgs84');
+  await expect(page.getByRole('heading', { name: '需要修正的问题' })).toBeVisible();
+  const row = page.locator('table.problems tbody tr').first();
+  await expect(row).toContainText('2');
+  await expect(row).toContainText('坐标不在本市范围内');
+  await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);
+
+  // A good file, with the point shifted to GCJ-02 the way Amap shows it (≈ 500 m east).
+  const name = `导入测试驿站${Date.now() % 100000}`;
+  const good = `${HEADER}\nE-2,户外劳动者服务站点,${name},测试街道,测试社区,测试路2号,${(lng + 0.0062).toFixed(7)},${(lat - 0.0011).toFixed(7)},24/7,,饮水,,否\n`;
+  await uploadText(page, 'good.csv', good, 'gcj02');
+  await expect(page.getByRole('status').first()).toContainText('检查通过 1 行');
+  await page.getByRole('button', { name: '确认导入这 1 行' }).click();
+  await expect(page.getByRole('status').first()).toContainText('已于');
+
+  // Riders find it by its name.
+  await page.goto(`/rider?near=${encodeURIComponent(name)}`);
+  await expect(page.locator('.rider-card').first().locator('h2')).toHaveText(name);
+});
