@@ -1,4 +1,7 @@
 //! Server functions for stations. Thin: read the state, call the store, map errors.
+// `get_nearby` takes each query parameter of the map and rider pages as its own
+// argument (eight); the server-function macro's generated code carries the count.
+#![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
 use crate::stations::model::CitySummary;
@@ -127,7 +130,8 @@ impl crate::stations::model::NearbyArgs {
 
 /// The nearest stations for the map (`rider = false`) and the rider page (`rider =
 /// true`: open outdoor rest points, five of them), from typed arguments (see
-/// [`NearbyArgs`](crate::stations::model::NearbyArgs)).
+/// [`NearbyArgs`](crate::stations::model::NearbyArgs)). Each argument is one query
+/// parameter of the page, so they stay separate (the page's address is the API).
 #[server(prefix = "/api", endpoint = "stations/nearby")]
 pub async fn get_nearby(
     lat: Option<f64>,
