@@ -95,7 +95,7 @@ test('staff post an activity for today, a volunteer signs up, staff check them i
   // 红色星期六 is for Saturdays; today's activity is a micro-project.
   await page.locator('#kind').selectOption({ label: '微项目' });
   await page.getByLabel('活动名称').fill('楼道清理');
-  await page.getByLabel('日期').fill(today);
+  await page.getByLabel('日期', { exact: true }).fill(today);
   await page.getByLabel('地点').fill('3号楼楼下');
   await page.getByLabel('名额').fill('2');
   await page.getByRole('button', { name: '发布' }).click();

@@ -32,10 +32,18 @@ fn link(c: &BookingChoices, center: Option<i64>, day: Option<&str>, reschedule: 
 #[component]
 fn ItemPicker() -> impl IntoView {
     let cat = Resource::new(|| (), |_| crate::catalogue::api::get_catalogue());
+    // From a centre's own page: the centre stays chosen.
+    let q = use_query_map();
     view! {
         <p class="lead">{tr("trust.pick_item")}</p>
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
+                let center = q
+                    .read_untracked()
+                    .get("center")
+                    .and_then(|c| c.trim().parse::<i64>().ok())
+                    .map(|c| format!("&center={c}"))
+                    .unwrap_or_default();
                 match cat.await {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
                     Ok(c) => c.categories.into_iter().filter_map(|(category, items)| {
@@ -45,7 +53,7 @@ fn ItemPicker() -> impl IntoView {
                                 <h2>{category.title()}</h2>
                                 <ul class="choice-list">
                                     {items.into_iter().map(|i| view! {
-                                        <li><a class="choice" href=format!("/book?item={}", i.code)>
+                                        <li><a class="choice" href=format!("/book?item={}{}", i.code, center)>
                                             <span class="choice-main">{i.name}</span>
                                         </a></li>
                                     }).collect_view()}
@@ -361,6 +369,7 @@ pub fn MyBookings() -> impl IntoView {
                 view! {
                     <section class="card" aria-labelledby="my-bookings">
                         <h2 id="my-bookings">{tr("me.bookings")}</h2>
+                        <p class="actions"><a class="button secondary" href="/book">{tr("booking.entry")}</a></p>
                         {l.is_empty().then(|| view! { <p class="hint">{tr("me.no_bookings")} " " <a href="/services">{tr("services.title")}</a></p> })}
                         <ul class="choice-list">
                             {l.into_iter().map(|b| view! {

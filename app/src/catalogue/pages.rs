@@ -44,6 +44,7 @@ pub fn ServicesPage() -> impl IntoView {
         <Title text=tr("services.title") />
         <h1>{tr("services.title")}</h1>
         <p class="lead">{tr("services.lead")}</p>
+        <p class="actions"><a class="button" href="/book">{tr("booking.entry")}</a></p>
         <form method="get" action="/services" class="search" role="search">
             <label for="q" class="visually-hidden">{tr("services.search_label")}</label>
             <input id="q" name="q" type="search" maxlength="50" value=query

@@ -27,6 +27,8 @@ pub fn CityHero() -> impl IntoView {
                                 )}
                             </p>
                             <a class="button rider-entry" href="/rider" rel="external">{tr("rider.entry")}</a>
+                            " "
+                            <a class="button secondary rider-entry" href="/book">{tr("booking.entry")}</a>
                         </section>
                         <ul class="kind-grid" aria-label=tr("home.kinds")>
                             {s.by_kind.iter().map(|(k, n)| view! {

@@ -431,6 +431,10 @@ fn StationBody(d: StationDetail) -> impl IntoView {
             <h1>{s.name.clone()}</h1>
             <p class="station-kind">{tr(s.kind.label_key())} " · " {s.community.clone()}</p>
             <p class="status-big"><StatusLine status=d.status.clone() /></p>
+            // A 党群服务中心 takes bookings for extended hours: straight to its own days.
+            {(s.kind == StationKind::Center).then(|| view! {
+                <p class="actions"><a class="button" href=format!("/book?center={}", s.id)>{tr("booking.entry")}</a></p>
+            })}
             <section class="card nav-links">
                 <h2>{tr("nav.title")}</h2>
                 <a class="button nav-main" href=d.nav.amap.clone() rel="external">{tr("nav.amap")}</a>

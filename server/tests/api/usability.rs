@@ -768,3 +768,36 @@ async fn the_roster_is_numbered_once() {
     assert!(roster.contains("<li value=\"1\""), "{roster}");
     assert!(!roster.contains(">1. "), "no second number");
 }
+
+#[tokio::test]
+async fn booking_is_reached_from_home_services_me_and_a_centre_s_own_page() {
+    let app = spawn_app().await;
+    let (_, home) = app.get_text("/").await;
+    assert!(home.contains("href=\"/book\""), "home");
+    let (_, services) = app.get_text("/services").await;
+    assert!(services.contains("href=\"/book\""), "办事");
+    let resident = app.new_client();
+    app.demo(&resident, "resident").await;
+    let me = app.page_as(&resident, "/me").await;
+    assert!(me.contains("href=\"/book\""), "我的");
+    let centre: i64 = sqlx::query_scalar("SELECT MIN(id) FROM stations WHERE kind = 'center'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let (_, page) = app.get_text(&format!("/station/{centre}")).await;
+    assert!(page.contains(&format!("href=\"/book?center={centre}\"")));
+    // From there, the items keep the centre chosen.
+    let (_, pick) = app.get_text(&format!("/book?center={centre}")).await;
+    assert!(
+        pick.contains(&format!("&amp;center={centre}\""))
+            || pick.contains(&format!("&center={centre}\"")),
+        "{pick}"
+    );
+    // An outdoor point takes no bookings.
+    let outdoor: i64 = sqlx::query_scalar("SELECT MIN(id) FROM stations WHERE kind = 'outdoor'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let (_, page) = app.get_text(&format!("/station/{outdoor}")).await;
+    assert!(!page.contains("/book?center="));
+}
