@@ -129,6 +129,12 @@ fn DemoPanel() -> impl IntoView {
 #[component]
 pub fn MePage() -> impl IntoView {
     let viewer = Resource::new(|| (), |_| get_viewer());
+    // Every resource of the page here, above the Suspense that reads them.
+    let data = MeData {
+        bookings: crate::booking::pages::my_bookings_data(),
+        wishes: crate::wishes::pages::my_wishes_data(),
+        communities: Resource::new(|| (), |_| crate::stations::api::list_communities()),
+    };
     view! {
         <Title text=tr("me.title") />
         <h1>{tr("me.title")}</h1>
@@ -136,7 +142,7 @@ pub fn MePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match viewer.await {
-                    Ok(v) => view! { <MeBody viewer=v /> }.into_any(),
+                    Ok(v) => view! { <MeBody viewer=v data=data /> }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 }
             })}
@@ -145,8 +151,17 @@ pub fn MePage() -> impl IntoView {
     }
 }
 
+/// The resources 我的 reads below the viewer.
+#[derive(Clone, Copy)]
+struct MeData {
+    bookings: crate::booking::pages::MyBookingsData,
+    wishes: crate::wishes::pages::MyWishesData,
+    communities:
+        Resource<Result<Vec<crate::stations::model::CommunityOption>, crate::error::AppError>>,
+}
+
 #[component]
-fn MeBody(viewer: Viewer) -> impl IntoView {
+fn MeBody(viewer: Viewer, data: MeData) -> impl IntoView {
     let q = use_query_map();
     let saved = move || q.read().get("saved").is_some();
     match viewer.user {
@@ -167,8 +182,8 @@ fn MeBody(viewer: Viewer) -> impl IntoView {
                 </Show>
                 // What is mine first (bookings, wishes and claims, activities, points);
                 // the profile form after it.
-                <crate::booking::pages::MyBookings />
-                <crate::wishes::pages::MyWishesCard />
+                <crate::booking::pages::MyBookings data=data.bookings />
+                <crate::wishes::pages::MyWishesCard mine=data.wishes />
                 <section class="card">
                     <a class="button secondary" href="/points">{tr("points.title")}</a>
                     " "
@@ -195,7 +210,7 @@ fn MeBody(viewer: Viewer) -> impl IntoView {
                         <input id="display_name" name="display_name" maxlength="20" required
                             value=u.display_name.clone() />
                         {(u.role == Role::Resident).then(|| {
-                            let communities = Resource::new(|| (), |_| crate::stations::api::list_communities());
+                            let communities = data.communities;
                             let selected = u.community_id;
                             view! {
                                 <label for="community_id">{tr("me.community")}</label>

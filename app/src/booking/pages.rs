@@ -346,11 +346,24 @@ fn Confirmation(b: BookingView, new: bool, ask_cancel: bool) -> impl IntoView {
     }
 }
 
+/// The resources 我的预约 reads: made by the page itself, above its Suspense (a
+/// resource created inside a Suspense's children can leave a server render waiting).
+pub type MyBookingsData = (
+    Resource<Result<Vec<BookingView>, crate::error::AppError>>,
+    Resource<Result<Vec<(String, String)>, crate::error::AppError>>,
+);
+
+pub fn my_bookings_data() -> MyBookingsData {
+    (
+        Resource::new(|| (), |_| my_bookings()),
+        Resource::new(|| (), |_| my_notices()),
+    )
+}
+
 /// 我的预约 and notices, inside 我的.
 #[component]
-pub fn MyBookings() -> impl IntoView {
-    let list = Resource::new(|| (), |_| my_bookings());
-    let notices = Resource::new(|| (), |_| my_notices());
+pub fn MyBookings(data: MyBookingsData) -> impl IntoView {
+    let (list, notices) = data;
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

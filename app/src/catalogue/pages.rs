@@ -88,13 +88,18 @@ fn code_param() -> impl Fn() -> String + Copy {
 #[component]
 pub fn GuidePage() -> impl IntoView {
     let code = code_param();
+    // Every resource of the page is made here, above the Suspense that reads it: a
+    // resource created inside a Suspense's children can leave a server render waiting
+    // for ever (seen as a rare 408 on PostgreSQL).
     let guide = Resource::new(code, get_guide);
+    let history = Resource::new(code, guide_history);
+    let near = near_centres();
     view! {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match guide.await {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(g) => view! { <Guide g=g /> }.into_any(),
+                    Ok(g) => view! { <Guide g=g history=history near=near /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -102,8 +107,39 @@ pub fn GuidePage() -> impl IntoView {
     }
 }
 
+type NearCentres =
+    Resource<Result<Option<crate::stations::api::NearbyPage>, crate::error::AppError>>;
+type GuideHistory = Resource<Result<Vec<(i64, String, String)>, crate::error::AppError>>;
+
+/// The five nearest centres once the visitor gives a point (`lat`, `lng`), else none.
+fn near_centres() -> NearCentres {
+    let q = use_query_map();
+    Resource::new(
+        move || {
+            let q = q.read();
+            let num = |k: &str| q.get(k).and_then(|v| v.trim().parse::<f64>().ok());
+            (num("lat"), num("lng"))
+        },
+        |point| async move {
+            match point {
+                (Some(lat), Some(lng)) => {
+                    let args = NearbyArgs {
+                        lat: Some(lat),
+                        lng: Some(lng),
+                        kind: vec![StationKind::Center],
+                        limit: Some(5),
+                        ..NearbyArgs::default()
+                    };
+                    args.run(false).await.map(Some)
+                }
+                _ => Ok(None),
+            }
+        },
+    )
+}
+
 #[component]
-fn Guide(g: GuideView) -> impl IntoView {
+fn Guide(g: GuideView, history: GuideHistory, near: NearCentres) -> impl IntoView {
     let it = g.item.clone();
     let q = use_query_map();
     let saved = move || q.read().get("saved").is_some();
@@ -195,7 +231,7 @@ fn Guide(g: GuideView) -> impl IntoView {
                 </p>
                 <p class="hint">{tr("guide.body")} "：" {it.implementing_body.clone()}</p>
             </section>
-            <Centres code=it.code.clone() />
+            <Centres code=it.code.clone() near=near />
             <section class="card">
                 <h2>{tr("guide.faq")}</h2>
                 <dl class="faq">{it.faq.iter().map(|f| view! { <dt>{f.q.clone()}</dt><dd>{f.a.clone()}</dd> }).collect_view()}</dl>
@@ -205,7 +241,7 @@ fn Guide(g: GuideView) -> impl IntoView {
                 <h2>{tr("guide.basis")}</h2>
                 <ul>{it.legal_basis.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>
             </section>
-            <History code=it.code.clone() />
+            <History h=history />
         </article>
     }
 }
@@ -213,31 +249,9 @@ fn Guide(g: GuideView) -> impl IntoView {
 /// The community centres that handle the item (every 党群服务中心 does, 一窗受理),
 /// nearest first once the visitor gives a location.
 #[component]
-fn Centres(code: String) -> impl IntoView {
+fn Centres(code: String, near: NearCentres) -> impl IntoView {
     let q = use_query_map();
     let located = move || q.read().get("lat").is_some();
-    let near = Resource::new(
-        move || {
-            let q = q.read();
-            let num = |k: &str| q.get(k).and_then(|v| v.trim().parse::<f64>().ok());
-            (num("lat"), num("lng"))
-        },
-        |point| async move {
-            match point {
-                (Some(lat), Some(lng)) => {
-                    let args = NearbyArgs {
-                        lat: Some(lat),
-                        lng: Some(lng),
-                        kind: vec![StationKind::Center],
-                        limit: Some(5),
-                        ..NearbyArgs::default()
-                    };
-                    args.run(false).await.map(Some)
-                }
-                _ => Ok(None),
-            }
-        },
-    );
     view! {
         <section class="card" aria-labelledby="centres-title">
             <h2 id="centres-title">{tr("guide.centres")}</h2>
@@ -265,7 +279,7 @@ fn Centres(code: String) -> impl IntoView {
                                             {tr_args("stations.walk", &[("min", n.walk_minutes.to_string())])} " · "
                                             <StatusLine status=n.status.clone() />
                                         </p>
-                                        <p class="hint">{n.station.address.clone()} " · " <code>{n.station.opening_hours.clone()}</code></p>
+                                        <p class="hint">{n.station.address.clone()}</p>
                                     </li>
                                 }).collect_view()}
                             </ol>
@@ -280,8 +294,7 @@ fn Centres(code: String) -> impl IntoView {
 }
 
 #[component]
-fn History(code: String) -> impl IntoView {
-    let h = Resource::new(move || code.clone(), guide_history);
+fn History(h: GuideHistory) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

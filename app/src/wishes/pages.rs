@@ -38,10 +38,16 @@ fn wish_item(w: PublicWish) -> impl IntoView {
     }
 }
 
+/// What 我的心愿 reads: made by the page above its Suspense (see `MyBookingsData`).
+pub type MyWishesData = Resource<Result<Vec<PublicWish>, crate::error::AppError>>;
+
+pub fn my_wishes_data() -> MyWishesData {
+    Resource::new(|| (), |_| my_wishes())
+}
+
 /// 我的心愿 on 我的: the wishes the person posted or claimed (nothing when none).
 #[component]
-pub fn MyWishesCard() -> impl IntoView {
-    let mine = Resource::new(|| (), |_| my_wishes());
+pub fn MyWishesCard(mine: MyWishesData) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
