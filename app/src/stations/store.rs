@@ -550,6 +550,37 @@ pub async fn diff_import(
     Ok((counts, clashes))
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds an imported row's columns in the order both the insert and the update name
+/// them (kind … verified_on, follows_workdays, updated_at, external_id).
+fn bind_import<'q>(q: AnyQuery<'q>, r: &'q ImportRow, community: i64, now: i64) -> AnyQuery<'q> {
+    q.bind(r.kind.code())
+        .bind(&r.name)
+        .bind(community)
+        .bind(&r.address)
+        .bind(r.lat)
+        .bind(r.lng)
+        .bind(Amenity::join(&r.amenities))
+        .bind(&r.opening_hours)
+        .bind(&r.phone)
+        .bind(&r.verified_on)
+        .bind(i64::from(r.follows_workdays))
+        .bind(now)
+        .bind(&r.external_id)
+}
+
+/// The id of a row's community (made before its stations are written).
+fn community_of(
+    communities: &std::collections::HashMap<String, i64>,
+    r: &ImportRow,
+) -> Result<i64, sqlx::Error> {
+    communities
+        .get(&r.community)
+        .copied()
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
 /// Writes checked rows in the caller's transaction: streets and communities by name
 /// (created when new, at their first station's point), stations by external id
 /// (created, updated when anything differs, left alone when equal). All or nothing:
@@ -592,7 +623,7 @@ pub async fn apply_import(
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO communities (street_id, name, lat, lng) VALUES ($1, $2, $3, $4) RETURNING id",
             )
-            .bind(streets[&r.street])
+            .bind(streets.get(&r.street).copied().ok_or(sqlx::Error::RowNotFound)?)
             .bind(&r.community)
             .bind(r.lat)
             .bind(r.lng)
@@ -613,27 +644,15 @@ pub async fn apply_import(
             None => fresh.push(r),
             Some(s) if same(s, r) => counts.unchanged += 1,
             Some(s) => {
-                sqlx::query(
+                let q = sqlx::query(
                     "UPDATE stations SET kind = $1, name = $2, community_id = $3, address = $4, lat = $5, \
                      lng = $6, amenities = $7, opening_hours = $8, phone = $9, verified_on = $10, \
-                     follows_workdays = $11, updated_at = $12, external_id = $14, version = version + 1 WHERE id = $13",
-                )
-                .bind(r.kind.code())
-                .bind(&r.name)
-                .bind(communities[&r.community])
-                .bind(&r.address)
-                .bind(r.lat)
-                .bind(r.lng)
-                .bind(Amenity::join(&r.amenities))
-                .bind(&r.opening_hours)
-                .bind(&r.phone)
-                .bind(&r.verified_on)
-                .bind(i64::from(r.follows_workdays))
-                .bind(now)
-                .bind(s.id)
-                .bind(&r.external_id)
-                .execute(&mut *conn)
-                .await?;
+                     follows_workdays = $11, updated_at = $12, external_id = $13, version = version + 1 WHERE id = $14",
+                );
+                bind_import(q, r, community_of(&communities, r)?, now)
+                    .bind(s.id)
+                    .execute(&mut *conn)
+                    .await?;
                 counts.updated += 1;
             }
         }
@@ -641,25 +660,12 @@ pub async fn apply_import(
     for chunk in fresh.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO stations (kind, name, community_id, address, lat, lng, amenities, \
-             opening_hours, phone, verified_on, updated_at, follows_workdays, external_id) VALUES {}",
+             opening_hours, phone, verified_on, follows_workdays, updated_at, external_id) VALUES {}",
             placeholders(chunk.len(), 13)
         );
         let mut q = sqlx::query(&sql);
         for r in chunk {
-            q = q
-                .bind(r.kind.code())
-                .bind(&r.name)
-                .bind(communities[&r.community])
-                .bind(&r.address)
-                .bind(r.lat)
-                .bind(r.lng)
-                .bind(Amenity::join(&r.amenities))
-                .bind(&r.opening_hours)
-                .bind(&r.phone)
-                .bind(&r.verified_on)
-                .bind(now)
-                .bind(i64::from(r.follows_workdays))
-                .bind(&r.external_id);
+            q = bind_import(q, r, community_of(&communities, r)?, now);
         }
         q.execute(&mut *conn).await?;
         counts.created += chunk.len();
