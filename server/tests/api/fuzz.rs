@@ -9,7 +9,7 @@
 //! What it does: it finds every server function by reading `app/src` at test time (every
 //! `#[server(prefix = …, endpoint = …)]` and the signature below it), so a function added
 //! tomorrow is covered without touching this file, and adds the two plain POST handlers
-//! (`/prefs`, and the multipart `/api/wishes/fulfil`). Each endpoint gets malformed
+//! (`/prefs`, and the multipart `/api/wishes/fulfil` and `/admin/import/upload`). Each endpoint gets malformed
 //! requests of every kind that applies to its arguments — empty body, each required
 //! argument missing, wrong types, broken percent escapes, invalid UTF-8, control
 //! characters, duplicate and bracketed keys, very long values, JSON and other content
@@ -477,7 +477,7 @@ fn signature(ep: &Endpoint) -> String {
     format!("{}({})", ep.path, args.join(", "))
 }
 
-/// The two POST endpoints that are plain axum handlers, not server functions.
+/// The POST endpoints that are plain axum handlers, not server functions.
 fn plain_handlers() -> Vec<Endpoint> {
     let arg = |name: &str, ty: Ty, sample: &str| Arg {
         name: name.to_string(),
@@ -504,6 +504,16 @@ fn plain_handlers() -> Vec<Endpoint> {
                 arg("id", Ty::Int, "1"),
                 arg("note", Ty::Str, "x"),
                 arg("photo", Ty::Other("file".into()), ""),
+            ],
+            body: Body::Multipart,
+        },
+        Endpoint {
+            path: "/admin/import/upload".into(),
+            source: "server/src/http/transfer.rs".into(),
+            args: vec![
+                arg("encoding", Ty::Str, "auto"),
+                arg("datum", Ty::Str, "gcj02"),
+                arg("file", Ty::Other("file".into()), ""),
             ],
             body: Body::Multipart,
         },
@@ -1333,10 +1343,14 @@ async fn malformed_arguments_never_cause_a_server_error() {
     app.demo(&resident, "resident").await;
     let staff = app.new_client();
     app.demo(&staff, "staff").await;
-    let identities: [(&'static str, reqwest::Client); 3] = [
+    // An admin too: the import endpoints turn everyone else away before reading much.
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let identities: [(&'static str, reqwest::Client); 4] = [
         ("signed out", anon),
         ("resident", resident),
         ("staff", staff),
+        ("admin", admin),
     ];
 
     // What a URL that is no endpoint answers: an endpoint that answers every request
