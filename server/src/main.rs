@@ -1,4 +1,5 @@
-//! `linli`: the portal's one binary. `serve` (the default), `migrate`, `seed-demo`.
+//! `linli`: the portal's one binary. `serve` (the default), `migrate`, `admin grant`,
+//! `backup`, `seed-demo`.
 
 use anyhow::Context;
 use app::config::Config;
@@ -27,6 +28,12 @@ enum Command {
     Admin {
         #[command(subcommand)]
         action: AdminAction,
+    },
+    /// Copy a SQLite database to a file while the portal serves (PostgreSQL: pg_dump).
+    Backup {
+        /// The new file; an existing file is not overwritten.
+        #[arg(long)]
+        to: std::path::PathBuf,
     },
     /// Seed the demo city into an empty database and exit.
     SeedDemo {
@@ -120,6 +127,18 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             db.migrate().await?;
             let msg = app::accounts::admin::grant(&db, &phone, &role, community.as_deref()).await?;
             println!("{msg}");
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let db = app::db::Db::connect(&config.database_url, 1).await?;
+            let started = std::time::Instant::now();
+            let bytes = db.backup_to(&to).await?;
+            println!(
+                "已备份到 {}（{} 字节，用时 {} 毫秒）",
+                to.display(),
+                bytes,
+                started.elapsed().as_millis()
+            );
             Ok(())
         }
         Command::SeedDemo { seed } => {

@@ -93,6 +93,28 @@ impl Db {
         }
     }
 
+    /// Writes a consistent copy of a SQLite database to `to` while it serves (`VACUUM
+    /// INTO`: readers and writers carry on, and the copy is the database at one moment).
+    /// Refuses to overwrite a file. A PostgreSQL database is backed up with `pg_dump`
+    /// instead (README, "Backup and restore"). Returns the copy's size in bytes.
+    pub async fn backup_to(&self, to: &std::path::Path) -> anyhow::Result<u64> {
+        if self.dialect != Dialect::Sqlite {
+            anyhow::bail!("PostgreSQL 数据库请用 pg_dump 备份、pg_restore 恢复（见 README“Backup and restore”）");
+        }
+        if to.exists() {
+            anyhow::bail!("{} 已存在，不覆盖；请换一个文件名", to.display());
+        }
+        let path = to
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("备份文件的路径须为 UTF-8"))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await
+            .context("备份失败")?;
+        Ok(std::fs::metadata(to).context("读取备份文件失败")?.len())
+    }
+
     /// Whether the database answers within a second (for `/healthz`).
     pub async fn ping(&self) -> bool {
         let q = sqlx::query("SELECT 1").fetch_one(&self.pool);

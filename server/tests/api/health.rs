@@ -54,3 +54,54 @@ async fn a_failed_migration_stops_start_up_with_a_clear_message() {
         .unwrap_err();
     assert!(format!("{err:#}").contains("数据库迁移失败"), "{err:#}");
 }
+
+/// `linli backup`: a SQLite database copied while it serves, and a server started on the
+/// copy (the restore path in the README) has what was written before. PostgreSQL is
+/// refused with the pg_dump hint.
+#[tokio::test]
+async fn a_sqlite_database_is_backed_up_while_serving_and_a_server_starts_from_the_copy() {
+    let app = crate::helpers::spawn_app().await;
+    let to = std::env::temp_dir().join(format!(
+        "linli-backup-{}-{}.db",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
+    if app.is_postgres() {
+        let e = app.state.db.backup_to(&to).await.unwrap_err();
+        assert!(e.to_string().contains("pg_dump"), "{e}");
+        return;
+    }
+    let (_, id) = app.session_for("13900007777").await;
+    // Served while the copy is taken.
+    let (page, size) = tokio::join!(app.get_text("/"), app.state.db.backup_to(&to));
+    assert_eq!(page.0, 200);
+    assert!(size.expect("backed up") > 100_000);
+    // An existing file is never overwritten.
+    assert!(app
+        .state
+        .db
+        .backup_to(&to)
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("已存在"));
+    let url = format!("sqlite://{}", to.display());
+    let restored = crate::helpers::spawn_app_with(|c| c.database_url = url).await;
+    let found: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id = $1 AND phone = '13900007777'")
+            .bind(id)
+            .fetch_one(&restored.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(found, 1);
+    let stations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stations")
+        .fetch_one(&restored.state.db.pool)
+        .await
+        .unwrap();
+    assert!(stations > 1000);
+    assert_eq!(restored.get_text("/").await.0, 200);
+    drop(restored);
+    for suffix in ["", "-wal", "-shm", ".secret"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", to.display()));
+    }
+}
