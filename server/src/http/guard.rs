@@ -105,6 +105,41 @@ pub fn deadline_for(path: &str) -> Duration {
     }
 }
 
+/// How long one attempt at answering a GET may take before it is started again.
+pub const STALLED_GET: Duration = Duration::from_secs(10);
+
+/// Answers a GET (or HEAD) a second time when the first attempt has produced nothing
+/// after [`STALLED_GET`]. Leptos's async server rendering can, rarely, leave a page
+/// waiting for a resource that has already resolved (a race in its Suspense
+/// bookkeeping; see ARCHITECTURE.md): the same request made again renders at once. A GET
+/// never writes, so running it twice is safe; other methods are left alone.
+pub async fn retry_stalled_get(req: Request, next: Next) -> Response {
+    retry_after(STALLED_GET, req, next).await
+}
+
+async fn retry_after(limit: Duration, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let again = {
+        let mut r = http::Request::new(axum::body::Body::empty());
+        *r.method_mut() = parts.method.clone();
+        *r.uri_mut() = parts.uri.clone();
+        *r.version_mut() = parts.version;
+        *r.headers_mut() = parts.headers.clone();
+        r
+    };
+    let first = next.clone().run(Request::from_parts(parts, body));
+    match tokio::time::timeout(limit, first).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(path = %redact_path(again.uri().path()), "a GET stalled; answering it again");
+            next.run(again).await
+        }
+    }
+}
+
 pub async fn deadline(req: Request, next: Next) -> Response {
     let limit = deadline_for(req.uri().path());
     match tokio::time::timeout(limit, next.run(req)).await {
@@ -277,6 +312,56 @@ pub async fn private_headers(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// A GET whose first answer never comes is answered by the second attempt; a POST
+    /// is never run twice.
+    #[tokio::test]
+    async fn a_stalled_get_is_answered_again_and_a_post_never_twice() {
+        // The real layer waits 10 s; here 50 ms stand for it.
+        let limit = std::time::Duration::from_millis(50);
+        use axum::routing::get;
+        use tower::ServiceExt;
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let handler = move || {
+            let c = c.clone();
+            async move {
+                if c.fetch_add(1, Ordering::SeqCst) == 0 {
+                    std::future::pending::<()>().await;
+                }
+                "second"
+            }
+        };
+        let app = axum::Router::new()
+            .route("/page", get(handler.clone()).post(handler))
+            .layer(axum::middleware::from_fn(move |req, next| {
+                super::retry_after(limit, req, next)
+            }));
+        let get = app.clone().oneshot(
+            http::Request::get("/page")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        );
+        let res = tokio::time::timeout(limit * 10, get)
+            .await
+            .expect("the second attempt answers")
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        // A POST that stalls stays stalled (the deadline layer answers it): one call.
+        calls.store(0, Ordering::SeqCst);
+        let post = app.oneshot(
+            http::Request::post("/page")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        );
+        let waited = tokio::time::timeout(limit * 4, post).await;
+        assert!(waited.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
     #[test]
     fn booking_codes_are_blanked_in_logged_paths() {
         assert_eq!(super::redact_path("/bookings/AB12CD34"), "/bookings/[code]");

@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(guard::reject_nul))
         .layer(axum::middleware::from_fn(guard::body_limit))
+        .layer(axum::middleware::from_fn(guard::retry_stalled_get))
         .layer(axum::middleware::from_fn(guard::deadline))
         .layer(axum::middleware::from_fn(locale_scope))
         .layer(CatchPanicLayer::custom(panic_response))
