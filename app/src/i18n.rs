@@ -33,6 +33,21 @@ pub fn current_locale() -> Locale {
     Prefs::current().locale
 }
 
+/// The message key of an ISO weekday (1 = Monday … 7 = Sunday; out of range is clamped):
+/// the one place weekday names are looked up.
+pub fn weekday_key(iso: u32) -> &'static str {
+    const KEYS: [&str; 7] = [
+        "weekday.1",
+        "weekday.2",
+        "weekday.3",
+        "weekday.4",
+        "weekday.5",
+        "weekday.6",
+        "weekday.7",
+    ];
+    KEYS[(iso.clamp(1, 7) - 1) as usize]
+}
+
 /// The text for `key` in the locale of the current request (or page).
 pub fn tr(key: &str) -> String {
     tr_in(current_locale(), key)

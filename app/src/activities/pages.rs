@@ -117,7 +117,7 @@ pub fn ActivitiesPage() -> impl IntoView {
 fn day_text(a: &ActivityView) -> String {
     let md = a.day.get(5..).unwrap_or(&a.day).to_string();
     if (1..=7).contains(&a.weekday) {
-        format!("{md} {}", tr(&format!("weekday.{}", a.weekday)))
+        format!("{md} {}", tr(crate::i18n::weekday_key(a.weekday)))
     } else {
         md
     }

@@ -16,17 +16,6 @@ pub mod ssr {
     use crate::booking::store;
     use crate::state::AppState;
 
-    /// The weekdays' message keys, Monday first.
-    pub const WEEKDAY_KEYS: [&str; 7] = [
-        "weekday.1",
-        "weekday.2",
-        "weekday.3",
-        "weekday.4",
-        "weekday.5",
-        "weekday.6",
-        "weekday.7",
-    ];
-
     /// A booking as its pages show it (see [`crate::booking::service::view`]).
     pub async fn view(state: &AppState, b: &store::Booking) -> Result<BookingView, AppError> {
         let cat = state.catalogue().await?;
@@ -218,9 +207,9 @@ pub async fn get_booking_choices(
                 let day_word = match k {
                     0 => crate::i18n::tr("trust.today"),
                     1 => crate::i18n::tr("trust.tomorrow"),
-                    _ => crate::i18n::tr(
-                        ssr::WEEKDAY_KEYS[d.weekday().num_days_from_monday() as usize],
-                    ),
+                    _ => {
+                        crate::i18n::tr(crate::i18n::weekday_key(d.weekday().number_from_monday()))
+                    }
                 };
                 let label = format!("{} {}", d.format("%m-%d"), day_word);
                 days.push((ds, label, left, set.calendar.get(d).map(|s| s.name.clone())));

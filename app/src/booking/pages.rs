@@ -607,7 +607,7 @@ fn schedule_rows(windows: Vec<crate::booking::model::Window>) -> impl IntoView {
                                 <label class="check">
                                     <input type="checkbox" id=id name=format!("rows[{r}][days][{d}]") value=d.to_string()
                                         checked=days.contains(&d) />
-                                    <span>{tr(&format!("weekday.{d}"))}</span>
+                                    <span>{tr(crate::i18n::weekday_key(d))}</span>
                                 </label>
                             }
                         }).collect_view()}

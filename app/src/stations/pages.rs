@@ -372,16 +372,6 @@ pub fn RiderPage() -> impl IntoView {
     }
 }
 
-const WEEKDAY_KEYS: [&str; 7] = [
-    "weekday.1",
-    "weekday.2",
-    "weekday.3",
-    "weekday.4",
-    "weekday.5",
-    "weekday.6",
-    "weekday.7",
-];
-
 #[component]
 pub fn StationPage() -> impl IntoView {
     let params = use_params_map();
@@ -453,11 +443,11 @@ fn StationBody(d: StationDetail) -> impl IntoView {
                     Some(runs) => view! {
                         <p class="week-summary">{runs.into_iter().map(|(a, b, iv)| {
                             let days = if a == b {
-                                tr(WEEKDAY_KEYS[(a as usize).clamp(1, 7) - 1])
+                                tr(crate::i18n::weekday_key(a))
                             } else {
                                 tr_args("hours.day_range", &[
-                                    ("from", tr(WEEKDAY_KEYS[(a as usize).clamp(1, 7) - 1])),
-                                    ("to", tr(WEEKDAY_KEYS[(b as usize).clamp(1, 7) - 1])),
+                                    ("from", tr(crate::i18n::weekday_key(a))),
+                                    ("to", tr(crate::i18n::weekday_key(b))),
                                 ])
                             };
                             let hours = if iv.is_empty() { tr("hours.closed_day") } else { iv.join("、") };
@@ -468,7 +458,7 @@ fn StationBody(d: StationDetail) -> impl IntoView {
                             <tbody>
                                 {d.week.iter().skip(1).map(|(date, wd, special, iv)| view! {
                                     <tr>
-                                        <th scope="row">{date.clone()} " " {tr(WEEKDAY_KEYS[(*wd as usize).clamp(1, 7) - 1])}</th>
+                                        <th scope="row">{date.clone()} " " {tr(crate::i18n::weekday_key(*wd))}</th>
                                         <td>
                                             {if iv.is_empty() { tr("hours.closed_day") } else { iv.join("、") }}
                                             {special.clone().map(|n| view! { <span class="badge">{n}</span> })}
