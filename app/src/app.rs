@@ -103,6 +103,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("volunteers") view=crate::accounts::pages_staff::VolunteersPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("admin") view=crate::accounts::pages_staff::AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/people") view=crate::accounts::pages_people::PeoplePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=crate::accounts::pages_people::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/coverage") view=crate::stations::pages_admin::CoveragePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/city") view=crate::stations::pages_admin::CityPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/import") view=crate::stations::pages_admin::ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/import/:id") view=crate::stations::pages_admin::ImportPreviewPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />

@@ -113,7 +113,9 @@ pub fn tr_args(key: &str, args: &[(&str, String)]) -> String {
 /// Message keys a banner may name: the messages of refusals and errors, never a page's
 /// own text.
 fn banner_key_ok(key: &str) -> bool {
-    (key.starts_with("msg.") || key.starts_with("error.") || key.starts_with("trust."))
+    ["msg.", "error.", "trust.", "office.", "transfer."]
+        .iter()
+        .any(|p| key.starts_with(p))
         && key.len() <= 80
         && key
             .bytes()

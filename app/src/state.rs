@@ -20,10 +20,8 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// The key of the one-time-code hashes (see `accounts::secret`).
     pub secret: Arc<str>,
-    /// Stations with parsed hours and the spatial index: a cache checked against the
-    /// database on every use.
-    /// The city's identity, read once at start (`None` until the city is set up).
-    pub city: Option<Arc<crate::stations::model::City>>,
+    /// Stations with parsed hours and the spatial index, and the city's identity: a
+    /// cache checked against the database on every use.
     pub station_cache: crate::stations::service::StationCache,
     /// The catalogue with its search index, likewise.
     pub catalogue_cache: crate::catalogue::service::CatalogueCache,

@@ -147,3 +147,16 @@ mod date_tests {
         }
     }
 }
+
+/// A table as CSV that Excel opens in Chinese: UTF-8 with a byte-order mark, a header
+/// row, then the rows (quoted where needed by the `csv` crate). The back office's
+/// downloads (the audit trail, the dashboard's tables, coverage) all go through here.
+#[cfg(feature = "ssr")]
+pub fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(header).map_err(|e| e.to_string())?;
+    for r in rows {
+        w.write_record(r).map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}

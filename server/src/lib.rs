@@ -54,7 +54,6 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     }
     // Slots ahead of every schedule (the jobs keep them ahead from here on).
     app::booking::service::ensure_slots_ahead(&db, app::time::today_local()).await?;
-    let city = app::stations::store::city(&db).await?.map(Arc::new);
     let secret: Arc<str> = load_secret(&config)?.into();
     // Demo identities and the demo city's people keep no session once demo mode is off.
     if !config.demo {
@@ -82,7 +81,6 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         sms,
         outbox_wake: Default::default(),
         secret,
-        city,
         station_cache: Default::default(),
         catalogue_cache: Default::default(),
     })

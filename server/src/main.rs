@@ -29,6 +29,11 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// The city's name, centre and bounds (set them before the first import).
+    City {
+        #[command(subcommand)]
+        action: CityAction,
+    },
     /// Copy a SQLite database to a file while the portal serves (PostgreSQL: pg_dump).
     Backup {
         /// The new file; an existing file is not overwritten.
@@ -56,6 +61,28 @@ enum AdminAction {
         /// For staff: the community, by id or by name (华光路社区 or 华光路).
         #[arg(long)]
         community: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CityAction {
+    /// Show the city's settings (WGS-84).
+    Show,
+    /// Set the city's settings (audited; every running server sees them at once).
+    Set {
+        /// The city's name, as the home page shows it.
+        #[arg(long)]
+        name: String,
+        /// The point maps open on: "lng,lat".
+        #[arg(long)]
+        center: String,
+        /// Two opposite corners: "lng,lat;lng,lat".
+        #[arg(long)]
+        bbox: String,
+        /// What the coordinates were copied from: wgs84, gcj02 (Amap, Tencent) or bd09
+        /// (Baidu).
+        #[arg(long, default_value = "wgs84")]
+        datum: String,
     },
 }
 
@@ -127,6 +154,39 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             db.migrate().await?;
             let msg = app::accounts::admin::grant(&db, &phone, &role, community.as_deref()).await?;
             println!("{msg}");
+            Ok(())
+        }
+        Command::City { action } => {
+            let db = app::db::Db::connect(&config.database_url, 2).await?;
+            db.migrate().await?;
+            if let CityAction::Set {
+                name,
+                center,
+                bbox,
+                datum,
+            } = action
+            {
+                let datum = app::stations::transfer::Datum::parse(&datum)
+                    .ok_or_else(|| anyhow::anyhow!("坐标来源应为 wgs84、gcj02 或 bd09"))?;
+                let city = app::stations::transfer::parse_city(&name, &center, &bbox, datum)
+                    .map_err(|k| anyhow::anyhow!(app::i18n::tr(k)))?;
+                let now = chrono::Utc::now().timestamp();
+                app::stations::service::set_city(&db, None, &city, now).await?;
+                println!("城市设置已保存");
+            }
+            match app::stations::store::city(&db).await? {
+                Some(c) => println!(
+                    "{}：中心 {:.6},{:.6}；范围 {:.6},{:.6};{:.6},{:.6}（WGS-84）",
+                    c.name,
+                    c.center.lng,
+                    c.center.lat,
+                    c.bbox.min_lng,
+                    c.bbox.min_lat,
+                    c.bbox.max_lng,
+                    c.bbox.max_lat
+                ),
+                None => println!("尚未设置城市：linli city set --name … --center 经度,纬度 --bbox 经度,纬度;经度,纬度"),
+            }
             Ok(())
         }
         Command::Backup { to } => {

@@ -53,3 +53,86 @@ fn role_name(r: Role) -> &'static str {
         Role::Admin => "管理员",
     }
 }
+
+/// What an admin does to a staff account on the people page (`/admin/people`).
+#[derive(Debug, Clone)]
+pub enum StaffChange {
+    /// Makes the person with this number staff of a community, or an admin (the account
+    /// is created if the number has none yet).
+    Grant {
+        phone: Phone,
+        role: Role,
+        community: Option<i64>,
+    },
+    /// Moves a staff member to another community.
+    Move { user: i64, community: i64 },
+    /// Makes a staff member or admin a resident again and ends their sessions at once.
+    Revoke { user: i64 },
+}
+
+/// Carries out a [`StaffChange`] by an admin, in one transaction with its audit
+/// record (`grant_role`, before and after). Nobody changes their own role (an admin
+/// cannot lock themselves out), and staff always have a community. Returns the user
+/// changed.
+pub async fn change_staff(
+    db: &Db,
+    actor: &crate::accounts::model::CurrentUser,
+    change: StaffChange,
+    now: i64,
+) -> Result<i64, crate::error::AppError> {
+    use crate::error::AppError;
+    use crate::i18n::tr;
+    if !actor.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let (user, role, community) = match change {
+        StaffChange::Grant {
+            phone,
+            role,
+            community,
+        } => {
+            let community = match (role, community) {
+                (Role::Staff, Some(c)) => Some(c),
+                (Role::Staff, None) => return Err(AppError::bad(tr("office.people_e_community"))),
+                (Role::Admin, _) => None,
+                (Role::Resident, _) => return Err(AppError::bad(tr("office.people_e_role"))),
+            };
+            let last4 = &phone.as_str()[7..];
+            let id = store::upsert_user(db, phone.as_str(), &format!("居民{last4}"), now).await?;
+            (id, role, community)
+        }
+        StaffChange::Move { user, community } => {
+            let target = store::user_by_id(db, user)
+                .await?
+                .ok_or_else(|| AppError::NotFound(tr("office.people_this_account")))?;
+            if target.role != Role::Staff {
+                return Err(AppError::bad(tr("office.people_e_not_staff")));
+            }
+            (user, Role::Staff, Some(community))
+        }
+        StaffChange::Revoke { user } => {
+            let target = store::user_by_id(db, user)
+                .await?
+                .ok_or_else(|| AppError::NotFound(tr("office.people_this_account")))?;
+            if target.role == Role::Resident {
+                return Err(AppError::bad(tr("office.people_e_not_staff")));
+            }
+            (user, Role::Resident, None)
+        }
+    };
+    if user == actor.id {
+        return Err(AppError::bad(tr("office.people_e_self")));
+    }
+    if let Some(c) = community {
+        if !store::community_exists(db, c).await? {
+            return Err(AppError::bad(tr("office.people_e_community")));
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    store::set_role_in(&mut tx, Some(actor.id), user, role, community, now).await?;
+    if role == Role::Resident {
+        store::end_sessions_in(&mut tx, user).await?;
+    }
+    tx.commit().await?;
+    Ok(user)
+}

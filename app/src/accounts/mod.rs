@@ -10,8 +10,10 @@
 pub mod admin;
 pub mod api;
 pub mod api_admin;
+pub mod api_people;
 pub mod model;
 pub mod pages;
+pub mod pages_people;
 pub mod pages_staff;
 #[cfg(feature = "ssr")]
 pub mod secret;

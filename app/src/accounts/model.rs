@@ -121,11 +121,13 @@ pub mod code_rules {
 
 /// Until when a number is locked, given the times of its wrong codes in the last day
 /// (any order): the rolling hour's and the rolling day's limits, whichever ends later.
+/// A failure stamped after `now` counts too: a concurrent request that read its clock a
+/// second later may have committed it first.
 pub fn locked_until(failures: &[i64], now: i64) -> Option<i64> {
     let mut recent: Vec<i64> = failures
         .iter()
         .copied()
-        .filter(|t| *t > now - 86_400 && *t <= now)
+        .filter(|t| *t > now - 86_400)
         .collect();
     recent.sort_unstable_by(|a, b| b.cmp(a));
     let window = |n: usize, secs: i64| {
@@ -413,6 +415,12 @@ mod tests {
         // Failures older than a day never count.
         let old: Vec<i64> = (0..30).map(|i| now - 86_400 - i).collect();
         assert_eq!(locked_until(&old, now), None);
+        // A failure stamped a second later than this request's clock (a concurrent
+        // guess that committed first, across a second boundary) still counts: otherwise
+        // the request would see nine and record an eleventh.
+        let mut racing: Vec<i64> = (1..10).map(|i| now - i * 60).collect();
+        racing.push(now + 1);
+        assert_eq!(locked_until(&racing, now), Some(now - 540 + 3_600));
     }
 
     #[test]

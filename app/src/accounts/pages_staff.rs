@@ -116,9 +116,13 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn AdminBody(o: AdminView) -> impl IntoView {
     view! {
-        <p class="actions">
+        <nav class="actions" aria-label=tr("office.nav_title")>
+            <a class="button" href="/admin/city">{tr("office.city_title")}</a>
             <a class="button" href="/admin/import">{tr("transfer.title")}</a>
-        </p>
+            <a class="button" href="/admin/people">{tr("office.people_title")}</a>
+            <a class="button" href="/admin/audit">{tr("office.audit_title")}</a>
+            <a class="button" href="/admin/coverage">{tr("office.cov_title")}</a>
+        </nav>
         <section class="card">
             <h2>{tr("trust.proposals")}</h2>
             {o.proposals.is_empty().then(|| view! { <p class="hint">{tr("trust.none")}</p> })}

@@ -431,36 +431,190 @@ pub async fn set_role(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
+    set_role_in(&mut tx, actor_id, user_id, role, community_id, now).await?;
+    tx.commit().await
+}
+
+/// The same, inside the caller's transaction; the row is locked first (a no-op update:
+/// a row lock on PostgreSQL; SQLite's write transaction holds the whole database), so
+/// the state before is the one replaced. Returns the role and community before.
+pub async fn set_role_in(
+    conn: &mut sqlx::AnyConnection,
+    actor_id: Option<i64>,
+    user_id: i64,
+    role: Role,
+    community_id: Option<i64>,
+    now: i64,
+) -> Result<(String, Option<i64>), sqlx::Error> {
+    sqlx::query("UPDATE users SET role = role WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     let before = sqlx::query("SELECT role, community_id FROM users WHERE id = $1")
         .bind(user_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
-    let before = serde_json::json!({
-        "role": before.try_get::<String, _>("role")?,
-        "community_id": before.try_get::<Option<i64>, _>("community_id")?,
-    });
+    let before_role: String = before.try_get("role")?;
+    let before_community: Option<i64> = before.try_get("community_id")?;
+    let before = serde_json::json!({ "role": before_role, "community_id": before_community });
     sqlx::query("UPDATE users SET role = $1, community_id = $2 WHERE id = $3")
         .bind(role.code())
         .bind(community_id)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     let after = serde_json::json!({ "role": role.code(), "community_id": community_id });
     let target = format!("user:{user_id}");
     audit(
-        &mut *tx,
+        &mut *conn,
         AuditRecord {
             actor_id,
             action: "grant_role",
             target: &target,
-            community_id,
+            community_id: community_id.or(before_community),
             before: Some(&before),
             after: Some(&after),
             at: now,
         },
     )
     .await?;
-    tx.commit().await
+    Ok((before_role, before_community))
+}
+
+/// Ends every session of a user, inside the caller's transaction.
+pub async fn end_sessions_in(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// A staff member or admin as the people page lists them.
+#[derive(Debug, Clone)]
+pub struct StaffAccount {
+    pub id: i64,
+    pub display_name: String,
+    pub phone: String,
+    pub role: String,
+    pub community_id: Option<i64>,
+    pub community: Option<String>,
+    pub street: Option<String>,
+    /// Sessions still live at `now`.
+    pub sessions: i64,
+}
+
+/// Staff and admins (of one community, if given), by street and community.
+pub async fn staff_accounts(
+    db: &Db,
+    community: Option<i64>,
+    now: i64,
+) -> Result<Vec<StaffAccount>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.phone, u.role, u.community_id, c.name AS community, \
+                s.name AS street, \
+                (SELECT COUNT(*) FROM sessions x WHERE x.user_id = u.id AND x.expires_at > $2) AS live \
+         FROM users u LEFT JOIN communities c ON c.id = u.community_id \
+         LEFT JOIN streets s ON s.id = c.street_id \
+         WHERE u.role IN ('staff', 'admin') AND ($1 IS NULL OR u.community_id = $1) \
+         ORDER BY u.role, s.name, c.name, u.id LIMIT 2000",
+    )
+    .bind(community)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StaffAccount {
+                id: r.try_get("id")?,
+                display_name: r.try_get("display_name")?,
+                phone: r.try_get("phone")?,
+                role: r.try_get("role")?,
+                community_id: r.try_get("community_id")?,
+                community: r.try_get("community")?,
+                street: r.try_get("street")?,
+                sessions: r.try_get("live")?,
+            })
+        })
+        .collect()
+}
+
+/// What the audit trail is narrowed to (every field optional).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<i64>,
+    pub action: Option<String>,
+    pub community: Option<i64>,
+    /// Unix seconds, inclusive.
+    pub from: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub to: Option<i64>,
+}
+
+/// An audit record with the names of its actor and community.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub entry: AuditEntry,
+    pub actor_name: Option<String>,
+    pub actor_phone: Option<String>,
+    pub community: Option<String>,
+}
+
+/// The audit trail, newest first, narrowed by `f`: `limit` rows after `offset`.
+pub async fn audit_trail(
+    db: &Db,
+    f: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.actor_id, a.action, a.target, a.community_id, a.before_json, a.after_json, a.at, \
+                u.display_name AS actor_name, u.phone AS actor_phone, c.name AS community \
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+         LEFT JOIN communities c ON c.id = a.community_id \
+         WHERE ($1 IS NULL OR a.actor_id = $1) AND ($2 IS NULL OR a.action = $2) \
+           AND ($3 IS NULL OR a.community_id = $3) AND ($4 IS NULL OR a.at >= $4) \
+           AND ($5 IS NULL OR a.at < $5) \
+         ORDER BY a.id DESC LIMIT $6 OFFSET $7",
+    )
+    .bind(f.actor)
+    .bind(f.action.as_deref())
+    .bind(f.community)
+    .bind(f.from)
+    .bind(f.to)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditRow {
+                entry: AuditEntry {
+                    id: r.try_get("id")?,
+                    actor_id: r.try_get("actor_id")?,
+                    action: r.try_get("action")?,
+                    target: r.try_get("target")?,
+                    community_id: r.try_get("community_id")?,
+                    before: r.try_get("before_json")?,
+                    after: r.try_get("after_json")?,
+                    at: r.try_get("at")?,
+                },
+                actor_name: r.try_get("actor_name")?,
+                actor_phone: r.try_get("actor_phone")?,
+                community: r.try_get("community")?,
+            })
+        })
+        .collect()
+}
+
+/// The actions on record (for the filter's choices).
+pub async fn audit_actions(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
+        .fetch_all(&db.pool)
+        .await
 }
 
 /// Opts in or out of volunteering. Naming a team asks to join it (the leader or staff

@@ -12,7 +12,8 @@ use leptos::prelude::*;
 pub async fn get_city_summary() -> Result<CitySummary, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let city = state.city.as_ref().map(|c| c.name.as_str()).unwrap_or("");
+        let set = state.stations().await?;
+        let city = set.city.as_ref().map(|c| c.name.as_str()).unwrap_or("");
         Ok(crate::stations::store::summary(&state.db, city).await?)
     }
     .await;
@@ -103,6 +104,20 @@ pub struct TileSettings {
     pub subdomains: String,
 }
 
+#[cfg(feature = "ssr")]
+impl TileSettings {
+    /// The map tiles the city configured.
+    pub fn of(config: &crate::config::Config) -> Self {
+        let t = &config.tiles;
+        TileSettings {
+            url: t.url.clone(),
+            attribution: t.attribution.clone(),
+            coords: t.coords.clone(),
+            subdomains: t.subdomains.clone(),
+        }
+    }
+}
+
 /// The city centre used until the visitor gives a point (车站街道, 张店区).
 /// Where a map opens when the city has not been set up yet: the geographic centre of
 /// China (the city's own centre comes from the `city` table).
@@ -186,20 +201,14 @@ pub async fn get_nearby(
         // lists nothing until it knows where the rider is.
         let point = query
             .point
-            .or_else(|| state.city.as_ref().map(|c| c.center))
+            .or_else(|| set.city.as_ref().map(|c| c.center))
             .unwrap_or(CITY_CENTRE);
         let results = if rider && !located {
             Vec::new()
         } else {
             set.nearest(point, &query, crate::time::now_local())
         };
-        let t = &state.config.tiles;
-        let tiles = TileSettings {
-            url: t.url.clone(),
-            attribution: t.attribution.clone(),
-            coords: t.coords.clone(),
-            subdomains: t.subdomains.clone(),
-        };
+        let tiles = TileSettings::of(&state.config);
         Ok(NearbyPage {
             query,
             point,

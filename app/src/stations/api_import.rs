@@ -18,13 +18,25 @@ async fn admin() -> Result<crate::accounts::model::CurrentUser, AppError> {
     Ok(user)
 }
 
+/// The city's bounds, which every imported point must fall inside: the city is set up
+/// first (`/admin/city` or `linli city set`).
+#[cfg(feature = "ssr")]
+async fn city_bounds(
+    state: &crate::state::AppState,
+) -> Result<Option<crate::stations::model::BBox>, AppError> {
+    match state.stations().await?.city.as_ref() {
+        Some(c) => Ok(Some(c.bbox)),
+        None => Err(AppError::bad(crate::i18n::tr("office.city_set_first"))),
+    }
+}
+
 /// An upload checked row by row, and what applying it would do; writes nothing.
 #[server(prefix = "/api", endpoint = "import/get")]
 pub async fn get_import(id: i64) -> Result<ImportReport, AppError> {
     let r = async {
         admin().await?;
         let state = crate::state::app_state()?;
-        let bounds = state.city.as_ref().map(|c| c.bbox);
+        let bounds = city_bounds(&state).await?;
         crate::stations::service::import_report(&state.db, id, bounds).await
     }
     .await;
@@ -38,7 +50,7 @@ pub async fn apply_import(id: i64) -> Result<ImportCounts, AppError> {
     let r = async {
         let user = admin().await?;
         let state = crate::state::app_state()?;
-        let bounds = state.city.as_ref().map(|c| c.bbox);
+        let bounds = city_bounds(&state).await?;
         let actor = crate::accounts::store::Actor {
             id: user.id,
             community_id: None,

@@ -65,6 +65,20 @@ impl PointIndex {
             .collect()
     }
 
+    /// Every position within `radius_m` of `from` (great-circle), with its distance, in
+    /// no particular order: the tree is asked for the chord that the radius subtends.
+    pub fn within(&self, from: LatLng, radius_m: f64) -> Vec<(usize, f64)> {
+        let q = to_xyz(from);
+        let chord = 2.0 * (radius_m / (2.0 * crate::stations::model::EARTH_RADIUS_M)).sin();
+        // A hair wider than the chord: the exact distance below decides.
+        let r2 = (chord * 1.000_001).powi(2);
+        self.tree
+            .locate_within_distance(q, r2)
+            .map(|e| (e.data, distance_m(from, self.points[e.data])))
+            .filter(|(_, d)| *d <= radius_m)
+            .collect()
+    }
+
     /// The same answer by testing every point: the baseline of the benchmark and the
     /// oracle of the tests.
     pub fn nearest_linear(

@@ -4,8 +4,12 @@
 //! database); `store` holds the SQL; `api` the server functions the pages call.
 
 pub mod api;
+pub mod api_city;
+pub mod api_coverage;
 pub mod api_import;
 pub mod coords;
+#[cfg(feature = "ssr")]
+pub mod coverage;
 #[cfg(feature = "ssr")]
 pub mod hours;
 #[cfg(feature = "ssr")]

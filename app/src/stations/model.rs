@@ -179,7 +179,7 @@ impl LatLng {
     }
 }
 
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Great-circle distance in metres (haversine); exact enough at city scale.
 pub fn distance_m(a: LatLng, b: LatLng) -> f64 {
@@ -258,6 +258,16 @@ pub fn week_summary(days: &[(u32, Vec<String>, bool)]) -> Option<Vec<(u32, u32, 
 }
 
 /// How many stations of each kind exist: the home page's overview.
+/// A community's residential point (its centre), for the life-circle coverage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunityPoint {
+    pub id: i64,
+    pub name: String,
+    pub street: String,
+    pub lat: f64,
+    pub lng: f64,
+}
+
 /// A community as offered in a picker: grouped by its street.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommunityOption {

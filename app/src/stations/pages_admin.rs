@@ -178,3 +178,214 @@ fn Report(r: ImportReport) -> impl IntoView {
         })}
     }
 }
+
+/// The city's settings (`/admin/city`): the first step of setting up a real city.
+#[component]
+pub fn CityPage() -> impl IntoView {
+    use crate::stations::api_city::{get_city_settings, SetCity};
+    let settings = Resource::new(|| (), |_| get_city_settings());
+    view! {
+        <Title text=tr("office.city_title") />
+        <h1>{tr("office.city_title")}</h1>
+        <Flash />
+        <p class="lead">{tr("office.city_lead")}</p>
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(c) => view! {
+                        <section class="card">
+                            {if c.is_set {
+                                view! { <p class="hint">{tr_args("office.city_now", &[("center", c.center.clone()), ("bbox", c.bbox.clone())])}</p> }.into_any()
+                            } else {
+                                view! { <p class="form-error">{tr("office.city_not_set")}</p> }.into_any()
+                            }}
+                            <form method="post" action=SetCity::PATH class="stack">
+                                <label for="city-name">{tr("office.city_name")}</label>
+                                <input id="city-name" name="name" required maxlength="30" value=c.name.clone() />
+                                <label for="city-center">{tr("office.city_center")}</label>
+                                <input id="city-center" name="center" required inputmode="decimal" placeholder="116.397,39.909" value=c.center.clone() />
+                                <label for="city-bbox">{tr("office.city_bbox")}</label>
+                                <input id="city-bbox" name="bbox" required placeholder="116.2,39.8;116.6,40.1" value=c.bbox.clone() />
+                                <label for="city-datum">{tr("office.city_datum")}</label>
+                                <select id="city-datum" name="datum">
+                                    <option value="wgs84">{tr("transfer.datum_wgs84")}</option>
+                                    <option value="gcj02">{tr("transfer.datum_gcj02")}</option>
+                                    <option value="bd09">{tr("transfer.datum_bd09")}</option>
+                                </select>
+                                <button type="submit" class="button">{tr("common.save")}</button>
+                            </form>
+                        </section>
+                        <p><a href="/admin/import">{tr("transfer.title")}</a></p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The life-circle coverage (`/admin/coverage?kind=`): for staff and admins.
+#[component]
+pub fn CoveragePage() -> impl IntoView {
+    use crate::stations::api_coverage::get_coverage;
+    use leptos_meta::Link;
+    use leptos_router::hooks::use_query_map;
+    let q = use_query_map();
+    let page = Resource::new(move || q.read().get("kind"), get_coverage);
+    view! {
+        <Title text=tr("office.cov_title") />
+        <Link rel="stylesheet" href="/vendor/leaflet/leaflet.css" />
+        <Link rel="stylesheet" href="/map.css" />
+        <h1>{tr("office.cov_title")}</h1>
+        <p class="lead">{tr("office.cov_lead")}</p>
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(p) => view! { <CoverageBody p=p /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <script src="/vendor/leaflet/leaflet.js" defer></script>
+        <script src="/map.js" defer></script>
+    }
+}
+
+#[component]
+fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView {
+    use crate::stations::model::StationKind;
+    let v = p.view;
+    let t = p.tiles;
+    let pct = |n: usize| format!("{} %", v.percent(n));
+    let kind_name = |code: &str| {
+        StationKind::parse(code)
+            .map(|k| tr(k.label_key()))
+            .unwrap_or_default()
+    };
+    let amenity_name = |code: &str| {
+        crate::stations::model::Amenity::parse(code)
+            .map(|a| tr(a.label_key()))
+            .unwrap_or_default()
+    };
+    // The planner's sentence: after 20:00 on a weekday, how many have none open.
+    let evening = v
+        .open_hours
+        .first()
+        .and_then(|d| d.get(20))
+        .copied()
+        .unwrap_or(0);
+    let evening_gap = v.percent(v.communities.saturating_sub(evening));
+    let gaps_json = serde_json::Value::Array(
+        v.gaps
+            .iter()
+            .map(|g| {
+                let missing: Vec<String> = g.missing.iter().map(|(k, _)| kind_name(k)).collect();
+                serde_json::json!({
+                    "kind": "gap",
+                    "name": format!("{} · {}", g.street, g.name),
+                    "lat": g.lat,
+                    "lng": g.lng,
+                    "open": true,
+                    "status": tr_args("office.cov_missing", &[("kinds", missing.join(&tr("common.list_sep")))]),
+                    "url": format!("/map?lat={:.6}&lng={:.6}", g.lat, g.lng),
+                })
+            })
+            .collect(),
+    )
+    .to_string()
+    .replace('<', "\\u003c");
+    let kinds_now = v.kind.clone();
+    view! {
+        <section class="card">
+            <h2>{tr_args("office.cov_summary", &[("n", v.communities.to_string())])}</h2>
+            <table class="audit figures">
+                <caption>{tr("office.cov_by_kind")}</caption>
+                <thead><tr>
+                    <th scope="col">{tr("office.cov_kind")}</th>
+                    <th scope="col">{tr("office.cov_covered")}</th>
+                    <th scope="col">{tr("office.cov_share")}</th>
+                </tr></thead>
+                <tbody>
+                    {v.by_kind.iter().map(|(k, n)| view! {
+                        <tr><th scope="row">{kind_name(k)}</th><td>{n.to_string()}</td><td>{pct(*n)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <table class="audit figures">
+                <caption>{tr("office.cov_by_amenity")}</caption>
+                <thead><tr>
+                    <th scope="col">{tr("office.cov_amenity")}</th>
+                    <th scope="col">{tr("office.cov_covered")}</th>
+                    <th scope="col">{tr("office.cov_share")}</th>
+                </tr></thead>
+                <tbody>
+                    {v.by_amenity.iter().map(|(a, n)| view! {
+                        <tr><th scope="row">{amenity_name(a)}</th><td>{n.to_string()}</td><td>{pct(*n)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="actions"><a class="button secondary" href="/api/v1/coverage.csv" rel="external" download="linli-coverage.csv">{tr("office.cov_csv")}</a></p>
+        </section>
+        <section class="card">
+            <h2>{tr_args("office.cov_hours_title", &[("kind", kind_name(&v.kind))])}</h2>
+            <p class="form-ok">{tr_args("office.cov_evening", &[("pct", evening_gap.to_string()), ("kind", kind_name(&v.kind))])}</p>
+            <form method="get" action="/admin/coverage" class="inline">
+                <label for="cov-kind">{tr("office.cov_kind")}</label>
+                <select id="cov-kind" name="kind">
+                    {StationKind::ALL.into_iter().map(|k| view! {
+                        <option value=k.code() selected=kinds_now == k.code()>{tr(k.label_key())}</option>
+                    }).collect_view()}
+                </select>
+                <button class="button secondary" type="submit">{tr("office.people_filter")}</button>
+            </form>
+            <div class="table-wrap">
+            <table class="audit hours-grid">
+                <caption>{tr_args("office.cov_week_of", &[("date", v.week_of.clone())])}</caption>
+                <thead><tr>
+                    <th scope="col">{tr("office.cov_hour")}</th>
+                    {(1..=7u32).map(|d| view! { <th scope="col">{tr(crate::i18n::weekday_key(d))}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {(0..24usize).map(|h| view! {
+                        <tr>
+                            <th scope="row">{format!("{h:02}:30")}</th>
+                            {(0..7usize).map(|d| {
+                                let n = v.open_hours.get(d).and_then(|x| x.get(h)).copied().unwrap_or(0);
+                                view! { <td>{pct(n)}</td> }
+                            }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+        <section class="card">
+            <h2>{tr_args("office.cov_gaps", &[("n", v.gaps.len().to_string())])}</h2>
+            <div id="map" class="map" role="region" aria-label=tr("office.cov_map")
+                data-tiles=t.url data-attribution=t.attribution data-coords=t.coords
+                data-subdomains=t.subdomains
+                data-lat=format!("{:.6}", v.center.0) data-lng=format!("{:.6}", v.center.1)
+                data-radius="0" data-zoom="12"></div>
+            <script type="application/json" id="stations-data" inner_html=gaps_json></script>
+            <div class="table-wrap">
+            <table class="audit">
+                <thead><tr>
+                    <th scope="col">{tr("office.people_community")}</th>
+                    <th scope="col">{tr("office.cov_missing_col")}</th>
+                </tr></thead>
+                <tbody>
+                    {v.gaps.iter().take(500).map(|g| view! {
+                        <tr>
+                            <th scope="row"><a href=format!("/map?lat={:.6}&lng={:.6}", g.lat, g.lng)>{format!("{} · {}", g.street, g.name)}</a></th>
+                            <td>{g.missing.iter().map(|(k, d)| match d {
+                                Some(d) => format!("{}（{} m）", kind_name(k), d),
+                                None => format!("{}（{}）", kind_name(k), tr("office.cov_none_in_city")),
+                            }).collect::<Vec<_>>().join(&tr("common.list_sep"))}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
+}

@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::stations::hours::{context, Hours};
 use crate::stations::index::PointIndex;
 use crate::stations::model::{
-    walk_minutes, LatLng, NearbyQuery, NearbyStation, OpenStatus, Station,
+    walk_minutes, City, LatLng, NearbyQuery, NearbyStation, OpenStatus, Station,
 };
 use crate::stations::store;
 use chrono::NaiveDateTime;
@@ -19,10 +19,14 @@ pub struct StationSet {
     hours: Vec<Option<Hours>>,
     index: PointIndex,
     pub calendar: Calendar,
+    /// The city's name, centre and bounds (`None` until it is set up).
+    pub city: Option<City>,
+    /// Every community's centre: the residential points of the life-circle coverage.
+    pub communities: Vec<crate::stations::model::CommunityPoint>,
 }
 
 impl StationSet {
-    pub fn build(stations: Vec<Station>, calendar: Calendar) -> Self {
+    pub fn build(stations: Vec<Station>, calendar: Calendar, city: Option<City>) -> Self {
         let ctx = context(&calendar);
         let hours = stations
             .iter()
@@ -42,7 +46,29 @@ impl StationSet {
             hours,
             index,
             calendar,
+            city,
+            communities: Vec::new(),
         }
+    }
+
+    /// The same, with the communities' points (for the coverage).
+    pub fn with_communities(mut self, c: Vec<crate::stations::model::CommunityPoint>) -> Self {
+        self.communities = c;
+        self
+    }
+
+    /// Every station within `radius_m` of `from`, with its distance.
+    pub fn within(&self, from: LatLng, radius_m: f64) -> Vec<(usize, f64)> {
+        self.index.within(from, radius_m)
+    }
+
+    /// The nearest station that passes `keep`, with its distance.
+    pub fn nearest_where(
+        &self,
+        from: LatLng,
+        keep: impl FnMut(usize) -> bool,
+    ) -> Option<(usize, f64)> {
+        self.index.nearest(from, 1, keep).into_iter().next()
     }
 
     pub fn status(&self, i: usize, at: NaiveDateTime) -> Option<OpenStatus> {
@@ -98,7 +124,9 @@ pub async fn stations(cache: &StationCache, db: &Db) -> Result<Arc<StationSet>, 
         .get(versions, || async move {
             let stations = store::all_stations(db).await?;
             let calendar = crate::calendar::store::load(db).await?;
-            Ok(StationSet::build(stations, calendar))
+            let city = store::city(db).await?;
+            let communities = store::community_points(db).await?;
+            Ok(StationSet::build(stations, calendar, city).with_communities(communities))
         })
         .await
 }
@@ -275,4 +303,32 @@ pub async fn apply_import(
     .await?;
     tx.commit().await?;
     Ok(counts)
+}
+
+/// Sets the city's name, centre and bounds (the set-up form and `linli city set`),
+/// audited with before and after; every process sees it on its next request. `actor`
+/// is `None` from the shell.
+pub async fn set_city(
+    db: &Db,
+    actor: Option<crate::accounts::store::Actor>,
+    city: &City,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let before = store::city(db).await?;
+    let mut tx = db.begin_write().await?;
+    store::set_city(&mut tx, city, now).await?;
+    crate::accounts::store::audit(
+        &mut *tx,
+        crate::accounts::store::AuditRecord {
+            actor_id: actor.map(|a| a.id),
+            action: "set_city",
+            target: "city",
+            community_id: None,
+            before: before.map(|b| serde_json::json!(b)).as_ref(),
+            after: Some(&serde_json::json!(city)),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await
 }

@@ -90,9 +90,10 @@ pub async fn set_city(conn: &mut AnyConnection, c: &City, now: i64) -> Result<()
     .bind(c.bbox.max_lat)
     .bind(c.bbox.max_lng)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    // The city travels with the stations' cache: every process sees the change at once.
+    bump_version(conn).await
 }
 
 async fn insert_streets(
@@ -339,6 +340,29 @@ pub async fn communities(
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
                 street: r.try_get("street")?,
+            })
+        })
+        .collect()
+}
+
+/// Every community's centre point, with its street (the coverage's residential points).
+pub async fn community_points(
+    db: &Db,
+) -> Result<Vec<crate::stations::model::CommunityPoint>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.name, s.name AS street, c.lat, c.lng FROM communities c \
+         JOIN streets s ON s.id = c.street_id ORDER BY s.id, c.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::stations::model::CommunityPoint {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                street: r.try_get("street")?,
+                lat: r.try_get("lat")?,
+                lng: r.try_get("lng")?,
             })
         })
         .collect()

@@ -11,7 +11,7 @@
 
 use crate::i18n::{tr, tr_args, tr_in};
 use crate::prefs::Locale;
-use crate::stations::model::{Amenity, BBox, Station, StationKind};
+use crate::stations::model::{Amenity, BBox, City, LatLng, Station, StationKind};
 use serde::{Deserialize, Serialize};
 
 /// The most rows one file may carry (a large city has a few thousand stations).
@@ -802,5 +802,147 @@ mod tests {
         assert!(parse_csv(&text, Datum::Wgs84, Some(ZIBO), &hours)
             .unwrap()
             .ok());
+    }
+}
+
+/// Reads the city's settings as an admin types them (the set-up form and `linli city
+/// set`): a name, the centre as `lng,lat` and the bounding box as two corners
+/// `lng,lat;lng,lat` (any two opposite corners, as Amap's coordinate picker shows
+/// them), in the given datum; returns them in WGS-84. Errors are message keys.
+pub fn parse_city(
+    name: &str,
+    center: &str,
+    bbox: &str,
+    datum: Datum,
+) -> Result<City, &'static str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 30 {
+        return Err("office.city_e_name");
+    }
+    let point = |s: &str| -> Result<(f64, f64), &'static str> {
+        let parts: Vec<&str> = s
+            .split([',', '，', ' '])
+            .filter(|p| !p.is_empty())
+            .collect();
+        let [lng, lat] = parts.as_slice() else {
+            return Err("office.city_e_point");
+        };
+        let lng: f64 = lng.trim().parse().map_err(|_| "office.city_e_number")?;
+        let lat: f64 = lat.trim().parse().map_err(|_| "office.city_e_number")?;
+        if !lat.is_finite()
+            || !lng.is_finite()
+            || !(-90.0..=90.0).contains(&lat)
+            || !(-180.0..=180.0).contains(&lng)
+        {
+            return Err("office.city_e_range");
+        }
+        Ok(datum.to_wgs84(lat, lng))
+    };
+    let (clat, clng) = point(center)?;
+    let corners: Vec<&str> = bbox
+        .split([';', '；'])
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    let [a, b] = corners.as_slice() else {
+        return Err("office.city_e_corners");
+    };
+    let (alat, alng) = point(a)?;
+    let (blat, blng) = point(b)?;
+    let bbox = BBox {
+        min_lat: alat.min(blat),
+        min_lng: alng.min(blng),
+        max_lat: alat.max(blat),
+        max_lng: alng.max(blng),
+    };
+    if bbox.max_lat - bbox.min_lat < 0.01 || bbox.max_lng - bbox.min_lng < 0.01 {
+        return Err("office.city_e_small");
+    }
+    if bbox.max_lat - bbox.min_lat > 5.0 || bbox.max_lng - bbox.min_lng > 5.0 {
+        return Err("office.city_e_large");
+    }
+    if !bbox.contains(clat, clng) {
+        return Err("office.city_e_outside");
+    }
+    Ok(City {
+        name: name.to_string(),
+        center: LatLng {
+            lat: clat,
+            lng: clng,
+        },
+        bbox,
+    })
+}
+
+#[cfg(test)]
+mod city_tests {
+    use super::*;
+
+    #[test]
+    fn a_city_is_read_in_any_datum_with_corners_in_any_order() {
+        let c = parse_city(
+            " 示例市 ",
+            "116.39,39.91",
+            "116.5,40.0;116.2,39.8",
+            Datum::Wgs84,
+        )
+        .unwrap();
+        assert_eq!(c.name, "示例市");
+        assert_eq!((c.center.lat, c.center.lng), (39.91, 116.39));
+        assert_eq!(
+            (
+                c.bbox.min_lat,
+                c.bbox.min_lng,
+                c.bbox.max_lat,
+                c.bbox.max_lng
+            ),
+            (39.8, 116.2, 40.0, 116.5)
+        );
+        // Copied from Amap (GCJ-02): stored shifted back by a few hundred metres.
+        let g = parse_city(
+            "示例市",
+            "116.39，39.91",
+            "116.2,39.8；116.5,40.0",
+            Datum::Gcj02,
+        )
+        .unwrap();
+        let d = crate::stations::model::distance_m(c.center, g.center);
+        assert!((100.0..1000.0).contains(&d), "{d}");
+    }
+
+    #[test]
+    fn a_wrong_city_names_its_fault() {
+        let e = |n: &str, c: &str, b: &str| parse_city(n, c, b, Datum::Wgs84).unwrap_err();
+        let good = "116.2,39.8;116.5,40.0";
+        assert_eq!(e("", "116.39,39.91", good), "office.city_e_name");
+        assert_eq!(e("市", "116.39", good), "office.city_e_point");
+        assert_eq!(e("市", "abc,39.91", good), "office.city_e_number");
+        assert_eq!(e("市", "200,39.91", good), "office.city_e_range");
+        assert_eq!(e("市", "NaN,39.91", good), "office.city_e_range");
+        assert_eq!(e("市", "39.91,116.39", good), "office.city_e_range");
+        assert_eq!(e("市", "116.6,39.91", good), "office.city_e_outside");
+        assert_eq!(
+            e("市", "116.39,39.91", "116.2,39.8"),
+            "office.city_e_corners"
+        );
+        assert_eq!(
+            e("市", "116.39,39.91", "116.38,39.90;116.40,39.91"),
+            "office.city_e_small"
+        );
+        assert_eq!(
+            e("市", "116.39,39.91", "110,35;120,45"),
+            "office.city_e_large"
+        );
+        for k in [
+            "office.city_e_name",
+            "office.city_e_point",
+            "office.city_e_number",
+            "office.city_e_range",
+            "office.city_e_outside",
+            "office.city_e_corners",
+            "office.city_e_small",
+            "office.city_e_large",
+        ] {
+            assert_ne!(crate::i18n::tr(k), k, "{k} has no text");
+        }
     }
 }

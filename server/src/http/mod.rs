@@ -6,6 +6,7 @@ mod api_v1;
 pub mod guard;
 mod health;
 mod ics;
+pub mod office;
 pub mod photos;
 mod prefs;
 pub mod transfer;
@@ -66,6 +67,8 @@ pub fn router(state: AppState) -> Router {
             get(transfer::export_geojson),
         )
         .route("/api/v1/import/template.csv", get(transfer::template))
+        .route("/api/v1/audit.csv", get(office::audit_csv))
+        .route("/api/v1/coverage.csv", get(office::coverage_csv))
         .route("/api/v1/stations", get(api_v1::stations))
         .route("/api/v1/stations/nearest", get(api_v1::nearest))
         .route("/api/v1/stations/{id}", get(api_v1::station))

@@ -6,8 +6,15 @@ async fn the_demo_city_is_seeded_with_the_report_s_numbers() {
     let s = app::stations::store::summary(&app.state.db, "")
         .await
         .unwrap();
-    // The city's identity came with the seed and was read into the state once.
-    let city = app.state.city.clone().expect("the demo seed sets the city");
+    // The city's identity came with the seed.
+    let city = app
+        .state
+        .stations()
+        .await
+        .unwrap()
+        .city
+        .clone()
+        .expect("the demo seed sets the city");
     assert_eq!(city.name, "淄博市");
     assert!(city.bbox.contains(city.center.lat, city.center.lng));
     assert_eq!(s.streets, 31);
@@ -114,7 +121,7 @@ async fn a_server_started_with_nothing_set_has_no_demo_people_wishes_or_points()
             .unwrap();
         assert_eq!(n, 0, "{table} has rows");
     }
-    assert!(app.state.city.is_none());
+    assert!(app.state.stations().await.unwrap().city.is_none());
     // The public catalogue and the statutory holidays are there from the first start.
     let items: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_items")
         .fetch_one(&app.state.db.pool)

@@ -3,7 +3,7 @@
 //! or nothing, idempotent by external id; exports that import back unchanged; only
 //! admins.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, spawn_app_empty, TestApp};
 use serde_json::Value;
 
 const HEADER: &str =
@@ -84,10 +84,9 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 }
 
 async fn centre(app: &TestApp) -> (f64, f64) {
-    let c = app
-        .state
-        .city
-        .as_ref()
+    let c = app::stations::store::city(&app.state.db)
+        .await
+        .unwrap()
         .expect("the demo city is set")
         .center;
     (c.lat, c.lng)
@@ -366,4 +365,118 @@ async fn only_admins_upload_preview_and_apply() {
         .await,
         1
     );
+}
+
+/// The README's set-up path, issue 14's "done when": from an empty database, the first
+/// admin from the shell, the city's name, centre and bounds (copied from Amap), then a
+/// city of 3,000 stations from a GBK CSV with GCJ-02 points; the rows the preview flags
+/// are fixed and the file applied; riders find the stations at once.
+#[tokio::test]
+async fn a_real_city_is_set_up_from_an_empty_database_and_its_own_file() {
+    let app = spawn_app_empty().await;
+    let db = &app.state.db;
+    app::accounts::admin::grant(db, "13900000001", "admin", None)
+        .await
+        .unwrap();
+    let (admin, _) = app.session_for("13900000001").await;
+    // Before the city is set, an import says what to do first and writes nothing.
+    let centre = (36.80, 118.05);
+    let (text, wgs) = city_file(centre, 3000);
+    let r = upload(&app, &admin, "全市驿站.csv", gbk(&text), "auto", "gcj02").await;
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = admin
+        .post(app.url("/api/import/get"))
+        .form(&[("id", id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("城市设置"));
+
+    // The city, as Amap's picker gives it (GCJ-02): a bad box is refused with its reason.
+    let set = |bbox: &str| {
+        let (glat, glng) = app::stations::coords::wgs84_to_gcj02(centre.0, centre.1);
+        admin.post(app.url("/api/admin/city/set")).form(&[
+            ("name", "示例市".to_string()),
+            ("center", format!("{glng},{glat}")),
+            ("bbox", bbox.to_string()),
+            ("datum", "gcj02".to_string()),
+        ])
+    };
+    let r = set.clone()("117.9,36.7").send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("两个对角"));
+    // Too small a box: the file's eastern rows fall outside it.
+    let r = set.clone()("117.9,36.7;118.0955,36.95")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bbox = app::stations::store::city(db).await.unwrap().unwrap().bbox;
+    let want: Vec<i64> = (0..3000)
+        .filter(|i| !bbox.contains(wgs[*i].0, wgs[*i].1))
+        .map(|i| i as i64 + 2)
+        .collect();
+    assert!(
+        (1..500).contains(&want.len()),
+        "{} rows outside",
+        want.len()
+    );
+    let (resident, _) = app.session_for("13900000002").await;
+    let r = resident
+        .post(app.url("/api/admin/city/set"))
+        .form(&[
+            ("name", "别的市"),
+            ("center", "118,36.8"),
+            ("bbox", "117,36;119,37"),
+            ("datum", "wgs84"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let (_, home) = app.get_text("/").await;
+    assert!(home.contains("示例市"), "the home page names the city");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'set_city'"
+        )
+        .await,
+        1
+    );
+
+    // The preview flags the rows outside the city, by row (the header is row 1).
+    let rep = report(&app, &admin, id).await;
+    let mut flagged: Vec<i64> = rep["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["row"].as_i64())
+        .collect();
+    flagged.dedup();
+    assert_eq!(flagged, want);
+    assert_eq!(apply(&app, &admin, id).await.status(), 400);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM stations").await, 0);
+
+    // The admin widens the city's bounds (the file was right) and applies again.
+    let r = set.clone()("117.9,36.7;118.2,36.95").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = upload(&app, &admin, "全市驿站.csv", gbk(&text), "gbk", "gcj02").await;
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let rep = report(&app, &admin, id).await;
+    assert_eq!(rep["rows_ok"], 3000, "{:?}", rep["problems"]);
+    let r = apply(&app, &admin, id).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM stations").await, 3000);
+    let (lat, lng) = wgs[2999];
+    let v: Value = app
+        .get(&format!(
+            "/api/v1/stations/nearest?lat={lat}&lng={lng}&limit=1"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["features"][0]["properties"]["name"], "导入驿站2999");
 }

@@ -1,0 +1,101 @@
+//! The life-circle coverage for staff and admins (`/admin/coverage`): shares by kind
+//! and amenity, hour by hour through the week, and the communities with gaps, listed
+//! and drawn on a map. Computed on each request from the cached stations' R-tree (see
+//! `stations::coverage`); the CSV of the gaps is `/api/v1/coverage.csv`.
+
+use crate::error::AppError;
+use crate::stations::api::TileSettings;
+use crate::stations::views::CoverageView;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CoveragePage {
+    pub view: CoverageView,
+    pub tiles: TileSettings,
+}
+
+/// The coverage in the week of today, the hours about `kind` (default: outdoor rest
+/// points, the riders' and the elderly's question).
+#[cfg(feature = "ssr")]
+pub async fn coverage_view(
+    state: &crate::state::AppState,
+    kind: Option<&str>,
+) -> Result<CoverageView, AppError> {
+    use crate::stations::model::{Amenity, StationKind};
+    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        None => StationKind::Outdoor,
+        Some(k) => StationKind::parse(k)
+            .ok_or_else(|| AppError::bad(crate::i18n::tr("office.cov_bad_kind")))?,
+    };
+    let set = state.stations().await?;
+    let c = crate::stations::coverage::compute(&set, crate::time::today_local());
+    let k = StationKind::ALL
+        .iter()
+        .position(|x| *x == kind)
+        .unwrap_or(0);
+    let gaps = c
+        .communities
+        .iter()
+        .filter(|cc| !cc.gaps().is_empty())
+        .map(|cc| crate::stations::views::CoverageGap {
+            id: cc.id,
+            name: cc.name.clone(),
+            street: cc.street.clone(),
+            lat: cc.lat,
+            lng: cc.lng,
+            missing: StationKind::ALL
+                .iter()
+                .zip(&cc.by_kind)
+                .filter(|(_, d)| !crate::stations::coverage::CommunityCoverage::covered(**d))
+                .map(|(k, d)| (k.code().to_string(), *d))
+                .collect(),
+        })
+        .collect();
+    Ok(CoverageView {
+        communities: c.total(),
+        week_of: crate::time::ymd(c.week_of),
+        by_kind: StationKind::ALL
+            .iter()
+            .zip(&c.kind_covered)
+            .map(|(k, n)| (k.code().to_string(), *n))
+            .collect(),
+        by_amenity: Amenity::ALL
+            .iter()
+            .zip(&c.amenity_covered)
+            .map(|(a, n)| (a.code().to_string(), *n))
+            .collect(),
+        open_hours: c
+            .open_covered
+            .iter()
+            .map(|day| day.iter().map(|h| h[k]).collect())
+            .collect(),
+        kind: kind.code().to_string(),
+        gaps,
+        center: set
+            .city
+            .as_ref()
+            .map(|c| (c.center.lat, c.center.lng))
+            .unwrap_or((
+                crate::stations::api::CITY_CENTRE.lat,
+                crate::stations::api::CITY_CENTRE.lng,
+            )),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "admin/coverage")]
+pub async fn get_coverage(kind: Option<String>) -> Result<CoveragePage, AppError> {
+    let r = async {
+        let user = crate::accounts::session::require_user().await?;
+        if user.role == crate::accounts::model::Role::Resident {
+            return Err(AppError::Forbidden);
+        }
+        let state = crate::state::app_state()?;
+        Ok(CoveragePage {
+            view: coverage_view(&state, kind.as_deref()).await?,
+            tiles: TileSettings::of(&state.config),
+        })
+    }
+    .await;
+    crate::reply::read(r, "/admin/coverage")
+}

@@ -1,0 +1,153 @@
+//! The back office's downloads that are files, not pages: the audit trail as CSV
+//! (`/api/v1/audit.csv`, the same filters as `/admin/audit`; admins any community,
+//! staff their own), the dashboard's tables and the coverage (see `app::office`).
+//! Each download by staff is itself recorded in the audit log.
+
+use app::accounts::api_people::{trail_filter, trail_line, TrailQuery, TRAIL_EXPORT_MAX};
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use http::{header, HeaderMap, HeaderValue};
+
+/// A CSV answer offered as a download.
+pub fn csv_file(bytes: Vec<u8>, name: &str) -> Response {
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// The signed-in staff member or admin making a download.
+pub async fn staff_of(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<app::accounts::model::CurrentUser, AppError> {
+    let user = app::accounts::session::user_from_headers(state, headers)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if user.role == app::accounts::model::Role::Resident {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+/// `GET /api/v1/audit.csv?who=&what=&community=&from=&to=`.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let user = staff_of(&state, &headers).await?;
+    let pairs = raw
+        .as_deref()
+        .map(app::util::parse_query)
+        .unwrap_or_default();
+    let get = |k: &str| app::util::query_value(&pairs, k).filter(|v| !v.trim().is_empty());
+    let num = |k: &str| -> Result<Option<i64>, AppError> {
+        get(k)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| AppError::bad(app::i18n::tr("trust.banner_bad")))
+            })
+            .transpose()
+    };
+    let q = TrailQuery {
+        who: num("who")?,
+        what: get("what"),
+        community: num("community")?,
+        from: get("from"),
+        to: get("to"),
+        page: None,
+    };
+    let filter = trail_filter(&user, &q)?;
+    let rows = app::accounts::store::audit_trail(&state.db, &filter, TRAIL_EXPORT_MAX, 0).await?;
+    let header: Vec<String> = [
+        "office.audit_when",
+        "office.audit_who",
+        "office.audit_what",
+        "office.audit_target",
+        "office.people_community",
+        "office.audit_change",
+    ]
+    .iter()
+    .map(|k| app::i18n::tr(k))
+    .collect();
+    let lines: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(trail_line)
+        .map(|l| vec![l.at, l.actor, l.action, l.target, l.community, l.change])
+        .collect();
+    let bytes = app::util::csv_bytes(&header, &lines).map_err(AppError::internal)?;
+    app::accounts::store::audit(
+        &state.db.pool,
+        app::accounts::store::AuditRecord {
+            actor_id: Some(user.id),
+            action: "export_audit",
+            target: "audit_log",
+            community_id: filter.community,
+            before: None,
+            after: Some(&serde_json::json!({ "rows": lines.len() })),
+            at: app::time::now_ts(),
+        },
+    )
+    .await?;
+    Ok(csv_file(bytes, "linli-audit.csv"))
+}
+
+/// `GET /api/v1/coverage.csv`: every community's distance to the nearest station of
+/// each kind and with each amenity, and whether it is within 10 minutes (staff and
+/// admins).
+pub async fn coverage_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    use app::stations::model::{Amenity, StationKind};
+    staff_of(&state, &headers).await?;
+    let set = state.stations().await?;
+    let c = app::stations::coverage::compute(&set, app::time::today_local());
+    let mut header = vec![
+        app::i18n::tr("office.col_street"),
+        app::i18n::tr("office.people_community"),
+        app::i18n::tr("office.col_lng"),
+        app::i18n::tr("office.col_lat"),
+    ];
+    header.extend(
+        StationKind::ALL
+            .iter()
+            .map(|k| app::i18n::tr(k.label_key())),
+    );
+    header.extend(Amenity::ALL.iter().map(|a| app::i18n::tr(a.label_key())));
+    header.push(app::i18n::tr("office.cov_gaps_col"));
+    let metres = |d: &Option<f64>| d.map(|d| format!("{d:.0}")).unwrap_or_default();
+    let rows: Vec<Vec<String>> = c
+        .communities
+        .iter()
+        .map(|cc| {
+            let mut r = vec![
+                cc.street.clone(),
+                cc.name.clone(),
+                format!("{:.6}", cc.lng),
+                format!("{:.6}", cc.lat),
+            ];
+            r.extend(cc.by_kind.iter().map(metres));
+            r.extend(cc.by_amenity.iter().map(metres));
+            r.push(
+                cc.gaps()
+                    .iter()
+                    .map(|k| app::i18n::tr(k.label_key()))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            );
+            r
+        })
+        .collect();
+    let bytes = app::util::csv_bytes(&header, &rows).map_err(AppError::internal)?;
+    Ok(csv_file(bytes, "linli-coverage.csv"))
+}
