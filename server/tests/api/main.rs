@@ -12,6 +12,7 @@ mod catalogue;
 mod demo;
 mod fuzz;
 mod health;
+mod office;
 mod pages;
 mod points;
 mod schema;
