@@ -23,7 +23,7 @@ RANK = {"base": 0, "model": 1, "store": 2, "service": 3, "demo": 4,
 
 # Files whose layer is not told by their own name: (module path) -> layer.
 LAYER_OF_NAME = {
-    "lib": "app", "app": "app",
+    "lib": "app", "app": "app", "metrics": "service",
     "error": "base", "util": "base", "time": "base", "i18n": "base", "config": "base",
     "security": "base", "db": "base", "locale": "base", "query": "base",
     "prefs": "base", "cache": "base", "state": "state", "reply": "api",
@@ -35,7 +35,7 @@ LAYER_OF_STEM = {
     "store": "store", "service": "service", "jobs": "service", "sms": "service",
     "outbox": "service", "reminders": "service", "photo": "store", "coverage": "service",
     "session": "api", "api": "api", "admin": "service", "pages": "pages",
-    "desk": "pages",
+    "desk": "pages", "chart": "model",
 }
 
 

@@ -62,6 +62,13 @@ pub struct Config {
     /// `LINLI_UPLOAD_DIR` (default `uploads`, beside the database): where fulfilment
     /// photos are kept. Several server processes must share it.
     pub upload_dir: String,
+    /// `LINLI_METRICS_TOKEN` (default unset, at least 16 characters): `/metrics` on the
+    /// public address answers only `Authorization: Bearer <token>`; unset, it is a 404
+    /// there.
+    pub metrics_token: Option<String>,
+    /// `LINLI_METRICS_ADDR` (default unset): a second address (an internal interface)
+    /// that serves only `/metrics`, without a token.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// `LINLI_TILE_URL` (default OpenStreetMap's `https://tile.openstreetmap.org/{z}/{x}/{y}.png`),
@@ -143,6 +150,8 @@ impl Default for Config {
             reminders: true,
             claim_days: 7,
             upload_dir: "uploads".into(),
+            metrics_token: None,
+            metrics_addr: None,
         }
     }
 }
@@ -255,6 +264,18 @@ impl Config {
             },
             Some(v) => return Err(format!("LINLI_SMS 应为 console 或 webhook：{v}")),
         };
+        if let Some(v) = get("LINLI_METRICS_TOKEN").filter(|v| !v.is_empty()) {
+            if v.len() < 16 {
+                return Err("LINLI_METRICS_TOKEN 至少需要16个字符".into());
+            }
+            c.metrics_token = Some(v);
+        }
+        if let Some(v) = get("LINLI_METRICS_ADDR").filter(|v| !v.is_empty()) {
+            c.metrics_addr = Some(
+                v.parse()
+                    .map_err(|_| format!("LINLI_METRICS_ADDR 不是有效地址：{v}"))?,
+            );
+        }
         if let Some(v) = get("LINLI_SECRET") {
             if v.len() < 32 {
                 return Err("LINLI_SECRET 至少需要32个字符".into());

@@ -15,11 +15,13 @@ pub mod app;
 pub mod booking;
 #[cfg(feature = "ssr")]
 pub mod cache;
-#[cfg(feature = "ssr")]
 pub mod calendar;
 pub mod catalogue;
+pub mod dashboard;
 pub mod error;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod metrics;
 pub mod outbox;
 pub mod pages;
 pub mod points;

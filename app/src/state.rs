@@ -23,6 +23,8 @@ pub struct AppState {
     /// Stations with parsed hours and the spatial index, and the city's identity: a
     /// cache checked against the database on every use.
     pub station_cache: crate::stations::service::StationCache,
+    /// What `/metrics` reports (this process's counters).
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// The catalogue with its search index, likewise.
     pub catalogue_cache: crate::catalogue::service::CatalogueCache,
 }

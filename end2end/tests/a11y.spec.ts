@@ -7,7 +7,9 @@ import AxeBuilder from '@axe-core/playwright';
 const BASE = `http://127.0.0.1:${process.env.LINLI_E2E_PORT ?? 3107}`;
 const publicPages = ['/', '/rider', '/station/1', '/services', '/services/MZ-01', '/services/MZ-01/checklist',
   '/book?item=MZ-01', '/wishes', '/wishes?sort=nearest', '/activities', '/activities?when=weekend', '/teams', '/login'];
-const staffPages = ['/me', '/desk', '/points', '/volunteers', '/wishes/new'];
+const staffPages = ['/me', '/desk', '/points', '/volunteers', '/wishes/new', '/admin/coverage', '/admin/dashboard', '/admin/audit'];
+const adminPages = ['/admin', '/admin/city', '/admin/import', '/admin/people', '/admin/audit', '/admin/holidays',
+  '/admin/coverage', '/admin/dashboard'];
 
 /** Every violation on a page, as `path: rule (count): first targets`. */
 async function check(page: Page, path: string): Promise<string[]> {
@@ -34,3 +36,14 @@ for (const care of [false, true]) {
     expect(found).toEqual([]);
   });
 }
+
+test('no axe violations on the back office pages and a station hours page, as an admin', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByRole('button', { name: '管理员', exact: true }).click();
+  await expect(page).toHaveURL(/\/me/);
+  const found: string[] = [];
+  for (const p of [...adminPages, '/station/1/hours', '/station/1/hours?hours=Mo-Fr%2008:00-17:00']) {
+    found.push(...(await check(page, p)));
+  }
+  expect(found).toEqual([]);
+});

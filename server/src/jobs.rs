@@ -14,20 +14,24 @@ use std::time::Duration;
 pub async fn run_once(state: &AppState) {
     let now = app::time::now_local();
     if state.config.reminders {
-        if let Err(e) = app::booking::reminders::run_once(&state.db, now).await {
-            tracing::warn!(error = %e, "reminder job failed");
-        }
+        let r = app::booking::reminders::run_once(&state.db, now).await;
+        note(state, "reminders", r.as_ref().err());
         state.wake_outbox();
     }
-    if let Err(e) = app::booking::service::ensure_slots_ahead(&state.db, now.date()).await {
-        tracing::warn!(error = %e, "slot job failed");
+    let r = app::booking::service::ensure_slots_ahead(&state.db, now.date()).await;
+    note(state, "slots", r.as_ref().err());
+    let r = app::wishes::service::expire_claims(&state.db, app::time::now_ts()).await;
+    note(state, "claim_expiry", r.as_ref().err());
+    let r = purge(state).await;
+    note(state, "purge", r.as_ref().err());
+}
+
+/// Logs a job's failure and counts its round for `/metrics`.
+fn note(state: &AppState, job: &str, err: Option<&impl std::fmt::Display>) {
+    if let Some(e) = err {
+        tracing::warn!(error = %e, job, "job failed");
     }
-    if let Err(e) = app::wishes::service::expire_claims(&state.db, app::time::now_ts()).await {
-        tracing::warn!(error = %e, "claim expiry job failed");
-    }
-    if let Err(e) = purge(state).await {
-        tracing::warn!(error = %e, "purge job failed");
-    }
+    state.metrics.job(job, err.is_none());
 }
 
 /// Housekeeping: expired sessions and codes, old throttle rows and failure records,
@@ -47,15 +51,13 @@ pub async fn purge(state: &AppState) -> Result<u64, sqlx::Error> {
 pub fn spawn_outbox(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = app::outbox::service::deliver_due(
+            let r = app::outbox::service::deliver_due(
                 &state.db,
                 state.sms.as_ref(),
                 app::time::now_ts(),
             )
-            .await
-            {
-                tracing::warn!(error = %e, "outbox delivery failed");
-            }
+            .await;
+            note(&state, "outbox", r.as_ref().err());
             let _ =
                 tokio::time::timeout(Duration::from_secs(3), state.outbox_wake.notified()).await;
         }

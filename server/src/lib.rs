@@ -82,6 +82,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         outbox_wake: Default::default(),
         secret,
         station_cache: Default::default(),
+        metrics: Default::default(),
         catalogue_cache: Default::default(),
     })
 }
@@ -213,11 +214,26 @@ pub async fn serve(
     });
     // Every serving process delivers the outbox (the database decides who sends what).
     let outbox = jobs::spawn_outbox(state.clone());
+    // `/metrics` alone on an internal address, when one is configured.
+    let metrics = match state.config.metrics_addr {
+        None => None,
+        Some(addr) => {
+            let l = TcpListener::bind(addr).await?;
+            tracing::info!("metrics on http://{}/metrics", l.local_addr()?);
+            let r = crate::http::metrics::internal_router(state.clone());
+            Some(tokio::spawn(async move {
+                let _ = axum::serve(l, r).await;
+            }))
+        }
+    };
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     outbox.abort();
+    if let Some(m) = metrics {
+        m.abort();
+    }
     served
 }
 

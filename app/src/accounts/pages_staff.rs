@@ -121,7 +121,9 @@ fn AdminBody(o: AdminView) -> impl IntoView {
             <a class="button" href="/admin/import">{tr("transfer.title")}</a>
             <a class="button" href="/admin/people">{tr("office.people_title")}</a>
             <a class="button" href="/admin/audit">{tr("office.audit_title")}</a>
+            <a class="button" href="/admin/holidays">{tr("office.cal_title")}</a>
             <a class="button" href="/admin/coverage">{tr("office.cov_title")}</a>
+            <a class="button" href="/admin/dashboard">{tr("office.dash_title")}</a>
         </nav>
         <section class="card">
             <h2>{tr("trust.proposals")}</h2>

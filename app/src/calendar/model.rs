@@ -171,6 +171,115 @@ pub fn parse_weekday(s: &str) -> Option<Weekday> {
     .find(|w| weekday_code(*w) == s)
 }
 
+/// The most lines one pasted list may hold (a year has about 40 special days).
+pub const MAX_LIST_LINES: usize = 400;
+
+/// A weekday as staff write it: 周一…周日 (or 星期一), Mo…Su, Mon…Sun, or 1–7.
+pub fn parse_weekday_loose(s: &str) -> Option<Weekday> {
+    let s = s.trim();
+    let all = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+    let zh = ["一", "二", "三", "四", "五", "六", "日"];
+    let en = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let tail = s
+        .strip_prefix("周")
+        .or_else(|| s.strip_prefix("星期"))
+        .unwrap_or(s);
+    let lower = s.to_ascii_lowercase();
+    (0..7)
+        .find(|i| {
+            tail == zh[*i]
+                || (*i == 6 && tail == "天")
+                || lower == en[*i]
+                || lower == en[*i][..2]
+                || s == (i + 1).to_string()
+        })
+        .map(|i| all[i])
+}
+
+/// Reads a year's list of special days as staff paste it from the State Council's
+/// notice or an Excel sheet: one day a line, `date, kind, name[, worked as]`, separated
+/// by commas or tabs (what copying Excel cells gives). Kind: 休/假/holiday or
+/// 班/workday; a make-up workday names the weekday it is worked as (else Monday).
+/// A header line (starting with 日期 or date) is skipped. Every bad line is listed
+/// (line number and reason key); all lines or none.
+pub fn parse_list(text: &str) -> Result<Vec<SpecialDay>, Vec<(usize, &'static str)>> {
+    let mut days = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() > MAX_LIST_LINES {
+        return Err(vec![(MAX_LIST_LINES + 1, "office.cal_e_too_many")]);
+    }
+    for (n, line) in lines.iter().enumerate() {
+        let n = n + 1;
+        let line = line.trim().trim_start_matches('\u{feff}');
+        if line.is_empty()
+            || line.starts_with("日期")
+            || line.to_ascii_lowercase().starts_with("date")
+        {
+            continue;
+        }
+        let cells: Vec<&str> = line.split(['\t', ',', '，']).map(str::trim).collect();
+        let (date, kind, name) = match cells.as_slice() {
+            [d, k, n, ..] => (*d, *k, *n),
+            _ => {
+                problems.push((n, "office.cal_e_columns"));
+                continue;
+            }
+        };
+        let Ok(date) = parse_date(date) else {
+            problems.push((n, "office.cal_e_date"));
+            continue;
+        };
+        let kind = match kind {
+            "休" | "假" | "休息" | "holiday" => DayKind::Holiday,
+            "班" | "上班" | "workday" => DayKind::Workday,
+            _ => {
+                problems.push((n, "office.cal_e_kind"));
+                continue;
+            }
+        };
+        if name.is_empty() || name.chars().count() > 20 {
+            problems.push((n, "office.cal_e_name"));
+            continue;
+        }
+        let as_weekday = match (kind, cells.get(3).filter(|c| !c.is_empty())) {
+            (DayKind::Workday, Some(w)) => match parse_weekday_loose(w) {
+                Some(w) => Some(w),
+                None => {
+                    problems.push((n, "office.cal_e_weekday"));
+                    continue;
+                }
+            },
+            (DayKind::Workday, None) => Some(Weekday::Mon),
+            (DayKind::Holiday, _) => None,
+        };
+        if !seen.insert(date) {
+            problems.push((n, "office.cal_e_twice"));
+            continue;
+        }
+        days.push(SpecialDay {
+            date,
+            kind,
+            name: name.to_string(),
+            as_weekday,
+        });
+    }
+    if problems.is_empty() {
+        Ok(days)
+    } else {
+        Err(problems)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,5 +322,31 @@ mod tests {
         assert!(parse_date("2026-13-01").unwrap_err().contains("YYYY-MM-DD"));
         assert_eq!(parse_weekday("Sa"), Some(Weekday::Sat));
         assert_eq!(parse_weekday("Xx"), None);
+    }
+
+    #[test]
+    fn a_pasted_year_list_is_read_with_every_bad_line_named() {
+        let text = "日期\t类型\t名称\t按周几上班\n2027-01-01\t休\t元旦\n2027-02-06,班,春节,周五\n2027-02-07，workday，春节，Fri\n\n2027-02-11,休,春节";
+        let days = parse_list(text).unwrap();
+        assert_eq!(days.len(), 4);
+        assert_eq!(days[1].kind, DayKind::Workday);
+        assert_eq!(days[1].as_weekday, Some(Weekday::Fri));
+        assert_eq!(days[2].as_weekday, Some(Weekday::Fri));
+        assert_eq!(days[3].name, "春节");
+        let bad = "2027-13-01,休,元旦\n2027-01-02,玩,元旦\n2027-01-03,休\n2027-01-04,班,调休,周八\n2027-01-05,休,元旦\n2027-01-05,休,元旦";
+        assert_eq!(
+            parse_list(bad).unwrap_err(),
+            vec![
+                (1, "office.cal_e_date"),
+                (2, "office.cal_e_kind"),
+                (3, "office.cal_e_columns"),
+                (4, "office.cal_e_weekday"),
+                (6, "office.cal_e_twice"),
+            ]
+        );
+        assert_eq!(parse_weekday_loose("星期日"), Some(Weekday::Sun));
+        assert_eq!(parse_weekday_loose("周天"), Some(Weekday::Sun));
+        assert_eq!(parse_weekday_loose("7"), Some(Weekday::Sun));
+        assert_eq!(parse_weekday_loose("Tu"), Some(Weekday::Tue));
     }
 }

@@ -58,10 +58,21 @@ pub async fn upsert_in(
     Ok(())
 }
 
-pub async fn delete(db: &Db, day: chrono::NaiveDate) -> Result<bool, sqlx::Error> {
+/// Removes a day, inside the caller's transaction (the calendar's version moves with
+/// it); false if there was none.
+pub async fn delete_in(
+    conn: &mut sqlx::AnyConnection,
+    day: chrono::NaiveDate,
+) -> Result<bool, sqlx::Error> {
     let r = sqlx::query("DELETE FROM special_days WHERE day = $1")
         .bind(day.format("%Y-%m-%d").to_string())
-        .execute(&db.pool)
+        .execute(&mut *conn)
         .await?;
-    Ok(r.rows_affected() == 1)
+    if r.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE app_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'calendar_version'")
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
 }

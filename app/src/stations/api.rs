@@ -232,6 +232,10 @@ pub struct StationDetail {
     /// (date `MM-DD`, weekday 1–7, holiday or make-up name, intervals) from today.
     pub week: Vec<(String, u32, Option<String>, Vec<String>)>,
     pub nav: NavLinks,
+    /// The station's special dates from today on, in words.
+    pub specials: Vec<String>,
+    /// Whether the caller keeps this station's data (its community's staff, admins).
+    pub may_edit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -270,7 +274,13 @@ pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
         let week = (0..7)
             .map(|k| {
                 let d = now.date() + chrono::Duration::days(k);
-                let special = set.calendar.get(d).map(|s| s.name.clone());
+                let special = set
+                    .specials_of(id)
+                    .iter()
+                    .rev()
+                    .find(|sp| sp.from <= d && d <= sp.to)
+                    .map(|sp| sp.note.clone())
+                    .or_else(|| set.calendar.get(d).map(|s| s.name.clone()));
                 let iv = set
                     .hours(i)
                     .map(|h| h.intervals_on(&set.calendar, d))
@@ -284,11 +294,22 @@ pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
             })
             .collect();
         let nav = NavLinks::for_station(station.lat, station.lng, &station.name);
+        let specials = set
+            .specials_of(id)
+            .iter()
+            .filter(|sp| sp.to >= now.date())
+            .map(crate::stations::api_hours::special_words)
+            .collect();
+        let may_edit = crate::accounts::session::current_user()
+            .await?
+            .is_some_and(|u| u.may_act_in(station.community_id));
         Ok(StationDetail {
             status: set.status(i, now),
             station,
             week,
             nav,
+            specials,
+            may_edit,
         })
     }
     .await;

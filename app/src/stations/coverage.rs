@@ -243,13 +243,15 @@ pub fn compute_linear(set: &StationSet, day: NaiveDate) -> Coverage {
         for (n, d) in out.amenity_covered.iter_mut().zip(&by_amenity) {
             *n += usize::from(CommunityCoverage::covered(*d));
         }
-        for d in 0..7 {
-            for h in 0..24 {
+        for (d, day) in out.open_covered.iter_mut().enumerate() {
+            for (h, hour) in day.iter_mut().enumerate() {
                 for (k, kind) in kinds.iter().enumerate() {
-                    let any = (0..dist.len()).any(|i| {
-                        dist[i] <= LIFE_CIRCLE_M && set.stations[i].kind == *kind && weeks[i][d][h]
-                    });
-                    out.open_covered[d][h][k] += usize::from(any);
+                    let any = weeks
+                        .iter()
+                        .zip(&dist)
+                        .zip(&set.stations)
+                        .any(|((w, m), s)| *m <= LIFE_CIRCLE_M && s.kind == *kind && w[d][h]);
+                    hour[k] += usize::from(any);
                 }
             }
         }

@@ -132,6 +132,77 @@ impl Hours {
     }
 }
 
+/// A station's special dates: from one date to another (inclusive), its own hours
+/// (`HH:MM-HH:MM`, several with commas) or closed (empty), and a note (闭馆维修,
+/// 春节期间). Staff keep them on the station's hours page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SpecialHours {
+    pub id: i64,
+    pub station_id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub hours: String,
+    pub note: String,
+}
+
+/// The most days one special range may span (a season, not a new schedule).
+pub const MAX_SPECIAL_DAYS: i64 = 120;
+
+/// Checks a special range as staff type it; errors are message keys.
+pub fn check_special(
+    from: NaiveDate,
+    to: NaiveDate,
+    hours: &str,
+    note: &str,
+) -> Result<(), &'static str> {
+    if to < from {
+        return Err("office.hours_e_order");
+    }
+    if (to - from).num_days() >= MAX_SPECIAL_DAYS {
+        return Err("office.hours_e_long");
+    }
+    if note.trim().is_empty() || note.chars().count() > 40 {
+        return Err("office.hours_e_note");
+    }
+    let hours = hours.trim();
+    if hours.is_empty() {
+        return Ok(());
+    }
+    let span_ok = |span: &str| {
+        let Some((a, b)) = span.trim().split_once('-') else {
+            return false;
+        };
+        let hm = |t: &str| {
+            let (h, m) = t.trim().split_once(':')?;
+            let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+            (h <= 24 && m < 60 && (h < 24 || m == 0) && t.trim().len() == 5).then_some(h * 60 + m)
+        };
+        matches!((hm(a), hm(b)), (Some(a), Some(b)) if a < b)
+    };
+    if hours.len() > 80 || !hours.split(',').all(span_ok) {
+        return Err("office.hours_e_spans");
+    }
+    Ok(())
+}
+
+/// The schedule as evaluated: the regular hours, then each special range as a later
+/// rule, which overrides them on its days (OpenStreetMap's rule order), so one crate
+/// evaluates both and "open now" needs no second path.
+pub fn effective(base: &str, specials: &[SpecialHours]) -> String {
+    let mut s = base.trim().trim_end_matches(';').to_string();
+    for sp in specials {
+        let day = |d: NaiveDate| d.format("%Y %b %d").to_string();
+        let hours = sp.hours.trim();
+        s.push_str(&format!(
+            "; {}-{} {}",
+            day(sp.from),
+            day(sp.to),
+            if hours.is_empty() { "off" } else { hours }
+        ));
+    }
+    s
+}
+
 /// Parses an RFC 3339 time and returns it in Asia/Shanghai local time.
 pub fn parse_at(s: &str) -> Result<NaiveDateTime, String> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
@@ -222,6 +293,93 @@ mod tests {
             vec!["09:00-12:00"]
         );
         assert!(h.intervals_on(&cal, thu + Duration::days(3)).is_empty());
+    }
+
+    #[test]
+    fn special_dates_override_the_regular_hours_on_their_days_only() {
+        let sp = |from: &str, to: &str, hours: &str| SpecialHours {
+            id: 1,
+            station_id: 1,
+            from: NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap(),
+            to: NaiveDate::parse_from_str(to, "%Y-%m-%d").unwrap(),
+            hours: hours.into(),
+            note: "维修".into(),
+        };
+        let specials = [
+            sp("2026-12-07", "2026-12-09", ""),
+            sp("2026-12-31", "2027-01-02", "09:00-12:00"),
+        ];
+        let s = effective("Mo-Fr 08:30-17:30; PH off;", &specials);
+        assert_eq!(
+            s,
+            "Mo-Fr 08:30-17:30; PH off; 2026 Dec 07-2026 Dec 09 off; 2026 Dec 31-2027 Jan 02 09:00-12:00"
+        );
+        let (h, cal) = hours(&s, false);
+        // Closed for repairs Monday to Wednesday, open again on Thursday.
+        assert!(!h.status_at(&cal, at("2026-12-08 10:00")).open);
+        assert!(h.status_at(&cal, at("2026-12-10 10:00")).open);
+        assert!(h.status_at(&cal, at("2026-12-04 10:00")).open);
+        // New Year: mornings only, even on the public holiday and the Saturday.
+        assert_eq!(
+            h.intervals_on(&cal, at("2027-01-01 00:00").date()),
+            vec!["09:00-12:00"]
+        );
+        assert_eq!(
+            h.intervals_on(&cal, at("2027-01-02 00:00").date()),
+            vec!["09:00-12:00"]
+        );
+        assert!(h
+            .intervals_on(&cal, at("2027-01-03 00:00").date())
+            .is_empty());
+        let s = h.status_at(&cal, at("2026-12-07 09:00"));
+        assert_eq!(
+            (s.change_day, s.change_time.as_deref()),
+            (Some(3), Some("08:30"))
+        );
+    }
+
+    #[test]
+    fn special_ranges_are_checked() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            check_special(d("2026-12-01"), d("2026-12-03"), "", "维修"),
+            Ok(())
+        );
+        assert_eq!(
+            check_special(
+                d("2026-12-01"),
+                d("2026-12-03"),
+                "09:00-12:00,13:00-24:00",
+                "春节"
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check_special(d("2026-12-03"), d("2026-12-01"), "", "维修"),
+            Err("office.hours_e_order")
+        );
+        assert_eq!(
+            check_special(d("2026-12-01"), d("2027-06-01"), "", "维修"),
+            Err("office.hours_e_long")
+        );
+        assert_eq!(
+            check_special(d("2026-12-01"), d("2026-12-01"), "", " "),
+            Err("office.hours_e_note")
+        );
+        for bad in [
+            "9-12",
+            "09:00-08:00",
+            "25:00-26:00",
+            "09:00",
+            "09:00-12:00; PH off",
+            "24:30-24:40",
+        ] {
+            assert_eq!(
+                check_special(d("2026-12-01"), d("2026-12-01"), bad, "x"),
+                Err("office.hours_e_spans"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

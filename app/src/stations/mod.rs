@@ -6,6 +6,7 @@
 pub mod api;
 pub mod api_city;
 pub mod api_coverage;
+pub mod api_hours;
 pub mod api_import;
 pub mod coords;
 #[cfg(feature = "ssr")]

@@ -433,6 +433,15 @@ fn StationBody(d: StationDetail) -> impl IntoView {
                 <a class="button secondary" href=d.nav.apple.clone() rel="external">{tr("nav.apple")}</a>
                 <a class="button secondary" href=d.nav.geo.clone() rel="external">{tr("nav.geo")}</a>
             </section>
+            {(!d.specials.is_empty()).then(|| view! {
+                <section class="card notice" aria-labelledby="special-title">
+                    <h2 id="special-title">{tr("office.hours_special")}</h2>
+                    <ul>{d.specials.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
+                </section>
+            })}
+            {d.may_edit.then(|| view! {
+                <p class="actions"><a class="button secondary" href=format!("/station/{}/hours", s.id)>{tr("office.hours_edit")}</a></p>
+            })}
             <section class="card">
                 <h2>{tr("stations.today")}</h2>
                 <p class="today-hours">{today_text}</p>

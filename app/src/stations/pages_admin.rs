@@ -22,7 +22,7 @@ pub fn ImportPage() -> impl IntoView {
         <p class="lead">{tr("transfer.lead")}</p>
         <section class="card">
             <h2>{tr("transfer.upload")}</h2>
-            <form method="post" action=UPLOAD_PATH enctype="multipart/form-data" class="stack">
+            <form method="post" action=UPLOAD_PATH enctype="multipart/form-data" class="stack" data-upload-progress="">
                 <label for="file">{tr("transfer.file")}</label>
                 <input id="file" name="file" type="file" required accept=".csv,.geojson,.json,text/csv,application/geo+json" />
                 <label for="encoding">{tr("transfer.encoding")}</label>
@@ -38,6 +38,9 @@ pub fn ImportPage() -> impl IntoView {
                     <option value="bd09">{tr("transfer.datum_bd09")}</option>
                 </select>
                 <button type="submit" class="button">{tr("transfer.check")}</button>
+                <progress id="upload-progress" hidden aria-label=tr("office.upload_progress")></progress>
+                <p id="upload-status" role="status" aria-live="polite" data-sending=tr("office.upload_sending")
+                    data-checking=tr("office.upload_checking") data-failed=tr("office.upload_failed")></p>
             </form>
             <p class="hint">{tr("transfer.columns_hint")}</p>
             <p class="actions">
@@ -52,6 +55,7 @@ pub fn ImportPage() -> impl IntoView {
                 <a class="button secondary" href="/api/v1/export/stations.geojson" rel="external" download="linli-stations.geojson">"GeoJSON"</a>
             </p>
         </section>
+        <script src="/office.js" defer></script>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match recent.await {
@@ -387,5 +391,145 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
             </table>
             </div>
         </section>
+    }
+}
+
+/// A station's hours editor (`/station/:id/hours?hours=&follows=`): the preview is a
+/// GET of the same page with the proposal in the address, so it works without
+/// JavaScript; saving is a POST.
+#[component]
+pub fn StationHoursPage() -> impl IntoView {
+    use crate::stations::api_hours::hours_editor;
+    use leptos_router::hooks::use_query_map;
+    let p = use_params_map();
+    let q = use_query_map();
+    let editor = Resource::new(
+        move || {
+            let id = p
+                .read()
+                .get("id")
+                .and_then(|s| s.parse::<i64>().ok())
+                .unwrap_or(0);
+            let q = q.read();
+            (
+                id,
+                q.get("hours"),
+                q.get("follows").map(|f| f == "on" || f == "true"),
+            )
+        },
+        |(id, hours, follows)| hours_editor(id, hours, follows),
+    );
+    view! {
+        <Flash />
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match editor.await {
+                    Err(e) => {
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
+                    Ok(e) => view! { <HoursBody e=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HoursBody(e: crate::stations::api_hours::HoursForm) -> impl IntoView {
+    use crate::stations::api_hours::{AddSpecial, DeleteSpecial, SetHours};
+    let id = e.station_id.to_string();
+    let here = format!("/station/{}/hours", e.station_id);
+    let title = tr_args("office.hours_title", &[("name", e.name.clone())]);
+    let weekdays = (1..=7u32)
+        .map(|d| tr(crate::i18n::weekday_key(d)))
+        .collect::<Vec<_>>()
+        .join(",");
+    view! {
+        <Title text=title.clone() />
+        <h1>{title}</h1>
+        <p class="station-kind">{e.community.clone()}</p>
+        <p class="lead">{tr("office.hours_lead")}</p>
+        <section class="card">
+            <form method="get" action=here.clone() class="stack" data-hours-live="" data-station=id.clone()>
+                <label for="hours">{tr("office.hours_field")}</label>
+                <textarea id="hours" name="hours" rows="3" maxlength="255" required
+                    aria-describedby="hours-state">{e.hours.clone()}</textarea>
+                <label class="check"><input type="checkbox" name="follows" checked=e.follows_workdays />
+                    " " {tr("office.hours_follows")}</label>
+                <button class="button secondary" type="submit">{tr("office.hours_preview_btn")}</button>
+            </form>
+            <div id="hours-state" aria-live="polite">
+                {e.error.clone().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {(e.proposed && e.error.is_none()).then(|| view! { <p class="hint">{tr("office.hours_proposed")}</p> })}
+            </div>
+            {e.error.is_none().then(|| view! {
+                <form method="post" action=SetHours::PATH class="inline">
+                    <input type="hidden" name="station_id" value=id.clone() />
+                    <input type="hidden" name="version" value=e.version.to_string() />
+                    <input type="hidden" name="opening_hours" value=e.hours.clone() />
+                    <input type="hidden" name="follows_workdays" value=if e.follows_workdays { "on" } else { "off" } />
+                    <button class="button" type="submit">{tr("office.hours_save")}</button>
+                </form>
+            })}
+        </section>
+        <section class="card">
+            <div id="hours-live" aria-live="polite" data-caption=tr("office.hours_preview")
+                data-closed=tr("hours.closed_day")
+                data-weekdays=weekdays>
+            {(!e.preview.is_empty()).then(|| view! {
+                <table class="week">
+                    <caption>{tr("office.hours_preview")}</caption>
+                    <tbody>
+                        {e.preview.iter().map(|d| view! {
+                            <tr>
+                                <th scope="row">{d.date.clone()} " " {tr(crate::i18n::weekday_key(d.weekday))}</th>
+                                <td>
+                                    {if d.intervals.is_empty() { tr("hours.closed_day") } else { d.intervals.join("、") }}
+                                    {d.note.clone().map(|n| view! { " " <span class="badge">{n}</span> })}
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            </div>
+        </section>
+        <section class="card">
+            <h2>{tr("office.hours_special")}</h2>
+            {if e.specials.is_empty() {
+                view! { <p class="hint">{tr("office.hours_no_special")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {e.specials.iter().map(|s| view! {
+                            <li>{s.words.clone()} " "
+                                <form method="post" action=DeleteSpecial::PATH class="inline">
+                                    <input type="hidden" name="station_id" value=id.clone() />
+                                    <input type="hidden" name="id" value=s.id.to_string() />
+                                    <button class="button secondary" type="submit">{tr("office.hours_remove")}</button>
+                                </form>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <h3>{tr("office.hours_add_special")}</h3>
+            <form method="post" action=AddSpecial::PATH class="stack">
+                <input type="hidden" name="station_id" value=id.clone() />
+                <label for="sp-from">{tr("office.hours_from")}</label>
+                <input id="sp-from" name="from" type="date" required />
+                <label for="sp-to">{tr("office.hours_to")}</label>
+                <input id="sp-to" name="to" type="date" required />
+                <label for="sp-hours">{tr("office.hours_special_hours")}</label>
+                <input id="sp-hours" name="hours" placeholder="09:00-12:00" maxlength="80" />
+                <label for="sp-note">{tr("office.hours_note")}</label>
+                <input id="sp-note" name="note" required maxlength="40" placeholder="闭馆维修" />
+                <button class="button" type="submit">{tr("office.hours_add_special")}</button>
+            </form>
+        </section>
+        <p><a href=format!("/station/{}", e.station_id)>{tr("office.hours_back")}</a></p>
+        <script src="/office.js" defer></script>
     }
 }

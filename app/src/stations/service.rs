@@ -5,13 +5,14 @@
 
 use crate::calendar::model::Calendar;
 use crate::db::Db;
-use crate::stations::hours::{context, Hours};
+use crate::stations::hours::{context, effective, Hours, SpecialHours};
 use crate::stations::index::PointIndex;
 use crate::stations::model::{
     walk_minutes, City, LatLng, NearbyQuery, NearbyStation, OpenStatus, Station,
 };
 use crate::stations::store;
 use chrono::NaiveDateTime;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub struct StationSet {
@@ -23,14 +24,32 @@ pub struct StationSet {
     pub city: Option<City>,
     /// Every community's centre: the residential points of the life-circle coverage.
     pub communities: Vec<crate::stations::model::CommunityPoint>,
+    specials: BTreeMap<i64, Vec<SpecialHours>>,
 }
 
 impl StationSet {
     pub fn build(stations: Vec<Station>, calendar: Calendar, city: Option<City>) -> Self {
+        Self::build_with(stations, calendar, city, Vec::new())
+    }
+
+    /// The same, with the stations' special dates folded into their evaluated hours.
+    pub fn build_with(
+        stations: Vec<Station>,
+        calendar: Calendar,
+        city: Option<City>,
+        specials: Vec<SpecialHours>,
+    ) -> Self {
         let ctx = context(&calendar);
+        let mut by_station: BTreeMap<i64, Vec<SpecialHours>> = BTreeMap::new();
+        for sp in specials {
+            by_station.entry(sp.station_id).or_default().push(sp);
+        }
         let hours = stations
             .iter()
-            .map(|s| Hours::parse(&s.opening_hours, &ctx, s.follows_workdays))
+            .map(|s| {
+                let sp = by_station.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
+                Hours::parse(&effective(&s.opening_hours, sp), &ctx, s.follows_workdays)
+            })
             .collect();
         let index = PointIndex::new(
             stations
@@ -48,7 +67,16 @@ impl StationSet {
             calendar,
             city,
             communities: Vec::new(),
+            specials: by_station,
         }
+    }
+
+    /// A station's special dates (all of them, oldest first).
+    pub fn specials_of(&self, station_id: i64) -> &[SpecialHours] {
+        self.specials
+            .get(&station_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The same, with the communities' points (for the coverage).
@@ -126,7 +154,9 @@ pub async fn stations(cache: &StationCache, db: &Db) -> Result<Arc<StationSet>, 
             let calendar = crate::calendar::store::load(db).await?;
             let city = store::city(db).await?;
             let communities = store::community_points(db).await?;
-            Ok(StationSet::build(stations, calendar, city).with_communities(communities))
+            let specials = store::special_hours_all(db).await?;
+            Ok(StationSet::build_with(stations, calendar, city, specials)
+                .with_communities(communities))
         })
         .await
 }

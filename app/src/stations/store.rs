@@ -699,3 +699,190 @@ pub async fn apply_import(
     }
     Ok(counts)
 }
+
+fn special_from(
+    r: &sqlx::any::AnyRow,
+) -> Result<crate::stations::hours::SpecialHours, sqlx::Error> {
+    let day = |k: &str| -> Result<chrono::NaiveDate, sqlx::Error> {
+        let s: String = r.try_get(k)?;
+        chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(e.into()))
+    };
+    Ok(crate::stations::hours::SpecialHours {
+        id: r.try_get("id")?,
+        station_id: r.try_get("station_id")?,
+        from: day("from_day")?,
+        to: day("to_day")?,
+        hours: r.try_get("hours")?,
+        note: r.try_get("note")?,
+    })
+}
+
+/// Every station's special dates, by station and start (the stations' cache folds them
+/// into each station's evaluated hours).
+pub async fn special_hours_all(
+    db: &Db,
+) -> Result<Vec<crate::stations::hours::SpecialHours>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, station_id, from_day, to_day, hours, note FROM station_special_hours \
+         ORDER BY station_id, from_day, id",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(special_from)
+    .collect()
+}
+
+/// One station's special dates ending on or after `from_day` (`YYYY-MM-DD`).
+pub async fn special_hours_of(
+    db: &Db,
+    station_id: i64,
+    from_day: &str,
+) -> Result<Vec<crate::stations::hours::SpecialHours>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, station_id, from_day, to_day, hours, note FROM station_special_hours \
+         WHERE station_id = $1 AND to_day >= $2 ORDER BY from_day, id",
+    )
+    .bind(station_id)
+    .bind(from_day)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(special_from)
+    .collect()
+}
+
+/// Adds a special date range to a station, audited; every process sees it at once.
+pub async fn add_special_hours(
+    db: &Db,
+    actor: crate::accounts::store::Actor,
+    station: &Station,
+    sp: &crate::stations::hours::SpecialHours,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO station_special_hours (station_id, from_day, to_day, hours, note, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(station.id)
+    .bind(sp.from.format("%Y-%m-%d").to_string())
+    .bind(sp.to.format("%Y-%m-%d").to_string())
+    .bind(sp.hours.trim())
+    .bind(sp.note.trim())
+    .bind(actor.id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    bump_version(&mut tx).await?;
+    crate::accounts::store::audit_step(
+        &mut tx,
+        crate::accounts::store::Actor {
+            id: actor.id,
+            community_id: Some(station.community_id),
+        },
+        "add_special_hours",
+        &format!("station:{}", station.id),
+        None,
+        Some(serde_json::json!({ "from": sp.from, "to": sp.to, "hours": sp.hours.trim(), "note": sp.note.trim() })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes a station's special date range (audited); false if there was none.
+pub async fn delete_special_hours(
+    db: &Db,
+    actor_id: i64,
+    station: &Station,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query(
+        "SELECT id, station_id, from_day, to_day, hours, note FROM station_special_hours \
+         WHERE id = $1 AND station_id = $2",
+    )
+    .bind(id)
+    .bind(station.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let before = special_from(&row)?;
+    let gone = sqlx::query("DELETE FROM station_special_hours WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if !gone {
+        return Ok(false);
+    }
+    bump_version(&mut tx).await?;
+    crate::accounts::store::audit_step(
+        &mut tx,
+        crate::accounts::store::Actor {
+            id: actor_id,
+            community_id: Some(station.community_id),
+        },
+        "delete_special_hours",
+        &format!("station:{}", station.id),
+        Some(serde_json::json!(before)),
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Saves a station's regular hours if it is still at the version `before` was read at
+/// (false: someone saved first, nothing written); audited with before and after.
+pub async fn set_station_hours(
+    db: &Db,
+    actor_id: i64,
+    before: &Station,
+    hours: &str,
+    follows_workdays: bool,
+    verified_on: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let saved = sqlx::query(
+        "UPDATE stations SET opening_hours = $1, follows_workdays = $2, verified_on = $3, \
+         updated_at = $4, version = version + 1 WHERE id = $5 AND version = $6",
+    )
+    .bind(hours)
+    .bind(i64::from(follows_workdays))
+    .bind(verified_on)
+    .bind(now)
+    .bind(before.id)
+    .bind(before.version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !saved {
+        return Ok(false);
+    }
+    bump_version(&mut tx).await?;
+    crate::accounts::store::audit_step(
+        &mut tx,
+        crate::accounts::store::Actor {
+            id: actor_id,
+            community_id: Some(before.community_id),
+        },
+        "set_hours",
+        &format!("station:{}", before.id),
+        Some(serde_json::json!({ "opening_hours": before.opening_hours, "follows_workdays": before.follows_workdays })),
+        Some(serde_json::json!({ "opening_hours": hours, "follows_workdays": follows_workdays })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

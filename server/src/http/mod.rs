@@ -6,6 +6,7 @@ mod api_v1;
 pub mod guard;
 mod health;
 mod ics;
+pub mod metrics;
 pub mod office;
 pub mod photos;
 mod prefs;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let router = Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::scrape))
         .route(app::prefs::PREFS_PATH, post(prefs::set_prefs))
         .route("/bookings/{code}/ics", get(ics::booking_ics))
         .route(
@@ -69,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/import/template.csv", get(transfer::template))
         .route("/api/v1/audit.csv", get(office::audit_csv))
         .route("/api/v1/coverage.csv", get(office::coverage_csv))
+        .route("/api/v1/dashboard/{file}", get(office::dashboard_csv))
         .route("/api/v1/stations", get(api_v1::stations))
         .route("/api/v1/stations/nearest", get(api_v1::nearest))
         .route("/api/v1/stations/{id}", get(api_v1::station))
@@ -88,7 +91,11 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(guard::csrf))
-        .layer(axum::middleware::from_fn(server_fn_status));
+        .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ));
     guard::with_write_limit(router, config.rate_per_min, config.rate_burst, config.clone())
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(SetResponseHeaderLayer::if_not_present(

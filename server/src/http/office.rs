@@ -151,3 +151,47 @@ pub async fn coverage_csv(
     let bytes = app::util::csv_bytes(&header, &rows).map_err(AppError::internal)?;
     Ok(csv_file(bytes, "linli-coverage.csv"))
 }
+
+/// `GET /api/v1/dashboard/{table}.csv?from=&to=&community=`: one of the dashboard's
+/// tables (staff their own community, admins any).
+pub async fn dashboard_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let user = staff_of(&state, &headers).await?;
+    let name = file.strip_suffix(".csv").unwrap_or(&file).to_string();
+    if !app::dashboard::model::TABLES.contains(&name.as_str()) {
+        return Err(AppError::NotFound(app::i18n::tr(
+            "office.dash_unknown_table",
+        )));
+    }
+    let pairs = raw
+        .as_deref()
+        .map(app::util::parse_query)
+        .unwrap_or_default();
+    let get = |k: &str| app::util::query_value(&pairs, k).filter(|v| !v.trim().is_empty());
+    let community = get("community")
+        .map(|v| {
+            v.parse::<i64>()
+                .map_err(|_| AppError::bad(app::i18n::tr("trust.banner_bad")))
+        })
+        .transpose()?;
+    let range = app::dashboard::api::resolve(
+        &user,
+        get("from").as_deref(),
+        get("to").as_deref(),
+        community,
+    )?;
+    let figures = app::dashboard::store::figures(&state.db, &range).await?;
+    let mut rows = app::dashboard::api::table(&figures, &name)
+        .ok_or_else(|| AppError::NotFound(app::i18n::tr("office.dash_unknown_table")))?;
+    let header = if rows.is_empty() {
+        Vec::new()
+    } else {
+        rows.remove(0)
+    };
+    let bytes = app::util::csv_bytes(&header, &rows).map_err(AppError::internal)?;
+    Ok(csv_file(bytes, &format!("linli-{name}.csv")))
+}

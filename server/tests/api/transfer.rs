@@ -403,14 +403,11 @@ async fn a_real_city_is_set_up_from_an_empty_database_and_its_own_file() {
             ("datum", "gcj02".to_string()),
         ])
     };
-    let r = set.clone()("117.9,36.7").send().await.unwrap();
+    let r = set("117.9,36.7").send().await.unwrap();
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("两个对角"));
     // Too small a box: the file's eastern rows fall outside it.
-    let r = set.clone()("117.9,36.7;118.0955,36.95")
-        .send()
-        .await
-        .unwrap();
+    let r = set("117.9,36.7;118.0955,36.95").send().await.unwrap();
     assert_eq!(r.status(), 200);
     let bbox = app::stations::store::city(db).await.unwrap().unwrap().bbox;
     let want: Vec<i64> = (0..3000)
@@ -460,7 +457,7 @@ async fn a_real_city_is_set_up_from_an_empty_database_and_its_own_file() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM stations").await, 0);
 
     // The admin widens the city's bounds (the file was right) and applies again.
-    let r = set.clone()("117.9,36.7;118.2,36.95").send().await.unwrap();
+    let r = set("117.9,36.7;118.2,36.95").send().await.unwrap();
     assert_eq!(r.status(), 200);
     let r = upload(&app, &admin, "全市驿站.csv", gbk(&text), "gbk", "gcj02").await;
     let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();

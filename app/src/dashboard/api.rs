@@ -1,0 +1,278 @@
+//! The dashboard's server function: the figures of a date range and community (from
+//! the address: `?from=&to=&community=`), with their charts drawn on the server. Staff
+//! see their own community whatever they ask; admins the city or one community.
+
+use crate::dashboard::model::Figures;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub figures: Figures,
+    pub from: String,
+    pub to: String,
+    pub community: Option<i64>,
+    /// The community's name when one is shown.
+    pub community_name: Option<String>,
+    /// Admins choose among these; staff get none.
+    pub communities: Vec<crate::stations::model::CommunityOption>,
+    /// `(table name, SVG)`.
+    pub charts: Vec<(String, String)>,
+}
+
+/// The longest range (two years).
+pub const MAX_DAYS: i64 = 731;
+
+/// The range a caller may see: admins any community, staff their own; the default is
+/// the last twelve weeks to today.
+#[cfg(feature = "ssr")]
+pub fn resolve(
+    user: &crate::accounts::model::CurrentUser,
+    from: Option<&str>,
+    to: Option<&str>,
+    community: Option<i64>,
+) -> Result<crate::dashboard::store::Range, AppError> {
+    use crate::accounts::model::Role;
+    let community = match user.role {
+        Role::Admin => community,
+        Role::Staff => user.community_id,
+        Role::Resident => return Err(AppError::Forbidden),
+    };
+    let day = |s: Option<&str>| -> Result<Option<chrono::NaiveDate>, AppError> {
+        match s.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| AppError::bad(crate::i18n::tr("office.audit_bad_date"))),
+        }
+    };
+    let today = crate::time::today_local();
+    let to = day(to)?.unwrap_or(today);
+    let from = day(from)?.unwrap_or(to - chrono::Duration::days(83));
+    if from > to || (to - from).num_days() > MAX_DAYS {
+        return Err(AppError::bad(crate::i18n::tr("office.dash_bad_range")));
+    }
+    Ok(crate::dashboard::store::Range {
+        from_day: crate::time::ymd(from),
+        to_day: crate::time::ymd(to),
+        from_ts: crate::time::local_ts(from, 0),
+        to_ts: crate::time::local_ts(to + chrono::Duration::days(1), 0),
+        community,
+        verified_since: crate::time::ymd(today - chrono::Duration::days(90)),
+        messages: user.is_admin(),
+    })
+}
+
+/// A table of the figures as rows of text, for the CSV downloads (header first).
+#[cfg(feature = "ssr")]
+pub fn table(f: &Figures, name: &str) -> Option<Vec<Vec<String>>> {
+    use crate::i18n::tr;
+    let s = |x: i64| x.to_string();
+    Some(match name {
+        "bookings_week" => std::iter::once(vec![
+            tr("office.dash_week"),
+            tr("office.dash_served"),
+            tr("office.dash_no_show"),
+            tr("office.dash_walk_ins"),
+        ])
+        .chain(
+            f.bookings_by_week
+                .iter()
+                .map(|r| vec![r.label.clone(), s(r.served), s(r.no_show), s(r.walk_ins)]),
+        )
+        .collect(),
+        "bookings_center" => std::iter::once(vec![
+            tr("office.col_street"),
+            tr("office.people_community"),
+            tr("office.dash_center"),
+            tr("office.dash_served"),
+            tr("office.dash_no_show"),
+            tr("office.dash_walk_ins"),
+        ])
+        .chain(f.bookings_by_center.iter().map(|r| {
+            vec![
+                r.street.clone(),
+                r.community.clone(),
+                r.label.clone(),
+                s(r.served),
+                s(r.no_show),
+                s(r.walk_ins),
+            ]
+        }))
+        .collect(),
+        "bookings_item" => std::iter::once(vec![tr("office.dash_item"), tr("office.dash_served")])
+            .chain(
+                f.bookings_by_item
+                    .iter()
+                    .map(|c| vec![c.label.clone(), s(c.n)]),
+            )
+            .collect(),
+        "wishes" => std::iter::once(vec![tr("office.dash_state"), tr("office.dash_count")])
+            .chain(
+                f.wishes_by_state
+                    .iter()
+                    .map(|c| vec![tr(&format!("wish_status.{}", c.label)), s(c.n)]),
+            )
+            .collect(),
+        "volunteers" => std::iter::once(vec![
+            tr("office.dash_volunteer"),
+            tr("office.dash_claims"),
+            tr("office.dash_fulfilled"),
+        ])
+        .chain(
+            f.claims_by_volunteer
+                .iter()
+                .map(|c| vec![c.label.clone(), s(c.n), s(c.m)]),
+        )
+        .collect(),
+        "points" => std::iter::once(vec![
+            tr("office.dash_reward"),
+            tr("office.dash_vouchers"),
+            tr("office.dash_points"),
+        ])
+        .chain(
+            f.redeemed_by_reward
+                .iter()
+                .map(|c| vec![c.label.clone(), s(c.n), s(c.m)]),
+        )
+        .collect(),
+        "stations" => {
+            let mut head = vec![tr("office.col_street")];
+            head.extend(
+                crate::stations::model::StationKind::ALL
+                    .iter()
+                    .map(|k| tr(k.label_key())),
+            );
+            std::iter::once(head)
+                .chain(f.stations_by_street.iter().map(|r| {
+                    let mut row = vec![r.street.clone()];
+                    row.extend(r.by_kind.iter().map(|n| s(*n)));
+                    row
+                }))
+                .collect()
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn charts(f: &Figures) -> Vec<(String, String)> {
+    use crate::dashboard::chart::{bars, Series};
+    use crate::i18n::tr;
+    let mut out = Vec::new();
+    let weeks: Vec<String> = f.bookings_by_week.iter().map(|r| r.label.clone()).collect();
+    let (served, no_show, walk_ins) = (
+        tr("office.dash_served"),
+        tr("office.dash_no_show"),
+        tr("office.dash_walk_ins"),
+    );
+    let drawn = [
+        (
+            "bookings_week",
+            bars(
+                &tr("office.dash_bookings_week"),
+                &weeks,
+                &[
+                    Series {
+                        name: &served,
+                        values: f.bookings_by_week.iter().map(|r| r.served).collect(),
+                    },
+                    Series {
+                        name: &no_show,
+                        values: f.bookings_by_week.iter().map(|r| r.no_show).collect(),
+                    },
+                    Series {
+                        name: &walk_ins,
+                        values: f.bookings_by_week.iter().map(|r| r.walk_ins).collect(),
+                    },
+                ],
+            ),
+        ),
+        (
+            "wishes",
+            bars(
+                &tr("office.dash_wishes"),
+                &f.wishes_by_state
+                    .iter()
+                    .map(|c| tr(&format!("wish_status.{}", c.label)))
+                    .collect::<Vec<_>>(),
+                &[Series {
+                    name: &tr("office.dash_count"),
+                    values: f.wishes_by_state.iter().map(|c| c.n).collect(),
+                }],
+            ),
+        ),
+        (
+            "points",
+            bars(
+                &tr("office.dash_points_title"),
+                &f.redeemed_by_reward
+                    .iter()
+                    .map(|c| c.label.clone())
+                    .collect::<Vec<_>>(),
+                &[Series {
+                    name: &tr("office.dash_vouchers"),
+                    values: f.redeemed_by_reward.iter().map(|c| c.n).collect(),
+                }],
+            ),
+        ),
+        (
+            "stations",
+            bars(
+                &tr("office.dash_stations"),
+                &crate::stations::model::StationKind::ALL
+                    .iter()
+                    .map(|k| tr(k.label_key()))
+                    .collect::<Vec<_>>(),
+                &[Series {
+                    name: &tr("office.dash_count"),
+                    values: (0..crate::stations::model::StationKind::ALL.len())
+                        .map(|k| f.stations_by_street.iter().map(|r| r.by_kind[k]).sum())
+                        .collect(),
+                }],
+            ),
+        ),
+    ];
+    for (name, svg) in drawn {
+        match svg {
+            Ok(svg) => out.push((name.to_string(), svg)),
+            Err(e) => tracing::warn!(chart = name, error = %e, "chart not drawn"),
+        }
+    }
+    out
+}
+
+#[server(prefix = "/api", endpoint = "admin/dashboard")]
+pub async fn dashboard(
+    from: Option<String>,
+    to: Option<String>,
+    community: Option<i64>,
+) -> Result<DashboardView, AppError> {
+    let r = async {
+        let user = crate::accounts::session::require_user().await?;
+        let range = resolve(&user, from.as_deref(), to.as_deref(), community)?;
+        let state = crate::state::app_state()?;
+        let figures = crate::dashboard::store::figures(&state.db, &range).await?;
+        let communities = crate::stations::store::communities(&state.db).await?;
+        let community_name = range
+            .community
+            .and_then(|id| communities.iter().find(|c| c.id == id))
+            .map(|c| format!("{} · {}", c.street, c.name));
+        Ok(DashboardView {
+            charts: charts(&figures),
+            figures,
+            from: range.from_day,
+            to: range.to_day,
+            community: range.community,
+            community_name,
+            communities: if user.is_admin() {
+                communities
+            } else {
+                Vec::new()
+            },
+        })
+    }
+    .await;
+    crate::reply::read(r, "/admin/dashboard")
+}

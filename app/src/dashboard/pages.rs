@@ -1,0 +1,223 @@
+//! The dashboard page (`/admin/dashboard?from=&to=&community=`): a GET form for the
+//! range and community, then each figure as a chart (SVG from the server) beside its
+//! table and CSV link. No JavaScript; prints as it is.
+
+use crate::dashboard::api::{dashboard, DashboardView};
+use crate::dashboard::model::{percent, Count};
+use crate::i18n::{tr, tr_args};
+use crate::pages::not_found::ErrorBox;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let q = use_query_map();
+    let view_r = Resource::new(
+        move || {
+            let q = q.read();
+            (
+                q.get("from"),
+                q.get("to"),
+                q.get("community").and_then(|c| c.parse::<i64>().ok()),
+            )
+        },
+        |(from, to, community)| dashboard(from, to, community),
+    );
+    view! {
+        <Title text=tr("office.dash_title") />
+        <h1>{tr("office.dash_title")}</h1>
+        <p class="lead">{tr("office.dash_lead")}</p>
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match view_r.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(v) => view! { <Board v=v /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A chart (if drawn) beside its table, and the table's CSV link.
+#[component]
+fn Figure(
+    v_query: String,
+    name: &'static str,
+    charts: Vec<(String, String)>,
+    title: String,
+    head: Vec<String>,
+    rows: Vec<Vec<String>>,
+) -> impl IntoView {
+    let svg = charts.into_iter().find(|(n, _)| n == name).map(|(_, s)| s);
+    let csv = format!("/api/v1/dashboard/{name}.csv?{v_query}");
+    view! {
+        <section class="card figure" aria-labelledby=format!("t-{name}")>
+            <h2 id=format!("t-{name}")>{title.clone()}</h2>
+            <div class="figure-body">
+                {svg.map(|s| view! { <div class="chart" inner_html=s></div> })}
+                <div class="table-wrap">
+                    <table class="audit figures">
+                        <caption class="visually-hidden">{title}</caption>
+                        <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| {
+                                let mut cells = r.into_iter();
+                                let first = cells.next().unwrap_or_default();
+                                view! { <tr><th scope="row">{first}</th>{cells.map(|c| view! { <td>{c}</td> }).collect_view()}</tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </div>
+            <p class="actions"><a class="button secondary" href=csv rel="external" download=format!("linli-{name}.csv")>{tr("office.dash_csv")}</a></p>
+        </section>
+    }
+}
+
+fn counts(c: &[Count], with_m: bool) -> Vec<Vec<String>> {
+    c.iter()
+        .map(|c| {
+            let mut r = vec![c.label.clone(), c.n.to_string()];
+            if with_m {
+                r.push(c.m.to_string());
+            }
+            r
+        })
+        .collect()
+}
+
+#[component]
+fn Board(v: DashboardView) -> impl IntoView {
+    use crate::stations::model::{Amenity, StationKind};
+    let f = v.figures.clone();
+    let mut query = format!("from={}&to={}", v.from, v.to);
+    if let Some(c) = v.community {
+        query.push_str(&format!("&community={c}"));
+    }
+    let scope = v
+        .community_name
+        .clone()
+        .unwrap_or_else(|| tr("office.dash_city"));
+    let hours = |h: Option<f64>| {
+        h.map(|h| format!("{h:.1}"))
+            .unwrap_or_else(|| tr("office.dash_no_median"))
+    };
+    let week_rows: Vec<Vec<String>> = f
+        .bookings_by_week
+        .iter()
+        .map(|r| {
+            vec![
+                r.label.clone(),
+                r.served.to_string(),
+                r.no_show.to_string(),
+                r.walk_ins.to_string(),
+            ]
+        })
+        .collect();
+    let center_rows: Vec<Vec<String>> = f
+        .bookings_by_center
+        .iter()
+        .map(|r| {
+            vec![
+                format!("{} · {} · {}", r.street, r.community, r.label),
+                r.served.to_string(),
+                r.no_show.to_string(),
+                r.walk_ins.to_string(),
+            ]
+        })
+        .collect();
+    let wish_rows: Vec<Vec<String>> = f
+        .wishes_by_state
+        .iter()
+        .map(|c| vec![tr(&format!("wish_status.{}", c.label)), c.n.to_string()])
+        .collect();
+    let street_rows: Vec<Vec<String>> = f
+        .stations_by_street
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.street.clone()];
+            row.extend(r.by_kind.iter().map(|n| n.to_string()));
+            row
+        })
+        .collect();
+    let mut street_head = vec![tr("office.col_street")];
+    street_head.extend(StationKind::ALL.iter().map(|k| tr(k.label_key())));
+    let amenity_rows: Vec<Vec<String>> = f
+        .amenity_counts
+        .iter()
+        .map(|c| {
+            let name = Amenity::parse(&c.label)
+                .map(|a| tr(a.label_key()))
+                .unwrap_or_default();
+            vec![
+                name,
+                c.n.to_string(),
+                format!("{} %", percent(c.n, f.stations_total)),
+            ]
+        })
+        .collect();
+    let charts = v.charts.clone();
+    view! {
+        <form method="get" action="/admin/dashboard" class="card filters">
+            <label for="dash-from">{tr("office.dash_from")}</label>
+            <input id="dash-from" name="from" type="date" value=v.from.clone() />
+            <label for="dash-to">{tr("office.dash_to")}</label>
+            <input id="dash-to" name="to" type="date" value=v.to.clone() />
+            {(!v.communities.is_empty()).then(|| view! {
+                <label for="dash-community">{tr("office.people_community")}</label>
+                <select id="dash-community" name="community">
+                    <option value="">{tr("office.dash_city")}</option>
+                    {v.communities.iter().map(|c| view! {
+                        <option value=c.id.to_string() selected=v.community == Some(c.id)>{format!("{} · {}", c.street, c.name)}</option>
+                    }).collect_view()}
+                </select>
+            })}
+            <button class="button secondary" type="submit">{tr("office.dash_show")}</button>
+        </form>
+        <p class="hint">{tr_args("office.dash_scope", &[("scope", scope), ("from", v.from.clone()), ("to", v.to.clone())])}</p>
+        <Figure v_query=query.clone() name="bookings_week" charts=charts.clone() title=tr("office.dash_bookings_week")
+            head=vec![tr("office.dash_week"), tr("office.dash_served"), tr("office.dash_no_show"), tr("office.dash_walk_ins")] rows=week_rows />
+        <Figure v_query=query.clone() name="bookings_center" charts=vec![] title=tr("office.dash_by_center")
+            head=vec![tr("office.dash_center"), tr("office.dash_served"), tr("office.dash_no_show"), tr("office.dash_walk_ins")] rows=center_rows />
+        <Figure v_query=query.clone() name="bookings_item" charts=vec![] title=tr("office.dash_by_item")
+            head=vec![tr("office.dash_item"), tr("office.dash_served")] rows=counts(&f.bookings_by_item, false) />
+        <Figure v_query=query.clone() name="wishes" charts=charts.clone() title=tr("office.dash_wishes")
+            head=vec![tr("office.dash_state"), tr("office.dash_count")] rows=wish_rows />
+        <section class="card">
+            <p>{tr_args("office.dash_median_claim", &[("h", hours(f.median_claim_hours))])}</p>
+            <p>{tr_args("office.dash_median_fulfil", &[("h", hours(f.median_fulfil_hours))])}</p>
+        </section>
+        <Figure v_query=query.clone() name="volunteers" charts=vec![] title=tr("office.dash_volunteers")
+            head=vec![tr("office.dash_volunteer"), tr("office.dash_claims"), tr("office.dash_fulfilled")] rows=counts(&f.claims_by_volunteer, true) />
+        <section class="card">
+            <h2>{tr("office.dash_activities")}</h2>
+            <p>{tr_args("office.dash_activity_counts", &[
+                ("a", f.activities.to_string()), ("s", f.signups.to_string()),
+                ("c", f.checked_in.to_string()), ("h", f.volunteer_hours.to_string()),
+            ])}</p>
+            <p>{tr_args("office.dash_points_issued", &[("n", f.points_issued.to_string())])}</p>
+            {f.messages.map(|(s, fl, w)| view! {
+                <p>{tr_args("office.dash_messages", &[("sent", s.to_string()), ("failed", fl.to_string()), ("waiting", w.to_string())])}</p>
+            })}
+        </section>
+        <Figure v_query=query.clone() name="points" charts=charts.clone() title=tr("office.dash_points_title")
+            head=vec![tr("office.dash_reward"), tr("office.dash_vouchers"), tr("office.dash_points")] rows=counts(&f.redeemed_by_reward, true) />
+        <Figure v_query=query.clone() name="stations" charts=charts.clone() title=tr("office.dash_stations_street")
+            head=street_head rows=street_rows />
+        <section class="card">
+            <h2>{tr_args("office.dash_amenities", &[("n", f.stations_total.to_string())])}</h2>
+            <p>{tr_args("office.dash_verified", &[("n", f.verified_recent.to_string()), ("pct", percent(f.verified_recent, f.stations_total).to_string())])}</p>
+            <table class="audit figures">
+                <thead><tr>
+                    <th scope="col">{tr("office.cov_amenity")}</th>
+                    <th scope="col">{tr("office.dash_count")}</th>
+                    <th scope="col">{tr("office.cov_share")}</th>
+                </tr></thead>
+                <tbody>
+                    {amenity_rows.into_iter().map(|r| view! { <tr><th scope="row">{r[0].clone()}</th><td>{r[1].clone()}</td><td>{r[2].clone()}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
