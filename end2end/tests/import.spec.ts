@@ -56,3 +56,34 @@ test('a bad file lists its problems; a good one is applied and shows on the map'
   await page.goto(`/rider?near=${encodeURIComponent(name)}`);
   await expect(page.locator('.rider-card').first().locator('h2')).toHaveText(name);
 });
+
+test('a wrong encoding, a missing column and unparseable hours are each named, and nothing changes', async ({ page }) => {
+  await admin(page);
+  const before = (await (await page.request.get('/api/v1/stations')).json()).features.length;
+  const [lat, lng, street, community] = await cityCentre(page);
+
+  // Saved as GBK by Excel but declared UTF-8: refused at once, in words (with JavaScript the
+  // upload stays on the page and says why).
+  await page.goto('/admin/import');
+  await page.getByLabel('文件（Excel 另存的 CSV，或 GeoJSON）').setInputFiles({
+    name: 'gbk.csv', mimeType: 'text/csv', buffer: Buffer.from([0xc3, 0xfb, 0xb3, 0xc6, 0x2c, 0x41, 0x0a]),
+  });
+  await page.getByLabel('文字编码').selectOption('utf8');
+  await page.getByRole('button', { name: '上传并检查（不会写入）' }).click();
+  await expect(page.locator('#upload-status')).toContainText('UTF-8');
+
+  // A file without the id column: the whole file is refused, naming the column.
+  await uploadText(page, 'short.csv', '名称,地址\n甲,乙\n', 'wgs84');
+  await expect(page.getByText(/外部编号/).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);
+
+  // Hours the evaluator cannot read: the row and the column are named.
+  await uploadText(page, 'hours.csv', `${HEADER}\nH-1,户外劳动者服务站点,时间不对,${street},${community},测试路9号,${lng},${lat},周一到周五全天,,,,\n`, 'wgs84');
+  const row = page.locator('table.problems tbody tr').first();
+  await expect(row).toContainText('2');
+  await expect(row).toContainText('开放时间');
+  await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);
+
+  const after = (await (await page.request.get('/api/v1/stations')).json()).features.length;
+  expect(after).toBe(before);
+});

@@ -70,7 +70,7 @@ test('a clerk edits hours with a 14-day preview and the rider sees the change', 
 test('an admin runs the back office: city, people, holidays, coverage, dashboard, audit', async ({ page }) => {
   await signInAs(page, '管理员');
   await page.goto('/admin');
-  for (const link of ['城市设置', '导入导出', '人员管理', '审计日志', '节假日安排', '生活圈覆盖', '数据看板']) {
+  for (const link of ['城市设置', '导入与导出', '人员管理', '审计日志', '节假日安排', '生活圈覆盖', '数据看板']) {
     await expect(page.getByRole('navigation', { name: '后台' }).getByRole('link', { name: new RegExp(link) })).toBeVisible();
   }
 

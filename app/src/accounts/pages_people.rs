@@ -252,7 +252,7 @@ fn Trail(v: TrailView) -> impl IntoView {
             view! { <p class="card">{tr("office.audit_none")}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                 <table class="audit">
                     <thead><tr>
                         <th scope="col">{tr("office.audit_when")}</th>

@@ -67,39 +67,39 @@ pub fn HolidaysPage() -> impl IntoView {
                                 }.into_any()
                             }}
                         </section>
+                        <section class="card">
+                            <h2>{tr("office.cal_add")}</h2>
+                            <form method="post" action=SetHoliday::PATH class="stack">
+                                <label for="cal-date">{tr("office.cal_date")}</label>
+                                <input id="cal-date" name="date" type="date" required />
+                                <label for="cal-kind">{tr("office.cal_kind")}</label>
+                                <select id="cal-kind" name="kind">
+                                    <option value="休">{tr("office.cal_holiday")}</option>
+                                    <option value="班">{tr("office.cal_workday")}</option>
+                                </select>
+                                <label for="cal-name">{tr("office.cal_name")}</label>
+                                <input id="cal-name" name="name" required maxlength="20" placeholder="春节" />
+                                <label for="cal-as">{tr("office.cal_as")}</label>
+                                <select id="cal-as" name="as_weekday">
+                                    <option value="">"—"</option>
+                                    {(1..=7u32).map(|w| view! { <option value=w.to_string()>{tr(crate::i18n::weekday_key(w))}</option> }).collect_view()}
+                                </select>
+                                <button class="button" type="submit">{tr("common.save")}</button>
+                            </form>
+                        </section>
+                        <section class="card">
+                            <h2>{tr("office.cal_import")}</h2>
+                            <form method="post" action=ImportHolidays::PATH class="stack">
+                                <label for="cal-list">{tr("office.cal_import")}</label>
+                                <textarea id="cal-list" name="list" rows="10" required aria-describedby="cal-list-hint"
+                                    placeholder="2027-01-01,休,元旦\n2027-02-06,班,春节,周五"></textarea>
+                                <p id="cal-list-hint" class="hint">{tr("office.cal_import_hint")}</p>
+                                <button class="button" type="submit">{tr("office.cal_import_btn")}</button>
+                            </form>
+                        </section>
                     }.into_any(),
                 }
             })}
         </Suspense>
-        <section class="card">
-            <h2>{tr("office.cal_add")}</h2>
-            <form method="post" action=SetHoliday::PATH class="stack">
-                <label for="cal-date">{tr("office.cal_date")}</label>
-                <input id="cal-date" name="date" type="date" required />
-                <label for="cal-kind">{tr("office.cal_kind")}</label>
-                <select id="cal-kind" name="kind">
-                    <option value="休">{tr("office.cal_holiday")}</option>
-                    <option value="班">{tr("office.cal_workday")}</option>
-                </select>
-                <label for="cal-name">{tr("office.cal_name")}</label>
-                <input id="cal-name" name="name" required maxlength="20" placeholder="春节" />
-                <label for="cal-as">{tr("office.cal_as")}</label>
-                <select id="cal-as" name="as_weekday">
-                    <option value="">"—"</option>
-                    {(1..=7u32).map(|w| view! { <option value=w.to_string()>{tr(crate::i18n::weekday_key(w))}</option> }).collect_view()}
-                </select>
-                <button class="button" type="submit">{tr("common.save")}</button>
-            </form>
-        </section>
-        <section class="card">
-            <h2>{tr("office.cal_import")}</h2>
-            <form method="post" action=ImportHolidays::PATH class="stack">
-                <label for="cal-list">{tr("office.cal_import")}</label>
-                <textarea id="cal-list" name="list" rows="10" required aria-describedby="cal-list-hint"
-                    placeholder="2027-01-01,休,元旦\n2027-02-06,班,春节,周五"></textarea>
-                <p id="cal-list-hint" class="hint">{tr("office.cal_import_hint")}</p>
-                <button class="button" type="submit">{tr("office.cal_import_btn")}</button>
-            </form>
-        </section>
     }
 }

@@ -56,7 +56,7 @@ fn Figure(
             <h2 id=format!("t-{name}")>{title.clone()}</h2>
             <div class="figure-body">
                 {svg.map(|s| view! { <div class="chart" inner_html=s></div> })}
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table class="audit figures">
                         <caption class="visually-hidden">{title}</caption>
                         <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>

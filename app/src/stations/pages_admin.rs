@@ -20,6 +20,42 @@ pub fn ImportPage() -> impl IntoView {
         <h1>{tr("transfer.title")}</h1>
         <Flash />
         <p class="lead">{tr("transfer.lead")}</p>
+        <script src="/office.js" defer></script>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match recent.await {
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Ok(list) => view! {
+                        <ImportForms />
+                        {(!list.is_empty()).then(|| view! {
+                        <section class="card">
+                            <h2>{tr("transfer.recent")}</h2>
+                            <ul class="choice-list">
+                                {list.into_iter().map(|i| view! {
+                                    <li><a class="choice" href=format!("/admin/import/{}", i.id)>
+                                        <span class="choice-main">{i.file_name.clone()}</span>
+                                        <span class="choice-sub">{i.uploaded_at.clone()} " · "
+                                            {match i.applied_at.clone() {
+                                                Some(t) => tr_args("transfer.applied_at", &[("t", t)]),
+                                                None => tr("transfer.not_applied"),
+                                            }}</span>
+                                    </a></li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                        })}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The upload and export forms (admins only: shown once the page knows the caller is
+/// one).
+#[component]
+fn ImportForms() -> impl IntoView {
+    view! {
         <section class="card">
             <h2>{tr("transfer.upload")}</h2>
             <form method="post" action=UPLOAD_PATH enctype="multipart/form-data" class="stack" data-upload-progress="">
@@ -55,31 +91,6 @@ pub fn ImportPage() -> impl IntoView {
                 <a class="button secondary" href="/api/v1/export/stations.geojson" rel="external" download="linli-stations.geojson">"GeoJSON"</a>
             </p>
         </section>
-        <script src="/office.js" defer></script>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match recent.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(list) => (!list.is_empty()).then(|| view! {
-                        <section class="card">
-                            <h2>{tr("transfer.recent")}</h2>
-                            <ul class="choice-list">
-                                {list.into_iter().map(|i| view! {
-                                    <li><a class="choice" href=format!("/admin/import/{}", i.id)>
-                                        <span class="choice-main">{i.file_name.clone()}</span>
-                                        <span class="choice-sub">{i.uploaded_at.clone()} " · "
-                                            {match i.applied_at.clone() {
-                                                Some(t) => tr_args("transfer.applied_at", &[("t", t)]),
-                                                None => tr("transfer.not_applied"),
-                                            }}</span>
-                                    </a></li>
-                                }).collect_view()}
-                            </ul>
-                        </section>
-                    }).into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
 
@@ -342,7 +353,7 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
                 </select>
                 <button class="button secondary" type="submit">{tr("office.people_filter")}</button>
             </form>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
             <table class="audit hours-grid">
                 <caption>{tr_args("office.cov_week_of", &[("date", v.week_of.clone())])}</caption>
                 <thead><tr>
@@ -371,7 +382,7 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
                 data-lat=format!("{:.6}", v.center.0) data-lng=format!("{:.6}", v.center.1)
                 data-radius="0" data-zoom="12"></div>
             <script type="application/json" id="stations-data" inner_html=gaps_json></script>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
             <table class="audit">
                 <thead><tr>
                     <th scope="col">{tr("office.people_community")}</th>
