@@ -217,7 +217,6 @@ pub fn AuditPage() -> impl IntoView {
 #[component]
 fn Trail(v: TrailView) -> impl IntoView {
     let params = trail_params(&v.query);
-    let csv = format!("/api/v1/audit.csv?{params}");
     let page = v.query.page.unwrap_or(0);
     let next = format!("/admin/audit?{params}&page={}", page + 1);
     let q = v.query.clone();
@@ -247,7 +246,15 @@ fn Trail(v: TrailView) -> impl IntoView {
             <input id="audit-to" name="to" type="date" value=q.to.clone().unwrap_or_default() />
             <button class="button secondary" type="submit">{tr("office.people_filter")}</button>
         </form>
-        <p class="actions"><a class="button secondary" href=csv rel="external" download="linli-audit.csv">{tr("office.audit_csv")}</a></p>
+        // A form, not a link: the export is put on record, and a GET never writes.
+        <form method="post" action="/api/v1/audit.csv" class="actions">
+            {q.who.map(|w| view! { <input type="hidden" name="who" value=w.to_string() /> })}
+            {q.what.clone().map(|w| view! { <input type="hidden" name="what" value=w /> })}
+            {q.community.map(|c| view! { <input type="hidden" name="community" value=c.to_string() /> })}
+            {q.from.clone().map(|f| view! { <input type="hidden" name="from" value=f /> })}
+            {q.to.clone().map(|t| view! { <input type="hidden" name="to" value=t /> })}
+            <button class="button secondary" type="submit">{tr("office.audit_csv")}</button>
+        </form>
         {if v.lines.is_empty() {
             view! { <p class="card">{tr("office.audit_none")}</p> }.into_any()
         } else {

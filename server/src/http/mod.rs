@@ -69,7 +69,7 @@ pub fn router(state: AppState) -> Router {
             get(transfer::export_geojson),
         )
         .route("/api/v1/import/template.csv", get(transfer::template))
-        .route("/api/v1/audit.csv", get(office::audit_csv))
+        .route("/api/v1/audit.csv", post(office::audit_csv))
         .route("/api/v1/coverage.csv", get(office::coverage_csv))
         .route("/api/v1/dashboard/{file}", get(office::dashboard_csv))
         .route("/api/v1/stations", get(api_v1::stations))

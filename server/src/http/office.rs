@@ -38,17 +38,16 @@ pub async fn staff_of(
     Ok(user)
 }
 
-/// `GET /api/v1/audit.csv?who=&what=&community=&from=&to=`.
+/// `POST /api/v1/audit.csv` with the trail's filters as a form (`who`, `what`,
+/// `community`, `from`, `to`). A POST because the export is itself put on record, and a
+/// GET never writes.
 pub async fn audit_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    body: String,
 ) -> Result<Response, AppError> {
     let user = staff_of(&state, &headers).await?;
-    let pairs = raw
-        .as_deref()
-        .map(app::util::parse_query)
-        .unwrap_or_default();
+    let pairs = app::util::parse_query(&body);
     let get = |k: &str| app::util::query_value(&pairs, k).filter(|v| !v.trim().is_empty());
     let num = |k: &str| -> Result<Option<i64>, AppError> {
         get(k)

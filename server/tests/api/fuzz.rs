@@ -9,7 +9,7 @@
 //! What it does: it finds every server function by reading `app/src` at test time (every
 //! `#[server(prefix = …, endpoint = …)]` and the signature below it), so a function added
 //! tomorrow is covered without touching this file, and adds the two plain POST handlers
-//! (`/prefs`, and the multipart `/api/wishes/fulfil` and `/admin/import/upload`). Each endpoint gets malformed
+//! (`/prefs`, the audit export `/api/v1/audit.csv`, and the multipart `/api/wishes/fulfil` and `/admin/import/upload`). Each endpoint gets malformed
 //! requests of every kind that applies to its arguments — empty body, each required
 //! argument missing, wrong types, broken percent escapes, invalid UTF-8, control
 //! characters, duplicate and bracketed keys, very long values, JSON and other content
@@ -516,6 +516,18 @@ fn plain_handlers() -> Vec<Endpoint> {
                 arg("file", Ty::Other("file".into()), ""),
             ],
             body: Body::Multipart,
+        },
+        Endpoint {
+            path: "/api/v1/audit.csv".into(),
+            source: "server/src/http/office.rs".into(),
+            args: vec![
+                arg("who", Ty::Int, "1"),
+                arg("what", Ty::Str, "grant_role"),
+                arg("community", Ty::Int, "1"),
+                arg("from", Ty::Str, "2026-01-01"),
+                arg("to", Ty::Str, "2026-12-31"),
+            ],
+            body: Body::Form,
         },
     ]
 }

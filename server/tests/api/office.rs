@@ -253,9 +253,11 @@ async fn the_audit_trail_filters_and_exports_and_staff_see_only_their_community(
 
     // The CSV: BOM, Chinese header, the filtered rows; recorded as an export.
     let r = admin
-        .get(app.url(&format!(
-            "/api/v1/audit.csv?what=grant_role&community={other}"
-        )))
+        .post(app.url("/api/v1/audit.csv"))
+        .form(&[
+            ("what", "grant_role".to_string()),
+            ("community", other.to_string()),
+        ])
         .send()
         .await
         .unwrap();
@@ -276,9 +278,11 @@ async fn the_audit_trail_filters_and_exports_and_staff_see_only_their_community(
 
     // Staff: their own community only, whatever they ask for.
     let r = staff
-        .get(app.url(&format!(
-            "/api/v1/audit.csv?what=grant_role&community={other}"
-        )))
+        .post(app.url("/api/v1/audit.csv"))
+        .form(&[
+            ("what", "grant_role".to_string()),
+            ("community", other.to_string()),
+        ])
         .send()
         .await
         .unwrap();
@@ -312,7 +316,7 @@ async fn the_audit_trail_filters_and_exports_and_staff_see_only_their_community(
     let (resident, _) = app.session_for("13922220003").await;
     assert_eq!(
         resident
-            .get(app.url("/api/v1/audit.csv"))
+            .post(app.url("/api/v1/audit.csv"))
             .send()
             .await
             .unwrap()
@@ -321,12 +325,22 @@ async fn the_audit_trail_filters_and_exports_and_staff_see_only_their_community(
     );
     assert_eq!(
         app.new_client()
-            .get(app.url("/api/v1/audit.csv"))
+            .post(app.url("/api/v1/audit.csv"))
             .send()
             .await
             .unwrap()
             .status(),
         401
+    );
+    // A GET never writes: the export that is put on record is a POST only.
+    assert_eq!(
+        admin
+            .get(app.url("/api/v1/audit.csv"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        405
     );
     assert_eq!(
         resident
