@@ -38,10 +38,7 @@ pub struct FailedText {
 pub async fn admin_overview() -> Result<AdminView, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let user = crate::accounts::session::require_user().await?;
-        if !user.is_admin() {
-            return Err(AppError::Forbidden);
-        }
+        crate::accounts::session::require_admin().await?;
         let proposals = crate::catalogue::api::guide_proposals().await?;
         let (waiting, sent, failed) = crate::outbox::store::counts(&state.db).await?;
         let failures = crate::outbox::store::failures(&state.db, 50)

@@ -73,19 +73,10 @@ pub struct TrailView {
 pub const TRAIL_PAGE: i64 = 50;
 pub const TRAIL_EXPORT_MAX: i64 = 50_000;
 
-#[cfg(feature = "ssr")]
-async fn admin() -> Result<crate::accounts::model::CurrentUser, AppError> {
-    let user = crate::accounts::session::require_user().await?;
-    if !user.is_admin() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
-}
-
 #[server(prefix = "/api", endpoint = "admin/people")]
 pub async fn people(community: Option<i64>) -> Result<PeopleView, AppError> {
     let r = async {
-        admin().await?;
+        crate::accounts::session::require_admin().await?;
         let state = crate::state::app_state()?;
         let now = crate::time::now_ts();
         let staff = crate::accounts::store::staff_accounts(&state.db, community, now)
@@ -127,7 +118,7 @@ pub async fn people(community: Option<i64>) -> Result<PeopleView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn change(c: crate::accounts::admin::StaffChange) -> Result<i64, AppError> {
-    let user = admin().await?;
+    let user = crate::accounts::session::require_admin().await?;
     let state = crate::state::app_state()?;
     crate::accounts::admin::change_staff(&state.db, &user, c, crate::time::now_ts()).await
 }

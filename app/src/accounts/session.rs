@@ -72,6 +72,24 @@ pub async fn require_user() -> Result<CurrentUser, AppError> {
     current_user().await?.ok_or(AppError::Unauthorized)
 }
 
+/// The caller if an admin: 401 signed out, 403 otherwise (the back office's admin pages).
+pub async fn require_admin() -> Result<CurrentUser, AppError> {
+    let user = require_user().await?;
+    if !user.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+/// The caller if staff of a community or an admin: 401 signed out, 403 for residents.
+pub async fn require_staff() -> Result<CurrentUser, AppError> {
+    let user = require_user().await?;
+    if user.role == crate::accounts::model::Role::Resident {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
 /// The `Set-Cookie` value of a new session. HttpOnly (no script reads it), SameSite=Lax
 /// (not sent on cross-site posts), Secure when the site is served over HTTPS.
 pub fn session_cookie(token: &str, max_age: i64, secure: bool) -> String {

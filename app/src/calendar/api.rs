@@ -23,20 +23,11 @@ pub struct HolidaysView {
     pub days: Vec<HolidayLine>,
 }
 
-#[cfg(feature = "ssr")]
-async fn admin() -> Result<crate::accounts::model::CurrentUser, AppError> {
-    let user = crate::accounts::session::require_user().await?;
-    if !user.is_admin() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
-}
-
 #[server(prefix = "/api", endpoint = "admin/holidays")]
 pub async fn holidays(year: Option<i32>) -> Result<HolidaysView, AppError> {
     let r = async {
         use chrono::Datelike;
-        admin().await?;
+        crate::accounts::session::require_admin().await?;
         let year = year.unwrap_or_else(|| crate::time::today_local().year());
         if !(2000..=2100).contains(&year) {
             return Err(AppError::bad(crate::i18n::tr("office.audit_bad_date")));
@@ -70,7 +61,7 @@ pub async fn set_holiday(
     as_weekday: Option<String>,
 ) -> Result<(), AppError> {
     let r = async {
-        let user = admin().await?;
+        let user = crate::accounts::session::require_admin().await?;
         let line = format!(
             "{},{},{},{}",
             date.replace([',', '\t'], ""),
@@ -98,7 +89,7 @@ pub async fn set_holiday(
 #[server(prefix = "/api", endpoint = "admin/holidays/remove")]
 pub async fn remove_holiday(date: String) -> Result<(), AppError> {
     let r = async {
-        let user = admin().await?;
+        let user = crate::accounts::session::require_admin().await?;
         let day = crate::calendar::model::parse_date(&date).map_err(AppError::BadRequest)?;
         let state = crate::state::app_state()?;
         if !crate::calendar::service::remove_day(&state.db, user.id, day, crate::time::now_ts())
@@ -119,7 +110,7 @@ pub async fn remove_holiday(date: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "admin/holidays/import")]
 pub async fn import_holidays(list: String) -> Result<usize, AppError> {
     let r = async {
-        let user = admin().await?;
+        let user = crate::accounts::session::require_admin().await?;
         if list.len() > 64 * 1024 {
             return Err(AppError::bad(crate::i18n::tr("office.cal_e_too_many")));
         }

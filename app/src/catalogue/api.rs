@@ -151,10 +151,7 @@ pub async fn update_guide(
 pub async fn guide_proposals() -> Result<Vec<crate::catalogue::model::ProposalView>, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let user = crate::accounts::session::require_user().await?;
-        if !user.is_admin() {
-            return Err(AppError::Forbidden);
-        }
+        crate::accounts::session::require_admin().await?;
         Ok(crate::catalogue::store::pending_proposals(&state.db, 100)
             .await?
             .into_iter()
@@ -178,10 +175,7 @@ pub async fn guide_proposals() -> Result<Vec<crate::catalogue::model::ProposalVi
 pub async fn decide_guide(id: i64, approve: bool) -> Result<(), AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let user = crate::accounts::session::require_user().await?;
-        if !user.is_admin() {
-            return Err(AppError::Forbidden);
-        }
+        let user = crate::accounts::session::require_admin().await?;
         let now = crate::time::now_ts();
         let mut tx = state.db.begin_write().await?;
         let p = crate::catalogue::store::settle_proposal(&mut tx, id, approve, user.id, now)

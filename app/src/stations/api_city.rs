@@ -34,19 +34,10 @@ impl CitySettings {
     }
 }
 
-#[cfg(feature = "ssr")]
-async fn admin() -> Result<crate::accounts::model::CurrentUser, AppError> {
-    let user = crate::accounts::session::require_user().await?;
-    if !user.is_admin() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
-}
-
 #[server(prefix = "/api", endpoint = "admin/city")]
 pub async fn get_city_settings() -> Result<CitySettings, AppError> {
     let r = async {
-        admin().await?;
+        crate::accounts::session::require_admin().await?;
         let state = crate::state::app_state()?;
         let set = state.stations().await?;
         Ok(CitySettings::of(set.city.as_ref()))
@@ -64,7 +55,7 @@ pub async fn set_city(
     datum: String,
 ) -> Result<(), AppError> {
     let r = async {
-        let user = admin().await?;
+        let user = crate::accounts::session::require_admin().await?;
         if name.len() > 200 || center.len() > 100 || bbox.len() > 200 {
             return Err(AppError::bad(crate::i18n::tr("office.city_e_point")));
         }

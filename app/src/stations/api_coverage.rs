@@ -86,10 +86,7 @@ pub async fn coverage_view(
 #[server(prefix = "/api", endpoint = "admin/coverage")]
 pub async fn get_coverage(kind: Option<String>) -> Result<CoveragePage, AppError> {
     let r = async {
-        let user = crate::accounts::session::require_user().await?;
-        if user.role == crate::accounts::model::Role::Resident {
-            return Err(AppError::Forbidden);
-        }
+        crate::accounts::session::require_staff().await?;
         let state = crate::state::app_state()?;
         Ok(CoveragePage {
             view: coverage_view(&state, kind.as_deref()).await?,

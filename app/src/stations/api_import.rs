@@ -9,15 +9,6 @@ use leptos::prelude::*;
 /// The address of the upload form's handler (multipart: `file`, `encoding`, `datum`).
 pub const UPLOAD_PATH: &str = "/admin/import/upload";
 
-#[cfg(feature = "ssr")]
-async fn admin() -> Result<crate::accounts::model::CurrentUser, AppError> {
-    let user = crate::accounts::session::require_user().await?;
-    if !user.is_admin() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
-}
-
 /// The city's bounds, which every imported point must fall inside: the city is set up
 /// first (`/admin/city` or `linli city set`).
 #[cfg(feature = "ssr")]
@@ -34,7 +25,7 @@ async fn city_bounds(
 #[server(prefix = "/api", endpoint = "import/get")]
 pub async fn get_import(id: i64) -> Result<ImportReport, AppError> {
     let r = async {
-        admin().await?;
+        crate::accounts::session::require_admin().await?;
         let state = crate::state::app_state()?;
         let bounds = city_bounds(&state).await?;
         crate::stations::service::import_report(&state.db, id, bounds).await
@@ -48,7 +39,7 @@ pub async fn get_import(id: i64) -> Result<ImportReport, AppError> {
 pub async fn apply_import(id: i64) -> Result<ImportCounts, AppError> {
     let back = format!("/admin/import/{id}");
     let r = async {
-        let user = admin().await?;
+        let user = crate::accounts::session::require_admin().await?;
         let state = crate::state::app_state()?;
         let bounds = city_bounds(&state).await?;
         let actor = crate::accounts::store::Actor {
@@ -66,7 +57,7 @@ pub async fn apply_import(id: i64) -> Result<ImportCounts, AppError> {
 #[server(prefix = "/api", endpoint = "import/list")]
 pub async fn list_imports() -> Result<Vec<ImportLine>, AppError> {
     let r = async {
-        admin().await?;
+        crate::accounts::session::require_admin().await?;
         let state = crate::state::app_state()?;
         let fmt = |ts: i64| {
             crate::time::local_of(ts)
