@@ -59,7 +59,7 @@ fn set_page_security_headers() {
     let path = use_context::<http::request::Parts>()
         .map(|p| p.uri.path().to_string())
         .unwrap_or_default();
-    let tiles = (path == "/" || path.starts_with("/map"))
+    let tiles = (path == "/" || path.starts_with("/map") || path == "/admin/coverage")
         .then(|| use_context::<crate::state::AppState>().and_then(|s| s.config.tiles.csp_source()))
         .flatten();
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
@@ -157,6 +157,9 @@ fn StaffNav() -> impl IntoView {
                         <a class="button secondary" href="/wishes#review">{tr("wishes.to_review")}</a>
                         <a class="button secondary" href="/activities">{tr("activities.title")}</a>
                         <a class="button secondary" href="/volunteers">{tr("trust.volunteers_title")}</a>
+                        <a class="button secondary" href="/admin/dashboard">{tr("office.dash_title")}</a>
+                        <a class="button secondary" href="/admin/coverage">{tr("office.cov_title")}</a>
+                        <a class="button secondary" href="/admin/audit">{tr("office.audit_title")}</a>
                         {admin.then(|| view! { <a class="button secondary" href="/admin">{tr("trust.admin_title")}</a> })}
                     </nav>
                 })

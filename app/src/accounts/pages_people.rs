@@ -63,7 +63,12 @@ pub fn PeoplePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match view_r.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Err(e) => {
+                        // 401 or 403 (or 404) for the page itself, not a 200 that says so.
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
                     Ok(v) => {
                         let communities = v.communities.clone();
                         view! {
@@ -90,9 +95,10 @@ pub fn PeoplePage() -> impl IntoView {
                             <section class="card">
                                 <h2>{tr("office.people_staff")}</h2>
                                 {v.staff.is_empty().then(|| view! { <p class="hint">{tr("office.people_none")}</p> })}
+                                <div class="table-wrap" tabindex="0">
                                 <table class="audit">
                                     <thead><tr>
-                                        <th scope="col">{tr("office.audit_who")}</th>
+                                        <th scope="col">{tr("office.people_person")}</th>
                                         <th scope="col">{tr("office.people_role")}</th>
                                         <th scope="col">{tr("office.people_community")}</th>
                                         <th scope="col">{tr("office.people_move")}</th>
@@ -128,6 +134,7 @@ pub fn PeoplePage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
+                                </div>
                             </section>
                             <section class="card">
                                 <h2>{tr("office.people_awaiting")}</h2>
@@ -188,6 +195,18 @@ fn trail_params(q: &TrailQuery) -> String {
     p.join("&")
 }
 
+/// An audit action in words where the portal has them (`office.act_<code>`), with its
+/// code, which the filter and the CSV use.
+fn action_label(code: &str) -> String {
+    let key = format!("office.act_{code}");
+    let text = tr(&key);
+    if text == key || text.ends_with(&key) {
+        code.to_string()
+    } else {
+        format!("{text}（{code}）")
+    }
+}
+
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let q = use_query_map();
@@ -206,7 +225,12 @@ pub fn AuditPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match trail.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Err(e) => {
+                        // 401 or 403 (or 404) for the page itself, not a 200 that says so.
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
                     Ok(v) => view! { <Trail v=v /> }.into_any(),
                 }
             })}
@@ -233,7 +257,7 @@ fn Trail(v: TrailView) -> impl IntoView {
             <select id="audit-what" name="what">
                 <option value="">{tr("office.audit_any")}</option>
                 {v.actions.into_iter().map(|a| view! {
-                    <option value=a.clone() selected=q.what.as_deref() == Some(a.as_str())>{a.clone()}</option>
+                    <option value=a.clone() selected=q.what.as_deref() == Some(a.as_str())>{action_label(&a)}</option>
                 }).collect_view()}
             </select>
             {(!v.communities.is_empty()).then(|| view! {
@@ -267,10 +291,11 @@ fn Trail(v: TrailView) -> impl IntoView {
                         <th scope="col">{tr("office.audit_what")}</th>
                         <th scope="col">{tr("office.audit_target")}</th>
                         <th scope="col">{tr("office.people_community")}</th>
+                        <th scope="col">{tr("office.audit_change")}</th>
                     </tr></thead>
                     <tbody>
                         {v.lines.into_iter().map(|l| view! {
-                            <tr title=l.change.clone()><td>{l.at}</td><td>{l.actor}</td><td>{l.action}</td><td>{l.target}</td><td>{l.community}</td></tr>
+                            <tr><td>{l.at}</td><td>{l.actor}</td><td>{action_label(&l.action)}</td><td>{l.target}</td><td>{l.community}</td><td class="overflow-wrap"><small>{l.change}</small></td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>

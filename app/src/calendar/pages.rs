@@ -25,12 +25,18 @@ pub fn HolidaysPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match view_r.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Err(e) => {
+                        // 401 or 403 (or 404) for the page itself, not a 200 that says so.
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
                     Ok(v) => view! {
-                        <form method="get" action="/admin/holidays" class="inline">
+                        <form method="get" action="/admin/holidays" class="bar">
                             <label for="cal-year">{tr("office.cal_year")}</label>
                             <input id="cal-year" name="year" type="number" min="2000" max="2100" value=v.year.to_string() />
                             <button class="button secondary" type="submit">{tr("office.cal_show")}</button>
+                            <a href=format!("/admin/holidays?year={}", v.year - 1)>{(v.year - 1).to_string()}</a>
                             <a href=format!("/admin/holidays?year={}", v.year + 1)>{(v.year + 1).to_string()}</a>
                         </form>
                         <section class="card">

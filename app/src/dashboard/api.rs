@@ -234,7 +234,16 @@ fn charts(f: &Figures) -> Vec<(String, String)> {
             ),
         ),
     ];
+    let empty = |name: &str| match name {
+        "bookings_week" => f.bookings_by_week.is_empty(),
+        "wishes" => f.wishes_by_state.is_empty(),
+        "points" => f.redeemed_by_reward.is_empty(),
+        _ => f.stations_total == 0,
+    };
     for (name, svg) in drawn {
+        if empty(name) {
+            continue;
+        }
         match svg {
             Ok(svg) => out.push((name.to_string(), svg)),
             Err(e) => tracing::warn!(chart = name, error = %e, "chart not drawn"),

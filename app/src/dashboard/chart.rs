@@ -40,7 +40,8 @@ pub fn bars(title: &str, labels: &[String], series: &[Series<'_>]) -> Result<Str
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(48)
-            .build_cartesian_2d(0f64..n as f64, 0f64..(max as f64 * 1.15))
+            // The top third stays free for the legend, which never covers a bar.
+            .build_cartesian_2d(0f64..n as f64, 0f64..(max as f64 * 1.5))
             .map_err(|e| e.to_string())?;
         let label_of = |x: &f64| -> String {
             let i = x.floor() as usize;
@@ -55,8 +56,15 @@ pub fn bars(title: &str, labels: &[String], series: &[Series<'_>]) -> Result<Str
             .disable_x_mesh()
             .x_labels(n * 2 + 1)
             .x_label_formatter(&label_of)
-            .y_labels(6)
-            .y_label_formatter(&|y| format!("{}", y.round() as i64))
+            // Whole numbers only: a count of 1 gets ticks 0 and 1, not 0, 0.2, ….
+            .y_labels((max as usize + 1).min(6))
+            .y_label_formatter(&|y| {
+                if (y - y.round()).abs() < 1e-9 {
+                    format!("{}", y.round() as i64)
+                } else {
+                    String::new()
+                }
+            })
             .label_style(("sans-serif", 12))
             .draw()
             .map_err(|e| e.to_string())?;
@@ -80,7 +88,7 @@ pub fn bars(title: &str, labels: &[String], series: &[Series<'_>]) -> Result<Str
                 .background_style(WHITE.mix(0.9))
                 .border_style(BLACK)
                 .label_font(("sans-serif", 12))
-                .position(SeriesLabelPosition::UpperRight)
+                .position(SeriesLabelPosition::UpperLeft)
                 .draw()
                 .map_err(|e| e.to_string())?;
         }

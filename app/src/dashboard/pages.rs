@@ -31,7 +31,12 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match view_r.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Err(e) => {
+                        // 401 or 403 (or 404) for the page itself, not a 200 that says so.
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
                     Ok(v) => view! { <Board v=v /> }.into_any(),
                 }
             })}
@@ -51,12 +56,14 @@ fn Figure(
 ) -> impl IntoView {
     let svg = charts.into_iter().find(|(n, _)| n == name).map(|(_, s)| s);
     let csv = format!("/api/v1/dashboard/{name}.csv?{v_query}");
+    let no_rows = rows.is_empty();
     view! {
         <section class="card figure" aria-labelledby=format!("t-{name}")>
             <h2 id=format!("t-{name}")>{title.clone()}</h2>
             <div class="figure-body">
                 {svg.map(|s| view! { <div class="chart" inner_html=s></div> })}
-                <div class="table-wrap" tabindex="0">
+                {no_rows.then(|| view! { <p class="hint">{tr("office.dash_none")}</p> })}
+                <div class="table-wrap" tabindex="0" hidden=no_rows>
                     <table class="audit figures">
                         <caption class="visually-hidden">{title}</caption>
                         <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
@@ -99,9 +106,9 @@ fn Board(v: DashboardView) -> impl IntoView {
         .community_name
         .clone()
         .unwrap_or_else(|| tr("office.dash_city"));
-    let hours = |h: Option<f64>| {
-        h.map(|h| format!("{h:.1}"))
-            .unwrap_or_else(|| tr("office.dash_no_median"))
+    let median = |key: &str, h: Option<f64>| match h {
+        Some(h) => tr_args(key, &[("h", format!("{h:.1}"))]),
+        None => tr(&format!("{key}_none")),
     };
     let week_rows: Vec<Vec<String>> = f
         .bookings_by_week
@@ -115,8 +122,11 @@ fn Board(v: DashboardView) -> impl IntoView {
             ]
         })
         .collect();
-    let center_rows: Vec<Vec<String>> = f
-        .bookings_by_center
+    // The busiest twenty on the page (the CSV has every centre).
+    let mut busiest = f.bookings_by_center.clone();
+    busiest.sort_by_key(|r| std::cmp::Reverse(r.served + r.walk_ins));
+    busiest.truncate(20);
+    let center_rows: Vec<Vec<String>> = busiest
         .iter()
         .map(|r| {
             vec![
@@ -178,6 +188,7 @@ fn Board(v: DashboardView) -> impl IntoView {
         <p class="hint">{tr_args("office.dash_scope", &[("scope", scope), ("from", v.from.clone()), ("to", v.to.clone())])}</p>
         <Figure v_query=query.clone() name="bookings_week" charts=charts.clone() title=tr("office.dash_bookings_week")
             head=vec![tr("office.dash_week"), tr("office.dash_served"), tr("office.dash_no_show"), tr("office.dash_walk_ins")] rows=week_rows />
+        <p class="hint">{tr("office.dash_top_centres")}</p>
         <Figure v_query=query.clone() name="bookings_center" charts=vec![] title=tr("office.dash_by_center")
             head=vec![tr("office.dash_center"), tr("office.dash_served"), tr("office.dash_no_show"), tr("office.dash_walk_ins")] rows=center_rows />
         <Figure v_query=query.clone() name="bookings_item" charts=vec![] title=tr("office.dash_by_item")
@@ -185,8 +196,8 @@ fn Board(v: DashboardView) -> impl IntoView {
         <Figure v_query=query.clone() name="wishes" charts=charts.clone() title=tr("office.dash_wishes")
             head=vec![tr("office.dash_state"), tr("office.dash_count")] rows=wish_rows />
         <section class="card">
-            <p>{tr_args("office.dash_median_claim", &[("h", hours(f.median_claim_hours))])}</p>
-            <p>{tr_args("office.dash_median_fulfil", &[("h", hours(f.median_fulfil_hours))])}</p>
+            <p>{median("office.dash_median_claim", f.median_claim_hours)}</p>
+            <p>{median("office.dash_median_fulfil", f.median_fulfil_hours)}</p>
         </section>
         <Figure v_query=query.clone() name="volunteers" charts=vec![] title=tr("office.dash_volunteers")
             head=vec![tr("office.dash_volunteer"), tr("office.dash_claims"), tr("office.dash_fulfilled")] rows=counts(&f.claims_by_volunteer, true) />

@@ -24,7 +24,12 @@ pub fn ImportPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match recent.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Err(e) => {
+                        // 401 or 403 (or 404) for the page itself, not a 200 that says so.
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
                     Ok(list) => view! {
                         <ImportForms />
                         {(!list.is_empty()).then(|| view! {
@@ -113,7 +118,12 @@ pub fn ImportPreviewPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match report.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Err(e) => {
+                        // 401 or 403 (or 404) for the page itself, not a 200 that says so.
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
                     Ok(r) => view! { <Report r=r /> }.into_any(),
                 }
             })}
@@ -207,11 +217,16 @@ pub fn CityPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Err(e) => {
+                        // 401 or 403 (or 404) for the page itself, not a 200 that says so.
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
                     Ok(c) => view! {
                         <section class="card">
                             {if c.is_set {
-                                view! { <p class="hint">{tr_args("office.city_now", &[("center", c.center.clone()), ("bbox", c.bbox.clone())])}</p> }.into_any()
+                                view! { <p class="hint overflow-wrap">{tr_args("office.city_now", &[("center", c.center.clone()), ("bbox", c.bbox.clone())])}</p> }.into_any()
                             } else {
                                 view! { <p class="form-error">{tr("office.city_not_set")}</p> }.into_any()
                             }}
@@ -250,18 +265,26 @@ pub fn CoveragePage() -> impl IntoView {
     view! {
         <Title text=tr("office.cov_title") />
         <Link rel="stylesheet" href="/vendor/leaflet/leaflet.css" />
+        <Link rel="stylesheet" href="/vendor/markercluster/MarkerCluster.css" />
+        <Link rel="stylesheet" href="/vendor/markercluster/MarkerCluster.Default.css" />
         <Link rel="stylesheet" href="/map.css" />
         <h1>{tr("office.cov_title")}</h1>
         <p class="lead">{tr("office.cov_lead")}</p>
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    Err(e) => {
+                        // 401 or 403 (or 404) for the page itself, not a 200 that says so.
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
                     Ok(p) => view! { <CoverageBody p=p /> }.into_any(),
                 }
             })}
         </Suspense>
         <script src="/vendor/leaflet/leaflet.js" defer></script>
+        <script src="/vendor/markercluster/leaflet.markercluster.js" defer></script>
         <script src="/map.js" defer></script>
     }
 }
@@ -343,7 +366,7 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
         </section>
         <section class="card">
             <h2>{tr_args("office.cov_hours_title", &[("kind", kind_name(&v.kind))])}</h2>
-            <p class="form-ok">{tr_args("office.cov_evening", &[("pct", evening_gap.to_string()), ("kind", kind_name(&v.kind))])}</p>
+            <p class="warning">{tr_args("office.cov_evening", &[("pct", evening_gap.to_string()), ("kind", kind_name(&v.kind))])}</p>
             <form method="get" action="/admin/coverage" class="inline">
                 <label for="cov-kind">{tr("office.cov_kind")}</label>
                 <select id="cov-kind" name="kind">
@@ -466,7 +489,7 @@ fn HoursBody(e: crate::stations::api_hours::HoursForm) -> impl IntoView {
             <form method="get" action=here.clone() class="stack" data-hours-live="" data-station=id.clone()>
                 <label for="hours">{tr("office.hours_field")}</label>
                 <textarea id="hours" name="hours" rows="3" maxlength="255" required
-                    aria-describedby="hours-state">{e.hours.clone()}</textarea>
+                    aria-describedby="hours-state hours-live">{e.hours.clone()}</textarea>
                 <label class="check"><input type="checkbox" name="follows" checked=e.follows_workdays />
                     " " {tr("office.hours_follows")}</label>
                 <button class="button secondary" type="submit">{tr("office.hours_preview_btn")}</button>
@@ -486,12 +509,12 @@ fn HoursBody(e: crate::stations::api_hours::HoursForm) -> impl IntoView {
             })}
         </section>
         <section class="card">
-            <div id="hours-live" aria-live="polite" data-caption=tr("office.hours_preview")
+            <div id="hours-live" aria-live="polite" data-caption=tr("office.hours_preview_unsaved")
                 data-closed=tr("hours.closed_day")
                 data-weekdays=weekdays>
             {(!e.preview.is_empty()).then(|| view! {
                 <table class="week">
-                    <caption>{tr("office.hours_preview")}</caption>
+                    <caption>{if e.proposed { tr("office.hours_preview_unsaved") } else { tr("office.hours_preview") }}</caption>
                     <tbody>
                         {e.preview.iter().map(|d| view! {
                             <tr>
