@@ -156,6 +156,18 @@ pub fn table(f: &Figures, name: &str) -> Option<Vec<Vec<String>>> {
     })
 }
 
+/// Items by their names (`老年补贴申领（MZ-01）`), not only their codes.
+#[cfg(feature = "ssr")]
+pub async fn name_items(state: &crate::state::AppState, f: &mut Figures) -> Result<(), AppError> {
+    let catalogue = state.catalogue().await?;
+    for c in &mut f.bookings_by_item {
+        if let Some(item) = catalogue.item(&c.label) {
+            c.label = format!("{}（{}）", item.item.title(), c.label);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 fn charts(f: &Figures) -> Vec<(String, String)> {
     use crate::dashboard::chart::{bars, Series};
@@ -262,7 +274,8 @@ pub async fn dashboard(
         let user = crate::accounts::session::require_user().await?;
         let range = resolve(&user, from.as_deref(), to.as_deref(), community)?;
         let state = crate::state::app_state()?;
-        let figures = crate::dashboard::store::figures(&state.db, &range).await?;
+        let mut figures = crate::dashboard::store::figures(&state.db, &range).await?;
+        name_items(&state, &mut figures).await?;
         let communities = crate::stations::store::communities(&state.db).await?;
         let community_name = range
             .community

@@ -26,11 +26,27 @@ pub struct Range {
     pub messages: bool,
 }
 
+/// The ISO week of a day (`2026-W48`, the key weeks are ordered by).
 fn iso_week(day: &str) -> Option<String> {
     use chrono::Datelike;
     let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
     let w = d.iso_week();
     Some(format!("{}-W{:02}", w.year(), w.week()))
+}
+
+/// A week as a clerk reads it: its Monday and Sunday (`11/23–11/29`).
+fn week_words(key: &str) -> String {
+    let parsed = key.split_once("-W").and_then(|(y, w)| {
+        chrono::NaiveDate::from_isoywd_opt(y.parse().ok()?, w.parse().ok()?, chrono::Weekday::Mon)
+    });
+    match parsed {
+        Some(monday) => format!(
+            "{}–{}",
+            monday.format("%m/%d"),
+            (monday + chrono::Duration::days(6)).format("%m/%d")
+        ),
+        None => key.to_string(),
+    }
 }
 
 pub async fn figures(db: &Db, r: &Range) -> Result<Figures, sqlx::Error> {
@@ -311,7 +327,13 @@ pub async fn figures(db: &Db, r: &Range) -> Result<Figures, sqlx::Error> {
         None
     };
     Ok(Figures {
-        bookings_by_week: weeks.into_values().collect(),
+        bookings_by_week: weeks
+            .into_values()
+            .map(|mut w| {
+                w.label = week_words(&w.label);
+                w
+            })
+            .collect(),
         bookings_by_center: by_center,
         bookings_by_item: by_item,
         wishes_by_state,
@@ -338,4 +360,14 @@ pub async fn figures(db: &Db, r: &Range) -> Result<Figures, sqlx::Error> {
         verified_recent,
         messages,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn weeks_are_said_by_their_dates() {
+        assert_eq!(super::iso_week("2026-12-02").as_deref(), Some("2026-W49"));
+        assert_eq!(super::week_words("2026-W49"), "11/30–12/06");
+        assert_eq!(super::week_words("nonsense"), "nonsense");
+    }
 }

@@ -183,7 +183,8 @@ pub async fn dashboard_csv(
         get("to").as_deref(),
         community,
     )?;
-    let figures = app::dashboard::store::figures(&state.db, &range).await?;
+    let mut figures = app::dashboard::store::figures(&state.db, &range).await?;
+    app::dashboard::api::name_items(&state, &mut figures).await?;
     let mut rows = app::dashboard::api::table(&figures, &name)
         .ok_or_else(|| AppError::NotFound(app::i18n::tr("office.dash_unknown_table")))?;
     let header = if rows.is_empty() {

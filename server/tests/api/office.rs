@@ -902,6 +902,18 @@ async fn the_dashboard_matches_independent_counts_and_staff_see_their_own() {
     assert_eq!(fig["amenity_counts"][0]["n"].as_i64(), Some(water));
     let sent = scalar(&app, &format!("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND created_at >= {fts} AND created_at < {tts}")).await;
     assert_eq!(fig["messages"][0].as_i64(), Some(sent));
+    // Items by their names with their codes; weeks by their dates.
+    let items = fig["bookings_by_item"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .all(|c| c["label"].as_str().unwrap().contains('（')),
+        "{items:?}"
+    );
+    assert!(fig["bookings_by_week"][0]["label"]
+        .as_str()
+        .unwrap()
+        .contains('–'));
     // A chart for each figure that has data (none is drawn for an empty one), each an
     // SVG image.
     let charts = v["charts"].as_array().unwrap();
