@@ -50,6 +50,8 @@ export default defineConfig({
       // One browser on loopback makes every request; keep the write limit out of the way.
       LINLI_RATE_BURST: '1000',
       RUST_LOG: 'warn',
+      // The server's clock, when the suite runs at a fixed time (scripts/test.sh).
+      LINLI_FAKE_NOW: process.env.LINLI_FAKE_NOW ?? '',
     },
   },
 });

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building the portal needs, only what is missing (idempotent):
-#   the wasm32 target, cargo-leptos 0.3.10, the wasm-bindgen CLI of exactly the version in
-#   Cargo.lock, and wasm-opt from npm's binaryen@132.0.0 (Debian's breaks hydration).
-# cargo-leptos downloads any of these that is not on PATH from GitHub, which these
-# machines cannot reach, so they must all be in place before any cargo-leptos build.
+#   the wasm32 target, the wasm-bindgen CLI of exactly the version in Cargo.lock, and
+#   wasm-opt from npm's binaryen@132.0.0 (Debian's breaks hydration).
+# cargo-leptos is not needed for `make run` or `make test` (scripts/build.sh calls cargo,
+# wasm-bindgen and wasm-opt itself); `make dev` installs it with `--with-cargo-leptos`.
+# cargo-leptos downloads any tool that is not on PATH from GitHub, which these machines
+# cannot reach, so the tools must be in place before any cargo-leptos build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -15,8 +17,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
-  say "installing cargo-leptos 0.3.10 (about 14 minutes on 2 cores)"
+if [ "${1:-}" = "--with-cargo-leptos" ] && ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
+  say "installing cargo-leptos 0.3.10 for make dev (about 14 minutes on 2 cores)"
   cargo install cargo-leptos --version 0.3.10 --locked
 fi
 
@@ -33,4 +35,4 @@ if ! wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
   mkdir -p "$LINLI_TOOLS_DIR"
   (cd "$LINLI_TOOLS_DIR" && npm install --no-audit --no-fund --silent binaryen@132.0.0)
 fi
-say "tools ready: $(cargo leptos --version), $(wasm-bindgen --version), $(wasm-opt --version)"
+say "tools ready: $(wasm-bindgen --version), $(wasm-opt --version)"

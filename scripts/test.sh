@@ -1,14 +1,43 @@
 #!/usr/bin/env bash
 # The whole test suite (the README's test command):
-#   1. unit and integration tests on SQLite;
+#   1. unit and integration tests on SQLite, at the real time;
 #   2. the integration suite again on PostgreSQL when LINLI_TEST_POSTGRES_URL is set;
 #   3. the release build, its WebAssembly size report (fails over budget);
-#   4. the Playwright user flows in Debian's Chromium against the release build.
+#   4. the Playwright user flows in Debian's Chromium against the release build;
+#   5. the integration suite (SQLite) and the Playwright flows again at five fixed times
+#      (LINLI_FAKE_NOW, demo mode only; see app/src/time.rs): past midnight, just before
+#      nine, noon on a public holiday, a Saturday just before midnight that is a make-up
+#      working day... so that no outcome depends on the hour, the weekday or the date.
+# `scripts/test.sh --at "2026-12-09 21:30"` runs steps 1, 4 at that one time only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 scripts/setup.sh
 scripts/test-setup.sh
+
+# The fixed times (Asia/Shanghai), one of each kind the calendar knows.
+TIMES=(
+  "2026-12-07 00:05"  # Monday, just past midnight
+  "2026-10-10 08:59"  # Saturday, a make-up working day (国庆节调休上班), before nine
+  "2026-10-01 12:00"  # Thursday, a public holiday (国庆节), noon
+  "2026-12-09 21:30"  # Wednesday evening (the hour a persona test once failed at)
+  "2026-12-05 23:59"  # an ordinary Saturday, a minute to midnight
+)
+
+at_time() {
+  local t=$1
+  echo "== integration tests (SQLite) at $t Asia/Shanghai =="
+  LINLI_DEMO=1 LINLI_FAKE_NOW="$t" env -u LINLI_TEST_POSTGRES_URL \
+    cargo test -p server --test api --no-fail-fast -q
+  echo "== end-to-end (Chromium) at $t Asia/Shanghai =="
+  (cd end2end && LINLI_FAKE_NOW="$t" npx playwright test)
+}
+
+if [ "${1:-}" = "--at" ]; then
+  scripts/build.sh
+  at_time "$2"
+  exit 0
+fi
 
 echo "== unit and integration tests (SQLite) =="
 env -u LINLI_TEST_POSTGRES_URL cargo test --workspace --no-fail-fast
@@ -24,3 +53,6 @@ scripts/wasm-size.sh
 
 echo "== end-to-end (Chromium) =="
 (cd end2end && npx playwright test)
+
+for t in "${TIMES[@]}"; do at_time "$t"; done
+echo "== the suite passed at the real time and at ${#TIMES[@]} fixed times =="

@@ -105,7 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("volunteers") view=crate::accounts::pages_staff::VolunteersPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("admin") view=crate::accounts::pages_staff::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/people") view=crate::accounts::pages_people::PeoplePage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/audit") view=crate::accounts::pages_people::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=crate::audit::pages::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/coverage") view=crate::stations::pages_admin::CoveragePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/holidays") view=crate::calendar::pages::HolidaysPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/dashboard") view=crate::dashboard::pages::DashboardPage ssr=SsrMode::Async />
@@ -152,15 +152,15 @@ fn StaffNav() -> impl IntoView {
                 }
                 let admin = user.role == crate::accounts::model::Role::Admin;
                 Some(view! {
-                    <nav class="staff-nav" aria-label=tr("trust.staff_nav")>
+                    <nav class="staff-nav" aria-label=tr("admin.staff_nav")>
                         <a class="button secondary" href="/desk">{tr("desk.title")}</a>
                         <a class="button secondary" href="/wishes#review">{tr("wishes.to_review")}</a>
                         <a class="button secondary" href="/activities">{tr("activities.title")}</a>
-                        <a class="button secondary" href="/volunteers">{tr("trust.volunteers_title")}</a>
-                        <a class="button secondary" href="/admin/dashboard">{tr("office.dash_title")}</a>
-                        <a class="button secondary" href="/admin/coverage">{tr("office.cov_title")}</a>
-                        <a class="button secondary" href="/admin/audit">{tr("office.audit_title")}</a>
-                        {admin.then(|| view! { <a class="button secondary" href="/admin">{tr("trust.admin_title")}</a> })}
+                        <a class="button secondary" href="/volunteers">{tr("volunteers.title")}</a>
+                        <a class="button secondary" href="/admin/dashboard">{tr("dashboard.title")}</a>
+                        <a class="button secondary" href="/admin/coverage">{tr("coverage.title")}</a>
+                        <a class="button secondary" href="/admin/audit">{tr("audit.title")}</a>
+                        {admin.then(|| view! { <a class="button secondary" href="/admin">{tr("admin.title")}</a> })}
                     </nav>
                 })
             })}

@@ -1,33 +1,36 @@
 //! The one error type that crosses a layer boundary (server function, HTTP handler).
 //!
-//! Rule: each variant knows its HTTP status and the Chinese message a resident sees.
+//! Rule: each variant knows its HTTP status and carries a typed message
+//! ([`crate::message::Msg`]: a locale key plus arguments), never rendered text; the text is
+//! made at the edge, in the reader's language (the JSON `message`, a page's banner).
 //! Internal failures (database, I/O) are logged with their detail on the server and
 //! reach the user only as [`AppError::Internal`], a plain apology: a stack trace or an
 //! SQL message is never shown.
 
+pub use crate::message::Msg;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// On the wire (server functions and the HTTP API alike) an error is
-/// `{"error": "<code>", "message": "<中文>"}`.
+/// `{"error": "<code>", "message": "<text in the reader's language>", "msg": {key, args}}`;
+/// `msg` lets a client (the hydrated page) rebuild the typed error and render it itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AppError {
-    /// Input that fails validation; the message (in the reader's language) says what to
-    /// fix.
-    BadRequest(String),
+    /// Input that fails validation; the message says what to fix.
+    BadRequest(Msg),
     Unauthorized,
     Forbidden,
     /// Forbidden, saying why and what to do (for example: be verified first).
-    Refused(String),
-    /// What was not found, as a noun in the reader's language (for example “驿站”).
-    NotFound(String),
+    Refused(Msg),
+    /// What was not found, as a noun (for example `noun.station`: “驿站”).
+    NotFound(Msg),
     /// The request lost a race or breaks a rule of the current state.
-    Conflict(String),
+    Conflict(Msg),
     /// A body or a file over its size limit; the message says the limit.
-    TooLarge(String),
+    TooLarge(Msg),
     /// Over a rate limit; the message says when to try again.
-    TooManyRequests(String),
+    TooManyRequests(Msg),
     Unavailable,
     Internal,
     /// The request never reached the function (network, encoding).
@@ -38,21 +41,7 @@ pub enum AppError {
 /// outside a request). The fixed messages live in the locale files (`error.*`).
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::i18n::{tr, tr_args};
-        let text = match self {
-            AppError::BadRequest(m)
-            | AppError::Conflict(m)
-            | AppError::TooLarge(m)
-            | AppError::TooManyRequests(m)
-            | AppError::Refused(m) => m.clone(),
-            AppError::Transport(_) => tr("error.transport"),
-            AppError::NotFound(what) => tr_args("error.not_found", &[("what", what.clone())]),
-            AppError::Unauthorized => tr("error.unauthorized"),
-            AppError::Forbidden => tr("error.forbidden"),
-            AppError::Unavailable => tr("error.unavailable"),
-            AppError::Internal => tr("error.internal"),
-        };
-        f.write_str(&text)
+        f.write_str(&self.message().text())
     }
 }
 
@@ -91,8 +80,42 @@ impl AppError {
         }
     }
 
-    pub fn bad(msg: impl Into<String>) -> Self {
-        AppError::BadRequest(msg.into())
+    pub fn bad(msg: Msg) -> Self {
+        AppError::BadRequest(msg)
+    }
+
+    /// What the reader is told: the variant's own message, or the fixed one of its kind.
+    pub fn message(&self) -> Msg {
+        match self {
+            AppError::BadRequest(m)
+            | AppError::Conflict(m)
+            | AppError::TooLarge(m)
+            | AppError::TooManyRequests(m)
+            | AppError::Refused(m) => m.clone(),
+            AppError::Transport(_) => Msg::new("error.transport"),
+            AppError::NotFound(what) => Msg::new("error.not_found").arg_msg("what", what.clone()),
+            AppError::Unauthorized => Msg::new("error.unauthorized"),
+            AppError::Forbidden => Msg::new("error.forbidden"),
+            AppError::Unavailable => Msg::new("error.unavailable"),
+            AppError::Internal => Msg::new("error.internal"),
+        }
+    }
+
+    /// The banner an address may carry for this error (`?err=`): the message's key and
+    /// number-like arguments, or the general message of its status when it has others.
+    pub fn banner(&self) -> String {
+        self.message().to_banner().unwrap_or_else(|| {
+            match self.status() {
+                401 => "error.unauthorized",
+                403 => "error.forbidden",
+                404 => "banner.not_found",
+                409 => "banner.conflict",
+                429 => "banner.busy",
+                500.. => "error.internal",
+                _ => "banner.bad",
+            }
+            .to_string()
+        })
     }
 }
 
@@ -100,13 +123,26 @@ impl AppError {
 struct Wire {
     error: String,
     message: String,
+    /// The typed message: for NotFound its noun, else the variant's own message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    msg: Option<Msg>,
 }
 
 impl Serialize for AppError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let msg = match self {
+            AppError::BadRequest(m)
+            | AppError::Conflict(m)
+            | AppError::TooLarge(m)
+            | AppError::TooManyRequests(m)
+            | AppError::Refused(m)
+            | AppError::NotFound(m) => Some(m.clone()),
+            _ => None,
+        };
         Wire {
             error: self.code().into(),
             message: self.to_string(),
+            msg,
         }
         .serialize(s)
     }
@@ -115,20 +151,16 @@ impl Serialize for AppError {
 impl<'de> Deserialize<'de> for AppError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let w = Wire::deserialize(d)?;
+        let m = || w.msg.clone().unwrap_or_else(|| Msg::new("error.transport"));
         Ok(match w.error.as_str() {
-            "bad_request" => AppError::BadRequest(w.message),
+            "bad_request" => AppError::BadRequest(m()),
             "unauthorized" => AppError::Unauthorized,
             "forbidden" => AppError::Forbidden,
-            "refused" => AppError::Refused(w.message),
-            "not_found" => AppError::NotFound(
-                w.message
-                    .trim_start_matches("未找到")
-                    .trim_start_matches("Not found: ")
-                    .to_string(),
-            ),
-            "conflict" => AppError::Conflict(w.message),
-            "too_large" => AppError::TooLarge(w.message),
-            "too_many_requests" => AppError::TooManyRequests(w.message),
+            "refused" => AppError::Refused(m()),
+            "not_found" => AppError::NotFound(m()),
+            "conflict" => AppError::Conflict(m()),
+            "too_large" => AppError::TooLarge(m()),
+            "too_many_requests" => AppError::TooManyRequests(m()),
             "unavailable" => AppError::Unavailable,
             "internal" => AppError::Internal,
             _ => AppError::Transport(w.message),
@@ -143,13 +175,19 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Args(m)
             | ServerFnErrorErr::Deserialization(m)
-            | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest(crate::i18n::tr_args(
-                "msg.error.m2",
-                &[("m", m.to_string())],
-            )),
+            | ServerFnErrorErr::MissingArg(m) => {
+                // The decoder's own words (serde's) are English and may quote the input:
+                // they go to the log, the reader gets a fixed message.
+                #[cfg(feature = "ssr")]
+                tracing::debug!(detail = %m.chars().take(200).collect::<String>(), "undecodable arguments");
+                let _ = m;
+                AppError::BadRequest(Msg::new("error.bad_params"))
+            }
             // The request never arrived or its answer could not be read (in the browser).
             ServerFnErrorErr::Request(m) | ServerFnErrorErr::Response(m) => AppError::Transport(m),
-            ServerFnErrorErr::UnsupportedRequestMethod(m) => AppError::BadRequest(m),
+            ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                AppError::BadRequest(Msg::new("error.method"))
+            }
             // Our own failures (registration, encoding the answer, middleware).
             other => {
                 #[cfg(feature = "ssr")]
@@ -208,10 +246,7 @@ mod ssr {
                     let sep = if back.contains('?') { '&' } else { '?' };
                     leptos_axum::redirect(&format!(
                         "{back}{sep}err={}",
-                        crate::util::url_encode(&crate::i18n::encode_banner(
-                            &e.to_string(),
-                            e.status()
-                        ))
+                        crate::util::url_encode(&e.banner())
                     ));
                 }
                 (Err(e), false) => e.set_response_status(),
@@ -233,7 +268,9 @@ mod ssr {
     impl From<sqlx::Error> for AppError {
         fn from(e: sqlx::Error) -> Self {
             match e {
-                sqlx::Error::RowNotFound => AppError::NotFound(crate::i18n::tr("msg.error.m1")),
+                sqlx::Error::RowNotFound => {
+                    AppError::NotFound(crate::message::Msg::new("error.what_record"))
+                }
                 sqlx::Error::PoolTimedOut => {
                     tracing::warn!("database pool timed out");
                     AppError::Unavailable
@@ -258,15 +295,16 @@ mod tests {
 
     #[test]
     fn each_variant_has_a_status_and_a_chinese_message() {
+        let m = || Msg::new("error.forbidden");
         let all = [
-            AppError::bad("纬度超出范围"),
+            AppError::bad(m()),
             AppError::Unauthorized,
             AppError::Forbidden,
-            AppError::Refused("请先由社区核验志愿者身份".into()),
-            AppError::NotFound("驿站".into()),
-            AppError::Conflict("该时段已约满".into()),
-            AppError::TooLarge("照片不能超过5MB".into()),
-            AppError::TooManyRequests("操作太频繁，请稍后再试".into()),
+            AppError::Refused(m()),
+            AppError::NotFound(m()),
+            AppError::Conflict(m()),
+            AppError::TooLarge(m()),
+            AppError::TooManyRequests(m()),
             AppError::Unavailable,
             AppError::Internal,
             AppError::Transport("x".into()),
@@ -278,21 +316,34 @@ mod tests {
                 msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{msg}"
             );
+            assert!(
+                !msg.contains('.') || msg.contains('。'),
+                "no raw key: {msg}"
+            );
         }
     }
 
     #[test]
-    fn errors_round_trip_as_code_and_message() {
+    fn errors_round_trip_as_code_message_and_typed_message() {
         for e in [
-            AppError::NotFound("驿站".into()),
+            AppError::NotFound(Msg::new("error.what_record")),
             AppError::Forbidden,
-            AppError::bad("坏"),
+            AppError::bad(Msg::new("error.not_found").arg("what", "3")),
         ] {
             let json = serde_json::to_value(&e).unwrap();
             assert_eq!(json["error"], e.code());
             assert_eq!(json["message"], e.to_string());
             assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), e);
         }
+    }
+
+    #[test]
+    fn banners_name_keys_never_text() {
+        let e = AppError::Conflict(Msg::new("error.forbidden"));
+        assert_eq!(e.banner(), "error.forbidden");
+        // A message with a free-text argument travels as its status's general message.
+        let e = AppError::Conflict(Msg::new("error.not_found").arg("what", "某人的名字"));
+        assert_eq!(e.banner(), "banner.conflict");
     }
 
     #[test]

@@ -58,6 +58,12 @@ pub fn tr_in(locale: Locale, key: &str) -> String {
     rust_i18n::t!(key, locale = locale.tag()).into_owned()
 }
 
+/// Whether `key` is a key of the locale files (a missing key renders as itself).
+pub fn has_key(key: &str) -> bool {
+    let t = tr_in(Locale::ZhCn, key);
+    t != key && !t.ends_with(key)
+}
+
 /// Every key used in the code, listed once so that the tests can check both locales.
 #[cfg(test)]
 pub fn all_keys() -> Vec<&'static str> {
@@ -110,205 +116,9 @@ pub fn tr_args(key: &str, args: &[(&str, String)]) -> String {
     s
 }
 
-/// Message keys a banner may name: the messages of refusals and errors, never a page's
-/// own text.
-fn banner_key_ok(key: &str) -> bool {
-    ["msg.", "error.", "trust.", "office.", "transfer."]
-        .iter()
-        .any(|p| key.starts_with(p))
-        && key.len() <= 80
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
-}
-
-/// An argument a banner may carry from the address: a number, a time or a date (the
-/// "3 tries left" kind), or a reference `@key` to another fixed message.
-fn banner_arg_ok(value: &str) -> bool {
-    if let Some(key) = value.strip_prefix('@') {
-        return banner_key_ok(key);
-    }
-    !value.is_empty()
-        && value.chars().count() <= 16
-        && value
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '-' | ' ' | '.'))
-}
-
-/// Text → key of every message a banner may name, per locale (built once).
-#[cfg(feature = "ssr")]
-fn reverse(locale: Locale) -> &'static std::collections::HashMap<String, &'static str> {
-    use std::collections::HashMap;
-    use std::sync::OnceLock;
-    static ZH: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
-    static EN: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
-    let cell = match locale {
-        Locale::ZhCn => &ZH,
-        Locale::En => &EN,
-    };
-    cell.get_or_init(|| {
-        keys_of(include_str!("../locales/zh-CN.yml"))
-            .into_iter()
-            .filter(|k| banner_key_ok(k))
-            .map(|k| (tr_in(locale, k), k))
-            .collect()
-    })
-}
-
-/// Finds the fixed message a text was made from: its key and the arguments it was
-/// filled with (each a number-like value or another fixed message's `@key`).
-#[cfg(feature = "ssr")]
-fn match_message(locale: Locale, text: &str) -> Option<String> {
-    let map = reverse(locale);
-    if let Some(k) = map.get(text) {
-        return Some((*k).to_string());
-    }
-    for (template, key) in map.iter().filter(|(t, _)| t.contains("%{")) {
-        if let Some(args) = match_template(template, text) {
-            let mut out = (*key).to_string();
-            for (name, value) in args {
-                let value = match map.get(&value) {
-                    Some(k) => format!("@{k}"),
-                    None if banner_arg_ok(&value) && !value.starts_with('@') => value,
-                    None => return None,
-                };
-                out.push('|');
-                out.push_str(&name);
-                out.push('=');
-                out.push_str(&value);
-            }
-            return Some(out);
-        }
-    }
-    None
-}
-
-/// Matches `text` against a template with `%{name}` holes; the holes' values.
-#[cfg(feature = "ssr")]
-fn match_template(template: &str, text: &str) -> Option<Vec<(String, String)>> {
-    let mut names = Vec::new();
-    let mut literals = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("%{") {
-        literals.push(&rest[..start]);
-        let end = rest[start..].find('}')? + start;
-        names.push(rest[start + 2..end].to_string());
-        rest = &rest[end + 1..];
-    }
-    literals.push(rest);
-    let mut t = text.strip_prefix(literals[0])?;
-    let mut values = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let next = literals[i + 1];
-        let at = if next.is_empty() {
-            if i + 1 == names.len() {
-                t.len()
-            } else {
-                return None;
-            }
-        } else {
-            t.find(next)?
-        };
-        values.push((name.clone(), t[..at].to_string()));
-        t = &t[at..];
-        t = t.strip_prefix(next)?;
-    }
-    t.is_empty().then_some(values)
-}
-
-/// What a failed plain form carries back in `?err=`: the keys of its fixed messages
-/// (with number-like arguments), never the text itself, so that no address can make
-/// the portal show words of someone else's choosing. A message that is not a fixed one
-/// becomes the general message of its status.
-#[cfg(feature = "ssr")]
-pub fn encode_banner(message: &str, status: u16) -> String {
-    let locale = current_locale();
-    let parts: Vec<String> = message
-        .split('；')
-        .map(|m| match_message(locale, m))
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default();
-    if parts.is_empty() {
-        match status {
-            401 => "error.unauthorized".into(),
-            403 => "error.forbidden".into(),
-            404 => "trust.banner_not_found".into(),
-            409 => "trust.banner_conflict".into(),
-            429 => "trust.banner_busy".into(),
-            500.. => "error.internal".into(),
-            _ => "trust.banner_bad".into(),
-        }
-    } else {
-        parts.join("~")
-    }
-}
-
-/// The text of a banner named in the address (see [`encode_banner`]); `None` for
-/// anything that is not a fixed message with acceptable arguments.
-pub fn decode_banner(encoded: &str) -> Option<String> {
-    let mut out = Vec::new();
-    for part in encoded.split('~').take(8) {
-        let mut pieces = part.split('|');
-        let key = pieces.next()?;
-        if !banner_key_ok(key) {
-            return None;
-        }
-        let text = tr(key);
-        if text == key || text.ends_with(key) {
-            return None;
-        }
-        let mut args: Vec<(String, String)> = Vec::new();
-        for p in pieces.take(4) {
-            let (name, value) = p.split_once('=')?;
-            if !banner_arg_ok(value)
-                || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            {
-                return None;
-            }
-            let value = match value.strip_prefix('@') {
-                Some(k) => {
-                    let t = tr(k);
-                    if t == k || t.ends_with(k) {
-                        return None;
-                    }
-                    t
-                }
-                None => value.to_string(),
-            };
-            args.push((name.to_string(), value));
-        }
-        out.push(fill(&text, &args));
-    }
-    (!out.is_empty()).then(|| out.join("；"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn banners_carry_keys_and_number_like_arguments_only() {
-        let m = tr_args("msg.accounts_api.m9", &[("left", "3".into())]);
-        let e = encode_banner(&m, 400);
-        assert_eq!(e, "msg.accounts_api.m9|left=3");
-        assert_eq!(decode_banner(&e).as_deref(), Some(m.as_str()));
-        // A not-found names its noun by reference to another fixed message.
-        let nf = tr_args("error.not_found", &[("what", tr("msg.wishes_api.m4"))]);
-        let e = encode_banner(&nf, 404);
-        assert!(e.starts_with("error.not_found|what=@"), "{e}");
-        assert_eq!(decode_banner(&e).as_deref(), Some(nf.as_str()));
-        // Free text is never carried: it becomes the status's general message.
-        assert_eq!(
-            encode_banner("请拨打 400-123 联系客服", 400),
-            "trust.banner_bad"
-        );
-        // An address cannot make a banner say something of its own.
-        assert_eq!(decode_banner("请拨打客服"), None);
-        assert_eq!(decode_banner("msg.accounts_api.m9|left=请拨打客服"), None);
-        assert_eq!(decode_banner("tab.map"), None);
-        assert_eq!(decode_banner("msg.nope.nothing"), None);
-        assert_eq!(decode_banner("msg.accounts_api.m9|left=@tab.map"), None);
-    }
 
     #[test]
     fn chinese_is_the_default_and_english_exists() {

@@ -12,6 +12,7 @@ rust_i18n::i18n!("locales", fallback = "zh-CN");
 pub mod accounts;
 pub mod activities;
 pub mod app;
+pub mod audit;
 pub mod booking;
 #[cfg(feature = "ssr")]
 pub mod cache;
@@ -20,6 +21,7 @@ pub mod catalogue;
 pub mod dashboard;
 pub mod error;
 pub mod i18n;
+pub mod message;
 #[cfg(feature = "ssr")]
 pub mod metrics;
 pub mod outbox;

@@ -6,18 +6,82 @@
 //! the time once per request and tests can pass any time they like.
 //!
 //! Storage forms: instants are Unix seconds (`i64`), calendar days are `YYYY-MM-DD` text.
+//!
+//! **A clock tests can set.** A suite whose outcome depends on the hour it runs at blocks
+//! a landing sooner or later, so the whole process can be started at another instant:
+//! `LINLI_FAKE_NOW` (for example `2026-12-09 21:30`) moves "now" by a fixed offset, read
+//! once, and the clock runs on from there (a test's flow still sees time pass). It is
+//! honoured only in demo mode (`LINLI_DEMO=1` in the environment), which is never on for a
+//! real city; the integration suite and the Playwright server are run with both set
+//! (`scripts/test.sh --at`). Every reading of the wall clock in the portal goes through
+//! this module, so every rule, the demo city's data and the tests see the same "now".
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Asia::Shanghai;
+use std::sync::OnceLock;
+
+/// Seconds added to the wall clock, read once per process from the environment.
+static OFFSET: OnceLock<i64> = OnceLock::new();
+
+/// The offset `LINLI_FAKE_NOW` asks for: only with `LINLI_DEMO=1` (a real city never runs
+/// in demo mode), else none. Read on the first reading of the clock, so no code can see
+/// the real time before the fake one.
+fn offset() -> i64 {
+    *OFFSET.get_or_init(|| {
+        let demo = std::env::var("LINLI_DEMO").is_ok_and(|v| v.trim() == "1");
+        match std::env::var("LINLI_FAKE_NOW") {
+            Ok(v) if demo && !v.trim().is_empty() => match parse_instant(&v) {
+                Some(ts) => ts - chrono::Utc::now().timestamp(),
+                None => {
+                    tracing::warn!(value = %v, "LINLI_FAKE_NOW is not a time between 2000 and 2100; the real clock is used");
+                    0
+                }
+            },
+            Ok(v) if !v.trim().is_empty() => {
+                tracing::warn!("LINLI_FAKE_NOW is ignored outside demo mode (LINLI_DEMO=1)");
+                0
+            }
+            _ => 0,
+        }
+    })
+}
+
+/// Whether the clock runs at another instant than the wall clock (`LINLI_FAKE_NOW`).
+pub fn is_shifted() -> bool {
+    offset() != 0
+}
+
+/// Now as an instant, with the offset of `LINLI_FAKE_NOW` if any.
+pub fn now_utc() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + chrono::Duration::seconds(offset())
+}
+
+/// Reads the instant `LINLI_FAKE_NOW` names: RFC 3339 (`2026-12-09T21:30:00+08:00`) or a
+/// local Asia/Shanghai `YYYY-MM-DD HH:MM` (also with `T`), years 2000–2100.
+pub fn parse_instant(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let ts = if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        t.timestamp()
+    } else {
+        let t = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+            .ok()?;
+        Shanghai.from_local_datetime(&t).earliest()?.timestamp()
+    };
+    let year = local_of(ts)?.date().format("%Y").to_string();
+    let year: i32 = year.parse().ok()?;
+    (2000..=2100).contains(&year).then_some(ts)
+}
 
 /// Now, as Unix seconds (what the database stores).
 pub fn now_ts() -> i64 {
-    chrono::Utc::now().timestamp()
+    now_utc().timestamp()
 }
 
 /// Now, as a local time in Asia/Shanghai.
 pub fn now_local() -> NaiveDateTime {
-    chrono::Utc::now().with_timezone(&Shanghai).naive_local()
+    now_utc().with_timezone(&Shanghai).naive_local()
 }
 
 /// Today's date in Asia/Shanghai.
@@ -70,6 +134,18 @@ pub fn local_ts(day: NaiveDate, minute: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fake_instants_are_read_in_shanghai_and_bounded() {
+        let a = parse_instant("2026-12-09 21:30");
+        assert_eq!(a, parse_instant("2026-12-09T21:30:00+08:00"));
+        assert_eq!(a, parse_instant("2026-12-09T13:30:00Z"));
+        assert_eq!(a.map(date_of).as_deref(), Some("2026-12-09"));
+        assert_eq!(parse_instant("1999-12-31 23:59"), None);
+        assert_eq!(parse_instant("2101-01-01 00:00"), None);
+        assert_eq!(parse_instant("21:30"), None);
+        assert_eq!(parse_instant(""), None);
+    }
 
     #[test]
     fn days_and_instants_are_in_shanghai() {

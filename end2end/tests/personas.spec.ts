@@ -9,10 +9,10 @@ const BASE = `http://127.0.0.1:${process.env.LINLI_E2E_PORT ?? 3107}`;
 const PHONE = { width: 360, height: 740 };
 const DESK = { width: 1366, height: 768 };
 
-/** No text on the page looks like an untranslated message key (`me.bookings`, `msg.x.m1`). */
+/** No text on the page looks like an untranslated message key (`me.bookings`, `booking.slot_full`). */
 async function noRawKeys(page: Page) {
   const text = await page.locator('body').innerText();
-  const raw = text.match(/\b(?:msg|me|booking|stations|wishes|activities|desk|trust|common|guide|services|points|rider|nav|checklist)\.[a-z_0-9]+(?:\.[a-z_0-9]+)*\b/g);
+  const raw = text.match(/\b(?:app|tab|prefs|common|role|login|demo|kind|amenity|home|me|err|stations|hours|rider|nav|wish_status|weekday|services|guide|checklist|booking|desk|wishes|points|activities|teams|notice|accounts|holidays|error|volunteers|admin|outbox|audit|transfer|city|coverage|dashboard|banner)\.[a-z_0-9]+(?:\.[a-z_0-9]+)*\b/g);
   expect(raw, `raw keys on ${page.url()}`).toBeNull();
 }
 

@@ -1,4 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
+import { serverDay } from './clock';
 
 async function as(page: Page, role: string) {
   await page.goto('/login');
@@ -12,7 +13,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-test('a resident posts, staff approves, a volunteer claims and fulfils with a photo, the resident confirms, points appear', async ({ page }) => {
+test('a resident posts, staff approves, a volunteer claims and fulfils with a photo, the resident confirms, points appear', async ({ page, request }) => {
   await as(page, '居民');
   await page.goto('/wishes/new');
   await expect(page.getByText('心愿将发布在')).toBeVisible();
@@ -21,7 +22,7 @@ test('a resident posts, staff approves, a volunteer claims and fulfils with a ph
   await page.getByLabel('心愿故事（500字以内）').fill('家里老人独居，水龙头一直滴水。');
   await page.getByLabel('需要什么').fill('更换水龙头一个');
   await page.getByLabel('估计价值（元）').fill('60');
-  await page.getByLabel('截止日期').fill(new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10));
+  await page.getByLabel('截止日期').fill(await serverDay(request, 30));
   await page.getByLabel('联系方式').fill('19900000001');
   await page.getByLabel('地址').fill('华光路8号2单元302');
   await page.getByRole('button', { name: '提交，等待社区审核' }).click();
@@ -87,8 +88,8 @@ test('a stranger sees the wish but not the contact or the photo', async ({ brows
   await ctx.close();
 });
 
-test('staff post an activity for today, a volunteer signs up, staff check them in by code, hours and points appear', async ({ page }) => {
-  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+test('staff post an activity for today, a volunteer signs up, staff check them in by code, hours and points appear', async ({ page, request }) => {
+  const today = await serverDay(request);
   await as(page, '社区工作者');
   await page.goto('/activities');
   await page.getByText('发布活动（社区工作者）').click();

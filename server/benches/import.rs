@@ -43,7 +43,7 @@ async fn run(url: &str, label: &str, n: usize) {
     let admin = app::accounts::store::upsert_user(&db, "19900009999", "导入基准", 0)
         .await
         .expect("user");
-    let actor = app::accounts::store::Actor {
+    let actor = app::audit::model::Actor {
         id: admin,
         community_id: None,
     };

@@ -38,8 +38,8 @@ fn note(state: &AppState, job: &str, err: Option<&impl std::fmt::Display>) {
 /// staged photos never tied to a wish, sent messages older than 30 days.
 pub async fn purge(state: &AppState) -> Result<u64, sqlx::Error> {
     let now = app::time::now_ts();
-    let n = app::accounts::store::purge_expired(&state.db, now).await?
-        + app::outbox::store::purge_sent(&state.db, now - 30 * 86_400).await?;
+    let n = app::accounts::service::purge_expired(&state.db, now).await?
+        + app::outbox::service::purge_sent(&state.db, now - 30 * 86_400).await?;
     if n > 0 {
         tracing::info!(rows = n, "purged expired rows");
     }

@@ -40,18 +40,11 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         serde_json::from_str(app::catalogue::model::SEED_JSON).context("内置办事指南数据有误")?;
     // The first version's note is data, like every note staff write later.
     let note = app::i18n::tr_in(app::prefs::Locale::ZhCn, "guide.first_published");
-    app::catalogue::store::seed_if_empty(&db, &seed, &note, app::time::now_ts())
+    app::catalogue::service::seed_if_empty(&db, &seed, &note, app::time::now_ts())
         .await
         .context("写入办事指南失败")?;
     // The statutory holiday calendar is public data too: there from the first start.
-    if app::calendar::store::load(&db)
-        .await?
-        .days()
-        .next()
-        .is_none()
-    {
-        app::calendar::store::upsert(&db, &app::calendar::model::china_2026()).await?;
-    }
+    app::calendar::service::seed_if_empty(&db, &app::calendar::model::china_2026()).await?;
     // Slots ahead of every schedule (the jobs keep them ahead from here on).
     app::booking::service::ensure_slots_ahead(&db, app::time::today_local()).await?;
     let secret: Arc<str> = load_secret(&config)?.into();
@@ -63,9 +56,10 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         }
     }
     // Photos that older versions kept as files move into the database.
-    let imported = app::wishes::photo::import_files(&db, std::path::Path::new(&config.upload_dir))
-        .await
-        .context("导入旧的圆梦照片失败")?;
+    let imported =
+        app::wishes::service::import_photo_files(&db, std::path::Path::new(&config.upload_dir))
+            .await
+            .context("导入旧的圆梦照片失败")?;
     if imported > 0 {
         tracing::info!(
             imported,

@@ -170,7 +170,7 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
                     .ok_or_else(|| anyhow::anyhow!("坐标来源应为 wgs84、gcj02 或 bd09"))?;
                 let city = app::stations::transfer::parse_city(&name, &center, &bbox, datum)
                     .map_err(|k| anyhow::anyhow!(app::i18n::tr(k)))?;
-                let now = chrono::Utc::now().timestamp();
+                let now = app::time::now_ts();
                 app::stations::service::set_city(&db, None, &city, now).await?;
                 println!("城市设置已保存");
             }

@@ -4,6 +4,7 @@
 use crate::accounts::model::{Phone, Role};
 use crate::accounts::store;
 use crate::db::Db;
+use crate::message::Msg;
 use anyhow::{anyhow, bail};
 
 /// Grants `role` to the person with `phone`; staff need a community (id or name).
@@ -22,10 +23,12 @@ pub async fn grant(
         (_, Some(_)) => bail!("只有社区工作者需要指定社区"),
         (_, None) => None,
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = crate::time::now_ts();
     let last4 = &phone.as_str()[7..];
     let user_id = store::upsert_user(db, phone.as_str(), &format!("居民{last4}"), now).await?;
-    store::set_role(db, None, user_id, role, community_id, now).await?;
+    let mut tx = db.begin_write().await?;
+    set_role_recorded(&mut tx, None, user_id, role, community_id, now).await?;
+    tx.commit().await?;
     Ok(format!("已将 {} 设为{}", phone.masked(), role_name(role)))
 }
 
@@ -81,7 +84,6 @@ pub async fn change_staff(
     now: i64,
 ) -> Result<i64, crate::error::AppError> {
     use crate::error::AppError;
-    use crate::i18n::tr;
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -93,9 +95,15 @@ pub async fn change_staff(
         } => {
             let community = match (role, community) {
                 (Role::Staff, Some(c)) => Some(c),
-                (Role::Staff, None) => return Err(AppError::bad(tr("office.people_e_community"))),
+                (Role::Staff, None) => {
+                    return Err(AppError::bad(Msg::new(
+                        "accounts.people.community_required",
+                    )))
+                }
                 (Role::Admin, _) => None,
-                (Role::Resident, _) => return Err(AppError::bad(tr("office.people_e_role"))),
+                (Role::Resident, _) => {
+                    return Err(AppError::bad(Msg::new("accounts.people.role_invalid")))
+                }
             };
             let last4 = &phone.as_str()[7..];
             let id = store::upsert_user(db, phone.as_str(), &format!("居民{last4}"), now).await?;
@@ -104,35 +112,67 @@ pub async fn change_staff(
         StaffChange::Move { user, community } => {
             let target = store::user_by_id(db, user)
                 .await?
-                .ok_or_else(|| AppError::NotFound(tr("office.people_this_account")))?;
+                .ok_or_else(|| AppError::NotFound(Msg::new("accounts.people.what_account")))?;
             if target.role != Role::Staff {
-                return Err(AppError::bad(tr("office.people_e_not_staff")));
+                return Err(AppError::bad(Msg::new("accounts.people.not_staff")));
             }
             (user, Role::Staff, Some(community))
         }
         StaffChange::Revoke { user } => {
             let target = store::user_by_id(db, user)
                 .await?
-                .ok_or_else(|| AppError::NotFound(tr("office.people_this_account")))?;
+                .ok_or_else(|| AppError::NotFound(Msg::new("accounts.people.what_account")))?;
             if target.role == Role::Resident {
-                return Err(AppError::bad(tr("office.people_e_not_staff")));
+                return Err(AppError::bad(Msg::new("accounts.people.not_staff")));
             }
             (user, Role::Resident, None)
         }
     };
     if user == actor.id {
-        return Err(AppError::bad(tr("office.people_e_self")));
+        return Err(AppError::bad(Msg::new("accounts.people.own_role")));
     }
     if let Some(c) = community {
         if !store::community_exists(db, c).await? {
-            return Err(AppError::bad(tr("office.people_e_community")));
+            return Err(AppError::bad(Msg::new(
+                "accounts.people.community_required",
+            )));
         }
     }
     let mut tx = db.begin_write().await?;
-    store::set_role_in(&mut tx, Some(actor.id), user, role, community, now).await?;
+    set_role_recorded(&mut tx, Some(actor.id), user, role, community, now).await?;
     if role == Role::Resident {
         store::end_sessions_in(&mut tx, user).await?;
     }
     tx.commit().await?;
     Ok(user)
+}
+
+/// Sets a role in the caller's transaction with its audit record (`grant_role`, the
+/// state before and after), so the change and its record stand or fall together.
+async fn set_role_recorded(
+    conn: &mut sqlx::AnyConnection,
+    actor_id: Option<i64>,
+    user_id: i64,
+    role: Role,
+    community_id: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (before_role, before_community) =
+        store::set_role_in(&mut *conn, user_id, role, community_id).await?;
+    let before = serde_json::json!({ "role": before_role, "community_id": before_community });
+    let after = serde_json::json!({ "role": role.code(), "community_id": community_id });
+    let target = format!("user:{user_id}");
+    crate::audit::store::record(
+        &mut *conn,
+        crate::audit::store::AuditRecord {
+            actor_id,
+            action: "grant_role",
+            target: &target,
+            community_id: community_id.or(before_community),
+            before: Some(&before),
+            after: Some(&after),
+            at: now,
+        },
+    )
+    .await
 }

@@ -5,6 +5,8 @@
 
 use crate::accounts::model::CurrentUser;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -194,7 +196,7 @@ pub async fn demo_sign_in(role: String) -> Result<CurrentUser, AppError> {
     let result = async {
         let state = app_state()?;
         if !state.config.demo {
-            return Err(AppError::NotFound(crate::i18n::tr("msg.accounts_api.m6")));
+            return Err(AppError::NotFound(Msg::new("login.what_demo_identity")));
         }
         let user_id =
             crate::demo::accounts::demo_user(&state.db, &role, crate::time::now_ts()).await?;
@@ -228,9 +230,9 @@ pub async fn update_profile(
             Some(s) => {
                 let id: i64 = s
                     .parse()
-                    .map_err(|_| AppError::bad(crate::i18n::tr("msg.accounts_api.m2")))?;
+                    .map_err(|_| AppError::bad(Msg::new("accounts.community_invalid")))?;
                 if !store::community_exists(&state.db, id).await? {
-                    return Err(AppError::bad(crate::i18n::tr("msg.accounts_api.m3")));
+                    return Err(AppError::bad(Msg::new("accounts.community_missing")));
                 }
                 Some(id)
             }
@@ -257,9 +259,9 @@ pub async fn set_volunteer(on: bool, team_id: Option<String>) -> Result<CurrentU
             Some(s) => {
                 let id: i64 = s
                     .parse()
-                    .map_err(|_| AppError::bad(crate::i18n::tr("msg.accounts_api.m4")))?;
+                    .map_err(|_| AppError::bad(Msg::new("accounts.team_invalid")))?;
                 if !store::team_exists(&state.db, id).await? {
-                    return Err(AppError::bad(crate::i18n::tr("msg.accounts_api.m5")));
+                    return Err(AppError::bad(Msg::new("accounts.team_missing")));
                 }
                 Some(id)
             }
@@ -289,7 +291,7 @@ pub async fn user_contact(user_id: i64) -> Result<Contact, AppError> {
     let result = async {
         let state = app_state()?;
         let caller = require_user().await?;
-        let not_found = || AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7"));
+        let not_found = || AppError::NotFound(Msg::new("accounts.what_user"));
         let target = store::user_by_id(&state.db, user_id)
             .await?
             .ok_or_else(not_found)?;

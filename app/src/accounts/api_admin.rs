@@ -52,7 +52,7 @@ pub async fn admin_overview() -> Result<AdminView, AppError> {
                 given_up: f.failed_at.is_some(),
             })
             .collect();
-        let audit = crate::accounts::store::audit_entries(&state.db, None, 100)
+        let audit = crate::audit::service::newest(&state.db, None, 100)
             .await?
             .into_iter()
             .map(|a| AuditLine {

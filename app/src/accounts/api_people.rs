@@ -1,9 +1,10 @@
-//! Server functions of the back office's people pages: staff accounts per community
-//! (admins grant, move and revoke), volunteers awaiting verification, and the audit
-//! trail with its filters. Staff see only their own community's trail; the CSV export
-//! of the same rows is a plain handler (`server::http::office`).
+//! Server functions of the back office's people page: staff accounts per community
+//! (admins grant, move and revoke) and volunteers awaiting verification. The audit trail
+//! is its own feature (`crate::audit`).
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -34,44 +35,6 @@ pub struct PeopleView {
     pub community: Option<i64>,
     pub awaiting: Vec<AwaitingLine>,
 }
-
-/// One audit record as the trail shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrailLine {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub community: String,
-    pub change: String,
-}
-
-/// The trail's filters as the address carries them (`?who=&what=&community=&from=&to=&page=`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct TrailQuery {
-    pub who: Option<i64>,
-    pub what: Option<String>,
-    pub community: Option<i64>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub page: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrailView {
-    pub lines: Vec<TrailLine>,
-    pub more: bool,
-    /// Who may be chosen: `(id, name)`.
-    pub actors: Vec<(i64, String)>,
-    pub actions: Vec<String>,
-    /// Admins choose a community; staff see theirs only (empty list).
-    pub communities: Vec<crate::stations::model::CommunityOption>,
-    pub query: TrailQuery,
-}
-
-/// Rows per page of the trail; the CSV export takes up to [`TRAIL_EXPORT_MAX`].
-pub const TRAIL_PAGE: i64 = 50;
-pub const TRAIL_EXPORT_MAX: i64 = 50_000;
 
 #[server(prefix = "/api", endpoint = "admin/people")]
 pub async fn people(community: Option<i64>) -> Result<PeopleView, AppError> {
@@ -133,7 +96,7 @@ pub async fn grant_role(
     let r = async {
         let phone = crate::accounts::model::Phone::parse(&phone).map_err(AppError::BadRequest)?;
         let role = crate::accounts::model::Role::parse(&role)
-            .ok_or_else(|| AppError::bad(crate::i18n::tr("office.people_e_role")))?;
+            .ok_or_else(|| AppError::bad(Msg::new("accounts.people.role_invalid")))?;
         change(crate::accounts::admin::StaffChange::Grant {
             phone,
             role,
@@ -143,7 +106,7 @@ pub async fn grant_role(
     }
     .await;
     crate::reply::reply(r, "/admin/people", |_| {
-        Some("/admin/people?ok=office.people_saved".into())
+        Some("/admin/people?ok=accounts.people.saved".into())
     })
 }
 
@@ -156,7 +119,7 @@ pub async fn move_staff(user_id: i64, community: i64) -> Result<i64, AppError> {
     })
     .await;
     crate::reply::reply(r, "/admin/people", |_| {
-        Some("/admin/people?ok=office.people_saved".into())
+        Some("/admin/people?ok=accounts.people.saved".into())
     })
 }
 
@@ -165,114 +128,6 @@ pub async fn move_staff(user_id: i64, community: i64) -> Result<i64, AppError> {
 pub async fn revoke_staff(user_id: i64) -> Result<i64, AppError> {
     let r = change(crate::accounts::admin::StaffChange::Revoke { user: user_id }).await;
     crate::reply::reply(r, "/admin/people", |_| {
-        Some("/admin/people?ok=office.people_saved".into())
+        Some("/admin/people?ok=accounts.people.saved".into())
     })
-}
-
-/// The audit filter a caller may use: admins any; staff their own community only.
-#[cfg(feature = "ssr")]
-pub fn trail_filter(
-    user: &crate::accounts::model::CurrentUser,
-    q: &TrailQuery,
-) -> Result<crate::accounts::store::AuditFilter, AppError> {
-    use crate::accounts::model::Role;
-    let community = match user.role {
-        Role::Admin => q.community,
-        Role::Staff => user.community_id,
-        Role::Resident => return Err(AppError::Forbidden),
-    };
-    let day = |s: &Option<String>, plus: i64| -> Result<Option<i64>, AppError> {
-        match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => Ok(None),
-            Some(s) => {
-                let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| AppError::bad(crate::i18n::tr("office.audit_bad_date")))?;
-                let d = d + chrono::Duration::days(plus);
-                Ok(Some(crate::time::local_ts(d, 0)))
-            }
-        }
-    };
-    let what = q
-        .what
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty() && s.len() <= 40)
-        .map(str::to_string);
-    Ok(crate::accounts::store::AuditFilter {
-        actor: q.who,
-        action: what,
-        community,
-        from: day(&q.from, 0)?,
-        to: day(&q.to, 1)?,
-    })
-}
-
-/// An audit row in words (times in Asia/Shanghai, the actor's number masked).
-#[cfg(feature = "ssr")]
-pub fn trail_line(r: crate::accounts::store::AuditRow) -> TrailLine {
-    let actor = match (r.entry.actor_id, r.actor_name, r.actor_phone) {
-        (None, _, _) => crate::i18n::tr("office.audit_shell"),
-        (Some(_), Some(n), Some(p)) => format!("{n}（{}）", crate::accounts::model::mask_phone(&p)),
-        (Some(id), _, _) => format!("#{id}"),
-    };
-    let change = match (r.entry.before, r.entry.after) {
-        (Some(b), Some(a)) => format!("{b} → {a}"),
-        (None, Some(a)) => a,
-        (Some(b), None) => b,
-        (None, None) => String::new(),
-    };
-    TrailLine {
-        at: crate::time::local_of(r.entry.at)
-            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-            .unwrap_or_default(),
-        actor,
-        action: r.entry.action,
-        target: r.entry.target,
-        community: r.community.unwrap_or_default(),
-        change,
-    }
-}
-
-#[server(prefix = "/api", endpoint = "audit")]
-pub async fn audit_trail(query: TrailQuery) -> Result<TrailView, AppError> {
-    let r = async {
-        let user = crate::accounts::session::require_user().await?;
-        let filter = trail_filter(&user, &query)?;
-        let state = crate::state::app_state()?;
-        let page = query.page.unwrap_or(0).clamp(0, 10_000);
-        let mut rows = crate::accounts::store::audit_trail(
-            &state.db,
-            &filter,
-            TRAIL_PAGE + 1,
-            page * TRAIL_PAGE,
-        )
-        .await?;
-        let more = rows.len() as i64 > TRAIL_PAGE;
-        rows.truncate(TRAIL_PAGE as usize);
-        let now = crate::time::now_ts();
-        let scope = if user.is_admin() {
-            None
-        } else {
-            user.community_id
-        };
-        let actors = crate::accounts::store::staff_accounts(&state.db, scope, now)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.display_name))
-            .collect();
-        Ok(TrailView {
-            lines: rows.into_iter().map(trail_line).collect(),
-            more,
-            actors,
-            actions: crate::accounts::store::audit_actions(&state.db).await?,
-            communities: if user.is_admin() {
-                crate::stations::store::communities(&state.db).await?
-            } else {
-                Vec::new()
-            },
-            query,
-        })
-    }
-    .await;
-    crate::reply::read(r, "/admin/audit")
 }

@@ -1,6 +1,7 @@
 //! Accounts: phone numbers, roles, one-time-code rules and who may act where.
 //! Plain data and plain functions, tested without a database.
 
+use crate::message::Msg;
 use serde::{Deserialize, Serialize};
 
 /// A mainland China mobile number: 11 digits, `1[3-9]` then nine digits. Cannot hold
@@ -10,7 +11,7 @@ pub struct Phone(String);
 
 impl Phone {
     /// Accepts the ways people type a number (spaces, dashes, a +86 or 86 prefix).
-    pub fn parse(input: &str) -> Result<Phone, String> {
+    pub fn parse(input: &str) -> Result<Phone, Msg> {
         let digits: String = input
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
@@ -33,9 +34,9 @@ impl Phone {
         if ok {
             Ok(Phone(digits.to_string()))
         } else if digits.is_empty() {
-            Err(crate::i18n::tr("msg.accounts_model.m1"))
+            Err(Msg::new("login.phone_required"))
         } else {
-            Err(crate::i18n::tr("msg.accounts_model.m2"))
+            Err(Msg::new("login.phone_invalid"))
         }
     }
 
@@ -194,12 +195,12 @@ fn parse_hop(entry: &str) -> Option<std::net::IpAddr> {
 }
 
 /// Checks the shape of a typed code: exactly six digits (spaces ignored).
-pub fn parse_code(input: &str) -> Result<String, String> {
+pub fn parse_code(input: &str) -> Result<String, Msg> {
     let code: String = input.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code)
     } else {
-        Err(crate::i18n::tr("msg.accounts_model.m3"))
+        Err(Msg::new("login.code_format"))
     }
 }
 
@@ -269,15 +270,15 @@ pub struct TeamInfo {
 }
 
 /// A display name: trimmed, 1 to 20 characters, no control characters.
-pub fn parse_display_name(input: &str) -> Result<String, String> {
+pub fn parse_display_name(input: &str) -> Result<String, Msg> {
     let s = input.trim();
     let n = s.chars().count();
     if n == 0 {
-        Err(crate::i18n::tr("msg.accounts_model.m4"))
+        Err(Msg::new("accounts.name_required"))
     } else if n > 20 {
-        Err(crate::i18n::tr("msg.accounts_model.m5"))
+        Err(Msg::new("accounts.name_too_long"))
     } else if s.chars().any(char::is_control) {
-        Err(crate::i18n::tr("msg.accounts_model.m6"))
+        Err(Msg::new("accounts.name_invalid"))
     } else {
         Ok(s.to_string())
     }
@@ -285,70 +286,19 @@ pub fn parse_display_name(input: &str) -> Result<String, String> {
 
 /// A real name as on an ID card, recorded when a volunteer is verified: 2 to 30
 /// characters, no digits or control characters.
-pub fn parse_real_name(input: &str) -> Result<String, String> {
+pub fn parse_real_name(input: &str) -> Result<String, Msg> {
     let s = input.trim();
     let n = s.chars().count();
     if !(2..=30).contains(&n) || s.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
-        Err(crate::i18n::tr("trust.real_name"))
+        Err(Msg::new("volunteers.real_name_invalid"))
     } else {
         Ok(s.to_string())
     }
 }
 
-/// A notice to a person (shown under 我的): a message key of the locale files and its
-/// arguments, stored as such and rendered in the reader's language when read, so that
-/// an English reader never sees a Chinese notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notice {
-    pub key: String,
-    pub args: Vec<(String, String)>,
-}
-
-impl Notice {
-    pub fn new(key: &str) -> Self {
-        Notice {
-            key: key.to_string(),
-            args: Vec::new(),
-        }
-    }
-
-    /// Adds an argument, filled into the text's `%{name}`.
-    pub fn arg(mut self, name: &str, value: impl ToString) -> Self {
-        self.args.push((name.to_string(), value.to_string()));
-        self
-    }
-
-    /// The notice in the reader's language.
-    pub fn text(&self, locale: crate::prefs::Locale) -> String {
-        crate::i18n::fill(&crate::i18n::tr_in(locale, &self.key), &self.args)
-    }
-
-    /// The arguments as the JSON object they are stored as.
-    pub fn args_json(&self) -> String {
-        let map: serde_json::Map<String, serde_json::Value> = self
-            .args
-            .iter()
-            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-            .collect();
-        serde_json::Value::Object(map).to_string()
-    }
-
-    /// A notice as stored: unknown or malformed arguments are dropped, not fatal.
-    pub fn from_stored(key: &str, args_json: &str) -> Self {
-        let args = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(args_json)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => (k, s),
-                other => (k, other.to_string()),
-            })
-            .collect();
-        Notice {
-            key: key.to_string(),
-            args,
-        }
-    }
-}
+/// A stored notice (我的 → 消息): a message key plus arguments, rendered in the reader's
+/// language when read. The same type as every other message.
+pub use crate::message::Msg as Notice;
 
 #[cfg(test)]
 mod tests {
@@ -389,9 +339,9 @@ mod tests {
             "0533-1234567",
         ] {
             let e = Phone::parse(bad).unwrap_err();
-            assert!(e.contains("手机号码"), "{bad}: {e}");
+            assert!(e.zh().contains("手机号码"), "{bad}: {e}");
         }
-        assert_eq!(Phone::parse("").unwrap_err(), "请输入手机号码");
+        assert_eq!(Phone::parse("").unwrap_err().zh(), "请输入手机号码");
     }
 
     #[test]

@@ -19,7 +19,7 @@ fn FormError() -> impl IntoView {
     move || {
         q.read()
             .get("err")
-            .and_then(|e| crate::i18n::decode_banner(&e))
+            .and_then(|e| crate::message::Msg::from_banner(&e).map(|m| m.text()))
             .map(|e| {
                 view! { <p class="form-error" role="alert">{e}</p> }
             })
@@ -81,7 +81,9 @@ fn PhoneField(value: String) -> impl IntoView {
         let msg = if v.trim().is_empty() {
             None
         } else {
-            crate::accounts::model::Phone::parse(&v).err()
+            crate::accounts::model::Phone::parse(&v)
+                .err()
+                .map(|m| m.text())
         };
         set_message.set(msg);
     };
@@ -236,9 +238,9 @@ fn MeBody(viewer: Viewer, data: MeData) -> impl IntoView {
                     <section class="card">
                         <a class="button" href="/desk">{tr("desk.title")}</a>
                         " "
-                        <a class="button secondary" href="/volunteers">{tr("trust.volunteers_title")}</a>
+                        <a class="button secondary" href="/volunteers">{tr("volunteers.title")}</a>
                         {(u.role == Role::Admin).then(|| view! {
-                            " " <a class="button secondary" href="/admin">{tr("trust.admin_title")}</a>
+                            " " <a class="button secondary" href="/admin">{tr("admin.title")}</a>
                         })}
                     </section>
                 })}
@@ -247,10 +249,10 @@ fn MeBody(viewer: Viewer, data: MeData) -> impl IntoView {
                     <p class="hint">{tr("me.volunteer_hint")}</p>
                     {volunteer.then(|| view! {
                         <p class=if u.verified { "form-ok" } else { "hint" }>
-                            {if u.verified { tr("trust.verified_yes") } else { tr("trust.verified_no") }}
+                            {if u.verified { tr("volunteers.verified_yes") } else { tr("volunteers.verified_no") }}
                         </p>
                     })}
-                    {u.team_pending.is_some().then(|| view! { <p class="hint">{tr("trust.join_pending")}</p> })}
+                    {u.team_pending.is_some().then(|| view! { <p class="hint">{tr("teams.join_pending")}</p> })}
                     <form method="post" action=crate::accounts::api::SetVolunteer::PATH class="inline">
                         <input type="hidden" name="on" value=if volunteer { "false" } else { "true" } />
                         <button type="submit" class="button secondary">

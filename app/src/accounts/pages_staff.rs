@@ -15,15 +15,15 @@ use leptos_meta::Title;
 pub fn VolunteersPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_volunteers());
     view! {
-        <Title text=tr("trust.volunteers_title") />
-        <h1>{tr("trust.volunteers_title")}</h1>
-        <p class="lead">{tr("trust.volunteers_lead")}</p>
+        <Title text=tr("volunteers.title") />
+        <h1>{tr("volunteers.title")}</h1>
+        <p class="lead">{tr("volunteers.lead")}</p>
         <Flash />
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                    Ok(rows) if rows.is_empty() => view! { <p class="card">{tr("trust.volunteers_none")}</p> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p class="card">{tr("volunteers.none")}</p> }.into_any(),
                     Ok(rows) => view! {
                         <ol class="station-list">
                             {rows.into_iter().map(|v| {
@@ -35,9 +35,9 @@ pub fn VolunteersPage() -> impl IntoView {
                                         {v.team.clone().map(|t| view! { " · " {t} })}
                                         <p class=if v.verified { "form-ok" } else { "hint" }>
                                             {if v.verified {
-                                                tr_args("trust.verified_as", &[("name", v.real_name.clone())])
+                                                tr_args("volunteers.verified_as", &[("name", v.real_name.clone())])
                                             } else {
-                                                tr("trust.verified_no")
+                                                tr("volunteers.verified_no")
                                             }}
                                         </p>
                                         {if v.verified {
@@ -45,7 +45,7 @@ pub fn VolunteersPage() -> impl IntoView {
                                                 <form method="post" action=VerifyVolunteer::PATH class="inline">
                                                     <input type="hidden" name="user_id" value=id.clone() />
                                                     <input type="hidden" name="on" value="false" />
-                                                    <button class="button secondary" type="submit">{tr("trust.unverify")}</button>
+                                                    <button class="button secondary" type="submit">{tr("volunteers.unverify")}</button>
                                                 </form>
                                             }.into_any()
                                         } else {
@@ -53,14 +53,14 @@ pub fn VolunteersPage() -> impl IntoView {
                                                 <form method="post" action=VerifyVolunteer::PATH class="inline">
                                                     <input type="hidden" name="user_id" value=id.clone() />
                                                     <input type="hidden" name="on" value="true" />
-                                                    <label for=name_id.clone()>{tr("trust.real_name_label")}</label>
+                                                    <label for=name_id.clone()>{tr("volunteers.real_name")}</label>
                                                     <input id=name_id name="real_name" required minlength="2" maxlength="30" autocomplete="off" />
-                                                    <button class="button" type="submit">{tr("trust.verify")}</button>
+                                                    <button class="button" type="submit">{tr("volunteers.verify")}</button>
                                                 </form>
                                             }.into_any()
                                         }}
                                         {v.team_pending.clone().map(|t| view! {
-                                            <p class="hint">{tr_args("trust.asks_to_join", &[("team", t)])}</p>
+                                            <p class="hint">{tr_args("teams.asks_to_join", &[("team", t)])}</p>
                                             <YesNo action=DecideTeamJoin::PATH field="user_id" id=id.clone() />
                                         })}
                                     </li>
@@ -79,8 +79,8 @@ pub fn VolunteersPage() -> impl IntoView {
 #[component]
 fn YesNo(action: &'static str, field: &'static str, id: String) -> impl IntoView {
     [
-        ("true", tr("trust.approve"), "button"),
-        ("false", tr("trust.refuse"), "button secondary"),
+        ("true", tr("teams.approve_join"), "button"),
+        ("false", tr("teams.refuse_join"), "button secondary"),
     ]
     .into_iter()
     .map(|(approve, label, class)| {
@@ -99,8 +99,8 @@ fn YesNo(action: &'static str, field: &'static str, id: String) -> impl IntoView
 pub fn AdminPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| admin_overview());
     view! {
-        <Title text=tr("trust.admin_title") />
-        <h1>{tr("trust.admin_title")}</h1>
+        <Title text=tr("admin.title") />
+        <h1>{tr("admin.title")}</h1>
         <Flash />
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -116,18 +116,18 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn AdminBody(o: AdminView) -> impl IntoView {
     view! {
-        <nav class="actions" aria-label=tr("office.nav_title")>
-            <a class="button" href="/admin/city">{tr("office.city_title")}</a>
+        <nav class="actions" aria-label=tr("admin.back_office")>
+            <a class="button" href="/admin/city">{tr("city.title")}</a>
             <a class="button" href="/admin/import">{tr("transfer.title")}</a>
-            <a class="button" href="/admin/people">{tr("office.people_title")}</a>
-            <a class="button" href="/admin/audit">{tr("office.audit_title")}</a>
-            <a class="button" href="/admin/holidays">{tr("office.cal_title")}</a>
-            <a class="button" href="/admin/coverage">{tr("office.cov_title")}</a>
-            <a class="button" href="/admin/dashboard">{tr("office.dash_title")}</a>
+            <a class="button" href="/admin/people">{tr("accounts.people.title")}</a>
+            <a class="button" href="/admin/audit">{tr("audit.title")}</a>
+            <a class="button" href="/admin/holidays">{tr("holidays.title")}</a>
+            <a class="button" href="/admin/coverage">{tr("coverage.title")}</a>
+            <a class="button" href="/admin/dashboard">{tr("dashboard.title")}</a>
         </nav>
         <section class="card">
-            <h2>{tr("trust.proposals")}</h2>
-            {o.proposals.is_empty().then(|| view! { <p class="hint">{tr("trust.none")}</p> })}
+            <h2>{tr("guide.proposals_pending")}</h2>
+            {o.proposals.is_empty().then(|| view! { <p class="hint">{tr("admin.none")}</p> })}
             <ul>
                 {o.proposals.into_iter().map(|p| {
                     let id = p.id.to_string();
@@ -142,8 +142,8 @@ fn AdminBody(o: AdminView) -> impl IntoView {
             </ul>
         </section>
         <section class="card">
-            <h2>{tr("trust.outbox")}</h2>
-            <p>{tr_args("trust.outbox_counts", &[
+            <h2>{tr("outbox.title")}</h2>
+            <p>{tr_args("outbox.counts", &[
                 ("waiting", o.outbox_waiting.to_string()),
                 ("sent", o.outbox_sent.to_string()),
                 ("failed", o.outbox_failed.to_string()),
@@ -155,13 +155,13 @@ fn AdminBody(o: AdminView) -> impl IntoView {
             </ul>
         </section>
         <section class="card">
-            <h2>{tr("trust.audit")}</h2>
+            <h2>{tr("audit.recent")}</h2>
             <table class="audit">
                 <thead><tr>
-                    <th scope="col">{tr("trust.audit_when")}</th>
-                    <th scope="col">{tr("trust.audit_who")}</th>
-                    <th scope="col">{tr("trust.audit_what")}</th>
-                    <th scope="col">{tr("trust.audit_target")}</th>
+                    <th scope="col">{tr("audit.recent_when")}</th>
+                    <th scope="col">{tr("audit.recent_who")}</th>
+                    <th scope="col">{tr("audit.recent_what")}</th>
+                    <th scope="col">{tr("audit.recent_target")}</th>
                 </tr></thead>
                 <tbody>
                     {o.audit.into_iter().map(|a| view! {

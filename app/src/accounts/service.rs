@@ -5,16 +5,17 @@
 
 use crate::accounts::model::{code_rules, locked_until, CurrentUser, Phone, Role};
 use crate::accounts::secret::{constant_time_eq, hash_code, new_code};
-use crate::accounts::store::{self, audit, AuditRecord};
+use crate::accounts::store;
+use crate::audit::store::{record as audit, AuditRecord};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::message::Msg;
 
 /// The refusal of a locked number, saying until when (Beijing time).
 fn locked(until: i64) -> AppError {
-    AppError::TooManyRequests(crate::i18n::tr_args(
-        "trust.locked",
-        &[("until", crate::time::hhmm_of_ts(until))],
-    ))
+    AppError::TooManyRequests(
+        Msg::new("login.number_locked").arg("until", crate::time::hhmm_of_ts(until)),
+    )
 }
 
 /// Refuses a number locked by its wrong codes.
@@ -59,28 +60,23 @@ pub async fn request_code(
     }
     check_not_demo(db, number, demo_on).await?;
     if store::codes_sent_since(db, number, now - 86_400).await? >= code_rules::CODES_PER_DAY {
-        return Err(AppError::TooManyRequests(crate::i18n::tr(
-            "trust.daily_codes",
-        )));
+        return Err(AppError::TooManyRequests(Msg::new("login.daily_codes")));
     }
     if !store::take_phone_slot(db, number, now, code_rules::RESEND_SECS).await? {
-        return Err(AppError::TooManyRequests(crate::i18n::tr_args(
-            "msg.accounts.resend_wait",
-            &[("secs", code_rules::RESEND_SECS.to_string())],
-        )));
+        return Err(AppError::TooManyRequests(
+            Msg::new("login.resend_wait").arg("secs", code_rules::RESEND_SECS),
+        ));
     }
     if !store::take_ip_quota(db, client, now / 3600, config.codes_per_address_hour).await? {
         store::release_phone_slot(db, number).await?;
-        return Err(AppError::TooManyRequests(crate::i18n::tr(
-            "msg.accounts.ip_quota",
-        )));
+        return Err(AppError::TooManyRequests(Msg::new("login.ip_quota")));
     }
     let code = new_code();
     let hash = hash_code(secret, number, &code);
     // Texts go out in Chinese with the registered 【邻里】 signature, whatever the
     // page's language: SMS providers in China require the registered template.
     let text = crate::i18n::fill(
-        &crate::i18n::tr_in(crate::prefs::Locale::ZhCn, "msg.accounts_api.m8"),
+        &crate::i18n::tr_in(crate::prefs::Locale::ZhCn, "login.sms_code"),
         &[("code".to_string(), code.to_string())],
     );
     let mut tx = db.begin_write().await?;
@@ -102,7 +98,7 @@ pub async fn verify_code(
     now: i64,
 ) -> Result<i64, AppError> {
     let number = phone.as_str();
-    let expired = || AppError::bad(crate::i18n::tr("msg.accounts_api.m1"));
+    let expired = || AppError::bad(Msg::new("login.code_expired"));
     check_not_demo(db, number, demo_on).await?;
     let mut tx = db.begin_write().await?;
     check_not_locked(&mut tx, number, now).await?;
@@ -121,10 +117,7 @@ pub async fn verify_code(
         }
         let left = code_rules::MAX_ATTEMPTS - attempts;
         return Err(if left > 0 {
-            AppError::bad(crate::i18n::tr_args(
-                "msg.accounts_api.m9",
-                &[("left", left.to_string())],
-            ))
+            AppError::bad(Msg::new("login.code_wrong").arg("left", left))
         } else {
             expired()
         });
@@ -165,7 +158,7 @@ pub async fn set_verified(
     real_name: Option<&str>,
     now: i64,
 ) -> Result<(), AppError> {
-    let not_found = || AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7"));
+    let not_found = || AppError::NotFound(Msg::new("accounts.what_user"));
     let target = store::user_by_id(db, target_id)
         .await?
         .ok_or_else(not_found)?;
@@ -211,7 +204,7 @@ pub async fn decide_join(
     approve: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let not_found = || AppError::NotFound(crate::i18n::tr("msg.accounts_api.m7"));
+    let not_found = || AppError::NotFound(Msg::new("accounts.what_user"));
     let target = store::user_by_id(db, target_id)
         .await?
         .ok_or_else(not_found)?;
@@ -227,7 +220,7 @@ pub async fn decide_join(
     }
     let mut tx = db.begin_write().await?;
     if !store::settle_join(&mut tx, target_id, team, approve).await? {
-        return Err(AppError::Conflict(crate::i18n::tr("trust.join_settled")));
+        return Err(AppError::Conflict(Msg::new("teams.join_settled")));
     }
     let target_s = format!("user:{target_id}");
     let after = serde_json::json!({ "team_id": team, "approved": approve });
@@ -284,4 +277,48 @@ pub async fn record_read(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Makes the account of a demo number a demo identity of `role` (demo mode only: the
+/// caller is `demo::accounts::demo_user`, which knows the demo numbers). The demo staff
+/// member works in the first community whose centre keeps extended hours, so that every
+/// role can try booking and the desk there; the demo volunteer serves in a team.
+pub async fn take_demo_identity(
+    db: &Db,
+    phone: &str,
+    name: &str,
+    role: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    // A real person who happens to hold a demo number is never turned into a demo
+    // identity (nor given its role).
+    if let Some(existing) = store::user_by_phone(db, phone).await? {
+        if !existing.demo {
+            return Err(AppError::Conflict(Msg::new("login.demo_number_taken")));
+        }
+    }
+    let id = store::upsert_user(db, phone, name, now).await?;
+    let mut tx = db.begin_write().await?;
+    store::mark_demo(&mut tx, &[id]).await?;
+    tx.commit().await?;
+    let community = store::first_community_with_schedule(db).await?;
+    let (role, volunteer, community) = match role {
+        "staff" => (Role::Staff, false, community),
+        "admin" => (Role::Admin, false, None),
+        "volunteer" => (Role::Resident, true, community),
+        _ => (Role::Resident, false, community),
+    };
+    let team = if volunteer {
+        store::first_team_of(db, community).await?
+    } else {
+        None
+    };
+    store::set_identity(db, id, role, volunteer, community, team).await?;
+    Ok(id)
+}
+
+/// Housekeeping (run by the jobs): expired sessions and codes, old throttle rows and
+/// failure records, photos staged but never tied to a wish. Returns rows removed.
+pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    store::purge_expired(db, now).await
 }

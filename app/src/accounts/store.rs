@@ -1,11 +1,11 @@
-//! SQL for users, codes, sessions, teams and the audit log: the only place these tables
+//! SQL for users, codes, sessions and teams: the only place these tables
 //! are queried. Every limit is decided by one conditional statement, so that concurrent
 //! requests on any number of server processes cannot slip past it.
 
 use crate::accounts::model::{CurrentUser, Notice, Role, TeamInfo, VolunteerRow};
 use crate::db::Db;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::Row;
 
 /// Counts one code request for this IP in this hour; false when the hour's quota is used.
 pub async fn take_ip_quota(db: &Db, ip: &str, hour: i64, max: i64) -> Result<bool, sqlx::Error> {
@@ -334,117 +334,15 @@ pub async fn community_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
     Ok(n > 0)
 }
 
-/// One audit record: who did what to which, when, with the state before and after.
-pub struct AuditRecord<'a> {
-    pub actor_id: Option<i64>,
-    pub action: &'a str,
-    pub target: &'a str,
-    pub community_id: Option<i64>,
-    pub before: Option<&'a serde_json::Value>,
-    pub after: Option<&'a serde_json::Value>,
-    pub at: i64,
-}
-
-/// Writes an audit record in the caller's transaction, so that the action and its
-/// record stand or fall together.
-pub async fn audit<'c, E: Executor<'c, Database = Any>>(
-    ex: E,
-    r: AuditRecord<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (actor_id, action, target, community_id, before_json, after_json, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(r.actor_id)
-    .bind(r.action)
-    .bind(r.target)
-    .bind(r.community_id)
-    .bind(r.before.map(|v| v.to_string()))
-    .bind(r.after.map(|v| v.to_string()))
-    .bind(r.at)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-/// Who did a staff action, and in which community it was (for the audit log).
-#[derive(Debug, Clone, Copy)]
-pub struct Actor {
-    pub id: i64,
-    pub community_id: Option<i64>,
-}
-
-/// [`audit`] in one call: `actor` did `action` to `target`, with the state before and
-/// after, in the caller's transaction.
-pub async fn audit_step(
-    conn: &mut sqlx::AnyConnection,
-    actor: Actor,
-    action: &str,
-    target: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    at: i64,
-) -> Result<(), sqlx::Error> {
-    audit(
-        conn,
-        AuditRecord {
-            actor_id: Some(actor.id),
-            action,
-            target,
-            community_id: actor.community_id,
-            before: before.as_ref(),
-            after: after.as_ref(),
-            at,
-        },
-    )
-    .await
-}
-
-/// Whether `actor` has a recorded `action` on `target` since `since` (a read of private
-/// data is shown only once it is on record).
-pub async fn recorded_since(
-    db: &Db,
-    actor: i64,
-    action: &str,
-    target: &str,
-    since: i64,
-) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE actor_id = $1 AND action = $2 AND target = $3 AND at > $4",
-    )
-    .bind(actor)
-    .bind(action)
-    .bind(target)
-    .bind(since)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(n > 0)
-}
-
-/// Sets a user's role (and, for staff, community), with its audit record.
-pub async fn set_role(
-    db: &Db,
-    actor_id: Option<i64>,
-    user_id: i64,
-    role: Role,
-    community_id: Option<i64>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    set_role_in(&mut tx, actor_id, user_id, role, community_id, now).await?;
-    tx.commit().await
-}
-
-/// The same, inside the caller's transaction; the row is locked first (a no-op update:
-/// a row lock on PostgreSQL; SQLite's write transaction holds the whole database), so
-/// the state before is the one replaced. Returns the role and community before.
+/// Sets a user's role (and, for staff, community) inside the caller's transaction; the
+/// row is locked first (a no-op update: a row lock on PostgreSQL; SQLite's write
+/// transaction holds the whole database), so the state before is the one replaced.
+/// Returns the role and community before (for the service's audit record).
 pub async fn set_role_in(
     conn: &mut sqlx::AnyConnection,
-    actor_id: Option<i64>,
     user_id: i64,
     role: Role,
     community_id: Option<i64>,
-    now: i64,
 ) -> Result<(String, Option<i64>), sqlx::Error> {
     sqlx::query("UPDATE users SET role = role WHERE id = $1")
         .bind(user_id)
@@ -456,28 +354,12 @@ pub async fn set_role_in(
         .await?;
     let before_role: String = before.try_get("role")?;
     let before_community: Option<i64> = before.try_get("community_id")?;
-    let before = serde_json::json!({ "role": before_role, "community_id": before_community });
     sqlx::query("UPDATE users SET role = $1, community_id = $2 WHERE id = $3")
         .bind(role.code())
         .bind(community_id)
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
-    let after = serde_json::json!({ "role": role.code(), "community_id": community_id });
-    let target = format!("user:{user_id}");
-    audit(
-        &mut *conn,
-        AuditRecord {
-            actor_id,
-            action: "grant_role",
-            target: &target,
-            community_id: community_id.or(before_community),
-            before: Some(&before),
-            after: Some(&after),
-            at: now,
-        },
-    )
-    .await?;
     Ok((before_role, before_community))
 }
 
@@ -540,81 +422,6 @@ pub async fn staff_accounts(
             })
         })
         .collect()
-}
-
-/// What the audit trail is narrowed to (every field optional).
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub actor: Option<i64>,
-    pub action: Option<String>,
-    pub community: Option<i64>,
-    /// Unix seconds, inclusive.
-    pub from: Option<i64>,
-    /// Unix seconds, exclusive.
-    pub to: Option<i64>,
-}
-
-/// An audit record with the names of its actor and community.
-#[derive(Debug, Clone)]
-pub struct AuditRow {
-    pub entry: AuditEntry,
-    pub actor_name: Option<String>,
-    pub actor_phone: Option<String>,
-    pub community: Option<String>,
-}
-
-/// The audit trail, newest first, narrowed by `f`: `limit` rows after `offset`.
-pub async fn audit_trail(
-    db: &Db,
-    f: &AuditFilter,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<AuditRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT a.id, a.actor_id, a.action, a.target, a.community_id, a.before_json, a.after_json, a.at, \
-                u.display_name AS actor_name, u.phone AS actor_phone, c.name AS community \
-         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
-         LEFT JOIN communities c ON c.id = a.community_id \
-         WHERE ($1 IS NULL OR a.actor_id = $1) AND ($2 IS NULL OR a.action = $2) \
-           AND ($3 IS NULL OR a.community_id = $3) AND ($4 IS NULL OR a.at >= $4) \
-           AND ($5 IS NULL OR a.at < $5) \
-         ORDER BY a.id DESC LIMIT $6 OFFSET $7",
-    )
-    .bind(f.actor)
-    .bind(f.action.as_deref())
-    .bind(f.community)
-    .bind(f.from)
-    .bind(f.to)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditRow {
-                entry: AuditEntry {
-                    id: r.try_get("id")?,
-                    actor_id: r.try_get("actor_id")?,
-                    action: r.try_get("action")?,
-                    target: r.try_get("target")?,
-                    community_id: r.try_get("community_id")?,
-                    before: r.try_get("before_json")?,
-                    after: r.try_get("after_json")?,
-                    at: r.try_get("at")?,
-                },
-                actor_name: r.try_get("actor_name")?,
-                actor_phone: r.try_get("actor_phone")?,
-                community: r.try_get("community")?,
-            })
-        })
-        .collect()
-}
-
-/// The actions on record (for the filter's choices).
-pub async fn audit_actions(db: &Db) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
-        .fetch_all(&db.pool)
-        .await
 }
 
 /// Opts in or out of volunteering. Naming a team asks to join it (the leader or staff
@@ -789,47 +596,6 @@ pub async fn set_profile(
     .execute(&db.pool)
     .await?;
     Ok(())
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub actor_id: Option<i64>,
-    pub action: String,
-    pub target: String,
-    pub community_id: Option<i64>,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub at: i64,
-}
-
-pub async fn audit_entries(
-    db: &Db,
-    community_id: Option<i64>,
-    limit: i64,
-) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, actor_id, action, target, community_id, before_json, after_json, at FROM audit_log \
-         WHERE ($1 IS NULL OR community_id = $1) ORDER BY id DESC LIMIT $2",
-    )
-    .bind(community_id)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                id: r.try_get("id")?,
-                actor_id: r.try_get("actor_id")?,
-                action: r.try_get("action")?,
-                target: r.try_get("target")?,
-                community_id: r.try_get("community_id")?,
-                before: r.try_get("before_json")?,
-                after: r.try_get("after_json")?,
-                at: r.try_get("at")?,
-            })
-        })
-        .collect()
 }
 
 pub async fn teams(db: &Db) -> Result<Vec<TeamInfo>, sqlx::Error> {

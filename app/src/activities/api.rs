@@ -7,6 +7,8 @@
 
 use crate::activities::model::SignupStatus;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -164,7 +166,7 @@ pub async fn list_activities(
         let user = crate::accounts::session::current_user().await?;
         if let Some(k) = &kind {
             if !crate::activities::model::KINDS.contains(&k.as_str()) {
-                return Err(AppError::bad(crate::i18n::tr("msg.activities_api.m1")));
+                return Err(AppError::bad(Msg::new("activities.unknown_kind")));
             }
         }
         let mine = mine.unwrap_or(false);
@@ -173,11 +175,11 @@ pub async fn list_activities(
         }
         let when = when.unwrap_or_default();
         if !["", "weekend", "week"].contains(&when.trim()) {
-            return Err(AppError::bad(crate::i18n::tr("msg.activities_api.m_when")));
+            return Err(AppError::bad(Msg::new("activities.bad_when")));
         }
         let page = page.unwrap_or(1);
         if !(1..=1000).contains(&page) {
-            return Err(AppError::bad(crate::i18n::tr("msg.activities_api.m_page")));
+            return Err(AppError::bad(Msg::new("activities.bad_page")));
         }
         let (from, to_day) =
             crate::activities::model::day_window(when.trim(), crate::time::today_local());
@@ -222,7 +224,7 @@ pub async fn get_activity(id: i64) -> Result<ActivityPage, AppError> {
         let state = crate::state::app_state()?;
         let a = store::activity(&state.db, id)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.activities_api.m3")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("activities.what_activity")))?;
         let user = crate::accounts::session::current_user().await?;
         let today = crate::time::today();
         let staff = user
@@ -308,9 +310,9 @@ pub async fn activity_act(id: i64, action: ActivityAction) -> Result<String, App
     // The banner says what happened (已报名, 已候补, 已取消报名), not just "done".
     crate::reply::reply(r, &page, |status| {
         let said = match status.as_str() {
-            "withdrawn" => "trust.withdrawn",
-            "waitlisted" => "trust.waitlisted",
-            _ => "trust.signed_up",
+            "withdrawn" => "activities.withdrawn",
+            "waitlisted" => "activities.waitlisted",
+            _ => "activities.signed_up",
         };
         Some(format!("{page}?ok={said}"))
     })
@@ -376,7 +378,9 @@ pub async fn create_activity(
         };
         let p = a.problems(&crate::time::today());
         if !p.is_empty() {
-            return Err(AppError::BadRequest(p.join("；")));
+            return Err(AppError::BadRequest(
+                Msg::join(p).unwrap_or_else(|| Msg::new("banner.bad")),
+            ));
         }
         let id = crate::activities::service::create(
             &state.db,
@@ -410,7 +414,7 @@ pub async fn activity_check_in(
         let a = store::activity(&state.db, id)
             .await?
             .filter(|a| ssr::is_staff_of(&staff, a.community_id))
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.activities_api.m3")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("activities.what_activity")))?;
         let mut how = String::from("code");
         let user = match (
             code.as_deref().map(str::trim).filter(|c| !c.is_empty()),
@@ -421,11 +425,11 @@ pub async fn activity_check_in(
                 match store::by_checkin_code(&state.db, &c).await? {
                     Some((act, user)) if act == id => user,
                     Some(_) => {
-                        return Err(AppError::Conflict(crate::i18n::tr("msg.activities_api.m4")))
+                        return Err(AppError::Conflict(Msg::new(
+                            "activities.code_other_activity",
+                        )))
                     }
-                    None => {
-                        return Err(AppError::NotFound(crate::i18n::tr("msg.activities_api.m5")))
-                    }
+                    None => return Err(AppError::NotFound(Msg::new("activities.what_code"))),
                 }
             }
             (None, Some(u)) => {
@@ -433,11 +437,11 @@ pub async fn activity_check_in(
                     .map_err(AppError::BadRequest)?;
                 u
             }
-            (None, None) => return Err(AppError::bad(crate::i18n::tr("msg.activities_api.m2"))),
+            (None, None) => return Err(AppError::bad(Msg::new("activities.code_required"))),
         };
         crate::activities::model::may_check_in(&a.day, &crate::time::today())
             .map_err(AppError::Conflict)?;
-        let actor = crate::accounts::store::Actor {
+        let actor = crate::audit::model::Actor {
             id: staff.id,
             community_id: Some(a.community_id),
         };

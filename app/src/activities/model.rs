@@ -2,6 +2,7 @@
 //! sign-up is confirmed or waitlisted, where a person stands in line, the check-in code
 //! and its QR text, and when check-in is open.
 
+use crate::message::Msg;
 use serde::{Deserialize, Serialize};
 
 pub const KINDS: [&str; 2] = ["red_saturday", "project"];
@@ -80,23 +81,22 @@ pub fn day_window(when: &str, today: chrono::NaiveDate) -> (String, Option<Strin
 }
 
 /// Sign-ups close when the activity's day has passed (dates as `YYYY-MM-DD`).
-pub fn may_sign_up(day: &str, today: &str) -> Result<(), String> {
+pub fn may_sign_up(day: &str, today: &str) -> Result<(), Msg> {
     if day < today {
-        Err(crate::i18n::tr("msg.activities_model.m1"))
+        Err(Msg::new("activities.ended_sign_up"))
     } else {
         Ok(())
     }
 }
 
 /// Check-in is done at the event, on its day.
-pub fn may_check_in(day: &str, today: &str) -> Result<(), String> {
+pub fn may_check_in(day: &str, today: &str) -> Result<(), Msg> {
     match day.cmp(today) {
         std::cmp::Ordering::Equal => Ok(()),
-        std::cmp::Ordering::Greater => Err(crate::i18n::tr_args(
-            "msg.activities_model.m12",
-            &[("day", day.to_string())],
-        )),
-        std::cmp::Ordering::Less => Err(crate::i18n::tr("msg.activities_model.m2")),
+        std::cmp::Ordering::Greater => {
+            Err(Msg::new("activities.check_in_wrong_day").arg("day", day))
+        }
+        std::cmp::Ordering::Less => Err(Msg::new("activities.ended_check_in")),
     }
 }
 
@@ -110,7 +110,7 @@ pub fn qr_payload(code: &str) -> String {
 }
 
 /// A check-in code as typed by staff or sent by a scanner (which types the QR text).
-pub fn parse_checkin(input: &str) -> Result<String, String> {
+pub fn parse_checkin(input: &str) -> Result<String, Msg> {
     let t = input.trim();
     let t = t
         .get(..QR_PREFIX.len())
@@ -125,7 +125,7 @@ pub fn parse_checkin(input: &str) -> Result<String, String> {
     if c.len() == CHECKIN_LEN && c.bytes().all(|b| alphabet.contains(&b)) {
         Ok(c)
     } else {
-        Err(crate::i18n::tr("msg.activities_model.m3"))
+        Err(Msg::new("activities.code_format"))
     }
 }
 
@@ -190,42 +190,42 @@ pub fn iso_weekday(ymd: &str) -> Option<u32> {
 
 impl NewActivity {
     /// Everything wrong with it, in Chinese; empty when it may be stored.
-    pub fn problems(&self, today: &str) -> Vec<String> {
+    pub fn problems(&self, today: &str) -> Vec<Msg> {
         let mut p = Vec::new();
         let n = |s: &str| s.trim().chars().count();
         if !KINDS.contains(&self.kind.as_str()) {
-            p.push(crate::i18n::tr("msg.activities_model.m4"));
+            p.push(Msg::new("activities.kind_required"));
         }
         if n(&self.title) == 0 || n(&self.title) > 40 {
-            p.push(crate::i18n::tr("msg.activities_model.m5"));
+            p.push(Msg::new("activities.name_length"));
         }
         if n(&self.place) == 0 || n(&self.place) > 60 {
-            p.push(crate::i18n::tr("msg.activities_model.m6"));
+            p.push(Msg::new("activities.place_length"));
         }
         match crate::util::parse_ymd(&self.day) {
-            None => p.push(crate::i18n::tr("msg.activities_model.m7")),
-            Some(d) if d.as_str() < today => p.push(crate::i18n::tr("msg.activities_model.m8")),
+            None => p.push(Msg::new("activities.day_format")),
+            Some(d) if d.as_str() < today => p.push(Msg::new("activities.day_past")),
             Some(_) => {}
         }
         if !(1..=500).contains(&self.capacity) {
-            p.push(crate::i18n::tr("msg.activities_model.m9"));
+            p.push(Msg::new("activities.capacity_range"));
         }
         if !(1..=12).contains(&self.hours) {
-            p.push(crate::i18n::tr("msg.activities_model.m10"));
+            p.push(Msg::new("activities.hours_range"));
         }
         if !(1..=50).contains(&self.points) {
-            p.push(crate::i18n::tr("msg.activities_model.m11"));
+            p.push(Msg::new("activities.points_range"));
         }
         match (minutes_of(&self.start), minutes_of(&self.end)) {
             (Some(a), Some(b)) if a < b => {}
-            _ => p.push(crate::i18n::tr("trust.activity_times")),
+            _ => p.push(Msg::new("activities.times_invalid")),
         }
         if n(&self.description) > 300 {
-            p.push(crate::i18n::tr("trust.activity_description"));
+            p.push(Msg::new("activities.description_too_long"));
         }
         // 红色星期六 is on Saturdays.
         if self.kind == "red_saturday" && iso_weekday(self.day.trim()).is_some_and(|w| w != 6) {
-            p.push(crate::i18n::tr("trust.red_saturday_day"));
+            p.push(Msg::new("activities.red_saturday_not_saturday"));
         }
         p
     }
@@ -233,13 +233,13 @@ impl NewActivity {
 
 /// The reason staff give for checking someone in without their code: 2 to 60
 /// characters, no control characters.
-pub fn parse_reason(input: &str) -> Result<String, String> {
+pub fn parse_reason(input: &str) -> Result<String, Msg> {
     let s = input.trim();
     let n = s.chars().count();
     if (2..=60).contains(&n) && !s.chars().any(char::is_control) {
         Ok(s.to_string())
     } else {
-        Err(crate::i18n::tr("trust.checkin_reason"))
+        Err(Msg::new("activities.check_in_reason_length"))
     }
 }
 
@@ -315,9 +315,11 @@ mod tests {
         assert!(may_check_in("2026-11-28", "2026-11-28").is_ok());
         assert!(may_check_in("2026-11-29", "2026-11-28")
             .unwrap_err()
+            .zh()
             .contains("当天"));
         assert!(may_check_in("2026-11-27", "2026-11-28")
             .unwrap_err()
+            .zh()
             .contains("结束"));
         assert!(may_sign_up("2026-11-28", "2026-11-28").is_ok());
         assert!(may_sign_up("2026-11-27", "2026-11-28").is_err());
@@ -359,7 +361,12 @@ mod tests {
             points: 0,
             ..ok.clone()
         };
-        let p = bad.problems("2026-11-28").join("；");
+        let p = bad
+            .problems("2026-11-28")
+            .iter()
+            .map(Msg::zh)
+            .collect::<Vec<_>>()
+            .join("；");
         for word in ["类型", "名称", "早于今天", "名额", "时长", "积分"] {
             assert!(p.contains(word), "{word} in {p}");
         }
@@ -368,12 +375,24 @@ mod tests {
             day: "2026-12-01".into(),
             ..ok.clone()
         };
-        assert!(tuesday.problems("2026-11-28").join("").contains("星期六"));
+        assert!(tuesday
+            .problems("2026-11-28")
+            .iter()
+            .map(Msg::zh)
+            .collect::<Vec<_>>()
+            .join("")
+            .contains("星期六"));
         let backwards = NewActivity {
             start: "11:00".into(),
             end: "09:00".into(),
             ..ok
         };
-        assert!(backwards.problems("2026-11-28").join("").contains("时间"));
+        assert!(backwards
+            .problems("2026-11-28")
+            .iter()
+            .map(Msg::zh)
+            .collect::<Vec<_>>()
+            .join("")
+            .contains("时间"));
     }
 }

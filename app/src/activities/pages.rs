@@ -179,11 +179,11 @@ fn NewActivityForm() -> impl IntoView {
                 <input id="atitle" name="title" maxlength="40" required value=typed("title", "") />
                 <label for="aday">{tr("activities.day")}</label>
                 <input id="aday" name="day" type="date" required value=typed("day", "") />
-                <label for="astart">{tr("trust.activity_start")}</label>
+                <label for="astart">{tr("activities.start")}</label>
                 <input id="astart" name="start" type="time" required value=typed("start", "09:00") />
-                <label for="aend">{tr("trust.activity_end")}</label>
+                <label for="aend">{tr("activities.end")}</label>
                 <input id="aend" name="end" type="time" required value=typed("end", "11:00") />
-                <label for="adesc">{tr("trust.activity_description_label")}</label>
+                <label for="adesc">{tr("activities.description")}</label>
                 <textarea id="adesc" name="description" rows="3" maxlength="300">{typed("description", "")}</textarea>
                 <label for="aplace">{tr("activities.place")}</label>
                 <input id="aplace" name="place" maxlength="60" required value=typed("place", "") />
@@ -319,7 +319,7 @@ fn ActivityBody(p: ActivityPage) -> impl IntoView {
                                     <form method="post" action=crate::activities::api::ActivityCheckIn::PATH class="inline">
                                         <input type="hidden" name="id" value=id.to_string() />
                                         <input type="hidden" name="user_id" value=r.user_id.to_string() />
-                                        <input name="reason" required minlength="2" maxlength="60" aria-label=tr("trust.checkin_reason_label") placeholder=tr("trust.checkin_reason_label") />
+                                        <input name="reason" required minlength="2" maxlength="60" aria-label=tr("activities.check_in_reason") placeholder=tr("activities.check_in_reason") />
                                         <button class="chip" type="submit">{tr("activities.check_in")}</button>
                                     </form>
                                 })}

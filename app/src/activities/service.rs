@@ -11,6 +11,7 @@ use crate::activities::model::{signup_status, NewActivity, SignupStatus};
 use crate::activities::store;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::message::Msg;
 
 /// Stores a new activity with its audit record (who posted it), in one transaction.
 pub async fn create(
@@ -22,9 +23,9 @@ pub async fn create(
     let mut tx = db.begin_write().await?;
     let id = store::insert_activity(&mut tx, a, now).await?;
     let after = serde_json::to_value(a).unwrap_or_default();
-    crate::accounts::store::audit(
+    crate::audit::store::record(
         &mut *tx,
-        crate::accounts::store::AuditRecord {
+        crate::audit::store::AuditRecord {
             actor_id: actor,
             action: "activity.create",
             target: &format!("activity:{id}"),
@@ -50,12 +51,10 @@ pub async fn sign_up(
     let mut tx = db.begin_write().await?;
     let (cap, _, day) = store::lock_activity(&mut tx, activity)
         .await?
-        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.activities_service.m1")))?;
+        .ok_or_else(|| AppError::NotFound(Msg::new("activities.what_activity_signup")))?;
     crate::activities::model::may_sign_up(&day, today).map_err(AppError::Conflict)?;
     if store::signed_up(&mut tx, activity, user).await? {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.activities_service.m2",
-        )));
+        return Err(AppError::Conflict(Msg::new("activities.already_signed_up")));
     }
     let confirmed = store::confirmed_count(&mut tx, activity).await?;
     let status = signup_status(confirmed, cap);
@@ -81,11 +80,9 @@ pub async fn withdraw(
     let mut tx = db.begin_write().await?;
     let (cap, title, day) = store::lock_activity(&mut tx, activity)
         .await?
-        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.activities_service.m1")))?;
+        .ok_or_else(|| AppError::NotFound(Msg::new("activities.what_activity_signup")))?;
     if !store::withdraw(&mut tx, activity, user).await? {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.activities_service.m3",
-        )));
+        return Err(AppError::Conflict(Msg::new("activities.not_signed_up")));
     }
     let mut promoted = None;
     if store::confirmed_count(&mut tx, activity).await? < cap {
@@ -107,7 +104,7 @@ pub async fn withdraw(
 /// roster), credits the points and records it in the audit log, in one transaction.
 pub async fn check_in(
     db: &Db,
-    actor: crate::accounts::store::Actor,
+    actor: crate::audit::model::Actor,
     activity: i64,
     user: i64,
     how: &str,
@@ -116,7 +113,7 @@ pub async fn check_in(
     let mut tx = db.begin_write().await?;
     let (points, title) = store::check_in(&mut tx, activity, user, now)
         .await?
-        .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.activities_service.m4")))?;
+        .ok_or_else(|| AppError::Conflict(Msg::new("activities.no_signup_to_check_in")))?;
     crate::points::store::credit(
         &mut tx,
         user,
@@ -130,7 +127,7 @@ pub async fn check_in(
         .arg("title", &title)
         .arg("points", points);
     crate::accounts::store::notify(&mut tx, user, &n, now).await?;
-    crate::accounts::store::audit_step(
+    crate::audit::store::record_step(
         &mut tx,
         actor,
         "activity_check_in",

@@ -2,6 +2,8 @@
 //! the input, call the store, map errors; plain forms are redirected on or back.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +36,7 @@ pub mod ssr {
         (
             crate::accounts::model::CurrentUser,
             i64,
-            crate::accounts::store::Actor,
+            crate::audit::model::Actor,
         ),
         AppError,
     > {
@@ -44,23 +46,23 @@ pub mod ssr {
             (crate::accounts::model::Role::Staff, Some(c), _) => {
                 store::center_of_community(&state.db, c)
                     .await?
-                    .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m5")))?
+                    .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_own_center")))?
             }
             (crate::accounts::model::Role::Admin, Some(c), None) => {
                 store::center_of_community(&state.db, c)
                     .await?
-                    .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m6")))?
+                    .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_center")))?
             }
             _ => return Err(AppError::Forbidden),
         };
         let community = crate::stations::store::station(&state.db, id)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m6")))?
+            .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_center")))?
             .community_id;
         if !user.may_act_in(community) {
             return Err(AppError::Forbidden);
         }
-        let actor = crate::accounts::store::Actor {
+        let actor = crate::audit::model::Actor {
             id: user.id,
             community_id: Some(community),
         };
@@ -75,9 +77,9 @@ pub mod ssr {
         let cat = state.catalogue().await?;
         let item = cat
             .item(code)
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m7")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_item")))?;
         if !item.item.extended_hours {
-            return Err(AppError::bad(crate::i18n::tr("msg.booking.not_extended")));
+            return Err(AppError::bad(Msg::new("booking.not_extended")));
         }
         Ok(item.item.clone())
     }
@@ -138,14 +140,14 @@ pub async fn get_booking_choices(
         let item_code = item
             .map(|i| i.trim().to_string())
             .filter(|i| !i.is_empty())
-            .ok_or_else(|| AppError::bad(crate::i18n::tr("msg.booking_api.m1")))?;
+            .ok_or_else(|| AppError::bad(Msg::new("booking.item_required")))?;
         let item = ssr::bookable_item(&state, &item_code).await?;
         let point = match (lat, lng) {
             (Some(a), Some(b)) => {
                 Some(crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?)
             }
             (None, None) => None,
-            _ => return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m2"))),
+            _ => return Err(AppError::bad(Msg::new("booking.bad_location"))),
         };
         let set = state.stations().await?;
         let centers: Vec<CenterOption> = store::schedules(&state.db)
@@ -178,7 +180,7 @@ pub async fn get_booking_choices(
                     .iter()
                     .find(|x| x.id == id)
                     .cloned()
-                    .ok_or_else(|| AppError::bad(crate::i18n::tr("msg.booking_api.m3")))?,
+                    .ok_or_else(|| AppError::bad(Msg::new("booking.center_not_extended")))?,
             ),
         };
         let today = crate::time::today_local();
@@ -188,7 +190,7 @@ pub async fn get_booking_choices(
         if let Some(c) = &center {
             store::schedule(&state.db, c.id)
                 .await?
-                .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m8")))?;
+                .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_schedule")))?;
             let now = crate::time::now_ts();
             let ahead = crate::booking::model::BOOK_AHEAD_DAYS;
             let last = crate::time::ymd(today + chrono::Duration::days(ahead - 1));
@@ -205,8 +207,8 @@ pub async fn get_booking_choices(
                     .sum();
                 // 今天 / 明天 where they apply, else the weekday (in the reader's language).
                 let day_word = match k {
-                    0 => crate::i18n::tr("trust.today"),
-                    1 => crate::i18n::tr("trust.tomorrow"),
+                    0 => crate::i18n::tr("booking.today"),
+                    1 => crate::i18n::tr("booking.tomorrow"),
                     _ => {
                         crate::i18n::tr(crate::i18n::weekday_key(d.weekday().number_from_monday()))
                     }
@@ -224,7 +226,7 @@ pub async fn get_booking_choices(
                     || parsed
                         >= today + chrono::Duration::days(crate::booking::model::BOOK_AHEAD_DAYS)
                 {
-                    return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m4")));
+                    return Err(AppError::bad(Msg::new("booking.too_far_ahead")));
                 }
                 slots = store::slots_on_day(&state.db, c.id, &d)
                     .await?
@@ -280,7 +282,7 @@ pub async fn create_booking(slot_id: i64, item_code: String) -> Result<String, A
         ssr::bookable_item(&state, &item_code).await?;
         let slot = crate::booking::store::slot(&state.db, slot_id)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m9")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_slot")))?;
         back = format!(
             "/book?item={}&center={}&day={}",
             crate::util::url_encode(&item_code),
@@ -291,7 +293,7 @@ pub async fn create_booking(slot_id: i64, item_code: String) -> Result<String, A
             .await?
             .is_some_and(|s| s.items.contains(&item_code));
         if !accepts {
-            return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m3")));
+            return Err(AppError::bad(Msg::new("booking.center_not_extended")));
         }
         let r = crate::booking::service::book(
             &state.db,
@@ -350,15 +352,15 @@ pub async fn reschedule_booking(code: String, slot_id: i64) -> Result<(), AppErr
         let b = crate::booking::store::by_code(&state.db, &code)
             .await?
             .filter(|b| b.user_id == user.id)
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m10")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_booking")))?;
         let to = crate::booking::store::slot(&state.db, slot_id)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m9")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_slot")))?;
         let accepts = crate::booking::store::schedule(&state.db, to.center_id)
             .await?
             .is_some_and(|s| s.items.contains(&b.item_code));
         if !accepts {
-            return Err(AppError::bad(crate::i18n::tr("msg.booking_api.m3")));
+            return Err(AppError::bad(Msg::new("booking.center_not_extended")));
         }
         crate::booking::service::reschedule(&state.db, user.id, &code, &to, crate::time::now_ts())
             .await
@@ -377,13 +379,13 @@ pub async fn get_booking(code: String) -> Result<BookingView, AppError> {
         let code = crate::booking::model::parse_code(&code).map_err(AppError::BadRequest)?;
         let b = crate::booking::store::by_code(&state.db, &code)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api.m10")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_booking")))?;
         let community = crate::stations::store::station(&state.db, b.center_id)
             .await?
             .map(|s| s.community_id)
             .unwrap_or(0);
         if b.user_id != user.id && !user.may_act_in(community) {
-            return Err(AppError::NotFound(crate::i18n::tr("msg.booking_api.m10")));
+            return Err(AppError::NotFound(Msg::new("booking.what_booking")));
         }
         ssr::view(&state, &b).await
     }
@@ -420,7 +422,7 @@ pub async fn my_notices() -> Result<Vec<(String, String)>, AppError> {
             .into_iter()
             .map(|(n, at)| {
                 let text = match n {
-                    Ok(n) => n.text(locale),
+                    Ok(n) => n.render(locale),
                     Err(legacy) => legacy,
                 };
                 (text, crate::time::date_of(at))

@@ -6,6 +6,8 @@ use crate::booking::api::ssr;
 use crate::booking::model::{Action, Status};
 use crate::booking::views::*;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "desk/today")]
@@ -112,12 +114,10 @@ pub async fn desk_mark(code: String, action: Action) -> Result<Status, AppError>
         let code = crate::booking::model::parse_code(&code).map_err(AppError::BadRequest)?;
         let b = crate::booking::store::by_code(&state.db, &code)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m3")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("desk.what_code")))?;
         // Another centre's booking answers exactly as an unknown code does.
         if b.center_id != center {
-            return Err(AppError::NotFound(crate::i18n::tr(
-                "msg.booking_api_desk.m3",
-            )));
+            return Err(AppError::NotFound(Msg::new("desk.what_code")));
         }
         crate::booking::service::mark(&state.db, actor, &b, action, crate::time::now_ts())
             .await
@@ -140,15 +140,15 @@ pub async fn desk_close_slot(slot_id: i64, reason: String) -> Result<usize, AppE
         let (_, center, actor) = ssr::desk_center(&state, None).await?;
         let reason = reason.trim().to_string();
         if reason.is_empty() || reason.chars().count() > 60 {
-            return Err(AppError::bad(crate::i18n::tr("msg.booking_api_desk.m1")));
+            return Err(AppError::bad(Msg::new("desk.close_reason_length")));
         }
         let slot = crate::booking::store::slot(&state.db, slot_id)
             .await?
             .filter(|s| s.center_id == center)
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m5")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("desk.what_slot")))?;
         // A slot that has begun cannot be closed: its residents may already be here.
         if slot.starts_at <= crate::time::now_ts() {
-            return Err(AppError::Conflict(crate::i18n::tr("trust.slot_started")));
+            return Err(AppError::Conflict(Msg::new("desk.slot_started")));
         }
         let told = crate::booking::service::close_slot(
             &state.db,
@@ -173,7 +173,7 @@ pub async fn desk_reopen_slot(slot_id: i64) -> Result<(), AppError> {
         let slot = crate::booking::store::slot(&state.db, slot_id)
             .await?
             .filter(|s| s.center_id == center)
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_api_desk.m5")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("desk.what_slot")))?;
         crate::booking::service::reopen_slot(&state.db, actor, slot.id, crate::time::now_ts()).await
     }
     .await;
@@ -187,7 +187,7 @@ pub async fn desk_walk_in(item_code: String) -> Result<(), AppError> {
         let (_, center, actor) = ssr::desk_center(&state, None).await?;
         let cat = state.catalogue().await?;
         if cat.item(&item_code).is_none() {
-            return Err(AppError::bad(crate::i18n::tr("msg.booking_api_desk.m2")));
+            return Err(AppError::bad(Msg::new("desk.item_required")));
         }
         let day = crate::time::today();
         crate::booking::service::walk_in(
@@ -228,10 +228,10 @@ pub async fn desk_set_schedule(
         let windows = match &rows {
             Some(rows) if windows.trim().is_empty() => {
                 if rows.len() > crate::booking::model::MAX_WINDOW_LINES * 2 {
-                    return Err(AppError::bad(crate::i18n::tr_args(
-                        "trust.too_many_lines",
-                        &[("n", crate::booking::model::MAX_WINDOW_LINES.to_string())],
-                    )));
+                    return Err(AppError::bad(
+                        Msg::new("desk.too_many_windows")
+                            .arg("n", crate::booking::model::MAX_WINDOW_LINES),
+                    ));
                 }
                 crate::booking::model::windows_from_rows(rows)
             }
@@ -249,27 +249,20 @@ pub async fn desk_set_schedule(
             .take(MAX_ITEMS + 1)
             .collect();
         if items.len() > MAX_ITEMS {
-            return Err(AppError::bad(crate::i18n::tr_args(
-                "trust.too_many_items",
-                &[("n", MAX_ITEMS.to_string())],
-            )));
+            return Err(AppError::bad(
+                Msg::new("desk.too_many_items").arg("n", MAX_ITEMS),
+            ));
         }
         // A code both typed and ticked counts once (after the bound above).
         let mut seen = std::collections::HashSet::new();
         items.retain(|i| seen.insert(i.clone()));
         for i in &items {
             match cat.item(i) {
-                None => {
-                    return Err(AppError::bad(crate::i18n::tr_args(
-                        "msg.booking_api_desk.m6",
-                        &[("i", i.to_string())],
-                    )))
-                }
+                None => return Err(AppError::bad(Msg::new("desk.no_such_item").arg("i", i))),
                 Some(it) if !it.item.extended_hours => {
-                    return Err(AppError::bad(crate::i18n::tr_args(
-                        "msg.booking.item_not_extended",
-                        &[("item", it.item.name.clone())],
-                    )))
+                    return Err(AppError::bad(
+                        Msg::new("desk.item_not_extended").arg("item", &it.item.name),
+                    ))
                 }
                 _ => {}
             }
@@ -282,7 +275,9 @@ pub async fn desk_set_schedule(
         };
         let problems = s.problems();
         if !problems.is_empty() {
-            return Err(AppError::BadRequest(problems.join("；")));
+            return Err(AppError::BadRequest(
+                Msg::join(problems).unwrap_or_else(|| Msg::new("banner.bad")),
+            ));
         }
         let community = crate::stations::store::station(&state.db, center)
             .await?

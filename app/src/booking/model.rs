@@ -3,6 +3,7 @@
 //! life cycle, and the resident's limits. Tested without a database; the database then
 //! enforces capacity and limits under concurrency.
 
+use crate::message::Msg;
 use serde::{Deserialize, Serialize};
 
 /// Days ahead a resident may book (today counts as day 0).
@@ -44,26 +45,27 @@ pub fn hm(mins: u32) -> String {
 
 impl Schedule {
     /// The rules a schedule must meet, each problem in Chinese.
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<Msg> {
         let mut p = Vec::new();
         if !(10..=120).contains(&self.slot_minutes) {
-            p.push(crate::i18n::tr("msg.booking.slot_minutes"));
+            p.push(Msg::new("desk.slot_minutes_range"));
         }
         if !(1..=20).contains(&self.capacity) {
-            p.push(crate::i18n::tr("msg.booking.capacity"));
+            p.push(Msg::new("desk.capacity_range"));
         }
         if self.windows.is_empty() {
-            p.push(crate::i18n::tr("msg.booking.no_windows"));
+            p.push(Msg::new("desk.no_windows"));
         }
         for w in &self.windows {
             let ok_days = !w.days.is_empty() && w.days.iter().all(|d| (1..=7).contains(d));
             match (minutes(&w.start), minutes(&w.end), ok_days) {
                 (Some(s), Some(e), true) if s < e && e - s >= self.slot_minutes => {}
-                (_, _, false) => p.push(crate::i18n::tr("msg.booking.no_days")),
-                _ => p.push(crate::i18n::tr_args(
-                    "msg.booking.bad_window",
-                    &[("start", w.start.clone()), ("end", w.end.clone())],
-                )),
+                (_, _, false) => p.push(Msg::new("desk.window_no_days")),
+                _ => p.push(
+                    Msg::new("desk.bad_window")
+                        .arg("start", &w.start)
+                        .arg("end", &w.end),
+                ),
             }
         }
         p
@@ -93,7 +95,7 @@ impl Schedule {
 /// At most this many lines in a schedule (a week has 7 days; a few windows each).
 pub const MAX_WINDOW_LINES: usize = 14;
 
-pub fn parse_windows(text: &str) -> Result<Vec<Window>, String> {
+pub fn parse_windows(text: &str) -> Result<Vec<Window>, Msg> {
     let mut out = Vec::new();
     let lines: Vec<&str> = text
         .lines()
@@ -101,18 +103,15 @@ pub fn parse_windows(text: &str) -> Result<Vec<Window>, String> {
         .filter(|l| !l.is_empty())
         .collect();
     if lines.len() > MAX_WINDOW_LINES {
-        return Err(crate::i18n::tr_args(
-            "trust.too_many_lines",
-            &[("n", MAX_WINDOW_LINES.to_string())],
-        ));
+        return Err(Msg::new("desk.too_many_windows").arg("n", MAX_WINDOW_LINES));
     }
     for line in lines {
         // A line is echoed in the message: only its first 30 characters.
         let shown: String = line.chars().take(30).collect();
-        let err = || crate::i18n::tr_args("msg.booking_model.m10", &[("line", shown.clone())]);
+        let err = || Msg::new("desk.window_unreadable").arg("line", &shown);
         let (days, times) = line.split_once(' ').ok_or_else(err)?;
         // ISO weekdays 1..=7, checked before anything is allocated for them.
-        let day = |s: &str| -> Result<u32, String> {
+        let day = |s: &str| -> Result<u32, Msg> {
             s.trim()
                 .parse::<u32>()
                 .ok()
@@ -142,7 +141,7 @@ pub fn parse_windows(text: &str) -> Result<Vec<Window>, String> {
         });
     }
     if out.is_empty() {
-        return Err(crate::i18n::tr("msg.booking_model.m1"));
+        return Err(Msg::new("desk.windows_empty"));
     }
     Ok(out)
 }
@@ -161,7 +160,7 @@ pub struct WindowRow {
 /// The windows the picker's rows describe, checked by the same rules as typed lines
 /// ([`parse_windows`]). Rows left blank are skipped; a row with hours but no weekday
 /// (or weekdays but no hours) is an error naming the row.
-pub fn windows_from_rows(rows: &[WindowRow]) -> Result<Vec<Window>, String> {
+pub fn windows_from_rows(rows: &[WindowRow]) -> Result<Vec<Window>, Msg> {
     let mut lines = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let (start, end) = (r.start.trim(), r.end.trim());
@@ -175,19 +174,13 @@ pub fn windows_from_rows(rows: &[WindowRow]) -> Result<Vec<Window>, String> {
             continue;
         }
         if days.is_empty() || start.is_empty() || end.is_empty() {
-            return Err(crate::i18n::tr_args(
-                "desk.row_incomplete",
-                &[("n", (i + 1).to_string())],
-            ));
+            return Err(Msg::new("desk.row_incomplete").arg("n", (i + 1).to_string()));
         }
         if days
             .iter()
             .any(|d| !matches!(*d, "1" | "2" | "3" | "4" | "5" | "6" | "7"))
         {
-            return Err(crate::i18n::tr_args(
-                "desk.row_incomplete",
-                &[("n", (i + 1).to_string())],
-            ));
+            return Err(Msg::new("desk.row_incomplete").arg("n", (i + 1).to_string()));
         }
         lines.push(format!("{} {start}-{end}", days.join(",")));
     }
@@ -226,7 +219,7 @@ pub fn slots_on(schedule: &Schedule, rule: DayRule) -> Vec<(u32, u32)> {
 pub const CODE_ALPHABET: &[u8] = b"34679ACDEFGHJKMNPQRTUVWXY";
 pub const CODE_LEN: usize = 6;
 
-pub fn parse_code(input: &str) -> Result<String, String> {
+pub fn parse_code(input: &str) -> Result<String, Msg> {
     let c: String = input
         .trim()
         .trim_start_matches("LINLI:BOOKING:")
@@ -237,7 +230,7 @@ pub fn parse_code(input: &str) -> Result<String, String> {
     if c.len() == CODE_LEN && c.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
         Ok(c)
     } else {
-        Err(crate::i18n::tr("msg.booking_model.m2"))
+        Err(Msg::new("booking.code_format"))
     }
 }
 
@@ -350,24 +343,22 @@ pub fn actions_for(status: Status, started: bool, desk: bool) -> Vec<Action> {
 }
 
 /// The booking life cycle. `started` says whether the slot has begun.
-pub fn transition(from: Status, action: Action, started: bool) -> Result<Status, String> {
+pub fn transition(from: Status, action: Action, started: bool) -> Result<Status, Msg> {
     use Action::*;
     use Status::*;
     match (from, action) {
-        (Active, Cancel) | (Active, Reschedule) if started => {
-            Err(crate::i18n::tr("msg.booking_model.m3"))
-        }
+        (Active, Cancel) | (Active, Reschedule) if started => Err(Msg::new("booking.slot_started")),
         (Active, Cancel) => Ok(Cancelled),
         (Active, Reschedule) => Ok(Active),
         (Active, CheckIn) => Ok(CheckedIn),
         (CheckedIn, MarkDone) => Ok(Done),
         (Active, MarkNoShow) if started => Ok(NoShow),
-        (Active, MarkNoShow) => Err(crate::i18n::tr("msg.booking_model.m4")),
-        (Cancelled, _) => Err(crate::i18n::tr("msg.booking_model.m5")),
-        (Done, _) | (NoShow, _) => Err(crate::i18n::tr("msg.booking_model.m6")),
-        (CheckedIn, CheckIn) => Err(crate::i18n::tr("msg.booking_model.m7")),
-        (CheckedIn, _) => Err(crate::i18n::tr("msg.booking_model.m8")),
-        (Active, MarkDone) => Err(crate::i18n::tr("msg.booking_model.m9")),
+        (Active, MarkNoShow) => Err(Msg::new("booking.slot_not_started")),
+        (Cancelled, _) => Err(Msg::new("booking.already_cancelled")),
+        (Done, _) | (NoShow, _) => Err(Msg::new("booking.already_done")),
+        (CheckedIn, CheckIn) => Err(Msg::new("booking.already_checked_in")),
+        (CheckedIn, _) => Err(Msg::new("booking.checked_in_only_done")),
+        (Active, MarkDone) => Err(Msg::new("booking.check_in_first")),
     }
 }
 
@@ -423,6 +414,7 @@ mod tests {
         );
         assert!(windows_from_rows(&[row(&[], "17:30", "20:00")])
             .unwrap_err()
+            .zh()
             .contains('1'));
         assert!(windows_from_rows(&[row(&["1"], "", "")]).is_err());
         assert!(windows_from_rows(&[row(&["8"], "17:30", "20:00")]).is_err());
@@ -474,7 +466,7 @@ mod tests {
     #[test]
     fn weekday_evenings_and_saturday_mornings() {
         let s = sched();
-        assert_eq!(s.problems(), Vec::<String>::new());
+        assert_eq!(s.problems(), Vec::<Msg>::new());
         let mon = s.slots_for_weekday(1);
         assert_eq!(mon.len(), 5);
         assert_eq!(
@@ -499,7 +491,12 @@ mod tests {
         s.capacity = 0;
         s.windows[0].end = "17:40".into();
         s.windows[1].days = vec![8];
-        let p = s.problems().join("；");
+        let p = s
+            .problems()
+            .iter()
+            .map(Msg::zh)
+            .collect::<Vec<_>>()
+            .join("；");
         assert!(
             p.contains("可约人数") && p.contains("17:30-17:40") && p.contains("星期"),
             "{p}"
@@ -516,7 +513,7 @@ mod tests {
             assert!(!CODE_ALPHABET.contains(&bad));
         }
         assert_eq!(
-            parse_code(" k7m3qo ").unwrap_err(),
+            parse_code(" k7m3qo ").unwrap_err().zh(),
             "预约码应为6位（字母和数字），请核对后再输入"
         );
         assert_eq!(parse_code("k7m3qa").unwrap(), "K7M3QA");
@@ -558,6 +555,7 @@ mod tests {
         assert_eq!(parse_windows(&format_windows(&w)).unwrap(), w);
         assert!(parse_windows("weekdays evening")
             .unwrap_err()
+            .zh()
             .contains("无法识别"));
         assert!(parse_windows("").is_err());
     }

@@ -35,7 +35,7 @@ fn ItemPicker() -> impl IntoView {
     // From a centre's own page: the centre stays chosen.
     let q = use_query_map();
     view! {
-        <p class="lead">{tr("trust.pick_item")}</p>
+        <p class="lead">{tr("booking.pick_item")}</p>
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 let center = q
@@ -297,13 +297,13 @@ fn Confirmation(b: BookingView, new: bool, ask_cancel: bool) -> impl IntoView {
             </section>
             {(ask_cancel && cancellable).then(|| view! {
                 <section class="card confirm" id="confirm" role="alertdialog" aria-labelledby="confirm-cancel">
-                    <p id="confirm-cancel">{tr("trust.confirm_cancel")}</p>
+                    <p id="confirm-cancel">{tr("booking.confirm_cancel")}</p>
                     <form method="post" action=crate::booking::api::CancelBooking::PATH class="inline">
                         <input type="hidden" name="code" value=b.code.clone() />
-                        <button type="submit" class="button">{tr("trust.confirm_cancel_button")}</button>
+                        <button type="submit" class="button">{tr("booking.confirm_cancel_button")}</button>
                     </form>
                     " "
-                    <a class="button secondary" href=format!("/bookings/{}", b.code)>{tr("trust.keep_booking")}</a>
+                    <a class="button secondary" href=format!("/bookings/{}", b.code)>{tr("booking.keep")}</a>
                 </section>
             })}
             <section class="card code-card">
@@ -436,7 +436,7 @@ fn DeskBody(d: Desk, marked: Option<String>) -> impl IntoView {
     let is_today = d.day == d.today;
     view! {
         <p class="lead">{d.center_name.clone()} " · " {d.day.clone()}
-            {is_today.then(|| view! { " " <span class="tag">{tr("trust.today")}</span> })}</p>
+            {is_today.then(|| view! { " " <span class="tag">{tr("booking.today")}</span> })}</p>
         // Another day's queue: the day before or after, today, or any date.
         <nav class="day-switch" aria-label=tr("desk.switch_day")>
             <a class="chip" href=format!("/desk?day={}", d.prev_day)>{tr("desk.prev_day")}</a>

@@ -24,7 +24,7 @@ pub async fn run_once(db: &Db, now: NaiveDateTime) -> Result<usize, sqlx::Error>
     let due = store::claim_reminders(&mut tx, &tomorrow, ts).await?;
     for r in &due {
         let text = crate::i18n::fill(
-            &crate::i18n::tr_in(crate::prefs::Locale::ZhCn, "trust.sms_reminder"),
+            &crate::i18n::tr_in(crate::prefs::Locale::ZhCn, "booking.sms_reminder"),
             &[
                 ("day".to_string(), r.day.clone()),
                 ("start".to_string(), r.start.clone()),

@@ -10,13 +10,15 @@
 //! cancels in it gives neither a deadlock nor a 500.
 
 use crate::accounts::model::Notice;
-use crate::accounts::store::{audit_step, Actor};
+use crate::audit::model::Actor;
+use crate::audit::store::record_step as audit_step;
 use crate::booking::model::{self, Action, Schedule, Status, MAX_ACTIVE};
 use crate::booking::store::{self, Booking, Slot};
 use crate::booking::views::BookingView;
 use crate::calendar::model::Calendar;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::message::Msg;
 use chrono::NaiveDate;
 
 /// The app_meta key that says through which day every centre's slots exist.
@@ -33,15 +35,8 @@ pub async fn ensure_slots_ahead(db: &Db, today: NaiveDate) -> Result<bool, sqlx:
     }
     let calendar = crate::calendar::store::load(db).await?;
     for (center, schedule) in store::schedules(db).await? {
-        store::ensure_slots(
-            db,
-            center,
-            &schedule,
-            &calendar,
-            today,
-            crate::booking::model::BOOK_AHEAD_DAYS,
-        )
-        .await?;
+        let ahead = crate::booking::model::BOOK_AHEAD_DAYS;
+        make_slots(db, center, &schedule, &calendar, today, ahead).await?;
     }
     let mut conn = db.pool.acquire().await?;
     crate::db::set_meta(&mut conn, SLOTS_MADE_ON, &day).await?;
@@ -56,17 +51,24 @@ pub async fn slots_for_center(
     today: NaiveDate,
 ) -> Result<(), sqlx::Error> {
     if let Some(schedule) = store::schedule(db, center).await? {
-        store::ensure_slots(
-            db,
-            center,
-            &schedule,
-            calendar,
-            today,
-            crate::booking::model::BOOK_AHEAD_DAYS,
-        )
-        .await?;
+        let ahead = crate::booking::model::BOOK_AHEAD_DAYS;
+        make_slots(db, center, &schedule, calendar, today, ahead).await?;
     }
     Ok(())
+}
+
+/// Makes a centre's slots of `days` days from `from` in one transaction (idempotent).
+pub async fn make_slots(
+    db: &Db,
+    center: i64,
+    schedule: &Schedule,
+    calendar: &Calendar,
+    from: NaiveDate,
+    days: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    store::ensure_slots(&mut tx, center, schedule, calendar, from, days).await?;
+    tx.commit().await
 }
 
 /// A booking as its pages show it: the item's name and checklist from the catalogue,
@@ -116,15 +118,12 @@ async fn check_limits(
     let (active, overlapping) =
         store::active_and_overlapping(conn, user_id, slot, now, except).await?;
     if except.is_none() && active >= MAX_ACTIVE {
-        return Err(AppError::Conflict(crate::i18n::tr_args(
-            "msg.booking_service.m9",
-            &[("MAX_ACTIVE", MAX_ACTIVE.to_string())],
-        )));
+        return Err(AppError::Conflict(
+            Msg::new("booking.active_limit").arg("MAX_ACTIVE", MAX_ACTIVE),
+        ));
     }
     if overlapping > 0 {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.booking_service.m3",
-        )));
+        return Err(AppError::Conflict(Msg::new("booking.overlaps")));
     }
     Ok(())
 }
@@ -142,9 +141,7 @@ pub async fn book(
     store::lock_slot(&mut tx, db.dialect, slot.id).await?;
     check_limits(&mut tx, user_id, slot, now, None).await?;
     if !store::take_seat(&mut tx, slot.id, now).await? {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.booking_service.m4",
-        )));
+        return Err(AppError::Conflict(Msg::new("booking.slot_full")));
     }
     // A fresh code; on the rare collision, draw again (no error aborts the transaction).
     for _ in 0..8 {
@@ -162,7 +159,7 @@ async fn own(db: &Db, user_id: i64, code: &str) -> Result<Booking, AppError> {
     store::by_code(db, code)
         .await?
         .filter(|b| b.user_id == user_id)
-        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.booking_service.m5")))
+        .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_own_booking")))
 }
 
 /// Cancels the resident's own booking before its slot starts; the seat is freed.
@@ -173,9 +170,7 @@ pub async fn cancel(db: &Db, user_id: i64, code: &str, now: i64) -> Result<(), A
     let mut tx = db.begin_write().await?;
     store::lock_slot(&mut tx, db.dialect, b.slot.id).await?;
     if !store::set_status(&mut tx, b.id, b.slot.id, b.status, to, now, true).await? {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.booking.cannot_cancel",
-        )));
+        return Err(AppError::Conflict(Msg::new("booking.cannot_cancel")));
     }
     store::free_seats(&mut tx, b.slot.id, 1).await?;
     tx.commit().await?;
@@ -195,7 +190,7 @@ pub async fn reschedule(
     let started = b.slot.starts_at <= now;
     model::transition(b.status, Action::Reschedule, started).map_err(AppError::Conflict)?;
     if b.slot.id == to.id {
-        return Err(AppError::bad(crate::i18n::tr("msg.booking_service.m1")));
+        return Err(AppError::bad(Msg::new("booking.same_slot")));
     }
     let mut tx = db.begin_write().await?;
     // Both slots' rows, lower id first: two reschedules crossing each other's slots
@@ -219,15 +214,11 @@ pub async fn reschedule(
     )
     .await?
     {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.booking.cannot_reschedule",
-        )));
+        return Err(AppError::Conflict(Msg::new("booking.cannot_reschedule")));
     }
     check_limits(&mut tx, user_id, to, now, Some(b.id)).await?;
     if !store::take_seat(&mut tx, to.id, now).await? {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.booking_service.m4",
-        )));
+        return Err(AppError::Conflict(Msg::new("booking.slot_full")));
     }
     store::free_seats(&mut tx, b.slot.id, 1).await?;
     store::move_booking(&mut tx, b.id, to, now).await?;
@@ -246,25 +237,22 @@ pub async fn mark(
     now: i64,
 ) -> Result<Status, AppError> {
     if action.residents() {
-        return Err(AppError::bad(crate::i18n::tr("msg.booking_service.m2")));
+        return Err(AppError::bad(Msg::new("booking.unknown_action")));
     }
     let started = b.slot.starts_at <= now;
     let to = model::transition(b.status, action, started).map_err(AppError::Conflict)?;
     // A resident is checked in on the day of their booking only: a check-in on another
     // day would record a visit that did not happen.
     if action == Action::CheckIn && b.slot.day != crate::time::date_of(now) {
-        return Err(AppError::Conflict(crate::i18n::tr_args(
-            "trust.checkin_other_day",
-            &[("day", b.slot.day.clone())],
-        )));
+        return Err(AppError::Conflict(
+            Msg::new("desk.check_in_wrong_day").arg("day", &b.slot.day),
+        ));
     }
     let mut tx = db.begin_write().await?;
     // The slot's row first, as every transaction touching a slot and its bookings does.
     store::lock_slot(&mut tx, db.dialect, b.slot.id).await?;
     if !store::set_status(&mut tx, b.id, b.slot.id, b.status, to, now, false).await? {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.booking_service.m6",
-        )));
+        return Err(AppError::Conflict(Msg::new("booking.status_changed")));
     }
     audit_step(
         &mut tx,
@@ -305,9 +293,7 @@ pub async fn close_slot(
     let mut tx = db.begin_write().await?;
     store::lock_slot(&mut tx, db.dialect, slot_id).await?;
     if !store::close_slot(&mut tx, slot_id, reason).await? {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.booking_service.m7",
-        )));
+        return Err(AppError::Conflict(Msg::new("booking.slot_closed")));
     }
     let told = store::cancel_all_in_slot(&mut tx, slot_id, now).await?;
     store::free_seats(&mut tx, slot_id, told.len() as i64).await?;
@@ -324,7 +310,7 @@ pub async fn close_slot(
         let text = Notice::new("notice.slot_closed")
             .arg("code", code)
             .arg("reason", reason)
-            .text(crate::prefs::Locale::ZhCn);
+            .render(crate::prefs::Locale::ZhCn);
         crate::outbox::store::enqueue(
             &mut tx,
             phone,
@@ -356,9 +342,7 @@ pub async fn reopen_slot(db: &Db, actor: Actor, slot_id: i64, now: i64) -> Resul
     let mut tx = db.begin_write().await?;
     store::lock_slot(&mut tx, db.dialect, slot_id).await?;
     if !store::reopen_slot(&mut tx, slot_id).await? {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "msg.booking_service.m8",
-        )));
+        return Err(AppError::Conflict(Msg::new("booking.slot_not_closed")));
     }
     audit_step(
         &mut tx,
@@ -392,9 +376,9 @@ pub async fn set_schedule(
     let b = before.and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok());
     let a = serde_json::to_value(s).ok();
     let target = format!("schedule:{center_id}");
-    crate::accounts::store::audit(
+    crate::audit::store::record(
         &mut *tx,
-        crate::accounts::store::AuditRecord {
+        crate::audit::store::AuditRecord {
             actor_id: Some(actor_id),
             action: "set_schedule",
             target: &target,
@@ -436,4 +420,23 @@ pub async fn walk_in(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A booking by its code, for its owner or the staff of its centre's community; for
+/// anyone else it does not exist (404), so a guessed code tells nothing.
+pub async fn booking_for(
+    db: &Db,
+    code: &str,
+    user: &crate::accounts::model::CurrentUser,
+) -> Result<store::Booking, AppError> {
+    let not_found = || AppError::NotFound(Msg::new("booking.what_booking"));
+    let b = store::by_code(db, code).await?.ok_or_else(not_found)?;
+    let community = crate::stations::store::station(db, b.center_id)
+        .await?
+        .map(|s| s.community_id)
+        .unwrap_or(0);
+    if b.user_id != user.id && !user.may_act_in(community) {
+        return Err(not_found());
+    }
+    Ok(b)
 }

@@ -2,6 +2,8 @@
 //! or removed, a pasted year's list checked line by line and saved all or none.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +32,7 @@ pub async fn holidays(year: Option<i32>) -> Result<HolidaysView, AppError> {
         crate::accounts::session::require_admin().await?;
         let year = year.unwrap_or_else(|| crate::time::today_local().year());
         if !(2000..=2100).contains(&year) {
-            return Err(AppError::bad(crate::i18n::tr("office.audit_bad_date")));
+            return Err(AppError::bad(Msg::new("error.date_format")));
         }
         let state = crate::state::app_state()?;
         let set = state.stations().await?;
@@ -69,11 +71,8 @@ pub async fn set_holiday(
             name.replace([',', '\t'], ""),
             as_weekday.unwrap_or_default().replace([',', '\t'], "")
         );
-        let days = crate::calendar::model::parse_list(&line).map_err(|p| {
-            AppError::bad(crate::i18n::tr(
-                p.first().map(|x| x.1).unwrap_or("trust.banner_bad"),
-            ))
-        })?;
+        let days = crate::calendar::model::parse_list(&line)
+            .map_err(|p| AppError::bad(Msg::new(p.first().map(|x| x.1).unwrap_or("banner.bad"))))?;
         let state = crate::state::app_state()?;
         crate::calendar::service::set_days(&state.db, user.id, &days, crate::time::now_ts())
             .await?;
@@ -81,7 +80,7 @@ pub async fn set_holiday(
     }
     .await;
     crate::reply::reply(r, "/admin/holidays", |_| {
-        Some("/admin/holidays?ok=office.cal_saved".into())
+        Some("/admin/holidays?ok=holidays.saved".into())
     })
 }
 
@@ -95,13 +94,13 @@ pub async fn remove_holiday(date: String) -> Result<(), AppError> {
         if !crate::calendar::service::remove_day(&state.db, user.id, day, crate::time::now_ts())
             .await?
         {
-            return Err(AppError::NotFound(crate::i18n::tr("office.cal_title")));
+            return Err(AppError::NotFound(Msg::new("holidays.title")));
         }
         Ok(())
     }
     .await;
     crate::reply::reply(r, "/admin/holidays", |_| {
-        Some("/admin/holidays?ok=office.cal_saved".into())
+        Some("/admin/holidays?ok=holidays.saved".into())
     })
 }
 
@@ -112,23 +111,18 @@ pub async fn import_holidays(list: String) -> Result<usize, AppError> {
     let r = async {
         let user = crate::accounts::session::require_admin().await?;
         if list.len() > 64 * 1024 {
-            return Err(AppError::bad(crate::i18n::tr("office.cal_e_too_many")));
+            return Err(AppError::bad(Msg::new("holidays.too_many_lines")));
         }
         let days = crate::calendar::model::parse_list(&list).map_err(|problems| {
-            let text: Vec<String> = problems
-                .iter()
-                .take(8)
-                .map(|(line, key)| {
-                    crate::i18n::tr_args(
-                        "office.cal_line",
-                        &[("line", line.to_string()), ("reason", crate::i18n::tr(key))],
-                    )
-                })
-                .collect();
-            AppError::bad(text.join("；"))
+            let list = problems.iter().take(8).map(|(line, key)| {
+                Msg::new("holidays.line_error")
+                    .arg("line", line)
+                    .arg_msg("reason", Msg::new(key))
+            });
+            AppError::bad(Msg::join(list).unwrap_or_else(|| Msg::new("banner.bad")))
         })?;
         if days.is_empty() {
-            return Err(AppError::bad(crate::i18n::tr("office.cal_e_columns")));
+            return Err(AppError::bad(Msg::new("holidays.columns_invalid")));
         }
         let state = crate::state::app_state()?;
         crate::calendar::service::set_days(&state.db, user.id, &days, crate::time::now_ts())
@@ -137,6 +131,6 @@ pub async fn import_holidays(list: String) -> Result<usize, AppError> {
     }
     .await;
     crate::reply::reply(r, "/admin/holidays", |n| {
-        Some(format!("/admin/holidays?ok=office.cal_imported|n={n}"))
+        Some(format!("/admin/holidays?ok=holidays.imported|n={n}"))
     })
 }

@@ -4,6 +4,7 @@
 //! weekday; a station or centre that follows the government's working days opens then
 //! with that weekday's hours.
 
+use crate::message::Msg;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -137,12 +138,12 @@ pub fn china_2026() -> Vec<SpecialDay> {
 
 /// Parses `YYYY-MM-DD` with a Chinese message.
 /// A `YYYY-MM-DD` date between 2000 and 2100 (nothing the portal keeps lies outside).
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, Msg> {
     let shown: String = s.chars().take(20).collect();
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| (2000..=2100).contains(&d.year()))
-        .ok_or_else(|| crate::i18n::tr_args("msg.calendar_model.m1", &[("s", shown)]))
+        .ok_or_else(|| Msg::new("holidays.bad_date").arg("s", shown))
 }
 
 pub fn weekday_code(w: Weekday) -> &'static str {
@@ -216,7 +217,7 @@ pub fn parse_list(text: &str) -> Result<Vec<SpecialDay>, Vec<(usize, &'static st
     let mut seen = std::collections::BTreeSet::new();
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() > MAX_LIST_LINES {
-        return Err(vec![(MAX_LIST_LINES + 1, "office.cal_e_too_many")]);
+        return Err(vec![(MAX_LIST_LINES + 1, "holidays.too_many_lines")]);
     }
     for (n, line) in lines.iter().enumerate() {
         let n = n + 1;
@@ -231,31 +232,31 @@ pub fn parse_list(text: &str) -> Result<Vec<SpecialDay>, Vec<(usize, &'static st
         let (date, kind, name) = match cells.as_slice() {
             [d, k, n, ..] => (*d, *k, *n),
             _ => {
-                problems.push((n, "office.cal_e_columns"));
+                problems.push((n, "holidays.columns_invalid"));
                 continue;
             }
         };
         let Ok(date) = parse_date(date) else {
-            problems.push((n, "office.cal_e_date"));
+            problems.push((n, "holidays.date_format"));
             continue;
         };
         let kind = match kind {
             "休" | "假" | "休息" | "holiday" => DayKind::Holiday,
             "班" | "上班" | "workday" => DayKind::Workday,
             _ => {
-                problems.push((n, "office.cal_e_kind"));
+                problems.push((n, "holidays.kind_invalid"));
                 continue;
             }
         };
         if name.is_empty() || name.chars().count() > 20 {
-            problems.push((n, "office.cal_e_name"));
+            problems.push((n, "holidays.name_length"));
             continue;
         }
         let as_weekday = match (kind, cells.get(3).filter(|c| !c.is_empty())) {
             (DayKind::Workday, Some(w)) => match parse_weekday_loose(w) {
                 Some(w) => Some(w),
                 None => {
-                    problems.push((n, "office.cal_e_weekday"));
+                    problems.push((n, "holidays.weekday_invalid"));
                     continue;
                 }
             },
@@ -263,7 +264,7 @@ pub fn parse_list(text: &str) -> Result<Vec<SpecialDay>, Vec<(usize, &'static st
             (DayKind::Holiday, _) => None,
         };
         if !seen.insert(date) {
-            problems.push((n, "office.cal_e_twice"));
+            problems.push((n, "holidays.day_twice"));
             continue;
         }
         days.push(SpecialDay {
@@ -319,7 +320,10 @@ mod tests {
     #[test]
     fn dates_and_weekdays_parse() {
         assert_eq!(parse_date("2026-10-01").unwrap(), d(2026, 10, 1));
-        assert!(parse_date("2026-13-01").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(parse_date("2026-13-01")
+            .unwrap_err()
+            .zh()
+            .contains("YYYY-MM-DD"));
         assert_eq!(parse_weekday("Sa"), Some(Weekday::Sat));
         assert_eq!(parse_weekday("Xx"), None);
     }
@@ -337,11 +341,11 @@ mod tests {
         assert_eq!(
             parse_list(bad).unwrap_err(),
             vec![
-                (1, "office.cal_e_date"),
-                (2, "office.cal_e_kind"),
-                (3, "office.cal_e_columns"),
-                (4, "office.cal_e_weekday"),
-                (6, "office.cal_e_twice"),
+                (1, "holidays.date_format"),
+                (2, "holidays.kind_invalid"),
+                (3, "holidays.columns_invalid"),
+                (4, "holidays.weekday_invalid"),
+                (6, "holidays.day_twice"),
             ]
         );
         assert_eq!(parse_weekday_loose("星期日"), Some(Weekday::Sun));

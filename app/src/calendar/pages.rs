@@ -18,10 +18,10 @@ pub fn HolidaysPage() -> impl IntoView {
         holidays,
     );
     view! {
-        <Title text=tr("office.cal_title") />
-        <h1>{tr("office.cal_title")}</h1>
+        <Title text=tr("holidays.title") />
+        <h1>{tr("holidays.title")}</h1>
         <Flash />
-        <p class="lead">{tr("office.cal_lead")}</p>
+        <p class="lead">{tr("holidays.lead")}</p>
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match view_r.await {
@@ -33,37 +33,37 @@ pub fn HolidaysPage() -> impl IntoView {
                     }
                     Ok(v) => view! {
                         <form method="get" action="/admin/holidays" class="bar">
-                            <label for="cal-year">{tr("office.cal_year")}</label>
+                            <label for="cal-year">{tr("holidays.year")}</label>
                             <input id="cal-year" name="year" type="number" min="2000" max="2100" value=v.year.to_string() />
-                            <button class="button secondary" type="submit">{tr("office.cal_show")}</button>
+                            <button class="button secondary" type="submit">{tr("holidays.show")}</button>
                             <a href=format!("/admin/holidays?year={}", v.year - 1)>{(v.year - 1).to_string()}</a>
                             <a href=format!("/admin/holidays?year={}", v.year + 1)>{(v.year + 1).to_string()}</a>
                         </form>
                         <section class="card">
                             <h2>{v.year.to_string()}</h2>
                             {if v.days.is_empty() {
-                                view! { <p class="hint">{tr("office.cal_none")}</p> }.into_any()
+                                view! { <p class="hint">{tr("holidays.none")}</p> }.into_any()
                             } else {
                                 view! {
                                     <table class="audit">
                                         <thead><tr>
-                                            <th scope="col">{tr("office.cal_date")}</th>
-                                            <th scope="col">{tr("office.cal_kind")}</th>
-                                            <th scope="col">{tr("office.cal_name")}</th>
-                                            <th scope="col">{tr("office.cal_as")}</th>
-                                            <th scope="col">{tr("office.cal_remove")}</th>
+                                            <th scope="col">{tr("holidays.date")}</th>
+                                            <th scope="col">{tr("holidays.kind")}</th>
+                                            <th scope="col">{tr("holidays.name")}</th>
+                                            <th scope="col">{tr("holidays.worked_as")}</th>
+                                            <th scope="col">{tr("holidays.remove")}</th>
                                         </tr></thead>
                                         <tbody>
                                             {v.days.into_iter().map(|d| view! {
                                                 <tr>
                                                     <td>{d.date.clone()} " " {tr(crate::i18n::weekday_key(d.weekday))}</td>
-                                                    <td>{if d.holiday { tr("office.cal_holiday") } else { tr("office.cal_workday") }}</td>
+                                                    <td>{if d.holiday { tr("holidays.holiday") } else { tr("holidays.workday") }}</td>
                                                     <td>{d.name.clone()}</td>
                                                     <td>{d.as_weekday.map(|w| tr(crate::i18n::weekday_key(w)))}</td>
                                                     <td>
                                                         <form method="post" action=RemoveHoliday::PATH class="inline">
                                                             <input type="hidden" name="date" value=d.date.clone() />
-                                                            <button class="button secondary" type="submit">{tr("office.cal_remove")}</button>
+                                                            <button class="button secondary" type="submit">{tr("holidays.remove")}</button>
                                                         </form>
                                                     </td>
                                                 </tr>
@@ -74,18 +74,18 @@ pub fn HolidaysPage() -> impl IntoView {
                             }}
                         </section>
                         <section class="card">
-                            <h2>{tr("office.cal_add")}</h2>
+                            <h2>{tr("holidays.add")}</h2>
                             <form method="post" action=SetHoliday::PATH class="stack">
-                                <label for="cal-date">{tr("office.cal_date")}</label>
+                                <label for="cal-date">{tr("holidays.date")}</label>
                                 <input id="cal-date" name="date" type="date" required />
-                                <label for="cal-kind">{tr("office.cal_kind")}</label>
+                                <label for="cal-kind">{tr("holidays.kind")}</label>
                                 <select id="cal-kind" name="kind">
-                                    <option value="休">{tr("office.cal_holiday")}</option>
-                                    <option value="班">{tr("office.cal_workday")}</option>
+                                    <option value="休">{tr("holidays.holiday")}</option>
+                                    <option value="班">{tr("holidays.workday")}</option>
                                 </select>
-                                <label for="cal-name">{tr("office.cal_name")}</label>
+                                <label for="cal-name">{tr("holidays.name")}</label>
                                 <input id="cal-name" name="name" required maxlength="20" placeholder="春节" />
-                                <label for="cal-as">{tr("office.cal_as")}</label>
+                                <label for="cal-as">{tr("holidays.worked_as")}</label>
                                 <select id="cal-as" name="as_weekday">
                                     <option value="">"—"</option>
                                     {(1..=7u32).map(|w| view! { <option value=w.to_string()>{tr(crate::i18n::weekday_key(w))}</option> }).collect_view()}
@@ -94,13 +94,13 @@ pub fn HolidaysPage() -> impl IntoView {
                             </form>
                         </section>
                         <section class="card">
-                            <h2>{tr("office.cal_import")}</h2>
+                            <h2>{tr("holidays.import")}</h2>
                             <form method="post" action=ImportHolidays::PATH class="stack">
-                                <label for="cal-list">{tr("office.cal_import")}</label>
+                                <label for="cal-list">{tr("holidays.import")}</label>
                                 <textarea id="cal-list" name="list" rows="10" required aria-describedby="cal-list-hint"
                                     placeholder="2027-01-01,休,元旦\n2027-02-06,班,春节,周五"></textarea>
-                                <p id="cal-list-hint" class="hint">{tr("office.cal_import_hint")}</p>
-                                <button class="button" type="submit">{tr("office.cal_import_btn")}</button>
+                                <p id="cal-list-hint" class="hint">{tr("holidays.import_hint")}</p>
+                                <button class="button" type="submit">{tr("holidays.import_button")}</button>
                             </form>
                         </section>
                     }.into_any(),

@@ -15,9 +15,9 @@ pub async fn set_days(
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
     store::upsert_in(&mut tx, days).await?;
-    crate::accounts::store::audit_step(
+    crate::audit::store::record_step(
         &mut tx,
-        crate::accounts::store::Actor {
+        crate::audit::model::Actor {
             id: actor_id,
             community_id: None,
         },
@@ -42,9 +42,9 @@ pub async fn remove_day(
     if !store::delete_in(&mut tx, day).await? {
         return Ok(false);
     }
-    crate::accounts::store::audit_step(
+    crate::audit::store::record_step(
         &mut tx,
-        crate::accounts::store::Actor {
+        crate::audit::model::Actor {
             id: actor_id,
             community_id: None,
         },
@@ -55,6 +55,18 @@ pub async fn remove_day(
         now,
     )
     .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Seeds the shipped statutory calendar into an empty one (public data, there from the
+/// first start); false if the calendar already holds days.
+pub async fn seed_if_empty(db: &Db, days: &[SpecialDay]) -> Result<bool, sqlx::Error> {
+    if store::load(db).await?.days().next().is_some() {
+        return Ok(false);
+    }
+    let mut tx = db.begin_write().await?;
+    store::upsert_in(&mut tx, days).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -27,14 +27,8 @@ pub async fn load(db: &Db) -> Result<Calendar, sqlx::Error> {
     Ok(Calendar::new(days))
 }
 
-/// Inserts or replaces days (staff maintain the calendar; the demo seeds 2026).
-pub async fn upsert(db: &Db, days: &[SpecialDay]) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    upsert_in(&mut tx, days).await?;
-    tx.commit().await
-}
-
-/// The same, inside the caller's transaction.
+/// Inserts or replaces days, inside the caller's transaction (staff maintain the
+/// calendar; the shipped year is seeded at the first start).
 pub async fn upsert_in(
     tx: &mut sqlx::AnyConnection,
     days: &[SpecialDay],

@@ -3,6 +3,8 @@
 
 use crate::catalogue::model::{Category, Item, ItemSummary};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +44,7 @@ pub async fn search_catalogue(q: String) -> Result<Vec<ItemSummary>, AppError> {
     let state = crate::state::app_state()?;
     let r = async {
         if q.chars().count() > 50 {
-            return Err(AppError::bad(crate::i18n::tr("msg.catalogue_api.m1")));
+            return Err(AppError::bad(Msg::new("guide.search_too_long")));
         }
         let c = state.catalogue().await?;
         Ok(c.search(&q))
@@ -58,7 +60,7 @@ pub async fn get_guide(code: String) -> Result<GuideView, AppError> {
         let c = state.catalogue().await?;
         let s = c
             .item(&code)
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.catalogue_api.m4")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("guide.what_item")))?;
         let editable = crate::accounts::session::current_user()
             .await?
             .is_some_and(|u| u.role != crate::accounts::model::Role::Resident);
@@ -93,53 +95,34 @@ pub async fn update_guide(
         if user.role == crate::accounts::model::Role::Resident {
             return Err(AppError::Forbidden);
         }
-        let item: Item = serde_json::from_str(&guide).map_err(|e| {
-            AppError::bad(crate::i18n::tr_args(
-                "msg.catalogue_api.m6",
-                &[("e", e.to_string())],
-            ))
-        })?;
+        let item: Item = serde_json::from_str(&guide)
+            .map_err(|e| AppError::bad(Msg::new("guide.json_invalid").arg("e", e)))?;
         if item.code != code {
-            return Err(AppError::bad(crate::i18n::tr("msg.catalogue_api.m2")));
+            return Err(AppError::bad(Msg::new("guide.code_unchangeable")));
         }
         let problems = item.problems();
         if !problems.is_empty() {
-            return Err(AppError::BadRequest(problems.join("；")));
+            return Err(AppError::BadRequest(
+                Msg::join(problems).unwrap_or_else(|| Msg::new("banner.bad")),
+            ));
         }
         let note = note.trim();
         if note.is_empty() || note.chars().count() > 100 {
-            return Err(AppError::bad(crate::i18n::tr("msg.catalogue_api.m3")));
+            return Err(AppError::bad(Msg::new("guide.edit_note_length")));
         }
         let c = state.catalogue().await?;
         if c.item(&code).is_none() {
-            return Err(AppError::NotFound(crate::i18n::tr("msg.catalogue_api.m4")));
+            return Err(AppError::NotFound(Msg::new("guide.what_item")));
         }
-        let now = crate::time::now_ts();
-        if user.is_admin() {
-            return crate::catalogue::store::save_version(
-                &state.db, &item, base, user.id, note, now,
-            )
-            .await?
-            .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.catalogue_api.m5")));
-        }
-        let mut tx = state.db.begin_write().await?;
-        let id = crate::catalogue::store::insert_proposal(&mut tx, &item, base, note, user.id, now)
-            .await?;
-        crate::accounts::store::audit_step(
-            &mut tx,
-            crate::accounts::store::Actor {
-                id: user.id,
-                community_id: user.community_id,
-            },
-            "propose_guide",
-            &format!("catalogue:{code}"),
-            None,
-            Some(serde_json::json!({ "proposal": id, "base": base, "note": note })),
-            now,
+        crate::catalogue::service::edit_guide(
+            &state.db,
+            &user,
+            &item,
+            base,
+            note,
+            crate::time::now_ts(),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        .await
     }
     .await;
     let ok = format!("/services/{code}?saved=1");
@@ -176,43 +159,14 @@ pub async fn decide_guide(id: i64, approve: bool) -> Result<(), AppError> {
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_admin().await?;
-        let now = crate::time::now_ts();
-        let mut tx = state.db.begin_write().await?;
-        let p = crate::catalogue::store::settle_proposal(&mut tx, id, approve, user.id, now)
-            .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("trust.proposal")))?;
-        let actor = crate::accounts::store::Actor {
-            id: user.id,
-            community_id: None,
-        };
-        if approve {
-            let item: Item = serde_json::from_str(&p.item_json)
-                .map_err(|_| AppError::Conflict(crate::i18n::tr("trust.proposal_broken")))?;
-            crate::catalogue::store::save_version_in(
-                &mut tx,
-                &item,
-                p.base,
-                user.id,
-                Some(p.proposed_by),
-                &p.note,
-                now,
-            )
-            .await?
-            .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.catalogue_api.m5")))?;
-        } else {
-            crate::accounts::store::audit_step(
-                &mut tx,
-                actor,
-                "reject_guide",
-                &format!("catalogue:{}", p.code),
-                None,
-                Some(serde_json::json!({ "proposal": p.id })),
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        crate::catalogue::service::decide_guide(
+            &state.db,
+            user.id,
+            id,
+            approve,
+            crate::time::now_ts(),
+        )
+        .await
     }
     .await;
     crate::reply::reply(r, "/admin", |_| Some("/admin?ok=1".to_string()))
@@ -229,11 +183,11 @@ pub async fn guide_history(code: String) -> Result<Vec<(i64, String, String)>, A
                 .map(|h| {
                     let by = match (&h.proposed_by, &h.published_by) {
                         (Some(p), Some(a)) => crate::i18n::tr_args(
-                            "trust.guide_proposed",
+                            "guide.proposed_by",
                             &[("proposer", p.clone()), ("approver", a.clone())],
                         ),
                         (None, Some(a)) => {
-                            crate::i18n::tr_args("trust.guide_published", &[("by", a.clone())])
+                            crate::i18n::tr_args("guide.published_by", &[("by", a.clone())])
                         }
                         _ => String::new(),
                     };

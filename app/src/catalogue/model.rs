@@ -1,6 +1,7 @@
 //! The service guide as data, and the rules a guide must satisfy. Plain types, tested
 //! without a database; the JSON form is what is stored and versioned.
 
+use crate::message::Msg;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,47 +134,47 @@ fn blank(s: &str) -> bool {
 impl Item {
     /// Every rule a published guide must meet; each problem in the reader's language, naming
     /// the field.
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<Msg> {
         let mut p = Vec::new();
         // Each rule names its message's key; the message is in the reader's language.
         let mut need = |ok: bool, key: &str| {
             if !ok {
-                p.push(crate::i18n::tr(key));
+                p.push(Msg::new(key));
             }
         };
-        need(is_item_code(&self.code), "msg.catalogue.item_code");
+        need(is_item_code(&self.code), "guide.item_code_format");
         need(
             !blank(&self.name) && self.name.chars().count() <= 40,
-            "msg.guide.g1",
+            "guide.name_required",
         );
-        need(!blank(&self.name_en), "msg.guide.g2");
+        need(!blank(&self.name_en), "guide.english_name_required");
         need(
             !self.aliases.is_empty() && self.aliases.iter().all(|a| !blank(a)),
-            "msg.guide.g3",
+            "guide.common_name_required",
         );
-        need(!blank(&self.item_type), "msg.guide.g4");
+        need(!blank(&self.item_type), "guide.type_required");
         need(
             !self.legal_basis.is_empty() && self.legal_basis.iter().all(|a| !blank(a)),
-            "msg.guide.g5",
+            "guide.basis_required",
         );
-        need(!blank(&self.implementing_body), "msg.guide.g6");
-        need(!blank(&self.serves), "msg.guide.g7");
-        need(!self.conditions.is_empty(), "msg.guide.g8");
+        need(!blank(&self.implementing_body), "guide.body_required");
+        need(!blank(&self.serves), "guide.serves_required");
+        need(!self.conditions.is_empty(), "guide.conditions_required");
         for c in &self.conditions {
             need(
                 !blank(&c.case) && !c.items.is_empty() && c.items.iter().all(|i| !blank(i)),
-                "msg.guide.g9",
+                "guide.case_incomplete",
             );
             let catch_all = |s: &str| s.contains("其他条件") || s.contains("规定的其他");
             need(
                 !catch_all(&c.case) && !c.items.iter().any(|i| catch_all(i)),
-                "msg.guide.g10",
+                "guide.catch_all_condition",
             );
         }
-        need(!self.materials.is_empty(), "msg.guide.g11");
+        need(!self.materials.is_empty(), "guide.materials_required");
         for m in &self.materials {
-            need(!blank(&m.name), "msg.guide.g12");
-            need(m.originals + m.copies > 0, "msg.guide.g13");
+            need(!blank(&m.name), "guide.material_name_required");
+            need(m.originals + m.copies > 0, "guide.material_count");
         }
         need(
             self.steps.len() >= 2
@@ -181,32 +182,35 @@ impl Item {
                     .steps
                     .iter()
                     .all(|s| !blank(&s.name) && !blank(&s.detail)),
-            "msg.guide.g14",
+            "guide.steps_required",
         );
         need(
             self.legal_limit_days > 0 || self.promised_limit_days == 0,
-            "msg.guide.g15",
+            "guide.legal_limit_positive",
         );
         need(
             self.promised_limit_days <= self.legal_limit_days,
-            "msg.guide.g16",
+            "guide.promise_exceeds_legal",
         );
-        need(!blank(&self.fee.basis), "msg.guide.g17");
+        need(!blank(&self.fee.basis), "guide.fee_required");
         need(
             !blank(&self.result.name) && !blank(&self.result.delivery),
-            "msg.guide.g18",
+            "guide.result_required",
         );
-        need(!blank(&self.place) && !blank(&self.hours), "msg.guide.g19");
+        need(
+            !blank(&self.place) && !blank(&self.hours),
+            "guide.where_required",
+        );
         need(
             !blank(&self.consult_phone) && !blank(&self.complaint_phone),
-            "msg.guide.g20",
+            "guide.phones_required",
         );
-        need(self.visits <= 5, "msg.guide.g21");
+        need(self.visits <= 5, "guide.too_many_visits");
         need(
             !self.faq.is_empty() && self.faq.iter().all(|f| !blank(&f.q) && !blank(&f.a)),
-            "msg.guide.g22",
+            "guide.faq_required",
         );
-        need(!blank(&self.notes), "msg.guide.g23");
+        need(!blank(&self.notes), "guide.notes_required");
         p
     }
 
@@ -321,7 +325,7 @@ mod tests {
             for item in &cat.items {
                 assert_eq!(
                     item.problems(),
-                    Vec::<String>::new(),
+                    Vec::<Msg>::new(),
                     "{} {}",
                     item.code,
                     item.name
@@ -340,7 +344,12 @@ mod tests {
             .push("法律法规规定的其他条件".into());
         item.materials[0].originals = 0;
         item.materials[0].copies = 0;
-        let p = item.problems().join("；");
+        let p = item
+            .problems()
+            .iter()
+            .map(Msg::zh)
+            .collect::<Vec<_>>()
+            .join("；");
         assert!(
             p.contains("承诺时限") && p.contains("兜底") && p.contains("份数"),
             "{p}"

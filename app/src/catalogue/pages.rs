@@ -374,7 +374,7 @@ pub fn GuideEditPage() -> impl IntoView {
                     Ok(g) if !g.editable => view! { <ErrorBox message=tr("services.staff_only") /> }.into_any(),
                     Ok(g) => {
                         let json = serde_json::to_string_pretty(&g.item).unwrap_or_default();
-                        let err = q.read_untracked().get("err").and_then(|e| crate::i18n::decode_banner(&e));
+                        let err = q.read_untracked().get("err").and_then(|e| crate::message::Msg::from_banner(&e).map(|m| m.text()));
                         view! {
                             <Title text=tr("services.edit") />
                             <h1>{tr("services.edit")} "：" {g.item.title()}</h1>

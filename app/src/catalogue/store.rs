@@ -17,18 +17,17 @@ pub struct StoredItem {
 /// Seeds the shipped catalogue into an empty database (one transaction), each guide's
 /// first version with `note`. Returns false if a catalogue is already there.
 pub async fn seed_if_empty(
-    db: &Db,
+    tx: &mut sqlx::AnyConnection,
     seed: &Catalogue,
     note: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_categories")
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *tx)
         .await?;
     if n > 0 {
         return Ok(false);
     }
-    let mut tx = db.begin_write().await?;
     for (ci, c) in seed.categories.iter().enumerate() {
         sqlx::query("INSERT INTO catalogue_categories (code, position, name, name_en, summary) VALUES ($1, $2, $3, $4, $5)")
             .bind(&c.code)
@@ -64,7 +63,6 @@ pub async fn seed_if_empty(
             .await?;
         }
     }
-    tx.commit().await?;
     Ok(true)
 }
 
@@ -116,27 +114,11 @@ pub async fn version_stamp(db: &Db) -> Result<i64, sqlx::Error> {
     Ok(v.and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
-/// Saves a new version of a guide if the editor started from the current one (`base`);
-/// returns the new version, or None when someone else saved first. The old text stays
-/// in `catalogue_versions`; the change is audited.
-pub async fn save_version(
-    db: &Db,
-    item: &Item,
-    base: i64,
-    actor_id: i64,
-    note: &str,
-    now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    let v = save_version_in(&mut tx, item, base, actor_id, None, note, now).await?;
-    if v.is_some() {
-        tx.commit().await?;
-    }
-    Ok(v)
-}
-
-/// [`save_version`] inside the caller's transaction; `proposed_by` names the staff
-/// member whose proposal an admin (`actor_id`) approved.
+/// Saves a new version of a guide in the caller's transaction if the editor started from
+/// the current one (`base`): the new version and the guide as it was before (for the
+/// audit record), or None when someone else saved first. The old text stays in
+/// `catalogue_versions`; `proposed_by` names the staff member whose proposal an admin
+/// (`actor_id`) approved.
 pub async fn save_version_in(
     tx: &mut sqlx::AnyConnection,
     item: &Item,
@@ -145,7 +127,7 @@ pub async fn save_version_in(
     proposed_by: Option<i64>,
     note: &str,
     now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
     let guide = serde_json::to_string(item).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let before: Option<String> =
         sqlx::query_scalar("SELECT guide FROM catalogue_items WHERE code = $1")
@@ -183,27 +165,7 @@ pub async fn save_version_in(
     sqlx::query("UPDATE app_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'catalogue_version'")
         .execute(&mut *tx)
         .await?;
-    let before = before.and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok());
-    let after = serde_json::from_str::<serde_json::Value>(&guide).ok();
-    let target = format!("catalogue:{}", item.code);
-    crate::accounts::store::audit(
-        &mut *tx,
-        crate::accounts::store::AuditRecord {
-            actor_id: Some(actor_id),
-            action: if proposed_by.is_some() {
-                "approve_guide"
-            } else {
-                "update_guide"
-            },
-            target: &target,
-            community_id: None,
-            before: before.as_ref(),
-            after: after.as_ref(),
-            at: now,
-        },
-    )
-    .await?;
-    Ok(Some(version))
+    Ok(Some((version, before)))
 }
 
 /// A staff member's proposed change to a guide.

@@ -4,6 +4,8 @@
 
 use crate::dashboard::model::Figures;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -44,14 +46,14 @@ pub fn resolve(
             None => Ok(None),
             Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(Some)
-                .map_err(|_| AppError::bad(crate::i18n::tr("office.audit_bad_date"))),
+                .map_err(|_| AppError::bad(Msg::new("error.date_format"))),
         }
     };
     let today = crate::time::today_local();
     let to = day(to)?.unwrap_or(today);
     let from = day(from)?.unwrap_or(to - chrono::Duration::days(83));
     if from > to || (to - from).num_days() > MAX_DAYS {
-        return Err(AppError::bad(crate::i18n::tr("office.dash_bad_range")));
+        return Err(AppError::bad(Msg::new("dashboard.bad_range")));
     }
     Ok(crate::dashboard::store::Range {
         from_day: crate::time::ymd(from),
@@ -71,10 +73,10 @@ pub fn table(f: &Figures, name: &str) -> Option<Vec<Vec<String>>> {
     let s = |x: i64| x.to_string();
     Some(match name {
         "bookings_week" => std::iter::once(vec![
-            tr("office.dash_week"),
-            tr("office.dash_served"),
-            tr("office.dash_no_show"),
-            tr("office.dash_walk_ins"),
+            tr("dashboard.week"),
+            tr("dashboard.served"),
+            tr("dashboard.no_show"),
+            tr("dashboard.walk_ins"),
         ])
         .chain(
             f.bookings_by_week
@@ -83,12 +85,12 @@ pub fn table(f: &Figures, name: &str) -> Option<Vec<Vec<String>>> {
         )
         .collect(),
         "bookings_center" => std::iter::once(vec![
-            tr("office.col_street"),
-            tr("office.people_community"),
-            tr("office.dash_center"),
-            tr("office.dash_served"),
-            tr("office.dash_no_show"),
-            tr("office.dash_walk_ins"),
+            tr("common.street"),
+            tr("common.community"),
+            tr("dashboard.center"),
+            tr("dashboard.served"),
+            tr("dashboard.no_show"),
+            tr("dashboard.walk_ins"),
         ])
         .chain(f.bookings_by_center.iter().map(|r| {
             vec![
@@ -101,14 +103,14 @@ pub fn table(f: &Figures, name: &str) -> Option<Vec<Vec<String>>> {
             ]
         }))
         .collect(),
-        "bookings_item" => std::iter::once(vec![tr("office.dash_item"), tr("office.dash_served")])
+        "bookings_item" => std::iter::once(vec![tr("dashboard.item"), tr("dashboard.served")])
             .chain(
                 f.bookings_by_item
                     .iter()
                     .map(|c| vec![c.label.clone(), s(c.n)]),
             )
             .collect(),
-        "wishes" => std::iter::once(vec![tr("office.dash_state"), tr("office.dash_count")])
+        "wishes" => std::iter::once(vec![tr("dashboard.state"), tr("dashboard.count")])
             .chain(
                 f.wishes_by_state
                     .iter()
@@ -116,9 +118,9 @@ pub fn table(f: &Figures, name: &str) -> Option<Vec<Vec<String>>> {
             )
             .collect(),
         "volunteers" => std::iter::once(vec![
-            tr("office.dash_volunteer"),
-            tr("office.dash_claims"),
-            tr("office.dash_fulfilled"),
+            tr("dashboard.volunteer"),
+            tr("dashboard.claims"),
+            tr("dashboard.fulfilled"),
         ])
         .chain(
             f.claims_by_volunteer
@@ -127,9 +129,9 @@ pub fn table(f: &Figures, name: &str) -> Option<Vec<Vec<String>>> {
         )
         .collect(),
         "points" => std::iter::once(vec![
-            tr("office.dash_reward"),
-            tr("office.dash_vouchers"),
-            tr("office.dash_points"),
+            tr("dashboard.reward"),
+            tr("dashboard.vouchers"),
+            tr("dashboard.points"),
         ])
         .chain(
             f.redeemed_by_reward
@@ -138,7 +140,7 @@ pub fn table(f: &Figures, name: &str) -> Option<Vec<Vec<String>>> {
         )
         .collect(),
         "stations" => {
-            let mut head = vec![tr("office.col_street")];
+            let mut head = vec![tr("common.street")];
             head.extend(
                 crate::stations::model::StationKind::ALL
                     .iter()
@@ -175,15 +177,15 @@ fn charts(f: &Figures) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let weeks: Vec<String> = f.bookings_by_week.iter().map(|r| r.label.clone()).collect();
     let (served, no_show, walk_ins) = (
-        tr("office.dash_served"),
-        tr("office.dash_no_show"),
-        tr("office.dash_walk_ins"),
+        tr("dashboard.served"),
+        tr("dashboard.no_show"),
+        tr("dashboard.walk_ins"),
     );
     let drawn = [
         (
             "bookings_week",
             bars(
-                &tr("office.dash_bookings_week"),
+                &tr("dashboard.bookings_week"),
                 &weeks,
                 &[
                     Series {
@@ -204,13 +206,13 @@ fn charts(f: &Figures) -> Vec<(String, String)> {
         (
             "wishes",
             bars(
-                &tr("office.dash_wishes"),
+                &tr("dashboard.wishes"),
                 &f.wishes_by_state
                     .iter()
                     .map(|c| tr(&format!("wish_status.{}", c.label)))
                     .collect::<Vec<_>>(),
                 &[Series {
-                    name: &tr("office.dash_count"),
+                    name: &tr("dashboard.count"),
                     values: f.wishes_by_state.iter().map(|c| c.n).collect(),
                 }],
             ),
@@ -218,13 +220,13 @@ fn charts(f: &Figures) -> Vec<(String, String)> {
         (
             "points",
             bars(
-                &tr("office.dash_points_title"),
+                &tr("dashboard.points_title"),
                 &f.redeemed_by_reward
                     .iter()
                     .map(|c| c.label.clone())
                     .collect::<Vec<_>>(),
                 &[Series {
-                    name: &tr("office.dash_vouchers"),
+                    name: &tr("dashboard.vouchers"),
                     values: f.redeemed_by_reward.iter().map(|c| c.n).collect(),
                 }],
             ),
@@ -232,13 +234,13 @@ fn charts(f: &Figures) -> Vec<(String, String)> {
         (
             "stations",
             bars(
-                &tr("office.dash_stations"),
+                &tr("dashboard.stations"),
                 &crate::stations::model::StationKind::ALL
                     .iter()
                     .map(|k| tr(k.label_key()))
                     .collect::<Vec<_>>(),
                 &[Series {
-                    name: &tr("office.dash_count"),
+                    name: &tr("dashboard.count"),
                     values: (0..crate::stations::model::StationKind::ALL.len())
                         .map(|k| f.stations_by_street.iter().map(|r| r.by_kind[k]).sum())
                         .collect(),
@@ -274,7 +276,7 @@ pub async fn dashboard(
         let user = crate::accounts::session::require_user().await?;
         let range = resolve(&user, from.as_deref(), to.as_deref(), community)?;
         let state = crate::state::app_state()?;
-        let mut figures = crate::dashboard::store::figures(&state.db, &range).await?;
+        let mut figures = crate::dashboard::service::figures(&state.db, &range).await?;
         name_items(&state, &mut figures).await?;
         let communities = crate::stations::store::communities(&state.db).await?;
         let community_name = range

@@ -25,9 +25,9 @@ pub fn DashboardPage() -> impl IntoView {
         |(from, to, community)| dashboard(from, to, community),
     );
     view! {
-        <Title text=tr("office.dash_title") />
-        <h1>{tr("office.dash_title")}</h1>
-        <p class="lead">{tr("office.dash_lead")}</p>
+        <Title text=tr("dashboard.title") />
+        <h1>{tr("dashboard.title")}</h1>
+        <p class="lead">{tr("dashboard.lead")}</p>
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match view_r.await {
@@ -62,7 +62,7 @@ fn Figure(
             <h2 id=format!("t-{name}")>{title.clone()}</h2>
             <div class="figure-body">
                 {svg.map(|s| view! { <div class="chart" inner_html=s></div> })}
-                {no_rows.then(|| view! { <p class="hint">{tr("office.dash_none")}</p> })}
+                {no_rows.then(|| view! { <p class="hint">{tr("dashboard.none")}</p> })}
                 <div class="table-wrap" tabindex="0" hidden=no_rows>
                     <table class="audit figures">
                         <caption class="visually-hidden">{title}</caption>
@@ -77,7 +77,7 @@ fn Figure(
                     </table>
                 </div>
             </div>
-            <p class="actions"><a class="button secondary" href=csv rel="external" download=format!("linli-{name}.csv")>{tr("office.dash_csv")}</a></p>
+            <p class="actions"><a class="button secondary" href=csv rel="external" download=format!("linli-{name}.csv")>{tr("dashboard.csv")}</a></p>
         </section>
     }
 }
@@ -105,7 +105,7 @@ fn Board(v: DashboardView) -> impl IntoView {
     let scope = v
         .community_name
         .clone()
-        .unwrap_or_else(|| tr("office.dash_city"));
+        .unwrap_or_else(|| tr("dashboard.city"));
     let median = |key: &str, h: Option<f64>| match h {
         Some(h) => tr_args(key, &[("h", format!("{h:.1}"))]),
         None => tr(&format!("{key}_none")),
@@ -151,7 +151,7 @@ fn Board(v: DashboardView) -> impl IntoView {
             row
         })
         .collect();
-    let mut street_head = vec![tr("office.col_street")];
+    let mut street_head = vec![tr("common.street")];
     street_head.extend(StationKind::ALL.iter().map(|k| tr(k.label_key())));
     let amenity_rows: Vec<Vec<String>> = f
         .amenity_counts
@@ -170,60 +170,60 @@ fn Board(v: DashboardView) -> impl IntoView {
     let charts = v.charts.clone();
     view! {
         <form method="get" action="/admin/dashboard" class="card filters">
-            <label for="dash-from">{tr("office.dash_from")}</label>
+            <label for="dash-from">{tr("dashboard.from")}</label>
             <input id="dash-from" name="from" type="date" value=v.from.clone() />
-            <label for="dash-to">{tr("office.dash_to")}</label>
+            <label for="dash-to">{tr("dashboard.to")}</label>
             <input id="dash-to" name="to" type="date" value=v.to.clone() />
             {(!v.communities.is_empty()).then(|| view! {
-                <label for="dash-community">{tr("office.people_community")}</label>
+                <label for="dash-community">{tr("common.community")}</label>
                 <select id="dash-community" name="community">
-                    <option value="">{tr("office.dash_city")}</option>
+                    <option value="">{tr("dashboard.city")}</option>
                     {v.communities.iter().map(|c| view! {
                         <option value=c.id.to_string() selected=v.community == Some(c.id)>{format!("{} · {}", c.street, c.name)}</option>
                     }).collect_view()}
                 </select>
             })}
-            <button class="button secondary" type="submit">{tr("office.dash_show")}</button>
+            <button class="button secondary" type="submit">{tr("dashboard.show")}</button>
         </form>
-        <p class="hint">{tr_args("office.dash_scope", &[("scope", scope), ("from", v.from.clone()), ("to", v.to.clone())])}</p>
-        <Figure v_query=query.clone() name="bookings_week" charts=charts.clone() title=tr("office.dash_bookings_week")
-            head=vec![tr("office.dash_week"), tr("office.dash_served"), tr("office.dash_no_show"), tr("office.dash_walk_ins")] rows=week_rows />
-        <p class="hint">{tr("office.dash_top_centres")}</p>
-        <Figure v_query=query.clone() name="bookings_center" charts=vec![] title=tr("office.dash_by_center")
-            head=vec![tr("office.dash_center"), tr("office.dash_served"), tr("office.dash_no_show"), tr("office.dash_walk_ins")] rows=center_rows />
-        <Figure v_query=query.clone() name="bookings_item" charts=vec![] title=tr("office.dash_by_item")
-            head=vec![tr("office.dash_item"), tr("office.dash_served")] rows=counts(&f.bookings_by_item, false) />
-        <Figure v_query=query.clone() name="wishes" charts=charts.clone() title=tr("office.dash_wishes")
-            head=vec![tr("office.dash_state"), tr("office.dash_count")] rows=wish_rows />
+        <p class="hint">{tr_args("dashboard.scope", &[("scope", scope), ("from", v.from.clone()), ("to", v.to.clone())])}</p>
+        <Figure v_query=query.clone() name="bookings_week" charts=charts.clone() title=tr("dashboard.bookings_week")
+            head=vec![tr("dashboard.week"), tr("dashboard.served"), tr("dashboard.no_show"), tr("dashboard.walk_ins")] rows=week_rows />
+        <p class="hint">{tr("dashboard.top_centres")}</p>
+        <Figure v_query=query.clone() name="bookings_center" charts=vec![] title=tr("dashboard.by_center")
+            head=vec![tr("dashboard.center"), tr("dashboard.served"), tr("dashboard.no_show"), tr("dashboard.walk_ins")] rows=center_rows />
+        <Figure v_query=query.clone() name="bookings_item" charts=vec![] title=tr("dashboard.by_item")
+            head=vec![tr("dashboard.item"), tr("dashboard.served")] rows=counts(&f.bookings_by_item, false) />
+        <Figure v_query=query.clone() name="wishes" charts=charts.clone() title=tr("dashboard.wishes")
+            head=vec![tr("dashboard.state"), tr("dashboard.count")] rows=wish_rows />
         <section class="card">
-            <p>{median("office.dash_median_claim", f.median_claim_hours)}</p>
-            <p>{median("office.dash_median_fulfil", f.median_fulfil_hours)}</p>
+            <p>{median("dashboard.median_claim", f.median_claim_hours)}</p>
+            <p>{median("dashboard.median_fulfil", f.median_fulfil_hours)}</p>
         </section>
-        <Figure v_query=query.clone() name="volunteers" charts=vec![] title=tr("office.dash_volunteers")
-            head=vec![tr("office.dash_volunteer"), tr("office.dash_claims"), tr("office.dash_fulfilled")] rows=counts(&f.claims_by_volunteer, true) />
+        <Figure v_query=query.clone() name="volunteers" charts=vec![] title=tr("dashboard.volunteers")
+            head=vec![tr("dashboard.volunteer"), tr("dashboard.claims"), tr("dashboard.fulfilled")] rows=counts(&f.claims_by_volunteer, true) />
         <section class="card">
-            <h2>{tr("office.dash_activities")}</h2>
-            <p>{tr_args("office.dash_activity_counts", &[
+            <h2>{tr("dashboard.activities")}</h2>
+            <p>{tr_args("dashboard.activity_counts", &[
                 ("a", f.activities.to_string()), ("s", f.signups.to_string()),
                 ("c", f.checked_in.to_string()), ("h", f.volunteer_hours.to_string()),
             ])}</p>
-            <p>{tr_args("office.dash_points_issued", &[("n", f.points_issued.to_string())])}</p>
+            <p>{tr_args("dashboard.points_issued", &[("n", f.points_issued.to_string())])}</p>
             {f.messages.map(|(s, fl, w)| view! {
-                <p>{tr_args("office.dash_messages", &[("sent", s.to_string()), ("failed", fl.to_string()), ("waiting", w.to_string())])}</p>
+                <p>{tr_args("dashboard.messages", &[("sent", s.to_string()), ("failed", fl.to_string()), ("waiting", w.to_string())])}</p>
             })}
         </section>
-        <Figure v_query=query.clone() name="points" charts=charts.clone() title=tr("office.dash_points_title")
-            head=vec![tr("office.dash_reward"), tr("office.dash_vouchers"), tr("office.dash_points")] rows=counts(&f.redeemed_by_reward, true) />
-        <Figure v_query=query.clone() name="stations" charts=charts.clone() title=tr("office.dash_stations_street")
+        <Figure v_query=query.clone() name="points" charts=charts.clone() title=tr("dashboard.points_title")
+            head=vec![tr("dashboard.reward"), tr("dashboard.vouchers"), tr("dashboard.points")] rows=counts(&f.redeemed_by_reward, true) />
+        <Figure v_query=query.clone() name="stations" charts=charts.clone() title=tr("dashboard.stations_street")
             head=street_head rows=street_rows />
         <section class="card">
-            <h2>{tr_args("office.dash_amenities", &[("n", f.stations_total.to_string())])}</h2>
-            <p>{tr_args("office.dash_verified", &[("n", f.verified_recent.to_string()), ("pct", percent(f.verified_recent, f.stations_total).to_string())])}</p>
+            <h2>{tr_args("dashboard.amenities", &[("n", f.stations_total.to_string())])}</h2>
+            <p>{tr_args("dashboard.verified", &[("n", f.verified_recent.to_string()), ("pct", percent(f.verified_recent, f.stations_total).to_string())])}</p>
             <table class="audit figures">
                 <thead><tr>
-                    <th scope="col">{tr("office.cov_amenity")}</th>
-                    <th scope="col">{tr("office.dash_count")}</th>
-                    <th scope="col">{tr("office.cov_share")}</th>
+                    <th scope="col">{tr("coverage.amenity")}</th>
+                    <th scope="col">{tr("dashboard.count")}</th>
+                    <th scope="col">{tr("coverage.share")}</th>
                 </tr></thead>
                 <tbody>
                     {amenity_rows.into_iter().map(|r| view! { <tr><th scope="row">{r[0].clone()}</th><td>{r[1].clone()}</td><td>{r[2].clone()}</td></tr> }).collect_view()}

@@ -61,3 +61,9 @@ mod tests {
         assert_eq!(backoff_secs(0), 30);
     }
 }
+
+/// Housekeeping: texts sent before `before` are deleted (numbers are not kept longer
+/// than needed). Returns rows removed.
+pub async fn purge_sent(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    store::purge_sent(db, before).await
+}

@@ -53,18 +53,23 @@ pub fn ErrorBox(message: String) -> impl IntoView {
 }
 
 /// The outcome of a plain form post, carried back in the address: `?err=` (the keys of
-/// fixed messages, see `i18n::decode_banner`; anything else shows nothing) or `?ok=1`
+/// fixed messages, see `message::Msg::from_banner`; anything else shows nothing) or `?ok=1`
 /// (or `?ok=<key>` of what was done).
 #[component]
 pub fn Flash() -> impl IntoView {
     let q = use_query_map();
     move || {
         let q = q.read();
-        if let Some(e) = q.get("err").and_then(|e| crate::i18n::decode_banner(&e)) {
+        if let Some(e) = q
+            .get("err")
+            .and_then(|e| crate::message::Msg::from_banner(&e).map(|m| m.text()))
+        {
             Some(view! { <p class="form-error" role="alert">{e}</p> }.into_any())
         } else if let Some(ok) = q.get("ok") {
             // `ok=<key>` names what was done, from the same fixed set as errors.
-            let text = crate::i18n::decode_banner(&ok).unwrap_or_else(|| tr("common.done"));
+            let text = crate::message::Msg::from_banner(&ok)
+                .map(|m| m.text())
+                .unwrap_or_else(|| tr("common.done"));
             Some(view! { <p class="form-ok" role="status">{text}</p> }.into_any())
         } else {
             None

@@ -1,6 +1,7 @@
 //! The rules of points, without a database: what a balance is, whether a redemption may
 //! go ahead, and what a voucher code looks like.
 
+use crate::message::Msg;
 use serde::{Deserialize, Serialize};
 
 /// Voucher codes use the booking codes' alphabet (no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes).
@@ -13,21 +14,20 @@ pub fn balance(entries: &[i64]) -> i64 {
 
 /// Whether a redemption of `cost` may go ahead with this balance and stock. The store
 /// asks this under the user's row lock; the stock is taken by a conditional update.
-pub fn check_redeem(balance: i64, cost: i64, stock: i64) -> Result<(), String> {
+pub fn check_redeem(balance: i64, cost: i64, stock: i64) -> Result<(), Msg> {
     if stock <= 0 {
-        Err(crate::i18n::tr("msg.points_model.m1"))
+        Err(Msg::new("points.reward_sold_out"))
     } else if balance < cost {
-        Err(crate::i18n::tr_args(
-            "msg.points_model.m3",
-            &[("cost", cost.to_string()), ("balance", balance.to_string())],
-        ))
+        Err(Msg::new("points.not_enough")
+            .arg("cost", cost)
+            .arg("balance", balance))
     } else {
         Ok(())
     }
 }
 
 /// A typed or scanned voucher code: spaces and dashes ignored, case folded.
-pub fn parse_voucher(input: &str) -> Result<String, String> {
+pub fn parse_voucher(input: &str) -> Result<String, Msg> {
     let c: String = input
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -37,7 +37,7 @@ pub fn parse_voucher(input: &str) -> Result<String, String> {
     if c.len() == VOUCHER_LEN && c.bytes().all(|b| alphabet.contains(&b)) {
         Ok(c)
     } else {
-        Err(crate::i18n::tr("msg.points_model.m2"))
+        Err(Msg::new("points.voucher_format"))
     }
 }
 
@@ -92,10 +92,10 @@ mod tests {
     fn redemptions_need_points_and_stock() {
         assert!(check_redeem(20, 20, 1).is_ok());
         assert_eq!(
-            check_redeem(19, 20, 5).unwrap_err(),
+            check_redeem(19, 20, 5).unwrap_err().zh(),
             "积分不足：需要20分，您现有19分"
         );
-        assert_eq!(check_redeem(100, 20, 0).unwrap_err(), "该项目已兑完");
+        assert_eq!(check_redeem(100, 20, 0).unwrap_err().zh(), "该项目已兑完");
     }
 
     #[test]

@@ -45,13 +45,13 @@ fn PointsBody(p: PointsView, confirm: Option<i64>) -> impl IntoView {
         </section>
         {asked.map(|r| view! {
             <section class="card confirm" id="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                <p id="confirm-text">{tr_args("trust.confirm_redeem", &[("cost", r.cost.to_string()), ("name", r.name.clone())])}</p>
+                <p id="confirm-text">{tr_args("points.confirm_redeem", &[("cost", r.cost.to_string()), ("name", r.name.clone())])}</p>
                 <form method="post" action=crate::points::api::Redeem::PATH class="inline">
                     <input type="hidden" name="reward_id" value=r.id.to_string() />
-                    <button class="button" type="submit">{tr("trust.confirm")}</button>
+                    <button class="button" type="submit">{tr("points.confirm_redeem_button")}</button>
                 </form>
                 " "
-                <a class="button secondary" href="/points">{tr("trust.cancel")}</a>
+                <a class="button secondary" href="/points">{tr("points.cancel_redeem")}</a>
             </section>
         })}
         {(!p.vouchers.is_empty()).then(|| view! {
@@ -63,14 +63,14 @@ fn PointsBody(p: PointsView, confirm: Option<i64>) -> impl IntoView {
                             {if v.used {
                                 tr("points.used")
                             } else if v.expired {
-                                tr("trust.expired")
+                                tr("points.expired")
                             } else {
                                 tr("points.unused")
                             }}
                             {(!v.accepted_by.is_empty()).then(|| view! {
-                                <br /><span class="hint">{tr_args("trust.accepted_by", &[("who", v.accepted_by.clone())])}</span>
+                                <br /><span class="hint">{tr_args("points.accepted_by", &[("who", v.accepted_by.clone())])}</span>
                             })}
-                            " " <span class="hint">{tr_args("trust.valid_until", &[("day", v.valid_until)])}</span>
+                            " " <span class="hint">{tr_args("points.valid_until", &[("day", v.valid_until)])}</span>
                         </li>
                     }).collect_view()}
                 </ul>
@@ -82,9 +82,9 @@ fn PointsBody(p: PointsView, confirm: Option<i64>) -> impl IntoView {
                 {p.rewards.into_iter().map(|r| {
                     // Out of reach: shown disabled, saying why.
                     let why = if r.stock == 0 {
-                        Some(tr("trust.sold_out"))
+                        Some(tr("points.sold_out"))
                     } else if r.cost > balance {
-                        Some(tr_args("trust.short_by", &[("n", (r.cost - balance).to_string())]))
+                        Some(tr_args("points.short_by", &[("n", (r.cost - balance).to_string())]))
                     } else {
                         None
                     };
@@ -94,7 +94,7 @@ fn PointsBody(p: PointsView, confirm: Option<i64>) -> impl IntoView {
                                 {tr_args("points.cost", &[("n", r.cost.to_string())])} " · "
                                 {tr_args("points.stock", &[("n", r.stock.to_string())])}
                                 {(!r.accepted_by.is_empty()).then(|| view! {
-                                    " · " <span class="hint">{tr_args("trust.accepted_by", &[("who", r.accepted_by.clone())])}</span>
+                                    " · " <span class="hint">{tr_args("points.accepted_by", &[("who", r.accepted_by.clone())])}</span>
                                 })}
                             </span>
                             {match why {

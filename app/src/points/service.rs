@@ -4,6 +4,7 @@
 
 use crate::db::Db;
 use crate::error::AppError;
+use crate::message::Msg;
 use crate::points::store;
 
 /// Redeems a reward; returns the voucher code.
@@ -12,11 +13,11 @@ pub async fn redeem(db: &Db, user: i64, reward: i64, now: i64) -> Result<String,
     store::lock_user(&mut tx, user).await?;
     let (cost, stock) = store::reward_terms(&mut tx, reward)
         .await?
-        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.points_service.m1")))?;
+        .ok_or_else(|| AppError::NotFound(Msg::new("points.what_reward")))?;
     let balance = store::balance_in(&mut tx, user).await?;
     crate::points::model::check_redeem(balance, cost, stock).map_err(AppError::Conflict)?;
     if !store::take_stock(&mut tx, reward).await? {
-        return Err(AppError::Conflict(crate::i18n::tr("msg.points_service.m2")));
+        return Err(AppError::Conflict(Msg::new("points.stock_gone")));
     }
     store::credit(
         &mut tx,
@@ -46,7 +47,7 @@ pub async fn verify_voucher(
     code: &str,
     now: i64,
 ) -> Result<String, AppError> {
-    let not_found = || AppError::NotFound(crate::i18n::tr("trust.voucher"));
+    let not_found = || AppError::NotFound(Msg::new("points.what_voucher"));
     let v = store::voucher_owner(db, code)
         .await?
         .ok_or_else(not_found)?;
@@ -58,18 +59,18 @@ pub async fn verify_voucher(
         return Err(not_found());
     }
     if v.used {
-        return Err(AppError::Conflict(crate::i18n::tr("msg.points_api.m1")));
+        return Err(AppError::Conflict(Msg::new("points.voucher_invalid")));
     }
     if now > v.issued_at + crate::points::model::VOUCHER_DAYS * 86_400 {
-        return Err(AppError::Conflict(crate::i18n::tr("trust.voucher_expired")));
+        return Err(AppError::Conflict(Msg::new("points.voucher_expired")));
     }
     let mut tx = db.begin_write().await?;
     if !store::use_voucher(&mut tx, v.id, user.id, now).await? {
-        return Err(AppError::Conflict(crate::i18n::tr("msg.points_api.m1")));
+        return Err(AppError::Conflict(Msg::new("points.voucher_invalid")));
     }
-    crate::accounts::store::audit_step(
+    crate::audit::store::record_step(
         &mut tx,
-        crate::accounts::store::Actor {
+        crate::audit::model::Actor {
             id: user.id,
             community_id: v.community_id,
         },

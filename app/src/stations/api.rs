@@ -4,6 +4,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use crate::stations::model::CitySummary;
 use leptos::prelude::*;
 
@@ -49,7 +51,7 @@ pub async fn update_station(
         let db = &state.db;
         let mut before = crate::stations::store::station(db, station_id)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.stations_api.m1")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("stations.what_station")))?;
         if !caller.may_act_in(before.community_id) {
             return Err(AppError::Forbidden);
         }
@@ -58,7 +60,7 @@ pub async fn update_station(
         let phone = parse_station_phone(&phone).map_err(AppError::BadRequest)?;
         let amenities = Amenity::split(&amenities).map_err(AppError::BadRequest)?;
         let today = crate::time::today();
-        if !crate::stations::store::update_station(
+        if !crate::stations::service::update_station(
             db,
             caller.id,
             &before,
@@ -69,7 +71,7 @@ pub async fn update_station(
         )
         .await?
         {
-            return Err(AppError::Conflict(crate::i18n::tr("trust.station_stale")));
+            return Err(AppError::Conflict(Msg::new("stations.stale")));
         }
         crate::stations::store::station(db, station_id)
             .await?
@@ -178,10 +180,10 @@ pub async fn get_nearby(
         }
         let near = near.map(|n| n.trim().to_string()).unwrap_or_default();
         if near.chars().count() > crate::stations::model::MAX_NEAR_CHARS {
-            return Err(AppError::bad(crate::i18n::tr_args(
-                "msg.stations_model.m11",
-                &[("n", crate::stations::model::MAX_NEAR_CHARS.to_string())],
-            )));
+            return Err(AppError::bad(
+                Msg::new("stations.place_too_long")
+                    .arg("n", crate::stations::model::MAX_NEAR_CHARS),
+            ));
         }
         let set = state.stations().await?;
         // A position given wins; else a landmark the visitor named.
@@ -268,7 +270,7 @@ pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
         let set = state.stations().await?;
         let i = set
             .position(id)
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.stations_api.m1")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("stations.what_station")))?;
         let station = set.stations[i].clone();
         let now = crate::time::now_local();
         let week = (0..7)

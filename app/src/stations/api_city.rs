@@ -4,6 +4,8 @@
 //! the shell.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -57,14 +59,14 @@ pub async fn set_city(
     let r = async {
         let user = crate::accounts::session::require_admin().await?;
         if name.len() > 200 || center.len() > 100 || bbox.len() > 200 {
-            return Err(AppError::bad(crate::i18n::tr("office.city_e_point")));
+            return Err(AppError::bad(Msg::new("city.point_format")));
         }
         let datum = crate::stations::transfer::Datum::parse(&datum)
-            .ok_or_else(|| AppError::bad(crate::i18n::tr("transfer.bad_datum")))?;
+            .ok_or_else(|| AppError::bad(Msg::new("transfer.bad_datum")))?;
         let city = crate::stations::transfer::parse_city(&name, &center, &bbox, datum)
-            .map_err(|k| AppError::bad(crate::i18n::tr(k)))?;
+            .map_err(|k| AppError::bad(Msg::new(k)))?;
         let state = crate::state::app_state()?;
-        let actor = crate::accounts::store::Actor {
+        let actor = crate::audit::model::Actor {
             id: user.id,
             community_id: None,
         };
@@ -74,6 +76,6 @@ pub async fn set_city(
     }
     .await;
     crate::reply::reply(r, "/admin/city", |_| {
-        Some("/admin/city?ok=office.city_saved".into())
+        Some("/admin/city?ok=city.saved".into())
     })
 }

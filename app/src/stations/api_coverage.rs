@@ -4,6 +4,8 @@
 //! `stations::coverage`); the CSV of the gaps is `/api/v1/coverage.csv`.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use crate::stations::api::TileSettings;
 use crate::stations::views::CoverageView;
 use leptos::prelude::*;
@@ -25,8 +27,9 @@ pub async fn coverage_view(
     use crate::stations::model::{Amenity, StationKind};
     let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
         None => StationKind::Outdoor,
-        Some(k) => StationKind::parse(k)
-            .ok_or_else(|| AppError::bad(crate::i18n::tr("office.cov_bad_kind")))?,
+        Some(k) => {
+            StationKind::parse(k).ok_or_else(|| AppError::bad(Msg::new("coverage.bad_kind")))?
+        }
     };
     let set = state.stations().await?;
     let c = crate::stations::coverage::compute(&set, crate::time::today_local());

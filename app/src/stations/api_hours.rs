@@ -7,6 +7,8 @@
 //! cache version moves in the same transaction).
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +43,7 @@ pub struct HoursForm {
     /// Whether `hours` is a proposal (not yet saved).
     pub proposed: bool,
     /// Why the proposal cannot be evaluated (then there is no preview).
-    pub error: Option<String>,
+    pub error: Option<crate::message::Msg>,
     pub preview: Vec<PreviewDay>,
     pub specials: Vec<SpecialLine>,
 }
@@ -58,7 +60,7 @@ pub fn special_words(sp: &crate::stations::hours::SpecialHours) -> String {
         sp.hours.replace(',', "、")
     };
     crate::i18n::tr_args(
-        "office.hours_special_words",
+        "hours.special_words",
         &[
             ("from", sp.from.format("%Y-%m-%d").to_string()),
             ("to", sp.to.format("%Y-%m-%d").to_string()),
@@ -83,7 +85,7 @@ async fn kept_station(
     let state = crate::state::app_state()?;
     let s = crate::stations::store::station(&state.db, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.stations_api.m1")))?;
+        .ok_or_else(|| AppError::NotFound(Msg::new("stations.what_station")))?;
     if !user.may_act_in(s.community_id) {
         return Err(AppError::Forbidden);
     }
@@ -120,7 +122,10 @@ pub async fn hours_editor(
                 let ctx = crate::stations::hours::context(&set.calendar);
                 let eff = crate::stations::hours::effective(&hours, specials);
                 match crate::stations::hours::Hours::parse(&eff, &ctx, follows) {
-                    None => (Some(crate::i18n::tr("office.hours_e_eval")), Vec::new()),
+                    None => (
+                        Some(crate::message::Msg::new("hours.not_evaluable")),
+                        Vec::new(),
+                    ),
                     Some(h) => (
                         None,
                         (0..PREVIEW_DAYS)
@@ -183,7 +188,7 @@ pub async fn set_hours(
         let state = crate::state::app_state()?;
         s.version = version;
         let follows = matches!(follows_workdays.as_deref(), Some("on" | "true" | "1"));
-        if !crate::stations::store::set_station_hours(
+        if !crate::stations::service::set_station_hours(
             &state.db,
             user.id,
             &s,
@@ -194,12 +199,12 @@ pub async fn set_hours(
         )
         .await?
         {
-            return Err(AppError::Conflict(crate::i18n::tr("trust.station_stale")));
+            return Err(AppError::Conflict(Msg::new("stations.stale")));
         }
         Ok(())
     }
     .await;
-    crate::reply::reply(r, &back, |_| Some(format!("{back}?ok=office.hours_saved")))
+    crate::reply::reply(r, &back, |_| Some(format!("{back}?ok=hours.saved")))
 }
 
 /// Adds a special date range to a station.
@@ -216,14 +221,14 @@ pub async fn add_special(
         let (user, s) = kept_station(station_id).await?;
         let day = |v: &str| {
             chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-                .map_err(|_| AppError::bad(crate::i18n::tr("office.audit_bad_date")))
+                .map_err(|_| AppError::bad(Msg::new("error.date_format")))
         };
         let (from, to) = (day(&from)?, day(&to)?);
         let hours = hours.unwrap_or_default();
         crate::stations::hours::check_special(from, to, &hours, &note)
-            .map_err(|k| AppError::bad(crate::i18n::tr(k)))?;
+            .map_err(|k| AppError::bad(Msg::new(k)))?;
         if to < crate::time::today_local() {
-            return Err(AppError::bad(crate::i18n::tr("office.hours_e_past")));
+            return Err(AppError::bad(Msg::new("hours.special_past")));
         }
         let sp = crate::stations::hours::SpecialHours {
             id: 0,
@@ -234,11 +239,11 @@ pub async fn add_special(
             note: note.trim().to_string(),
         };
         let state = crate::state::app_state()?;
-        let actor = crate::accounts::store::Actor {
+        let actor = crate::audit::model::Actor {
             id: user.id,
             community_id: Some(s.community_id),
         };
-        Ok(crate::stations::store::add_special_hours(
+        Ok(crate::stations::service::add_special_hours(
             &state.db,
             actor,
             &s,
@@ -248,7 +253,7 @@ pub async fn add_special(
         .await?)
     }
     .await;
-    crate::reply::reply(r, &back, |_| Some(format!("{back}?ok=office.hours_saved")))
+    crate::reply::reply(r, &back, |_| Some(format!("{back}?ok=hours.saved")))
 }
 
 /// Removes a special date range.
@@ -258,7 +263,7 @@ pub async fn delete_special(station_id: i64, id: i64) -> Result<(), AppError> {
     let r = async {
         let (user, s) = kept_station(station_id).await?;
         let state = crate::state::app_state()?;
-        if !crate::stations::store::delete_special_hours(
+        if !crate::stations::service::delete_special_hours(
             &state.db,
             user.id,
             &s,
@@ -267,12 +272,10 @@ pub async fn delete_special(station_id: i64, id: i64) -> Result<(), AppError> {
         )
         .await?
         {
-            return Err(AppError::NotFound(crate::i18n::tr(
-                "office.hours_this_special",
-            )));
+            return Err(AppError::NotFound(Msg::new("hours.what_special")));
         }
         Ok(())
     }
     .await;
-    crate::reply::reply(r, &back, |_| Some(format!("{back}?ok=office.hours_saved")))
+    crate::reply::reply(r, &back, |_| Some(format!("{back}?ok=hours.saved")))
 }

@@ -3,6 +3,8 @@
 //! (`server::http::transfer`): their bodies are files.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use crate::stations::views::{ImportCounts, ImportLine, ImportReport};
 use leptos::prelude::*;
 
@@ -17,7 +19,7 @@ async fn city_bounds(
 ) -> Result<Option<crate::stations::model::BBox>, AppError> {
     match state.stations().await?.city.as_ref() {
         Some(c) => Ok(Some(c.bbox)),
-        None => Err(AppError::bad(crate::i18n::tr("office.city_set_first"))),
+        None => Err(AppError::bad(Msg::new("city.set_first"))),
     }
 }
 
@@ -42,7 +44,7 @@ pub async fn apply_import(id: i64) -> Result<ImportCounts, AppError> {
         let user = crate::accounts::session::require_admin().await?;
         let state = crate::state::app_state()?;
         let bounds = city_bounds(&state).await?;
-        let actor = crate::accounts::store::Actor {
+        let actor = crate::audit::model::Actor {
             id: user.id,
             community_id: None,
         };

@@ -4,6 +4,7 @@
 //! days (调休) for stations that follow them.
 
 use crate::calendar::model::Calendar;
+use crate::message::Msg;
 use crate::stations::model::OpenStatus;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike};
 use chrono_tz::Asia::Shanghai;
@@ -11,16 +12,14 @@ use opening_hours::{Context, OpeningHours};
 use std::sync::Arc;
 
 /// Checks a string for staff editing it: valid syntax or a Chinese message.
-pub fn validate(s: &str) -> Result<(), String> {
+pub fn validate(s: &str) -> Result<(), Msg> {
     let s = s.trim();
     if s.is_empty() || s.len() > 255 {
-        return Err(
-            "请填写营业时间（OSM opening_hours 格式，如 Mo-Fr 08:30-17:30; PH off）".into(),
-        );
+        return Err(Msg::new("hours.required"));
     }
     s.parse::<OpeningHours>()
         .map(|_| ())
-        .map_err(|_| crate::i18n::tr_args("msg.stations_hours.m1", &[("s", s.to_string())]))
+        .map_err(|_| Msg::new("hours.bad_format").arg("s", s))
 }
 
 /// The calendar as the crate wants it: public holidays for `PH`.
@@ -156,13 +155,13 @@ pub fn check_special(
     note: &str,
 ) -> Result<(), &'static str> {
     if to < from {
-        return Err("office.hours_e_order");
+        return Err("hours.special_order");
     }
     if (to - from).num_days() >= MAX_SPECIAL_DAYS {
-        return Err("office.hours_e_long");
+        return Err("hours.special_too_long");
     }
     if note.trim().is_empty() || note.chars().count() > 40 {
-        return Err("office.hours_e_note");
+        return Err("hours.special_note_length");
     }
     let hours = hours.trim();
     if hours.is_empty() {
@@ -180,7 +179,7 @@ pub fn check_special(
         matches!((hm(a), hm(b)), (Some(a), Some(b)) if a < b)
     };
     if hours.len() > 80 || !hours.split(',').all(span_ok) {
-        return Err("office.hours_e_spans");
+        return Err("hours.special_spans_invalid");
     }
     Ok(())
 }
@@ -204,10 +203,10 @@ pub fn effective(base: &str, specials: &[SpecialHours]) -> String {
 }
 
 /// Parses an RFC 3339 time and returns it in Asia/Shanghai local time.
-pub fn parse_at(s: &str) -> Result<NaiveDateTime, String> {
+pub fn parse_at(s: &str) -> Result<NaiveDateTime, Msg> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Shanghai).naive_local())
-        .map_err(|_| crate::i18n::tr_args("msg.stations_hours.m2", &[("s", s.to_string())]))
+        .map_err(|_| Msg::new("hours.bad_time").arg("s", s))
 }
 
 #[cfg(test)]
@@ -356,15 +355,15 @@ mod tests {
         );
         assert_eq!(
             check_special(d("2026-12-03"), d("2026-12-01"), "", "维修"),
-            Err("office.hours_e_order")
+            Err("hours.special_order")
         );
         assert_eq!(
             check_special(d("2026-12-01"), d("2027-06-01"), "", "维修"),
-            Err("office.hours_e_long")
+            Err("hours.special_too_long")
         );
         assert_eq!(
             check_special(d("2026-12-01"), d("2026-12-01"), "", " "),
-            Err("office.hours_e_note")
+            Err("hours.special_note_length")
         );
         for bad in [
             "9-12",
@@ -376,7 +375,7 @@ mod tests {
         ] {
             assert_eq!(
                 check_special(d("2026-12-01"), d("2026-12-01"), bad, "x"),
-                Err("office.hours_e_spans"),
+                Err("hours.special_spans_invalid"),
                 "{bad}"
             );
         }
@@ -385,7 +384,7 @@ mod tests {
     #[test]
     fn bad_syntax_is_refused_in_chinese() {
         assert!(validate("Mo-Fr 08:30-17:30; PH off").is_ok());
-        assert!(validate("every day").unwrap_err().contains("格式"));
+        assert!(validate("every day").unwrap_err().zh().contains("格式"));
         assert!(validate("").is_err());
     }
 
@@ -395,6 +394,6 @@ mod tests {
             parse_at("2026-10-01T01:00:00Z").unwrap(),
             at("2026-10-01 09:00")
         );
-        assert!(parse_at("yesterday").unwrap_err().contains("RFC 3339"));
+        assert!(parse_at("yesterday").unwrap_err().zh().contains("RFC 3339"));
     }
 }

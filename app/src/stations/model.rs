@@ -3,6 +3,7 @@
 //! Coordinates are WGS-84 everywhere in this module; conversion to GCJ-02/BD-09 happens
 //! only where a map app needs it.
 
+use crate::message::Msg;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -123,21 +124,19 @@ impl Amenity {
     }
 
     /// Parses the stored form; an unknown code is an error naming it.
-    pub fn split(s: &str) -> Result<Vec<Amenity>, String> {
+    pub fn split(s: &str) -> Result<Vec<Amenity>, Msg> {
         s.split(',')
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(|c| {
-                Amenity::parse(c).ok_or_else(|| {
-                    crate::i18n::tr_args("msg.stations_model.m7", &[("c", c.to_string())])
-                })
+                Amenity::parse(c).ok_or_else(|| Msg::new("stations.unknown_amenity").arg("c", c))
             })
             .collect()
     }
 }
 
 /// A station's phone: empty, or 7 to 20 characters of digits, spaces, '-' and '+'.
-pub fn parse_station_phone(input: &str) -> Result<String, String> {
+pub fn parse_station_phone(input: &str) -> Result<String, Msg> {
     let s = input.trim();
     if s.is_empty() {
         return Ok(String::new());
@@ -149,7 +148,7 @@ pub fn parse_station_phone(input: &str) -> Result<String, String> {
     if ok_chars && (7..=20).contains(&s.chars().count()) && digits >= 7 {
         Ok(s.to_string())
     } else {
-        Err(crate::i18n::tr("msg.stations_model.m1"))
+        Err(Msg::new("stations.phone_invalid"))
     }
 }
 
@@ -162,18 +161,12 @@ pub struct LatLng {
 
 impl LatLng {
     /// Checks the ranges; the message is what a resident or API client sees.
-    pub fn new(lat: f64, lng: f64) -> Result<Self, String> {
+    pub fn new(lat: f64, lng: f64) -> Result<Self, Msg> {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-            return Err(crate::i18n::tr_args(
-                "msg.stations_model.m3",
-                &[("lat", lat.to_string())],
-            ));
+            return Err(Msg::new("stations.lat_range").arg("lat", lat));
         }
         if !lng.is_finite() || !(-180.0..=180.0).contains(&lng) {
-            return Err(crate::i18n::tr_args(
-                "msg.stations_model.m4",
-                &[("lng", lng.to_string())],
-            ));
+            return Err(Msg::new("stations.lng_range").arg("lng", lng));
         }
         Ok(LatLng { lat, lng })
     }
@@ -452,16 +445,15 @@ pub fn landmark<'a>(stations: &'a [Station], q: &str) -> Option<&'a Station> {
 impl NearbyArgs {
     /// Reads a query string's values: `get` returns every value of a parameter
     /// (repeated keys and comma lists both work). Bad values say what is wrong.
-    pub fn parse(get: impl Fn(&str) -> Vec<String>) -> Result<Self, String> {
+    pub fn parse(get: impl Fn(&str) -> Vec<String>) -> Result<Self, Msg> {
         let one = |k: &str| get(k).into_iter().find(|v| !v.trim().is_empty());
-        let num = |k: &str, label: &str| -> Result<Option<f64>, String> {
+        let num = |k: &str, label: &str| -> Result<Option<f64>, Msg> {
             one(k)
                 .map(|v| {
                     v.trim().parse::<f64>().map_err(|_| {
-                        crate::i18n::tr_args(
-                            "msg.stations_model.m8",
-                            &[("label", label.to_string()), ("v", v.to_string())],
-                        )
+                        Msg::new("stations.not_a_number")
+                            .arg("label", label)
+                            .arg("v", v)
                     })
                 })
                 .transpose()
@@ -470,43 +462,30 @@ impl NearbyArgs {
         let lng = num("lng", "经度")?;
         let kind = split_values(&get("kind"))
             .map(|c| {
-                StationKind::parse(c).ok_or_else(|| {
-                    crate::i18n::tr_args("msg.stations_model.m9", &[("c", c.to_string())])
-                })
+                StationKind::parse(c).ok_or_else(|| Msg::new("stations.unknown_kind").arg("c", c))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let amenity = split_values(&get("amenity"))
             .map(|c| {
-                Amenity::parse(c).ok_or_else(|| {
-                    crate::i18n::tr_args("msg.stations_model.m7", &[("c", c.to_string())])
-                })
+                Amenity::parse(c).ok_or_else(|| Msg::new("stations.unknown_amenity").arg("c", c))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let open_now = match one("open_now").as_deref().map(str::trim) {
             None | Some("0") | Some("false") => false,
             Some("1") | Some("true") | Some("on") => true,
-            Some(v) => {
-                return Err(crate::i18n::tr_args(
-                    "msg.stations_model.m5",
-                    &[("v", v.to_string())],
-                ))
-            }
+            Some(v) => return Err(Msg::new("stations.open_now_invalid").arg("v", v)),
         };
         let limit = match one("limit") {
             None => None,
             Some(v) => Some(v.trim().parse::<usize>().map_err(|_| {
-                crate::i18n::tr_args(
-                    "msg.stations_model.m10",
-                    &[("MAX_LIMIT", MAX_LIMIT.to_string()), ("v", v.to_string())],
-                )
+                Msg::new("stations.limit_invalid")
+                    .arg("MAX_LIMIT", MAX_LIMIT)
+                    .arg("v", v)
             })?),
         };
         let near = match one("near").map(|v| v.trim().to_string()) {
             Some(v) if v.chars().count() > MAX_NEAR_CHARS => {
-                return Err(crate::i18n::tr_args(
-                    "msg.stations_model.m11",
-                    &[("n", MAX_NEAR_CHARS.to_string())],
-                ))
+                return Err(Msg::new("stations.place_too_long").arg("n", MAX_NEAR_CHARS))
             }
             v => v.filter(|v| !v.is_empty()),
         };
@@ -524,26 +503,25 @@ impl NearbyArgs {
 
 impl NearbyQuery {
     /// `get` returns every value of a parameter (repeated keys and comma lists both work).
-    pub fn parse(get: impl Fn(&str) -> Vec<String>) -> Result<Self, String> {
+    pub fn parse(get: impl Fn(&str) -> Vec<String>) -> Result<Self, Msg> {
         NearbyQuery::from_args(&NearbyArgs::parse(get)?)
     }
 
     /// Checks typed arguments against the bounds: a point needs both coordinates, each
     /// in range; the limit is 1 to [`MAX_LIMIT`].
-    pub fn from_args(a: &NearbyArgs) -> Result<Self, String> {
+    pub fn from_args(a: &NearbyArgs) -> Result<Self, Msg> {
         let point = match (a.lat, a.lng) {
             (Some(x), Some(y)) => Some(LatLng::new(x, y)?),
             (None, None) => None,
-            _ => return Err(crate::i18n::tr("msg.stations_model.m2")),
+            _ => return Err(Msg::new("stations.point_incomplete")),
         };
         let limit = match a.limit {
             None => DEFAULT_LIMIT,
             Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
             Some(n) => {
-                return Err(crate::i18n::tr_args(
-                    "msg.stations_model.m6",
-                    &[("MAX_LIMIT", MAX_LIMIT.to_string()), ("n", n.to_string())],
-                ))
+                return Err(Msg::new("stations.limit_range")
+                    .arg("MAX_LIMIT", MAX_LIMIT)
+                    .arg("n", n))
             }
         };
         Ok(NearbyQuery {
@@ -671,7 +649,10 @@ mod tests {
             vec![Amenity::Water, Amenity::Toilet]
         );
         assert_eq!(Amenity::split("").unwrap(), vec![]);
-        assert!(Amenity::split("water,sauna").unwrap_err().contains("sauna"));
+        assert!(Amenity::split("water,sauna")
+            .unwrap_err()
+            .zh()
+            .contains("sauna"));
     }
 
     #[test]
@@ -687,8 +668,8 @@ mod tests {
 
     #[test]
     fn coordinates_out_of_range_are_refused_in_chinese() {
-        assert!(LatLng::new(91.0, 0.0).unwrap_err().contains("纬度"));
-        assert!(LatLng::new(0.0, 181.0).unwrap_err().contains("经度"));
+        assert!(LatLng::new(91.0, 0.0).unwrap_err().zh().contains("纬度"));
+        assert!(LatLng::new(0.0, 181.0).unwrap_err().zh().contains("经度"));
         assert!(LatLng::new(f64::NAN, 0.0).is_err());
         assert!(LatLng::new(36.8, 118.05).is_ok());
     }
@@ -776,7 +757,7 @@ mod tests {
             let pairs: &'static [(&'static str, &'static str)] =
                 Box::leak(bad.to_vec().into_boxed_slice());
             let e = NearbyQuery::parse(params(pairs)).unwrap_err();
-            assert!(e.contains(needle), "{e}");
+            assert!(e.zh().contains(needle), "{e}");
         }
     }
 

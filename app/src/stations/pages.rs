@@ -230,12 +230,12 @@ fn Origin(page: NearbyPage, action: &'static str) -> impl IntoView {
 }
 
 /// The page's query, typed (a value that does not parse is the page's error).
-fn nearby_args(q: &leptos_router::params::ParamsMap) -> Result<NearbyArgs, String> {
+fn nearby_args(q: &leptos_router::params::ParamsMap) -> Result<NearbyArgs, crate::message::Msg> {
     NearbyArgs::parse(|k| q.get_all(k).unwrap_or_default())
 }
 
 async fn run_nearby(
-    args: Result<NearbyArgs, String>,
+    args: Result<NearbyArgs, crate::message::Msg>,
     rider: bool,
 ) -> Result<NearbyPage, crate::error::AppError> {
     // A query that does not parse is the page's own 400 (as the server function's
@@ -380,7 +380,9 @@ pub fn StationPage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => get_station_detail(id).await,
-                None => Err(crate::error::AppError::NotFound("驿站".into())),
+                None => Err(crate::error::AppError::NotFound(crate::message::Msg::new(
+                    "stations.what_station",
+                ))),
             }
         },
     );
@@ -435,12 +437,12 @@ fn StationBody(d: StationDetail) -> impl IntoView {
             </section>
             {(!d.specials.is_empty()).then(|| view! {
                 <section class="card notice" aria-labelledby="special-title">
-                    <h2 id="special-title">{tr("office.hours_special")}</h2>
+                    <h2 id="special-title">{tr("hours.special")}</h2>
                     <ul>{d.specials.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
                 </section>
             })}
             {d.may_edit.then(|| view! {
-                <p class="actions"><a class="button secondary" href=format!("/station/{}/hours", s.id)>{tr("office.hours_edit")}</a></p>
+                <p class="actions"><a class="button secondary" href=format!("/station/{}/hours", s.id)>{tr("hours.edit")}</a></p>
             })}
             <section class="card">
                 <h2>{tr("stations.today")}</h2>

@@ -79,9 +79,9 @@ fn ImportForms() -> impl IntoView {
                     <option value="bd09">{tr("transfer.datum_bd09")}</option>
                 </select>
                 <button type="submit" class="button">{tr("transfer.check")}</button>
-                <progress id="upload-progress" hidden aria-label=tr("office.upload_progress")></progress>
-                <p id="upload-status" role="status" aria-live="polite" data-sending=tr("office.upload_sending")
-                    data-checking=tr("office.upload_checking") data-failed=tr("office.upload_failed")></p>
+                <progress id="upload-progress" hidden aria-label=tr("transfer.upload_progress")></progress>
+                <p id="upload-status" role="status" aria-live="polite" data-sending=tr("transfer.upload_sending")
+                    data-checking=tr("transfer.upload_checking") data-failed=tr("transfer.upload_failed")></p>
             </form>
             <p class="hint">{tr("transfer.columns_hint")}</p>
             <p class="actions">
@@ -144,7 +144,7 @@ fn Report(r: ImportReport) -> impl IntoView {
                 ("enc", r.encoding.to_uppercase()),
                 ("datum", tr(&format!("transfer.datum_{}", r.datum))),
             ])}</p>
-            {r.error.clone().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {r.error.clone().map(|e| view! { <p class="form-error" role="alert">{e.text()}</p> })}
             {r.error.is_none().then(|| view! {
                 <p class="figures" role="status">
                     {tr_args("transfer.summary", &[
@@ -194,7 +194,7 @@ fn Report(r: ImportReport) -> impl IntoView {
                     <thead><tr><th scope="col">{tr("transfer.row")}</th><th scope="col">{tr("transfer.column")}</th><th scope="col">{tr("transfer.reason")}</th></tr></thead>
                     <tbody>
                         {r.problems.iter().map(|p| view! {
-                            <tr><td>{p.row}</td><td>{p.column.clone()}</td><td>{p.reason.clone()}</td></tr>
+                            <tr><td>{p.row}</td><td>{p.column.clone()}</td><td>{p.reason.text()}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -210,10 +210,10 @@ pub fn CityPage() -> impl IntoView {
     use crate::stations::api_city::{get_city_settings, SetCity};
     let settings = Resource::new(|| (), |_| get_city_settings());
     view! {
-        <Title text=tr("office.city_title") />
-        <h1>{tr("office.city_title")}</h1>
+        <Title text=tr("city.title") />
+        <h1>{tr("city.title")}</h1>
         <Flash />
-        <p class="lead">{tr("office.city_lead")}</p>
+        <p class="lead">{tr("city.lead")}</p>
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
@@ -226,18 +226,18 @@ pub fn CityPage() -> impl IntoView {
                     Ok(c) => view! {
                         <section class="card">
                             {if c.is_set {
-                                view! { <p class="hint overflow-wrap">{tr_args("office.city_now", &[("center", c.center.clone()), ("bbox", c.bbox.clone())])}</p> }.into_any()
+                                view! { <p class="hint overflow-wrap">{tr_args("city.now", &[("center", c.center.clone()), ("bbox", c.bbox.clone())])}</p> }.into_any()
                             } else {
-                                view! { <p class="form-error">{tr("office.city_not_set")}</p> }.into_any()
+                                view! { <p class="form-error">{tr("city.not_set")}</p> }.into_any()
                             }}
                             <form method="post" action=SetCity::PATH class="stack">
-                                <label for="city-name">{tr("office.city_name")}</label>
+                                <label for="city-name">{tr("city.name")}</label>
                                 <input id="city-name" name="name" required maxlength="30" value=c.name.clone() />
-                                <label for="city-center">{tr("office.city_center")}</label>
+                                <label for="city-center">{tr("city.center")}</label>
                                 <input id="city-center" name="center" required inputmode="decimal" placeholder="116.397,39.909" value=c.center.clone() />
-                                <label for="city-bbox">{tr("office.city_bbox")}</label>
+                                <label for="city-bbox">{tr("city.bounds")}</label>
                                 <input id="city-bbox" name="bbox" required placeholder="116.2,39.8;116.6,40.1" value=c.bbox.clone() />
-                                <label for="city-datum">{tr("office.city_datum")}</label>
+                                <label for="city-datum">{tr("city.datum")}</label>
                                 <select id="city-datum" name="datum">
                                     <option value="wgs84">{tr("transfer.datum_wgs84")}</option>
                                     <option value="gcj02">{tr("transfer.datum_gcj02")}</option>
@@ -263,13 +263,13 @@ pub fn CoveragePage() -> impl IntoView {
     let q = use_query_map();
     let page = Resource::new(move || q.read().get("kind"), get_coverage);
     view! {
-        <Title text=tr("office.cov_title") />
+        <Title text=tr("coverage.title") />
         <Link rel="stylesheet" href="/vendor/leaflet/leaflet.css" />
         <Link rel="stylesheet" href="/vendor/markercluster/MarkerCluster.css" />
         <Link rel="stylesheet" href="/vendor/markercluster/MarkerCluster.Default.css" />
         <Link rel="stylesheet" href="/map.css" />
-        <h1>{tr("office.cov_title")}</h1>
-        <p class="lead">{tr("office.cov_lead")}</p>
+        <h1>{tr("coverage.title")}</h1>
+        <p class="lead">{tr("coverage.lead")}</p>
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -324,7 +324,7 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
                     "lat": g.lat,
                     "lng": g.lng,
                     "open": true,
-                    "status": tr_args("office.cov_missing", &[("kinds", missing.join(&tr("common.list_sep")))]),
+                    "status": tr_args("coverage.missing", &[("kinds", missing.join(&tr("common.list_sep")))]),
                     "url": format!("/map?lat={:.6}&lng={:.6}", g.lat, g.lng),
                 })
             })
@@ -335,13 +335,13 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
     let kinds_now = v.kind.clone();
     view! {
         <section class="card">
-            <h2>{tr_args("office.cov_summary", &[("n", v.communities.to_string())])}</h2>
+            <h2>{tr_args("coverage.summary", &[("n", v.communities.to_string())])}</h2>
             <table class="audit figures">
-                <caption>{tr("office.cov_by_kind")}</caption>
+                <caption>{tr("coverage.by_kind")}</caption>
                 <thead><tr>
-                    <th scope="col">{tr("office.cov_kind")}</th>
-                    <th scope="col">{tr("office.cov_covered")}</th>
-                    <th scope="col">{tr("office.cov_share")}</th>
+                    <th scope="col">{tr("coverage.kind")}</th>
+                    <th scope="col">{tr("coverage.covered")}</th>
+                    <th scope="col">{tr("coverage.share")}</th>
                 </tr></thead>
                 <tbody>
                     {v.by_kind.iter().map(|(k, n)| view! {
@@ -350,11 +350,11 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
                 </tbody>
             </table>
             <table class="audit figures">
-                <caption>{tr("office.cov_by_amenity")}</caption>
+                <caption>{tr("coverage.by_amenity")}</caption>
                 <thead><tr>
-                    <th scope="col">{tr("office.cov_amenity")}</th>
-                    <th scope="col">{tr("office.cov_covered")}</th>
-                    <th scope="col">{tr("office.cov_share")}</th>
+                    <th scope="col">{tr("coverage.amenity")}</th>
+                    <th scope="col">{tr("coverage.covered")}</th>
+                    <th scope="col">{tr("coverage.share")}</th>
                 </tr></thead>
                 <tbody>
                     {v.by_amenity.iter().map(|(a, n)| view! {
@@ -362,25 +362,25 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
                     }).collect_view()}
                 </tbody>
             </table>
-            <p class="actions"><a class="button secondary" href="/api/v1/coverage.csv" rel="external" download="linli-coverage.csv">{tr("office.cov_csv")}</a></p>
+            <p class="actions"><a class="button secondary" href="/api/v1/coverage.csv" rel="external" download="linli-coverage.csv">{tr("coverage.csv")}</a></p>
         </section>
         <section class="card">
-            <h2>{tr_args("office.cov_hours_title", &[("kind", kind_name(&v.kind))])}</h2>
-            <p class="warning">{tr_args("office.cov_evening", &[("pct", evening_gap.to_string()), ("kind", kind_name(&v.kind))])}</p>
+            <h2>{tr_args("coverage.hours_title", &[("kind", kind_name(&v.kind))])}</h2>
+            <p class="warning">{tr_args("coverage.evening", &[("pct", evening_gap.to_string()), ("kind", kind_name(&v.kind))])}</p>
             <form method="get" action="/admin/coverage" class="inline">
-                <label for="cov-kind">{tr("office.cov_kind")}</label>
+                <label for="cov-kind">{tr("coverage.kind")}</label>
                 <select id="cov-kind" name="kind">
                     {StationKind::ALL.into_iter().map(|k| view! {
                         <option value=k.code() selected=kinds_now == k.code()>{tr(k.label_key())}</option>
                     }).collect_view()}
                 </select>
-                <button class="button secondary" type="submit">{tr("office.people_filter")}</button>
+                <button class="button secondary" type="submit">{tr("common.filter")}</button>
             </form>
             <div class="table-wrap" tabindex="0">
             <table class="audit hours-grid">
-                <caption>{tr_args("office.cov_week_of", &[("date", v.week_of.clone())])}</caption>
+                <caption>{tr_args("coverage.week_of", &[("date", v.week_of.clone())])}</caption>
                 <thead><tr>
-                    <th scope="col">{tr("office.cov_hour")}</th>
+                    <th scope="col">{tr("coverage.hour")}</th>
                     {(1..=7u32).map(|d| view! { <th scope="col">{tr(crate::i18n::weekday_key(d))}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
@@ -398,8 +398,8 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
             </div>
         </section>
         <section class="card">
-            <h2>{tr_args("office.cov_gaps", &[("n", v.gaps.len().to_string())])}</h2>
-            <div id="map" class="map" role="region" aria-label=tr("office.cov_map")
+            <h2>{tr_args("coverage.gaps", &[("n", v.gaps.len().to_string())])}</h2>
+            <div id="map" class="map" role="region" aria-label=tr("coverage.map")
                 data-tiles=t.url data-attribution=t.attribution data-coords=t.coords
                 data-subdomains=t.subdomains
                 data-lat=format!("{:.6}", v.center.0) data-lng=format!("{:.6}", v.center.1)
@@ -408,8 +408,8 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
             <div class="table-wrap" tabindex="0">
             <table class="audit">
                 <thead><tr>
-                    <th scope="col">{tr("office.people_community")}</th>
-                    <th scope="col">{tr("office.cov_missing_col")}</th>
+                    <th scope="col">{tr("common.community")}</th>
+                    <th scope="col">{tr("coverage.missing_col")}</th>
                 </tr></thead>
                 <tbody>
                     {v.gaps.iter().take(500).map(|g| view! {
@@ -417,7 +417,7 @@ fn CoverageBody(p: crate::stations::api_coverage::CoveragePage) -> impl IntoView
                             <th scope="row"><a href=format!("/map?lat={:.6}&lng={:.6}", g.lat, g.lng)>{format!("{} · {}", g.street, g.name)}</a></th>
                             <td>{g.missing.iter().map(|(k, d)| match d {
                                 Some(d) => format!("{}（{} m）", kind_name(k), d),
-                                None => format!("{}（{}）", kind_name(k), tr("office.cov_none_in_city")),
+                                None => format!("{}（{}）", kind_name(k), tr("coverage.none_in_city")),
                             }).collect::<Vec<_>>().join(&tr("common.list_sep"))}</td>
                         </tr>
                     }).collect_view()}
@@ -475,7 +475,7 @@ fn HoursBody(e: crate::stations::api_hours::HoursForm) -> impl IntoView {
     use crate::stations::api_hours::{AddSpecial, DeleteSpecial, SetHours};
     let id = e.station_id.to_string();
     let here = format!("/station/{}/hours", e.station_id);
-    let title = tr_args("office.hours_title", &[("name", e.name.clone())]);
+    let title = tr_args("hours.title", &[("name", e.name.clone())]);
     let weekdays = (1..=7u32)
         .map(|d| tr(crate::i18n::weekday_key(d)))
         .collect::<Vec<_>>()
@@ -484,19 +484,19 @@ fn HoursBody(e: crate::stations::api_hours::HoursForm) -> impl IntoView {
         <Title text=title.clone() />
         <h1>{title}</h1>
         <p class="station-kind">{e.community.clone()}</p>
-        <p class="lead">{tr("office.hours_lead")}</p>
+        <p class="lead">{tr("hours.lead")}</p>
         <section class="card">
             <form method="get" action=here.clone() class="stack" data-hours-live="" data-station=id.clone()>
-                <label for="hours">{tr("office.hours_field")}</label>
+                <label for="hours">{tr("hours.field")}</label>
                 <textarea id="hours" name="hours" rows="3" maxlength="255" required
                     aria-describedby="hours-state hours-live">{e.hours.clone()}</textarea>
                 <label class="check"><input type="checkbox" name="follows" checked=e.follows_workdays />
-                    " " {tr("office.hours_follows")}</label>
-                <button class="button secondary" type="submit">{tr("office.hours_preview_btn")}</button>
+                    " " {tr("hours.follows_workdays")}</label>
+                <button class="button secondary" type="submit">{tr("hours.preview_button")}</button>
             </form>
             <div id="hours-state" aria-live="polite">
-                {e.error.clone().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                {(e.proposed && e.error.is_none()).then(|| view! { <p class="hint">{tr("office.hours_proposed")}</p> })}
+                {e.error.clone().map(|m| view! { <p class="form-error" role="alert">{m.text()}</p> })}
+                {(e.proposed && e.error.is_none()).then(|| view! { <p class="hint">{tr("hours.proposed")}</p> })}
             </div>
             {e.error.is_none().then(|| view! {
                 <form method="post" action=SetHours::PATH class="inline">
@@ -504,17 +504,17 @@ fn HoursBody(e: crate::stations::api_hours::HoursForm) -> impl IntoView {
                     <input type="hidden" name="version" value=e.version.to_string() />
                     <input type="hidden" name="opening_hours" value=e.hours.clone() />
                     <input type="hidden" name="follows_workdays" value=if e.follows_workdays { "on" } else { "off" } />
-                    <button class="button" type="submit">{tr("office.hours_save")}</button>
+                    <button class="button" type="submit">{tr("hours.save")}</button>
                 </form>
             })}
         </section>
         <section class="card">
-            <div id="hours-live" aria-live="polite" data-caption=tr("office.hours_preview_unsaved")
+            <div id="hours-live" aria-live="polite" data-caption=tr("hours.preview_unsaved")
                 data-closed=tr("hours.closed_day")
                 data-weekdays=weekdays>
             {(!e.preview.is_empty()).then(|| view! {
                 <table class="week">
-                    <caption>{if e.proposed { tr("office.hours_preview_unsaved") } else { tr("office.hours_preview") }}</caption>
+                    <caption>{if e.proposed { tr("hours.preview_unsaved") } else { tr("hours.preview") }}</caption>
                     <tbody>
                         {e.preview.iter().map(|d| view! {
                             <tr>
@@ -531,9 +531,9 @@ fn HoursBody(e: crate::stations::api_hours::HoursForm) -> impl IntoView {
             </div>
         </section>
         <section class="card">
-            <h2>{tr("office.hours_special")}</h2>
+            <h2>{tr("hours.special")}</h2>
             {if e.specials.is_empty() {
-                view! { <p class="hint">{tr("office.hours_no_special")}</p> }.into_any()
+                view! { <p class="hint">{tr("hours.no_special")}</p> }.into_any()
             } else {
                 view! {
                     <ul>
@@ -542,28 +542,28 @@ fn HoursBody(e: crate::stations::api_hours::HoursForm) -> impl IntoView {
                                 <form method="post" action=DeleteSpecial::PATH class="inline">
                                     <input type="hidden" name="station_id" value=id.clone() />
                                     <input type="hidden" name="id" value=s.id.to_string() />
-                                    <button class="button secondary" type="submit">{tr("office.hours_remove")}</button>
+                                    <button class="button secondary" type="submit">{tr("hours.remove")}</button>
                                 </form>
                             </li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
             }}
-            <h3>{tr("office.hours_add_special")}</h3>
+            <h3>{tr("hours.add_special")}</h3>
             <form method="post" action=AddSpecial::PATH class="stack">
                 <input type="hidden" name="station_id" value=id.clone() />
-                <label for="sp-from">{tr("office.hours_from")}</label>
+                <label for="sp-from">{tr("hours.from")}</label>
                 <input id="sp-from" name="from" type="date" required />
-                <label for="sp-to">{tr("office.hours_to")}</label>
+                <label for="sp-to">{tr("hours.to")}</label>
                 <input id="sp-to" name="to" type="date" required />
-                <label for="sp-hours">{tr("office.hours_special_hours")}</label>
+                <label for="sp-hours">{tr("hours.special_hours")}</label>
                 <input id="sp-hours" name="hours" placeholder="09:00-12:00" maxlength="80" />
-                <label for="sp-note">{tr("office.hours_note")}</label>
+                <label for="sp-note">{tr("hours.note")}</label>
                 <input id="sp-note" name="note" required maxlength="40" placeholder="闭馆维修" />
-                <button class="button" type="submit">{tr("office.hours_add_special")}</button>
+                <button class="button" type="submit">{tr("hours.add_special")}</button>
             </form>
         </section>
-        <p><a href=format!("/station/{}", e.station_id)>{tr("office.hours_back")}</a></p>
+        <p><a href=format!("/station/{}", e.station_id)>{tr("hours.back")}</a></p>
         <script src="/office.js" defer></script>
     }
 }

@@ -3,12 +3,15 @@
 //! the holiday calendar changes (each write bumps a version row). The database stays
 //! the only truth, so any number of server processes answer alike.
 
+use crate::audit::model::Actor;
 use crate::calendar::model::Calendar;
 use crate::db::Db;
+use crate::error::AppError;
+use crate::message::Msg;
 use crate::stations::hours::{context, effective, Hours, SpecialHours};
 use crate::stations::index::PointIndex;
 use crate::stations::model::{
-    walk_minutes, City, LatLng, NearbyQuery, NearbyStation, OpenStatus, Station,
+    walk_minutes, Amenity, City, LatLng, NearbyQuery, NearbyStation, OpenStatus, Station,
 };
 use crate::stations::store;
 use chrono::NaiveDateTime;
@@ -168,7 +171,7 @@ pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
 /// format told by its name or its first character. Nothing else is written.
 pub async fn upload_import(
     db: &Db,
-    actor: crate::accounts::store::Actor,
+    actor: crate::audit::model::Actor,
     file_name: &str,
     bytes: &[u8],
     encoding: crate::stations::transfer::Encoding,
@@ -178,14 +181,14 @@ pub async fn upload_import(
     use crate::error::AppError;
     use crate::stations::transfer::decode;
     if bytes.is_empty() {
-        return Err(AppError::bad(crate::i18n::tr("transfer.empty")));
+        return Err(AppError::bad(Msg::new("transfer.empty")));
     }
     if bytes.len() > MAX_IMPORT_BYTES {
-        return Err(AppError::TooLarge(crate::i18n::tr("transfer.too_large")));
+        return Err(AppError::TooLarge(Msg::new("transfer.too_large")));
     }
     let (text, used) = decode(bytes, encoding).map_err(AppError::BadRequest)?;
     if text.contains('\0') {
-        return Err(AppError::bad(crate::i18n::tr("transfer.unknown_encoding")));
+        return Err(AppError::bad(Msg::new("transfer.unknown_encoding")));
     }
     let name: String = file_name.chars().take(100).collect();
     let lower = name.to_lowercase();
@@ -211,7 +214,7 @@ pub async fn upload_import(
         },
     )
     .await?;
-    crate::accounts::store::audit_step(
+    crate::audit::store::record_step(
         &mut tx,
         actor,
         "upload_import",
@@ -229,7 +232,7 @@ pub async fn upload_import(
 fn check_import(
     i: &store::StoredImport,
     bounds: Option<crate::stations::model::BBox>,
-) -> Result<crate::stations::transfer::Checked, String> {
+) -> Result<crate::stations::transfer::Checked, Msg> {
     use crate::stations::transfer::{parse_csv, parse_geojson, Datum};
     let datum = Datum::parse(&i.datum).unwrap_or(Datum::Wgs84);
     let hours = |s: &str| crate::stations::hours::validate(s);
@@ -255,7 +258,7 @@ pub async fn import_report(
     use crate::error::AppError;
     let i = store::import_by_id(db, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("transfer.this_import")))?;
+        .ok_or_else(|| AppError::NotFound(Msg::new("transfer.this_import")))?;
     let mut r = crate::stations::views::ImportReport {
         id: i.id,
         file_name: i.file_name.clone(),
@@ -286,42 +289,39 @@ pub async fn import_report(
 pub async fn apply_import(
     db: &Db,
     id: i64,
-    actor: crate::accounts::store::Actor,
+    actor: crate::audit::model::Actor,
     bounds: Option<crate::stations::model::BBox>,
     now: i64,
 ) -> Result<crate::stations::views::ImportCounts, crate::error::AppError> {
     use crate::error::AppError;
     let i = store::import_by_id(db, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("transfer.this_import")))?;
+        .ok_or_else(|| AppError::NotFound(Msg::new("transfer.this_import")))?;
     if i.applied_at.is_some() {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "transfer.already_applied",
-        )));
+        return Err(AppError::Conflict(Msg::new("transfer.already_applied")));
     }
     let c = check_import(&i, bounds).map_err(AppError::BadRequest)?;
     if !c.ok() || c.rows.is_empty() {
-        return Err(AppError::bad(crate::i18n::tr("transfer.fix_first")));
+        return Err(AppError::bad(Msg::new("transfer.fix_first")));
     }
     let (_, clashes) = store::diff_import(db, &c.rows).await?;
     if let Some((row, community)) = clashes.first() {
-        return Err(AppError::Conflict(crate::i18n::tr_args(
-            "transfer.centre_clash",
-            &[("row", row.to_string()), ("community", community.clone())],
-        )));
+        return Err(AppError::Conflict(
+            Msg::new("transfer.centre_clash")
+                .arg("row", row)
+                .arg("community", community),
+        ));
     }
     let mut tx = db.begin_write().await?;
     // The import's row first: of two concurrent applies, one waits and then finds it
     // applied.
     if !store::mark_import_applied(&mut tx, id, actor.id, "", now).await? {
-        return Err(AppError::Conflict(crate::i18n::tr(
-            "transfer.already_applied",
-        )));
+        return Err(AppError::Conflict(Msg::new("transfer.already_applied")));
     }
     let counts = store::apply_import(&mut tx, &c.rows, now).await?;
     let result = serde_json::to_string(&counts).unwrap_or_default();
     store::set_import_result(&mut tx, id, &result).await?;
-    crate::accounts::store::audit_step(
+    crate::audit::store::record_step(
         &mut tx,
         actor,
         "apply_import",
@@ -340,16 +340,16 @@ pub async fn apply_import(
 /// is `None` from the shell.
 pub async fn set_city(
     db: &Db,
-    actor: Option<crate::accounts::store::Actor>,
+    actor: Option<crate::audit::model::Actor>,
     city: &City,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let before = store::city(db).await?;
     let mut tx = db.begin_write().await?;
     store::set_city(&mut tx, city, now).await?;
-    crate::accounts::store::audit(
+    crate::audit::store::record(
         &mut *tx,
-        crate::accounts::store::AuditRecord {
+        crate::audit::store::AuditRecord {
             actor_id: actor.map(|a| a.id),
             action: "set_city",
             target: "city",
@@ -361,4 +361,135 @@ pub async fn set_city(
     )
     .await?;
     tx.commit().await
+}
+
+/// Saves what staff keep true about a station (phone, amenities, the day it was checked)
+/// with its audit record, in one transaction; false if someone saved first.
+pub async fn update_station(
+    db: &Db,
+    actor_id: i64,
+    before: &Station,
+    phone: &str,
+    amenities: &[Amenity],
+    verified_on: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    if !store::update_station(&mut tx, before, phone, amenities, verified_on, now).await? {
+        return Ok(false);
+    }
+    let b = serde_json::json!({ "phone": before.phone, "amenities": Amenity::join(&before.amenities), "verified_on": before.verified_on });
+    let a = serde_json::json!({ "phone": phone, "amenities": Amenity::join(amenities), "verified_on": verified_on });
+    crate::audit::store::record_step(
+        &mut tx,
+        Actor {
+            id: actor_id,
+            community_id: Some(before.community_id),
+        },
+        "update_station",
+        &format!("station:{}", before.id),
+        Some(b),
+        Some(a),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Saves a station's regular hours with its audit record (before and after), in one
+/// transaction; false if someone saved first.
+pub async fn set_station_hours(
+    db: &Db,
+    actor_id: i64,
+    before: &Station,
+    hours: &str,
+    follows_workdays: bool,
+    verified_on: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    if !store::set_station_hours(&mut tx, before, hours, follows_workdays, verified_on, now).await?
+    {
+        return Ok(false);
+    }
+    crate::audit::store::record_step(
+        &mut tx,
+        Actor {
+            id: actor_id,
+            community_id: Some(before.community_id),
+        },
+        "set_hours",
+        &format!("station:{}", before.id),
+        Some(serde_json::json!({ "opening_hours": before.opening_hours, "follows_workdays": before.follows_workdays })),
+        Some(serde_json::json!({ "opening_hours": hours, "follows_workdays": follows_workdays })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Adds a special date range to a station with its audit record; every process sees it
+/// at once.
+pub async fn add_special_hours(
+    db: &Db,
+    actor: Actor,
+    station: &Station,
+    sp: &crate::stations::hours::SpecialHours,
+    now: i64,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await?;
+    let id = store::add_special_hours(&mut tx, actor.id, station, sp, now).await?;
+    crate::audit::store::record_step(
+        &mut tx,
+        Actor {
+            id: actor.id,
+            community_id: Some(station.community_id),
+        },
+        "add_special_hours",
+        &format!("station:{}", station.id),
+        None,
+        Some(serde_json::json!({ "from": sp.from, "to": sp.to, "hours": sp.hours.trim(), "note": sp.note.trim() })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes a station's special date range with its audit record; false if there was
+/// none.
+pub async fn delete_special_hours(
+    db: &Db,
+    actor_id: i64,
+    station: &Station,
+    id: i64,
+    now: i64,
+) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    let Some(before) = store::delete_special_hours(&mut tx, station, id).await? else {
+        return Ok(false);
+    };
+    crate::audit::store::record_step(
+        &mut tx,
+        Actor {
+            id: actor_id,
+            community_id: Some(station.community_id),
+        },
+        "delete_special_hours",
+        &format!("station:{}", station.id),
+        Some(serde_json::json!(before)),
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Every station with the external id it was imported under (for the exports, which
+/// import back unchanged).
+pub async fn stations_with_external_ids(db: &Db) -> Result<Vec<(Station, String)>, AppError> {
+    Ok(store::stations_with_external_ids(db).await?)
 }

@@ -251,7 +251,7 @@ fn station_from_row(r: &AnyRow) -> Result<Station, sqlx::Error> {
         address: r.try_get("address")?,
         lat: r.try_get("lat")?,
         lng: r.try_get("lng")?,
-        amenities: Amenity::split(&amen).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        amenities: Amenity::split(&amen).map_err(|e| sqlx::Error::Decode(e.key.into()))?,
         opening_hours: r.try_get("opening_hours")?,
         phone: r.try_get("phone")?,
         verified_on: r.try_get("verified_on")?,
@@ -273,20 +273,16 @@ pub async fn station(db: &Db, id: i64) -> Result<Option<Station>, sqlx::Error> {
     row.as_ref().map(station_from_row).transpose()
 }
 
-/// Updates what staff keep true about a station, with its audit record, in one
-/// transaction.
-/// Saves a station's edit if it is still at the version `before` was read at; false
-/// (nothing written) if someone saved first.
+/// Saves a station's edit in the caller's transaction if it is still at the version
+/// `before` was read at; false (nothing written) if someone saved first.
 pub async fn update_station(
-    db: &Db,
-    actor_id: i64,
+    conn: &mut AnyConnection,
     before: &Station,
     phone: &str,
     amenities: &[Amenity],
     verified_on: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
     let saved = sqlx::query(
         "UPDATE stations SET phone = $1, amenities = $2, verified_on = $3, updated_at = $4, \
          version = version + 1 WHERE id = $5 AND version = $6",
@@ -297,32 +293,14 @@ pub async fn update_station(
     .bind(now)
     .bind(before.id)
     .bind(before.version)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected()
         == 1;
-    if !saved {
-        return Ok(false);
+    if saved {
+        bump_version(conn).await?;
     }
-    let b = serde_json::json!({ "phone": before.phone, "amenities": Amenity::join(&before.amenities), "verified_on": before.verified_on });
-    let a = serde_json::json!({ "phone": phone, "amenities": Amenity::join(amenities), "verified_on": verified_on });
-    bump_version(&mut tx).await?;
-    let target = format!("station:{}", before.id);
-    crate::accounts::store::audit(
-        &mut *tx,
-        crate::accounts::store::AuditRecord {
-            actor_id: Some(actor_id),
-            action: "update_station",
-            target: &target,
-            community_id: Some(before.community_id),
-            before: Some(&b),
-            after: Some(&a),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(saved)
 }
 
 /// Every community with its street, in street order (for pickers).
@@ -752,15 +730,15 @@ pub async fn special_hours_of(
     .collect()
 }
 
-/// Adds a special date range to a station, audited; every process sees it at once.
+/// Adds a special date range to a station in the caller's transaction; every process
+/// sees it at once (the stations' version moves).
 pub async fn add_special_hours(
-    db: &Db,
-    actor: crate::accounts::store::Actor,
+    conn: &mut AnyConnection,
+    created_by: i64,
     station: &Station,
     sp: &crate::stations::hours::SpecialHours,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO station_special_hours (station_id, from_day, to_day, hours, note, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -770,88 +748,56 @@ pub async fn add_special_hours(
     .bind(sp.to.format("%Y-%m-%d").to_string())
     .bind(sp.hours.trim())
     .bind(sp.note.trim())
-    .bind(actor.id)
+    .bind(created_by)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    bump_version(&mut tx).await?;
-    crate::accounts::store::audit_step(
-        &mut tx,
-        crate::accounts::store::Actor {
-            id: actor.id,
-            community_id: Some(station.community_id),
-        },
-        "add_special_hours",
-        &format!("station:{}", station.id),
-        None,
-        Some(serde_json::json!({ "from": sp.from, "to": sp.to, "hours": sp.hours.trim(), "note": sp.note.trim() })),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    bump_version(conn).await?;
     Ok(id)
 }
 
-/// Removes a station's special date range (audited); false if there was none.
+/// Removes a station's special date range in the caller's transaction; the range as it
+/// was, or `None` if there was none.
 pub async fn delete_special_hours(
-    db: &Db,
-    actor_id: i64,
+    conn: &mut AnyConnection,
     station: &Station,
     id: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
+) -> Result<Option<crate::stations::hours::SpecialHours>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, station_id, from_day, to_day, hours, note FROM station_special_hours \
          WHERE id = $1 AND station_id = $2",
     )
     .bind(id)
     .bind(station.id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
-        return Ok(false);
+        return Ok(None);
     };
     let before = special_from(&row)?;
     let gone = sqlx::query("DELETE FROM station_special_hours WHERE id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected()
         == 1;
     if !gone {
-        return Ok(false);
+        return Ok(None);
     }
-    bump_version(&mut tx).await?;
-    crate::accounts::store::audit_step(
-        &mut tx,
-        crate::accounts::store::Actor {
-            id: actor_id,
-            community_id: Some(station.community_id),
-        },
-        "delete_special_hours",
-        &format!("station:{}", station.id),
-        Some(serde_json::json!(before)),
-        None,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    bump_version(conn).await?;
+    Ok(Some(before))
 }
 
-/// Saves a station's regular hours if it is still at the version `before` was read at
-/// (false: someone saved first, nothing written); audited with before and after.
+/// Saves a station's regular hours in the caller's transaction if it is still at the
+/// version `before` was read at (false: someone saved first, nothing written).
 pub async fn set_station_hours(
-    db: &Db,
-    actor_id: i64,
+    conn: &mut AnyConnection,
     before: &Station,
     hours: &str,
     follows_workdays: bool,
     verified_on: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
     let saved = sqlx::query(
         "UPDATE stations SET opening_hours = $1, follows_workdays = $2, verified_on = $3, \
          updated_at = $4, version = version + 1 WHERE id = $5 AND version = $6",
@@ -862,27 +808,12 @@ pub async fn set_station_hours(
     .bind(now)
     .bind(before.id)
     .bind(before.version)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected()
         == 1;
-    if !saved {
-        return Ok(false);
+    if saved {
+        bump_version(conn).await?;
     }
-    bump_version(&mut tx).await?;
-    crate::accounts::store::audit_step(
-        &mut tx,
-        crate::accounts::store::Actor {
-            id: actor_id,
-            community_id: Some(before.community_id),
-        },
-        "set_hours",
-        &format!("station:{}", before.id),
-        Some(serde_json::json!({ "opening_hours": before.opening_hours, "follows_workdays": before.follows_workdays })),
-        Some(serde_json::json!({ "opening_hours": hours, "follows_workdays": follows_workdays })),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(saved)
 }

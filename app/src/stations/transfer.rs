@@ -9,8 +9,7 @@
 //! that draw them (`stations::coords`). Export writes WGS-84 unless asked otherwise,
 //! and export → import gives back the same stations.
 
-use crate::i18n::{tr, tr_args, tr_in};
-use crate::prefs::Locale;
+use crate::message::Msg;
 use crate::stations::model::{Amenity, BBox, City, LatLng, Station, StationKind};
 use serde::{Deserialize, Serialize};
 
@@ -150,7 +149,7 @@ pub struct Checked {
 }
 
 impl Checked {
-    fn problem(&mut self, row: usize, column: &str, reason: String) {
+    fn problem(&mut self, row: usize, column: &str, reason: Msg) {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(Problem {
                 row,
@@ -168,7 +167,7 @@ impl Checked {
 }
 
 /// The file's text, and the encoding it turned out to be in.
-pub fn decode(bytes: &[u8], enc: Encoding) -> Result<(String, Encoding), String> {
+pub fn decode(bytes: &[u8], enc: Encoding) -> Result<(String, Encoding), Msg> {
     let bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
     let utf8 = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).ok();
     let gbk = |b: &[u8]| {
@@ -179,18 +178,65 @@ pub fn decode(bytes: &[u8], enc: Encoding) -> Result<(String, Encoding), String>
     match (enc, bom) {
         (_, Some(rest)) => utf8(rest)
             .map(|t| (t, Encoding::Utf8))
-            .ok_or_else(|| tr("transfer.not_utf8")),
+            .ok_or_else(|| Msg::new("transfer.not_utf8")),
         (Encoding::Utf8, None) => utf8(bytes)
             .map(|t| (t, Encoding::Utf8))
-            .ok_or_else(|| tr("transfer.not_utf8")),
+            .ok_or_else(|| Msg::new("transfer.not_utf8")),
         (Encoding::Gbk, None) => gbk(bytes)
             .map(|t| (t, Encoding::Gbk))
-            .ok_or_else(|| tr("transfer.not_gbk")),
+            .ok_or_else(|| Msg::new("transfer.not_gbk")),
         (Encoding::Auto, None) => utf8(bytes)
             .map(|t| (t, Encoding::Utf8))
             .or_else(|| gbk(bytes).map(|t| (t, Encoding::Gbk)))
-            .ok_or_else(|| tr("transfer.unknown_encoding")),
+            .ok_or_else(|| Msg::new("transfer.unknown_encoding")),
     }
+}
+
+/// The names a file may give each kind besides its code: (kind, Chinese, English). They
+/// are part of the file format, not of the pages' wording: rewording a label on a page
+/// must not make last year's exported files unreadable (a test keeps them equal to the
+/// labels as shipped).
+pub const KIND_NAMES: [(StationKind, &str, &str); 4] = [
+    (
+        StationKind::Center,
+        "党群服务中心",
+        "Community service centre",
+    ),
+    (StationKind::RedStation, "红色驿站", "Red station"),
+    (
+        StationKind::Outdoor,
+        "户外劳动者服务站点",
+        "Outdoor workers' rest point",
+    ),
+    (StationKind::Plaza, "党建广场", "Party-building plaza"),
+];
+
+/// The names a file may give each amenity besides its code: (amenity, Chinese, English).
+pub const AMENITY_NAMES: [(Amenity, &str, &str); 10] = [
+    (Amenity::Water, "饮水", "Drinking water"),
+    (Amenity::Charging, "充电", "Phone charging"),
+    (Amenity::Microwave, "微波炉", "Microwave"),
+    (Amenity::Toilet, "厕所", "Toilet"),
+    (Amenity::Seats, "座椅", "Seats"),
+    (Amenity::FirstAid, "急救药箱", "First-aid kit"),
+    (Amenity::Umbrella, "爱心雨伞", "Umbrella loan"),
+    (Amenity::RepairTools, "维修工具", "Repair tools"),
+    (Amenity::Wifi, "无线网络", "Wi-Fi"),
+    (Amenity::Wheelchair, "无障碍通行", "Wheelchair access"),
+];
+
+fn kind_name(k: StationKind) -> &'static str {
+    KIND_NAMES
+        .iter()
+        .find(|(x, _, _)| *x == k)
+        .map_or("", |(_, zh, _)| zh)
+}
+
+fn amenity_name(a: Amenity) -> &'static str {
+    AMENITY_NAMES
+        .iter()
+        .find(|(x, _, _)| *x == a)
+        .map_or("", |(_, zh, _)| zh)
 }
 
 /// A kind by its code or its name in Chinese or English.
@@ -199,10 +245,10 @@ fn kind_of(s: &str) -> Option<StationKind> {
     // 户外劳动者服务站 and 户外劳动者服务站点 are both said.
     let short = s.trim_end_matches('点');
     StationKind::parse(s).or_else(|| {
-        StationKind::ALL.into_iter().find(|k| {
-            tr_in(Locale::ZhCn, k.label_key()).trim_end_matches('点') == short
-                || tr_in(Locale::En, k.label_key()).eq_ignore_ascii_case(s)
-        })
+        KIND_NAMES
+            .iter()
+            .find(|(_, zh, en)| zh.trim_end_matches('点') == short || en.eq_ignore_ascii_case(s))
+            .map(|(k, _, _)| *k)
     })
 }
 
@@ -210,10 +256,10 @@ fn kind_of(s: &str) -> Option<StationKind> {
 fn amenity_of(s: &str) -> Option<Amenity> {
     let s = s.trim();
     Amenity::parse(s).or_else(|| {
-        Amenity::ALL.into_iter().find(|a| {
-            tr_in(Locale::ZhCn, a.label_key()) == s
-                || tr_in(Locale::En, a.label_key()).eq_ignore_ascii_case(s)
-        })
+        AMENITY_NAMES
+            .iter()
+            .find(|(_, zh, en)| *zh == s || en.eq_ignore_ascii_case(s))
+            .map(|(a, _, _)| *a)
     })
 }
 
@@ -231,8 +277,8 @@ pub fn parse_csv(
     text: &str,
     datum: Datum,
     bounds: Option<BBox>,
-    hours_ok: &dyn Fn(&str) -> Result<(), String>,
-) -> Result<Checked, String> {
+    hours_ok: &dyn Fn(&str) -> Result<(), Msg>,
+) -> Result<Checked, Msg> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -240,7 +286,7 @@ pub fn parse_csv(
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| tr_args("transfer.unreadable", &[("e", e.to_string())]))?
+        .map_err(|e| Msg::new("transfer.unreadable").arg("e", e))?
         .clone();
     // Where each known column is; unknown columns are ignored (Excel adds some).
     let mut at: Vec<Option<usize>> = vec![None; COLUMNS.len()];
@@ -260,18 +306,12 @@ pub fn parse_csv(
         .map(|((_, zh, _), _)| *zh)
         .collect();
     if !missing.is_empty() {
-        return Err(tr_args(
-            "transfer.missing_columns",
-            &[("list", missing.join("、"))],
-        ));
+        return Err(Msg::new("transfer.missing_columns").arg("list", missing.join("、")));
     }
     let mut records = Vec::new();
     for (i, r) in reader.records().enumerate() {
         if i >= MAX_ROWS {
-            return Err(tr_args(
-                "transfer.too_many_rows",
-                &[("n", MAX_ROWS.to_string())],
-            ));
+            return Err(Msg::new("transfer.too_many_rows").arg("n", MAX_ROWS));
         }
         let row = i + 2;
         match r {
@@ -285,12 +325,7 @@ pub fn parse_csv(
                 }
                 records.push((row, cells));
             }
-            Err(e) => {
-                return Err(tr_args(
-                    "transfer.bad_row",
-                    &[("row", row.to_string()), ("e", e.to_string())],
-                ))
-            }
+            Err(e) => return Err(Msg::new("transfer.bad_row").arg("row", row).arg("e", e)),
         }
     }
     Ok(check_records(records, datum, bounds, hours_ok))
@@ -302,19 +337,16 @@ pub fn parse_geojson(
     text: &str,
     datum: Datum,
     bounds: Option<BBox>,
-    hours_ok: &dyn Fn(&str) -> Result<(), String>,
-) -> Result<Checked, String> {
-    let v: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| tr_args("transfer.unreadable", &[("e", e.to_string())]))?;
+    hours_ok: &dyn Fn(&str) -> Result<(), Msg>,
+) -> Result<Checked, Msg> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| Msg::new("transfer.unreadable").arg("e", e))?;
     let features = v
         .get("features")
         .and_then(|f| f.as_array())
-        .ok_or_else(|| tr("transfer.not_feature_collection"))?;
+        .ok_or_else(|| Msg::new("transfer.not_feature_collection"))?;
     if features.len() > MAX_ROWS {
-        return Err(tr_args(
-            "transfer.too_many_rows",
-            &[("n", MAX_ROWS.to_string())],
-        ));
+        return Err(Msg::new("transfer.too_many_rows").arg("n", MAX_ROWS));
     }
     let records = features
         .iter()
@@ -356,27 +388,23 @@ fn check_records(
     records: Vec<(usize, Vec<String>)>,
     datum: Datum,
     bounds: Option<BBox>,
-    hours_ok: &dyn Fn(&str) -> Result<(), String>,
+    hours_ok: &dyn Fn(&str) -> Result<(), Msg>,
 ) -> Checked {
     let mut out = Checked::default();
     let col = |i: usize| COLUMNS[i].1;
     let mut seen_ids: std::collections::HashMap<String, usize> = Default::default();
     let mut centres: std::collections::HashMap<String, usize> = Default::default();
     if records.is_empty() {
-        out.problem(0, "", tr("transfer.empty"));
+        out.problem(0, "", Msg::new("transfer.empty"));
     }
     for (row, c) in records {
         let before = out.problems.len() + out.more_problems;
         let text = |i: usize, max: usize, out: &mut Checked| -> String {
             let v = c[i].trim().to_string();
             if v.is_empty() && COLUMNS[i].2 {
-                out.problem(row, col(i), tr("transfer.required"));
+                out.problem(row, col(i), Msg::new("transfer.required"));
             } else if v.chars().count() > max {
-                out.problem(
-                    row,
-                    col(i),
-                    tr_args("transfer.too_long", &[("n", max.to_string())]),
-                );
+                out.problem(row, col(i), Msg::new("transfer.too_long").arg("n", max));
             }
             v
         };
@@ -392,13 +420,13 @@ fn check_records(
             out.problem(
                 row,
                 col(1),
-                tr_args("transfer.unknown_kind", &[("v", kind_text.clone())]),
+                Msg::new("transfer.unknown_kind").arg("v", kind_text),
             );
         }
         let num = |i: usize, out: &mut Checked| -> Option<f64> {
             let v = c[i].trim();
             if v.is_empty() {
-                out.problem(row, col(i), tr("transfer.required"));
+                out.problem(row, col(i), Msg::new("transfer.required"));
                 return None;
             }
             match v.parse::<f64>() {
@@ -407,10 +435,8 @@ fn check_records(
                     out.problem(
                         row,
                         col(i),
-                        tr_args(
-                            "transfer.not_number",
-                            &[("v", v.chars().take(20).collect())],
-                        ),
+                        Msg::new("transfer.not_number")
+                            .arg("v", v.chars().take(20).collect::<String>()),
                     );
                     None
                 }
@@ -428,12 +454,12 @@ fn check_records(
                 if inside {
                     Some((lat, lng))
                 } else {
-                    out.problem(row, "经度/纬度", tr("transfer.outside_city"));
+                    out.problem(row, "经度/纬度", Msg::new("transfer.outside_city"));
                     None
                 }
             }
             (Some(_), Some(_)) => {
-                out.problem(row, "经度/纬度", tr("transfer.outside_city"));
+                out.problem(row, "经度/纬度", Msg::new("transfer.outside_city"));
                 None
             }
             _ => None,
@@ -463,10 +489,8 @@ fn check_records(
                 None => out.problem(
                     row,
                     col(10),
-                    tr_args(
-                        "transfer.unknown_amenity",
-                        &[("v", part.chars().take(20).collect())],
-                    ),
+                    Msg::new("transfer.unknown_amenity")
+                        .arg("v", part.chars().take(20).collect::<String>()),
                 ),
             }
         }
@@ -475,12 +499,12 @@ fn check_records(
         if !verified_on.is_empty()
             && chrono::NaiveDate::parse_from_str(&verified_on, "%Y-%m-%d").is_err()
         {
-            out.problem(row, col(11), tr("transfer.bad_date"));
+            out.problem(row, col(11), Msg::new("transfer.bad_date"));
         }
         let follows_workdays = match yes_no(&c[12]) {
             Some(b) => b,
             None => {
-                out.problem(row, col(12), tr("transfer.yes_no"));
+                out.problem(row, col(12), Msg::new("transfer.yes_no"));
                 false
             }
         };
@@ -489,7 +513,7 @@ fn check_records(
                 out.problem(
                     row,
                     col(0),
-                    tr_args("transfer.duplicate_id", &[("row", first.to_string())]),
+                    Msg::new("transfer.duplicate_id").arg("row", first),
                 );
             }
         }
@@ -498,7 +522,7 @@ fn check_records(
                 out.problem(
                     row,
                     col(1),
-                    tr_args("transfer.second_centre", &[("row", first.to_string())]),
+                    Msg::new("transfer.second_centre").arg("row", first),
                 );
             }
         }
@@ -543,11 +567,11 @@ pub fn to_csv(stations: &[(Station, String)], datum: Datum, gbk: bool) -> Result
         let amenities: Vec<String> = s
             .amenities
             .iter()
-            .map(|a| tr_in(Locale::ZhCn, a.label_key()))
+            .map(|a| amenity_name(*a).to_string())
             .collect();
         w.write_record([
             external_id.as_str(),
-            &tr_in(Locale::ZhCn, s.kind.label_key()),
+            kind_name(s.kind),
             &s.name,
             &s.street,
             &s.community,
@@ -631,11 +655,27 @@ pub fn template(gbk: bool) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
 
-    fn ok(_: &str) -> Result<(), String> {
+    #[test]
+    fn the_file_names_of_kinds_and_amenities_are_the_labels_as_shipped() {
+        use crate::i18n::tr_in;
+        use crate::prefs::Locale;
+        for (k, zh, en) in KIND_NAMES {
+            assert_eq!(tr_in(Locale::ZhCn, k.label_key()), zh);
+            assert_eq!(tr_in(Locale::En, k.label_key()), en);
+        }
+        for (a, zh, en) in AMENITY_NAMES {
+            assert_eq!(tr_in(Locale::ZhCn, a.label_key()), zh);
+            assert_eq!(tr_in(Locale::En, a.label_key()), en);
+        }
+        assert_eq!(KIND_NAMES.len(), StationKind::ALL.len());
+        assert_eq!(AMENITY_NAMES.len(), Amenity::ALL.len());
+    }
+
+    fn ok(_: &str) -> Result<(), Msg> {
         Ok(())
     }
 
-    fn hours(s: &str) -> Result<(), String> {
+    fn hours(s: &str) -> Result<(), Msg> {
         crate::stations::hours::validate(s)
     }
 
@@ -736,7 +776,10 @@ mod tests {
     #[test]
     fn a_file_without_the_required_columns_is_refused_as_a_whole() {
         let e = parse_csv("名称,地址\n甲,乙\n", Datum::Wgs84, None, &ok).unwrap_err();
-        assert!(e.contains("外部编号") && e.contains("经度"), "{e}");
+        assert!(
+            e.zh().contains("外部编号") && e.zh().contains("经度"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -817,7 +860,7 @@ pub fn parse_city(
 ) -> Result<City, &'static str> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 30 {
-        return Err("office.city_e_name");
+        return Err("city.name_length");
     }
     let point = |s: &str| -> Result<(f64, f64), &'static str> {
         let parts: Vec<&str> = s
@@ -825,16 +868,16 @@ pub fn parse_city(
             .filter(|p| !p.is_empty())
             .collect();
         let [lng, lat] = parts.as_slice() else {
-            return Err("office.city_e_point");
+            return Err("city.point_format");
         };
-        let lng: f64 = lng.trim().parse().map_err(|_| "office.city_e_number")?;
-        let lat: f64 = lat.trim().parse().map_err(|_| "office.city_e_number")?;
+        let lng: f64 = lng.trim().parse().map_err(|_| "city.not_a_number")?;
+        let lat: f64 = lat.trim().parse().map_err(|_| "city.not_a_number")?;
         if !lat.is_finite()
             || !lng.is_finite()
             || !(-90.0..=90.0).contains(&lat)
             || !(-180.0..=180.0).contains(&lng)
         {
-            return Err("office.city_e_range");
+            return Err("city.out_of_range");
         }
         Ok(datum.to_wgs84(lat, lng))
     };
@@ -844,7 +887,7 @@ pub fn parse_city(
         .filter(|p| !p.trim().is_empty())
         .collect();
     let [a, b] = corners.as_slice() else {
-        return Err("office.city_e_corners");
+        return Err("city.bounds_format");
     };
     let (alat, alng) = point(a)?;
     let (blat, blng) = point(b)?;
@@ -855,13 +898,13 @@ pub fn parse_city(
         max_lng: alng.max(blng),
     };
     if bbox.max_lat - bbox.min_lat < 0.01 || bbox.max_lng - bbox.min_lng < 0.01 {
-        return Err("office.city_e_small");
+        return Err("city.bounds_too_small");
     }
     if bbox.max_lat - bbox.min_lat > 5.0 || bbox.max_lng - bbox.min_lng > 5.0 {
-        return Err("office.city_e_large");
+        return Err("city.bounds_too_large");
     }
     if !bbox.contains(clat, clng) {
-        return Err("office.city_e_outside");
+        return Err("city.centre_outside");
     }
     Ok(City {
         name: name.to_string(),
@@ -913,34 +956,31 @@ mod city_tests {
     fn a_wrong_city_names_its_fault() {
         let e = |n: &str, c: &str, b: &str| parse_city(n, c, b, Datum::Wgs84).unwrap_err();
         let good = "116.2,39.8;116.5,40.0";
-        assert_eq!(e("", "116.39,39.91", good), "office.city_e_name");
-        assert_eq!(e("市", "116.39", good), "office.city_e_point");
-        assert_eq!(e("市", "abc,39.91", good), "office.city_e_number");
-        assert_eq!(e("市", "200,39.91", good), "office.city_e_range");
-        assert_eq!(e("市", "NaN,39.91", good), "office.city_e_range");
-        assert_eq!(e("市", "39.91,116.39", good), "office.city_e_range");
-        assert_eq!(e("市", "116.6,39.91", good), "office.city_e_outside");
-        assert_eq!(
-            e("市", "116.39,39.91", "116.2,39.8"),
-            "office.city_e_corners"
-        );
+        assert_eq!(e("", "116.39,39.91", good), "city.name_length");
+        assert_eq!(e("市", "116.39", good), "city.point_format");
+        assert_eq!(e("市", "abc,39.91", good), "city.not_a_number");
+        assert_eq!(e("市", "200,39.91", good), "city.out_of_range");
+        assert_eq!(e("市", "NaN,39.91", good), "city.out_of_range");
+        assert_eq!(e("市", "39.91,116.39", good), "city.out_of_range");
+        assert_eq!(e("市", "116.6,39.91", good), "city.centre_outside");
+        assert_eq!(e("市", "116.39,39.91", "116.2,39.8"), "city.bounds_format");
         assert_eq!(
             e("市", "116.39,39.91", "116.38,39.90;116.40,39.91"),
-            "office.city_e_small"
+            "city.bounds_too_small"
         );
         assert_eq!(
             e("市", "116.39,39.91", "110,35;120,45"),
-            "office.city_e_large"
+            "city.bounds_too_large"
         );
         for k in [
-            "office.city_e_name",
-            "office.city_e_point",
-            "office.city_e_number",
-            "office.city_e_range",
-            "office.city_e_outside",
-            "office.city_e_corners",
-            "office.city_e_small",
-            "office.city_e_large",
+            "city.name_length",
+            "city.point_format",
+            "city.not_a_number",
+            "city.out_of_range",
+            "city.centre_outside",
+            "city.bounds_format",
+            "city.bounds_too_small",
+            "city.bounds_too_large",
         ] {
             assert_ne!(crate::i18n::tr(k), k, "{k} has no text");
         }

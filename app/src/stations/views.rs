@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct Problem {
     pub row: usize,
     pub column: String,
-    pub reason: String,
+    /// Why, as a message (rendered in the reader's language by the page).
+    pub reason: crate::message::Msg,
 }
 
 /// What applying an import did (or would do).
@@ -34,7 +35,7 @@ pub struct ImportReport {
     pub datum: String,
     pub uploaded_at: String,
     /// The file as a whole could not be read (a missing column, a broken row).
-    pub error: Option<String>,
+    pub error: Option<crate::message::Msg>,
     /// Rows that passed every check.
     pub rows_ok: usize,
     pub problems: Vec<Problem>,

@@ -1,6 +1,8 @@
 //! Server functions for teams: search, and a team's public record.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use crate::wishes::api::PublicWish;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -49,7 +51,7 @@ pub async fn search_teams(
         let state = crate::state::app_state()?;
         let q = q.unwrap_or_default().trim().to_string();
         if q.chars().count() > 30 {
-            return Err(AppError::bad(crate::i18n::tr("msg.teams_api.m1")));
+            return Err(AppError::bad(Msg::new("teams.search_too_long")));
         }
         Ok(crate::teams::store::search(&state.db, &q, community, 50)
             .await?
@@ -69,7 +71,7 @@ pub async fn get_team(id: i64) -> Result<TeamRecord, AppError> {
         let db = &state.db;
         let team = crate::teams::store::team(db, id)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.teams_api.m2")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("teams.what_team")))?;
         let counts = crate::teams::store::wish_counts(db, id).await?;
         let confirmed = counts
             .iter()

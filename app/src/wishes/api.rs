@@ -7,6 +7,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::message::Msg;
 use crate::wishes::model::{WishAction, WishStatus};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -187,7 +189,7 @@ pub async fn list_wishes(
         let state = crate::state::app_state()?;
         if let Some(c) = &q.category {
             if !crate::wishes::model::CATEGORIES.contains(&c.as_str()) {
-                return Err(AppError::bad(crate::i18n::tr("msg.wishes_api.m1")));
+                return Err(AppError::bad(Msg::new("wishes.unknown_category")));
             }
         }
         let point = match (q.lat, q.lng) {
@@ -198,18 +200,15 @@ pub async fn list_wishes(
                 None => None,
                 Some(n) => {
                     if n.chars().count() > crate::stations::model::MAX_NEAR_CHARS {
-                        return Err(AppError::bad(crate::i18n::tr_args(
-                            "msg.stations_model.m11",
-                            &[("n", crate::stations::model::MAX_NEAR_CHARS.to_string())],
-                        )));
+                        return Err(AppError::bad(
+                            Msg::new("stations.place_too_long")
+                                .arg("n", crate::stations::model::MAX_NEAR_CHARS),
+                        ));
                     }
                     let set = state.stations().await?;
                     let s =
                         crate::stations::model::landmark(&set.stations, n).ok_or_else(|| {
-                            AppError::bad(crate::i18n::tr_args(
-                                "stations.landmark_missing",
-                                &[("q", n.to_string())],
-                            ))
+                            AppError::bad(Msg::new("stations.landmark_missing").arg("q", n))
                         })?;
                     Some(crate::stations::model::LatLng {
                         lat: s.lat,
@@ -217,7 +216,7 @@ pub async fn list_wishes(
                     })
                 }
             },
-            _ => return Err(AppError::bad(crate::i18n::tr("msg.wishes_api.m2"))),
+            _ => return Err(AppError::bad(Msg::new("wishes.bad_location"))),
         };
         use crate::wishes::store::{Filter, Order};
         let order = match (q.sort.unwrap_or_default(), point) {
@@ -227,7 +226,7 @@ pub async fn list_wishes(
                 lng: p.lng,
             },
             (WishSort::Nearest, None) => {
-                return Err(AppError::bad(crate::i18n::tr("msg.wishes_api.m3")))
+                return Err(AppError::bad(Msg::new("wishes.sort_needs_point")))
             }
             (WishSort::Newest, _) => Order::Newest,
         };
@@ -251,17 +250,17 @@ pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
         let state = crate::state::app_state()?;
         let w = crate::wishes::store::get(&state.db, id)
             .await?
-            .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.wishes_api.m4")))?;
+            .ok_or_else(|| AppError::NotFound(Msg::new("wishes.what_wish")))?;
         let user = crate::accounts::session::current_user().await?;
         let roles = crate::wishes::service::roles(user.as_ref(), &w);
         if !w.status.public() && !roles.poster && !roles.staff {
-            return Err(AppError::NotFound(crate::i18n::tr("msg.wishes_api.m4")));
+            return Err(AppError::NotFound(Msg::new("wishes.what_wish")));
         }
         let sees_private = roles.poster || roles.claimant || roles.staff;
         let may_reveal = ssr::may_reveal(&w, roles);
         let shown = match (&user, may_reveal) {
             (Some(u), true) => {
-                crate::accounts::store::recorded_since(
+                crate::audit::service::recorded_since(
                     &state.db,
                     u.id,
                     ssr::CONTACT_READ,
@@ -378,7 +377,7 @@ pub async fn wish_act(
     }
     .await;
     let ok_to = |next: &Option<i64>| match next {
-        Some(n) => Some(format!("/wishes/{n}?ok=trust.reviewed_next")),
+        Some(n) => Some(format!("/wishes/{n}?ok=wishes.reviewed_next")),
         None => Some(back.clone()),
     };
     crate::reply::reply(r, &back, ok_to).map(|_| ())
@@ -393,7 +392,7 @@ pub async fn wish_contact(id: i64) -> Result<(String, String), AppError> {
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
-        let not_found = || AppError::NotFound(crate::i18n::tr("msg.wishes_api.m4"));
+        let not_found = || AppError::NotFound(Msg::new("wishes.what_wish"));
         let w = crate::wishes::store::get(&state.db, id)
             .await?
             .ok_or_else(not_found)?;

@@ -2,16 +2,18 @@
 //! ledger, as plain rules: the wish life cycle as a state machine, the checks on a new
 //! wish, and what a balance is. Tested without a database.
 
+use crate::message::Msg;
 use serde::{Deserialize, Serialize};
 
 pub const CATEGORIES: [&str; 5] = ["学习用品", "生活物资", "助老助残", "陪伴", "维修"];
 
-/// A category as the reader's language says it (the stored value stays Chinese).
-pub fn category_label(c: &str) -> String {
-    match CATEGORIES.iter().position(|x| *x == c) {
-        Some(i) => crate::i18n::tr(&format!("wish_category.c{i}")),
-        None => c.to_string(),
-    }
+/// The message naming a category in the reader's language (the stored value stays
+/// Chinese); `None` for a value that is not one of [`CATEGORIES`].
+pub fn category_label(c: &str) -> Option<Msg> {
+    CATEGORIES
+        .iter()
+        .position(|x| *x == c)
+        .map(|i| Msg::new(&format!("wishes.category_{i}")))
 }
 
 /// Days a volunteer has to fulfil a claimed wish before it returns to the pool, unless
@@ -181,27 +183,27 @@ pub fn steps_for(status: WishStatus, r: Roles) -> Vec<WishAction> {
 }
 
 /// The wish life cycle. An illegal step gets a clear message.
-pub fn next(from: WishStatus, action: WishAction) -> Result<WishStatus, String> {
+pub fn next(from: WishStatus, action: WishAction) -> Result<WishStatus, Msg> {
     use WishAction::*;
     use WishStatus::*;
     match (from, action) {
         (Pending, Approve) => Ok(Published),
         (Pending, Reject) => Ok(Rejected),
         (Published, Claim) => Ok(Claimed),
-        (Claimed, Claim) => Err(crate::i18n::tr("msg.wishes_model.m1")),
+        (Claimed, Claim) => Err(Msg::new("wishes.already_claimed")),
         (Claimed, Withdraw) | (Claimed, Expire) => Ok(Published),
         (Claimed, Fulfil) => Ok(Fulfilled),
         (Fulfilled, Confirm) => Ok(Confirmed),
         (Pending | Published, Close) => Ok(Closed),
-        (Pending, Claim) => Err(crate::i18n::tr("msg.wishes_model.m2")),
-        (Rejected | Closed, _) => Err(crate::i18n::tr("msg.wishes_model.m3")),
-        (Confirmed, _) => Err(crate::i18n::tr("msg.wishes_model.m4")),
-        (_, Approve) | (_, Reject) => Err(crate::i18n::tr("msg.wishes_model.m5")),
-        (_, Fulfil) => Err(crate::i18n::tr("msg.wishes_model.m6")),
-        (_, Confirm) => Err(crate::i18n::tr("msg.wishes_model.m7")),
-        (_, Withdraw) | (_, Expire) => Err(crate::i18n::tr("msg.wishes_model.m8")),
-        (_, Claim) => Err(crate::i18n::tr("msg.wishes_model.m9")),
-        (_, Close) => Err(crate::i18n::tr("msg.wishes_model.m10")),
+        (Pending, Claim) => Err(Msg::new("wishes.still_pending")),
+        (Rejected | Closed, _) => Err(Msg::new("wishes.already_closed")),
+        (Confirmed, _) => Err(Msg::new("wishes.already_confirmed")),
+        (_, Approve) | (_, Reject) => Err(Msg::new("wishes.review_not_pending")),
+        (_, Fulfil) => Err(Msg::new("wishes.fulfil_not_claimed")),
+        (_, Confirm) => Err(Msg::new("wishes.confirm_not_fulfilled")),
+        (_, Withdraw) | (_, Expire) => Err(Msg::new("wishes.withdraw_not_claimed")),
+        (_, Claim) => Err(Msg::new("wishes.not_claimable")),
+        (_, Close) => Err(Msg::new("wishes.close_claimed")),
     }
 }
 
@@ -221,23 +223,23 @@ pub struct NewWish {
 }
 
 impl NewWish {
-    pub fn problems(&self, today: &str) -> Vec<String> {
+    pub fn problems(&self, today: &str) -> Vec<Msg> {
         let mut p = Vec::new();
         let n = |s: &str| s.trim().chars().count();
         if !CATEGORIES.contains(&self.category.as_str()) {
-            p.push(crate::i18n::tr("msg.wishes_model.m15"));
+            p.push(Msg::new("wishes.category_required"));
         }
         if n(&self.title) == 0 || n(&self.title) > 30 {
-            p.push(crate::i18n::tr("msg.wishes_model.m16"));
+            p.push(Msg::new("wishes.title_length"));
         }
         if n(&self.story) == 0 || n(&self.story) > 500 {
-            p.push(crate::i18n::tr("msg.wishes_model.m17"));
+            p.push(Msg::new("wishes.story_length"));
         }
         if n(&self.needs) == 0 || n(&self.needs) > 200 {
-            p.push(crate::i18n::tr("msg.wishes_model.m18"));
+            p.push(Msg::new("wishes.needs_length"));
         }
         if !(0..=2000).contains(&self.value_yuan) {
-            p.push(crate::i18n::tr("msg.wishes_model.m19"));
+            p.push(Msg::new("wishes.value_range"));
         }
         // At most a year ahead: a wish is a small, near need.
         let latest = today
@@ -246,34 +248,32 @@ impl NewWish {
             .map(|y| format!("{}{}", y + 1, today.get(4..).unwrap_or_default()))
             .unwrap_or_default();
         match crate::util::parse_ymd(&self.deadline) {
-            Some(d) if d.as_str() > latest.as_str() => {
-                p.push(crate::i18n::tr("trust.deadline_too_far"))
-            }
+            Some(d) if d.as_str() > latest.as_str() => p.push(Msg::new("wishes.deadline_too_far")),
             Some(d) if d.as_str() > today => {}
-            Some(_) => p.push(crate::i18n::tr("msg.wishes_model.m20")),
-            None => p.push(crate::i18n::tr("msg.wishes_model.m21")),
+            Some(_) => p.push(Msg::new("wishes.deadline_past")),
+            None => p.push(Msg::new("wishes.deadline_format")),
         }
         if n(&self.contact) < 5 || n(&self.contact) > 40 {
-            p.push(crate::i18n::tr("msg.wishes_model.m22"));
+            p.push(Msg::new("wishes.contact_required"));
         }
         if n(&self.address) == 0 || n(&self.address) > 100 {
-            p.push(crate::i18n::tr("msg.wishes_model.m23"));
+            p.push(Msg::new("wishes.address_required"));
         }
         p
     }
 }
 
 /// The claimant's note on how a wish was fulfilled.
-pub fn check_fulfil_note(note: &str) -> Result<(), String> {
+pub fn check_fulfil_note(note: &str) -> Result<(), Msg> {
     if note
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r')
     {
-        return Err(crate::i18n::tr("msg.http.nul"));
+        return Err(Msg::new("error.bad_char"));
     }
     let n = note.trim().chars().count();
     if n == 0 || n > 200 {
-        Err(crate::i18n::tr("msg.wishes_model.m11"))
+        Err(Msg::new("wishes.fulfil_note_length"))
     } else {
         Ok(())
     }
@@ -316,12 +316,12 @@ impl PhotoKind {
 }
 
 /// Checks an uploaded photo: its size and, from its first bytes, its kind.
-pub fn check_photo(bytes: &[u8]) -> Result<PhotoKind, String> {
+pub fn check_photo(bytes: &[u8]) -> Result<PhotoKind, Msg> {
     if bytes.is_empty() {
-        return Err(crate::i18n::tr("msg.wishes_model.m12"));
+        return Err(Msg::new("wishes.photo_empty"));
     }
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(crate::i18n::tr("msg.wishes_model.m13"));
+        return Err(Msg::new("wishes.photo_too_large"));
     }
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Ok(PhotoKind::Jpeg)
@@ -330,7 +330,7 @@ pub fn check_photo(bytes: &[u8]) -> Result<PhotoKind, String> {
     } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
         Ok(PhotoKind::Webp)
     } else {
-        Err(crate::i18n::tr("msg.wishes_model.m14"))
+        Err(Msg::new("wishes.photo_type"))
     }
 }
 
@@ -401,8 +401,8 @@ mod tests {
 
     #[test]
     fn illegal_steps_are_refused_with_a_reason() {
-        assert_eq!(next(Claimed, Claim).unwrap_err(), "这个心愿已被认领");
-        assert!(next(Pending, Claim).unwrap_err().contains("审核"));
+        assert_eq!(next(Claimed, Claim).unwrap_err().zh(), "这个心愿已被认领");
+        assert!(next(Pending, Claim).unwrap_err().zh().contains("审核"));
         assert!(next(Published, Confirm).is_err());
         assert!(next(Confirmed, Close).is_err());
         assert!(next(Rejected, Approve).is_err());
@@ -431,7 +431,12 @@ mod tests {
         bad.category = "奢侈品".into();
         bad.deadline = "2026-11-01".into();
         bad.value_yuan = 99999;
-        let p = bad.problems("2026-11-26").join("；");
+        let p = bad
+            .problems("2026-11-26")
+            .iter()
+            .map(Msg::zh)
+            .collect::<Vec<_>>()
+            .join("；");
         assert!(
             p.contains("标题") && p.contains("类别") && p.contains("截止") && p.contains("价值"),
             "{p}"
@@ -449,12 +454,13 @@ mod tests {
         // A script named photo.jpg is still a script.
         assert!(check_photo(b"<script>alert(1)</script>")
             .unwrap_err()
+            .zh()
             .contains("JPG"));
         assert!(check_photo(b"GIF89a").is_err());
         assert!(check_photo(&[]).is_err());
         let mut big = vec![0xFF, 0xD8, 0xFF];
         big.resize(MAX_PHOTO_BYTES + 1, 0);
-        assert!(check_photo(&big).unwrap_err().contains("5MB"));
+        assert!(check_photo(&big).unwrap_err().zh().contains("5MB"));
         for k in [PhotoKind::Jpeg, PhotoKind::Png, PhotoKind::Webp] {
             assert_eq!(PhotoKind::from_mime(k.mime()), Some(k));
         }

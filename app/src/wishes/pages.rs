@@ -10,7 +10,12 @@ use crate::wishes::api::{
     get_wish, my_wishes, pending_wishes, PublicWish, WishAct, WishPage, WishQuery,
 };
 use crate::wishes::model::WishAction;
-use crate::wishes::model::{category_label, CATEGORIES};
+use crate::wishes::model::CATEGORIES;
+
+/// A category in the reader's language (a value not in the list as stored).
+fn category_label(c: &str) -> String {
+    crate::wishes::model::category_label(c).map_or_else(|| c.to_string(), |m| m.text())
+}
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -265,7 +270,7 @@ fn WishBody(p: WishPage, ask_release: bool) -> impl IntoView {
                 <section class="card private">
                     <h2>{tr("wishes.contact")}</h2>
                     {if callable {
-                        view! { <p><a class="button" href=format!("tel:{digits}")>{tr_args("trust.call", &[("n", c.clone())])}</a></p> }.into_any()
+                        view! { <p><a class="button" href=format!("tel:{digits}")>{tr_args("wishes.call", &[("n", c.clone())])}</a></p> }.into_any()
                     } else {
                         view! { <p>{c.clone()}</p> }.into_any()
                     }}
@@ -276,10 +281,10 @@ fn WishBody(p: WishPage, ask_release: bool) -> impl IntoView {
             {p.may_reveal_contact.then(|| view! {
                 <section class="card private">
                     <h2>{tr("wishes.contact")}</h2>
-                    <p class="hint">{tr("trust.reveal_hint")}</p>
+                    <p class="hint">{tr("wishes.reveal_hint")}</p>
                     <form method="post" action=crate::wishes::api::WishContact::PATH>
                         <input type="hidden" name="id" value=id.to_string() />
-                        <button type="submit" class="button secondary">{tr("trust.reveal")}</button>
+                        <button type="submit" class="button secondary">{tr("wishes.reveal")}</button>
                     </form>
                 </section>
             })}
@@ -294,14 +299,14 @@ fn WishBody(p: WishPage, ask_release: bool) -> impl IntoView {
                 })}
                 {(has(WishAction::Withdraw) && ask_release).then(|| view! {
                     <div class="confirm" id="confirm" role="alertdialog" aria-labelledby="confirm-release">
-                        <p id="confirm-release">{tr("trust.confirm_release")}</p>
+                        <p id="confirm-release">{tr("wishes.confirm_release")}</p>
                         <form method="post" action=WishAct::PATH class="inline">
                             <input type="hidden" name="id" value=id.to_string() />
                             <input type="hidden" name="action" value=WishAction::Withdraw.code() />
-                            <button class="button secondary" type="submit">{tr("trust.confirm_release_button")}</button>
+                            <button class="button secondary" type="submit">{tr("wishes.confirm_release_button")}</button>
                         </form>
                         " "
-                        <a class="button" href=format!("/wishes/{id}")>{tr("trust.keep_claim")}</a>
+                        <a class="button" href=format!("/wishes/{id}")>{tr("wishes.keep_claim")}</a>
                     </div>
                 })}
                 {has(WishAction::Fulfil).then(|| view! {

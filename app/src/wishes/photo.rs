@@ -125,59 +125,79 @@ pub async fn chunk(db: &Db, photo: i64, seq: i64) -> Result<Option<Vec<u8>>, sql
         .await
 }
 
-/// Moves photos that older versions kept as files in `dir` (table `wish_photos`) into
-/// the database, each in its own transaction, and removes the file once it is stored.
-/// Safe to run again: a photo already moved is skipped. Returns how many moved.
-pub async fn import_files(db: &Db, dir: &Path) -> Result<usize, sqlx::Error> {
+/// A photo that an older version kept as a file (table `wish_photos`), not yet moved
+/// into the database.
+pub struct LegacyPhoto {
+    pub wish: i64,
+    pub file: String,
+    pub mime: String,
+    pub uploaded_by: i64,
+    pub created_at: i64,
+}
+
+/// The photos still kept as files.
+pub async fn legacy_photos(db: &Db) -> Result<Vec<LegacyPhoto>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT w.wish_id, w.file, w.mime, w.uploaded_by, w.created_at FROM wish_photos w \
          WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.wish_id = w.wish_id)",
     )
     .fetch_all(&db.pool)
     .await?;
-    let mut moved = 0;
-    for r in rows {
-        let wish: i64 = r.try_get("wish_id")?;
-        let file: String = r.try_get("file")?;
-        let safe = file
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-            && !file.starts_with('.');
-        let bytes = match safe.then(|| std::fs::read(dir.join(&file))) {
-            Some(Ok(b)) if !b.is_empty() => b,
-            _ => {
-                tracing::warn!(wish, file, "photo file missing; left in place");
-                continue;
-            }
-        };
-        let mut tx = db.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO photos (wish_id, mime, bytes, sha256, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(wish)
-        .bind(r.try_get::<String, _>("mime")?)
-        .bind(bytes.len() as i64)
-        .bind(hex(&Sha256::digest(&bytes)))
-        .bind(r.try_get::<i64, _>("uploaded_by")?)
-        .bind(r.try_get::<i64, _>("created_at")?)
-        .fetch_one(&mut *tx)
-        .await?;
-        for (seq, part) in bytes.chunks(CHUNK_BYTES).enumerate() {
-            sqlx::query("INSERT INTO photo_chunks (photo_id, seq, data) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(seq as i64)
-                .bind(part.to_vec())
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM wish_photos WHERE wish_id = $1")
-            .bind(wish)
+    rows.iter()
+        .map(|r| {
+            Ok(LegacyPhoto {
+                wish: r.try_get("wish_id")?,
+                file: r.try_get("file")?,
+                mime: r.try_get("mime")?,
+                uploaded_by: r.try_get("uploaded_by")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A legacy photo's file in `dir`, if its name is safe and it holds bytes.
+pub fn read_legacy_file(dir: &Path, file: &str) -> Option<Vec<u8>> {
+    let safe = file
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && !file.starts_with('.');
+    match safe.then(|| std::fs::read(dir.join(file))) {
+        Some(Ok(b)) if !b.is_empty() => Some(b),
+        _ => None,
+    }
+}
+
+/// Stores a legacy photo's bytes in the database and drops its file row, inside the
+/// caller's transaction.
+pub async fn store_legacy(
+    tx: &mut sqlx::AnyConnection,
+    p: &LegacyPhoto,
+    bytes: &[u8],
+) -> Result<(), sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO photos (wish_id, mime, bytes, sha256, uploaded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(p.wish)
+    .bind(&p.mime)
+    .bind(bytes.len() as i64)
+    .bind(hex(&Sha256::digest(bytes)))
+    .bind(p.uploaded_by)
+    .bind(p.created_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (seq, part) in bytes.chunks(CHUNK_BYTES).enumerate() {
+        sqlx::query("INSERT INTO photo_chunks (photo_id, seq, data) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(seq as i64)
+            .bind(part.to_vec())
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        let _ = std::fs::remove_file(dir.join(&file));
-        moved += 1;
     }
-    Ok(moved)
+    sqlx::query("DELETE FROM wish_photos WHERE wish_id = $1")
+        .bind(p.wish)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

@@ -7,6 +7,7 @@ use crate::accounts::model::{CurrentUser, Notice, Role};
 use crate::accounts::store::notify;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::message::Msg;
 use crate::wishes::model::{may, next, Roles, WishAction, WishStatus, WISH_POINTS};
 use crate::wishes::store::{self, Change, Wish};
 
@@ -52,19 +53,17 @@ pub async fn act(
 ) -> Result<(), AppError> {
     let w = store::get(db, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(crate::i18n::tr("msg.wishes_service.m5")))?;
+        .ok_or_else(|| AppError::NotFound(Msg::new("wishes.what_wish_acted_on")))?;
     let r = roles(Some(user), &w);
     if !r.poster && !r.staff && !w.status.public() {
-        return Err(AppError::NotFound(crate::i18n::tr("msg.wishes_service.m5")));
+        return Err(AppError::NotFound(Msg::new("wishes.what_wish_acted_on")));
     }
     if !may(r, action) {
         return Err(match action {
-            WishAction::Claim if r.poster => {
-                AppError::bad(crate::i18n::tr("msg.wishes_service.m1"))
-            }
-            WishAction::Claim => AppError::bad(crate::i18n::tr("msg.wishes_service.m2")),
+            WishAction::Claim if r.poster => AppError::bad(Msg::new("wishes.claim_own")),
+            WishAction::Claim => AppError::bad(Msg::new("wishes.volunteer_first")),
             WishAction::Withdraw | WishAction::Fulfil => {
-                AppError::Conflict(crate::i18n::tr("msg.wishes_service.m6"))
+                AppError::Conflict(Msg::new("wishes.not_your_claim"))
             }
             _ => AppError::Forbidden,
         });
@@ -72,28 +71,28 @@ pub async fn act(
     let to = next(w.status, action).map_err(AppError::Conflict)?;
     if action == WishAction::Claim {
         if !user.may_claim() {
-            return Err(AppError::Refused(crate::i18n::tr("trust.not_verified")));
+            return Err(AppError::Refused(Msg::new("wishes.claim_unverified")));
         }
         if w.deadline.as_str() < crate::time::date_of(now).as_str() {
-            return Err(AppError::Conflict(crate::i18n::tr("trust.past_deadline")));
+            return Err(AppError::Conflict(Msg::new("wishes.claim_past_deadline")));
         }
     }
     // Nobody confirms their own work: staff who claimed a wish leave its confirmation
     // to the poster or to a colleague.
     if action == WishAction::Confirm && w.claimant_id == Some(user.id) {
-        return Err(AppError::Refused(crate::i18n::tr("trust.own_claim")));
+        return Err(AppError::Refused(Msg::new("wishes.confirm_own_claim")));
     }
     let note = input.note.trim();
     let change = match action {
         WishAction::Reject => {
             if note.is_empty() || note.chars().count() > 200 || note.chars().any(char::is_control) {
-                return Err(AppError::bad(crate::i18n::tr("msg.wishes_service.m3")));
+                return Err(AppError::bad(Msg::new("wishes.reject_reason_required")));
             }
             Change::Reject { reason: note }
         }
         WishAction::Claim => {
             let team = match (input.for_team, user.team_id) {
-                (true, None) => return Err(AppError::bad(crate::i18n::tr("msg.wishes.no_team"))),
+                (true, None) => return Err(AppError::bad(Msg::new("wishes.no_team"))),
                 (true, Some(t)) => Some(t),
                 (false, _) => None,
             };
@@ -120,7 +119,7 @@ pub async fn act(
     }
     let moved = store::transition(&mut tx, id, w.status, to, change, now)
         .await?
-        .ok_or_else(|| AppError::Conflict(crate::i18n::tr("msg.wishes_service.m7")))?;
+        .ok_or_else(|| AppError::Conflict(Msg::new("wishes.status_changed")))?;
     match action {
         WishAction::Claim => store::record_claim(&mut tx, id, user.id, now).await?,
         WishAction::Withdraw => store::end_claim(&mut tx, id, user.id, "withdrawn", now).await?,
@@ -136,9 +135,9 @@ pub async fn act(
             WishAction::Approve | WishAction::Reject | WishAction::Confirm | WishAction::Close
         );
     if staff_step {
-        crate::accounts::store::audit_step(
+        crate::audit::store::record_step(
             &mut tx,
-            crate::accounts::store::Actor {
+            crate::audit::model::Actor {
                 id: user.id,
                 community_id: Some(w.community_id),
             },
@@ -173,7 +172,7 @@ pub async fn act(
         WishAction::Fulfil => {
             if let Some(p) = input.photo {
                 if !store::attach_photo(&mut tx, id, p, user.id).await? {
-                    return Err(AppError::Conflict(crate::i18n::tr("msg.wishes_service.m7")));
+                    return Err(AppError::Conflict(Msg::new("wishes.status_changed")));
                 }
             }
             let n = Notice::new("notice.wish_fulfilled").arg("title", title);
@@ -214,22 +213,20 @@ async fn check_claim_limits(
     store::lock_claimer(tx, user).await?;
     let (open, today) = store::claim_counts(tx, user, now - 86_400).await?;
     if open >= MAX_OPEN_CLAIMS {
-        return Err(AppError::Conflict(crate::i18n::tr_args(
-            "trust.open_claims",
-            &[("n", MAX_OPEN_CLAIMS.to_string())],
-        )));
+        return Err(AppError::Conflict(
+            Msg::new("wishes.claim_limit_open").arg("n", MAX_OPEN_CLAIMS),
+        ));
     }
     if today >= CLAIMS_PER_DAY {
-        return Err(AppError::TooManyRequests(crate::i18n::tr_args(
-            "trust.daily_claims",
-            &[("n", CLAIMS_PER_DAY.to_string())],
-        )));
+        return Err(AppError::TooManyRequests(
+            Msg::new("wishes.claim_limit_daily").arg("n", CLAIMS_PER_DAY),
+        ));
     }
     if store::withdrew_since(tx, wish, user, now - COOLING_OFF_SECS).await? {
-        return Err(AppError::Conflict(crate::i18n::tr_args(
-            "trust.cooling_off",
-            &[("days", (COOLING_OFF_SECS / 86_400).to_string())],
-        )));
+        return Err(AppError::Conflict(
+            Msg::new("wishes.claim_cooling_off")
+                .arg("days", (COOLING_OFF_SECS / 86_400).to_string()),
+        ));
     }
     Ok(())
 }
@@ -274,10 +271,84 @@ pub async fn post(
 ) -> Result<i64, AppError> {
     let community = user
         .community_id
-        .ok_or_else(|| AppError::bad(crate::i18n::tr("msg.wishes_service.m4")))?;
+        .ok_or_else(|| AppError::bad(Msg::new("wishes.community_first")))?;
     let p = w.problems(today);
     if !p.is_empty() {
-        return Err(AppError::BadRequest(p.join("；")));
+        return Err(AppError::BadRequest(
+            Msg::join(p).unwrap_or_else(|| Msg::new("banner.bad")),
+        ));
     }
     Ok(store::post(db, user.id, community, w, now).await?)
+}
+
+/// Moves photos that older versions kept as files in `dir` into the database, each in
+/// its own transaction, and removes the file once it is stored. Safe to run again: a
+/// photo already moved is skipped. Returns how many moved.
+pub async fn import_photo_files(db: &Db, dir: &std::path::Path) -> Result<usize, sqlx::Error> {
+    use crate::wishes::photo;
+    let mut moved = 0;
+    for p in photo::legacy_photos(db).await? {
+        let Some(bytes) = photo::read_legacy_file(dir, &p.file) else {
+            tracing::warn!(
+                wish = p.wish,
+                file = p.file,
+                "photo file missing; left in place"
+            );
+            continue;
+        };
+        let mut tx = db.begin_write().await?;
+        photo::store_legacy(&mut tx, &p, &bytes).await?;
+        tx.commit().await?;
+        let _ = std::fs::remove_file(dir.join(&p.file));
+        moved += 1;
+    }
+    Ok(moved)
+}
+
+/// A fulfilment photo being received, staged chunk by chunk until the step ties it to the
+/// wish (the store's handle; `server::http::photos` streams into it).
+pub use crate::wishes::photo::Staging;
+
+/// Starts staging a photo for `uploader`.
+pub async fn stage_photo(db: &Db, uploader: i64, now: i64) -> Result<Staging, AppError> {
+    Ok(Staging::begin(db, uploader, now).await?)
+}
+
+/// Drops a staged photo that no step took (a refused or broken upload).
+pub async fn discard_photo(db: &Db, id: i64) -> Result<(), AppError> {
+    Ok(crate::wishes::photo::discard(db, id).await?)
+}
+
+/// The wish exists, is `user`'s claim and may be fulfilled now: checked before a byte of
+/// the photo is read. Another person's wish answers as one that does not exist.
+pub async fn check_fulfillable(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let w = store::get(db, id)
+        .await?
+        .filter(|w| w.claimant_id == Some(user.id))
+        .ok_or_else(|| AppError::NotFound(Msg::new("wishes.what_photo_wish")))?;
+    next(w.status, WishAction::Fulfil).map_err(AppError::Conflict)?;
+    Ok(())
+}
+
+/// A wish's fulfilment photo (id, kind, size) for those who may see it: the poster, the
+/// claimant and the staff of its community; `None` for everyone else (whether a wish has
+/// a photo is itself private).
+pub async fn viewable_photo(
+    db: &Db,
+    user: &CurrentUser,
+    wish_id: i64,
+) -> Result<Option<(i64, crate::wishes::model::PhotoKind, i64)>, AppError> {
+    let Some(w) = store::get(db, wish_id).await? else {
+        return Ok(None);
+    };
+    let r = roles(Some(user), &w);
+    if !(r.poster || r.claimant || r.staff) {
+        return Ok(None);
+    }
+    Ok(store::photo(db, wish_id).await?)
+}
+
+/// One chunk of a stored photo (`None` past the last).
+pub async fn photo_chunk(db: &Db, photo: i64, seq: i64) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    crate::wishes::photo::chunk(db, photo, seq).await
 }

@@ -2,6 +2,7 @@
 //! Bad parameters get 400 with a Chinese message; nothing here needs a session.
 
 use app::error::AppError;
+use app::message::Msg;
 use app::state::AppState;
 use app::stations::hours::parse_at;
 use app::stations::model::{NearbyQuery, OpenStatus, Station};
@@ -22,7 +23,7 @@ fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
 fn parse(raw: &Option<String>, known: &[&str]) -> Result<(NearbyQuery, NaiveDateTime), AppError> {
     let pairs = pairs(raw);
     if let Some((k, _)) = pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
-        return Err(AppError::bad(format!("未知参数：{k}")));
+        return Err(AppError::bad(Msg::new("error.unknown_param").arg("k", k)));
     }
     let get = |k: &str| {
         pairs
@@ -107,7 +108,7 @@ pub async fn nearest(
     )?;
     let from = q
         .point
-        .ok_or_else(|| AppError::bad("请提供纬度 lat 和经度 lng"))?;
+        .ok_or_else(|| AppError::bad(Msg::new("stations.need_point")))?;
     let set = state.stations().await?;
     let features = set
         .nearest(from, &q, at)
@@ -131,12 +132,12 @@ pub async fn station(
 ) -> Result<Response, AppError> {
     let id: i64 = id
         .parse()
-        .map_err(|_| AppError::bad(format!("站点编号应为整数（收到：{id}）")))?;
+        .map_err(|_| AppError::bad(Msg::new("stations.bad_id").arg("id", &id)))?;
     let (_, at) = parse(&raw, &["at"])?;
     let set = state.stations().await?;
     let i = set
         .position(id)
-        .ok_or_else(|| AppError::NotFound("站点".into()))?;
+        .ok_or_else(|| AppError::NotFound(Msg::new("stations.what_station")))?;
     let f = feature(&set.stations[i], set.status(i, at).as_ref(), None);
     Ok((
         [(http::header::CONTENT_TYPE, "application/geo+json")],
@@ -176,7 +177,7 @@ pub async fn catalogue_search(
 ) -> Result<Json<Value>, AppError> {
     let pairs = pairs(&raw);
     if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "q") {
-        return Err(AppError::bad(format!("未知参数：{k}")));
+        return Err(AppError::bad(Msg::new("error.unknown_param").arg("k", k)));
     }
     let q = pairs
         .into_iter()
@@ -184,10 +185,10 @@ pub async fn catalogue_search(
         .map(|(_, v)| v)
         .unwrap_or_default();
     if q.trim().is_empty() {
-        return Err(AppError::bad("请输入要搜索的事项，如“低保”"));
+        return Err(AppError::bad(Msg::new("services.query_required")));
     }
     if q.chars().count() > 50 {
-        return Err(AppError::bad("搜索词最多50个字"));
+        return Err(AppError::bad(Msg::new("guide.search_too_long")));
     }
     let c = state.catalogue().await?;
     Ok(Json(json!({ "q": q, "items": c.search(&q) })))

@@ -38,7 +38,7 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     if declared.is_some_and(|n| n > limit as u64) {
         let body = serde_json::json!({
             "error": "too_large",
-            "message": app::i18n::tr_args("msg.http.too_large", &[("kb", (limit / 1024).to_string())]),
+            "message": app::i18n::tr_args("error.too_large", &[("kb", (limit / 1024).to_string())]),
         });
         return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
     }
@@ -55,7 +55,7 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
     let refuse = || {
         let body = serde_json::json!({
             "error": "bad_request",
-            "message": app::i18n::tr("msg.http.nul"),
+            "message": app::i18n::tr("error.bad_char"),
         });
         (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
     };
@@ -83,7 +83,7 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
         Err(_) => {
             let body = serde_json::json!({
                 "error": "too_large",
-                "message": app::i18n::tr_args("msg.http.too_large", &[("kb", (MAX_BODY_BYTES / 1024).to_string())]),
+                "message": app::i18n::tr_args("error.too_large", &[("kb", (MAX_BODY_BYTES / 1024).to_string())]),
             });
             return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
         }
@@ -145,7 +145,7 @@ pub async fn deadline(req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,
         Err(_) => {
-            let body = serde_json::json!({ "error": "timeout", "message": app::i18n::tr("msg.http.timeout") });
+            let body = serde_json::json!({ "error": "timeout", "message": app::i18n::tr("error.timeout") });
             (StatusCode::REQUEST_TIMEOUT, axum::Json(body)).into_response()
         }
     }
@@ -186,7 +186,7 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     if same_origin(req.method(), req.headers()) {
         next.run(req).await
     } else {
-        let body = serde_json::json!({ "error": "forbidden", "message": app::i18n::tr("msg.http.cross_site") });
+        let body = serde_json::json!({ "error": "forbidden", "message": app::i18n::tr("error.cross_site") });
         (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
     }
 }
@@ -254,7 +254,7 @@ pub fn with_write_limit<S: Clone + Send + Sync + 'static>(
         };
         let body = serde_json::json!({
             "error": "too_many_requests",
-            "message": app::i18n::tr_args("msg.http.rate", &[("secs", wait.to_string())]),
+            "message": app::i18n::tr_args("error.rate_limited", &[("secs", wait.to_string())]),
         });
         let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
         res.headers_mut()

@@ -1,4 +1,7 @@
 //! `/healthz`: for load balancers. 200 while the database answers, 503 when it does not.
+//! It also says the server's own time in Asia/Shanghai (`now`, and `clock: "shifted"` when
+//! `LINLI_FAKE_NOW` moved it in demo mode), so an operator sees a wrong clock at once and
+//! the end-to-end specs compute "today" as the server does.
 
 use app::state::AppState;
 use axum::extract::State;
@@ -16,6 +19,8 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>)
         "status": if up { "ok" } else { "degraded" },
         "database": { "reachable": up, "backend": dialect },
         "version": env!("CARGO_PKG_VERSION"),
+        "now": app::time::now_local().format("%Y-%m-%dT%H:%M:%S+08:00").to_string(),
+        "clock": if app::time::is_shifted() { "shifted" } else { "real" },
     });
     let code = if up {
         StatusCode::OK

@@ -17,16 +17,7 @@ pub async fn booking_ics(
         .await?
         .ok_or(AppError::Unauthorized)?;
     let code = parse_code(&code).map_err(AppError::BadRequest)?;
-    let b = app::booking::store::by_code(&state.db, &code)
-        .await?
-        .ok_or_else(|| AppError::NotFound("该预约".into()))?;
-    let community = app::stations::store::station(&state.db, b.center_id)
-        .await?
-        .map(|s| s.community_id)
-        .unwrap_or(0);
-    if b.user_id != user.id && !user.may_act_in(community) {
-        return Err(AppError::NotFound("该预约".into()));
-    }
+    let b = app::booking::service::booking_for(&state.db, &code, &user).await?;
     let view = app::booking::api::ssr::view(&state, &b).await?;
     let ics = app::booking::ics::render(&view).ok_or(AppError::Internal)?;
     Ok((

@@ -3,8 +3,9 @@
 //! staff their own), the dashboard's tables and the coverage (see `app::office`).
 //! Each download by staff is itself recorded in the audit log.
 
-use app::accounts::api_people::{trail_filter, trail_line, TrailQuery, TRAIL_EXPORT_MAX};
+use app::audit::api::{trail_line, TrailQuery, TRAIL_EXPORT_MAX};
 use app::error::AppError;
+use app::message::Msg;
 use app::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
@@ -53,7 +54,7 @@ pub async fn audit_csv(
         get(k)
             .map(|v| {
                 v.parse::<i64>()
-                    .map_err(|_| AppError::bad(app::i18n::tr("trust.banner_bad")))
+                    .map_err(|_| AppError::bad(Msg::new("banner.bad")))
             })
             .transpose()
     };
@@ -65,15 +66,22 @@ pub async fn audit_csv(
         to: get("to"),
         page: None,
     };
-    let filter = trail_filter(&user, &q)?;
-    let rows = app::accounts::store::audit_trail(&state.db, &filter, TRAIL_EXPORT_MAX, 0).await?;
+    let filter = app::audit::service::filter_for(&user, &q)?;
+    let rows = app::audit::service::export(
+        &state.db,
+        user.id,
+        &filter,
+        TRAIL_EXPORT_MAX,
+        app::time::now_ts(),
+    )
+    .await?;
     let header: Vec<String> = [
-        "office.audit_when",
-        "office.audit_who",
-        "office.audit_what",
-        "office.audit_target",
-        "office.people_community",
-        "office.audit_change",
+        "audit.when",
+        "audit.who",
+        "audit.what",
+        "audit.target",
+        "common.community",
+        "audit.change",
     ]
     .iter()
     .map(|k| app::i18n::tr(k))
@@ -84,19 +92,6 @@ pub async fn audit_csv(
         .map(|l| vec![l.at, l.actor, l.action, l.target, l.community, l.change])
         .collect();
     let bytes = app::util::csv_bytes(&header, &lines).map_err(AppError::internal)?;
-    app::accounts::store::audit(
-        &state.db.pool,
-        app::accounts::store::AuditRecord {
-            actor_id: Some(user.id),
-            action: "export_audit",
-            target: "audit_log",
-            community_id: filter.community,
-            before: None,
-            after: Some(&serde_json::json!({ "rows": lines.len() })),
-            at: app::time::now_ts(),
-        },
-    )
-    .await?;
     Ok(csv_file(bytes, "linli-audit.csv"))
 }
 
@@ -112,10 +107,10 @@ pub async fn coverage_csv(
     let set = state.stations().await?;
     let c = app::stations::coverage::compute(&set, app::time::today_local());
     let mut header = vec![
-        app::i18n::tr("office.col_street"),
-        app::i18n::tr("office.people_community"),
-        app::i18n::tr("office.col_lng"),
-        app::i18n::tr("office.col_lat"),
+        app::i18n::tr("common.street"),
+        app::i18n::tr("common.community"),
+        app::i18n::tr("common.lng"),
+        app::i18n::tr("common.lat"),
     ];
     header.extend(
         StationKind::ALL
@@ -123,7 +118,7 @@ pub async fn coverage_csv(
             .map(|k| app::i18n::tr(k.label_key())),
     );
     header.extend(Amenity::ALL.iter().map(|a| app::i18n::tr(a.label_key())));
-    header.push(app::i18n::tr("office.cov_gaps_col"));
+    header.push(app::i18n::tr("coverage.gaps_col"));
     let metres = |d: &Option<f64>| d.map(|d| format!("{d:.0}")).unwrap_or_default();
     let rows: Vec<Vec<String>> = c
         .communities
@@ -162,9 +157,7 @@ pub async fn dashboard_csv(
     let user = staff_of(&state, &headers).await?;
     let name = file.strip_suffix(".csv").unwrap_or(&file).to_string();
     if !app::dashboard::model::TABLES.contains(&name.as_str()) {
-        return Err(AppError::NotFound(app::i18n::tr(
-            "office.dash_unknown_table",
-        )));
+        return Err(AppError::NotFound(Msg::new("dashboard.unknown_table")));
     }
     let pairs = raw
         .as_deref()
@@ -174,7 +167,7 @@ pub async fn dashboard_csv(
     let community = get("community")
         .map(|v| {
             v.parse::<i64>()
-                .map_err(|_| AppError::bad(app::i18n::tr("trust.banner_bad")))
+                .map_err(|_| AppError::bad(Msg::new("banner.bad")))
         })
         .transpose()?;
     let range = app::dashboard::api::resolve(
@@ -183,10 +176,10 @@ pub async fn dashboard_csv(
         get("to").as_deref(),
         community,
     )?;
-    let mut figures = app::dashboard::store::figures(&state.db, &range).await?;
+    let mut figures = app::dashboard::service::figures(&state.db, &range).await?;
     app::dashboard::api::name_items(&state, &mut figures).await?;
     let mut rows = app::dashboard::api::table(&figures, &name)
-        .ok_or_else(|| AppError::NotFound(app::i18n::tr("office.dash_unknown_table")))?;
+        .ok_or_else(|| AppError::NotFound(Msg::new("dashboard.unknown_table")))?;
     let header = if rows.is_empty() {
         Vec::new()
     } else {

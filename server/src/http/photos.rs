@@ -7,6 +7,7 @@
 //! for API callers; for a plain HTML form, a redirect to the wish (or back with `?err=`).
 
 use app::error::AppError;
+use app::message::Msg;
 use app::state::AppState;
 use app::wishes::model::{check_fulfil_note, check_photo, PhotoKind, MAX_PHOTO_BYTES};
 use axum::extract::{Multipart, Path, State};
@@ -33,8 +34,8 @@ async fn read_form(
     user: &app::accounts::model::CurrentUser,
     mp: &mut Multipart,
 ) -> Result<Upload, AppError> {
-    let bad = |_| AppError::bad(app::i18n::tr("msg.photos.bad_upload"));
-    let too_large = || AppError::TooLarge(app::i18n::tr("msg.photos.too_large"));
+    let bad = |_| AppError::bad(Msg::new("wishes.photo_bad_upload"));
+    let too_large = || AppError::TooLarge(Msg::new("wishes.photo_upload_too_large"));
     let mut up = Upload {
         id: None,
         note: String::new(),
@@ -50,11 +51,11 @@ async fn read_form(
             "photo" => {
                 let id = up
                     .id
-                    .ok_or_else(|| AppError::bad(app::i18n::tr("msg.photos.no_wish")))?;
-                check_fulfillable(state, user, id).await?;
+                    .ok_or_else(|| AppError::bad(Msg::new("wishes.photo_no_wish")))?;
+                app::wishes::service::check_fulfillable(&state.db, user, id).await?;
                 // The first bytes tell the type; nothing is stored before they do.
                 let mut head: Vec<u8> = Vec::new();
-                let mut staged: Option<(app::wishes::photo::Staging, PhotoKind)> = None;
+                let mut staged: Option<(app::wishes::service::Staging, PhotoKind)> = None;
                 let result: Result<(), AppError> = async {
                     while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
                         let so_far = head.len() + staged.as_ref().map_or(0, |(s, _)| s.len());
@@ -81,7 +82,7 @@ async fn read_form(
                 .await;
                 match (result, staged) {
                     (Err(e), Some((s, _))) => {
-                        let _ = app::wishes::photo::discard(&state.db, s.id).await;
+                        let _ = app::wishes::service::discard_photo(&state.db, s.id).await;
                         return Err(e);
                     }
                     (Err(e), None) => return Err(e),
@@ -101,27 +102,11 @@ async fn stage(
     state: &AppState,
     user: i64,
     head: &[u8],
-) -> Result<(app::wishes::photo::Staging, PhotoKind), AppError> {
+) -> Result<(app::wishes::service::Staging, PhotoKind), AppError> {
     let kind = check_photo(head).map_err(AppError::BadRequest)?;
-    let mut s = app::wishes::photo::Staging::begin(&state.db, user, app::time::now_ts()).await?;
+    let mut s = app::wishes::service::stage_photo(&state.db, user, app::time::now_ts()).await?;
     s.push(&state.db, head).await?;
     Ok((s, kind))
-}
-
-/// The wish exists, is the caller's and may be fulfilled now: checked before a byte of
-/// the photo is read. Another person's wish answers as one that does not exist.
-async fn check_fulfillable(
-    state: &AppState,
-    user: &app::accounts::model::CurrentUser,
-    id: i64,
-) -> Result<(), AppError> {
-    let w = app::wishes::store::get(&state.db, id)
-        .await?
-        .filter(|w| w.claimant_id == Some(user.id))
-        .ok_or_else(|| AppError::NotFound(app::i18n::tr("msg.photos.wish")))?;
-    app::wishes::model::next(w.status, app::wishes::model::WishAction::Fulfil)
-        .map_err(AppError::Conflict)?;
-    Ok(())
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -164,7 +149,7 @@ pub async fn fulfil(State(state): State<AppState>, req: axum::extract::Request) 
             }
             Err(_) => (
                 None,
-                Err(AppError::bad(app::i18n::tr("msg.photos.bad_upload"))),
+                Err(AppError::bad(Msg::new("wishes.photo_bad_upload"))),
             ),
         },
         other => {
@@ -183,7 +168,7 @@ pub async fn fulfil(State(state): State<AppState>, req: axum::extract::Request) 
         (Ok(()), false) => axum::Json(serde_json::Value::Null).into_response(),
         (Err(e), true) => Redirect::to(&format!(
             "{page}?err={}",
-            app::util::url_encode(&app::i18n::encode_banner(&e.to_string(), e.status()))
+            app::util::url_encode(&e.banner())
         ))
         .into_response(),
         (Err(e), false) => e.into_response(),
@@ -196,7 +181,7 @@ async fn fulfil_inner(
     f: Upload,
 ) -> Result<(), AppError> {
     let id =
-        f.id.ok_or_else(|| AppError::bad(app::i18n::tr("msg.photos.no_wish")))?;
+        f.id.ok_or_else(|| AppError::bad(Msg::new("wishes.photo_no_wish")))?;
     let note = f.note.trim().to_string();
     let photo = f.photo.map(|(p, _)| p);
     let checked = check_fulfil_note(&note).map_err(AppError::BadRequest);
@@ -221,7 +206,7 @@ async fn fulfil_inner(
     };
     if r.is_err() {
         if let Some(p) = photo {
-            let _ = app::wishes::photo::discard(&state.db, p).await;
+            let _ = app::wishes::service::discard_photo(&state.db, p).await;
         }
     }
     r
@@ -234,18 +219,11 @@ pub async fn photo(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let not_found = || AppError::NotFound(app::i18n::tr("msg.photos.photo"));
+    let not_found = || AppError::NotFound(Msg::new("wishes.what_photo"));
     let user = app::accounts::session::user_from_headers(&state, &headers)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let w = app::wishes::store::get(&state.db, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let roles = app::wishes::service::roles(Some(&user), &w);
-    if !(roles.poster || roles.claimant || roles.staff) {
-        return Err(not_found());
-    }
-    let (photo, kind, bytes) = app::wishes::store::photo(&state.db, id)
+    let (photo, kind, bytes) = app::wishes::service::viewable_photo(&state.db, &user, id)
         .await?
         .ok_or_else(not_found)?;
     // Streamed chunk by chunk from the database: a server holds one chunk at a time.
@@ -254,7 +232,7 @@ pub async fn photo(
         let db = db.clone();
         async move {
             let n = seq?;
-            match app::wishes::photo::chunk(&db, photo, n).await {
+            match app::wishes::service::photo_chunk(&db, photo, n).await {
                 Ok(Some(data)) => Some((Ok::<_, std::io::Error>(data), Some(n + 1))),
                 Ok(None) => None,
                 Err(e) => Some((Err(std::io::Error::other(e)), None)),

@@ -2,6 +2,7 @@
 //! A plain form target, so both switches work before (or without) WebAssembly.
 
 use app::error::AppError;
+use app::message::Msg;
 use app::prefs::{safe_next, Locale, CARE_COOKIE, LANG_COOKIE};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
@@ -21,19 +22,20 @@ const ONE_YEAR: u32 = 365 * 24 * 3600;
 pub async fn set_prefs(Form(form): Form<PrefsForm>) -> Result<Response, AppError> {
     let mut cookies = Vec::new();
     if let Some(lang) = form.lang.as_deref() {
-        let locale = Locale::parse(lang).ok_or_else(|| AppError::bad("不支持的语言"))?;
+        let locale =
+            Locale::parse(lang).ok_or_else(|| AppError::bad(Msg::new("prefs.bad_lang")))?;
         cookies.push(format!("{LANG_COOKIE}={}", locale.tag()));
     }
     if let Some(care) = form.care.as_deref() {
         let on = match care {
             "1" => "1",
             "0" => "0",
-            _ => return Err(AppError::bad("长辈模式的取值应为 1 或 0")),
+            _ => return Err(AppError::bad(Msg::new("prefs.bad_care"))),
         };
         cookies.push(format!("{CARE_COOKIE}={on}"));
     }
     if cookies.is_empty() {
-        return Err(AppError::bad("没有要保存的设置"));
+        return Err(AppError::bad(Msg::new("prefs.nothing")));
     }
     let next = safe_next(form.next.as_deref());
     let mut res = StatusCode::SEE_OTHER.into_response();
@@ -43,7 +45,8 @@ pub async fn set_prefs(Form(form): Form<PrefsForm>) -> Result<Response, AppError
             res.headers_mut().append(SET_COOKIE, v);
         }
     }
-    let loc = HeaderValue::from_str(&next).map_err(|_| AppError::bad("跳转地址无效"))?;
+    let loc =
+        HeaderValue::from_str(&next).map_err(|_| AppError::bad(Msg::new("prefs.bad_next")))?;
     res.headers_mut().insert(LOCATION, loc);
     Ok(res)
 }

@@ -5,6 +5,7 @@
 //! functions (`app::stations::api_import`).
 
 use app::error::AppError;
+use app::message::Msg;
 use app::state::AppState;
 use app::stations::transfer::{Datum, Encoding};
 use axum::extract::{Multipart, RawQuery, State};
@@ -34,7 +35,7 @@ pub async fn upload(State(state): State<AppState>, req: axum::extract::Request) 
         if !user.is_admin() {
             return Err(AppError::Forbidden);
         }
-        let bad = || AppError::bad(app::i18n::tr("transfer.bad_upload"));
+        let bad = || AppError::bad(Msg::new("transfer.bad_upload"));
         let mut mp = Multipart::from_request(req, &state)
             .await
             .map_err(|_| bad())?;
@@ -45,26 +46,26 @@ pub async fn upload(State(state): State<AppState>, req: axum::extract::Request) 
                 "encoding" => {
                     let v = field.text().await.map_err(|_| bad())?;
                     encoding = Encoding::parse(&v)
-                        .ok_or_else(|| AppError::bad(app::i18n::tr("transfer.bad_encoding")))?;
+                        .ok_or_else(|| AppError::bad(Msg::new("transfer.bad_encoding")))?;
                 }
                 "datum" => {
                     let v = field.text().await.map_err(|_| bad())?;
                     datum = Datum::parse(&v)
-                        .ok_or_else(|| AppError::bad(app::i18n::tr("transfer.bad_datum")))?;
+                        .ok_or_else(|| AppError::bad(Msg::new("transfer.bad_datum")))?;
                 }
                 "file" => {
                     name = field.file_name().unwrap_or("import.csv").to_string();
                     let bytes = field
                         .bytes()
                         .await
-                        .map_err(|_| AppError::TooLarge(app::i18n::tr("transfer.too_large")))?;
+                        .map_err(|_| AppError::TooLarge(Msg::new("transfer.too_large")))?;
                     file = Some(bytes);
                 }
                 _ => {}
             }
         }
-        let bytes = file.ok_or_else(|| AppError::bad(app::i18n::tr("transfer.no_file")))?;
-        let actor = app::accounts::store::Actor {
+        let bytes = file.ok_or_else(|| AppError::bad(Msg::new("transfer.no_file")))?;
+        let actor = app::audit::model::Actor {
             id: user.id,
             community_id: None,
         };
@@ -85,7 +86,7 @@ pub async fn upload(State(state): State<AppState>, req: axum::extract::Request) 
         (Ok(id), false) => axum::Json(serde_json::json!({ "id": id })).into_response(),
         (Err(e), true) => Redirect::to(&format!(
             "/admin/import?err={}",
-            app::util::url_encode(&app::i18n::encode_banner(&e.to_string(), e.status()))
+            app::util::url_encode(&e.banner())
         ))
         .into_response(),
         (Err(e), false) => e.into_response(),
@@ -104,21 +105,20 @@ fn options(raw: &Option<String>) -> Result<(Datum, bool), AppError> {
     for (k, v) in pairs {
         match k.as_str() {
             "datum" => {
-                datum = Datum::parse(&v)
-                    .ok_or_else(|| AppError::bad(app::i18n::tr("transfer.bad_datum")))?
+                datum =
+                    Datum::parse(&v).ok_or_else(|| AppError::bad(Msg::new("transfer.bad_datum")))?
             }
             "encoding" => {
                 gbk = match Encoding::parse(&v) {
                     Some(Encoding::Gbk) => true,
                     Some(_) => false,
-                    None => return Err(AppError::bad(app::i18n::tr("transfer.bad_encoding"))),
+                    None => return Err(AppError::bad(Msg::new("transfer.bad_encoding"))),
                 }
             }
             other => {
-                return Err(AppError::bad(app::i18n::tr_args(
-                    "transfer.unknown_param",
-                    &[("k", other.chars().take(20).collect())],
-                )))
+                return Err(AppError::bad(
+                    Msg::new("transfer.unknown_param").arg("k", other),
+                ))
             }
         }
     }
@@ -141,7 +141,7 @@ pub async fn export_csv(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let (datum, gbk) = options(&raw)?;
-    let stations = app::stations::store::stations_with_external_ids(&state.db).await?;
+    let stations = app::stations::service::stations_with_external_ids(&state.db).await?;
     let bytes =
         app::stations::transfer::to_csv(&stations, datum, gbk).map_err(AppError::internal)?;
     let ct = if gbk {
@@ -158,7 +158,7 @@ pub async fn export_geojson(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let (datum, _) = options(&raw)?;
-    let stations = app::stations::store::stations_with_external_ids(&state.db).await?;
+    let stations = app::stations::service::stations_with_external_ids(&state.db).await?;
     let v = app::stations::transfer::to_geojson(&stations, datum);
     Ok(file(
         v.to_string().into_bytes(),

@@ -522,9 +522,7 @@ async fn staff_act_only_in_their_own_community() {
     let st: Value = r.json().await.unwrap();
     assert_eq!(st["phone"], "0533-7777777");
     assert_eq!(st["amenities"], serde_json::json!(["water", "toilet"]));
-    let entries = app::accounts::store::audit_entries(db, Some(own), 10)
-        .await
-        .unwrap();
+    let entries = app::audit::store::entries(db, Some(own), 10).await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].action, "update_station");
     assert!(entries[0]
@@ -736,7 +734,7 @@ async fn without_javascript_forms_redirect_with_the_message() {
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     // The address carries the message's key, never its text (no link can make the
     // page say words of someone else's choosing); the page shows the fixed message.
-    assert!(loc.starts_with("/login?phone=123&err=msg."), "{loc}");
+    assert!(loc.starts_with("/login?phone=123&err=login."), "{loc}");
     let shown = c
         .get(app.url(&loc))
         .send()

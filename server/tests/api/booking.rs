@@ -618,7 +618,7 @@ async fn holidays_have_no_slots_and_make_up_days_follow_their_weekday() {
         .unwrap();
     let cal = app::calendar::model::Calendar::new(app::calendar::model::china_2026());
     let from = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
-    store::ensure_slots(&app.state.db, center, &sched, &cal, from, 10)
+    app::booking::service::make_slots(&app.state.db, center, &sched, &cal, from, 10)
         .await
         .unwrap();
     assert!(

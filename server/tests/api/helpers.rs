@@ -413,7 +413,7 @@ impl TestApp {
          WHERE st.community_id = (SELECT community_id FROM users WHERE phone = '19900000003') \
            AND s.starts_at > $1 AND s.closed = 0",
         )
-        .bind(chrono::Utc::now().timestamp() + 3600)
+        .bind(app::time::now_ts() + 3600)
         .fetch_one(&db.pool)
         .await
         .expect("the demo desk has slots ahead");
@@ -522,7 +522,7 @@ impl TestApp {
     /// directly), for tests that need many people at once.
     pub async fn session_for(&self, phone: &str) -> (reqwest::Client, i64) {
         let db = &self.state.db;
-        let now = chrono::Utc::now().timestamp();
+        let now = app::time::now_ts();
         let id = app::accounts::store::upsert_user(db, phone, "测试居民", now)
             .await
             .expect("user");

@@ -857,8 +857,18 @@ async fn photos_live_in_the_database_and_files_of_older_versions_are_imported() 
     .execute(&db.pool)
     .await
     .unwrap();
-    assert_eq!(app::wishes::photo::import_files(db, &dir).await.unwrap(), 1);
-    assert_eq!(app::wishes::photo::import_files(db, &dir).await.unwrap(), 0);
+    assert_eq!(
+        app::wishes::service::import_photo_files(db, &dir)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app::wishes::service::import_photo_files(db, &dir)
+            .await
+            .unwrap(),
+        0
+    );
     assert!(!dir.join("w1-old.png").exists());
     let chunks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photo_chunks")
         .fetch_one(&db.pool)

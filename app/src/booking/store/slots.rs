@@ -57,10 +57,11 @@ pub async fn save_schedule(
     Ok(before)
 }
 
-/// Makes the slots of `days` days from `from` (idempotent: existing slots and their
-/// bookings are kept). Holidays have none; make-up working days follow their weekday.
+/// Makes the slots of `days` days from `from` in the caller's transaction (idempotent:
+/// existing slots and their bookings are kept). Holidays have none; make-up working days
+/// follow their weekday.
 pub async fn ensure_slots(
-    db: &Db,
+    tx: &mut AnyConnection,
     center_id: i64,
     s: &Schedule,
     cal: &Calendar,
@@ -86,7 +87,6 @@ pub async fn ensure_slots(
     if rows.is_empty() {
         return Ok(());
     }
-    let mut tx = db.begin_write().await?;
     for chunk in rows.chunks(200) {
         let mut sql = String::from("INSERT INTO booking_slots (center_id, day, start_min, end_min, starts_at, capacity) VALUES ");
         for i in 0..chunk.len() {
@@ -117,7 +117,7 @@ pub async fn ensure_slots(
         }
         q.execute(&mut *tx).await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 pub async fn slots_on_day(db: &Db, center_id: i64, day: &str) -> Result<Vec<Slot>, sqlx::Error> {
