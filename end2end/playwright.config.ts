@@ -52,6 +52,7 @@ export default defineConfig({
       RUST_LOG: 'warn',
       // The server's clock, when the suite runs at a fixed time (scripts/test.sh).
       LINLI_FAKE_NOW: process.env.LINLI_FAKE_NOW ?? '',
+      LINLI_FAKE_CLOCK: process.env.LINLI_FAKE_CLOCK ?? '',
     },
   },
 });

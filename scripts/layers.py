@@ -73,7 +73,7 @@ LAYER_OF_NAME = {
     "lib": "app", "app": "app", "metrics": "service",
     "error": "base", "util": "base", "time": "base", "i18n": "base", "config": "base",
     "security": "base", "db": "base", "locale": "base", "query": "base",
-    "prefs": "base", "cache": "base", "state": "state", "reply": "api", "message": "base",
+    "prefs": "base", "cache": "base", "state": "state", "reply": "api", "message": "base", "calendar_types": "base",
 }
 # By file stem inside a feature folder.
 LAYER_OF_STEM = {

@@ -5,9 +5,12 @@
 #   3. the release build, its WebAssembly size report (fails over budget);
 #   4. the Playwright user flows in Debian's Chromium against the release build;
 #   5. the integration suite (SQLite) and the Playwright flows again at five fixed times
-#      (LINLI_FAKE_NOW, demo mode only; see app/src/time.rs): past midnight, just before
-#      nine, noon on a public holiday, a Saturday just before midnight that is a make-up
-#      working day... so that no outcome depends on the hour, the weekday or the date.
+#      (LINLI_FAKE_NOW, demo mode only; see app/src/time.rs): just past midnight, before
+#      nine on a make-up working Saturday, noon on a public holiday, 21:30, a minute to
+#      midnight on a Saturday; so that no outcome depends on the hour, the weekday or the
+#      date.
+#      The clock is stopped there (LINLI_FAKE_CLOCK=stopped): a run begun at 23:59 keeps
+#      its "today" from the first test to the last.
 # `scripts/test.sh --at "2026-12-09 21:30"` runs steps 1, 4 at that one time only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,10 +30,10 @@ TIMES=(
 at_time() {
   local t=$1
   echo "== integration tests (SQLite) at $t Asia/Shanghai =="
-  LINLI_DEMO=1 LINLI_FAKE_NOW="$t" env -u LINLI_TEST_POSTGRES_URL \
+  LINLI_DEMO=1 LINLI_FAKE_NOW="$t" LINLI_FAKE_CLOCK=stopped env -u LINLI_TEST_POSTGRES_URL \
     cargo test -p server --test api --no-fail-fast -q
   echo "== end-to-end (Chromium) at $t Asia/Shanghai =="
-  (cd end2end && LINLI_FAKE_NOW="$t" npx playwright test)
+  (cd end2end && LINLI_FAKE_NOW="$t" LINLI_FAKE_CLOCK=stopped npx playwright test)
 }
 
 if [ "${1:-}" = "--at" ]; then

@@ -147,7 +147,7 @@ fn StaffNav() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let user = viewer.await.ok().and_then(|v| v.user)?;
-                if user.role == crate::accounts::model::Role::Resident {
+                if !user.is_staff() {
                     return None;
                 }
                 let admin = user.role == crate::accounts::model::Role::Admin;

@@ -158,6 +158,7 @@ mod tests {
                 "tr_args(\"",
                 "tr_in(crate::prefs::Locale::ZhCn, \"",
                 "Notice::new(\"",
+                "Msg::new(\"",
                 "=> \"",
             ] {
                 for (i, _) in text.match_indices(call) {
@@ -231,5 +232,35 @@ mod tests {
             assert!(!a.starts_with("zh-CN."), "missing zh-CN {key}");
             assert!(!b.starts_with("en."), "missing en {key}");
         }
+    }
+
+    /// Keys say what they mean (`booking.slot_full`, `wishes.claim_limit`): never a file
+    /// and a number (`msg.wishes_api.m4`), a milestone (`trust.`, `office.`) or a bare
+    /// letter-and-number segment.
+    #[test]
+    fn keys_are_named_by_meaning() {
+        let numbered = |seg: &str| {
+            let b = seg.as_bytes();
+            b.len() >= 2 && b[0].is_ascii_lowercase() && b[1..].iter().all(u8::is_ascii_digit)
+        };
+        let mut bad = Vec::new();
+        for key in crate::i18n::all_keys() {
+            let segs: Vec<&str> = key.split('.').collect();
+            let by_file = segs.iter().any(|s| {
+                ["_api", "_model", "_service", "_store", "_pages"]
+                    .iter()
+                    .any(|f| s.ends_with(f))
+            });
+            let milestone = matches!(segs[0], "msg" | "trust" | "office" | "misc");
+            if segs.iter().any(|s| numbered(s)) || by_file || milestone {
+                bad.push(key);
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "keys named by file, number or milestone: {bad:?}"
+        );
+        // The rule itself: these would fail.
+        assert!(numbered("m4") && numbered("g12") && !numbered("m") && !numbered("c0x"));
     }
 }

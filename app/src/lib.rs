@@ -1,10 +1,10 @@
 //! Linli 邻里: the resident-facing portal of one city's 10-minute life circle.
 //!
-//! One folder per part of the product (`stations`, `city`, …), each holding its pure
-//! rules (`model.rs`, tested without a database), its server functions (`api.rs`), its
-//! SQL (`store.rs`, compiled only with the `ssr` feature) and its pages. Code that needs
-//! the server — sqlx, the pool, the demo generator — sits behind `#[cfg(feature = "ssr")]`
-//! so that it never reaches the WebAssembly bundle.
+//! One folder per part of the product (`stations`, `booking`, `wishes`, …), each holding its
+//! pure rules (`model.rs`, tested without a database), its server functions (`api.rs`), its SQL
+//! (`store.rs`, compiled only with the `ssr` feature) and its pages. The city's own settings
+//! live with the stations. Code that needs the server — sqlx, the pool, the demo generator —
+//! sits behind `#[cfg(feature = "ssr")]` so that it never reaches the WebAssembly bundle.
 
 // Every user-facing string lives in `locales/*.yml`; components call `tr(...)`.
 rust_i18n::i18n!("locales", fallback = "zh-CN");
@@ -17,6 +17,7 @@ pub mod booking;
 #[cfg(feature = "ssr")]
 pub mod cache;
 pub mod calendar;
+pub mod calendar_types;
 pub mod catalogue;
 pub mod dashboard;
 pub mod error;

@@ -1,5 +1,6 @@
-//! The Content-Security-Policy, in one place. No third-party origin is allowed: the
-//! portal serves every byte it needs itself.
+//! The Content-Security-Policy, in one place. No third-party origin is allowed but one: map
+//! pages may load tile images from the configured tile server (`page_csp`). Every script, style
+//! and other byte the portal needs it serves itself.
 
 /// The policy for responses that are not pages (API, files).
 pub const BASE_CSP: &str = "default-src 'self'; img-src 'self' data:; \

@@ -1,6 +1,9 @@
-//! What every request handler and server function may reach: the options Leptos needs,
-//! the database, the configuration. The server keeps no other state of its own, so that
-//! several processes can run behind one load balancer.
+//! What every request handler and server function may reach: the options Leptos needs, the
+//! database, the configuration, the SMS sender and the outbox worker's wake-up, the key of the
+//! one-time-code hashes, this process's metrics, and the station and catalogue caches (the
+//! city's identity rides in the station cache). The caches are checked against the database on
+//! every use and the metrics are per process by nature, so no process holds anything another
+//! could disagree with: several processes can run behind one load balancer.
 
 use crate::accounts::sms::SmsSender;
 use crate::config::Config;

@@ -10,7 +10,9 @@
 //! **A clock tests can set.** A suite whose outcome depends on the hour it runs at blocks
 //! a landing sooner or later, so the whole process can be started at another instant:
 //! `LINLI_FAKE_NOW` (for example `2026-12-09 21:30`) moves "now" by a fixed offset, read
-//! once, and the clock runs on from there (a test's flow still sees time pass). It is
+//! once, and the clock runs on from there; with `LINLI_FAKE_CLOCK=stopped` it stays at that
+//! instant (the fixed-time test runs use this, so a run begun at 23:59 never sees its "today"
+//! change half-way through a test). It is
 //! honoured only in demo mode (`LINLI_DEMO=1` in the environment), which is never on for a
 //! real city; the integration suite and the Playwright server are run with both set
 //! (`scripts/test.sh --at`). Every reading of the wall clock in the portal goes through
@@ -20,40 +22,57 @@ use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Asia::Shanghai;
 use std::sync::OnceLock;
 
-/// Seconds added to the wall clock, read once per process from the environment.
-static OFFSET: OnceLock<i64> = OnceLock::new();
+/// The process's clock: the wall clock, or (demo mode only) one started at another
+/// instant that runs on, or one stopped at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clock {
+    Real,
+    /// Seconds added to the wall clock.
+    Shifted(i64),
+    /// Always this instant (Unix seconds).
+    Stopped(i64),
+}
 
-/// The offset `LINLI_FAKE_NOW` asks for: only with `LINLI_DEMO=1` (a real city never runs
-/// in demo mode), else none. Read on the first reading of the clock, so no code can see
-/// the real time before the fake one.
-fn offset() -> i64 {
-    *OFFSET.get_or_init(|| {
+/// Read once per process from the environment.
+static CLOCK: OnceLock<Clock> = OnceLock::new();
+
+/// The clock `LINLI_FAKE_NOW` (and `LINLI_FAKE_CLOCK=stopped`) ask for: only with
+/// `LINLI_DEMO=1` (a real city never runs in demo mode), else the wall clock. Read on
+/// the first reading of the clock, so no code can see the real time before the fake one.
+fn clock() -> Clock {
+    *CLOCK.get_or_init(|| {
         let demo = std::env::var("LINLI_DEMO").is_ok_and(|v| v.trim() == "1");
+        let stopped = std::env::var("LINLI_FAKE_CLOCK").is_ok_and(|v| v.trim() == "stopped");
         match std::env::var("LINLI_FAKE_NOW") {
             Ok(v) if demo && !v.trim().is_empty() => match parse_instant(&v) {
-                Some(ts) => ts - chrono::Utc::now().timestamp(),
+                Some(ts) if stopped => Clock::Stopped(ts),
+                Some(ts) => Clock::Shifted(ts - chrono::Utc::now().timestamp()),
                 None => {
                     tracing::warn!(value = %v, "LINLI_FAKE_NOW is not a time between 2000 and 2100; the real clock is used");
-                    0
+                    Clock::Real
                 }
             },
             Ok(v) if !v.trim().is_empty() => {
                 tracing::warn!("LINLI_FAKE_NOW is ignored outside demo mode (LINLI_DEMO=1)");
-                0
+                Clock::Real
             }
-            _ => 0,
+            _ => Clock::Real,
         }
     })
 }
 
 /// Whether the clock runs at another instant than the wall clock (`LINLI_FAKE_NOW`).
 pub fn is_shifted() -> bool {
-    offset() != 0
+    clock() != Clock::Real
 }
 
-/// Now as an instant, with the offset of `LINLI_FAKE_NOW` if any.
+/// Now as an instant, as the process's clock says.
 pub fn now_utc() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now() + chrono::Duration::seconds(offset())
+    match clock() {
+        Clock::Real => chrono::Utc::now(),
+        Clock::Shifted(o) => chrono::Utc::now() + chrono::Duration::seconds(o),
+        Clock::Stopped(ts) => chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default(),
+    }
 }
 
 /// Reads the instant `LINLI_FAKE_NOW` names: RFC 3339 (`2026-12-09T21:30:00+08:00`) or a

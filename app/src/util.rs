@@ -59,31 +59,11 @@ pub fn query_value(pairs: &[(String, String)], key: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// A calendar date typed as `YYYY-MM-DD` (2000 or later), returned trimmed; `None` if it
+/// A calendar date typed as `YYYY-MM-DD` (2000 to 2100: [`crate::calendar_types::Day`]), returned trimmed; `None` if it
 /// is not one (a month with no such day included). Pure, so that rules in `model.rs`
 /// files can check dates without chrono, which stays out of the WebAssembly build.
 pub fn parse_ymd(s: &str) -> Option<String> {
-    let t = s.trim();
-    let b = t.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = std::str::from_utf8(&b[r]).ok()?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (y >= 2000 && (1..=days).contains(&d)).then(|| t.to_string())
+    crate::calendar_types::Day::parse(s).map(|d| d.to_string())
 }
 
 /// A QR code of `text` as an inline SVG (empty if the text cannot be encoded).

@@ -1,10 +1,14 @@
-//! The background jobs every server process runs once a minute. Reads never write
+//! The background jobs every server process runs. Once a minute (`spawn`): the booking
+//! reminders (where `LINLI_REMINDERS` is on), the slots ahead (made once a day, the day
+//! recorded in `app_meta`), the claims that ran out, and the purge of expired rows. All the
+//! time (`spawn_outbox`, started by `serve`): the outbox worker. Reads never write
 //! (ARCHITECTURE.md): housekeeping that a page view used to do on the side happens here.
 //!
-//! Each job is safe to run in every process at once: the database decides who does what
-//! (a reminder is claimed by a conditional update, slots are inserted with
+//! Each job is safe to run in every process at once: the database decides who does what (a
+//! reminder is claimed by a conditional update, slots are inserted with
 //! `ON CONFLICT DO NOTHING`, an expired claim is returned by an update conditioned on its
-//! state), so N processes do each piece of work exactly once.
+//! state, a message is leased before it is sent), so N processes do each piece of work exactly
+//! once.
 
 use app::state::AppState;
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! `linli`: the portal's one binary. `serve` (the default), `migrate`, `admin grant`,
-//! `backup`, `seed-demo`.
+//! `city show` and `city set`, `backup`, `seed-demo`. Only the command line: what serving does
+//! is in `lib.rs`, where the integration tests reach it too.
 
 use anyhow::Context;
 use app::config::Config;

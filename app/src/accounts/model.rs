@@ -238,6 +238,17 @@ impl CurrentUser {
         self.role == Role::Admin
     }
 
+    /// Staff of a community or an admin: the one check of "is this person staff" (pages,
+    /// server functions and downloads all ask it).
+    pub fn is_staff(&self) -> bool {
+        self.role != Role::Resident
+    }
+
+    /// Staff (or an admin) who may act in `community`.
+    pub fn is_staff_of(&self, community_id: i64) -> bool {
+        self.is_staff() && self.may_act_in(community_id)
+    }
+
     /// Staff act only in their own community; admins anywhere; residents nowhere.
     pub fn may_act_in(&self, community_id: i64) -> bool {
         match self.role {

@@ -84,7 +84,7 @@ pub async fn require_admin() -> Result<CurrentUser, AppError> {
 /// The caller if staff of a community or an admin: 401 signed out, 403 for residents.
 pub async fn require_staff() -> Result<CurrentUser, AppError> {
     let user = require_user().await?;
-    if user.role == crate::accounts::model::Role::Resident {
+    if !user.is_staff() {
         return Err(AppError::Forbidden);
     }
     Ok(user)

@@ -7,8 +7,6 @@
 
 use crate::activities::model::SignupStatus;
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::message::Msg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +86,7 @@ pub struct ActivityPage {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
+    use crate::activities::service;
     use crate::activities::store::Activity;
 
     pub fn view(a: Activity) -> ActivityView {
@@ -115,9 +114,80 @@ pub mod ssr {
         }
     }
 
-    /// The caller, if they are staff (or an admin) who may act in `community`.
-    pub fn is_staff_of(user: &crate::accounts::model::CurrentUser, community: i64) -> bool {
-        user.role != crate::accounts::model::Role::Resident && user.may_act_in(community)
+    /// The list page's answer, each stored activity shaped for the page.
+    pub fn list(l: service::Listing) -> ActivityList {
+        ActivityList {
+            items: l.items.into_iter().map(view).collect(),
+            page: l.page,
+            has_more: l.has_more,
+            can_create: l.can_create,
+        }
+    }
+
+    /// The activity's page: the roster's phones masked, and the viewer's QR code shown
+    /// while they are confirmed and not yet checked in.
+    pub fn page(d: service::Detail) -> ActivityPage {
+        let roster = d
+            .roster
+            .into_iter()
+            .map(|s| RosterLine {
+                user_id: s.user_id,
+                name: s.display_name,
+                phone: crate::accounts::model::mask_phone(&s.phone),
+                status: s.status,
+                position: s.position,
+                checked_in: s.checked_in,
+            })
+            .collect();
+        let mine = d.mine.map(|m| {
+            let show = m.status == SignupStatus::Confirmed && !m.checked_in;
+            MySignupView {
+                status: m.status,
+                waiting_place: m.waiting_place,
+                checked_in: m.checked_in,
+                hours: m.hours,
+                qr_svg: show.then(|| {
+                    crate::util::qr_svg(&crate::activities::model::qr_payload(&m.checkin_code))
+                }),
+                checkin_code: show.then_some(m.checkin_code),
+            }
+        });
+        ActivityPage {
+            can_sign_up: d.can_sign_up,
+            check_in_open: d.check_in_open,
+            signed_in: d.signed_in,
+            mine,
+            staff: d.staff,
+            roster,
+            activity: view(d.activity),
+        }
+    }
+
+    /// Where a refused posting form goes back to: what was typed (bounded), to fill it
+    /// again.
+    pub fn refill(d: &service::Draft) -> String {
+        let mut b = String::from("/activities?");
+        let fields: [(&str, String); 10] = [
+            ("kind", d.kind.clone()),
+            ("title", d.title.clone()),
+            ("day", d.day.clone()),
+            ("place", d.place.clone()),
+            ("capacity", d.capacity.to_string()),
+            ("hours", d.hours.map(|h| h.to_string()).unwrap_or_default()),
+            (
+                "points",
+                d.points.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+            ("start", d.start.clone().unwrap_or_default()),
+            ("end", d.end.clone().unwrap_or_default()),
+            ("description", d.description.clone().unwrap_or_default()),
+        ];
+        for (k, v) in fields {
+            let v: String = v.chars().take(300).collect();
+            b.push_str(&format!("f_{k}={}&", crate::util::url_encode(&v)));
+        }
+        b.push_str("new=1");
+        b
     }
 }
 
@@ -164,54 +234,17 @@ pub async fn list_activities(
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::current_user().await?;
-        if let Some(k) = &kind {
-            if !crate::activities::model::KINDS.contains(&k.as_str()) {
-                return Err(AppError::bad(Msg::new("activities.unknown_kind")));
-            }
-        }
-        let mine = mine.unwrap_or(false);
-        if mine && user.is_none() {
-            return Err(AppError::Unauthorized);
-        }
-        let when = when.unwrap_or_default();
-        if !["", "weekend", "week"].contains(&when.trim()) {
-            return Err(AppError::bad(Msg::new("activities.bad_when")));
-        }
-        let page = page.unwrap_or(1);
-        if !(1..=1000).contains(&page) {
-            return Err(AppError::bad(Msg::new("activities.bad_page")));
-        }
-        let (from, to_day) =
-            crate::activities::model::day_window(when.trim(), crate::time::today_local());
-        let filter = crate::activities::store::Filter {
+        let q = crate::activities::service::ListQuery {
             community,
             kind,
-            signed_up_by: user.as_ref().filter(|_| mine).map(|u| u.id),
-            to_day,
+            mine: mine.unwrap_or(false),
+            when: when.unwrap_or_default(),
+            page: page.unwrap_or(1),
         };
-        let size = crate::activities::model::PAGE_SIZE;
-        // One more than a page: whether a next page exists.
-        let mut items: Vec<ActivityView> = crate::activities::store::upcoming(
-            &state.db,
-            &from,
-            &filter,
-            size + 1,
-            (page - 1) * size,
-        )
-        .await?
-        .into_iter()
-        .map(ssr::view)
-        .collect();
-        let has_more = items.len() as i64 > size;
-        items.truncate(size as usize);
-        Ok(ActivityList {
-            items,
-            page,
-            has_more,
-            can_create: user.is_some_and(|u| {
-                u.role != crate::accounts::model::Role::Resident && u.community_id.is_some()
-            }),
-        })
+        let today = crate::time::today_local();
+        crate::activities::service::list(&state.db, user.as_ref(), q, today)
+            .await
+            .map(ssr::list)
     }
     .await;
     crate::reply::page(r)
@@ -220,58 +253,12 @@ pub async fn list_activities(
 #[server(prefix = "/api", endpoint = "activities/get")]
 pub async fn get_activity(id: i64) -> Result<ActivityPage, AppError> {
     let r: Result<ActivityPage, AppError> = async {
-        use crate::activities::store;
         let state = crate::state::app_state()?;
-        let a = store::activity(&state.db, id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(Msg::new("activities.what_activity")))?;
         let user = crate::accounts::session::current_user().await?;
         let today = crate::time::today();
-        let staff = user
-            .as_ref()
-            .is_some_and(|u| ssr::is_staff_of(u, a.community_id));
-        let mine = match &user {
-            Some(u) => store::my_signup(&state.db, id, u.id).await?,
-            None => None,
-        };
-        let roster = if staff {
-            store::signups(&state.db, id)
-                .await?
-                .into_iter()
-                .map(|s| RosterLine {
-                    user_id: s.user_id,
-                    name: s.display_name,
-                    phone: crate::accounts::model::mask_phone(&s.phone),
-                    status: s.status,
-                    position: s.position,
-                    checked_in: s.checked_in,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let mine = mine.map(|m| {
-            let show = m.status == SignupStatus::Confirmed && !m.checked_in;
-            MySignupView {
-                status: m.status,
-                waiting_place: m.waiting_place,
-                checked_in: m.checked_in,
-                hours: m.hours,
-                qr_svg: show.then(|| {
-                    crate::util::qr_svg(&crate::activities::model::qr_payload(&m.checkin_code))
-                }),
-                checkin_code: show.then_some(m.checkin_code),
-            }
-        });
-        Ok(ActivityPage {
-            can_sign_up: mine.is_none() && a.day >= today,
-            check_in_open: a.day == today,
-            signed_in: user.is_some(),
-            mine,
-            staff,
-            roster,
-            activity: ssr::view(a),
-        })
+        crate::activities::service::detail(&state.db, id, user.as_ref(), &today)
+            .await
+            .map(ssr::page)
     }
     .await;
     crate::reply::page(r)
@@ -332,64 +319,25 @@ pub async fn create_activity(
     end: Option<String>,
     description: Option<String>,
 ) -> Result<i64, AppError> {
-    // A refused plain form comes back with what was typed (bounded), to fill it again.
-    let back = {
-        let mut b = String::from("/activities?");
-        let fields: [(&str, String); 10] = [
-            ("kind", kind.clone()),
-            ("title", title.clone()),
-            ("day", day.clone()),
-            ("place", place.clone()),
-            ("capacity", capacity.to_string()),
-            ("hours", hours.map(|h| h.to_string()).unwrap_or_default()),
-            ("points", points.map(|p| p.to_string()).unwrap_or_default()),
-            ("start", start.clone().unwrap_or_default()),
-            ("end", end.clone().unwrap_or_default()),
-            ("description", description.clone().unwrap_or_default()),
-        ];
-        for (k, v) in fields {
-            let v: String = v.chars().take(300).collect();
-            b.push_str(&format!("f_{k}={}&", crate::util::url_encode(&v)));
-        }
-        b.push_str("new=1");
-        b
+    let draft = crate::activities::service::Draft {
+        kind,
+        title,
+        day,
+        place,
+        capacity,
+        hours,
+        points,
+        start,
+        end,
+        description,
     };
+    // A refused plain form comes back with what was typed (bounded), to fill it again.
+    let back = ssr::refill(&draft);
     let r = async {
         let state = crate::state::app_state()?;
         let staff = crate::accounts::session::require_user().await?;
-        let community = match (staff.role, staff.community_id) {
-            (crate::accounts::model::Role::Resident, _) | (_, None) => {
-                return Err(AppError::Forbidden)
-            }
-            (_, Some(c)) => c,
-        };
-        let a = crate::activities::model::NewActivity {
-            community,
-            kind,
-            title,
-            day,
-            place,
-            capacity,
-            hours: hours.unwrap_or(2),
-            points: points.unwrap_or(5),
-            start: start.unwrap_or_else(|| "09:00".into()),
-            end: end.unwrap_or_else(|| "11:00".into()),
-            description: description.unwrap_or_default(),
-        };
-        let p = a.problems(&crate::time::today());
-        if !p.is_empty() {
-            return Err(AppError::BadRequest(
-                Msg::join(p).unwrap_or_else(|| Msg::new("banner.bad")),
-            ));
-        }
-        let id = crate::activities::service::create(
-            &state.db,
-            &a,
-            Some(staff.id),
-            crate::time::now_ts(),
-        )
-        .await?;
-        Ok(id)
+        let (today, now) = (crate::time::today(), crate::time::now_ts());
+        crate::activities::service::post(&state.db, &staff, draft, &today, now).await
     }
     .await;
     crate::reply::reply(r, &back, |id| Some(format!("/activities/{id}?ok=1")))
@@ -407,53 +355,15 @@ pub async fn activity_check_in(
     reason: Option<String>,
 ) -> Result<(), AppError> {
     let r = async {
-        use crate::activities::store;
         let state = crate::state::app_state()?;
         let staff = crate::accounts::session::require_user().await?;
-        // Another community's activity answers as one that does not exist.
-        let a = store::activity(&state.db, id)
-            .await?
-            .filter(|a| ssr::is_staff_of(&staff, a.community_id))
-            .ok_or_else(|| AppError::NotFound(Msg::new("activities.what_activity")))?;
-        let mut how = String::from("code");
-        let user = match (
-            code.as_deref().map(str::trim).filter(|c| !c.is_empty()),
+        let by = crate::activities::service::CheckInBy {
+            code: code.as_deref(),
             user_id,
-        ) {
-            (Some(c), _) => {
-                let c = crate::activities::model::parse_checkin(c).map_err(AppError::BadRequest)?;
-                match store::by_checkin_code(&state.db, &c).await? {
-                    Some((act, user)) if act == id => user,
-                    Some(_) => {
-                        return Err(AppError::Conflict(Msg::new(
-                            "activities.code_other_activity",
-                        )))
-                    }
-                    None => return Err(AppError::NotFound(Msg::new("activities.what_code"))),
-                }
-            }
-            (None, Some(u)) => {
-                how = crate::activities::model::parse_reason(reason.as_deref().unwrap_or(""))
-                    .map_err(AppError::BadRequest)?;
-                u
-            }
-            (None, None) => return Err(AppError::bad(Msg::new("activities.code_required"))),
+            reason: reason.as_deref(),
         };
-        crate::activities::model::may_check_in(&a.day, &crate::time::today())
-            .map_err(AppError::Conflict)?;
-        let actor = crate::audit::model::Actor {
-            id: staff.id,
-            community_id: Some(a.community_id),
-        };
-        crate::activities::service::check_in(
-            &state.db,
-            actor,
-            id,
-            user,
-            &how,
-            crate::time::now_ts(),
-        )
-        .await
+        let (today, now) = (crate::time::today(), crate::time::now_ts());
+        crate::activities::service::check_in_at_event(&state.db, &staff, id, by, &today, now).await
     }
     .await;
     let page = format!("/activities/{id}");

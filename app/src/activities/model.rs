@@ -156,9 +156,7 @@ pub struct NewActivity {
 
 /// Minutes of the day of `HH:MM` (00:00–23:59).
 pub fn minutes_of(s: &str) -> Option<i64> {
-    let (h, m) = s.trim().split_once(':')?;
-    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-    ((0..24).contains(&h) && (0..60).contains(&m) && s.trim().len() == 5).then_some(h * 60 + m)
+    crate::calendar_types::ClockTime::parse(s).map(|t| i64::from(t.minutes()))
 }
 
 /// `HH:MM` of minutes of the day.

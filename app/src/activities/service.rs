@@ -1,14 +1,17 @@
-//! Activities as transactions: posting one (audited), signing up (confirmed while seats
-//! remain, else the waitlist), withdrawing (the first waiting is promoted and told), and
-//! the check-in that records hours and credits points once.
+//! Activities as the server functions ask for them: the list (its query checked) and an
+//! activity's page for its viewer (their sign-up, the roster for its staff), read as
+//! stored for the api to shape; and as transactions: posting one (checked, audited),
+//! signing up (confirmed while seats remain, else the waitlist), withdrawing (the first
+//! waiting is promoted and told), and the check-in at the event (by code or from the
+//! roster) that records hours and credits points once.
 //!
 //! Every sign-up change first takes the activity's row lock (`store::lock_activity`), so
 //! the capacity count, the waitlist order and the promotion are decided one at a time
 //! on any number of server processes.
 
-use crate::accounts::model::Notice;
+use crate::accounts::model::{CurrentUser, Notice, Role};
 use crate::activities::model::{signup_status, NewActivity, SignupStatus};
-use crate::activities::store;
+use crate::activities::store::{self, Activity, MySignup, Signup};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::message::Msg;
@@ -139,4 +142,234 @@ pub async fn check_in(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The caller, if they are staff (or an admin) who may act in `community`.
+pub fn is_staff_of(user: &CurrentUser, community: i64) -> bool {
+    user.is_staff_of(community)
+}
+
+/// The activity list's query, decoded from the server function's arguments.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub community: Option<i64>,
+    pub kind: Option<String>,
+    /// Only those the viewer signed up for.
+    pub mine: bool,
+    /// `weekend`, `week` or empty (everything ahead).
+    pub when: String,
+    /// The page, from 1.
+    pub page: i64,
+}
+
+/// One page of upcoming activities as stored, and whether the viewer may post one.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub items: Vec<Activity>,
+    /// The page shown (from 1) and whether another follows.
+    pub page: i64,
+    pub has_more: bool,
+    /// The viewer is staff with a community.
+    pub can_create: bool,
+}
+
+/// Returns the page of upcoming activities (from `today`) that `q` asks for, for the list
+/// page; a bad kind, window or page is a 400, and `mine` signed out a 401.
+pub async fn list(
+    db: &Db,
+    user: Option<&CurrentUser>,
+    q: ListQuery,
+    today: chrono::NaiveDate,
+) -> Result<Listing, AppError> {
+    let ListQuery {
+        community,
+        kind,
+        mine,
+        when,
+        page,
+    } = q;
+    if let Some(k) = &kind {
+        if !crate::activities::model::KINDS.contains(&k.as_str()) {
+            return Err(AppError::bad(Msg::new("activities.unknown_kind")));
+        }
+    }
+    if mine && user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    if !["", "weekend", "week"].contains(&when.trim()) {
+        return Err(AppError::bad(Msg::new("activities.bad_when")));
+    }
+    if !(1..=1000).contains(&page) {
+        return Err(AppError::bad(Msg::new("activities.bad_page")));
+    }
+    let (from, to_day) = crate::activities::model::day_window(when.trim(), today);
+    let filter = store::Filter {
+        community,
+        kind,
+        signed_up_by: user.filter(|_| mine).map(|u| u.id),
+        to_day,
+    };
+    let size = crate::activities::model::PAGE_SIZE;
+    // One more than a page: whether a next page exists.
+    let mut items = store::upcoming(db, &from, &filter, size + 1, (page - 1) * size).await?;
+    let has_more = items.len() as i64 > size;
+    items.truncate(size as usize);
+    Ok(Listing {
+        items,
+        page,
+        has_more,
+        can_create: user.is_some_and(|u| u.is_staff() && u.community_id.is_some()),
+    })
+}
+
+/// An activity as its viewer may see it, as stored: their own sign-up, the roster (for
+/// the community's staff only) and what may be done with it today.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub activity: Activity,
+    pub signed_in: bool,
+    pub mine: Option<MySignup>,
+    pub can_sign_up: bool,
+    /// The viewer is staff of the activity's community: roster and check-in.
+    pub staff: bool,
+    /// Empty unless `staff`.
+    pub roster: Vec<Signup>,
+    /// Check-in is open (the activity is `today`).
+    pub check_in_open: bool,
+}
+
+/// Returns activity `id` as `user` may see it on `today` (`YYYY-MM-DD`), for its page;
+/// an unknown id is a 404.
+pub async fn detail(
+    db: &Db,
+    id: i64,
+    user: Option<&CurrentUser>,
+    today: &str,
+) -> Result<Detail, AppError> {
+    let a = store::activity(db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(Msg::new("activities.what_activity")))?;
+    let staff = user.is_some_and(|u| is_staff_of(u, a.community_id));
+    let mine = match user {
+        Some(u) => store::my_signup(db, id, u.id).await?,
+        None => None,
+    };
+    let roster = if staff {
+        store::signups(db, id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Detail {
+        can_sign_up: mine.is_none() && a.day.as_str() >= today,
+        check_in_open: a.day.as_str() == today,
+        signed_in: user.is_some(),
+        mine,
+        staff,
+        roster,
+        activity: a,
+    })
+}
+
+/// The posting form as typed; what is left out takes the defaults of [`post`].
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub kind: String,
+    pub title: String,
+    pub day: String,
+    pub place: String,
+    pub capacity: i64,
+    pub hours: Option<i64>,
+    pub points: Option<i64>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Staff post `d` in their own community (others get a 403; a draft the model refuses
+/// is a 400 naming every problem), stored through [`create`]. Returns the new id.
+pub async fn post(
+    db: &Db,
+    staff: &CurrentUser,
+    d: Draft,
+    today: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let community = match (staff.role, staff.community_id) {
+        (Role::Resident, _) | (_, None) => return Err(AppError::Forbidden),
+        (_, Some(c)) => c,
+    };
+    let a = NewActivity {
+        community,
+        kind: d.kind,
+        title: d.title,
+        day: d.day,
+        place: d.place,
+        capacity: d.capacity,
+        hours: d.hours.unwrap_or(2),
+        points: d.points.unwrap_or(5),
+        start: d.start.unwrap_or_else(|| "09:00".into()),
+        end: d.end.unwrap_or_else(|| "11:00".into()),
+        description: d.description.unwrap_or_default(),
+    };
+    let p = a.problems(today);
+    if !p.is_empty() {
+        return Err(AppError::BadRequest(
+            Msg::join(p).unwrap_or_else(|| Msg::new("banner.bad")),
+        ));
+    }
+    create(db, &a, Some(staff.id), now).await
+}
+
+/// Whom staff check in: by the code (typed, or the QR text a scanner types), else by
+/// `user_id` from the roster with a `reason`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckInBy<'a> {
+    pub code: Option<&'a str>,
+    pub user_id: Option<i64>,
+    pub reason: Option<&'a str>,
+}
+
+/// Staff of the activity's community check a confirmed volunteer in on the activity's
+/// day (`today`), recorded through [`check_in`]; another community's activity answers
+/// as one that does not exist, a code of another activity is a 409.
+pub async fn check_in_at_event(
+    db: &Db,
+    staff: &CurrentUser,
+    id: i64,
+    by: CheckInBy<'_>,
+    today: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    // Another community's activity answers as one that does not exist.
+    let a = store::activity(db, id)
+        .await?
+        .filter(|a| is_staff_of(staff, a.community_id))
+        .ok_or_else(|| AppError::NotFound(Msg::new("activities.what_activity")))?;
+    let mut how = String::from("code");
+    let user = match (by.code.map(str::trim).filter(|c| !c.is_empty()), by.user_id) {
+        (Some(c), _) => {
+            let c = crate::activities::model::parse_checkin(c).map_err(AppError::BadRequest)?;
+            match store::by_checkin_code(db, &c).await? {
+                Some((act, user)) if act == id => user,
+                Some(_) => {
+                    return Err(AppError::Conflict(Msg::new(
+                        "activities.code_other_activity",
+                    )))
+                }
+                None => return Err(AppError::NotFound(Msg::new("activities.what_code"))),
+            }
+        }
+        (None, Some(u)) => {
+            how = crate::activities::model::parse_reason(by.reason.unwrap_or(""))
+                .map_err(AppError::BadRequest)?;
+            u
+        }
+        (None, None) => return Err(AppError::bad(Msg::new("activities.code_required"))),
+    };
+    crate::activities::model::may_check_in(&a.day, today).map_err(AppError::Conflict)?;
+    let actor = crate::audit::model::Actor {
+        id: staff.id,
+        community_id: Some(a.community_id),
+    };
+    check_in(db, actor, id, user, &how, now).await
 }

@@ -122,7 +122,8 @@ impl BookQuery {
 }
 
 /// The booking page: the centres offering the item (nearest first with a point), the
-/// chosen centre's days with seats left, and the chosen day's slots.
+/// chosen centre's days with seats left, and the chosen day's slots (see
+/// [`crate::booking::service::choices`]).
 #[server(prefix = "/api", endpoint = "booking/choices")]
 pub async fn get_booking_choices(
     item: Option<String>,
@@ -132,9 +133,6 @@ pub async fn get_booking_choices(
     lng: Option<f64>,
     q: Option<String>,
 ) -> Result<BookingChoices, AppError> {
-    use crate::booking::store;
-    use chrono::Datelike;
-    let wanted_day = day;
     let r: Result<BookingChoices, AppError> = async {
         let state = crate::state::app_state()?;
         let item_code = item
@@ -142,129 +140,18 @@ pub async fn get_booking_choices(
             .filter(|i| !i.is_empty())
             .ok_or_else(|| AppError::bad(Msg::new("booking.item_required")))?;
         let item = ssr::bookable_item(&state, &item_code).await?;
-        let point = match (lat, lng) {
-            (Some(a), Some(b)) => {
-                Some(crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?)
-            }
-            (None, None) => None,
-            _ => return Err(AppError::bad(Msg::new("booking.bad_location"))),
+        let point =
+            crate::stations::model::LatLng::from_pair(lat, lng).map_err(AppError::BadRequest)?;
+        let user = crate::accounts::session::current_user().await?;
+        let ask = crate::booking::service::ChoiceAsk {
+            center,
+            day: day.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+            point,
+            q: q.unwrap_or_default(),
         };
         let set = state.stations().await?;
-        let centers: Vec<CenterOption> = store::schedules(&state.db)
-            .await?
-            .into_iter()
-            .filter(|(_, s)| s.items.contains(&item_code))
-            .filter_map(|(id, _)| set.position(id).map(|i| &set.stations[i]))
-            .map(|s| CenterOption {
-                id: s.id,
-                name: s.name.clone(),
-                address: s.address.clone(),
-                community_id: s.community_id,
-                street: s.street.clone(),
-                distance_m: point.map(|p| {
-                    crate::stations::model::distance_m(
-                        p,
-                        crate::stations::model::LatLng {
-                            lat: s.lat,
-                            lng: s.lng,
-                        },
-                    )
-                    .round()
-                }),
-            })
-            .collect();
-        let center = match center {
-            None => None,
-            Some(id) => Some(
-                centers
-                    .iter()
-                    .find(|x| x.id == id)
-                    .cloned()
-                    .ok_or_else(|| AppError::bad(Msg::new("booking.center_not_extended")))?,
-            ),
-        };
-        let today = crate::time::today_local();
-        let mut days = Vec::new();
-        let mut slots = Vec::new();
-        let mut day = None;
-        if let Some(c) = &center {
-            store::schedule(&state.db, c.id)
-                .await?
-                .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_schedule")))?;
-            let now = crate::time::now_ts();
-            let ahead = crate::booking::model::BOOK_AHEAD_DAYS;
-            let last = crate::time::ymd(today + chrono::Duration::days(ahead - 1));
-            // One query for the whole window, not one per day.
-            let window =
-                store::slots_between(&state.db, c.id, &crate::time::ymd(today), &last).await?;
-            for k in 0..ahead {
-                let d = today + chrono::Duration::days(k);
-                let ds = d.format("%Y-%m-%d").to_string();
-                let left: i64 = window
-                    .iter()
-                    .filter(|s| s.day == ds && s.starts_at > now)
-                    .map(|s| s.seats_left())
-                    .sum();
-                // 今天 / 明天 where they apply, else the weekday (in the reader's language).
-                let day_word = match k {
-                    0 => crate::i18n::tr("booking.today"),
-                    1 => crate::i18n::tr("booking.tomorrow"),
-                    _ => {
-                        crate::i18n::tr(crate::i18n::weekday_key(d.weekday().number_from_monday()))
-                    }
-                };
-                let label = format!("{} {}", d.format("%m-%d"), day_word);
-                days.push((ds, label, left, set.calendar.get(d).map(|s| s.name.clone())));
-            }
-            if let Some(d) = wanted_day
-                .map(|d| d.trim().to_string())
-                .filter(|d| !d.is_empty())
-            {
-                let parsed =
-                    crate::calendar::model::parse_date(&d).map_err(AppError::BadRequest)?;
-                if parsed < today
-                    || parsed
-                        >= today + chrono::Duration::days(crate::booking::model::BOOK_AHEAD_DAYS)
-                {
-                    return Err(AppError::bad(Msg::new("booking.too_far_ahead")));
-                }
-                slots = store::slots_on_day(&state.db, c.id, &d)
-                    .await?
-                    .into_iter()
-                    .filter(|s| s.starts_at > now)
-                    .map(|s| SlotOption {
-                        id: s.id,
-                        start: s.start.clone(),
-                        end: s.end.clone(),
-                        seats_left: s.seats_left(),
-                        closed: s.closed,
-                        close_reason: s.close_reason.clone(),
-                    })
-                    .collect();
-                day = Some(d);
-            }
-        }
-        let user = crate::accounts::session::current_user().await?;
-        let signed_in = user.is_some();
-        let centers = if center.is_some() {
-            CenterList::default()
-        } else {
-            CenterList::arrange(
-                centers,
-                user.and_then(|u| u.community_id),
-                q.as_deref().unwrap_or(""),
-            )
-        };
-        Ok(BookingChoices {
-            item_code,
-            item_name: item.title(),
-            centers,
-            center,
-            days,
-            day,
-            slots,
-            signed_in,
-        })
+        let now = crate::time::now_ts();
+        crate::booking::service::choices(&state.db, &set, &item, user.as_ref(), &ask, now).await
     }
     .await;
     crate::reply::read(r, "/services")
@@ -280,47 +167,19 @@ pub async fn create_booking(slot_id: i64, item_code: String) -> Result<String, A
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
         ssr::bookable_item(&state, &item_code).await?;
-        let slot = crate::booking::store::slot(&state.db, slot_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_slot")))?;
+        let slot = crate::booking::service::slot_for_item(&state.db, slot_id, &item_code).await?;
         back = format!(
             "/book?item={}&center={}&day={}",
             crate::util::url_encode(&item_code),
             slot.center_id,
             crate::util::url_encode(&slot.day)
         );
-        let accepts = crate::booking::store::schedule(&state.db, slot.center_id)
-            .await?
-            .is_some_and(|s| s.items.contains(&item_code));
-        if !accepts {
-            return Err(AppError::bad(Msg::new("booking.center_not_extended")));
-        }
-        let r = crate::booking::service::book(
-            &state.db,
-            user.id,
-            &slot,
-            &item_code,
-            crate::time::now_ts(),
-        )
-        .await;
+        let now = crate::time::now_ts();
+        let r = crate::booking::service::book(&state.db, user.id, &slot, &item_code, now).await;
         if let Err(AppError::Conflict(_)) = &r {
-            if let Some(code) =
-                crate::booking::store::overlapping_code(&state.db, user.id, &slot).await?
-            {
-                back.push_str(&format!("&conflict={code}"));
-            } else {
-                let mut conn = state.db.pool.acquire().await?;
-                let (active, _) = crate::booking::store::active_and_overlapping(
-                    &mut conn,
-                    user.id,
-                    &slot,
-                    crate::time::now_ts(),
-                    None,
-                )
-                .await?;
-                if active >= crate::booking::model::MAX_ACTIVE {
-                    back.push_str("&conflict=limit");
-                }
+            let hint = crate::booking::service::conflict_hint(&state.db, user.id, &slot, now);
+            if let Some(h) = hint.await? {
+                back.push_str(&format!("&conflict={h}"));
             }
         }
         r

@@ -34,9 +34,7 @@ pub struct Schedule {
 
 /// Minutes since midnight of `HH:MM`.
 pub fn minutes(hm: &str) -> Option<u32> {
-    let (h, m) = hm.split_once(':')?;
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+    crate::calendar_types::ClockTime::parse(hm).map(crate::calendar_types::ClockTime::minutes)
 }
 
 pub fn hm(mins: u32) -> String {
@@ -282,9 +280,11 @@ impl Status {
         }
     }
 
-    /// Whether the booking holds a seat.
+    /// Whether the booking keeps its seat in the slot's `booked` count: every state but a
+    /// cancellation (a no-show kept the seat from someone else; the desk's marks never
+    /// free it).
     pub fn holds_seat(self) -> bool {
-        matches!(self, Status::Active | Status::CheckedIn | Status::Done)
+        !matches!(self, Status::Cancelled)
     }
 }
 
@@ -389,6 +389,62 @@ mod bounds {
         let w = parse_windows("1-7 17:30-20:00\n7,7,1 09:00-12:00").unwrap();
         assert_eq!(w[0].days, vec![1, 2, 3, 4, 5, 6, 7]);
         assert_eq!(w[1].days, vec![1, 7]);
+    }
+}
+
+/// Items one centre may offer in extended hours (the whole catalogue has 42).
+pub const MAX_ITEMS: usize = 60;
+
+/// The desk's schedule form as posted: windows typed as lines (`1-5 17:30-20:00`) or
+/// picked as weekday and time rows (used when the text is empty), item codes typed and
+/// ticked, slot length and seats per slot.
+pub struct ScheduleForm<'a> {
+    pub windows: &'a str,
+    pub rows: Option<&'a [WindowRow]>,
+    pub items: &'a str,
+    pub picked: &'a [String],
+    pub slot_minutes: u32,
+    pub capacity: u32,
+}
+
+impl ScheduleForm<'_> {
+    /// The schedule the form describes, every rule checked (the items' existence in the
+    /// catalogue is the service's to check).
+    pub fn schedule(&self) -> Result<Schedule, Msg> {
+        let windows = match self.rows {
+            Some(rows) if self.windows.trim().is_empty() => {
+                if rows.len() > MAX_WINDOW_LINES * 2 {
+                    return Err(Msg::new("desk.too_many_windows").arg("n", MAX_WINDOW_LINES));
+                }
+                windows_from_rows(rows)?
+            }
+            _ => parse_windows(self.windows)?,
+        };
+        let mut items: Vec<String> = self
+            .items
+            .split([',', '，', ' ', '\n'])
+            .chain(self.picked.iter().map(String::as_str))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .take(MAX_ITEMS + 1)
+            .collect();
+        if items.len() > MAX_ITEMS {
+            return Err(Msg::new("desk.too_many_items").arg("n", MAX_ITEMS));
+        }
+        // A code both typed and ticked counts once (after the bound above).
+        let mut seen = std::collections::HashSet::new();
+        items.retain(|i| seen.insert(i.clone()));
+        let s = Schedule {
+            windows,
+            slot_minutes: self.slot_minutes,
+            capacity: self.capacity,
+            items,
+        };
+        match Msg::join(s.problems()) {
+            Some(m) => Err(m),
+            None => Ok(s),
+        }
     }
 }
 
@@ -534,7 +590,7 @@ mod tests {
         assert!(transition(Cancelled, CheckIn, true).is_err());
         assert!(transition(Done, Cancel, false).is_err());
         assert!(transition(Active, MarkDone, true).is_err());
-        assert!(Active.holds_seat() && !Cancelled.holds_seat() && !NoShow.holds_seat());
+        assert!(Active.holds_seat() && !Cancelled.holds_seat() && NoShow.holds_seat());
         for s in [Active, Cancelled, CheckedIn, Done, NoShow] {
             assert_eq!(Status::parse(s.code()), Some(s));
         }

@@ -234,10 +234,11 @@ fn BookSteps(c: BookingChoices, reschedule: String) -> impl IntoView {
                                             <span class="slot-time">{s.start.clone()} "–" {s.end.clone()}</span>
                                             <span class="hint">
                                                 {if s.closed { tr_args("booking.closed", &[("why", s.close_reason.clone())]) }
+                                                 else if s.overlaps_mine { tr("booking.overlaps") }
                                                  else if full { tr("booking.full") }
                                                  else { tr_args("booking.seats", &[("n", s.seats_left.to_string())]) }}
                                             </span>
-                                            <button type="submit" class="button" disabled=full || s.closed || !c2.signed_in>
+                                            <button type="submit" class="button" disabled=full || s.closed || s.overlaps_mine || !c2.signed_in>
                                                 {if reschedule.is_empty() { tr("booking.book") } else { tr("booking.move_here") }}
                                             </button>
                                         </form>

@@ -1,7 +1,9 @@
-//! Reminders: a text message the evening before each booking, sent once. Every server
-//! process runs this loop; the database decides which process sends which reminder
-//! (`store::claim_reminders`), so each booking is reminded exactly once. A cancelled
-//! booking is never claimed; a rescheduled one is claimable again for its new day.
+//! Reminders: a text message the evening before each booking (from 18:00), sent once.
+//! `run_once` is one round; the server's jobs run it every minute in each process that takes
+//! part (`LINLI_REMINDERS`, on by default), and the database decides which process sends which
+//! reminder (`store::claim_reminders`), so each booking is reminded exactly once. A cancelled
+//! booking is never claimed; a rescheduled one is claimable again for its new day. The texts go
+//! out through the outbox, queued in the claim's transaction.
 
 use crate::booking::store;
 use crate::db::Db;

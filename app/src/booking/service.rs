@@ -440,3 +440,304 @@ pub async fn booking_for(
     }
     Ok(b)
 }
+
+/// What the booking page asks for besides the item: a centre, a day, the reader's point
+/// (nearest centres first) and a search among the centres.
+#[derive(Debug, Clone, Default)]
+pub struct ChoiceAsk {
+    pub center: Option<i64>,
+    /// `YYYY-MM-DD`, within the days that can be booked.
+    pub day: Option<String>,
+    pub point: Option<crate::stations::model::LatLng>,
+    pub q: String,
+}
+
+/// The booking page's choices for `item`: the centres offering it (the reader's own
+/// community's first, the nearest with a point, every centre by street), the chosen
+/// centre's days with seats left, and the chosen day's slots still ahead at `now`. A slot
+/// that overlaps one of the signed-in resident's own bookings is marked so (it cannot be
+/// booked: the booking would be refused), so nobody picks a slot only to be told no.
+pub async fn choices(
+    db: &Db,
+    set: &crate::stations::service::StationSet,
+    item: &crate::catalogue::model::Item,
+    user: Option<&crate::accounts::model::CurrentUser>,
+    ask: &ChoiceAsk,
+    now: i64,
+) -> Result<crate::booking::views::BookingChoices, AppError> {
+    use crate::booking::views::{BookingChoices, CenterList, CenterOption, SlotOption};
+    use crate::stations::model::{distance_m, LatLng};
+    use chrono::Datelike;
+    let item_code = item.code.clone();
+    let centers: Vec<CenterOption> = store::schedules(db)
+        .await?
+        .into_iter()
+        .filter(|(_, s)| s.items.contains(&item_code))
+        .filter_map(|(id, _)| set.position(id).map(|i| &set.stations[i]))
+        .map(|s| CenterOption {
+            id: s.id,
+            name: s.name.clone(),
+            address: s.address.clone(),
+            community_id: s.community_id,
+            street: s.street.clone(),
+            distance_m: ask.point.map(|p| {
+                distance_m(
+                    p,
+                    LatLng {
+                        lat: s.lat,
+                        lng: s.lng,
+                    },
+                )
+                .round()
+            }),
+        })
+        .collect();
+    let center = match ask.center {
+        None => None,
+        Some(id) => Some(
+            centers
+                .iter()
+                .find(|x| x.id == id)
+                .cloned()
+                .ok_or_else(|| AppError::bad(Msg::new("booking.center_not_extended")))?,
+        ),
+    };
+    let today = crate::time::local_of(now)
+        .map(|t| t.date())
+        .ok_or(AppError::Internal)?;
+    let ahead = model::BOOK_AHEAD_DAYS;
+    let mut days = Vec::new();
+    let mut slots = Vec::new();
+    let mut day = None;
+    if let Some(c) = &center {
+        store::schedule(db, c.id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_schedule")))?;
+        let last = crate::time::ymd(today + chrono::Duration::days(ahead - 1));
+        // One query for the whole window, not one per day.
+        let window = store::slots_between(db, c.id, &crate::time::ymd(today), &last).await?;
+        for k in 0..ahead {
+            let d = today + chrono::Duration::days(k);
+            let ds = crate::time::ymd(d);
+            let left: i64 = window
+                .iter()
+                .filter(|s| s.day == ds && s.starts_at > now)
+                .map(|s| s.seats_left())
+                .sum();
+            // 今天 / 明天 where they apply, else the weekday (in the reader's language).
+            let day_word = match k {
+                0 => Msg::new("booking.today"),
+                1 => Msg::new("booking.tomorrow"),
+                _ => Msg::new(crate::i18n::weekday_key(d.weekday().number_from_monday())),
+            };
+            let label = format!("{} {}", d.format("%m-%d"), day_word.text());
+            days.push((ds, label, left, set.calendar.get(d).map(|s| s.name.clone())));
+        }
+        if let Some(d) = &ask.day {
+            let parsed = crate::calendar::model::parse_date(d).map_err(AppError::BadRequest)?;
+            if parsed < today || parsed >= today + chrono::Duration::days(ahead) {
+                return Err(AppError::bad(Msg::new("booking.too_far_ahead")));
+            }
+            // The reader's own active bookings that day, as minute ranges.
+            let mine: Vec<(u32, u32)> = match user {
+                Some(u) => store::of_user(db, u.id)
+                    .await?
+                    .into_iter()
+                    .filter(|b| b.status == Status::Active && b.slot.day == *d)
+                    .filter_map(|b| {
+                        Some((model::minutes(&b.slot.start)?, model::minutes(&b.slot.end)?))
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            slots = store::slots_on_day(db, c.id, d)
+                .await?
+                .into_iter()
+                .filter(|s| s.starts_at > now)
+                .map(|s| {
+                    let (a, b) = (
+                        model::minutes(&s.start).unwrap_or(0),
+                        model::minutes(&s.end).unwrap_or(0),
+                    );
+                    SlotOption {
+                        id: s.id,
+                        seats_left: s.seats_left(),
+                        closed: s.closed,
+                        close_reason: s.close_reason.clone(),
+                        overlaps_mine: mine.iter().any(|(x, y)| *x < b && a < *y),
+                        start: s.start,
+                        end: s.end,
+                    }
+                })
+                .collect();
+            day = Some(d.clone());
+        }
+    }
+    let centers = if center.is_some() {
+        CenterList::default()
+    } else {
+        CenterList::arrange(centers, user.and_then(|u| u.community_id), &ask.q)
+    };
+    Ok(BookingChoices {
+        item_code,
+        item_name: item.title(),
+        centers,
+        center,
+        days,
+        day,
+        slots,
+        signed_in: user.is_some(),
+    })
+}
+
+/// The staff desk for a centre's day: its slots with their bookings (numbers masked; the
+/// full one is an audited read), the items that may be booked, the centre's schedule and
+/// figures, and the days before and after for the day switcher.
+pub async fn desk(
+    db: &Db,
+    cat: &crate::catalogue::service::Loaded,
+    center: i64,
+    day: &str,
+    now: i64,
+) -> Result<crate::booking::views::Desk, AppError> {
+    use crate::booking::views::{Desk, DeskEntry, DeskFigures, SlotOption};
+    let day = day.to_string();
+    let schedule = store::schedule(db, center).await?;
+    let item_name = |c: &str| {
+        cat.item(c)
+            .map(|i| i.item.title())
+            .unwrap_or_else(|| c.to_string())
+    };
+    let bookings = store::of_center_day(db, center, &day).await?;
+    let slots = store::slots_on_day(db, center, &day)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let list = bookings
+                .iter()
+                .filter(|b| b.slot.id == s.id)
+                .map(|b| DeskEntry {
+                    code: b.code.clone(),
+                    item: item_name(&b.item_code),
+                    status: b.status,
+                    actions: crate::booking::model::actions_for(
+                        b.status,
+                        b.slot.starts_at <= now,
+                        true,
+                    ),
+                    name: b.user_name.clone(),
+                    // The desk sees the number masked; the full one is an audited
+                    // read (`users/contact`).
+                    phone: crate::accounts::model::mask_phone(&b.user_phone),
+                })
+                .collect();
+            (
+                SlotOption {
+                    id: s.id,
+                    start: s.start.clone(),
+                    end: s.end.clone(),
+                    seats_left: s.seats_left(),
+                    closed: s.closed,
+                    close_reason: s.close_reason.clone(),
+                    overlaps_mine: false,
+                },
+                list,
+            )
+        })
+        .collect();
+    let f = store::figures(db, Some(center)).await?;
+    let center_name = crate::stations::store::station(db, center)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let shown = crate::calendar::model::parse_date(&day).map_err(AppError::BadRequest)?;
+    let items = cat
+        .summaries()
+        .into_iter()
+        .flat_map(|(c, list)| {
+            let category = c.title();
+            list.into_iter()
+                .filter(|i| i.extended_hours)
+                .map(move |i| (category.clone(), i.code, i.name))
+        })
+        .collect();
+    Ok(Desk {
+        center_id: center,
+        center_name,
+        today: crate::time::date_of(now),
+        prev_day: crate::time::ymd(shown - chrono::Duration::days(1)),
+        next_day: crate::time::ymd(shown + chrono::Duration::days(1)),
+        items,
+        day,
+        slots,
+        schedule,
+        figures: DeskFigures {
+            served: f.booked_served,
+            walk_ins: f.walk_ins,
+            by_week: f.by_week,
+            by_item: f.by_item,
+        },
+    })
+}
+
+/// Saves a centre's schedule after checking its items against the catalogue (each must
+/// exist and be done in extended hours); its slots exist at once.
+pub async fn save_schedule(
+    db: &Db,
+    cat: &crate::catalogue::service::Loaded,
+    calendar: &Calendar,
+    center: i64,
+    s: &Schedule,
+    actor_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    for i in &s.items {
+        match cat.item(i) {
+            None => return Err(AppError::bad(Msg::new("desk.no_such_item").arg("i", i))),
+            Some(it) if !it.item.extended_hours => {
+                return Err(AppError::bad(
+                    Msg::new("desk.item_not_extended").arg("item", &it.item.name),
+                ))
+            }
+            _ => {}
+        }
+    }
+    let community = crate::stations::store::station(db, center)
+        .await?
+        .map(|s| s.community_id);
+    let today = crate::time::local_of(now)
+        .map(|t| t.date())
+        .ok_or(AppError::Internal)?;
+    set_schedule(db, center, s, actor_id, community, calendar, today, now).await
+}
+
+/// The slot, if it exists and its centre takes `item_code` in extended hours.
+pub async fn slot_for_item(db: &Db, slot_id: i64, item_code: &str) -> Result<Slot, AppError> {
+    let slot = store::slot(db, slot_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(Msg::new("booking.what_slot")))?;
+    let accepts = store::schedule(db, slot.center_id)
+        .await?
+        .is_some_and(|s| s.items.iter().any(|i| i == item_code));
+    if !accepts {
+        return Err(AppError::bad(Msg::new("booking.center_not_extended")));
+    }
+    Ok(slot)
+}
+
+/// Why a booking of `slot` was refused as a conflict, for the page to show it: the code
+/// of the resident's own booking in the way, or `limit` when they hold the most active
+/// bookings allowed; `None` when it was the seats (full, closed or started).
+pub async fn conflict_hint(
+    db: &Db,
+    user_id: i64,
+    slot: &Slot,
+    now: i64,
+) -> Result<Option<String>, AppError> {
+    if let Some(code) = store::overlapping_code(db, user_id, slot).await? {
+        return Ok(Some(code));
+    }
+    let mut conn = db.pool.acquire().await?;
+    let (active, _) = store::active_and_overlapping(&mut conn, user_id, slot, now, None).await?;
+    Ok((active >= MAX_ACTIVE).then(|| "limit".to_string()))
+}

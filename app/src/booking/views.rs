@@ -40,6 +40,8 @@ pub struct SlotOption {
     pub seats_left: i64,
     pub closed: bool,
     pub close_reason: String,
+    /// Overlaps one of the signed-in resident's own active bookings (it would be refused).
+    pub overlaps_mine: bool,
 }
 
 /// A centre that takes the item in extended hours.

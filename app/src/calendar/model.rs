@@ -140,9 +140,8 @@ pub fn china_2026() -> Vec<SpecialDay> {
 /// A `YYYY-MM-DD` date between 2000 and 2100 (nothing the portal keeps lies outside).
 pub fn parse_date(s: &str) -> Result<NaiveDate, Msg> {
     let shown: String = s.chars().take(20).collect();
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| (2000..=2100).contains(&d.year()))
+    crate::calendar_types::Day::parse(s)
+        .map(crate::calendar_types::Day::date)
         .ok_or_else(|| Msg::new("holidays.bad_date").arg("s", shown))
 }
 

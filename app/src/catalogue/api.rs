@@ -63,7 +63,7 @@ pub async fn get_guide(code: String) -> Result<GuideView, AppError> {
             .ok_or_else(|| AppError::NotFound(Msg::new("guide.what_item")))?;
         let editable = crate::accounts::session::current_user()
             .await?
-            .is_some_and(|u| u.role != crate::accounts::model::Role::Resident);
+            .is_some_and(|u| u.is_staff());
         Ok(GuideView {
             item: s.item.clone(),
             category: c.category_name(&s.category),
@@ -92,7 +92,7 @@ pub async fn update_guide(
     let r = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
-        if user.role == crate::accounts::model::Role::Resident {
+        if !user.is_staff() {
             return Err(AppError::Forbidden);
         }
         let item: Item = serde_json::from_str(&guide)

@@ -1,10 +1,9 @@
-//! The demo city: a deterministic generator (same seed, same city) sized from the city
-//! report — 31 streets, 293 communities each with its 党群服务中心, 902 红色驿站,
-//! 380 户外劳动者服务站点 and a few dozen 党建广场 — inside the real bounding box of
-//! 淄博市, with names and roads from `data/demo_city.json`.
+//! The demo city: a deterministic generator (same seed, same city) sized from the city report —
+//! 31 streets, 293 communities each with its 党群服务中心, 902 红色驿站, 380 户外劳动者服务站点 and a few dozen
+//! 党建广场 — inside the real bounding box of 淄博市, with names and roads from `data/demo_city.json`.
 //!
-//! `generate` is pure (it is tested and benchmarked without a database); `demo::seed`
-//! writes its result through the stations store.
+//! `generate` is pure (it is tested and benchmarked without a database); `demo::seed_if_empty`
+//! writes its result through the stations store, in the one transaction of the whole demo.
 
 use crate::stations::model::{
     Amenity, BBox, City, CommunityRow, LatLng, StationKind, StationRow, StreetRow,

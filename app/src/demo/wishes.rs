@@ -139,16 +139,30 @@ pub fn wishes(
         Rejected, Closed,
     ];
     let mut out = Vec::with_capacity(5000);
+    let mut open: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
     for i in 0..5000 {
         let (cat, title, needs, value) = WISH_SAMPLES[rng.gen_range(0..WISH_SAMPLES.len())];
-        let status = states[i % states.len()];
+        let mut status = states[i % states.len()];
         let poster = users[rng.gen_range(0..users.len())];
-        let claimant = matches!(status, Claimed | Fulfilled | Confirmed).then(|| loop {
-            let u = users[rng.gen_range(0..users.len())];
-            if u != poster {
-                break u;
+        // A claimant is never the poster, and holds at most MAX_OPEN_CLAIMS open claims,
+        // as the live claim step allows; a wish no one may still claim stays published.
+        let mut claimant = None;
+        if matches!(status, Claimed | Fulfilled | Confirmed) {
+            for _ in 0..64 {
+                let u = users[rng.gen_range(0..users.len())];
+                let full = status == Claimed
+                    && open.get(&u).copied().unwrap_or(0) >= crate::wishes::model::MAX_OPEN_CLAIMS;
+                if u != poster && !full {
+                    claimant = Some(u);
+                    break;
+                }
             }
-        });
+            match claimant {
+                Some(u) if status == Claimed => *open.entry(u).or_insert(0) += 1,
+                Some(_) => {}
+                None => status = Published,
+            }
+        }
         let team = claimant
             .filter(|_| !teams.is_empty() && rng.gen_bool(0.3))
             .map(|_| teams[rng.gen_range(0..teams.len())]);
@@ -225,6 +239,8 @@ pub async fn write(
         .collect();
     crate::wishes::store::insert_rows_with_ids(conn, &rows).await?;
     crate::db::after_explicit_ids(conn, dialect, "wishes").await?;
+    // The claims history the states imply, as the live claim and fulfil steps write it.
+    crate::wishes::store::record_implied_claims(conn).await?;
     let credits: Vec<(i64, i64, &str, String, i64)> = all
         .iter()
         .enumerate()

@@ -48,6 +48,12 @@ pub async fn deliver_due(db: &Db, sender: &dyn SmsSender, now: i64) -> Result<us
     }
 }
 
+/// Housekeeping: texts sent before `before` are deleted (numbers are not kept longer
+/// than needed). Returns rows removed.
+pub async fn purge_sent(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    store::purge_sent(db, before).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,10 +66,4 @@ mod tests {
         assert_eq!(backoff_secs(50), 480);
         assert_eq!(backoff_secs(0), 30);
     }
-}
-
-/// Housekeeping: texts sent before `before` are deleted (numbers are not kept longer
-/// than needed). Returns rows removed.
-pub async fn purge_sent(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
-    store::purge_sent(db, before).await
 }

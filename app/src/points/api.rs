@@ -46,8 +46,7 @@ pub async fn my_points() -> Result<PointsView, AppError> {
                     }
                 })
                 .collect(),
-            may_verify: user.role != crate::accounts::model::Role::Resident
-                || store::is_merchant(db, user.id).await?,
+            may_verify: user.is_staff() || store::is_merchant(db, user.id).await?,
         })
     }
     .await;

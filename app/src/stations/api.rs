@@ -81,52 +81,9 @@ pub async fn update_station(
     crate::reply::reply(result, &back, |_| Some(back.to_string()))
 }
 
-/// What the map page and rider mode show: the point, the filters as understood, the
-/// nearest stations that pass them, and the map's tile settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NearbyPage {
-    pub query: crate::stations::model::NearbyQuery,
-    pub point: crate::stations::model::LatLng,
-    /// Whether the point came from the visitor (else it is the city centre, and the
-    /// pages show no distances).
-    pub located: bool,
-    /// The landmark searched for (`near`), and the station it was found as (distances
-    /// are then from that station); `near_found` is None when nothing matched.
-    pub near: String,
-    pub near_found: Option<String>,
-    pub results: Vec<crate::stations::model::NearbyStation>,
-    pub tiles: TileSettings,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct TileSettings {
-    pub url: String,
-    pub attribution: String,
-    pub coords: String,
-    pub subdomains: String,
-}
-
-#[cfg(feature = "ssr")]
-impl TileSettings {
-    /// The map tiles the city configured.
-    pub fn of(config: &crate::config::Config) -> Self {
-        let t = &config.tiles;
-        TileSettings {
-            url: t.url.clone(),
-            attribution: t.attribution.clone(),
-            coords: t.coords.clone(),
-            subdomains: t.subdomains.clone(),
-        }
-    }
-}
-
-/// The city centre used until the visitor gives a point (车站街道, 张店区).
-/// Where a map opens when the city has not been set up yet: the geographic centre of
-/// China (the city's own centre comes from the `city` table).
-pub const CITY_CENTRE: crate::stations::model::LatLng = crate::stations::model::LatLng {
-    lat: 35.861,
-    lng: 104.195,
-};
+// The pages' views live in the model layer, where the service that builds them can
+// name them; they keep their old paths here.
+pub use crate::stations::views::{NavLinks, NearbyPage, StationDetail, TileSettings, CITY_CENTRE};
 
 impl crate::stations::model::NearbyArgs {
     /// Calls [`get_nearby`] with these arguments.
@@ -160,159 +117,43 @@ pub async fn get_nearby(
     near: Option<String>,
     rider: bool,
 ) -> Result<NearbyPage, AppError> {
-    use crate::stations::model::{NearbyArgs, NearbyQuery, StationKind};
-    let args = NearbyArgs {
+    let args = crate::stations::model::NearbyArgs {
         lat,
         lng,
         kind: kind.unwrap_or_default(),
         amenity: amenity.unwrap_or_default(),
         open_now: open_now.unwrap_or(false),
         limit,
-        near: near.clone(),
+        near,
     };
     let result = async {
         let state = crate::state::app_state()?;
-        let mut query = NearbyQuery::from_args(&args).map_err(AppError::BadRequest)?;
-        if rider {
-            query.kinds = vec![StationKind::Outdoor];
-            query.open_now = true;
-            query.limit = 5;
-        }
-        let near = near.map(|n| n.trim().to_string()).unwrap_or_default();
-        if near.chars().count() > crate::stations::model::MAX_NEAR_CHARS {
-            return Err(AppError::bad(
-                Msg::new("stations.place_too_long")
-                    .arg("n", crate::stations::model::MAX_NEAR_CHARS),
-            ));
-        }
         let set = state.stations().await?;
-        // A position given wins; else a landmark the visitor named.
-        let mut near_found = None;
-        if query.point.is_none() && !near.is_empty() {
-            if let Some(s) = crate::stations::model::landmark(&set.stations, &near) {
-                query.point = Some(crate::stations::model::LatLng {
-                    lat: s.lat,
-                    lng: s.lng,
-                });
-                near_found = Some(s.name.clone());
-            }
-        }
-        let located = query.point.is_some();
-        // Without a point the map opens on the city's centre; the pages then show no
-        // distances (they are never measured silently from there), and the rider page
-        // lists nothing until it knows where the rider is.
-        let point = query
-            .point
-            .or_else(|| set.city.as_ref().map(|c| c.center))
-            .unwrap_or(CITY_CENTRE);
-        let results = if rider && !located {
-            Vec::new()
-        } else {
-            set.nearest(point, &query, crate::time::now_local())
-        };
         let tiles = TileSettings::of(&state.config);
-        Ok(NearbyPage {
-            query,
-            point,
-            located,
-            near,
-            near_found,
-            results,
-            tiles,
-        })
+        let now = crate::time::now_local();
+        crate::stations::service::nearby_page(&set, &args, rider, tiles, now)
     }
     .await;
     crate::reply::page(result)
 }
 
-/// One station's page: the station, its status now, its hours for the coming week, and
-/// navigation links in the coordinate system each map app expects.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StationDetail {
-    pub station: crate::stations::model::Station,
-    pub status: Option<crate::stations::model::OpenStatus>,
-    /// (date `MM-DD`, weekday 1–7, holiday or make-up name, intervals) from today.
-    pub week: Vec<(String, u32, Option<String>, Vec<String>)>,
-    pub nav: NavLinks,
-    /// The station's special dates from today on, in words.
-    pub specials: Vec<String>,
-    /// Whether the caller keeps this station's data (its community's staff, admins).
-    pub may_edit: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NavLinks {
-    pub amap: String,
-    pub baidu: String,
-    pub tencent: String,
-    pub apple: String,
-    pub geo: String,
-}
-
-impl NavLinks {
-    pub fn for_station(lat: f64, lng: f64, name: &str) -> Self {
-        use crate::stations::coords::*;
-        NavLinks {
-            amap: amap_nav_url(lat, lng, name),
-            baidu: baidu_nav_url(lat, lng, name),
-            tencent: tencent_nav_url(lat, lng, name),
-            apple: apple_maps_url(lat, lng, name),
-            geo: geo_uri(lat, lng, name),
-        }
-    }
-}
-
+/// One station's page (see [`StationDetail`]).
 #[server(prefix = "/api", endpoint = "stations/detail")]
 pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
     let result: Result<StationDetail, AppError> = async {
-        use chrono::Datelike;
         let state = crate::state::app_state()?;
+        let caller = crate::accounts::session::current_user().await?;
         let set = state.stations().await?;
-        let i = set
-            .position(id)
-            .ok_or_else(|| AppError::NotFound(Msg::new("stations.what_station")))?;
-        let station = set.stations[i].clone();
         let now = crate::time::now_local();
-        let week = (0..7)
-            .map(|k| {
-                let d = now.date() + chrono::Duration::days(k);
-                let special = set
-                    .specials_of(id)
-                    .iter()
-                    .rev()
-                    .find(|sp| sp.from <= d && d <= sp.to)
-                    .map(|sp| sp.note.clone())
-                    .or_else(|| set.calendar.get(d).map(|s| s.name.clone()));
-                let iv = set
-                    .hours(i)
-                    .map(|h| h.intervals_on(&set.calendar, d))
-                    .unwrap_or_default();
-                (
-                    d.format("%m-%d").to_string(),
-                    d.weekday().number_from_monday(),
-                    special,
-                    iv,
-                )
-            })
-            .collect();
-        let nav = NavLinks::for_station(station.lat, station.lng, &station.name);
-        let specials = set
+        let mut detail = crate::stations::service::station_detail(&set, id, caller.as_ref(), now)?;
+        // The special dates from today on, in words (said here: a service renders no text).
+        detail.specials = set
             .specials_of(id)
             .iter()
             .filter(|sp| sp.to >= now.date())
             .map(crate::stations::api_hours::special_words)
             .collect();
-        let may_edit = crate::accounts::session::current_user()
-            .await?
-            .is_some_and(|u| u.may_act_in(station.community_id));
-        Ok(StationDetail {
-            status: set.status(i, now),
-            station,
-            week,
-            nav,
-            specials,
-            may_edit,
-        })
+        Ok(detail)
     }
     .await;
     crate::reply::page(result)

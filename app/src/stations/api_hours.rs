@@ -10,46 +10,10 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::message::Msg;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// One day of the preview.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PreviewDay {
-    /// `MM-DD`.
-    pub date: String,
-    /// 1–7, Monday first.
-    pub weekday: u32,
-    /// A public holiday's or make-up workday's name, or the station's special note.
-    pub note: Option<String>,
-    pub intervals: Vec<String>,
-}
-
-/// A special date range as the editor lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SpecialLine {
-    pub id: i64,
-    pub words: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HoursForm {
-    pub station_id: i64,
-    pub name: String,
-    pub community: String,
-    pub version: i64,
-    /// What the form holds: the proposal being previewed, else the saved hours.
-    pub hours: String,
-    pub follows_workdays: bool,
-    /// Whether `hours` is a proposal (not yet saved).
-    pub proposed: bool,
-    /// Why the proposal cannot be evaluated (then there is no preview).
-    pub error: Option<crate::message::Msg>,
-    pub preview: Vec<PreviewDay>,
-    pub specials: Vec<SpecialLine>,
-}
-
-/// The days shown ahead.
-pub const PREVIEW_DAYS: i64 = 14;
+// The editor's views live in the model layer, where the service that builds them can
+// name them; they keep their old paths here.
+pub use crate::stations::views::{HoursForm, PreviewDay, SpecialLine, PREVIEW_DAYS};
 
 /// A special range in words: `12-07 至 12-09 闭馆维修：全天关闭`.
 #[cfg(feature = "ssr")]
@@ -100,73 +64,22 @@ pub async fn hours_editor(
     follows: Option<bool>,
 ) -> Result<HoursForm, AppError> {
     let r = async {
-        use chrono::Datelike;
         let (_, s) = kept_station(station_id).await?;
         let state = crate::state::app_state()?;
         let set = state.stations().await?;
-        let proposal = proposed
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty());
-        let is_proposal = proposal.is_some();
-        let hours = proposal.unwrap_or_else(|| s.opening_hours.clone());
-        let follows = if is_proposal {
-            follows.unwrap_or(false)
-        } else {
-            s.follows_workdays
-        };
-        let specials = set.specials_of(station_id);
         let today = crate::time::today_local();
-        let (error, preview) = match crate::stations::hours::validate(&hours) {
-            Err(e) => (Some(e), Vec::new()),
-            Ok(()) => {
-                let ctx = crate::stations::hours::context(&set.calendar);
-                let eff = crate::stations::hours::effective(&hours, specials);
-                match crate::stations::hours::Hours::parse(&eff, &ctx, follows) {
-                    None => (
-                        Some(crate::message::Msg::new("hours.not_evaluable")),
-                        Vec::new(),
-                    ),
-                    Some(h) => (
-                        None,
-                        (0..PREVIEW_DAYS)
-                            .map(|k| {
-                                let d = today + chrono::Duration::days(k);
-                                PreviewDay {
-                                    date: d.format("%m-%d").to_string(),
-                                    weekday: d.weekday().number_from_monday(),
-                                    note: specials
-                                        .iter()
-                                        .rev()
-                                        .find(|sp| sp.from <= d && d <= sp.to)
-                                        .map(|sp| sp.note.clone())
-                                        .or_else(|| set.calendar.get(d).map(|c| c.name.clone())),
-                                    intervals: h.intervals_on(&set.calendar, d),
-                                }
-                            })
-                            .collect(),
-                    ),
-                }
-            }
-        };
-        Ok(HoursForm {
-            station_id,
-            name: s.name.clone(),
-            community: s.community.clone(),
-            version: s.version,
-            hours,
-            follows_workdays: follows,
-            proposed: is_proposal,
-            error,
-            preview,
-            specials: specials
-                .iter()
-                .filter(|sp| sp.to >= today)
-                .map(|sp| SpecialLine {
-                    id: sp.id,
-                    words: special_words(sp),
-                })
-                .collect(),
-        })
+        let mut form = crate::stations::service::hours_form(&set, &s, proposed, follows, today)?;
+        // The special dates from today on, in words (said here: a service renders no text).
+        form.specials = set
+            .specials_of(station_id)
+            .iter()
+            .filter(|sp| sp.to >= today)
+            .map(|sp| SpecialLine {
+                id: sp.id,
+                words: special_words(sp),
+            })
+            .collect();
+        Ok(form)
     }
     .await;
     crate::reply::page(r)
@@ -243,14 +156,14 @@ pub async fn add_special(
             id: user.id,
             community_id: Some(s.community_id),
         };
-        Ok(crate::stations::service::add_special_hours(
+        crate::stations::service::add_special_hours(
             &state.db,
             actor,
             &s,
             &sp,
             crate::time::now_ts(),
         )
-        .await?)
+        .await
     }
     .await;
     crate::reply::reply(r, &back, |_| Some(format!("{back}?ok=hours.saved")))

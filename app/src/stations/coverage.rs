@@ -107,8 +107,7 @@ fn open_hours(set: &StationSet, i: usize, monday: NaiveDate) -> [[bool; 24]; 7] 
 }
 
 fn minutes(hm: &str) -> Option<u32> {
-    let (h, m) = hm.split_once(':')?;
-    Some(h.parse::<u32>().ok()? * 60 + m.parse::<u32>().ok()?)
+    crate::calendar_types::ClockTime::parse_end(hm).map(crate::calendar_types::ClockTime::minutes)
 }
 
 /// Computes the coverage of every community, the hours evaluated in the week that

@@ -170,6 +170,16 @@ impl LatLng {
         }
         Ok(LatLng { lat, lng })
     }
+
+    /// A point from an address's optional `lat` and `lng`: both or neither (`None`);
+    /// one without the other, or either out of range, says what is wrong.
+    pub fn from_pair(lat: Option<f64>, lng: Option<f64>) -> Result<Option<Self>, Msg> {
+        match (lat, lng) {
+            (Some(a), Some(b)) => LatLng::new(a, b).map(Some),
+            (None, None) => Ok(None),
+            _ => Err(Msg::new("stations.need_point")),
+        }
+    }
 }
 
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;

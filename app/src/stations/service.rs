@@ -493,3 +493,181 @@ pub async fn delete_special_hours(
 pub async fn stations_with_external_ids(db: &Db) -> Result<Vec<(Station, String)>, AppError> {
     Ok(store::stations_with_external_ids(db).await?)
 }
+
+/// The map page's and the rider page's answer (`rider`: open outdoor rest points, five
+/// of them): the filters as understood, the point (the one given, else the station a
+/// landmark names, else the city's centre) and the nearest stations that pass, at `now`.
+pub fn nearby_page(
+    set: &StationSet,
+    args: &crate::stations::model::NearbyArgs,
+    rider: bool,
+    tiles: crate::stations::views::TileSettings,
+    now: NaiveDateTime,
+) -> Result<crate::stations::views::NearbyPage, AppError> {
+    use crate::stations::model::StationKind;
+    let mut query = NearbyQuery::from_args(args).map_err(AppError::BadRequest)?;
+    if rider {
+        query.kinds = vec![StationKind::Outdoor];
+        query.open_now = true;
+        query.limit = 5;
+    }
+    let near = args
+        .near
+        .as_deref()
+        .map(|n| n.trim().to_string())
+        .unwrap_or_default();
+    if near.chars().count() > crate::stations::model::MAX_NEAR_CHARS {
+        return Err(AppError::bad(
+            Msg::new("stations.place_too_long").arg("n", crate::stations::model::MAX_NEAR_CHARS),
+        ));
+    }
+    // A position given wins; else a landmark the visitor named.
+    let mut near_found = None;
+    if query.point.is_none() && !near.is_empty() {
+        if let Some(s) = crate::stations::model::landmark(&set.stations, &near) {
+            query.point = Some(LatLng {
+                lat: s.lat,
+                lng: s.lng,
+            });
+            near_found = Some(s.name.clone());
+        }
+    }
+    let located = query.point.is_some();
+    // Without a point the map opens on the city's centre; the pages then show no
+    // distances (they are never measured silently from there), and the rider page
+    // lists nothing until it knows where the rider is.
+    let point = query
+        .point
+        .or_else(|| set.city.as_ref().map(|c| c.center))
+        .unwrap_or(crate::stations::views::CITY_CENTRE);
+    let results = if rider && !located {
+        Vec::new()
+    } else {
+        set.nearest(point, &query, now)
+    };
+    Ok(crate::stations::views::NearbyPage {
+        query,
+        point,
+        located,
+        near,
+        near_found,
+        results,
+        tiles,
+    })
+}
+
+/// One station's page at `now`: the station, its status, its hours for the coming week
+/// (with each day's special note or holiday), its navigation links, and whether
+/// `caller` keeps its data. `specials` is left empty: the caller says them in words.
+pub fn station_detail(
+    set: &StationSet,
+    id: i64,
+    caller: Option<&crate::accounts::model::CurrentUser>,
+    now: NaiveDateTime,
+) -> Result<crate::stations::views::StationDetail, AppError> {
+    use chrono::Datelike;
+    let i = set
+        .position(id)
+        .ok_or_else(|| AppError::NotFound(Msg::new("stations.what_station")))?;
+    let station = set.stations[i].clone();
+    let week = (0..7)
+        .map(|k| {
+            let d = now.date() + chrono::Duration::days(k);
+            let special = set
+                .specials_of(id)
+                .iter()
+                .rev()
+                .find(|sp| sp.from <= d && d <= sp.to)
+                .map(|sp| sp.note.clone())
+                .or_else(|| set.calendar.get(d).map(|s| s.name.clone()));
+            let iv = set
+                .hours(i)
+                .map(|h| h.intervals_on(&set.calendar, d))
+                .unwrap_or_default();
+            (
+                d.format("%m-%d").to_string(),
+                d.weekday().number_from_monday(),
+                special,
+                iv,
+            )
+        })
+        .collect();
+    let nav =
+        crate::stations::views::NavLinks::for_station(station.lat, station.lng, &station.name);
+    let may_edit = caller.is_some_and(|u| u.may_act_in(station.community_id));
+    Ok(crate::stations::views::StationDetail {
+        status: set.status(i, now),
+        station,
+        week,
+        nav,
+        specials: Vec::new(),
+        may_edit,
+    })
+}
+
+/// The hours editor for station `s` (already checked to be the caller's to keep),
+/// previewing `proposed` hours if given (else the saved ones) for the days from `today`
+/// as the evaluator sees them. `specials` is left empty: the caller says them in words.
+pub fn hours_form(
+    set: &StationSet,
+    s: &Station,
+    proposed: Option<String>,
+    follows: Option<bool>,
+    today: chrono::NaiveDate,
+) -> Result<crate::stations::views::HoursForm, AppError> {
+    use crate::stations::views::{HoursForm, PreviewDay, PREVIEW_DAYS};
+    use chrono::Datelike;
+    let station_id = s.id;
+    let proposal = proposed
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty());
+    let is_proposal = proposal.is_some();
+    let hours = proposal.unwrap_or_else(|| s.opening_hours.clone());
+    let follows = if is_proposal {
+        follows.unwrap_or(false)
+    } else {
+        s.follows_workdays
+    };
+    let specials = set.specials_of(station_id);
+    let (error, preview) = match crate::stations::hours::validate(&hours) {
+        Err(e) => (Some(e), Vec::new()),
+        Ok(()) => {
+            let ctx = context(&set.calendar);
+            let eff = effective(&hours, specials);
+            match Hours::parse(&eff, &ctx, follows) {
+                None => (Some(Msg::new("hours.not_evaluable")), Vec::new()),
+                Some(h) => (
+                    None,
+                    (0..PREVIEW_DAYS)
+                        .map(|k| {
+                            let d = today + chrono::Duration::days(k);
+                            PreviewDay {
+                                date: d.format("%m-%d").to_string(),
+                                weekday: d.weekday().number_from_monday(),
+                                note: specials
+                                    .iter()
+                                    .rev()
+                                    .find(|sp| sp.from <= d && d <= sp.to)
+                                    .map(|sp| sp.note.clone())
+                                    .or_else(|| set.calendar.get(d).map(|c| c.name.clone())),
+                                intervals: h.intervals_on(&set.calendar, d),
+                            }
+                        })
+                        .collect(),
+                ),
+            }
+        }
+    };
+    Ok(HoursForm {
+        station_id,
+        name: s.name.clone(),
+        community: s.community.clone(),
+        version: s.version,
+        hours,
+        follows_workdays: follows,
+        proposed: is_proposal,
+        error,
+        preview,
+        specials: Vec::new(),
+    })
+}

@@ -63,46 +63,37 @@ pub async fn search_teams(
     crate::reply::read(r, "/teams")
 }
 
+/// The team's page: its record with the status words in the reader's language and the
+/// public parts of each wish.
+#[cfg(feature = "ssr")]
+fn record(r: crate::teams::service::Record) -> TeamRecord {
+    TeamRecord {
+        wish_counts: r
+            .wish_counts
+            .into_iter()
+            .map(|(s, n)| (crate::i18n::tr(s.label_key()), n))
+            .collect(),
+        points: r.points,
+        hours: r.hours,
+        wishes: r
+            .wishes
+            .iter()
+            .map(|w| crate::wishes::api::ssr::public(w, None))
+            .collect(),
+        is_member: r.is_member,
+        signed_in: r.signed_in,
+        team: summary(r.team),
+    }
+}
+
 #[server(prefix = "/api", endpoint = "teams/get")]
 pub async fn get_team(id: i64) -> Result<TeamRecord, AppError> {
     let r: Result<TeamRecord, AppError> = async {
-        use crate::wishes::model::{WishStatus, WISH_POINTS};
         let state = crate::state::app_state()?;
-        let db = &state.db;
-        let team = crate::teams::store::team(db, id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(Msg::new("teams.what_team")))?;
-        let counts = crate::teams::store::wish_counts(db, id).await?;
-        let confirmed = counts
-            .iter()
-            .find(|(s, _)| s == WishStatus::Confirmed.code())
-            .map_or(0, |(_, n)| *n);
-        let filter = crate::wishes::store::Filter {
-            team: Some(id),
-            ..Default::default()
-        };
-        let wishes = crate::wishes::store::public(db, &filter, 20)
-            .await?
-            .iter()
-            .map(|w| crate::wishes::api::ssr::public(w, None))
-            .collect();
         let user = crate::accounts::session::current_user().await?;
-        Ok(TeamRecord {
-            wish_counts: counts
-                .into_iter()
-                .filter_map(|(s, n)| {
-                    WishStatus::parse(&s).map(|s| (crate::i18n::tr(s.label_key()), n))
-                })
-                .collect(),
-            points: confirmed * WISH_POINTS,
-            hours: crate::teams::store::member_hours(db, id).await?,
-            wishes,
-            is_member: user
-                .as_ref()
-                .is_some_and(|u| u.volunteer && u.team_id == Some(id)),
-            signed_in: user.is_some(),
-            team: summary(team),
-        })
+        crate::teams::service::record(&state.db, id, user.as_ref())
+            .await
+            .map(record)
     }
     .await;
     crate::reply::page(r)

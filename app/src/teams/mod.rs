@@ -5,4 +5,6 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod store;

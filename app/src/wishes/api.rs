@@ -1,4 +1,5 @@
-//! Server functions for wishes, activities and points. Public answers never carry a
+//! Server functions for wishes: the list, a wish's page, posting, its steps, its contact
+//! (on record) and the staff's and the caller's own lists. Public answers never carry a
 //! poster's name, number or address: those go only to the poster, the claimant and the
 //! staff of the wish's community.
 
@@ -61,15 +62,36 @@ pub struct WishPage {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
+    use crate::wishes::service::{self, Shown};
     use crate::wishes::store::Wish;
 
-    /// The audit log's name of a read of a wish's contact.
-    pub const CONTACT_READ: &str = "read_wish_contact";
+    pub use crate::wishes::service::{may_reveal, CONTACT_READ};
 
-    /// Who may ask to see a wish's contact (the poster sees their own without asking):
-    /// its current claimant while the claim lasts, and its community's staff.
-    pub fn may_reveal(w: &Wish, r: crate::wishes::model::Roles) -> bool {
-        !r.poster && (r.staff || (r.claimant && w.status == WishStatus::Claimed))
+    /// The service's order for the list's `sort`.
+    pub fn sort(s: WishSort) -> service::Sort {
+        match s {
+            WishSort::Newest => service::Sort::Newest,
+            WishSort::Deadline => service::Sort::Deadline,
+            WishSort::Nearest => service::Sort::Nearest,
+        }
+    }
+
+    /// The wish's page: the public parts of the wish, and the photo's address for those
+    /// who may see it.
+    pub fn page(s: Shown) -> WishPage {
+        let id = s.wish.id;
+        WishPage {
+            wish: public(&s.wish, None),
+            contact: s.contact,
+            may_reveal_contact: s.may_reveal_contact,
+            reject_reason: s.reject_reason,
+            fulfil_note: s.fulfil_note,
+            photo_url: s.photo.then(|| format!("/wishes/{id}/photo")),
+            team_id: s.team_id,
+            actions: s.actions,
+            can_claim_for_team: s.can_claim_for_team,
+            signed_in: s.signed_in,
+        }
     }
 
     pub fn public(w: &Wish, from: Option<crate::stations::model::LatLng>) -> PublicWish {
@@ -176,69 +198,19 @@ pub async fn list_wishes(
     lng: Option<f64>,
     near: Option<String>,
 ) -> Result<Vec<PublicWish>, AppError> {
-    let q = WishQuery {
-        category,
-        community,
-        sort,
-        open,
-        lat,
-        lng,
-        near,
-    };
-    let r = async {
+    let r: Result<Vec<PublicWish>, AppError> = async {
         let state = crate::state::app_state()?;
-        if let Some(c) = &q.category {
-            if !crate::wishes::model::CATEGORIES.contains(&c.as_str()) {
-                return Err(AppError::bad(Msg::new("wishes.unknown_category")));
-            }
-        }
-        let point = match (q.lat, q.lng) {
-            (Some(a), Some(b)) => {
-                Some(crate::stations::model::LatLng::new(a, b).map_err(AppError::BadRequest)?)
-            }
-            (None, None) => match q.near.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-                None => None,
-                Some(n) => {
-                    if n.chars().count() > crate::stations::model::MAX_NEAR_CHARS {
-                        return Err(AppError::bad(
-                            Msg::new("stations.place_too_long")
-                                .arg("n", crate::stations::model::MAX_NEAR_CHARS),
-                        ));
-                    }
-                    let set = state.stations().await?;
-                    let s =
-                        crate::stations::model::landmark(&set.stations, n).ok_or_else(|| {
-                            AppError::bad(Msg::new("stations.landmark_missing").arg("q", n))
-                        })?;
-                    Some(crate::stations::model::LatLng {
-                        lat: s.lat,
-                        lng: s.lng,
-                    })
-                }
-            },
-            _ => return Err(AppError::bad(Msg::new("wishes.bad_location"))),
+        let q = crate::wishes::service::ListQuery {
+            category,
+            community,
+            sort: ssr::sort(sort.unwrap_or_default()),
+            open: open.unwrap_or(false),
+            lat,
+            lng,
+            near,
         };
-        use crate::wishes::store::{Filter, Order};
-        let order = match (q.sort.unwrap_or_default(), point) {
-            (WishSort::Deadline, _) => Order::Deadline,
-            (WishSort::Nearest, Some(p)) => Order::Nearest {
-                lat: p.lat,
-                lng: p.lng,
-            },
-            (WishSort::Nearest, None) => {
-                return Err(AppError::bad(Msg::new("wishes.sort_needs_point")))
-            }
-            (WishSort::Newest, _) => Order::Newest,
-        };
-        let filter = Filter {
-            community: q.community,
-            category: q.category.clone(),
-            team: None,
-            open_only: q.open.unwrap_or(false),
-            order,
-        };
-        let rows = crate::wishes::store::public(&state.db, &filter, 50).await?;
-        Ok(rows.iter().map(|w| ssr::public(w, point)).collect())
+        let l = crate::wishes::service::list(&state.db, &state.station_cache, q).await?;
+        Ok(l.wishes.iter().map(|w| ssr::public(w, l.from)).collect())
     }
     .await;
     crate::reply::read(r, "/wishes")
@@ -248,53 +220,11 @@ pub async fn list_wishes(
 pub async fn get_wish(id: i64) -> Result<WishPage, AppError> {
     let r: Result<WishPage, AppError> = async {
         let state = crate::state::app_state()?;
-        let w = crate::wishes::store::get(&state.db, id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(Msg::new("wishes.what_wish")))?;
         let user = crate::accounts::session::current_user().await?;
-        let roles = crate::wishes::service::roles(user.as_ref(), &w);
-        if !w.status.public() && !roles.poster && !roles.staff {
-            return Err(AppError::NotFound(Msg::new("wishes.what_wish")));
-        }
-        let sees_private = roles.poster || roles.claimant || roles.staff;
-        let may_reveal = ssr::may_reveal(&w, roles);
-        let shown = match (&user, may_reveal) {
-            (Some(u), true) => {
-                crate::audit::service::recorded_since(
-                    &state.db,
-                    u.id,
-                    ssr::CONTACT_READ,
-                    &format!("wish:{}", w.id),
-                    crate::time::now_ts() - crate::wishes::model::CONTACT_SHOWN_SECS,
-                )
-                .await?
-            }
-            _ => false,
-        };
-        let actions = crate::wishes::model::steps_for(w.status, roles);
-        let has_team = user.as_ref().is_some_and(|u| u.team_id.is_some());
-        Ok(WishPage {
-            contact: (roles.poster || shown).then(|| (w.contact.clone(), w.address.clone())),
-            may_reveal_contact: may_reveal && !shown,
-            reject_reason: if roles.poster || roles.staff {
-                w.reject_reason.clone()
-            } else {
-                String::new()
-            },
-            // How a wish was fulfilled is between the poster, the volunteer and staff: the
-            // public page says only that it was.
-            fulfil_note: if sees_private {
-                w.fulfil_note.clone()
-            } else {
-                String::new()
-            },
-            photo_url: (sees_private && w.has_photo).then(|| format!("/wishes/{}/photo", w.id)),
-            team_id: w.claim_team_id,
-            can_claim_for_team: actions.contains(&WishAction::Claim) && has_team,
-            actions,
-            signed_in: user.is_some(),
-            wish: ssr::public(&w, None),
-        })
+        let now = crate::time::now_ts();
+        crate::wishes::service::shown(&state.db, user.as_ref(), id, now)
+            .await
+            .map(ssr::page)
     }
     .await;
     crate::reply::page(r)

@@ -1,6 +1,7 @@
-//! Micro-wishes (微心愿), micro-projects and Red-Saturday activities, and the points
-//! ledger, as plain rules: the wish life cycle as a state machine, the checks on a new
-//! wish, and what a balance is. Tested without a database.
+//! Micro-wishes (微心愿) as plain rules: the wish life cycle as a state machine (who may take
+//! which step, and where it leads), the checks on a new wish and on a fulfilment's note and
+//! photo, and the categories. Tested without a database. Activities and points have their own
+//! models.
 
 use crate::message::Msg;
 use serde::{Deserialize, Serialize};

@@ -1,9 +1,11 @@
 //! The wish life cycle as transactions: the model decides (`next`, `may`), the store
 //! executes the transition it is handed, and the step's notices and points commit in the
 //! same transaction. Called by the server functions and by the photo upload handler
-//! alike, and by the jobs (claims that ran out).
+//! alike, and by the jobs (claims that ran out). Also the reads behind the server
+//! functions: the public list (its query checked, a typed place found among the
+//! stations) and a wish as its viewer may see it (private parts only to those allowed).
 
-use crate::accounts::model::{CurrentUser, Notice, Role};
+use crate::accounts::model::{CurrentUser, Notice};
 use crate::accounts::store::notify;
 use crate::db::Db;
 use crate::error::AppError;
@@ -26,7 +28,183 @@ pub fn roles(user: Option<&CurrentUser>, w: &Wish) -> Roles {
 
 /// Staff (or an admin) of the wish's community.
 pub fn is_staff_of(user: &CurrentUser, w: &Wish) -> bool {
-    user.role != Role::Resident && user.may_act_in(w.community_id)
+    user.is_staff_of(w.community_id)
+}
+
+/// The audit log's name of a read of a wish's contact.
+pub const CONTACT_READ: &str = "read_wish_contact";
+
+/// Who may ask to see a wish's contact (the poster sees their own without asking):
+/// its current claimant while the claim lasts, and its community's staff.
+pub fn may_reveal(w: &Wish, r: Roles) -> bool {
+    !r.poster && (r.staff || (r.claimant && w.status == WishStatus::Claimed))
+}
+
+/// How the public list is ordered (the api's `WishSort`, decoded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Deadline,
+    /// Nearest the point (`lat`/`lng`, or the place typed) first.
+    Nearest,
+}
+
+/// The public list's query, decoded from the server function's arguments.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub category: Option<String>,
+    pub community: Option<i64>,
+    pub sort: Sort,
+    /// Unclaimed only.
+    pub open: bool,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    /// A place typed in instead of a position (see [`crate::stations::model::landmark`]).
+    pub near: Option<String>,
+}
+
+/// The public list as stored, and the point distances are measured from, if any.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub wishes: Vec<Wish>,
+    pub from: Option<crate::stations::model::LatLng>,
+}
+
+/// Returns the public wishes `q` asks for (at most 50), for the list page; a bad
+/// category, point or place is a 400. The stations are read (through `stations`, the
+/// cache) only to find a typed place.
+pub async fn list(
+    db: &Db,
+    stations: &crate::stations::service::StationCache,
+    q: ListQuery,
+) -> Result<Listed, AppError> {
+    use crate::stations::model::{landmark, LatLng, MAX_NEAR_CHARS};
+    use crate::wishes::store::{Filter, Order};
+    if let Some(c) = &q.category {
+        if !crate::wishes::model::CATEGORIES.contains(&c.as_str()) {
+            return Err(AppError::bad(Msg::new("wishes.unknown_category")));
+        }
+    }
+    let point = match (q.lat, q.lng) {
+        (Some(a), Some(b)) => Some(LatLng::new(a, b).map_err(AppError::BadRequest)?),
+        (None, None) => match q.near.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            None => None,
+            Some(n) => {
+                if n.chars().count() > MAX_NEAR_CHARS {
+                    return Err(AppError::bad(
+                        Msg::new("stations.place_too_long").arg("n", MAX_NEAR_CHARS),
+                    ));
+                }
+                let set = crate::stations::service::stations(stations, db).await?;
+                let s = landmark(&set.stations, n).ok_or_else(|| {
+                    AppError::bad(Msg::new("stations.landmark_missing").arg("q", n))
+                })?;
+                Some(LatLng {
+                    lat: s.lat,
+                    lng: s.lng,
+                })
+            }
+        },
+        _ => return Err(AppError::bad(Msg::new("wishes.bad_location"))),
+    };
+    let order = match (q.sort, point) {
+        (Sort::Deadline, _) => Order::Deadline,
+        (Sort::Nearest, Some(p)) => Order::Nearest {
+            lat: p.lat,
+            lng: p.lng,
+        },
+        (Sort::Nearest, None) => return Err(AppError::bad(Msg::new("wishes.sort_needs_point"))),
+        (Sort::Newest, _) => Order::Newest,
+    };
+    let filter = Filter {
+        community: q.community,
+        category: q.category,
+        team: None,
+        open_only: q.open,
+        order,
+    };
+    let wishes = store::public(db, &filter, 50).await?;
+    Ok(Listed {
+        wishes,
+        from: point,
+    })
+}
+
+/// A wish as its viewer may see it: the private parts only for those who may see them,
+/// and the steps they may take.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// The whole wish: the api shows its public parts.
+    pub wish: Wish,
+    /// The poster's contact and address: for the poster, and for those who may ask to
+    /// see it once they asked (recorded) within `CONTACT_SHOWN_SECS`.
+    pub contact: Option<(String, String)>,
+    pub may_reveal_contact: bool,
+    pub reject_reason: String,
+    pub fulfil_note: String,
+    /// There is a fulfilment photo and the viewer may see it (poster, claimant, staff).
+    pub photo: bool,
+    pub team_id: Option<i64>,
+    pub actions: Vec<WishAction>,
+    pub can_claim_for_team: bool,
+    pub signed_in: bool,
+}
+
+/// Returns wish `id` as `user` may see it at `now`, for its page; a wish not yet (or no
+/// longer) public is a 404 to all but its poster and its community's staff.
+pub async fn shown(
+    db: &Db,
+    user: Option<&CurrentUser>,
+    id: i64,
+    now: i64,
+) -> Result<Shown, AppError> {
+    let w = store::get(db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(Msg::new("wishes.what_wish")))?;
+    let roles = roles(user, &w);
+    if !w.status.public() && !roles.poster && !roles.staff {
+        return Err(AppError::NotFound(Msg::new("wishes.what_wish")));
+    }
+    let sees_private = roles.poster || roles.claimant || roles.staff;
+    let revealable = may_reveal(&w, roles);
+    let seen = match (user, revealable) {
+        (Some(u), true) => {
+            crate::audit::service::recorded_since(
+                db,
+                u.id,
+                CONTACT_READ,
+                &format!("wish:{}", w.id),
+                now - crate::wishes::model::CONTACT_SHOWN_SECS,
+            )
+            .await?
+        }
+        _ => false,
+    };
+    let actions = crate::wishes::model::steps_for(w.status, roles);
+    let has_team = user.is_some_and(|u| u.team_id.is_some());
+    Ok(Shown {
+        contact: (roles.poster || seen).then(|| (w.contact.clone(), w.address.clone())),
+        may_reveal_contact: revealable && !seen,
+        reject_reason: if roles.poster || roles.staff {
+            w.reject_reason.clone()
+        } else {
+            String::new()
+        },
+        // How a wish was fulfilled is between the poster, the volunteer and staff: the
+        // public page says only that it was.
+        fulfil_note: if sees_private {
+            w.fulfil_note.clone()
+        } else {
+            String::new()
+        },
+        photo: sees_private && w.has_photo,
+        team_id: w.claim_team_id,
+        can_claim_for_team: actions.contains(&WishAction::Claim) && has_team,
+        actions,
+        signed_in: user.is_some(),
+        wish: w,
+    })
 }
 
 /// What a step carries from the form: the note (reason of a refusal, how a wish was

@@ -364,6 +364,24 @@ pub async fn record_claim(
     Ok(())
 }
 
+/// Writes the claims history that wishes loaded in bulk (the demo city, a history import)
+/// already imply, inside the caller's transaction: an open claim for each claimed wish,
+/// one ended `fulfilled` for each fulfilled or confirmed one, as the live steps write them.
+pub async fn record_implied_claims(conn: &mut sqlx::AnyConnection) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "INSERT INTO wish_claims (wish_id, user_id, claimed_at, ended_at, outcome) \
+         SELECT w.id, w.claimant_id, COALESCE(w.claimed_at, w.created_at), \
+                CASE WHEN w.status = 'claimed' THEN NULL ELSE w.updated_at END, \
+                CASE WHEN w.status = 'claimed' THEN NULL ELSE 'fulfilled' END \
+         FROM wishes w WHERE w.claimant_id IS NOT NULL \
+           AND w.status IN ('claimed', 'fulfilled', 'confirmed') \
+           AND NOT EXISTS (SELECT 1 FROM wish_claims c WHERE c.wish_id = w.id)",
+    )
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
 /// Ends `user`'s open claim of `wish` with an outcome (`withdrawn`, `expired`,
 /// `fulfilled`).
 pub async fn end_claim(

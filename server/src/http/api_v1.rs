@@ -1,5 +1,6 @@
-//! The open station API (`/api/v1`): GeoJSON per RFC 7946, `[lng, lat]` in WGS-84.
-//! Bad parameters get 400 with a Chinese message; nothing here needs a session.
+//! The open API (`/api/v1`): the stations as GeoJSON per RFC 7946 (`[lng, lat]` in WGS-84) and
+//! the nearest ones, the catalogue and its search, and the OpenAPI description. Bad parameters
+//! get 400 with a message in the reader's language; nothing here needs a session.
 
 use app::error::AppError;
 use app::message::Msg;

@@ -1,6 +1,8 @@
-//! Guards in front of every handler: the same-origin check on state-changing requests
-//! (CSRF defence beside SameSite=Lax cookies), the body size limits and the per-process
-//! write rate limit.
+//! The guards the router puts in front of every handler: the deadline (408) and the second try
+//! of a stalled GET, the body size limits (413), the NUL guard (400), the same-origin check on
+//! state-changing requests (CSRF defence beside SameSite=Lax cookies), the per-process write
+//! rate limit (429), and `Cache-Control: no-store` (with HSTS behind HTTPS) on what may be
+//! personal. Also the path as logs may keep it, booking codes blanked.
 
 use axum::extract::Request;
 use axum::middleware::Next;

@@ -1,6 +1,10 @@
-//! The HTTP surface: the Leptos pages and server functions, the plain handlers
-//! (`/healthz`, `/prefs`), static files, and the middleware every response passes:
-//! request id, tracing, compression, security headers, body limits, panic guard.
+//! The HTTP surface: the router with the Leptos pages and server functions, the plain handlers
+//! (`/healthz`, `/metrics`, `/prefs`, a booking's `.ics`, the photo upload and photos, the
+//! station import and exports, the back office's CSVs, the open `/api/v1`), static files, and
+//! the middleware every request passes, outermost first: request id, tracing, panic guard, the
+//! reader's language (`locale_scope`), deadline, the stalled-GET retry, body limit, NUL guard,
+//! private headers, security headers, compression, the write rate limit, then metrics,
+//! `server_fn_status` and the CSRF check around the routes.
 
 mod api_v1;
 pub mod guard;

@@ -1,7 +1,8 @@
 //! The back office's downloads that are files, not pages: the audit trail as CSV
-//! (`/api/v1/audit.csv`, the same filters as `/admin/audit`; admins any community,
-//! staff their own), the dashboard's tables and the coverage (see `app::office`).
-//! Each download by staff is itself recorded in the audit log.
+//! (`POST /api/v1/audit.csv`, the same filters as `/admin/audit`; admins any community, staff
+//! their own), the dashboard's tables (`app::dashboard`) and the coverage
+//! (`app::stations::coverage`). The audit export is itself put on record, hence a POST; the
+//! other two are GETs and write nothing.
 
 use app::audit::api::{trail_line, TrailQuery, TRAIL_EXPORT_MAX};
 use app::error::AppError;
@@ -33,7 +34,7 @@ pub async fn staff_of(
     let user = app::accounts::session::user_from_headers(state, headers)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if user.role == app::accounts::model::Role::Resident {
+    if !user.is_staff() {
         return Err(AppError::Forbidden);
     }
     Ok(user)

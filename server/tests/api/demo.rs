@@ -129,3 +129,91 @@ async fn a_server_started_with_nothing_set_has_no_demo_people_wishes_or_points()
         .unwrap();
     assert_eq!(items, 42);
 }
+
+/// The whole seeded demo city keeps the invariants the live code keeps, so a test that
+/// checks a counter against its rows passes on the demo as on live data: every slot's
+/// `booked` is its bookings that are not cancelled (a no-show kept its seat) and within
+/// its capacity; no one's points sum below zero; no reward's stock is negative; a wish
+/// has a claimant exactly when its state says so, with one open claim on record; no
+/// activity has more confirmed sign-ups than places.
+#[tokio::test]
+async fn the_seeded_demo_city_keeps_every_invariant_of_the_live_code() {
+    let app = spawn_app().await;
+    let pool = &app.state.db.pool;
+    let count = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    // The demo has bookings of every kind, past and ahead, or the checks say nothing.
+    assert!(count("SELECT COUNT(*) FROM bookings WHERE status = 'no_show'").await > 0);
+    assert!(
+        count("SELECT COUNT(*) FROM bookings WHERE status IN ('done', 'checked_in')").await > 0
+    );
+    let wrong_booked = count(
+        "SELECT COUNT(*) FROM booking_slots s WHERE s.booked <> \
+         (SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id AND b.status <> 'cancelled')",
+    )
+    .await;
+    assert_eq!(
+        wrong_booked, 0,
+        "slots whose booked differs from their bookings"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM booking_slots WHERE booked > capacity OR booked < 0").await,
+        0
+    );
+    assert!(count("SELECT COUNT(*) FROM points_ledger").await > 0);
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM (SELECT user_id FROM points_ledger GROUP BY user_id \
+             HAVING SUM(delta) < 0) t",
+        )
+        .await,
+        0,
+        "people with a negative balance"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM rewards WHERE stock < 0").await,
+        0
+    );
+    assert!(count("SELECT COUNT(*) FROM wishes WHERE status = 'claimed'").await > 0);
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM wishes WHERE (status IN ('claimed', 'fulfilled') AND claimant_id IS NULL) \
+             OR (status IN ('pending', 'rejected', 'published') AND claimant_id IS NOT NULL)",
+        )
+        .await,
+        0,
+        "wishes whose claimant contradicts their state"
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM wishes w WHERE w.status = 'claimed' AND 1 <> \
+             (SELECT COUNT(*) FROM wish_claims c WHERE c.wish_id = w.id AND c.user_id = w.claimant_id \
+              AND c.ended_at IS NULL)",
+        )
+        .await,
+        0,
+        "claimed wishes without exactly one open claim on record"
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM (SELECT user_id FROM wish_claims WHERE ended_at IS NULL \
+             GROUP BY user_id HAVING COUNT(*) > 3) t",
+        )
+        .await,
+        0,
+        "volunteers over the open-claim limit (3)"
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM activities a WHERE a.capacity < \
+             (SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'confirmed')",
+        )
+        .await,
+        0,
+        "activities over their places"
+    );
+}

@@ -246,7 +246,9 @@ async fn a_bad_file_lists_its_problems_by_row_and_column_and_changes_nothing() {
     .await;
     let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let rep = report(&app, &admin, id).await;
-    assert!(rep["error"].as_str().unwrap().contains("外部编号"), "{rep}");
+    // The report carries the message typed (key and arguments); the page renders it.
+    assert_eq!(rep["error"]["key"], "transfer.missing_columns", "{rep}");
+    assert!(rep["error"].to_string().contains("外部编号"), "{rep}");
 }
 
 #[tokio::test]
