@@ -13,8 +13,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-scripts/setup.sh
+scripts/setup.sh --without-wasm-bindgen
 scripts/vendor-web.sh
+
+# The wasm-bindgen CLI of exactly the crate's version, installed (if missing) while the
+# bundle compiles: needed only after it.
+wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+wb_pid=""
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
+  printf '[build] installing wasm-bindgen-cli %s beside the build (about 3 minutes)\n' "$wb"
+  wb_log=$(mktemp)
+  cargo install wasm-bindgen-cli --version "$wb" --force >"$wb_log" 2>&1 &
+  wb_pid=$!
+fi
 
 site=${LINLI_SITE_ROOT:-target/site}
 pkg="$site/pkg"
@@ -61,6 +72,11 @@ cargo_with_progress() {
 say "1/4 WebAssembly bundle (cold about 3 min on 2 cores)"
 cargo_with_progress "wasm" build -p app --lib --target wasm32-unknown-unknown \
   --profile wasm-release --no-default-features --features hydrate
+if [ -n "$wb_pid" ]; then
+  say "waiting for the wasm-bindgen CLI"
+  if ! wait "$wb_pid"; then tail -n 40 "$wb_log" >&2; say "wasm-bindgen-cli install failed" >&2; exit 1; fi
+  rm -f "$wb_log"
+fi
 mkdir -p "$pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name linli \
   target/wasm32-unknown-unknown/wasm-release/app.wasm

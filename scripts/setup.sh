@@ -24,8 +24,11 @@ fi
 
 wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ -z "$wb" ]; then echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; fi
-if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
-  say "installing wasm-bindgen-cli $wb (about 4 minutes)"
+# `--without-wasm-bindgen`: the caller installs it itself (scripts/build.sh does, beside its
+# first cargo build: `cargo install` builds in a folder of its own, and the two fill each
+# other's single-threaded phases on 2 cores).
+if [ "${1:-}" != "--without-wasm-bindgen" ] && ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
+  say "installing wasm-bindgen-cli $wb (about 3 minutes)"
   # Without --locked: its own lockfile pins a crate version the registry lacks.
   cargo install wasm-bindgen-cli --version "$wb" --force
 fi
@@ -35,4 +38,4 @@ if ! wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
   mkdir -p "$LINLI_TOOLS_DIR"
   (cd "$LINLI_TOOLS_DIR" && npm install --no-audit --no-fund --silent binaryen@132.0.0)
 fi
-say "tools ready: $(wasm-bindgen --version), $(wasm-opt --version)"
+say "tools ready: $(wasm-bindgen --version 2>/dev/null || echo "wasm-bindgen to come"), $(wasm-opt --version)"

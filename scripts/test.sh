@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-scripts/setup.sh
+scripts/setup.sh --without-wasm-bindgen
 scripts/test-setup.sh
 
 # The fixed times (Asia/Shanghai), one of each kind the calendar knows.

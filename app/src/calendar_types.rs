@@ -41,7 +41,8 @@ impl Day {
 
     /// A day from its parts, if it exists and its year is in range.
     pub fn new(year: u16, month: u16, day: u16) -> Option<Day> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -112,7 +113,7 @@ impl ClockTime {
 
     /// A time from minutes since midnight (0–1440).
     pub fn from_minutes(min: u32) -> Option<ClockTime> {
-        (min <= 24 * 60).then(|| ClockTime(min as u16))
+        (min <= 24 * 60).then_some(ClockTime(min as u16))
     }
 
     pub fn minutes(self) -> u32 {

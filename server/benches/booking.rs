@@ -56,7 +56,7 @@ async fn run(label: &str, database_url: String, secs: u64) {
         slot_ids.push(id);
     }
     // Signed-in users, each client with its own.
-    let now = chrono::Utc::now().timestamp();
+    let now = app::time::now_ts();
     let mut cookies = Vec::new();
     for i in 0..CLIENTS * USERS_PER_CLIENT {
         let phone = format!("188{:08}", i);

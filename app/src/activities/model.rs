@@ -253,7 +253,7 @@ mod times {
         assert_eq!(iso_weekday("2026-13-01"), None);
         assert_eq!(minutes_of("09:30"), Some(570));
         assert_eq!(minutes_of("24:00"), None);
-        assert_eq!(minutes_of("9:30"), None);
+        assert_eq!(minutes_of("9:30"), Some(570)); // one rule for every HH:MM (calendar_types::ClockTime)
         assert_eq!(hhmm(570), "09:30");
     }
 }

@@ -125,16 +125,7 @@ pub async fn trail(
     rows.iter()
         .map(|r| {
             Ok(AuditRow {
-                entry: AuditEntry {
-                    id: r.try_get("id")?,
-                    actor_id: r.try_get("actor_id")?,
-                    action: r.try_get("action")?,
-                    target: r.try_get("target")?,
-                    community_id: r.try_get("community_id")?,
-                    before: r.try_get("before_json")?,
-                    after: r.try_get("after_json")?,
-                    at: r.try_get("at")?,
-                },
+                entry: entry_from(r)?,
                 actor_name: r.try_get("actor_name")?,
                 actor_phone: r.try_get("actor_phone")?,
                 community: r.try_get("community")?,
@@ -164,18 +155,19 @@ pub async fn entries(
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                id: r.try_get("id")?,
-                actor_id: r.try_get("actor_id")?,
-                action: r.try_get("action")?,
-                target: r.try_get("target")?,
-                community_id: r.try_get("community_id")?,
-                before: r.try_get("before_json")?,
-                after: r.try_get("after_json")?,
-                at: r.try_get("at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(entry_from).collect()
+}
+
+/// One record from a row of `audit_log`'s columns.
+fn entry_from(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        id: r.try_get("id")?,
+        actor_id: r.try_get("actor_id")?,
+        action: r.try_get("action")?,
+        target: r.try_get("target")?,
+        community_id: r.try_get("community_id")?,
+        before: r.try_get("before_json")?,
+        after: r.try_get("after_json")?,
+        at: r.try_get("at")?,
+    })
 }

@@ -558,7 +558,8 @@ mod tests {
             "{p}"
         );
         assert_eq!(minutes("24:01"), None);
-        assert_eq!(minutes("7:5"), Some(425));
+        assert_eq!(minutes("7:5"), None); // one rule for every HH:MM (calendar_types::ClockTime)
+        assert_eq!(minutes("7:05"), Some(425));
     }
 
     #[test]

@@ -493,11 +493,31 @@ async fn staff_keep_hours_true_and_riders_see_the_change_at_once() {
         )
         .await;
     assert!(html.contains("这是预览"), "{html}");
-    // Ten weekdays open 08:00-09:00 (fewer if a holiday falls in the fortnight), and the
-    // weekends closed.
+    // Monday to Friday open 08:00-09:00 except public holidays (a make-up working day
+    // opens too where the station follows them), the rest closed: counted from the
+    // calendar, so the check holds on whatever fortnight the suite runs in.
+    let cal = app::calendar::model::Calendar::new(app::calendar::model::china_2026());
+    let today = app::time::today_local();
+    let window: Vec<chrono::NaiveDate> =
+        (0..14).map(|k| today + chrono::Duration::days(k)).collect();
+    let weekday = |d: &chrono::NaiveDate| chrono::Datelike::weekday(d).number_from_monday() <= 5;
+    let plain = window
+        .iter()
+        .filter(|d| weekday(d) && !cal.is_holiday(**d))
+        .count();
+    let makeup = window
+        .iter()
+        .filter(|d| cal.makeup_as(**d).is_some())
+        .count();
     let open_days = html.matches("<td>08:00-09:00").count();
-    assert!((6..=11).contains(&open_days), "{open_days} days");
-    assert!(html.matches("<td>不开放").count() >= 4);
+    assert!(
+        (plain..=plain + makeup).contains(&open_days),
+        "{open_days} days open, {plain} weekdays that are not holidays, {makeup} make-up days"
+    );
+    assert!(
+        html.matches("<td>不开放").count() >= 14 - open_days,
+        "every other day of the fortnight closed"
+    );
     let now_saved: String = sqlx::query_scalar("SELECT opening_hours FROM stations WHERE id = $1")
         .bind(id)
         .fetch_one(&app.state.db.pool)

@@ -10,11 +10,11 @@ use serde_json::Value;
 /// and review flow has its own tests); returns their ids.
 async fn published_wishes(app: &TestApp, n: usize) -> Vec<i64> {
     let db = &app.state.db;
-    let now = chrono::Utc::now().timestamp();
+    let now = app::time::now_ts();
     let poster = app::accounts::store::upsert_user(db, "15911110000", "发布人", now)
         .await
         .unwrap();
-    let deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(20)).to_string();
+    let deadline = (app::time::today_local() + chrono::Duration::days(20)).to_string();
     let mut ids = Vec::new();
     for i in 0..n {
         let id: i64 = sqlx::query_scalar(
@@ -1490,7 +1490,7 @@ async fn concurrent_guesses_at_the_lock_threshold_record_exactly_one_failure() {
     let app = spawn_app().await;
     let c = app.new_client();
     assert_eq!(new_code(&app, &c).await, 200);
-    let now = chrono::Utc::now().timestamp();
+    let now = app::time::now_ts();
     for i in 0..9 {
         sqlx::query("INSERT INTO login_failures (phone, at) VALUES ($1, $2)")
             .bind(LOCK_PHONE)

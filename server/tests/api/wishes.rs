@@ -22,7 +22,7 @@ async fn published_wish(app: &TestApp) -> (reqwest::Client, i64) {
             ("value_yuan", "90".into()),
             (
                 "deadline",
-                (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string(),
+                (app::time::today_local() + chrono::Duration::days(30)).to_string(),
             ),
             ("contact", "15900000001".into()),
             ("address", "华光路12号3单元501".into()),
