@@ -27,17 +27,30 @@ TIMES=(
   "2026-12-05 23:59"  # an ordinary Saturday, a minute to midnight
 )
 
+# One fixed time: the integration suite (its test binary, already built) runs beside the
+# Playwright flows; they share nothing (random ports and temporary databases against
+# port 3107 and target/e2e.db), and together they keep both cores busy.
 at_time() {
-  local t=$1
-  echo "== integration tests (SQLite) at $t Asia/Shanghai =="
+  local t=$1 log rc_it=0 rc_e2e=0
+  log=$(mktemp)
+  echo "== integration tests (SQLite) and end-to-end (Chromium) at $t Asia/Shanghai =="
   LINLI_DEMO=1 LINLI_FAKE_NOW="$t" LINLI_FAKE_CLOCK=stopped env -u LINLI_TEST_POSTGRES_URL \
-    cargo test -p server --test api --no-fail-fast -q
-  echo "== end-to-end (Chromium) at $t Asia/Shanghai =="
-  (cd end2end && LINLI_FAKE_NOW="$t" LINLI_FAKE_CLOCK=stopped npx playwright test)
+    cargo test -p server --test api --no-fail-fast -q >"$log" 2>&1 &
+  local it=$!
+  (cd end2end && LINLI_FAKE_NOW="$t" LINLI_FAKE_CLOCK=stopped npx playwright test) || rc_e2e=$?
+  wait "$it" || rc_it=$?
+  grep -E "^test result|FAILED|panicked" "$log" || true
+  if [ "$rc_it" -ne 0 ]; then tail -n 80 "$log"; fi
+  rm -f "$log"
+  if [ "$rc_it" -ne 0 ] || [ "$rc_e2e" -ne 0 ]; then
+    echo "FAIL at $t: integration exit $rc_it, end-to-end exit $rc_e2e" >&2
+    return 1
+  fi
 }
 
 if [ "${1:-}" = "--at" ]; then
   scripts/build.sh
+  env -u LINLI_TEST_POSTGRES_URL cargo test -p server --test api --no-run -q
   at_time "$2"
   exit 0
 fi
@@ -57,5 +70,8 @@ scripts/wasm-size.sh
 echo "== end-to-end (Chromium) =="
 (cd end2end && npx playwright test)
 
+# The test binary as the fixed-time runs use it (built already by the PostgreSQL step
+# when it ran; otherwise now, before the runs overlap).
+env -u LINLI_TEST_POSTGRES_URL cargo test -p server --test api --no-run -q
 for t in "${TIMES[@]}"; do at_time "$t"; done
 echo "== the suite passed at the real time and at ${#TIMES[@]} fixed times =="
