@@ -6,7 +6,7 @@
 use crate::accounts::model::{code_rules, locked_until, CurrentUser, Phone, Role};
 use crate::accounts::secret::{constant_time_eq, hash_code, new_code};
 use crate::accounts::store;
-use crate::audit::store::{record as audit, AuditRecord};
+use crate::audit::store::{self as audit, AuditRecord};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::message::Msg;
@@ -174,7 +174,7 @@ pub async fn set_verified(
     store::set_verification(&mut tx, target_id, name.as_deref(), actor.id, now).await?;
     let after = store::verification_of(&mut tx, target_id).await?;
     let target_s = format!("user:{target_id}");
-    audit(
+    audit::record(
         &mut *tx,
         AuditRecord {
             actor_id: Some(actor.id),
@@ -224,7 +224,7 @@ pub async fn decide_join(
     }
     let target_s = format!("user:{target_id}");
     let after = serde_json::json!({ "team_id": team, "approved": approve });
-    audit(
+    audit::record(
         &mut *tx,
         AuditRecord {
             actor_id: Some(actor.id),
@@ -262,7 +262,7 @@ pub async fn record_read(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    audit(
+    audit::record(
         &mut *tx,
         AuditRecord {
             actor_id: Some(actor.id),

@@ -11,7 +11,7 @@
 
 use crate::accounts::model::Notice;
 use crate::audit::model::Actor;
-use crate::audit::store::record_step as audit_step;
+use crate::audit::store as audit;
 use crate::booking::model::{self, Action, Schedule, Status, MAX_ACTIVE};
 use crate::booking::store::{self, Booking, Slot};
 use crate::booking::views::BookingView;
@@ -254,7 +254,7 @@ pub async fn mark(
     if !store::set_status(&mut tx, b.id, b.slot.id, b.status, to, now, false).await? {
         return Err(AppError::Conflict(Msg::new("booking.status_changed")));
     }
-    audit_step(
+    audit::record_step(
         &mut tx,
         actor,
         action_name(action),
@@ -320,7 +320,7 @@ pub async fn close_slot(
         )
         .await?;
     }
-    audit_step(
+    audit::record_step(
         &mut tx,
         actor,
         "close_slot",
@@ -344,7 +344,7 @@ pub async fn reopen_slot(db: &Db, actor: Actor, slot_id: i64, now: i64) -> Resul
     if !store::reopen_slot(&mut tx, slot_id).await? {
         return Err(AppError::Conflict(Msg::new("booking.slot_not_closed")));
     }
-    audit_step(
+    audit::record_step(
         &mut tx,
         actor,
         "reopen_slot",
@@ -408,7 +408,7 @@ pub async fn walk_in(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     store::record_walk_in(&mut tx, center_id, item_code, day, staff.id, now).await?;
-    audit_step(
+    audit::record_step(
         &mut tx,
         staff,
         "walk_in",
