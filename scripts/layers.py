@@ -46,6 +46,10 @@ and on what the files say (comments and `#[cfg(test)]` items are not read):
               call with six arguments, as rustfmt lays it out, about 10; decoding the
               arguments and shaping the reply leave some 20 more. Past 40 lines the
               function is doing a service's (or a view's) work where no test reaches it.
+  * day-parser: a chrono parse of a bare day (`"%Y-%m-%d"`) or time of day (`"%H:%M"`)
+              outside test code: days and times are read by `calendar_types::Day` and
+              `ClockTime` only, so that every form, file and row agrees on their bounds
+              (2000–2100; 00:00–24:00) and no year like +262142 gets through.
   * server-store: a server/src file other than lib.rs/main.rs (http/*, jobs.rs) that
               imports an app store module: the HTTP handlers and the background jobs go
               through the services (a job is an entry point like a request, with no caller).
@@ -66,7 +70,7 @@ RANK = {"base": 0, "model": 1, "store": 2, "service": 3, "demo": 4,
 # The demo city's seeding transaction (see write-tx-demo above).
 DEMO_TX_FILES = {"app/src/demo/mod.rs"}
 RULES = ["no-layer", "circle", "upward", "reply", "write-tx", "write-tx-demo", "audit-sql",
-         "audit-call", "i18n-in-model", "server-fn-length", "server-store"]
+         "audit-call", "i18n-in-model", "server-fn-length", "server-store", "day-parser"]
 
 # Files whose layer is not told by their own name: (module path) -> layer.
 LAYER_OF_NAME = {
@@ -294,6 +298,9 @@ def layer_of(mod, crate, path=None):
             return None  # a top-level file must be named in LAYER_OF_NAME
         return "module-root"  # a feature's mod.rs only declares its files
     stem = parts[-1]
+    if (path is not None and os.path.basename(path) == "mod.rs"
+            and stem not in FOLDER_LAYER_NAMES and only_declares(path)):
+        return "module-root"  # a concern's folder (`stations/hours/`) inside a feature
     if stem.startswith("pages") or parts[-2] == "pages":
         return "pages"
     if stem.startswith("api") or parts[-2] == "api":
@@ -303,6 +310,22 @@ def layer_of(mod, crate, path=None):
     if parts[-2] in ("model", "store", "service", "demo"):
         return LAYER_OF_STEM.get(parts[-2], parts[-2])
     return None
+
+
+# A folder named like a layer (`booking/store/`) is that layer; any other folder inside a
+# feature groups one concern's layers, and its mod.rs may only declare them.
+FOLDER_LAYER_NAMES = {"model", "store", "service", "api", "pages", "views", "demo"}
+DECLARATION_RE = re.compile(r"^\s*(//.*|#\[cfg\([^\]]*\)\]|(pub(\(crate\))?\s+)?mod\s+\w+\s*;)?\s*$")
+
+
+def only_declares(path):
+    """True if a mod.rs holds nothing but comments, `mod` lines and their `cfg`s."""
+    full = path if os.path.isabs(path) else os.path.join(ROOT, path)
+    try:
+        with open(full, encoding="utf-8") as f:
+            return all(DECLARATION_RE.match(line) for line in f)
+    except OSError:
+        return False
 
 
 PATH_RE = re.compile(r"(?<![\w:])(crate|super|app)((?:::[A-Za-z_][A-Za-z0-9_]*)+|::\{)")
@@ -653,6 +676,16 @@ def i18n_in_model(tree, out):
                             f"`{x.group(0).rstrip('([{ ')}` in a model: return a key, say it above"))
 
 
+DAY_PARSE_RE = re.compile(r"parse_from_str\s*\([^;]*?\"(%Y-%m-%d|%H:%M)\"\s*,?\s*\)")
+
+
+def day_parsers(tree, out):
+    for crate, m, src, layer in tree.files():
+        for x in DAY_PARSE_RE.finditer(src.code_nt):
+            out.append((src.rel, src.line(x.start()), "day-parser",
+                        f"chrono parses `{x.group(1)}`: use calendar_types::{'Day' if 'Y' in x.group(1) else 'ClockTime'}::parse"))
+
+
 def run():
     _SOURCES.clear()
     _WRITER_FILES.clear()
@@ -664,6 +697,7 @@ def run():
     transactions(tree, out)
     audit(tree, out)
     i18n_in_model(tree, out)
+    day_parsers(tree, out)
     out = sorted(set(out), key=lambda p: (RULES.index(p[2]), p[0], p[1], p[3]))
     return tree, out, total
 
@@ -693,6 +727,10 @@ def self_test():
         "app/src/i18n.rs": "pub fn tr(key: &str) -> String { key.into() }\n",
         "app/src/reply.rs": "pub fn reply() {}\n",
         "app/src/stray.rs": "",
+        "app/src/wishes/photos/mod.rs": "//! A concern's folder.\n#[cfg(feature = \"ssr\")]\npub mod store;\n",
+        "app/src/wishes/photos/store.rs": "pub fn keep() {}\n",
+        "app/src/wishes/extra/mod.rs": "pub mod store;\npub fn helper() {}\n",
+        "app/src/wishes/extra/store.rs": "pub fn keep() {}\n",
         "app/src/db/mod.rs": "impl Db {\n    pub async fn begin_write(&self) -> T {\n"
                              '        self.pool.begin_with("BEGIN IMMEDIATE").await.or(self.pool.begin().await)\n'
                              "    }\n}\n",
@@ -701,7 +739,10 @@ def self_test():
         "app/src/wishes/model.rs": "use crate::wishes::store::X;\n"
                                    'pub fn check() -> Result<(), String> { Err(crate::i18n::tr("k")) }\n'
                                    "// tr(\"in a comment\") is not read\n"
-                                   '#[cfg(test)]\nmod tests {\n    fn t() { let _ = super::tr("x"); }\n}\n',
+                                   '#[cfg(test)]\nmod tests {\n    fn t() { let _ = super::tr("x"); }\n'
+                                   '    fn d() { chrono::NaiveDate::parse_from_str("2026-01-01", "%Y-%m-%d"); }\n}\n'
+                                   'pub fn day(s: &str) { chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(); }\n'
+                                   'pub fn at(s: &str) { chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").ok(); }\n',
         "app/src/wishes/store.rs": "use crate::wishes::model::Y; use crate::demo::Z;\n"
                                    "pub async fn record(ex: E) {\n"
                                    '    sqlx::query("INSERT INTO audit_log (a) VALUES ($1)").execute(ex);\n}\n'
@@ -752,6 +793,7 @@ def self_test():
     text = "\n".join(report(out, 0))
     caught = [
         "app/src/stray.rs:1: no-layer: stray has no layer",
+        "app/src/wishes/extra/mod.rs:1: no-layer: wishes::extra has no layer",
         "app/src/demo/mod.rs:1: circle: 3 files import each other: demo, wishes::model, wishes::store",
         "app/src/wishes/store.rs:1: upward: wishes::store (store) imports demo (demo)",
         "app/src/wishes/model.rs:1: upward: wishes::model (model) imports wishes::store (store)",
@@ -771,13 +813,14 @@ def self_test():
         "server/src/http/files.rs:1: server-store: http::files imports app::wishes::store",
         "server/src/http/files.rs:3: audit-sql: `DELETE FROM audit_log` outside",
         "server/src/jobs.rs:3: server-store: jobs imports app::wishes::store",
+        "app/src/wishes/model.rs:9: day-parser: chrono parses `%Y-%m-%d`",
     ]
     for expected in caught:
         assert expected in text, f"self-test: not caught: {expected}\n{text}"
     # Allowed: a service's transaction and audit call, the audit store's SQL, db/mod.rs's
     # raw BEGIN, the crate roots, comments, test items, an iCalendar "BEGIN:", a long
     # server function made of comments.
-    for ok in ["wishes/service.rs:", "audit/store.rs:", "db/mod.rs:", "server/src/lib.rs:",
+    for ok in ["wishes/photos/", "wishes/service.rs:", "audit/store.rs:", "db/mod.rs:", "server/src/lib.rs:",
                "server/src/http/mod.rs:", "model.rs:3:", "model.rs:7:", "store.rs:10:",
                "store.rs:13:", "function h is", "demo/mod.rs:3: write-tx"]:
         assert ok not in text, f"self-test: wrongly caught: {ok}\n{text}"

@@ -85,7 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("map") view=MapPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("rider") view=RiderPage ssr=SsrMode::Async />
                     <Route path=path!("/station/:id") view=StationPage ssr=SsrMode::Async />
-                    <Route path=path!("/station/:id/hours") view=crate::stations::pages_admin::StationHoursPage ssr=SsrMode::Async />
+                    <Route path=path!("/station/:id/hours") view=crate::stations::hours::pages::StationHoursPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("services") view=ServicesPage ssr=SsrMode::Async />
                     <Route path=path!("/services/:code") view=GuidePage ssr=SsrMode::Async />
                     <Route path=path!("/services/:code/checklist") view=ChecklistPage ssr=SsrMode::Async />
@@ -106,12 +106,12 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("admin") view=crate::accounts::pages_staff::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/people") view=crate::accounts::pages_people::PeoplePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=crate::audit::pages::AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/coverage") view=crate::stations::pages_admin::CoveragePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/coverage") view=crate::stations::coverage::pages::CoveragePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/holidays") view=crate::calendar::pages::HolidaysPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/dashboard") view=crate::dashboard::pages::DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/city") view=crate::stations::pages_admin::CityPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/import") view=crate::stations::pages_admin::ImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/import/:id") view=crate::stations::pages_admin::ImportPreviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/city") view=crate::stations::city::pages::CityPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/import") view=crate::stations::transfer::pages::ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/import/:id") view=crate::stations::transfer::pages::ImportPreviewPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>
             </main>

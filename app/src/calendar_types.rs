@@ -6,11 +6,11 @@
 //! 23:59, and 24:00 only where an interval ends (opening hours `13:00-24:00`). Both are
 //! pure (no chrono): models check them in the WebAssembly build too.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A calendar day in Asia/Shanghai, stored and shown as `YYYY-MM-DD`. Pure arithmetic (no
 /// chrono), so that rules in `model.rs` files check days in the WebAssembly build too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day {
     year: u16,
     month: u8,
@@ -20,6 +20,12 @@ pub struct Day {
 impl Day {
     /// The earliest and latest year a day may have.
     pub const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
+    /// The last day a day may be.
+    pub const LAST: Day = Day {
+        year: 2100,
+        month: 12,
+        day: 31,
+    };
 
     /// `YYYY-MM-DD` (surrounding spaces ignored), a real date between 2000 and 2100.
     pub fn parse(s: &str) -> Option<Day> {
@@ -84,7 +90,7 @@ impl std::fmt::Display for Day {
 }
 
 /// A time of day as minutes since midnight, shown as `HH:MM`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClockTime(u16);
 
 impl ClockTime {
@@ -127,9 +133,66 @@ impl std::fmt::Display for ClockTime {
     }
 }
 
+// On the wire and in JSON both are the text people read (`2026-12-09`, `08:30`), so a
+// field can change from `String` to `Day` without changing any API.
+impl Serialize for Day {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Day::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom("a day is YYYY-MM-DD, 2000 to 2100"))
+    }
+}
+
+impl Serialize for ClockTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        ClockTime::parse_end(&text)
+            .ok_or_else(|| serde::de::Error::custom("a time is HH:MM, 00:00 to 24:00"))
+    }
+}
+
+/// A day stored as `YYYY-MM-DD` text, read from a row (server side): one decoder for
+/// every store.
+#[cfg(feature = "ssr")]
+pub fn day_column(r: &sqlx::any::AnyRow, column: &str) -> Result<Day, sqlx::Error> {
+    use sqlx::Row;
+    let text: String = r.try_get(column)?;
+    Day::parse(&text)
+        .ok_or_else(|| sqlx::Error::Decode(format!("{column}: not a day: {text:.20}").into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_travel_as_the_text_people_read() {
+        let d = Day::parse("2026-12-09").unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2026-12-09\"");
+        assert_eq!(serde_json::from_str::<Day>("\"2026-12-09\"").unwrap(), d);
+        assert!(serde_json::from_str::<Day>("\"+262142-12-31\"").is_err());
+        let t = ClockTime::parse("8:30").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"08:30\"");
+        assert_eq!(
+            serde_json::from_str::<ClockTime>("\"24:00\"")
+                .unwrap()
+                .minutes(),
+            1440
+        );
+        assert!(serde_json::from_str::<ClockTime>("\"24:01\"").is_err());
+    }
 
     #[test]
     fn a_day_is_a_real_date_between_2000_and_2100_in_one_shape() {

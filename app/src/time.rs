@@ -108,6 +108,12 @@ pub fn today_local() -> NaiveDate {
     now_local().date()
 }
 
+/// Today in Asia/Shanghai as a [`Day`](crate::calendar_types::Day) (the last day the
+/// portal knows once the clock runs past 2100).
+pub fn today_day() -> crate::calendar_types::Day {
+    crate::calendar_types::Day::from_date(today_local()).unwrap_or(crate::calendar_types::Day::LAST)
+}
+
 /// Today in Asia/Shanghai as `YYYY-MM-DD` (the form dates are stored in).
 pub fn today() -> String {
     ymd(today_local())

@@ -6,7 +6,7 @@
 //! and the ratio, and the demo city's figures. The two answers are checked equal.
 
 use app::calendar::model::{china_2026, Calendar};
-use app::stations::coverage::{compute, compute_linear, Coverage};
+use app::stations::coverage::service::{compute, compute_linear, Coverage};
 use app::stations::model::{CommunityPoint, Station, StationKind};
 use app::stations::service::StationSet;
 use rand::{Rng, SeedableRng};

@@ -7,7 +7,7 @@
 //! a baseline measured in the same run: reading the same CSV with the `csv` crate and
 //! checking nothing.
 
-use app::stations::transfer::{decode, parse_csv, Datum, Encoding};
+use app::stations::transfer::model::{decode, parse_csv, Datum, Encoding};
 use std::time::Instant;
 
 const HEADER: &str =
@@ -59,13 +59,13 @@ async fn run(url: &str, label: &str, n: usize) {
 
     let t = Instant::now();
     let (text, _) = decode(&bytes, Encoding::Auto).expect("decode");
-    let hours = |s: &str| app::stations::hours::validate(s);
+    let hours = |s: &str| app::stations::hours::model::validate(s);
     let checked = parse_csv(&text, Datum::Gcj02, None, &hours).expect("parse");
     let check = t.elapsed().as_secs_f64();
     assert!(checked.ok() && checked.rows.len() == n);
 
     let now = app::time::now_ts();
-    let id = app::stations::service::upload_import(
+    let id = app::stations::transfer::service::upload_import(
         &db,
         actor,
         "city.csv",
@@ -77,20 +77,20 @@ async fn run(url: &str, label: &str, n: usize) {
     .await
     .expect("upload");
     let t = Instant::now();
-    let report = app::stations::service::import_report(&db, id, None)
+    let report = app::stations::transfer::service::import_report(&db, id, None)
         .await
         .expect("preview");
     let preview = t.elapsed().as_secs_f64();
     assert_eq!(report.counts.created, n);
 
     let t = Instant::now();
-    let counts = app::stations::service::apply_import(&db, id, actor, None, now)
+    let counts = app::stations::transfer::service::apply_import(&db, id, actor, None, now)
         .await
         .expect("apply");
     let apply = t.elapsed().as_secs_f64();
     assert_eq!(counts.created, n);
 
-    let again = app::stations::service::upload_import(
+    let again = app::stations::transfer::service::upload_import(
         &db,
         actor,
         "city.csv",
@@ -102,7 +102,7 @@ async fn run(url: &str, label: &str, n: usize) {
     .await
     .expect("upload");
     let t = Instant::now();
-    let counts = app::stations::service::apply_import(&db, again, actor, None, now)
+    let counts = app::stations::transfer::service::apply_import(&db, again, actor, None, now)
         .await
         .expect("apply again");
     let reapply = t.elapsed().as_secs_f64();

@@ -167,15 +167,15 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
                 datum,
             } = action
             {
-                let datum = app::stations::transfer::Datum::parse(&datum)
+                let datum = app::stations::transfer::model::Datum::parse(&datum)
                     .ok_or_else(|| anyhow::anyhow!("坐标来源应为 wgs84、gcj02 或 bd09"))?;
-                let city = app::stations::transfer::parse_city(&name, &center, &bbox, datum)
+                let city = app::stations::transfer::model::parse_city(&name, &center, &bbox, datum)
                     .map_err(|k| anyhow::anyhow!(app::i18n::tr(k)))?;
                 let now = app::time::now_ts();
-                app::stations::service::set_city(&db, None, &city, now).await?;
+                app::stations::city::service::set_city(&db, None, &city, now).await?;
                 println!("城市设置已保存");
             }
-            match app::stations::store::city(&db).await? {
+            match app::stations::city::store::city(&db).await? {
                 Some(c) => println!(
                     "{}：中心 {:.6},{:.6}；范围 {:.6},{:.6};{:.6},{:.6}（WGS-84）",
                     c.name,

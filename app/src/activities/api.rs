@@ -90,13 +90,13 @@ pub mod ssr {
     use crate::activities::store::Activity;
 
     pub fn view(a: Activity) -> ActivityView {
-        let weekday = crate::activities::model::iso_weekday(&a.day).unwrap_or(0);
+        let weekday = crate::activities::model::iso_weekday(&a.day.to_string()).unwrap_or(0);
         ActivityView {
             id: a.id,
             community: a.community,
             kind: a.kind,
             title: a.title,
-            day: a.day,
+            day: a.day.to_string(),
             place: a.place,
             capacity: a.capacity,
             confirmed: a.confirmed,
@@ -255,8 +255,8 @@ pub async fn get_activity(id: i64) -> Result<ActivityPage, AppError> {
     let r: Result<ActivityPage, AppError> = async {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::current_user().await?;
-        let today = crate::time::today();
-        crate::activities::service::detail(&state.db, id, user.as_ref(), &today)
+        let today = crate::time::today_day();
+        crate::activities::service::detail(&state.db, id, user.as_ref(), today)
             .await
             .map(ssr::page)
     }
@@ -283,7 +283,7 @@ pub async fn activity_act(id: i64, action: ActivityAction) -> Result<String, App
         let now = crate::time::now_ts();
         match action {
             ActivityAction::SignUp => {
-                service::sign_up(&state.db, id, user.id, &crate::time::today(), now)
+                service::sign_up(&state.db, id, user.id, crate::time::today_day(), now)
                     .await
                     .map(|s| s.code().to_string())
             }
@@ -336,8 +336,8 @@ pub async fn create_activity(
     let r = async {
         let state = crate::state::app_state()?;
         let staff = crate::accounts::session::require_user().await?;
-        let (today, now) = (crate::time::today(), crate::time::now_ts());
-        crate::activities::service::post(&state.db, &staff, draft, &today, now).await
+        let (today, now) = (crate::time::today_day(), crate::time::now_ts());
+        crate::activities::service::post(&state.db, &staff, draft, today, now).await
     }
     .await;
     crate::reply::reply(r, &back, |id| Some(format!("/activities/{id}?ok=1")))
@@ -362,8 +362,8 @@ pub async fn activity_check_in(
             user_id,
             reason: reason.as_deref(),
         };
-        let (today, now) = (crate::time::today(), crate::time::now_ts());
-        crate::activities::service::check_in_at_event(&state.db, &staff, id, by, &today, now).await
+        let (today, now) = (crate::time::today_day(), crate::time::now_ts());
+        crate::activities::service::check_in_at_event(&state.db, &staff, id, by, today, now).await
     }
     .await;
     let page = format!("/activities/{id}");

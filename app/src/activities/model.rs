@@ -2,6 +2,7 @@
 //! sign-up is confirmed or waitlisted, where a person stands in line, the check-in code
 //! and its QR text, and when check-in is open.
 
+use crate::calendar_types::Day;
 use crate::message::Msg;
 use serde::{Deserialize, Serialize};
 
@@ -81,7 +82,7 @@ pub fn day_window(when: &str, today: chrono::NaiveDate) -> (String, Option<Strin
 }
 
 /// Sign-ups close when the activity's day has passed (dates as `YYYY-MM-DD`).
-pub fn may_sign_up(day: &str, today: &str) -> Result<(), Msg> {
+pub fn may_sign_up(day: Day, today: Day) -> Result<(), Msg> {
     if day < today {
         Err(Msg::new("activities.ended_sign_up"))
     } else {
@@ -90,11 +91,11 @@ pub fn may_sign_up(day: &str, today: &str) -> Result<(), Msg> {
 }
 
 /// Check-in is done at the event, on its day.
-pub fn may_check_in(day: &str, today: &str) -> Result<(), Msg> {
-    match day.cmp(today) {
+pub fn may_check_in(day: Day, today: Day) -> Result<(), Msg> {
+    match day.cmp(&today) {
         std::cmp::Ordering::Equal => Ok(()),
         std::cmp::Ordering::Greater => {
-            Err(Msg::new("activities.check_in_wrong_day").arg("day", day))
+            Err(Msg::new("activities.check_in_wrong_day").arg("day", day.to_string()))
         }
         std::cmp::Ordering::Less => Err(Msg::new("activities.ended_check_in")),
     }
@@ -188,7 +189,7 @@ pub fn iso_weekday(ymd: &str) -> Option<u32> {
 
 impl NewActivity {
     /// Everything wrong with it, in Chinese; empty when it may be stored.
-    pub fn problems(&self, today: &str) -> Vec<Msg> {
+    pub fn problems(&self, today: Day) -> Vec<Msg> {
         let mut p = Vec::new();
         let n = |s: &str| s.trim().chars().count();
         if !KINDS.contains(&self.kind.as_str()) {
@@ -200,9 +201,9 @@ impl NewActivity {
         if n(&self.place) == 0 || n(&self.place) > 60 {
             p.push(Msg::new("activities.place_length"));
         }
-        match crate::util::parse_ymd(&self.day) {
+        match Day::parse(&self.day) {
             None => p.push(Msg::new("activities.day_format")),
-            Some(d) if d.as_str() < today => p.push(Msg::new("activities.day_past")),
+            Some(d) if d < today => p.push(Msg::new("activities.day_past")),
             Some(_) => {}
         }
         if !(1..=500).contains(&self.capacity) {
@@ -262,6 +263,10 @@ mod times {
 mod tests {
     use super::*;
 
+    fn d(s: &str) -> Day {
+        Day::parse(s).unwrap()
+    }
+
     #[test]
     #[cfg(feature = "ssr")]
     fn the_weekend_is_the_coming_saturday_and_sunday() {
@@ -310,17 +315,17 @@ mod tests {
 
     #[test]
     fn check_in_is_open_on_the_day_only() {
-        assert!(may_check_in("2026-11-28", "2026-11-28").is_ok());
-        assert!(may_check_in("2026-11-29", "2026-11-28")
+        assert!(may_check_in(d("2026-11-28"), d("2026-11-28")).is_ok());
+        assert!(may_check_in(d("2026-11-29"), d("2026-11-28"))
             .unwrap_err()
             .zh()
             .contains("当天"));
-        assert!(may_check_in("2026-11-27", "2026-11-28")
+        assert!(may_check_in(d("2026-11-27"), d("2026-11-28"))
             .unwrap_err()
             .zh()
             .contains("结束"));
-        assert!(may_sign_up("2026-11-28", "2026-11-28").is_ok());
-        assert!(may_sign_up("2026-11-27", "2026-11-28").is_err());
+        assert!(may_sign_up(d("2026-11-28"), d("2026-11-28")).is_ok());
+        assert!(may_sign_up(d("2026-11-27"), d("2026-11-28")).is_err());
     }
 
     #[test]
@@ -349,7 +354,7 @@ mod tests {
             end: "11:00".into(),
             description: String::new(),
         };
-        assert!(ok.problems("2026-11-28").is_empty());
+        assert!(ok.problems(d("2026-11-28")).is_empty());
         let bad = NewActivity {
             kind: "party".into(),
             title: " ".into(),
@@ -360,7 +365,7 @@ mod tests {
             ..ok.clone()
         };
         let p = bad
-            .problems("2026-11-28")
+            .problems(d("2026-11-28"))
             .iter()
             .map(Msg::zh)
             .collect::<Vec<_>>()
@@ -374,7 +379,7 @@ mod tests {
             ..ok.clone()
         };
         assert!(tuesday
-            .problems("2026-11-28")
+            .problems(d("2026-11-28"))
             .iter()
             .map(Msg::zh)
             .collect::<Vec<_>>()
@@ -386,7 +391,7 @@ mod tests {
             ..ok
         };
         assert!(backwards
-            .problems("2026-11-28")
+            .problems(d("2026-11-28"))
             .iter()
             .map(Msg::zh)
             .collect::<Vec<_>>()

@@ -48,14 +48,14 @@ pub async fn sign_up(
     db: &Db,
     activity: i64,
     user: i64,
-    today: &str,
+    today: crate::calendar_types::Day,
     now: i64,
 ) -> Result<SignupStatus, AppError> {
     let mut tx = db.begin_write().await?;
     let (cap, _, day) = store::lock_activity(&mut tx, activity)
         .await?
         .ok_or_else(|| AppError::NotFound(Msg::new("activities.what_activity_signup")))?;
-    crate::activities::model::may_sign_up(&day, today).map_err(AppError::Conflict)?;
+    crate::activities::model::may_sign_up(day, today).map_err(AppError::Conflict)?;
     if store::signed_up(&mut tx, activity, user).await? {
         return Err(AppError::Conflict(Msg::new("activities.already_signed_up")));
     }
@@ -92,7 +92,7 @@ pub async fn withdraw(
         promoted = store::promote_first_waiting(&mut tx, activity).await?;
         if let Some(p) = promoted {
             let n = Notice::new("notice.waitlist_promoted")
-                .arg("day", &day)
+                .arg("day", day)
                 .arg("title", &title);
             crate::accounts::store::notify(&mut tx, p, &n, now).await?;
         }
@@ -244,7 +244,7 @@ pub async fn detail(
     db: &Db,
     id: i64,
     user: Option<&CurrentUser>,
-    today: &str,
+    today: crate::calendar_types::Day,
 ) -> Result<Detail, AppError> {
     let a = store::activity(db, id)
         .await?
@@ -260,8 +260,8 @@ pub async fn detail(
         Vec::new()
     };
     Ok(Detail {
-        can_sign_up: mine.is_none() && a.day.as_str() >= today,
-        check_in_open: a.day.as_str() == today,
+        can_sign_up: mine.is_none() && a.day >= today,
+        check_in_open: a.day == today,
         signed_in: user.is_some(),
         mine,
         staff,
@@ -291,7 +291,7 @@ pub async fn post(
     db: &Db,
     staff: &CurrentUser,
     d: Draft,
-    today: &str,
+    today: crate::calendar_types::Day,
     now: i64,
 ) -> Result<i64, AppError> {
     let community = match (staff.role, staff.community_id) {
@@ -337,7 +337,7 @@ pub async fn check_in_at_event(
     staff: &CurrentUser,
     id: i64,
     by: CheckInBy<'_>,
-    today: &str,
+    today: crate::calendar_types::Day,
     now: i64,
 ) -> Result<(), AppError> {
     // Another community's activity answers as one that does not exist.
@@ -366,7 +366,7 @@ pub async fn check_in_at_event(
         }
         (None, None) => return Err(AppError::bad(Msg::new("activities.code_required"))),
     };
-    crate::activities::model::may_check_in(&a.day, today).map_err(AppError::Conflict)?;
+    crate::activities::model::may_check_in(a.day, today).map_err(AppError::Conflict)?;
     let actor = crate::audit::model::Actor {
         id: staff.id,
         community_id: Some(a.community_id),

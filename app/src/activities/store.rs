@@ -21,7 +21,7 @@ pub struct Activity {
     pub community: String,
     pub kind: String,
     pub title: String,
-    pub day: String,
+    pub day: crate::calendar_types::Day,
     pub place: String,
     pub capacity: i64,
     pub hours: i64,
@@ -49,7 +49,7 @@ fn activity_from(r: &AnyRow) -> Result<Activity, sqlx::Error> {
         community: r.try_get("community")?,
         kind: r.try_get("kind")?,
         title: r.try_get("title")?,
-        day: r.try_get("day")?,
+        day: crate::calendar_types::day_column(r, "day")?,
         place: r.try_get("place")?,
         capacity: r.try_get("capacity")?,
         hours: r.try_get("hours")?,
@@ -149,7 +149,7 @@ pub fn new_checkin_code() -> String {
 pub async fn lock_activity(
     conn: &mut AnyConnection,
     activity: i64,
-) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+) -> Result<Option<(i64, String, crate::calendar_types::Day)>, sqlx::Error> {
     let row = sqlx::query(
         "UPDATE activities SET seq = seq + 1 WHERE id = $1 RETURNING capacity, title, day",
     )
@@ -160,7 +160,7 @@ pub async fn lock_activity(
         Ok((
             r.try_get("capacity")?,
             r.try_get("title")?,
-            r.try_get("day")?,
+            crate::calendar_types::day_column(&r, "day")?,
         ))
     })
     .transpose()

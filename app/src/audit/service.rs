@@ -23,8 +23,9 @@ pub fn filter_for(
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
             Some(s) => {
-                let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| AppError::bad(Msg::new("error.date_format")))?;
+                let d = crate::calendar_types::Day::parse(s)
+                    .map(crate::calendar_types::Day::date)
+                    .ok_or_else(|| AppError::bad(Msg::new("error.date_format")))?;
                 let d = d + chrono::Duration::days(plus);
                 Ok(Some(crate::time::local_ts(d, 0)))
             }

@@ -140,8 +140,11 @@ pub async fn get_booking_choices(
             .filter(|i| !i.is_empty())
             .ok_or_else(|| AppError::bad(Msg::new("booking.item_required")))?;
         let item = ssr::bookable_item(&state, &item_code).await?;
-        let point =
-            crate::stations::model::LatLng::from_pair(lat, lng).map_err(AppError::BadRequest)?;
+        let point = match crate::stations::model::Whereabouts::from_query(lat, lng, None) {
+            Ok(crate::stations::model::Whereabouts::Position(p)) => Some(p),
+            Ok(_) => None,
+            Err(m) => return Err(AppError::BadRequest(m)),
+        };
         let user = crate::accounts::session::current_user().await?;
         let ask = crate::booking::service::ChoiceAsk {
             center,
@@ -172,7 +175,7 @@ pub async fn create_booking(slot_id: i64, item_code: String) -> Result<String, A
             "/book?item={}&center={}&day={}",
             crate::util::url_encode(&item_code),
             slot.center_id,
-            crate::util::url_encode(&slot.day)
+            crate::util::url_encode(&slot.day.to_string())
         );
         let now = crate::time::now_ts();
         let r = crate::booking::service::book(&state.db, user.id, &slot, &item_code, now).await;

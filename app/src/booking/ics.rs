@@ -8,7 +8,13 @@ use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike};
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0800\r\nTZOFFSETTO:+0800\r\nTZNAME:CST\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
 
 fn local(day: &str, hm: &str) -> Option<chrono::NaiveDateTime> {
-    chrono::NaiveDateTime::parse_from_str(&format!("{day} {hm}"), "%Y-%m-%d %H:%M").ok()
+    let (day, at) = (
+        crate::calendar_types::Day::parse(day)?,
+        crate::calendar_types::ClockTime::parse_end(hm)?,
+    );
+    day.date()
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t + chrono::Duration::minutes(i64::from(at.minutes())))
 }
 
 pub fn render(b: &BookingView) -> Option<String> {

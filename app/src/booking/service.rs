@@ -85,9 +85,9 @@ pub fn view(b: &store::Booking, cat: &crate::catalogue::service::Loaded, now: i6
         center_id: b.center_id,
         center_name: b.center_name.clone(),
         center_address: b.center_address.clone(),
-        day: b.slot.day.clone(),
-        start: b.slot.start.clone(),
-        end: b.slot.end.clone(),
+        day: b.slot.day.to_string(),
+        start: b.slot.start.to_string(),
+        end: b.slot.end.to_string(),
         slot_closed: b.slot.closed,
         close_reason: b.slot.close_reason.clone(),
         upcoming: b.slot.starts_at > now,
@@ -243,9 +243,9 @@ pub async fn mark(
     let to = model::transition(b.status, action, started).map_err(AppError::Conflict)?;
     // A resident is checked in on the day of their booking only: a check-in on another
     // day would record a visit that did not happen.
-    if action == Action::CheckIn && b.slot.day != crate::time::date_of(now) {
+    if action == Action::CheckIn && b.slot.day.to_string() != crate::time::date_of(now) {
         return Err(AppError::Conflict(
-            Msg::new("desk.check_in_wrong_day").arg("day", &b.slot.day),
+            Msg::new("desk.check_in_wrong_day").arg("day", b.slot.day),
         ));
     }
     let mut tx = db.begin_write().await?;
@@ -521,7 +521,7 @@ pub async fn choices(
             let ds = crate::time::ymd(d);
             let left: i64 = window
                 .iter()
-                .filter(|s| s.day == ds && s.starts_at > now)
+                .filter(|s| s.day.to_string() == ds && s.starts_at > now)
                 .map(|s| s.seats_left())
                 .sum();
             // 今天 / 明天 where they apply, else the weekday (in the reader's language).
@@ -543,10 +543,8 @@ pub async fn choices(
                 Some(u) => store::of_user(db, u.id)
                     .await?
                     .into_iter()
-                    .filter(|b| b.status == Status::Active && b.slot.day == *d)
-                    .filter_map(|b| {
-                        Some((model::minutes(&b.slot.start)?, model::minutes(&b.slot.end)?))
-                    })
+                    .filter(|b| b.status == Status::Active && b.slot.day.to_string() == *d)
+                    .map(|b| (b.slot.start.minutes(), b.slot.end.minutes()))
                     .collect(),
                 None => Vec::new(),
             };
@@ -555,18 +553,15 @@ pub async fn choices(
                 .into_iter()
                 .filter(|s| s.starts_at > now)
                 .map(|s| {
-                    let (a, b) = (
-                        model::minutes(&s.start).unwrap_or(0),
-                        model::minutes(&s.end).unwrap_or(0),
-                    );
+                    let (a, b) = (s.start.minutes(), s.end.minutes());
                     SlotOption {
                         id: s.id,
                         seats_left: s.seats_left(),
                         closed: s.closed,
                         close_reason: s.close_reason.clone(),
                         overlaps_mine: mine.iter().any(|(x, y)| *x < b && a < *y),
-                        start: s.start,
-                        end: s.end,
+                        start: s.start.to_string(),
+                        end: s.end.to_string(),
                     }
                 })
                 .collect();
@@ -634,8 +629,8 @@ pub async fn desk(
             (
                 SlotOption {
                     id: s.id,
-                    start: s.start.clone(),
-                    end: s.end.clone(),
+                    start: s.start.to_string(),
+                    end: s.end.to_string(),
                     seats_left: s.seats_left(),
                     closed: s.closed,
                     close_reason: s.close_reason.clone(),

@@ -10,11 +10,9 @@ pub async fn load(db: &Db) -> Result<Calendar, sqlx::Error> {
         .await?;
     let mut days = Vec::with_capacity(rows.len());
     for r in rows {
-        let day: String = r.try_get("day")?;
         let kind: String = r.try_get("kind")?;
         let as_weekday: Option<String> = r.try_get("as_weekday")?;
-        let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-            .map_err(|e| sqlx::Error::Decode(e.into()))?;
+        let date = crate::calendar_types::day_column(&r, "day")?.date();
         let kind = DayKind::parse(&kind)
             .ok_or_else(|| sqlx::Error::Decode(format!("day kind {kind}").into()))?;
         days.push(SpecialDay {

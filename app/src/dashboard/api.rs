@@ -44,9 +44,9 @@ pub fn resolve(
     let day = |s: Option<&str>| -> Result<Option<chrono::NaiveDate>, AppError> {
         match s.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| AppError::bad(Msg::new("error.date_format"))),
+            Some(s) => crate::calendar_types::Day::parse(s)
+                .map(|d| Some(d.date()))
+                .ok_or_else(|| AppError::bad(Msg::new("error.date_format"))),
         }
     };
     let today = crate::time::today_local();

@@ -29,7 +29,7 @@ pub struct Range {
 /// The ISO week of a day (`2026-W48`, the key weeks are ordered by).
 fn iso_week(day: &str) -> Option<String> {
     use chrono::Datelike;
-    let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    let d = crate::calendar_types::Day::parse(day)?.date();
     let w = d.iso_week();
     Some(format!("{}-W{:02}", w.year(), w.week()))
 }

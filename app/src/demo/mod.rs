@@ -65,7 +65,7 @@ async fn write_all(db: &Db, seed: u64) -> anyhow::Result<()> {
         now,
     )
     .await?;
-    crate::stations::store::set_city(&mut tx, &city.city, now).await?;
+    crate::stations::city::store::set_city(&mut tx, &city.city, now).await?;
     crate::calendar::store::upsert_in(&mut tx, &crate::calendar::model::china_2026()).await?;
     crate::db::set_meta(&mut tx, "demo_seed", &seed.to_string()).await?;
     let users = booking::write(&mut tx, &booking, today, now).await?;

@@ -151,7 +151,7 @@ pub async fn get_station_detail(id: i64) -> Result<StationDetail, AppError> {
             .specials_of(id)
             .iter()
             .filter(|sp| sp.to >= now.date())
-            .map(crate::stations::api_hours::special_words)
+            .map(crate::stations::hours::api::special_words)
             .collect();
         Ok(detail)
     }

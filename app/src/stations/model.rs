@@ -177,7 +177,7 @@ impl LatLng {
         match (lat, lng) {
             (Some(a), Some(b)) => LatLng::new(a, b).map(Some),
             (None, None) => Ok(None),
-            _ => Err(Msg::new("stations.need_point")),
+            _ => Err(Msg::new("stations.point_incomplete")),
         }
     }
 }
@@ -429,6 +429,76 @@ pub struct NearbyArgs {
 /// The longest landmark search accepted, in characters.
 pub const MAX_NEAR_CHARS: usize = 40;
 
+/// Where a visitor is, as a page's address says it: the one place `lat`, `lng` and
+/// `near` become a point (the map, the rider page, wishes near me, the booking page's
+/// centres). A position given wins over a place typed; a place is matched against the
+/// stations' names and addresses (see [`landmark`]) only when it is resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Whereabouts {
+    /// The device's position or a tap on the map (WGS-84).
+    Position(LatLng),
+    /// A place typed in (trimmed, at most [`MAX_NEAR_CHARS`] characters).
+    Place(String),
+    /// Neither: the page asks.
+    Unknown,
+}
+
+/// A resolved [`Whereabouts`]: the point, and the station a typed place matched.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Located<'a> {
+    pub point: LatLng,
+    pub landmark: Option<&'a Station>,
+}
+
+impl Whereabouts {
+    /// Reads an address's `lat`, `lng` and `near`: both coordinates or neither (one
+    /// without the other, or either out of range, says what is wrong); a blank place is
+    /// no place; a place longer than [`MAX_NEAR_CHARS`] is refused.
+    pub fn from_query(lat: Option<f64>, lng: Option<f64>, near: Option<&str>) -> Result<Self, Msg> {
+        if let Some(p) = LatLng::from_pair(lat, lng)? {
+            return Ok(Whereabouts::Position(p));
+        }
+        match near.map(str::trim).filter(|n| !n.is_empty()) {
+            None => Ok(Whereabouts::Unknown),
+            Some(n) if n.chars().count() > MAX_NEAR_CHARS => {
+                Err(Msg::new("stations.place_too_long").arg("n", MAX_NEAR_CHARS))
+            }
+            Some(n) => Ok(Whereabouts::Place(n.to_string())),
+        }
+    }
+
+    /// The place typed, if that is what was given.
+    pub fn place(&self) -> Option<&str> {
+        match self {
+            Whereabouts::Place(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The point among `stations`: the position itself, the station a place names, or
+    /// `None` (nothing given). A place that names no station says so.
+    pub fn resolve<'a>(&self, stations: &'a [Station]) -> Result<Option<Located<'a>>, Msg> {
+        match self {
+            Whereabouts::Position(point) => Ok(Some(Located {
+                point: *point,
+                landmark: None,
+            })),
+            Whereabouts::Place(q) => landmark(stations, q)
+                .map(|s| {
+                    Some(Located {
+                        point: LatLng {
+                            lat: s.lat,
+                            lng: s.lng,
+                        },
+                        landmark: Some(s),
+                    })
+                })
+                .ok_or_else(|| Msg::new("stations.landmark_missing").arg("q", q.as_str())),
+            Whereabouts::Unknown => Ok(None),
+        }
+    }
+}
+
 /// The station a landmark search means: an exact name, else the shortest name that
 /// contains it, else an address, community or street that contains it (in that order).
 /// Case is ignored; a search of fewer than two characters matches nothing.
@@ -520,10 +590,9 @@ impl NearbyQuery {
     /// Checks typed arguments against the bounds: a point needs both coordinates, each
     /// in range; the limit is 1 to [`MAX_LIMIT`].
     pub fn from_args(a: &NearbyArgs) -> Result<Self, Msg> {
-        let point = match (a.lat, a.lng) {
-            (Some(x), Some(y)) => Some(LatLng::new(x, y)?),
-            (None, None) => None,
-            _ => return Err(Msg::new("stations.point_incomplete")),
+        let point = match Whereabouts::from_query(a.lat, a.lng, None)? {
+            Whereabouts::Position(p) => Some(p),
+            _ => None,
         };
         let limit = match a.limit {
             None => DEFAULT_LIMIT,
@@ -585,6 +654,75 @@ mod week_summary_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whereabouts_read_one_way() {
+        let p = |lat, lng| Whereabouts::from_query(lat, lng, None);
+        assert_eq!(
+            p(Some(36.8), Some(118.05)),
+            Ok(Whereabouts::Position(LatLng {
+                lat: 36.8,
+                lng: 118.05
+            }))
+        );
+        assert_eq!(p(None, None), Ok(Whereabouts::Unknown));
+        // One coordinate without the other, or out of range, says what is wrong.
+        assert_eq!(
+            p(Some(36.8), None).unwrap_err().key,
+            "stations.point_incomplete"
+        );
+        assert_eq!(
+            p(Some(91.0), Some(1.0)).unwrap_err().key,
+            "stations.lat_range"
+        );
+        assert!(p(Some(f64::NAN), Some(1.0)).is_err());
+        // A position wins over a place; a blank place is none; a long one is refused.
+        let both = Whereabouts::from_query(Some(1.0), Some(2.0), Some("站"));
+        assert!(matches!(both, Ok(Whereabouts::Position(_))));
+        assert_eq!(
+            Whereabouts::from_query(None, None, Some("  ")),
+            Ok(Whereabouts::Unknown)
+        );
+        let long = "站".repeat(MAX_NEAR_CHARS + 1);
+        assert_eq!(
+            Whereabouts::from_query(None, None, Some(&long))
+                .unwrap_err()
+                .key,
+            "stations.place_too_long"
+        );
+        let max = "站".repeat(MAX_NEAR_CHARS);
+        assert!(Whereabouts::from_query(None, None, Some(&max)).is_ok());
+    }
+
+    #[test]
+    fn whereabouts_resolve_places_among_the_stations() {
+        let stations = vec![
+            named(
+                1,
+                "车站街道党群服务中心",
+                "华光路1号",
+                "东方社区",
+                "车站街道",
+            ),
+            named(2, "杏园驿站", "共青团路9号", "杏园社区", "和平街道"),
+        ];
+        let w = Whereabouts::from_query(None, None, Some(" 杏园 ")).unwrap();
+        assert_eq!(w.place(), Some("杏园"));
+        let found = w.resolve(&stations).unwrap().unwrap();
+        assert_eq!(found.landmark.map(|s| s.id), Some(2));
+        assert_eq!(
+            found.point,
+            LatLng {
+                lat: stations[1].lat,
+                lng: stations[1].lng
+            }
+        );
+        let missing = Whereabouts::Place("无此地".into()).resolve(&stations);
+        assert_eq!(missing.unwrap_err().key, "stations.landmark_missing");
+        assert_eq!(Whereabouts::Unknown.resolve(&stations), Ok(None));
+        let at = Whereabouts::Position(LatLng { lat: 1.0, lng: 2.0 });
+        assert_eq!(at.resolve(&stations).unwrap().unwrap().landmark, None);
+    }
 
     fn named(id: i64, name: &str, address: &str, community: &str, street: &str) -> Station {
         Station {

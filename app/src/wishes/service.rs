@@ -79,34 +79,25 @@ pub async fn list(
     stations: &crate::stations::service::StationCache,
     q: ListQuery,
 ) -> Result<Listed, AppError> {
-    use crate::stations::model::{landmark, LatLng, MAX_NEAR_CHARS};
+    use crate::stations::model::Whereabouts;
     use crate::wishes::store::{Filter, Order};
     if let Some(c) = &q.category {
         if !crate::wishes::model::CATEGORIES.contains(&c.as_str()) {
             return Err(AppError::bad(Msg::new("wishes.unknown_category")));
         }
     }
-    let point = match (q.lat, q.lng) {
-        (Some(a), Some(b)) => Some(LatLng::new(a, b).map_err(AppError::BadRequest)?),
-        (None, None) => match q.near.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            None => None,
-            Some(n) => {
-                if n.chars().count() > MAX_NEAR_CHARS {
-                    return Err(AppError::bad(
-                        Msg::new("stations.place_too_long").arg("n", MAX_NEAR_CHARS),
-                    ));
-                }
-                let set = crate::stations::service::stations(stations, db).await?;
-                let s = landmark(&set.stations, n).ok_or_else(|| {
-                    AppError::bad(Msg::new("stations.landmark_missing").arg("q", n))
-                })?;
-                Some(LatLng {
-                    lat: s.lat,
-                    lng: s.lng,
-                })
-            }
-        },
-        _ => return Err(AppError::bad(Msg::new("wishes.bad_location"))),
+    let whereabouts =
+        Whereabouts::from_query(q.lat, q.lng, q.near.as_deref()).map_err(AppError::BadRequest)?;
+    let point = match whereabouts {
+        Whereabouts::Unknown => None,
+        Whereabouts::Position(p) => Some(p),
+        Whereabouts::Place(_) => {
+            let set = crate::stations::service::stations(stations, db).await?;
+            whereabouts
+                .resolve(&set.stations)
+                .map_err(AppError::BadRequest)?
+                .map(|l| l.point)
+        }
     };
     let order = match (q.sort, point) {
         (Sort::Deadline, _) => Order::Deadline,

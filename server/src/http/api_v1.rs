@@ -5,7 +5,7 @@
 use app::error::AppError;
 use app::message::Msg;
 use app::state::AppState;
-use app::stations::hours::parse_at;
+use app::stations::hours::model::parse_at;
 use app::stations::model::{NearbyQuery, OpenStatus, Station};
 use app::time::now_local;
 use axum::extract::{Path, RawQuery, State};

@@ -21,7 +21,7 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub fn body_limit_for(path: &str) -> usize {
     if path == crate::http::photos::FULFIL_PATH {
         crate::http::photos::MAX_UPLOAD_BYTES
-    } else if path == app::stations::api_import::UPLOAD_PATH {
+    } else if path == app::stations::transfer::api::UPLOAD_PATH {
         crate::http::transfer::MAX_UPLOAD_BYTES
     } else {
         MAX_BODY_BYTES
@@ -100,7 +100,8 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
 /// A request that takes longer than this gets 408: 30 s, or 3 minutes for the photo
 /// upload (5 MB over weak 4G takes a while).
 pub fn deadline_for(path: &str) -> Duration {
-    if path == crate::http::photos::FULFIL_PATH || path == app::stations::api_import::UPLOAD_PATH {
+    if path == crate::http::photos::FULFIL_PATH || path == app::stations::transfer::api::UPLOAD_PATH
+    {
         Duration::from_secs(180)
     } else {
         Duration::from_secs(30)

@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/wishes/{id}/photo", get(photos::photo))
         .route(
-            app::stations::api_import::UPLOAD_PATH,
+            app::stations::transfer::api::UPLOAD_PATH,
             post(transfer::upload).layer(axum::extract::DefaultBodyLimit::max(
                 transfer::MAX_UPLOAD_BYTES,
             )),

@@ -106,7 +106,7 @@ pub async fn coverage_csv(
     use app::stations::model::{Amenity, StationKind};
     staff_of(&state, &headers).await?;
     let set = state.stations().await?;
-    let c = app::stations::coverage::compute(&set, app::time::today_local());
+    let c = app::stations::coverage::service::compute(&set, app::time::today_local());
     let mut header = vec![
         app::i18n::tr("common.street"),
         app::i18n::tr("common.community"),

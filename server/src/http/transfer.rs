@@ -2,18 +2,18 @@
 //! it is kept and previewed, never applied here), the exports of every station (CSV in
 //! UTF-8 or GBK, GeoJSON; coordinates in the datum asked for) and the CSV template.
 //! Plain handlers because their bodies are files; the preview and the apply are server
-//! functions (`app::stations::api_import`).
+//! functions (`app::stations::transfer::api`).
 
 use app::error::AppError;
 use app::message::Msg;
 use app::state::AppState;
-use app::stations::transfer::{Datum, Encoding};
+use app::stations::transfer::model::{Datum, Encoding};
 use axum::extract::{Multipart, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{header, HeaderMap, HeaderValue};
 
 /// The upload's body: the file and two small fields.
-pub const MAX_UPLOAD_BYTES: usize = app::stations::service::MAX_IMPORT_BYTES + 64 * 1024;
+pub const MAX_UPLOAD_BYTES: usize = app::stations::transfer::service::MAX_IMPORT_BYTES + 64 * 1024;
 
 fn wants_html(headers: &HeaderMap) -> bool {
     headers
@@ -69,7 +69,7 @@ pub async fn upload(State(state): State<AppState>, req: axum::extract::Request) 
             id: user.id,
             community_id: None,
         };
-        app::stations::service::upload_import(
+        app::stations::transfer::service::upload_import(
             &state.db,
             actor,
             &name,
@@ -141,9 +141,9 @@ pub async fn export_csv(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let (datum, gbk) = options(&raw)?;
-    let stations = app::stations::service::stations_with_external_ids(&state.db).await?;
-    let bytes =
-        app::stations::transfer::to_csv(&stations, datum, gbk).map_err(AppError::internal)?;
+    let stations = app::stations::transfer::service::stations_with_external_ids(&state.db).await?;
+    let bytes = app::stations::transfer::model::to_csv(&stations, datum, gbk)
+        .map_err(AppError::internal)?;
     let ct = if gbk {
         "text/csv; charset=gb18030"
     } else {
@@ -158,8 +158,8 @@ pub async fn export_geojson(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let (datum, _) = options(&raw)?;
-    let stations = app::stations::service::stations_with_external_ids(&state.db).await?;
-    let v = app::stations::transfer::to_geojson(&stations, datum);
+    let stations = app::stations::transfer::service::stations_with_external_ids(&state.db).await?;
+    let v = app::stations::transfer::model::to_geojson(&stations, datum);
     Ok(file(
         v.to_string().into_bytes(),
         "application/geo+json",
@@ -170,6 +170,6 @@ pub async fn export_geojson(
 /// `GET /api/v1/import/template.csv?encoding=gbk`: the header row and one example.
 pub async fn template(RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let (_, gbk) = options(&raw)?;
-    let bytes = app::stations::transfer::template(gbk).map_err(AppError::internal)?;
+    let bytes = app::stations::transfer::model::template(gbk).map_err(AppError::internal)?;
     Ok(file(bytes, "text/csv", "linli-template.csv"))
 }

@@ -651,7 +651,7 @@ async fn holidays_have_no_slots_and_make_up_days_follow_their_weekday() {
         .await
         .unwrap();
     assert_eq!(
-        makeup.first().map(|s| s.start.as_str()),
+        makeup.first().map(|s| s.start.to_string()).as_deref(),
         Some("17:30"),
         "a make-up Saturday runs Friday's evening slots"
     );

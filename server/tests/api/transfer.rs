@@ -84,7 +84,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 }
 
 async fn centre(app: &TestApp) -> (f64, f64) {
-    let c = app::stations::store::city(&app.state.db)
+    let c = app::stations::city::store::city(&app.state.db)
         .await
         .unwrap()
         .expect("the demo city is set")
@@ -411,7 +411,7 @@ async fn a_real_city_is_set_up_from_an_empty_database_and_its_own_file() {
     // Too small a box: the file's eastern rows fall outside it.
     let r = set("117.9,36.7;118.0955,36.95").send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let bbox = app::stations::store::city(db).await.unwrap().unwrap().bbox;
+    let bbox = app::stations::city::store::city(db).await.unwrap().unwrap().bbox;
     let want: Vec<i64> = (0..3000)
         .filter(|i| !bbox.contains(wgs[*i].0, wgs[*i].1))
         .map(|i| i as i64 + 2)

@@ -1,7 +1,7 @@
 //! Bookings: reading them, the resident's limits, the seat-holding writes, reminders.
 
 use super::{booking_from, Booking, Slot, BOOKING_SELECT};
-use crate::booking::model::{self, hm, Status, CODE_ALPHABET, CODE_LEN};
+use crate::booking::model::{hm, Status, CODE_ALPHABET, CODE_LEN};
 use crate::db::Db;
 use rand::Rng;
 use sqlx::{AnyConnection, Row};
@@ -42,16 +42,13 @@ pub async fn active_and_overlapping(
     .bind(except.unwrap_or(0))
     .fetch_one(&mut *conn)
     .await?;
-    let (start, end) = (
-        model::minutes(&slot.start).unwrap_or(0),
-        model::minutes(&slot.end).unwrap_or(0),
-    );
+    let (start, end) = (slot.start.minutes(), slot.end.minutes());
     let overlapping: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookings b JOIN booking_slots s ON s.id = b.slot_id \
          WHERE b.user_id = $1 AND b.status = 'active' AND s.day = $2 AND s.start_min < $3 AND $4 < s.end_min AND b.id <> $5",
     )
     .bind(user_id)
-    .bind(&slot.day)
+    .bind(slot.day.to_string())
     .bind(i64::from(end))
     .bind(i64::from(start))
     .bind(except.unwrap_or(0))
@@ -67,17 +64,14 @@ pub async fn overlapping_code(
     user_id: i64,
     slot: &Slot,
 ) -> Result<Option<String>, sqlx::Error> {
-    let (start, end) = (
-        model::minutes(&slot.start).unwrap_or(0),
-        model::minutes(&slot.end).unwrap_or(0),
-    );
+    let (start, end) = (slot.start.minutes(), slot.end.minutes());
     sqlx::query_scalar(
         "SELECT b.code FROM bookings b JOIN booking_slots s ON s.id = b.slot_id \
          WHERE b.user_id = $1 AND b.status = 'active' AND s.day = $2 AND s.start_min < $3 AND $4 < s.end_min \
          ORDER BY s.starts_at LIMIT 1",
     )
     .bind(user_id)
-    .bind(&slot.day)
+    .bind(slot.day.to_string())
     .bind(i64::from(end))
     .bind(i64::from(start))
     .fetch_optional(&db.pool)

@@ -1,7 +1,7 @@
 //! The desk's figures.
 
 use crate::db::Db;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -53,7 +53,9 @@ pub async fn figures(db: &Db, center_id: Option<i64>) -> Result<Figures, sqlx::E
     };
     let mut weeks = std::collections::BTreeMap::<String, i64>::new();
     for (day, n) in pairs(days)? {
-        if let Ok(d) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+        if let Some(d) =
+            crate::calendar_types::Day::parse(&day).map(crate::calendar_types::Day::date)
+        {
             let w = d.iso_week();
             *weeks
                 .entry(format!("{}-W{:02}", w.year(), w.week()))

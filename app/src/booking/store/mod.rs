@@ -20,7 +20,7 @@ pub use bookings::*;
 pub use figures::*;
 pub use slots::*;
 
-use crate::booking::model::{hm, Status};
+use crate::booking::model::Status;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -29,9 +29,9 @@ use sqlx::Row;
 pub struct Slot {
     pub id: i64,
     pub center_id: i64,
-    pub day: String,
-    pub start: String,
-    pub end: String,
+    pub day: crate::calendar_types::Day,
+    pub start: crate::calendar_types::ClockTime,
+    pub end: crate::calendar_types::ClockTime,
     pub starts_at: i64,
     pub capacity: i64,
     pub booked: i64,
@@ -49,13 +49,25 @@ impl Slot {
     }
 }
 
+/// A time of day stored as minutes since midnight.
+pub(crate) fn clock_column(
+    r: &AnyRow,
+    column: &str,
+) -> Result<crate::calendar_types::ClockTime, sqlx::Error> {
+    let min: i64 = r.try_get(column)?;
+    u32::try_from(min)
+        .ok()
+        .and_then(crate::calendar_types::ClockTime::from_minutes)
+        .ok_or_else(|| sqlx::Error::Decode(format!("{column}: {min} is not a time of day").into()))
+}
+
 pub(crate) fn slot_from(r: &AnyRow) -> Result<Slot, sqlx::Error> {
     Ok(Slot {
         id: r.try_get("id")?,
         center_id: r.try_get("center_id")?,
-        day: r.try_get("day")?,
-        start: hm(r.try_get::<i64, _>("start_min")? as u32),
-        end: hm(r.try_get::<i64, _>("end_min")? as u32),
+        day: crate::calendar_types::day_column(r, "day")?,
+        start: clock_column(r, "start_min")?,
+        end: clock_column(r, "end_min")?,
         starts_at: r.try_get("starts_at")?,
         capacity: r.try_get("capacity")?,
         booked: r.try_get("booked")?,

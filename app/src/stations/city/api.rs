@@ -61,17 +61,22 @@ pub async fn set_city(
         if name.len() > 200 || center.len() > 100 || bbox.len() > 200 {
             return Err(AppError::bad(Msg::new("city.point_format")));
         }
-        let datum = crate::stations::transfer::Datum::parse(&datum)
+        let datum = crate::stations::transfer::model::Datum::parse(&datum)
             .ok_or_else(|| AppError::bad(Msg::new("transfer.bad_datum")))?;
-        let city = crate::stations::transfer::parse_city(&name, &center, &bbox, datum)
+        let city = crate::stations::transfer::model::parse_city(&name, &center, &bbox, datum)
             .map_err(|k| AppError::bad(Msg::new(k)))?;
         let state = crate::state::app_state()?;
         let actor = crate::audit::model::Actor {
             id: user.id,
             community_id: None,
         };
-        crate::stations::service::set_city(&state.db, Some(actor), &city, crate::time::now_ts())
-            .await?;
+        crate::stations::city::service::set_city(
+            &state.db,
+            Some(actor),
+            &city,
+            crate::time::now_ts(),
+        )
+        .await?;
         Ok(())
     }
     .await;

@@ -13,11 +13,11 @@ use leptos::prelude::*;
 
 // The editor's views live in the model layer, where the service that builds them can
 // name them; they keep their old paths here.
-pub use crate::stations::views::{HoursForm, PreviewDay, SpecialLine, PREVIEW_DAYS};
+pub use crate::stations::hours::views::{HoursForm, PreviewDay, SpecialLine, PREVIEW_DAYS};
 
 /// A special range in words: `12-07 至 12-09 闭馆维修：全天关闭`.
 #[cfg(feature = "ssr")]
-pub fn special_words(sp: &crate::stations::hours::SpecialHours) -> String {
+pub fn special_words(sp: &crate::stations::hours::model::SpecialHours) -> String {
     let hours = if sp.hours.trim().is_empty() {
         crate::i18n::tr("hours.closed_day")
     } else {
@@ -68,7 +68,8 @@ pub async fn hours_editor(
         let state = crate::state::app_state()?;
         let set = state.stations().await?;
         let today = crate::time::today_local();
-        let mut form = crate::stations::service::hours_form(&set, &s, proposed, follows, today)?;
+        let mut form =
+            crate::stations::hours::service::hours_form(&set, &s, proposed, follows, today)?;
         // The special dates from today on, in words (said here: a service renders no text).
         form.specials = set
             .specials_of(station_id)
@@ -97,11 +98,11 @@ pub async fn set_hours(
     let r = async {
         let (user, mut s) = kept_station(station_id).await?;
         let hours = opening_hours.trim().to_string();
-        crate::stations::hours::validate(&hours).map_err(AppError::BadRequest)?;
+        crate::stations::hours::model::validate(&hours).map_err(AppError::BadRequest)?;
         let state = crate::state::app_state()?;
         s.version = version;
         let follows = matches!(follows_workdays.as_deref(), Some("on" | "true" | "1"));
-        if !crate::stations::service::set_station_hours(
+        if !crate::stations::hours::service::set_station_hours(
             &state.db,
             user.id,
             &s,
@@ -133,17 +134,18 @@ pub async fn add_special(
     let r = async {
         let (user, s) = kept_station(station_id).await?;
         let day = |v: &str| {
-            chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-                .map_err(|_| AppError::bad(Msg::new("error.date_format")))
+            crate::calendar_types::Day::parse(v)
+                .map(crate::calendar_types::Day::date)
+                .ok_or_else(|| AppError::bad(Msg::new("error.date_format")))
         };
         let (from, to) = (day(&from)?, day(&to)?);
         let hours = hours.unwrap_or_default();
-        crate::stations::hours::check_special(from, to, &hours, &note)
+        crate::stations::hours::model::check_special(from, to, &hours, &note)
             .map_err(|k| AppError::bad(Msg::new(k)))?;
         if to < crate::time::today_local() {
             return Err(AppError::bad(Msg::new("hours.special_past")));
         }
-        let sp = crate::stations::hours::SpecialHours {
+        let sp = crate::stations::hours::model::SpecialHours {
             id: 0,
             station_id,
             from,
@@ -156,7 +158,7 @@ pub async fn add_special(
             id: user.id,
             community_id: Some(s.community_id),
         };
-        crate::stations::service::add_special_hours(
+        crate::stations::hours::service::add_special_hours(
             &state.db,
             actor,
             &s,
@@ -176,7 +178,7 @@ pub async fn delete_special(station_id: i64, id: i64) -> Result<(), AppError> {
     let r = async {
         let (user, s) = kept_station(station_id).await?;
         let state = crate::state::app_state()?;
-        if !crate::stations::service::delete_special_hours(
+        if !crate::stations::hours::service::delete_special_hours(
             &state.db,
             user.id,
             &s,

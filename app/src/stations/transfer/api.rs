@@ -5,7 +5,7 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::message::Msg;
-use crate::stations::views::{ImportCounts, ImportLine, ImportReport};
+use crate::stations::transfer::views::{ImportCounts, ImportLine, ImportReport};
 use leptos::prelude::*;
 
 /// The address of the upload form's handler (multipart: `file`, `encoding`, `datum`).
@@ -30,7 +30,7 @@ pub async fn get_import(id: i64) -> Result<ImportReport, AppError> {
         crate::accounts::session::require_admin().await?;
         let state = crate::state::app_state()?;
         let bounds = city_bounds(&state).await?;
-        crate::stations::service::import_report(&state.db, id, bounds).await
+        crate::stations::transfer::service::import_report(&state.db, id, bounds).await
     }
     .await;
     crate::reply::page(r)
@@ -48,8 +48,14 @@ pub async fn apply_import(id: i64) -> Result<ImportCounts, AppError> {
             id: user.id,
             community_id: None,
         };
-        crate::stations::service::apply_import(&state.db, id, actor, bounds, crate::time::now_ts())
-            .await
+        crate::stations::transfer::service::apply_import(
+            &state.db,
+            id,
+            actor,
+            bounds,
+            crate::time::now_ts(),
+        )
+        .await
     }
     .await;
     crate::reply::reply(r, &back, |_| Some(format!("{back}?ok=1")))
@@ -66,16 +72,18 @@ pub async fn list_imports() -> Result<Vec<ImportLine>, AppError> {
                 .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default()
         };
-        Ok(crate::stations::store::recent_imports(&state.db, 20)
-            .await?
-            .into_iter()
-            .map(|i| ImportLine {
-                id: i.id,
-                file_name: i.file_name,
-                uploaded_at: fmt(i.created_at),
-                applied_at: i.applied_at.map(fmt),
-            })
-            .collect())
+        Ok(
+            crate::stations::transfer::store::recent_imports(&state.db, 20)
+                .await?
+                .into_iter()
+                .map(|i| ImportLine {
+                    id: i.id,
+                    file_name: i.file_name,
+                    uploaded_at: fmt(i.created_at),
+                    applied_at: i.applied_at.map(fmt),
+                })
+                .collect(),
+        )
     }
     .await;
     crate::reply::page(r)

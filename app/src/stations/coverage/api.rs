@@ -7,7 +7,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::message::Msg;
 use crate::stations::api::TileSettings;
-use crate::stations::views::CoverageView;
+use crate::stations::coverage::views::CoverageView;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +32,7 @@ pub async fn coverage_view(
         }
     };
     let set = state.stations().await?;
-    let c = crate::stations::coverage::compute(&set, crate::time::today_local());
+    let c = crate::stations::coverage::service::compute(&set, crate::time::today_local());
     let k = StationKind::ALL
         .iter()
         .position(|x| *x == kind)
@@ -41,7 +41,7 @@ pub async fn coverage_view(
         .communities
         .iter()
         .filter(|cc| !cc.gaps().is_empty())
-        .map(|cc| crate::stations::views::CoverageGap {
+        .map(|cc| crate::stations::coverage::views::CoverageGap {
             id: cc.id,
             name: cc.name.clone(),
             street: cc.street.clone(),
@@ -50,7 +50,9 @@ pub async fn coverage_view(
             missing: StationKind::ALL
                 .iter()
                 .zip(&cc.by_kind)
-                .filter(|(_, d)| !crate::stations::coverage::CommunityCoverage::covered(**d))
+                .filter(|(_, d)| {
+                    !crate::stations::coverage::service::CommunityCoverage::covered(**d)
+                })
                 .map(|(k, d)| (k.code().to_string(), *d))
                 .collect(),
         })

@@ -2,7 +2,7 @@
 //! Excel saves it (UTF-8 with or without BOM, or GB18030/GBK) and GeoJSON. Pure: bytes
 //! in, checked rows and every problem (row, column, reason in the reader's language)
 //! out; nothing here writes. The service previews with it and applies the rows in one
-//! transaction (see `stations::service::import`).
+//! transaction (see `stations::transfer::service`).
 //!
 //! Coordinates may be declared WGS-84, GCJ-02 (copied from Amap or Tencent) or BD-09
 //! (Baidu) per file; they are stored in WGS-84, converted here with the same formulas
@@ -137,7 +137,7 @@ pub struct ImportRow {
     pub follows_workdays: bool,
 }
 
-pub use crate::stations::views::Problem;
+pub use crate::stations::transfer::views::Problem;
 
 /// A file read and checked: the rows that passed and every problem found.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -496,9 +496,7 @@ fn check_records(
         }
         amenities.sort();
         let verified_on = c[11].trim().to_string();
-        if !verified_on.is_empty()
-            && chrono::NaiveDate::parse_from_str(&verified_on, "%Y-%m-%d").is_err()
-        {
+        if !verified_on.is_empty() && crate::calendar_types::Day::parse(&verified_on).is_none() {
             out.problem(row, col(11), Msg::new("transfer.bad_date"));
         }
         let follows_workdays = match yes_no(&c[12]) {
@@ -676,7 +674,7 @@ mod tests {
     }
 
     fn hours(s: &str) -> Result<(), Msg> {
-        crate::stations::hours::validate(s)
+        crate::stations::hours::model::validate(s)
     }
 
     const ZIBO: BBox = BBox {

@@ -1,0 +1,15 @@
+//! A station's opening hours: `model` evaluates them (the holiday calendar, make-up
+//! working days and the station's special dates folded in); `store` keeps the regular
+//! hours and the special date ranges; `service` saves them with their audit records and
+//! builds the editor's preview; `views` is what the editor shows; `api` and `pages` are
+//! the editor at `/station/:id/hours`.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod views;
