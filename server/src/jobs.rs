@@ -55,12 +55,7 @@ pub async fn purge(state: &AppState) -> Result<u64, sqlx::Error> {
 pub fn spawn_outbox(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let r = app::outbox::service::deliver_due(
-                &state.db,
-                state.sms.as_ref(),
-                app::time::now_ts(),
-            )
-            .await;
+            let r = app::outbox::service::deliver_due(&state.db, state.sms.as_ref()).await;
             note(&state, "outbox", r.as_ref().err());
             let _ =
                 tokio::time::timeout(Duration::from_secs(3), state.outbox_wake.notified()).await;

@@ -16,33 +16,46 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     30 * (1_i64 << attempts.clamp(1, 5).saturating_sub(1))
 }
 
-/// Delivers what is due now; returns how many were sent.
-pub async fn deliver_due(db: &Db, sender: &dyn SmsSender, now: i64) -> Result<usize, sqlx::Error> {
+/// Delivers what is due; returns how many were sent.
+pub async fn deliver_due(db: &Db, sender: &dyn SmsSender) -> Result<usize, sqlx::Error> {
+    deliver_due_with(db, sender, LEASE_SECS).await
+}
+
+/// [`deliver_due`] with a lease of `lease_secs`. One message per claim, each claimed at
+/// the clock's own now: a slow gateway delays the rest of the queue, never lets a lease
+/// lapse under a message still being sent (each send is bounded by the sender's timeout,
+/// well under the lease), and a sign-in code queued meanwhile is the next one taken.
+pub async fn deliver_due_with(
+    db: &Db,
+    sender: &dyn SmsSender,
+    lease_secs: i64,
+) -> Result<usize, sqlx::Error> {
     let mut sent = 0;
     loop {
-        let batch = store::claim_due(db, now, now + LEASE_SECS, 20).await?;
-        if batch.is_empty() {
+        let now = crate::time::now_ts();
+        let Some(m) = store::claim_next(db, now, now + lease_secs).await? else {
             return Ok(sent);
-        }
-        for m in batch {
-            let result = sender
-                .send(Sms {
-                    phone: &m.phone,
-                    purpose: &m.purpose,
-                    text: &m.body,
-                })
-                .await;
-            let at = crate::time::now_ts();
-            match result {
-                Ok(()) => {
-                    store::mark_sent(db, m.id, at).await?;
+        };
+        let result = sender
+            .send(Sms {
+                phone: &m.phone,
+                purpose: &m.purpose,
+                text: &m.body,
+            })
+            .await;
+        let at = crate::time::now_ts();
+        match result {
+            Ok(()) => {
+                if store::mark_sent(db, &m, at).await? {
                     sent += 1;
+                } else {
+                    tracing::warn!(id = m.id, "text sent after its lease lapsed");
                 }
-                Err(e) => {
-                    let retry = (m.attempts < MAX_ATTEMPTS).then(|| at + backoff_secs(m.attempts));
-                    tracing::warn!(id = m.id, purpose = %m.purpose, attempts = m.attempts, error = %e, "text not sent");
-                    store::mark_failed(db, m.id, &e.to_string(), retry, at).await?;
-                }
+            }
+            Err(e) => {
+                let retry = (m.attempts < MAX_ATTEMPTS).then(|| at + backoff_secs(m.attempts));
+                tracing::warn!(id = m.id, purpose = %m.purpose, attempts = m.attempts, error = %e, "text not sent");
+                store::mark_failed(db, &m, &e.to_string(), retry, at).await?;
             }
         }
     }

@@ -12,6 +12,9 @@ pub struct Claimed {
     pub purpose: String,
     pub body: String,
     pub attempts: i64,
+    /// The end of this claim's lease: the outcome is recorded only while it still holds
+    /// (a process whose lease lapsed and was taken over records nothing).
+    pub lease: i64,
 }
 
 /// A message that could not be delivered, for the admins' page (the body is not shown:
@@ -47,56 +50,70 @@ pub async fn enqueue(
     Ok(())
 }
 
-/// Takes up to `limit` due messages for this process until `lease_until`.
-pub async fn claim_due(
+/// The purposes sent before anything else: a sign-in code is waited for by someone at
+/// the screen and expires in minutes, so it never queues behind a backlog of reminders.
+pub const URGENT_PURPOSES: &[&str] = &["login_code"];
+
+/// Takes the next due message for this process until `lease_until` (urgent ones first,
+/// then the oldest): one at a time, so every message's lease starts when its own send
+/// does. `None` when nothing is due.
+pub async fn claim_next(
     db: &Db,
     now: i64,
     lease_until: i64,
-    limit: i64,
-) -> Result<Vec<Claimed>, sqlx::Error> {
-    let rows = sqlx::query(
+) -> Result<Option<Claimed>, sqlx::Error> {
+    let urgent = URGENT_PURPOSES
+        .iter()
+        .map(|p| format!("'{p}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
         "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
+         WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
                         AND next_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
-                      ORDER BY id LIMIT $3) \
+                      ORDER BY CASE WHEN purpose IN ({urgent}) THEN 0 ELSE 1 END, id LIMIT 1) \
            AND sent_at IS NULL AND failed_at IS NULL \
            AND (claimed_until IS NULL OR claimed_until < $2) \
-         RETURNING id, phone, purpose, body, attempts",
-    )
-    .bind(lease_until)
-    .bind(now)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Claimed {
-                id: r.try_get("id")?,
-                phone: r.try_get("phone")?,
-                purpose: r.try_get("purpose")?,
-                body: r.try_get("body")?,
-                attempts: r.try_get("attempts")?,
-            })
+         RETURNING id, phone, purpose, body, attempts, claimed_until"
+    );
+    let row = sqlx::query(&sql)
+        .bind(lease_until)
+        .bind(now)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| {
+        Ok(Claimed {
+            id: r.try_get("id")?,
+            phone: r.try_get("phone")?,
+            purpose: r.try_get("purpose")?,
+            body: r.try_get("body")?,
+            attempts: r.try_get("attempts")?,
+            lease: r.try_get("claimed_until")?,
         })
-        .collect()
+    })
+    .transpose()
 }
 
 /// Marks a message sent and erases its body (it may hold a code).
-pub async fn mark_sent(db: &Db, id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE outbox SET sent_at = $1, body = '', claimed_until = NULL, last_error = '' WHERE id = $2",
+/// False if the claim was no longer this process's.
+pub async fn mark_sent(db: &Db, m: &Claimed, now: i64) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query(
+        "UPDATE outbox SET sent_at = $1, body = '', claimed_until = NULL, last_error = '' \
+         WHERE id = $2 AND claimed_until = $3 AND sent_at IS NULL",
     )
     .bind(now)
-    .bind(id)
+    .bind(m.id)
+    .bind(m.lease)
     .execute(&db.pool)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(n == 1)
 }
 
 /// Records a failed try: again at `retry_at`, or (`None`) given up on.
 pub async fn mark_failed(
     db: &Db,
-    id: i64,
+    m: &Claimed,
     error: &str,
     retry_at: Option<i64>,
     now: i64,
@@ -104,17 +121,21 @@ pub async fn mark_failed(
     let error: String = error.chars().take(200).collect();
     match retry_at {
         Some(at) => sqlx::query(
-            "UPDATE outbox SET next_at = $1, claimed_until = NULL, last_error = $2 WHERE id = $3",
+            "UPDATE outbox SET next_at = $1, claimed_until = NULL, last_error = $2 \
+             WHERE id = $3 AND claimed_until = $4",
         )
         .bind(at)
         .bind(error)
-        .bind(id),
+        .bind(m.id)
+        .bind(m.lease),
         None => sqlx::query(
-            "UPDATE outbox SET failed_at = $1, body = '', claimed_until = NULL, last_error = $2 WHERE id = $3",
+            "UPDATE outbox SET failed_at = $1, body = '', claimed_until = NULL, last_error = $2 \
+             WHERE id = $3 AND claimed_until = $4",
         )
         .bind(now)
         .bind(error)
-        .bind(id),
+        .bind(m.id)
+        .bind(m.lease),
     }
     .execute(&db.pool)
     .await?;

@@ -1,6 +1,8 @@
 //! Micro-projects and Red-Saturday activities against the real server: capacity and
 //! the ordered waitlist under concurrency, promotion with a notice, posting by staff
-//! only, and check-in by QR code on the day (hours and points once, own community only).
+//! only (a refused form keeps what was typed), check-in by QR code on the day (hours and
+//! points once, own community only), browsing by date, community and kind in pages, and
+//! the roster.
 
 use crate::helpers::{count, post, post_json, race, spawn_app, TestApp};
 use app::activities::model::SignupStatus;
@@ -271,13 +273,7 @@ async fn staff_check_volunteers_in_by_qr_on_the_day_once_and_only_in_their_commu
         .collect();
     assert_eq!(count(&race(requests).await, 200), 1);
     assert_eq!(app::activities::store::hours_of(db, vid).await.unwrap(), 2);
-    let points: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM points_ledger WHERE user_id = $1 AND ref = $2")
-        .bind(vid)
-        .bind(format!("activity:{act}"))
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    assert_eq!(points, 5);
+    assert_eq!(app.points_from_activity(vid, act).await, 5);
     let me: Value = post_json(&app, &vol, "/api/points/me", &[]).await;
     assert_eq!(me["hours"], 2);
     // After check-in there is nothing to withdraw, and no code is shown any more.
@@ -382,4 +378,112 @@ async fn the_first_waiting_person_is_promoted_and_told_and_past_activities_take_
     assert!(page.contains("测试活动"));
     let (status, _) = app.get_text("/activities/99999999").await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_refused_activity_form_comes_back_with_what_was_typed() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let r = staff
+        .post(app.url("/api/activities/create"))
+        .header("accept", "text/html")
+        .form(&[
+            ("kind", "red_saturday"),
+            ("title", "楼道清理"),
+            ("day", "2099-06-01"),
+            ("place", "3号楼楼下"),
+            ("capacity", "12"),
+            ("start", "09:00"),
+            ("end", "11:00"),
+            ("description", "带好手套"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.contains("err="), "{to}");
+    let html = app.page_as(&staff, &to).await;
+    assert!(html.contains("星期六"), "the reason is shown: {html}");
+    for typed in [
+        "value=\"楼道清理\"",
+        "value=\"3号楼楼下\"",
+        "value=\"12\"",
+        "带好手套",
+    ] {
+        assert!(html.contains(typed), "{typed} kept");
+    }
+}
+
+#[tokio::test]
+async fn activities_are_browsed_by_date_community_and_kind_in_pages_with_the_organiser() {
+    let app = spawn_app().await;
+    // A community with its centre's phone, and enough activities for two pages.
+    let (community, phone) = app.first_centre_with_phone().await;
+    let today = app::time::today_local();
+    let mut first = None;
+    for i in 0..25i64 {
+        let day = today + chrono::Duration::days(i % 20);
+        let id = app
+            .project(community, &format!("翻页活动{i:02}"), day)
+            .await;
+        first.get_or_insert(id);
+    }
+    let base = format!("/activities?community={community}&kind=project");
+    let (_, p1) = app.get_text(&base).await;
+    assert!(
+        p1.contains("rel=\"next\"") && !p1.contains("rel=\"prev\""),
+        "{p1}"
+    );
+    let (_, p2) = app.get_text(&format!("{base}&page=2")).await;
+    assert!(p2.contains("rel=\"prev\"") && p2.contains("start=\"21\""));
+    // Every activity shown on a page is of that community (its name on each line).
+    let name = app.community_name(community).await;
+    assert_eq!(p1.matches("class=\"station-item\"").count(), 20);
+    assert!(p1.matches(name.as_str()).count() >= 20);
+    // This weekend: only Saturday and Sunday's.
+    let (_, wk) = app.get_text(&format!("{base}&when=weekend")).await;
+    for line in wk.split("class=\"station-kind\"").skip(1) {
+        let head: String = line.chars().take(40).collect();
+        assert!(head.contains("周六") || head.contains("周日"), "{head}");
+    }
+    let (status, html) = app.get_text("/activities?when=someday").await;
+    assert_eq!(status, 400);
+    assert!(html.contains("日期范围只能是"));
+    // The activity page names the organiser with a number to call.
+    let id = first.expect("the first activity");
+    let (_, html) = app.get_text(&format!("/activities/{id}")).await;
+    assert!(html.contains("组织方"));
+    assert!(
+        html.contains(&format!("href=\"tel:{}\"", phone.replace('-', ""))),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn the_roster_is_numbered_once() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    let me = app.demo(&staff, "staff").await;
+    let community = me["community_id"]
+        .as_i64()
+        .expect("demo staff has a community");
+    let day = app::time::today_local() + chrono::Duration::days(3);
+    let id = app.project(community, "点名册", day).await;
+    for phone in ["13900003331", "13900003332"] {
+        let (c, _) = app.session_for(phone).await;
+        let r = post(
+            &app,
+            &c,
+            "/api/activities/act",
+            &[("id", id.to_string()), ("action", "sign_up".into())],
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+    }
+    let html = app.page_as(&staff, &format!("/activities/{id}")).await;
+    let roster = &html[html.find("class=\"roster\"").expect("roster")..];
+    assert!(roster.contains("<li value=\"1\""), "{roster}");
+    assert!(!roster.contains(">1. "), "no second number");
 }

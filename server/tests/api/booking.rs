@@ -1,7 +1,10 @@
 //! Extended-hours booking against the real server: the happy path, the denials, and
-//! the races (capacity, limits, cancel-and-rebook, reminders) on whichever database.
+//! the races (capacity, limits, cancel-and-rebook, reminders) on whichever database;
+//! check-in by code at the booking's own centre; the booking pages (time and place
+//! first, the centres to choose from, a refused booking keeping the choice) and where
+//! booking is reached from. The desk's own tests are desk.rs's.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{post, spawn_app, TestApp};
 use app::booking::store;
 use serde_json::Value;
 
@@ -17,11 +20,7 @@ async fn a_slot(app: &TestApp, capacity: i64) -> (i64, i64, i64) {
         .next()
         .expect("a scheduled centre");
     assert!(sched.items.contains(&"MZ-01".to_string()));
-    let community: i64 = sqlx::query_scalar("SELECT community_id FROM stations WHERE id = $1")
-        .bind(center)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let community = app.station_community(center).await;
     let days: Value = app
         .client
         .post(app.url("/api/booking/choices"))
@@ -59,12 +58,7 @@ async fn a_slot(app: &TestApp, capacity: i64) -> (i64, i64, i64) {
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     let slot = v["slots"][0]["id"].as_i64().expect("a slot");
-    sqlx::query("UPDATE booking_slots SET capacity = $1 WHERE id = $2")
-        .bind(capacity)
-        .bind(slot)
-        .execute(&db.pool)
-        .await
-        .unwrap();
+    app.set_slot_capacity(slot, capacity).await;
     (center, community, slot)
 }
 
@@ -74,23 +68,6 @@ async fn book(app: &TestApp, c: &reqwest::Client, slot: i64) -> reqwest::Respons
         .send()
         .await
         .unwrap()
-}
-
-async fn booked(app: &TestApp, slot: i64) -> (i64, i64) {
-    let db = &app.state.db.pool;
-    let seats: i64 = sqlx::query_scalar("SELECT booked FROM booking_slots WHERE id = $1")
-        .bind(slot)
-        .fetch_one(db)
-        .await
-        .unwrap();
-    let rows: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings WHERE slot_id = $1 AND status = 'active'",
-    )
-    .bind(slot)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    (seats, rows)
 }
 
 #[tokio::test]
@@ -205,7 +182,7 @@ async fn two_hundred_concurrent_attempts_on_three_seats_give_exactly_three() {
         }
     }
     assert_eq!(ok, 3);
-    assert_eq!(booked(&app, slot).await, (3, 3));
+    assert_eq!(app.slot_seats(slot).await, (3, 3));
 }
 
 #[tokio::test]
@@ -238,7 +215,7 @@ async fn two_server_processes_on_one_database_never_overbook() {
         }
     }
     assert_eq!(ok, 3);
-    assert_eq!(booked(&app, slot).await, (3, 3));
+    assert_eq!(app.slot_seats(slot).await, (3, 3));
 }
 
 #[tokio::test]
@@ -277,7 +254,7 @@ async fn concurrent_cancel_and_rebook_keeps_the_count_exact() {
         let s = t.await.unwrap();
         assert!(s == 200 || s == 409, "{s}");
     }
-    let (seats, rows) = booked(&app, slot).await;
+    let (seats, rows) = app.slot_seats(slot).await;
     assert_eq!(seats, rows, "the seat count matches the active bookings");
     assert!(seats <= 1);
 }
@@ -286,19 +263,8 @@ async fn concurrent_cancel_and_rebook_keeps_the_count_exact() {
 async fn three_active_bookings_at_most_none_overlapping_even_when_raced() {
     let app = spawn_app().await;
     let (center, _, first) = a_slot(&app, 5).await;
-    let day: String = sqlx::query_scalar("SELECT day FROM booking_slots WHERE id = $1")
-        .bind(first)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    let slots: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM booking_slots WHERE center_id = $1 AND day = $2 ORDER BY start_min",
-    )
-    .bind(center)
-    .bind(&day)
-    .fetch_all(&app.state.db.pool)
-    .await
-    .unwrap();
+    let day = app.slot_day(first).await;
+    let slots = app.slots_on(center, &day).await;
     assert!(slots.len() >= 4);
     let (me, _) = app.session_for("13400000001").await;
     let tasks: Vec<_> = slots
@@ -361,14 +327,12 @@ async fn three_active_bookings_at_most_none_overlapping_even_when_raced() {
 async fn reschedule_moves_the_seat_and_cancel_frees_it() {
     let app = spawn_app().await;
     let (center, _, slot) = a_slot(&app, 2).await;
-    let next: i64 = sqlx::query_scalar(
-        "SELECT id FROM booking_slots WHERE center_id = $1 AND day = (SELECT day FROM booking_slots WHERE id = $2) AND id <> $2 ORDER BY start_min",
-    )
-    .bind(center)
-    .bind(slot)
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
+    let next = app
+        .slots_on(center, &app.slot_day(slot).await)
+        .await
+        .into_iter()
+        .find(|s| *s != slot)
+        .expect("another slot that day");
     let (me, _) = app.session_for("13300000001").await;
     let code: String = book(&app, &me, slot).await.json().await.unwrap();
     let r = me
@@ -378,8 +342,8 @@ async fn reschedule_moves_the_seat_and_cancel_frees_it() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(booked(&app, slot).await, (0, 0));
-    assert_eq!(booked(&app, next).await, (1, 1));
+    assert_eq!(app.slot_seats(slot).await, (0, 0));
+    assert_eq!(app.slot_seats(next).await, (1, 1));
     let r = me
         .post(app.url("/api/booking/cancel"))
         .form(&[("code", code.clone())])
@@ -387,7 +351,7 @@ async fn reschedule_moves_the_seat_and_cancel_frees_it() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(booked(&app, next).await, (0, 0));
+    assert_eq!(app.slot_seats(next).await, (0, 0));
     // Cancelling twice: 409, nothing changes.
     let r = me
         .post(app.url("/api/booking/cancel"))
@@ -396,7 +360,7 @@ async fn reschedule_moves_the_seat_and_cancel_frees_it() {
         .await
         .unwrap();
     assert_eq!(r.status(), 409);
-    assert_eq!(booked(&app, next).await, (0, 0));
+    assert_eq!(app.slot_seats(next).await, (0, 0));
 }
 
 #[tokio::test]
@@ -430,12 +394,7 @@ async fn the_desk_checks_in_by_code_only_at_its_own_centre_and_closing_tells_res
     .await
     .unwrap();
     // Check-in happens on the booking's own day: the slot is moved to today for it.
-    sqlx::query("UPDATE booking_slots SET day = $1, start_min = 1439 WHERE id = $2")
-        .bind(app::time::today())
-        .bind(slot)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    app.move_slot_to_tonight(slot).await;
     let scanned = format!("LINLI:BOOKING:{code}");
     let r = staff
         .post(app.url("/api/desk/mark"))
@@ -520,11 +479,7 @@ async fn reminders_go_out_once_across_processes_and_never_for_cancelled_bookings
     let app = spawn_app().await;
     let second = app.second_process().await;
     let (_, _, slot) = a_slot(&app, 3).await;
-    let day: String = sqlx::query_scalar("SELECT day FROM booking_slots WHERE id = $1")
-        .bind(slot)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let day = app.slot_day(slot).await;
     let (a, _) = app.session_for("13000000001").await;
     let (b, _) = app.session_for("13000000002").await;
     book(&app, &a, slot).await;
@@ -655,4 +610,165 @@ async fn holidays_have_no_slots_and_make_up_days_follow_their_weekday() {
         Some("17:30"),
         "a make-up Saturday runs Friday's evening slots"
     );
+}
+
+#[tokio::test]
+async fn a_booking_page_puts_time_and_place_first_asks_before_cancelling_and_a_cancelled_one_shows_no_qr(
+) {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let (center, sched) = app::booking::store::schedules(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a scheduled centre");
+    let slot = app.first_slot_ahead(center).await;
+    let (me, _) = app.session_for("13900001111").await;
+    let r = post(
+        &app,
+        &me,
+        "/api/booking/create",
+        &[
+            ("slot_id", slot.to_string()),
+            ("item_code", sched.items[0].clone()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let code: String = r.json().await.unwrap();
+    let page = |path: String| {
+        let me = me.clone();
+        let url = app.url(&path);
+        async move { me.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(format!("/bookings/{code}")).await;
+    let (when, code_at) = (
+        html.find("class=\"when\"").unwrap(),
+        html.find("class=\"code\"").unwrap(),
+    );
+    assert!(when < code_at, "time and place come before the code");
+    assert!(html.contains("class=\"qr\"") && html.contains("/ics"));
+    // Cancel is a link to a confirmation, which writes nothing.
+    assert!(html.contains(&format!("/bookings/{code}?cancel=1")));
+    let asked = page(format!("/bookings/{code}?cancel=1")).await;
+    assert!(asked.contains("确认取消"), "{asked}");
+    assert_eq!(app.booking_status(&code).await, "active");
+    let r = post(&app, &me, "/api/booking/cancel", &[("code", code.clone())]).await;
+    assert_eq!(r.status(), 200);
+    let html = page(format!("/bookings/{code}")).await;
+    assert!(html.contains("已取消"));
+    assert!(
+        !html.contains("class=\"qr\""),
+        "no QR for a cancelled booking"
+    );
+    assert!(
+        !html.contains("/ics"),
+        "no calendar link for a cancelled booking"
+    );
+    assert!(!html.contains("cancel=1"));
+}
+
+#[tokio::test]
+async fn book_without_an_item_offers_the_items_that_can_be_booked() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/book").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("加载失败"), "{html}");
+    assert!(html.contains("/book?item=MZ-01"), "{html}");
+}
+
+#[tokio::test]
+async fn the_booking_page_offers_my_centre_first_then_streets_folded_and_a_search() {
+    let app = spawn_app().await;
+    app.demo(&app.new_client(), "staff").await;
+    let resident = app.new_client();
+    app.demo(&resident, "resident").await;
+    let item = app.desk_slot(3).await.1;
+    let html = app.page_as(&resident, &format!("/book?item={item}")).await;
+    // Her own community's centre leads, then every centre grouped by street, folded.
+    let mine = html.find("您所在社区的服务中心").expect("own centre first");
+    let streets = html.find("按街道查找").expect("streets");
+    assert!(mine < streets);
+    let folded = html.matches("<details class=\"street\"").count();
+    assert!(folded >= 10, "{folded} street groups");
+    assert!(!html.contains("<details class=\"street\" open"));
+    // A search narrows to matching centres, and says how many.
+    let street = app.street_of_first_centre().await;
+    let html = app
+        .page_as(
+            &resident,
+            &format!("/book?item={item}&q={}", app::util::url_encode(&street)),
+        )
+        .await;
+    assert!(html.contains(&format!("“{street}”找到")), "{html}");
+    assert!(!html.contains("<details class=\"street\""));
+    let html = app
+        .page_as(&resident, &format!("/book?item={item}&q=不存在的地方"))
+        .await;
+    assert!(html.contains("没有找到。换个字试试"));
+    // Signed out: no "own centre", the streets still.
+    let (_, html) = app.get_text(&format!("/book?item={item}")).await;
+    assert!(!html.contains("您所在社区的服务中心") && html.contains("按街道查找"));
+}
+
+#[tokio::test]
+async fn a_refused_booking_keeps_the_choice_and_links_to_the_booking_in_the_way() {
+    let app = spawn_app().await;
+    app.demo(&app.new_client(), "staff").await;
+    let slot = app.desk_slot(5).await;
+    let (me, code) = app.book_in("13900002222", slot.clone()).await;
+    // The same slot again overlaps the first booking.
+    let r = me
+        .post(app.url("/api/booking/create"))
+        .header("accept", "text/html")
+        .form(&[
+            ("slot_id", slot.0.to_string()),
+            ("item_code", slot.1.clone()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let center = app.slot_center(slot.0).await;
+    assert!(
+        to.contains(&format!("center={center}")) && to.contains("day="),
+        "{to}"
+    );
+    assert!(to.contains(&format!("conflict={code}")), "{to}");
+    let html = app.page_as(&me, &to).await;
+    assert!(html.contains(&format!("/bookings/{code}")), "{html}");
+    assert!(html.contains("查看与它时间冲突的预约"));
+    assert!(
+        html.contains("id=\"slots\""),
+        "the chosen day's slots are shown again"
+    );
+}
+
+#[tokio::test]
+async fn booking_is_reached_from_home_services_me_and_a_centre_s_own_page() {
+    let app = spawn_app().await;
+    let (_, home) = app.get_text("/").await;
+    assert!(home.contains("href=\"/book\""), "home");
+    let (_, services) = app.get_text("/services").await;
+    assert!(services.contains("href=\"/book\""), "办事");
+    let resident = app.new_client();
+    app.demo(&resident, "resident").await;
+    let me = app.page_as(&resident, "/me").await;
+    assert!(me.contains("href=\"/book\""), "我的");
+    let centre = app.first_station_of_kind("center").await;
+    let (_, page) = app.get_text(&format!("/station/{centre}")).await;
+    assert!(page.contains(&format!("href=\"/book?center={centre}\"")));
+    // From there, the items keep the centre chosen.
+    let (_, pick) = app.get_text(&format!("/book?center={centre}")).await;
+    assert!(
+        pick.contains(&format!("&amp;center={centre}\""))
+            || pick.contains(&format!("&center={centre}\"")),
+        "{pick}"
+    );
+    // An outdoor point takes no bookings.
+    let outdoor = app.first_station_of_kind("outdoor").await;
+    let (_, page) = app.get_text(&format!("/station/{outdoor}")).await;
+    assert!(!page.contains("/book?center="));
 }

@@ -1,6 +1,8 @@
-//! The one-window catalogue against the real server.
+//! The one-window catalogue against the real server: the guides, search, checklists and
+//! English item names; admins publish new versions (old ones kept), staff propose
+//! changes that an admin approves.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{post, post_json, spawn_app};
 use serde_json::Value;
 
 #[tokio::test]
@@ -133,7 +135,7 @@ async fn staff_publish_new_versions_and_the_old_ones_are_kept() {
     assert_eq!(edit(&app, &resident, 1, &g, "改时间").await.status(), 403);
 
     // Guides are city-wide: an admin publishes directly (staff propose: see
-    // trust::staff_propose_guide_changes_and_an_admin_approves_them).
+    // staff_propose_guide_changes_and_an_admin_approves_them, below).
     let staff = app.new_client();
     app.demo(&staff, "admin").await;
     // A guide that breaks the rules: 400, named in Chinese.
@@ -155,18 +157,8 @@ async fn staff_publish_new_versions_and_the_old_ones_are_kept() {
 
     let (_, html) = app.get_text("/services/MZ-01").await;
     assert!(html.contains("第2版") && html.contains("周六上午 9:00—12:00"));
-    let versions: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_versions WHERE code = 'MZ-01'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(versions, 2);
-    let audited: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'update_guide'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(audited, 1);
+    assert_eq!(app.guide_versions_kept("MZ-01").await, 2);
+    assert_eq!(app.audit_count("update_guide").await, 1);
 }
 
 #[tokio::test]
@@ -206,10 +198,129 @@ async fn concurrent_editors_of_one_version_produce_exactly_one_new_version() {
         "{statuses:?}"
     );
     assert!(statuses.iter().all(|s| *s == 200 || *s == 409));
-    let versions: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_versions WHERE code = 'MZ-01'")
-            .fetch_one(&app.state.db.pool)
+    assert_eq!(app.guide_versions_kept("MZ-01").await, 2);
+}
+
+#[tokio::test]
+async fn staff_propose_guide_changes_and_an_admin_approves_them() {
+    let app = spawn_app().await;
+    let staff = app.staff_of("13466660001", "1").await;
+    app::accounts::store::set_profile(
+        &app.state.db,
+        {
+            app::accounts::store::user_by_phone(&app.state.db, "13466660001")
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        },
+        "张社工",
+        None,
+    )
+    .await
+    .unwrap();
+    let g: Value = post_json(
+        &app,
+        &staff,
+        "/api/catalogue/guide",
+        &[("code", "MZ-01".into())],
+    )
+    .await;
+    let mut item = g["item"].clone();
+    item["hours"] = Value::from("周一至周六 8:30—17:30");
+    let edit = |c: reqwest::Client| {
+        let (app, item) = (&app, item.clone());
+        async move {
+            post(
+                app,
+                &c,
+                "/api/catalogue/update",
+                &[
+                    ("code", "MZ-01".into()),
+                    ("base", "1".into()),
+                    ("guide", item.to_string()),
+                    ("note", "周六也办".into()),
+                ],
+            )
             .await
-            .unwrap();
-    assert_eq!(versions, 2);
+        }
+    };
+    let r = edit(staff.clone()).await;
+    assert_eq!(r.status(), 200);
+    let proposal: i64 = r.json().await.unwrap();
+    let version = || app.guide_version("MZ-01");
+    assert_eq!(version().await, 1, "a proposal publishes nothing");
+    // Staff cannot approve; an admin can, once.
+    let decide = |c: reqwest::Client, approve: &str| {
+        let app = &app;
+        let approve = approve.to_string();
+        async move {
+            post(
+                app,
+                &c,
+                "/api/catalogue/decide",
+                &[("id", proposal.to_string()), ("approve", approve)],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    };
+    assert_eq!(decide(staff.clone(), "true").await, 403);
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let listed: Value = post_json(&app, &admin, "/api/catalogue/proposals", &[]).await;
+    assert_eq!(listed[0]["id"], proposal);
+    assert_eq!(decide(admin.clone(), "true").await, 200);
+    assert_eq!(version().await, 2);
+    assert_eq!(decide(admin.clone(), "true").await, 404);
+    // The history shows both who proposed and who approved.
+    let h: Value = post_json(
+        &app,
+        &admin,
+        "/api/catalogue/history",
+        &[("code", "MZ-01".into())],
+    )
+    .await;
+    let note = h[0][2].as_str().unwrap();
+    assert!(
+        note.contains("张社工") && note.contains("体验管理员"),
+        "{note}"
+    );
+    assert_eq!(app.audit_count("propose_guide").await, 1);
+    assert_eq!(app.audit_count("approve_guide").await, 1);
+}
+
+#[tokio::test]
+async fn english_readers_get_english_item_names_and_the_checklist_prints() {
+    let app = spawn_app().await;
+    let en = app.new_client();
+    en.post(app.url("/prefs"))
+        .form(&[("lang", "en"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    let html = app.page_as(&en, "/services").await;
+    assert!(
+        html.contains("Minimum living allowance application"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Civil Affairs &amp; Veterans") || html.contains("Civil Affairs & Veterans")
+    );
+    let html = app.page_as(&en, "/services/MZ-01").await;
+    assert!(html.contains("<h1>Minimum living allowance application</h1>"));
+    assert!(
+        html.contains("lang=\"zh-CN\" class=\"lead\">最低生活保障申请"),
+        "{html}"
+    );
+    assert!(html.contains("This guide is published in Chinese"));
+    // Chinese stays Chinese.
+    let (_, html) = app.get_text("/services/MZ-01").await;
+    assert!(html.contains("<h1>最低生活保障申请</h1>"));
+    // The checklist: a print button, tick boxes, the jargon explained.
+    let (_, html) = app.get_text("/services/MZ-01/checklist").await;
+    assert!(html.contains("data-print") && html.contains("打印清单"));
+    assert!(html.contains("type=\"checkbox\""));
+    assert!(html.contains("“原件”是证件或材料的原本"));
 }

@@ -1,3 +1,9 @@
+//! The demo city against the real server: seeded once with the report's numbers (the
+//! stations as generated, wishes, activities, teams and rewards), seeding twice or
+//! concurrently writes one city, the defaults seed nothing, and the seeded rows keep
+//! every invariant of the live code.
+
+use crate::fixtures::{Invariant, Table};
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -108,26 +114,18 @@ async fn a_server_started_with_nothing_set_has_no_demo_people_wishes_or_points()
     assert!(!app::config::Config::default().seed_demo);
     let app = spawn_app_without_seed().await;
     for table in [
-        "users",
-        "wishes",
-        "points_ledger",
-        "streets",
-        "stations",
-        "bookings",
+        Table::Users,
+        Table::Wishes,
+        Table::PointsLedger,
+        Table::Streets,
+        Table::Stations,
+        Table::Bookings,
     ] {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-        assert_eq!(n, 0, "{table} has rows");
+        assert_eq!(app.rows(table).await, 0, "{} has rows", table.name());
     }
     assert!(app.state.stations().await.unwrap().city.is_none());
     // The public catalogue and the statutory holidays are there from the first start.
-    let items: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_items")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(items, 42);
+    assert_eq!(app.rows(Table::CatalogueItems).await, 42);
 }
 
 /// The whole seeded demo city keeps the invariants the live code keeps, so a test that
@@ -139,81 +137,54 @@ async fn a_server_started_with_nothing_set_has_no_demo_people_wishes_or_points()
 #[tokio::test]
 async fn the_seeded_demo_city_keeps_every_invariant_of_the_live_code() {
     let app = spawn_app().await;
-    let pool = &app.state.db.pool;
-    let count = |sql: &'static str| async move {
-        sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(pool)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
-    };
     // The demo has bookings of every kind, past and ahead, or the checks say nothing.
-    assert!(count("SELECT COUNT(*) FROM bookings WHERE status = 'no_show'").await > 0);
+    assert!(app.bookings_with_status("no_show").await > 0);
     assert!(
-        count("SELECT COUNT(*) FROM bookings WHERE status IN ('done', 'checked_in')").await > 0
+        app.bookings_with_status("done").await + app.bookings_with_status("checked_in").await > 0
     );
-    let wrong_booked = count(
-        "SELECT COUNT(*) FROM booking_slots s WHERE s.booked <> \
-         (SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id AND b.status <> 'cancelled')",
-    )
-    .await;
     assert_eq!(
-        wrong_booked, 0,
+        app.breaches(Invariant::SlotBookedIsItsBookings).await,
+        0,
         "slots whose booked differs from their bookings"
     );
+    assert_eq!(app.breaches(Invariant::SlotWithinCapacity).await, 0);
+    assert!(app.rows(Table::PointsLedger).await > 0);
     assert_eq!(
-        count("SELECT COUNT(*) FROM booking_slots WHERE booked > capacity OR booked < 0").await,
-        0
-    );
-    assert!(count("SELECT COUNT(*) FROM points_ledger").await > 0);
-    assert_eq!(
-        count(
-            "SELECT COUNT(*) FROM (SELECT user_id FROM points_ledger GROUP BY user_id \
-             HAVING SUM(delta) < 0) t",
-        )
-        .await,
+        app.breaches(Invariant::NoNegativeBalance).await,
         0,
         "people with a negative balance"
     );
+    assert_eq!(app.breaches(Invariant::NoNegativeStock).await, 0);
+    assert!(app.wishes_with_status("claimed").await > 0);
     assert_eq!(
-        count("SELECT COUNT(*) FROM rewards WHERE stock < 0").await,
-        0
-    );
-    assert!(count("SELECT COUNT(*) FROM wishes WHERE status = 'claimed'").await > 0);
-    assert_eq!(
-        count(
-            "SELECT COUNT(*) FROM wishes WHERE (status IN ('claimed', 'fulfilled') AND claimant_id IS NULL) \
-             OR (status IN ('pending', 'rejected', 'published') AND claimant_id IS NOT NULL)",
-        )
-        .await,
+        app.breaches(Invariant::ClaimantMatchesStatus).await,
         0,
         "wishes whose claimant contradicts their state"
     );
     assert_eq!(
-        count(
-            "SELECT COUNT(*) FROM wishes w WHERE w.status = 'claimed' AND 1 <> \
-             (SELECT COUNT(*) FROM wish_claims c WHERE c.wish_id = w.id AND c.user_id = w.claimant_id \
-              AND c.ended_at IS NULL)",
-        )
-        .await,
+        app.breaches(Invariant::OneOpenClaimPerClaimedWish).await,
         0,
         "claimed wishes without exactly one open claim on record"
     );
     assert_eq!(
-        count(
-            "SELECT COUNT(*) FROM (SELECT user_id FROM wish_claims WHERE ended_at IS NULL \
-             GROUP BY user_id HAVING COUNT(*) > 3) t",
-        )
-        .await,
+        app.breaches(Invariant::AtMostThreeOpenClaims).await,
         0,
         "volunteers over the open-claim limit (3)"
     );
     assert_eq!(
-        count(
-            "SELECT COUNT(*) FROM activities a WHERE a.capacity < \
-             (SELECT COUNT(*) FROM signups s WHERE s.activity_id = a.id AND s.status = 'confirmed')",
-        )
-        .await,
+        app.breaches(Invariant::ActivityWithinPlaces).await,
         0,
         "activities over their places"
     );
+}
+
+#[tokio::test]
+async fn the_demo_city_has_wishes_activities_teams_and_rewards() {
+    let app = spawn_app().await;
+    assert_eq!(app.rows(Table::Wishes).await, 5000);
+    assert_eq!(app.wish_statuses_in_use().await, 7);
+    assert_eq!(app.rows(Table::Activities).await, 3100);
+    assert_eq!(app.rows(Table::Teams).await, 1300);
+    assert!(app.rows(Table::Rewards).await >= 30);
+    assert!(app.rows(Table::PointsLedger).await > 1000);
 }

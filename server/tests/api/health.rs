@@ -1,3 +1,8 @@
+//! Operations against the real server: health checks, request ids, start-up that stops
+//! on a failed migration, backups of a SQLite database while it serves, and the
+//! `/metrics` endpoint (guarded, counted by route).
+
+use crate::fixtures::Table;
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -43,6 +48,7 @@ async fn a_failed_migration_stops_start_up_with_a_clear_message() {
     let db = crate::helpers::TestDb::fresh().await;
     {
         let pool = app::db::Db::connect(&db.url(), 1).await.unwrap();
+        // tamper: a table made by someone else where the first migration creates one.
         sqlx::query("CREATE TABLE streets (id INTEGER)")
             .execute(&pool.pool)
             .await
@@ -87,21 +93,78 @@ async fn a_sqlite_database_is_backed_up_while_serving_and_a_server_starts_from_t
         .contains("已存在"));
     let url = format!("sqlite://{}", to.display());
     let restored = crate::helpers::spawn_app_with(|c| c.database_url = url).await;
-    let found: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id = $1 AND phone = '13900007777'")
-            .bind(id)
-            .fetch_one(&restored.state.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(found, 1);
-    let stations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stations")
-        .fetch_one(&restored.state.db.pool)
-        .await
-        .unwrap();
-    assert!(stations > 1000);
+    assert_eq!(restored.phone_of(id).await.as_deref(), Some("13900007777"));
+    assert!(restored.rows(Table::Stations).await > 1000);
     assert_eq!(restored.get_text("/").await.0, 200);
     drop(restored);
     for suffix in ["", "-wal", "-shm", ".secret"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", to.display()));
     }
+}
+
+/// `/metrics`: a 404 unless a token is set; with one, only with the token; counts by
+/// route pattern and status; the internal address needs no token.
+#[tokio::test]
+async fn metrics_are_guarded_and_count_requests_by_route() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let token = "metrics-token-0123456789";
+    let app = crate::helpers::spawn_app_with(|c| c.metrics_token = Some(token.into())).await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/station/1").await.status(), 200);
+    }
+    assert_eq!(app.get("/station/999999").await.status(), 404);
+    server::jobs::run_once(&app.state).await;
+    assert_eq!(app.get("/metrics").await.status(), 401);
+    let r = app
+        .new_client()
+        .get(app.url("/metrics"))
+        .header("authorization", "Bearer wrong-token-0123456789x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = app
+        .new_client()
+        .get(app.url("/metrics"))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains(
+            r#"linli_http_requests_total{method="GET",route="/station/{id}",status="200"} 3"#
+        ),
+        "{body}"
+    );
+    assert!(body.contains(
+        r#"linli_http_requests_total{method="GET",route="/station/{id}",status="404"} 1"#
+    ));
+    assert!(body.contains("linli_http_request_duration_seconds_bucket"));
+    assert!(body.contains("linli_db_pool_connections"));
+    assert!(body.contains(r#"linli_outbox_messages{state="failed"}"#));
+    assert!(
+        body.contains(r#"linli_job_runs_total{job="purge",outcome="ok"} 1"#),
+        "{body}"
+    );
+    // The internal address: `/metrics` alone, no token.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::http::metrics::internal_router(app.state.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let r = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("linli_http_requests_total"));
+    let r = reqwest::get(format!("http://{addr}/")).await.unwrap();
+    assert_eq!(r.status(), 404);
 }

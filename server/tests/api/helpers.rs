@@ -163,13 +163,7 @@ impl TestDb {
     pub async fn fresh() -> TestDb {
         let db = TestDb::named();
         if let TestDb::Postgres { admin_url, name } = &db {
-            use sqlx::Connection;
-            let mut conn = sqlx::PgConnection::connect(admin_url)
-                .await
-                .expect("LINLI_TEST_POSTGRES_URL is reachable");
-            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
-                .await
-                .expect("create test database");
+            create_pg_database(admin_url, name).await;
         }
         db
     }
@@ -222,6 +216,17 @@ impl TestDb {
         };
         std::env::temp_dir().join(format!("{tag}.sms.jsonl"))
     }
+}
+
+/// Creates an empty PostgreSQL database `name` on the server of `admin_url`.
+pub async fn create_pg_database(admin_url: &str, name: &str) {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("LINLI_TEST_POSTGRES_URL is reachable");
+    sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create the database");
 }
 
 /// Drops a PostgreSQL database from a `Drop` impl, which runs inside a test's runtime:
@@ -398,6 +403,19 @@ pub async fn race(requests: Vec<reqwest::RequestBuilder>) -> Vec<u16> {
     out
 }
 
+/// Acts on wish `id` (`claim`, `withdraw`, `confirm`…) as `c`; returns the status.
+pub async fn act(app: &TestApp, c: &reqwest::Client, id: i64, action: &str) -> u16 {
+    post(
+        app,
+        c,
+        "/api/wishes/act",
+        &[("id", id.to_string()), ("action", action.into())],
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
 /// How many of `statuses` are `code`.
 pub fn count(statuses: &[u16], code: u16) -> usize {
     statuses.iter().filter(|s| **s == code).count()
@@ -417,17 +435,8 @@ impl TestApp {
         .fetch_one(&db.pool)
         .await
         .expect("the demo desk has slots ahead");
-        sqlx::query("UPDATE booking_slots SET capacity = $1 WHERE id = $2")
-            .bind(capacity)
-            .bind(slot)
-            .execute(&db.pool)
-            .await
-            .unwrap();
-        let center: i64 = sqlx::query_scalar("SELECT center_id FROM booking_slots WHERE id = $1")
-            .bind(slot)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+        self.set_slot_capacity(slot, capacity).await;
+        let center = self.slot_center(slot).await;
         let item = app::booking::store::schedule(db, center)
             .await
             .unwrap()
@@ -469,6 +478,17 @@ impl TestApp {
         app::accounts::store::set_verification(&mut conn, user, Some("测试志愿者"), user, 0)
             .await
             .expect("verified");
+    }
+
+    /// Whether station `id` is open now, as the open API tells a rider.
+    pub async fn open_now(&self, id: i64) -> Option<bool> {
+        let v: serde_json::Value = self
+            .get(&format!("/api/v1/stations/{id}"))
+            .await
+            .json()
+            .await
+            .expect("a station as JSON");
+        v["properties"]["open_now"].as_bool()
     }
 
     pub fn url(&self, path: &str) -> String {

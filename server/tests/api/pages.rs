@@ -1,4 +1,10 @@
-use crate::helpers::spawn_app;
+//! Pages against the real server: the home page and the tab bar, language and care mode
+//! from cookies, preferences, redirects that stay on the site, 404s, the manifest,
+//! compression, reading that never writes, no raw message keys, days and statuses in the
+//! reader's language, what "me" shows first, and staff's own navigation and pages.
+
+use crate::fixtures::data_version;
+use crate::helpers::{post, spawn_app};
 
 #[tokio::test]
 async fn the_home_page_renders_in_chinese_with_the_tab_bar() {
@@ -171,13 +177,7 @@ async fn reading_pages_never_writes() {
     app.demo(&staff, "staff").await;
     let url = app.state.config.database_url.clone();
     let watcher = app::db::Db::connect(&url, 1).await.unwrap();
-    let version = || async {
-        let v: i64 = sqlx::query_scalar("PRAGMA data_version")
-            .fetch_one(&watcher.pool)
-            .await
-            .unwrap();
-        v
-    };
+    let version = || data_version(&watcher);
     let before = version().await;
     let pages = [
         "/",
@@ -285,4 +285,94 @@ async fn no_page_shows_a_raw_message_key_to_anyone_in_either_language() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn me_shows_what_is_mine_before_the_profile_form() {
+    let app = spawn_app().await;
+    let (me, _) = app.session_for("13900003333").await;
+    let html = app.page_as(&me, "/me").await;
+    let bookings = html.find("id=\"my-bookings\"").expect("my bookings");
+    let profile = html
+        .find("class=\"card profile\"")
+        .expect("the profile form");
+    assert!(bookings < profile);
+}
+
+#[tokio::test]
+async fn days_say_today_and_tomorrow_and_statuses_follow_the_language() {
+    let app = spawn_app().await;
+    let (center, _) = app::booking::store::schedules(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a scheduled centre");
+    let (_, html) = app
+        .get_text(&format!("/book?item=MZ-01&center={center}"))
+        .await;
+    assert!(html.contains("明天"), "{html}");
+    let id = app.first_wish_with_status("published").await;
+    let en = app
+        .client
+        .get(app.url(&format!("/wishes/{id}")))
+        .header("cookie", "linli_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("Open") && !en.contains("待认领"), "{en}");
+}
+
+#[tokio::test]
+async fn staff_have_their_own_navigation_and_residents_do_not() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let html = app.page_as(&staff, "/services").await;
+    assert!(
+        html.contains("class=\"staff-nav\"") && html.contains("href=\"/desk\""),
+        "{html}"
+    );
+    let (me, _) = app.session_for("13900007777").await;
+    let html = app.page_as(&me, "/services").await;
+    assert!(!html.contains("class=\"staff-nav\""));
+}
+
+#[tokio::test]
+async fn the_staff_pages_render_for_their_people_and_refuse_others() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let (vol, vid) = app.session_for("15799990001").await;
+    app::accounts::store::set_volunteer(&app.state.db, vid, true, None)
+        .await
+        .unwrap();
+    app::accounts::store::set_profile(&app.state.db, vid, "待核验的志愿者", {
+        app::accounts::store::user_by_phone(&app.state.db, "19900000003")
+            .await
+            .unwrap()
+            .unwrap()
+            .community_id
+    })
+    .await
+    .unwrap();
+    let html = app.page_as(&staff, "/volunteers").await;
+    assert!(
+        html.contains("待核验的志愿者") && html.contains("real_name"),
+        "{html}"
+    );
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let html = app.page_as(&admin, "/admin").await;
+    assert!(html.contains("操作记录"), "{html}");
+    // A resident gets neither.
+    let html = app.page_as(&vol, "/admin").await;
+    assert!(!html.contains("操作记录"));
+    assert_eq!(
+        post(&app, &vol, "/api/admin/overview", &[]).await.status(),
+        403
+    );
 }

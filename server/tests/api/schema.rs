@@ -20,6 +20,7 @@
 //! Needs `LINLI_TEST_POSTGRES_URL` (CI always sets it); without it the test says it is
 //! skipped and passes.
 
+use crate::fixtures::catalogue_rows;
 use app::db::Db;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -269,7 +270,7 @@ fn generated_text(g: bool) -> &'static str {
 async fn read_sqlite(db: &Db) -> Schema {
     let mut schema = Schema::default();
     let mut table_sql: BTreeMap<String, String> = BTreeMap::new();
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT CAST(name AS TEXT) AS name, CAST(sql AS TEXT) AS sql FROM sqlite_master \
          WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' \
@@ -282,7 +283,7 @@ async fn read_sqlite(db: &Db) -> Schema {
         schema.tables.insert(name, Table::default());
     }
     let mut index_sql: BTreeMap<String, String> = BTreeMap::new();
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT CAST(name AS TEXT) AS name, CAST(sql AS TEXT) AS sql FROM sqlite_master \
          WHERE type = 'index' AND sql IS NOT NULL",
@@ -300,7 +301,7 @@ async fn read_sqlite(db: &Db) -> Schema {
         on_update: String,
     }
     let mut fks: BTreeMap<(String, i64), Fk> = BTreeMap::new();
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT CAST(m.name AS TEXT) AS tbl, CAST(f.id AS INTEGER) AS id, \
          CAST(f.seq AS INTEGER) AS seq, CAST(f.\"table\" AS TEXT) AS ref_table, \
@@ -339,7 +340,7 @@ async fn read_sqlite(db: &Db) -> Schema {
         pk: i64,
     }
     let mut raw: BTreeMap<String, Vec<RawColumn>> = BTreeMap::new();
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT CAST(m.name AS TEXT) AS tbl, CAST(p.name AS TEXT) AS col, \
          CAST(p.type AS TEXT) AS decl, CAST(p.\"notnull\" AS INTEGER) AS not_null, \
@@ -399,7 +400,7 @@ async fn read_sqlite(db: &Db) -> Schema {
         cols: Vec<(i64, String)>,
     }
     let mut indexes: BTreeMap<String, RawIndex> = BTreeMap::new();
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT CAST(m.name AS TEXT) AS tbl, CAST(il.name AS TEXT) AS idx, \
          CAST(il.\"unique\" AS INTEGER) AS uniq, CAST(il.origin AS TEXT) AS origin, \
@@ -497,7 +498,7 @@ async fn read_sqlite(db: &Db) -> Schema {
         }
     }
 
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT CAST(tbl_name AS TEXT) AS tbl, CAST(sql AS TEXT) AS sql FROM sqlite_master \
          WHERE type = 'trigger' AND sql IS NOT NULL",
@@ -580,7 +581,7 @@ fn sqlite_trigger_event(toks: &[Tok]) -> Option<String> {
 
 async fn read_postgres(db: &Db) -> Schema {
     let mut schema = Schema::default();
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT c.relname::text AS name FROM pg_class c \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -592,7 +593,7 @@ async fn read_postgres(db: &Db) -> Schema {
         schema.tables.insert(text(&r, "name"), Table::default());
     }
 
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT table_name::text AS tbl, column_name::text AS col, data_type::text AS ty, \
          is_nullable::text AS nullable, column_default::text AS dflt, \
@@ -624,7 +625,7 @@ async fn read_postgres(db: &Db) -> Schema {
         );
     }
 
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT t.relname::text AS tbl, i.relname::text AS idx, \
          (CASE WHEN x.indisprimary THEN 1 ELSE 0 END)::bigint AS is_pk, \
@@ -666,7 +667,7 @@ async fn read_postgres(db: &Db) -> Schema {
         }
     }
 
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT cl.relname::text AS tbl, c.conname::text AS name, rc.relname::text AS ref_table, \
          c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update, \
@@ -702,7 +703,7 @@ async fn read_postgres(db: &Db) -> Schema {
     }
 
     // contype 'c' only: NOT NULL is a column property here, as in SQLite.
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT cl.relname::text AS tbl, pg_get_constraintdef(c.oid)::text AS def \
          FROM pg_constraint c \
@@ -725,7 +726,7 @@ async fn read_postgres(db: &Db) -> Schema {
         }
     }
 
-    for r in fetch(
+    for r in catalogue_rows(
         db,
         "SELECT event_object_table::text AS tbl, action_timing::text AS timing, \
          event_manipulation::text AS event FROM information_schema.triggers \
@@ -766,13 +767,6 @@ fn postgres_action(code: &str) -> &'static str {
 
 // ---------------------------------------------------------------------------------
 // Shared helpers.
-
-async fn fetch(db: &Db, sql: &str) -> Vec<AnyRow> {
-    match sqlx::query(sql).fetch_all(&db.pool).await {
-        Ok(rows) => rows,
-        Err(e) => panic!("catalogue query failed on {:?}: {e}\n{sql}", db.dialect),
-    }
-}
 
 fn text(row: &AnyRow, col: &str) -> String {
     match row.try_get::<String, _>(col) {
@@ -1104,13 +1098,7 @@ struct ScratchPostgres {
 
 impl ScratchPostgres {
     async fn create(admin_url: &str, name: &str) -> ScratchPostgres {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(admin_url)
-            .await
-            .expect("LINLI_TEST_POSTGRES_URL is reachable");
-        sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
-            .await
-            .expect("create the scratch PostgreSQL database");
+        crate::helpers::create_pg_database(admin_url, name).await;
         ScratchPostgres {
             admin_url: admin_url.to_string(),
             name: name.to_string(),

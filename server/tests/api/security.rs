@@ -1,4 +1,10 @@
-use crate::helpers::spawn_app;
+//! Security against the real server: the headers and nonce policy, body limits, errors
+//! in the reader's language, private answers never cached, client addresses behind a
+//! trusted proxy, expired rows purged, and the key of the sign-in codes kept out of the
+//! database (a 0600 file beside a SQLite database).
+
+use crate::fixtures::Table;
+use crate::helpers::{post, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn pages_carry_the_security_headers_and_a_nonce_policy() {
@@ -98,4 +104,117 @@ async fn an_english_reader_reads_errors_in_english() {
         .unwrap();
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["message"], "请先登录");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_client_is_the_right_most_untrusted_hop() {
+    let app = spawn_app_with(|c| {
+        c.codes_per_address_hour = 1;
+        c.trusted_proxies = app::config::parse_networks("127.0.0.1/32").unwrap();
+    })
+    .await;
+    let ask = |phone: &'static str, xff: &'static str| {
+        let app = &app;
+        async move {
+            app.new_client()
+                .post(app.url("/api/auth/request-code"))
+                .header("x-forwarded-for", xff)
+                .form(&[("phone", phone)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(ask("13788880001", "203.0.113.1").await, 200);
+    // The same client, with a forged left-most entry: still the same client.
+    assert_eq!(ask("13788880002", "6.6.6.6, 203.0.113.1").await, 429);
+    // Another client behind the same proxy has its own quota.
+    assert_eq!(ask("13788880003", "203.0.113.2").await, 200);
+    // IPv6: one /64 is one client.
+    assert_eq!(ask("13788880004", "2001:db8:1:2::1").await, 200);
+    assert_eq!(ask("13788880005", "2001:db8:1:2:ffff::9").await, 429);
+    // Without a trusted proxy the header is ignored: everyone here is 127.0.0.1.
+    let plain = spawn_app_with(|c| c.codes_per_address_hour = 1).await;
+    for (i, (phone, xff)) in [("13788880006", "1.1.1.1"), ("13788880007", "2.2.2.2")]
+        .into_iter()
+        .enumerate()
+    {
+        let s = plain
+            .new_client()
+            .post(plain.url("/api/auth/request-code"))
+            .header("x-forwarded-for", xff)
+            .form(&[("phone", phone)])
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(s, if i == 0 { 200 } else { 429 });
+    }
+}
+
+#[tokio::test]
+async fn private_answers_are_not_stored_by_caches() {
+    let app = spawn_app().await;
+    let (me, _) = app.session_for("13233330001").await;
+    let r = me.get(app.url("/me")).send().await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let r = post(&app, &me, "/api/booking/mine", &[]).await;
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    // A public page to a stranger may be cached.
+    let r = app
+        .new_client()
+        .get(app.url("/services"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        r.headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string()),
+        Some("no-store".to_string())
+    );
+}
+
+#[tokio::test]
+async fn expired_rows_are_purged_and_the_code_key_is_not_in_the_database() {
+    let app = spawn_app().await;
+    app.leave_rows_from_long_ago().await;
+    assert!(server::jobs::purge(&app.state).await.unwrap() >= 3);
+    assert!(!app.session_exists("old").await);
+    assert_eq!(app.rows(Table::LoginFailures).await, 0);
+    assert_eq!(app.rows(Table::IpThrottle).await, 0);
+    assert!(!app.has_meta("code_secret").await);
+}
+
+#[test]
+fn the_code_key_lives_in_a_0600_file_beside_a_sqlite_database() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("linli-secret-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("city.db");
+    let config = app::config::Config {
+        database_url: format!("sqlite://{}", db.display()),
+        ..Default::default()
+    };
+    let first = server::load_secret(&config).unwrap();
+    let file = dir.join("city.db.secret");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(
+        server::load_secret(&config).unwrap(),
+        first,
+        "kept across restarts"
+    );
+    // Readable by others: refused.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(server::load_secret(&config).is_err());
+    // PostgreSQL without LINLI_SECRET: refused with what to set.
+    let pg = app::config::Config {
+        database_url: "postgres://x@127.0.0.1/y".into(),
+        ..Default::default()
+    };
+    assert!(format!("{:#}", server::load_secret(&pg).unwrap_err()).contains("LINLI_SECRET"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,6 +1,8 @@
-//! The webhook SMS sender against a local test gateway.
+//! Text messages against the real server: the outbox delivers each message once across
+//! processes, and the webhook sender (against a local test gateway) retries after a
+//! 5xx, never holds a request on a slow gateway and keeps its failures.
 
-use crate::helpers::spawn_app_with;
+use crate::helpers::{spawn_app, spawn_app_with};
 use app::config::SmsConfig;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -82,11 +84,7 @@ async fn the_webhook_gets_json_and_is_retried_after_a_5xx() {
     assert_eq!(seen[1]["purpose"], "login_code");
     assert!(seen[1]["text"].as_str().unwrap().contains("验证码"));
     // Sent: the body (it held the code) is erased from the outbox.
-    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM outbox")
-        .fetch_all(&app.state.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(bodies, vec![String::new()]);
+    assert_eq!(app.outbox_bodies().await, vec![String::new()]);
 }
 
 /// A slow gateway no longer holds the resident's request: the code is queued with the
@@ -143,4 +141,38 @@ async fn a_gateway_that_refuses_is_not_retried_at_once() {
     let f = first_failure(&app).await;
     assert!(f.last_error.contains("400"), "{}", f.last_error);
     assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn closing_a_slot_answers_at_once_and_its_texts_go_out_once_through_the_outbox() {
+    let app = spawn_app().await;
+    let second = app.second_process().await;
+    // 60 texts queued at once, delivered by two processes' workers together.
+    {
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        for i in 0..60 {
+            app::outbox::store::enqueue(
+                &mut tx,
+                &format!("1360000{i:04}"),
+                "test",
+                &format!("第{i}条\n两行"),
+                0,
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    app.state.wake_outbox();
+    second.state.wake_outbox();
+    app.outbox_settled().await;
+    let sent = app.sent_sms().await;
+    assert_eq!(sent.len(), 60, "each exactly once, each a whole line");
+    let mut phones: Vec<String> = sent
+        .iter()
+        .map(|m| m["phone"].as_str().unwrap().to_string())
+        .collect();
+    phones.sort();
+    phones.dedup();
+    assert_eq!(phones.len(), 60);
 }

@@ -1,6 +1,9 @@
-//! The life-circle map's server side: nearest with filters, hours, the open API.
+//! Stations and the life-circle map against the real server: nearest with filters, the
+//! open API, station pages (navigation first, hours in plain words), the rider's page
+//! without a position, station edits by staff (versioned) and their hours with a
+//! preview and special dates, which riders see at once.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{post, spawn_app};
 use app::stations::coords::wgs84_to_gcj02;
 use app::stations::model::{distance_m, LatLng};
 use serde_json::Value;
@@ -218,13 +221,7 @@ async fn the_index_follows_station_edits_made_through_another_process() {
     let staff = app.new_client();
     let s = app.demo(&staff, "staff").await;
     let community = s["community_id"].as_i64().unwrap();
-    let id: i64 = sqlx::query_scalar(
-        "SELECT MIN(id) FROM stations WHERE community_id = $1 AND kind = 'center'",
-    )
-    .bind(community)
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
+    let id = app.centre_of(community).await;
     // Warm this process's cache, then edit through the same process.
     let (_, before) = json(&app, &format!("/api/v1/stations/{id}")).await;
     let r = staff
@@ -314,4 +311,338 @@ async fn only_map_pages_allow_the_tile_server() {
     assert!(csp(&map).contains("img-src 'self' data: https://tile.openstreetmap.org"));
     let me = app.get("/me").await;
     assert!(!csp(&me).contains("openstreetmap"));
+}
+
+#[tokio::test]
+async fn a_station_edit_based_on_an_old_version_is_refused() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    let me = app.demo(&staff, "staff").await;
+    let own = me["community_id"]
+        .as_i64()
+        .expect("demo staff has a community");
+    let station = app.first_station_of(own).await;
+    let save = |phone: &str, version: &str| {
+        let (app, staff) = (&app, &staff);
+        let form = vec![
+            ("station_id", station.to_string()),
+            ("phone", phone.to_string()),
+            ("amenities", "water".to_string()),
+            ("version", version.to_string()),
+        ];
+        async move {
+            post(app, staff, "/api/stations/update", &form)
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(save("0533-1111111", "0").await, 200);
+    // A colleague who opened the form at version 0 does not overwrite it.
+    assert_eq!(save("0533-2222222", "0").await, 409);
+    assert_eq!(app.station_phone(station).await, "0533-1111111");
+}
+
+#[tokio::test]
+async fn a_station_page_gives_navigation_first_and_hours_in_plain_words() {
+    let app = spawn_app().await;
+    let always = app.first_station_with_hours(None, "24/7").await;
+    let regular = app.first_station_with_weekday_hours().await;
+    let raw = app.station_hours(regular).await;
+    let (_, html) = app.get_text(&format!("/station/{regular}")).await;
+    assert!(
+        html.find("nav-links").unwrap() < html.find("today-hours").unwrap(),
+        "导航 first"
+    );
+    // The week in plain words ("周一至周五 …"): a range where days share their hours,
+    // which a week with a public holiday or a make-up day in it may not have.
+    let cal = app::calendar::model::Calendar::new(app::calendar::model::china_2026());
+    let today = app::time::today_local();
+    let monday = today
+        - chrono::Duration::days(chrono::Datelike::weekday(&today).num_days_from_monday() as i64);
+    let plain_week = (0..7)
+        .map(|k| monday + chrono::Duration::days(k))
+        .all(|d| cal.get(d).is_none());
+    if plain_week {
+        assert!(
+            html.contains("class=\"week-summary\"") && html.contains("至"),
+            "{html}"
+        );
+    } else {
+        assert!(html.contains("today-hours"), "{html}");
+    }
+    assert!(
+        !html.contains(&format!("<code>{raw}</code>")),
+        "no raw opening_hours text"
+    );
+    if let Some(id) = always {
+        let (_, html) = app.get_text(&format!("/station/{id}")).await;
+        assert!(html.contains("24小时开放"));
+        assert!(
+            !html.contains("class=\"week\""),
+            "no 7-row table for a 24-hour station"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rider_without_a_position_sees_no_distances_and_can_name_a_place() {
+    let app = spawn_app().await;
+    let (_, html) = app.get_text("/rider").await;
+    assert!(html.contains("还不知道您在哪里"), "{html}");
+    assert!(!html.contains("class=\"rider-card\""));
+    // The map lists stations, without distances, until a point is given.
+    let (_, html) = app.get_text("/map").await;
+    assert!(html.contains("还不知道您的位置") && !html.contains("class=\"distance\""));
+    // A place by name: an outdoor point's own name.
+    let point = app
+        .first_station_with_hours(Some("outdoor"), "24/7")
+        .await
+        .expect("an outdoor point open all day");
+    let name = app.station_name(point).await;
+    let (status, html) = app
+        .get_text(&format!("/rider?near={}", app::util::url_encode(&name)))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("距离从“{name}”算起")), "{html}");
+    assert!(html.matches("class=\"rider-card\"").count() >= 2);
+    // The point's place stays with the filter form.
+    assert!(html.contains(&format!("name=\"near\" value=\"{name}\"")));
+    // Filters are echoed in words.
+    let (_, html) = app
+        .get_text(&format!(
+            "/rider?near={}&amenity=charging",
+            app::util::url_encode(&name)
+        ))
+        .await;
+    assert!(html.contains("已筛选：充电"), "{html}");
+    // Nothing matches: said so, and still no distances.
+    let (status, html) = app.get_text("/rider?near=不存在的地方").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("没有找到“不存在的地方”"));
+    assert!(!html.contains("class=\"rider-card\""));
+    // Too long a place: a Chinese 400.
+    let long = "路".repeat(41);
+    let (status, html) = app.get_text(&format!("/rider?near={long}")).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("地点最多40个字"));
+}
+
+/// Staff edit a station's hours with a 14-day preview, add special dates, and the rider
+/// sees the change at once; staff of another community are refused everywhere.
+#[tokio::test]
+async fn staff_keep_hours_true_and_riders_see_the_change_at_once() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    let me = app.demo(&staff, "staff").await;
+    let own = me["community_id"].as_i64().unwrap();
+    let id = app.first_station_of(own).await;
+    let saved_hours = app.station_hours(id).await;
+
+    // A preview is a GET: 14 days shown, nothing saved.
+    let html = app
+        .page_as(
+            &staff,
+            &format!("/station/{id}/hours?hours=Mo-Fr%2008:00-09:00%3B%20PH%20off"),
+        )
+        .await;
+    assert!(html.contains("这是预览"), "{html}");
+    // Monday to Friday open 08:00-09:00 except public holidays (a make-up working day
+    // opens too where the station follows them), the rest closed: counted from the
+    // calendar, so the check holds on whatever fortnight the suite runs in.
+    let cal = app::calendar::model::Calendar::new(app::calendar::model::china_2026());
+    let today = app::time::today_local();
+    let window: Vec<chrono::NaiveDate> =
+        (0..14).map(|k| today + chrono::Duration::days(k)).collect();
+    let weekday = |d: &chrono::NaiveDate| chrono::Datelike::weekday(d).number_from_monday() <= 5;
+    let plain = window
+        .iter()
+        .filter(|d| weekday(d) && !cal.is_holiday(**d))
+        .count();
+    let makeup = window
+        .iter()
+        .filter(|d| cal.makeup_as(**d).is_some())
+        .count();
+    let open_days = html.matches("<td>08:00-09:00").count();
+    assert!(
+        (plain..=plain + makeup).contains(&open_days),
+        "{open_days} days open, {plain} weekdays that are not holidays, {makeup} make-up days"
+    );
+    assert!(
+        html.matches("<td>不开放").count() >= 14 - open_days,
+        "every other day of the fortnight closed"
+    );
+    assert_eq!(app.station_hours(id).await, saved_hours);
+    // Bad syntax: said on the page, no preview, no save button.
+    let html = app
+        .page_as(&staff, &format!("/station/{id}/hours?hours=every%20day"))
+        .await;
+    assert!(html.contains("role=\"alert\"") && !html.contains("保存营业时间"));
+
+    // Save 24/7: the rider's "open now" follows.
+    let v = app.station_version(id).await;
+    let set = |hours: &str, version: i64| {
+        vec![
+            ("station_id", id.to_string()),
+            ("version", version.to_string()),
+            ("opening_hours", hours.to_string()),
+        ]
+    };
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/stations/hours/set",
+            &set("every day", v)
+        )
+        .await
+        .status(),
+        400
+    );
+    assert_eq!(
+        post(&app, &staff, "/api/stations/hours/set", &set("24/7", v))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.open_now(id).await, Some(true));
+    // A form filled before that save is stale.
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/stations/hours/set",
+            &set("Mo-Fr 08:00-17:00", v)
+        )
+        .await
+        .status(),
+        409
+    );
+
+    // Closed for repairs today: closed now, for the rider too; removing it reopens.
+    let today = app::time::today();
+    let special = vec![
+        ("station_id", id.to_string()),
+        ("from", today.clone()),
+        ("to", today.clone()),
+        ("hours", String::new()),
+        ("note", "闭馆维修".to_string()),
+    ];
+    let r = post(&app, &staff, "/api/stations/hours/special/add", &special).await;
+    assert_eq!(r.status(), 200);
+    let special_id = r.json::<i64>().await.unwrap();
+    assert_eq!(app.open_now(id).await, Some(false));
+    let page = app.get_text(&format!("/station/{id}")).await.1;
+    assert!(page.contains("闭馆维修"), "residents see the special date");
+    let (lat, lng) = app.station_position(id).await;
+    let near: Value = app
+        .get(&format!(
+            "/api/v1/stations/nearest?lat={lat}&lng={lng}&limit=1&open_now=true"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(near["features"][0]["properties"]["id"].as_i64(), Some(id));
+    // Bad ranges are refused.
+    let mut bad = special.clone();
+    bad[4].1 = String::new();
+    assert_eq!(
+        post(&app, &staff, "/api/stations/hours/special/add", &bad)
+            .await
+            .status(),
+        400
+    );
+    let mut bad = special.clone();
+    bad[3].1 = "9-12".into();
+    assert_eq!(
+        post(&app, &staff, "/api/stations/hours/special/add", &bad)
+            .await
+            .status(),
+        400
+    );
+
+    // Staff of another community: refused everywhere, nothing changes.
+    let other_station = app.first_station_outside(own).await;
+    let ov = app.station_version(other_station).await;
+    let other_set = vec![
+        ("station_id", other_station.to_string()),
+        ("version", ov.to_string()),
+        ("opening_hours", "24/7".to_string()),
+    ];
+    assert_eq!(
+        post(&app, &staff, "/api/stations/hours/set", &other_set)
+            .await
+            .status(),
+        403
+    );
+    let mut other_special = special.clone();
+    other_special[0].1 = other_station.to_string();
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/stations/hours/special/add",
+            &other_special
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/stations/hours/special/delete",
+            &[
+                ("station_id", other_station.to_string()),
+                ("id", special_id.to_string())
+            ]
+        )
+        .await
+        .status(),
+        403
+    );
+    let r = staff
+        .get(app.url(&format!("/station/{other_station}/hours")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let (resident, _) = app.session_for("13944440001").await;
+    assert_eq!(
+        post(
+            &app,
+            &resident,
+            "/api/stations/hours/set",
+            &set("24/7", app.station_version(id).await)
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(app.station_version(other_station).await, ov);
+
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/stations/hours/special/delete",
+            &[
+                ("station_id", id.to_string()),
+                ("id", special_id.to_string())
+            ]
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(app.open_now(id).await, Some(true));
+    for action in ["set_hours", "add_special_hours", "delete_special_hours"] {
+        assert_eq!(
+            app.audit_count_on(action, &format!("station:{id}")).await,
+            1,
+            "{action}"
+        );
+    }
 }

@@ -1,8 +1,9 @@
-//! Issue 14 (back office), import and export: a city's own stations from a GBK CSV
-//! with GCJ-02 coordinates, checked row by row before anything is written, applied all
-//! or nothing, idempotent by external id; exports that import back unchanged; only
-//! admins.
+//! Station import and export against the real server: a city's own stations from a GBK
+//! CSV with GCJ-02 coordinates, checked row by row before anything is written, applied
+//! all or nothing, idempotent by external id; exports that import back unchanged; a real
+//! city set up from an empty database; only admins.
 
+use crate::fixtures::Table;
 use crate::helpers::{spawn_app, spawn_app_empty, TestApp};
 use serde_json::Value;
 
@@ -76,13 +77,6 @@ async fn apply(app: &TestApp, c: &reqwest::Client, id: i64) -> reqwest::Response
         .unwrap()
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-}
-
 async fn centre(app: &TestApp) -> (f64, f64) {
     let c = app::stations::city::store::city(&app.state.db)
         .await
@@ -97,7 +91,7 @@ async fn a_gbk_csv_with_gcj02_points_is_checked_then_applied_once_and_found_by_r
     let app = spawn_app().await;
     let admin = app.new_client();
     app.demo(&admin, "admin").await;
-    let before = count(&app, "SELECT COUNT(*) FROM stations").await;
+    let before = app.rows(Table::Stations).await;
     let (text, wgs) = city_file(centre(&app).await, 120);
     let r = upload(&app, &admin, "驿站.csv", gbk(&text), "auto", "gcj02").await;
     assert_eq!(r.status(), 200);
@@ -110,7 +104,7 @@ async fn a_gbk_csv_with_gcj02_points_is_checked_then_applied_once_and_found_by_r
     assert_eq!(rep["counts"]["created"], 120);
     assert_eq!(rep["counts"]["new_streets"], 1);
     assert_eq!(rep["counts"]["new_communities"], 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM stations").await, before);
+    assert_eq!(app.rows(Table::Stations).await, before);
     // The page says it in words.
     let html = app.page_as(&admin, &format!("/admin/import/{id}")).await;
     assert!(
@@ -123,24 +117,10 @@ async fn a_gbk_csv_with_gcj02_points_is_checked_then_applied_once_and_found_by_r
     assert_eq!(r.status(), 200);
     let counts: Value = r.json().await.unwrap();
     assert_eq!(counts["created"], 120);
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM stations").await,
-        before + 120
-    );
-    assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'apply_import'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(app.rows(Table::Stations).await, before + 120);
+    assert_eq!(app.audit_count("apply_import").await, 1);
     // Stored in WGS-84: within a metre of the true points.
-    let (lat, lng): (f64, f64) =
-        sqlx::query_as("SELECT lat, lng FROM stations WHERE external_id = 'CITY-00007'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
+    let (lat, lng) = app.position_of_external("CITY-00007").await;
     let d = app::stations::model::distance_m(
         app::stations::model::LatLng { lat, lng },
         app::stations::model::LatLng {
@@ -178,10 +158,7 @@ async fn a_gbk_csv_with_gcj02_points_is_checked_then_applied_once_and_found_by_r
         (counts["created"].as_i64(), counts["updated"].as_i64()),
         (Some(0), Some(0))
     );
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM stations").await,
-        before + 120
-    );
+    assert_eq!(app.rows(Table::Stations).await, before + 120);
 }
 
 #[tokio::test]
@@ -189,7 +166,7 @@ async fn a_bad_file_lists_its_problems_by_row_and_column_and_changes_nothing() {
     let app = spawn_app().await;
     let admin = app.new_client();
     app.demo(&admin, "admin").await;
-    let before = count(&app, "SELECT COUNT(*) FROM stations").await;
+    let before = app.rows(Table::Stations).await;
     let (lat, lng) = centre(&app).await;
     let text = format!(
         "{HEADER}\n\
@@ -229,11 +206,8 @@ async fn a_bad_file_lists_its_problems_by_row_and_column_and_changes_nothing() {
     // Applying is refused and writes nothing.
     let r = apply(&app, &admin, id).await;
     assert_eq!(r.status(), 400);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM stations").await, before);
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM streets WHERE name = '导入街道'").await,
-        0
-    );
+    assert_eq!(app.rows(Table::Stations).await, before);
+    assert_eq!(app.streets_named("导入街道").await, 0);
     // A missing column refuses the file as a whole.
     let r = upload(
         &app,
@@ -256,7 +230,7 @@ async fn the_demo_city_exports_and_imports_back_unchanged() {
     let app = spawn_app().await;
     let admin = app.new_client();
     app.demo(&admin, "admin").await;
-    let total = count(&app, "SELECT COUNT(*) FROM stations").await;
+    let total = app.rows(Table::Stations).await;
     for (path, encoding, datum) in [
         (
             "/api/v1/export/stations.csv?encoding=gbk&datum=gcj02",
@@ -344,14 +318,7 @@ async fn only_admins_upload_preview_and_apply() {
         assert_eq!(r.status(), want);
         assert_eq!(apply(&app, c, id).await.status(), want);
     }
-    assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM stations WHERE external_id = 'D-1'"
-        )
-        .await,
-        0
-    );
+    assert_eq!(app.stations_with_external_id("D-1").await, 0);
     // Two admins applying at once: one import.
     let admin2 = app.new_client();
     app.demo(&admin2, "admin").await;
@@ -359,14 +326,7 @@ async fn only_admins_upload_preview_and_apply() {
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 409]);
-    assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM stations WHERE external_id = 'D-1'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(app.stations_with_external_id("D-1").await, 1);
 }
 
 /// The README's set-up path, issue 14's "done when": from an empty database, the first
@@ -411,7 +371,11 @@ async fn a_real_city_is_set_up_from_an_empty_database_and_its_own_file() {
     // Too small a box: the file's eastern rows fall outside it.
     let r = set("117.9,36.7;118.0955,36.95").send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let bbox = app::stations::city::store::city(db).await.unwrap().unwrap().bbox;
+    let bbox = app::stations::city::store::city(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .bbox;
     let want: Vec<i64> = (0..3000)
         .filter(|i| !bbox.contains(wgs[*i].0, wgs[*i].1))
         .map(|i| i as i64 + 2)
@@ -436,14 +400,7 @@ async fn a_real_city_is_set_up_from_an_empty_database_and_its_own_file() {
     assert_eq!(r.status(), 403);
     let (_, home) = app.get_text("/").await;
     assert!(home.contains("示例市"), "the home page names the city");
-    assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'set_city'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(app.audit_count("set_city").await, 1);
 
     // The preview flags the rows outside the city, by row (the header is row 1).
     let rep = report(&app, &admin, id).await;
@@ -456,7 +413,7 @@ async fn a_real_city_is_set_up_from_an_empty_database_and_its_own_file() {
     flagged.dedup();
     assert_eq!(flagged, want);
     assert_eq!(apply(&app, &admin, id).await.status(), 400);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM stations").await, 0);
+    assert_eq!(app.rows(Table::Stations).await, 0);
 
     // The admin widens the city's bounds (the file was right) and applies again.
     let r = set("117.9,36.7;118.2,36.95").send().await.unwrap();
@@ -467,7 +424,7 @@ async fn a_real_city_is_set_up_from_an_empty_database_and_its_own_file() {
     assert_eq!(rep["rows_ok"], 3000, "{:?}", rep["problems"]);
     let r = apply(&app, &admin, id).await;
     assert_eq!(r.status(), 200);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM stations").await, 3000);
+    assert_eq!(app.rows(Table::Stations).await, 3000);
     let (lat, lng) = wgs[2999];
     let v: Value = app
         .get(&format!(

@@ -1,56 +1,16 @@
-//! Micro-wishes, activities and points against the real server: the life cycle, the
-//! races (one claimant, capacity and waitlist, redemption) and privacy.
+//! Micro-wishes against the real server: the life cycle from posting and review to
+//! points, the claim limits (one claimant, three open claims, five a day, cooling off,
+//! deadlines) under concurrency, the poster's privacy (the contact shown only to the
+//! claimant, on record), notices to both sides and team claims, the list's filters, and
+//! the pages that ask before acting.
 
-use crate::helpers::{count, post, post_json, race, spawn_app, TestApp};
+use crate::helpers::{act, count, post, post_json, race, spawn_app};
 use serde_json::Value;
-
-/// A resident of community 1 with a wish approved by staff; returns (poster, wish id).
-async fn published_wish(app: &TestApp) -> (reqwest::Client, i64) {
-    let (poster, uid) = app.session_for("15900000001").await;
-    app::accounts::store::set_profile(&app.state.db, uid, "发布人", Some(1))
-        .await
-        .unwrap();
-    let r = post(
-        app,
-        &poster,
-        "/api/wishes/post",
-        &[
-            ("category", "助老助残".into()),
-            ("title", "需要一副助行拐杖".into()),
-            ("story", "腿脚不便，出门困难。".into()),
-            ("needs", "四脚拐杖一副".into()),
-            ("value_yuan", "90".into()),
-            (
-                "deadline",
-                (app::time::today_local() + chrono::Duration::days(30)).to_string(),
-            ),
-            ("contact", "15900000001".into()),
-            ("address", "华光路12号3单元501".into()),
-        ],
-    )
-    .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    let id: i64 = r.json().await.unwrap();
-    let staff = app.new_client();
-    app.sign_in(&staff, "15800000001").await;
-    app::accounts::admin::grant(&app.state.db, "15800000001", "staff", Some("1"))
-        .await
-        .unwrap();
-    let r = post(
-        app,
-        &staff,
-        "/api/wishes/act",
-        &[("id", id.to_string()), ("action", "approve".into())],
-    )
-    .await;
-    assert_eq!(r.status(), 200);
-    (poster, id)
-}
 
 #[tokio::test]
 async fn a_wish_goes_from_post_to_points_and_illegal_steps_are_refused() {
     let app = spawn_app().await;
-    let (poster, id) = published_wish(&app).await;
+    let (poster, id) = app.published_wish().await;
     let (vol, vid) = app.volunteer("15700000001").await;
     // Confirming before it is fulfilled: refused.
     let r = post(
@@ -130,7 +90,7 @@ async fn a_wish_goes_from_post_to_points_and_illegal_steps_are_refused() {
 #[tokio::test]
 async fn of_a_hundred_concurrent_claims_exactly_one_wins() {
     let app = spawn_app().await;
-    let (_, id) = published_wish(&app).await;
+    let (_, id) = app.published_wish().await;
     let mut requests = Vec::new();
     for i in 0..100 {
         let (c, _) = app.volunteer(&format!("1560000{i:04}")).await;
@@ -147,7 +107,7 @@ async fn of_a_hundred_concurrent_claims_exactly_one_wins() {
 #[tokio::test]
 async fn public_pages_and_apis_never_show_the_poster_s_contact() {
     let app = spawn_app().await;
-    let (_, id) = published_wish(&app).await;
+    let (_, id) = app.published_wish().await;
     let stranger = app.new_client();
     let v: Value = post_json(
         &app,
@@ -169,19 +129,11 @@ async fn public_pages_and_apis_never_show_the_poster_s_contact() {
         assert!(!body.contains("华光路12号3单元501"), "address leaked");
     }
     // Nor any demo poster's private data anywhere in the public list.
-    let private: Vec<String> =
-        sqlx::query_scalar("SELECT address FROM wishes WHERE status = 'published' LIMIT 20")
-            .fetch_all(&app.state.db.pool)
-            .await
-            .unwrap();
-    for a in private {
+    for a in app.published_wish_addresses(20).await {
         assert!(!list.contains(&a));
     }
     // A pending wish is not public at all.
-    let pending: i64 = sqlx::query_scalar("SELECT MIN(id) FROM wishes WHERE status = 'pending'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let pending = app.first_wish_with_status("pending").await;
     assert_eq!(
         post(
             &app,
@@ -198,7 +150,7 @@ async fn public_pages_and_apis_never_show_the_poster_s_contact() {
 #[tokio::test]
 async fn claims_expire_back_to_the_pool_and_bad_wishes_are_refused() {
     let app = spawn_app().await;
-    let (poster, id) = published_wish(&app).await;
+    let (poster, id) = app.published_wish().await;
     // A volunteer who reads in English (a real browser session: cookies kept).
     let vol = app.new_client();
     let me = app.sign_in(&vol, "15500000001").await;
@@ -222,11 +174,7 @@ async fn claims_expire_back_to_the_pool_and_bad_wishes_are_refused() {
     )
     .await;
     assert_eq!(r.status(), 200);
-    sqlx::query("UPDATE wishes SET claim_expires_at = 1 WHERE id = $1")
-        .bind(id)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    app.expire_claim(id).await;
     // Reading never writes: the claim is still there until the job runs.
     let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
     assert_eq!(v["wish"]["status"], "claimed");
@@ -268,171 +216,9 @@ async fn claims_expire_back_to_the_pool_and_bad_wishes_are_refused() {
 }
 
 #[tokio::test]
-async fn the_demo_city_has_wishes_activities_teams_and_rewards() {
-    let app = spawn_app().await;
-    let pool = &app.state.db.pool;
-    let count = |sql: &'static str| async move {
-        sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(pool)
-            .await
-            .unwrap()
-    };
-    assert_eq!(count("SELECT COUNT(*) FROM wishes").await, 5000);
-    assert_eq!(count("SELECT COUNT(DISTINCT status) FROM wishes").await, 7);
-    assert_eq!(count("SELECT COUNT(*) FROM activities").await, 3100);
-    assert_eq!(count("SELECT COUNT(*) FROM teams").await, 1300);
-    assert!(count("SELECT COUNT(*) FROM rewards").await >= 30);
-    assert!(count("SELECT COUNT(*) FROM points_ledger").await > 1000);
-}
-
-/// A tiny valid PNG header (the type is told by the bytes) with some body.
-fn png(len: usize) -> Vec<u8> {
-    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
-    b.resize(len, 7);
-    b
-}
-
-async fn fulfil_with(
-    app: &TestApp,
-    c: &reqwest::Client,
-    id: i64,
-    note: &str,
-    photo: Option<(Vec<u8>, &str)>,
-) -> reqwest::Response {
-    let mut form = reqwest::multipart::Form::new()
-        .text("id", id.to_string())
-        .text("note", note.to_string());
-    if let Some((bytes, name)) = photo {
-        form = form.part(
-            "photo",
-            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-        );
-    }
-    c.post(app.url("/api/wishes/fulfil"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Photos stored (tied to a wish or staged): a refused upload leaves none behind.
-async fn photos_in(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM photos")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-}
-
-#[tokio::test]
-async fn a_fulfilment_photo_is_checked_kept_and_shown_only_to_those_involved() {
-    let app = spawn_app().await;
-    let (poster, id) = published_wish(&app).await;
-    let (vol, _) = app.volunteer("15700000002").await;
-    let (other_vol, _) = app.volunteer("15700000003").await;
-    let claim = post(
-        &app,
-        &vol,
-        "/api/wishes/act",
-        &[("id", id.to_string()), ("action", "claim".into())],
-    )
-    .await;
-    assert_eq!(claim.status(), 200);
-
-    // Someone else cannot fulfil it, photo or not; nothing is written.
-    let r = fulfil_with(&app, &other_vol, id, "我来完成", Some((png(1000), "a.png"))).await;
-    assert_eq!(r.status(), 404);
-    // Not an image (whatever its name says): 400, the wish unchanged, no file.
-    let r = fulfil_with(
-        &app,
-        &vol,
-        id,
-        "已送到",
-        Some((b"<script>x</script>".to_vec(), "a.jpg")),
-    )
-    .await;
-    assert_eq!(r.status(), 400);
-    let m: Value = r.json().await.unwrap();
-    assert!(m["message"].as_str().unwrap().contains("JPG"), "{m}");
-    // Over 5 MB: 413, unchanged.
-    let r = fulfil_with(
-        &app,
-        &vol,
-        id,
-        "已送到",
-        Some((png(5 * 1024 * 1024 + 10), "big.png")),
-    )
-    .await;
-    assert_eq!(r.status(), 413);
-    let v: Value = post_json(&app, &vol, "/api/wishes/get", &[("id", id.to_string())]).await;
-    assert_eq!(v["wish"]["status"], "claimed");
-    assert_eq!(
-        photos_in(&app).await,
-        0,
-        "no file kept for a refused upload"
-    );
-
-    // The claimant fulfils with a note and a photo.
-    let bytes = png(40_000);
-    let r = fulfil_with(
-        &app,
-        &vol,
-        id,
-        "已上门送到，老人很满意",
-        Some((bytes.clone(), "done.png")),
-    )
-    .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    assert_eq!(photos_in(&app).await, 1);
-    let url = format!("/wishes/{id}/photo");
-    let v: Value = post_json(&app, &poster, "/api/wishes/get", &[("id", id.to_string())]).await;
-    assert_eq!(v["wish"]["status"], "fulfilled");
-    assert_eq!(v["photo_url"], url.as_str());
-
-    // Poster, claimant and the community's staff see it.
-    let (staff, _) = app.session_for("15800000001").await;
-    for c in [&poster, &vol, &staff] {
-        let r = c.get(app.url(&url)).send().await.unwrap();
-        assert_eq!(r.status(), 200);
-        assert_eq!(r.headers()["content-type"], "image/png");
-        assert!(r.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .starts_with("private"));
-        assert_eq!(r.bytes().await.unwrap().as_ref(), bytes.as_slice());
-    }
-    // Another volunteer, staff of another community, and strangers do not.
-    let (far_staff, _) = app.session_for("15800000009").await;
-    app::accounts::admin::grant(&app.state.db, "15800000009", "staff", Some("2"))
-        .await
-        .unwrap();
-    for c in [&other_vol, &far_staff] {
-        assert_eq!(c.get(app.url(&url)).send().await.unwrap().status(), 404);
-        let v: Value = post_json(&app, c, "/api/wishes/get", &[("id", id.to_string())]).await;
-        assert!(v["photo_url"].is_null() && v["contact"].is_null());
-    }
-    assert_eq!(
-        app.new_client()
-            .get(app.url(&url))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
-    // The public page does not link it.
-    let (_, page) = app.get_text(&format!("/wishes/{id}")).await;
-    assert!(!page.contains(&url));
-
-    // A second fulfilment is refused and leaves no second file.
-    let r = fulfil_with(&app, &vol, id, "再传一次", Some((png(2000), "again.png"))).await;
-    assert_eq!(r.status(), 409);
-    assert_eq!(photos_in(&app).await, 1);
-}
-
-#[tokio::test]
 async fn without_javascript_the_fulfil_form_redirects_with_the_outcome() {
     let app = spawn_app().await;
-    let (_, id) = published_wish(&app).await;
+    let (_, id) = app.published_wish().await;
     let (vol, _) = app.volunteer("15700000004").await;
     post(
         &app,
@@ -483,8 +269,7 @@ async fn without_javascript_the_fulfil_form_redirects_with_the_outcome() {
 #[tokio::test]
 async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_record() {
     let app = spawn_app().await;
-    let db = &app.state.db;
-    let (poster, id) = published_wish(&app).await;
+    let (poster, id) = app.published_wish().await;
     let (vol, vid) = app.volunteer("15700000005").await;
     // Claiming for a team without one is refused, and nothing changes.
     let r = post(
@@ -499,10 +284,7 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
     )
     .await;
     assert_eq!(r.status(), 400);
-    let team: i64 = sqlx::query_scalar("SELECT MIN(id) FROM teams")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let team = app.first_team().await;
     let before: Value = post_json(&app, &vol, "/api/teams/get", &[("id", team.to_string())]).await;
     {
         let mut conn = app.state.db.pool.acquire().await.unwrap();
@@ -606,22 +388,12 @@ async fn the_list_filters_by_community_and_category_and_sorts_nearest_first() {
         .unwrap();
     let items = v.as_array().unwrap();
     assert!(!items.is_empty());
-    let name: String = sqlx::query_scalar("SELECT name FROM communities WHERE id = 3")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let name = app.community_name(3).await;
     assert!(items
         .iter()
         .all(|w| w["community"] == name.as_str() && w["status"] == "published"));
     // Nearest first: distances never decrease.
-    let (lat, lng): (f64, f64) = {
-        let r = sqlx::query("SELECT lat, lng FROM communities WHERE id = 10")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-        use sqlx::Row;
-        (r.get(0), r.get(1))
-    };
+    let (lat, lng) = app.community_position(10).await;
     let v: Value = list(format!("sort=nearest&lat={lat}&lng={lng}&category=维修"))
         .await
         .json()
@@ -653,44 +425,267 @@ async fn the_list_filters_by_community_and_category_and_sorts_nearest_first() {
 }
 
 #[tokio::test]
-async fn volunteers_join_a_team_keep_it_and_bad_teams_are_refused() {
+async fn claims_are_limited_open_daily_and_after_a_withdrawal() {
     let app = spawn_app().await;
-    let (me, uid) = app.session_for("14500000001").await;
-    let team_of = || async {
-        sqlx::query_scalar::<_, Option<i64>>("SELECT team_id FROM users WHERE id = $1")
-            .bind(uid)
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap()
-    };
-    let join = |on: &str, team: &str| vec![("on", on.to_string()), ("team_id", team.to_string())];
-    for bad in ["abc", "99999999"] {
-        let r = post(&app, &me, "/api/me/volunteer", &join("true", bad)).await;
-        assert_eq!(r.status(), 400, "{bad}");
+    let ids = app.published_wishes(6).await;
+    let (vol, _) = app.volunteer("15733330001").await;
+    for id in &ids[..3] {
+        assert_eq!(act(&app, &vol, *id, "claim").await, 200);
     }
-    assert_eq!(team_of().await, None);
-    // Asking to join a team waits for its leader's or staff's approval.
-    let r = post(&app, &me, "/api/me/volunteer", &join("true", "5")).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(team_of().await, None);
-    let (admin, _) = app.session_for("14500000009").await;
-    app::accounts::admin::grant(&app.state.db, "14500000009", "admin", None)
+    // A fourth open claim: refused.
+    assert_eq!(act(&app, &vol, ids[3], "claim").await, 409);
+    // Withdraw one; the same wish cannot be taken again at once (cooling off).
+    assert_eq!(act(&app, &vol, ids[0], "withdraw").await, 200);
+    assert_eq!(act(&app, &vol, ids[0], "claim").await, 409);
+    // Claims four and five of the day, then the daily limit.
+    assert_eq!(act(&app, &vol, ids[3], "claim").await, 200);
+    assert_eq!(act(&app, &vol, ids[3], "withdraw").await, 200);
+    assert_eq!(act(&app, &vol, ids[4], "claim").await, 200);
+    assert_eq!(act(&app, &vol, ids[4], "withdraw").await, 200);
+    assert_eq!(act(&app, &vol, ids[5], "claim").await, 429);
+    assert_eq!(app.wish_status(ids[5]).await, "published");
+}
+
+#[tokio::test]
+async fn concurrent_claims_by_one_volunteer_stop_at_three() {
+    let app = spawn_app().await;
+    let ids = app.published_wishes(10).await;
+    let (vol, vid) = app.volunteer("15744440001").await;
+    let requests = ids
+        .iter()
+        .map(|id| {
+            vol.post(app.url("/api/wishes/act"))
+                .form(&[("id", id.to_string()), ("action", "claim".into())])
+        })
+        .collect();
+    let statuses = race(requests).await;
+    assert_eq!(count(&statuses, 200), 3, "{statuses:?}");
+    assert_eq!(count(&statuses, 409), 7, "{statuses:?}");
+    assert_eq!(app.wishes_claimed_by(vid).await, 3);
+}
+
+#[tokio::test]
+async fn a_wish_past_its_deadline_cannot_be_claimed() {
+    let app = spawn_app().await;
+    let ids = app.published_wishes(1).await;
+    app.backdate_wish_deadline(ids[0]).await;
+    let (vol, _) = app.volunteer("15755550001").await;
+    assert_eq!(act(&app, &vol, ids[0], "claim").await, 409);
+}
+
+#[tokio::test]
+async fn the_contact_is_shown_to_the_current_claimant_only_after_the_read_is_recorded() {
+    let app = spawn_app().await;
+    let ids = app.published_wishes(1).await;
+    let id = ids[0];
+    let get = |c: reqwest::Client| {
+        let app = &app;
+        async move { post_json(app, &c, "/api/wishes/get", &[("id", id.to_string())]).await }
+    };
+    let (vol, vid) = app.volunteer("15766660001").await;
+    let (other, _) = app.volunteer("15766660002").await;
+    // Before claiming: nothing, and asking is "not found".
+    assert_eq!(get(vol.clone()).await["contact"], Value::Null);
+    assert_eq!(
+        post(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(act(&app, &vol, id, "claim").await, 200);
+    let page = get(vol.clone()).await;
+    assert_eq!(page["contact"], Value::Null);
+    assert_eq!(page["may_reveal_contact"], true);
+    let shown: Value =
+        post_json(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())]).await;
+    assert_eq!(shown[0], "15911110000");
+    assert_eq!(app.contact_reads(vid, id).await, 1);
+    assert_eq!(get(vol.clone()).await["contact"][1], "华光路1号");
+    // Another volunteer, and the public: never.
+    assert_eq!(
+        post(
+            &app,
+            &other,
+            "/api/wishes/contact",
+            &[("id", id.to_string())]
+        )
+        .await
+        .status(),
+        404
+    );
+    assert_eq!(get(other.clone()).await["contact"], Value::Null);
+    // The claim ends: the contact is gone for the one who withdrew.
+    assert_eq!(act(&app, &vol, id, "withdraw").await, 200);
+    assert_eq!(get(vol.clone()).await["contact"], Value::Null);
+    assert_eq!(
+        post(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())])
+            .await
+            .status(),
+        404
+    );
+    // Staff read it on record too.
+    let staff = app.staff_of("15866660001", "1").await;
+    assert_eq!(get(staff.clone()).await["contact"], Value::Null);
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/wishes/contact",
+            &[("id", id.to_string())]
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(app.audit_count("read_wish_contact").await, 2);
+    // The pending list no longer carries contacts.
+    let pending = post(&app, &staff, "/api/wishes/pending", &[])
+        .await
+        .text()
         .await
         .unwrap();
+    assert!(!pending.contains("15911110000"));
+}
+
+#[tokio::test]
+async fn a_fulfilment_note_is_private_and_staff_cannot_confirm_their_own_claim() {
+    let app = spawn_app().await;
+    let ids = app.published_wishes(1).await;
+    let id = ids[0];
+    let staff = app.staff_of("15877770001", "1").await;
+    let sid = app::accounts::store::user_by_phone(&app.state.db, "15877770001")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app::accounts::store::set_volunteer(&app.state.db, sid, true, None)
+        .await
+        .unwrap();
+    assert_eq!(act(&app, &staff, id, "claim").await, 200);
     let r = post(
         &app,
-        &admin,
-        "/api/volunteers/team-join",
-        &[("user_id", uid.to_string()), ("approve", "true".into())],
+        &staff,
+        "/api/wishes/act",
+        &[
+            ("id", id.to_string()),
+            ("action", "fulfil".into()),
+            ("note", "已送到王阿姨家中".into()),
+        ],
+    )
+    .await;
+    let status = r.status();
+    assert_eq!(status, 200, "{}", r.text().await.unwrap());
+    let public = post_json(
+        &app,
+        &app.new_client(),
+        "/api/wishes/get",
+        &[("id", id.to_string())],
+    )
+    .await;
+    assert_eq!(public["wish"]["status"], "fulfilled");
+    assert_eq!(public["fulfil_note"], "");
+    let (_, html) = app.get_text(&format!("/wishes/{id}")).await;
+    assert!(!html.contains("王阿姨家中"));
+    // Nobody confirms their own work.
+    assert_eq!(act(&app, &staff, id, "confirm").await, 403);
+    let colleague = app.staff_of("15877770002", "1").await;
+    assert_eq!(act(&app, &colleague, id, "confirm").await, 200);
+    assert_eq!(app.audit_count("wish_confirm").await, 1);
+}
+
+#[tokio::test]
+async fn giving_a_claim_back_asks_first() {
+    let app = spawn_app().await;
+    let id = app.first_open_wish().await;
+    let (vol, _) = app.volunteer("15700004444").await;
+    let r = post(
+        &app,
+        &vol,
+        "/api/wishes/act",
+        &[("id", id.to_string()), ("action", "claim".into())],
     )
     .await;
     assert_eq!(r.status(), 200);
-    assert_eq!(team_of().await, Some(5));
-    // Opting in again without a team keeps it; opting out leaves it.
-    post(&app, &me, "/api/me/volunteer", &join("true", "")).await;
-    assert_eq!(team_of().await, Some(5));
-    let record = post_json(&app, &me, "/api/teams/get", &[("id", "5".into())]).await;
-    assert_eq!(record["is_member"], true);
-    post(&app, &me, "/api/me/volunteer", &join("false", "")).await;
-    assert_eq!(team_of().await, None);
+    let page = |path: String| {
+        let (vol, url) = (vol.clone(), app.url(&path));
+        async move { vol.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(format!("/wishes/{id}")).await;
+    assert!(
+        html.contains(&format!("/wishes/{id}?release=1")),
+        "a link, not a button that acts"
+    );
+    let asked = page(format!("/wishes/{id}?release=1")).await;
+    assert!(asked.contains("确认放弃认领"), "{asked}");
+    assert_eq!(
+        app.wish_status(id).await,
+        "claimed",
+        "asking changed nothing"
+    );
+    // After asking to see the contact: a number to call with one tap.
+    let r = post(&app, &vol, "/api/wishes/contact", &[("id", id.to_string())]).await;
+    assert_eq!(r.status(), 200);
+    let html = page(format!("/wishes/{id}")).await;
+    assert!(html.contains("href=\"tel:"), "{html}");
+}
+
+#[tokio::test]
+async fn a_review_leads_on_to_the_next_waiting_wish() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    let s = app.demo(&staff, "staff").await;
+    let community = s["community_id"].as_i64().unwrap();
+    // Two wishes of the staff member's community, posted and waiting for review.
+    let (poster, uid) = app.session_for("15911112222").await;
+    app::accounts::store::set_profile(&app.state.db, uid, "发布人", Some(community))
+        .await
+        .unwrap();
+    let deadline = (app::time::today_local() + chrono::Duration::days(30)).to_string();
+    let mut ids = Vec::new();
+    for i in 0..2 {
+        let id = app
+            .post_wish(
+                &poster,
+                &format!("待审{i}"),
+                &deadline,
+                "15911112222",
+                "某处",
+            )
+            .await;
+        ids.push(id);
+    }
+    let r = staff
+        .post(app.url("/api/wishes/act"))
+        .header("accept", "text/html")
+        .form(&[("id", ids[0].to_string()), ("action", "approve".into())])
+        .send()
+        .await
+        .unwrap();
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        to.starts_with("/wishes/") && !to.starts_with(&format!("/wishes/{}?", ids[0])),
+        "{to}"
+    );
+    let html = app.page_as(&staff, &to).await;
+    assert!(html.contains("下一条待审核"), "{html}");
+}
+
+#[tokio::test]
+async fn wishes_nearest_first_without_a_point_ask_for_one() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/wishes?sort=nearest").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("按距离排序需要知道您在哪里"), "{html}");
+    assert!(html.contains("id=\"near-q\""));
+    let centre = app.first_station_of_kind("center").await;
+    let name = app.station_name(centre).await;
+    let (status, html) = app
+        .get_text(&format!(
+            "/wishes?sort=nearest&near={}",
+            app::util::url_encode(&name)
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("距离从“{name}”算起")), "{html}");
+    assert!(html.contains(" · 约"), "distances shown: {html}");
 }

@@ -1,0 +1,194 @@
+//! Volunteers against the real server: only verified volunteers claim wishes; their
+//! community's staff (or the leader of a verified team, for its members) verify them on
+//! record; volunteers ask to join a team and keep it.
+
+use crate::helpers::{act, post, post_json, spawn_app};
+use serde_json::Value;
+
+#[tokio::test]
+async fn only_verified_volunteers_claim_and_staff_verify_them_on_record() {
+    let app = spawn_app().await;
+    let ids = app.published_wishes(1).await;
+    // A self-declared volunteer: refused, with what to do.
+    let (vol, vid) = app.session_for("15722220001").await;
+    app::accounts::store::set_volunteer(&app.state.db, vid, true, None)
+        .await
+        .unwrap();
+    app::accounts::store::set_profile(&app.state.db, vid, "小李", Some(1))
+        .await
+        .unwrap();
+    let r = post(
+        &app,
+        &vol,
+        "/api/wishes/act",
+        &[("id", ids[0].to_string()), ("action", "claim".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    let m: Value = r.json().await.unwrap();
+    assert!(m["message"].as_str().unwrap().contains("核验"), "{m}");
+    // Staff of another community and residents cannot verify (as if nobody existed).
+    let far = app.staff_of("15822220002", "2").await;
+    let verify = |on: &str, name: &str| {
+        vec![
+            ("user_id", vid.to_string()),
+            ("on", on.to_string()),
+            ("real_name", name.to_string()),
+        ]
+    };
+    assert_eq!(
+        post(
+            &app,
+            &far,
+            "/api/volunteers/verify",
+            &verify("true", "李四")
+        )
+        .await
+        .status(),
+        404
+    );
+    assert_eq!(
+        post(
+            &app,
+            &vol,
+            "/api/volunteers/verify",
+            &verify("true", "李四")
+        )
+        .await
+        .status(),
+        404
+    );
+    // Their own community's staff: a bad name is refused, a real one recorded, audited.
+    let staff = app.staff_of("15822220001", "1").await;
+    assert_eq!(
+        post(&app, &staff, "/api/volunteers/verify", &verify("true", "1"))
+            .await
+            .status(),
+        400
+    );
+    let list: Value = post_json(&app, &staff, "/api/volunteers/list", &[]).await;
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["id"] == vid && v["verified"] == false));
+    assert!(
+        !list.to_string().contains("15722220001"),
+        "numbers are masked"
+    );
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/volunteers/verify",
+            &verify("true", "李四")
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(app.audit_count("verify_volunteer").await, 1);
+    assert_eq!(act(&app, &vol, ids[0], "claim").await, 200);
+    // Withdrawing the verification is audited too, and stops new claims.
+    assert_eq!(
+        post(&app, &staff, "/api/volunteers/verify", &verify("false", ""))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.audit_count("unverify_volunteer").await, 1);
+    let after = app.audit_after("unverify_volunteer").await;
+    assert!(after.unwrap().contains("\"verified_at\":null"));
+}
+
+#[tokio::test]
+async fn the_leader_of_a_verified_team_verifies_its_members_only() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let (leader, lid) = app.session_for("15722229001").await;
+    let (_, member) = app.session_for("15722229002").await;
+    let (_, stranger) = app.session_for("15722229003").await;
+    {
+        let mut conn = db.pool.acquire().await.unwrap();
+        app::accounts::store::join_team_in(&mut conn, lid, 3)
+            .await
+            .unwrap();
+        app::accounts::store::join_team_in(&mut conn, member, 3)
+            .await
+            .unwrap();
+    }
+    // A team's roster vouches for its members: this one is to be verified by hand.
+    app.unverify(member).await;
+    let verify = |who: i64| {
+        let (app, leader) = (&app, &leader);
+        async move {
+            post(
+                app,
+                leader,
+                "/api/volunteers/verify",
+                &[
+                    ("user_id", who.to_string()),
+                    ("on", "true".into()),
+                    ("real_name", "王五".into()),
+                ],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    };
+    // Not yet a verified team: the leader may not verify anyone.
+    app::teams::store::set_leader(db, 3, Some(lid), false)
+        .await
+        .unwrap();
+    assert_eq!(verify(member).await, 404);
+    app::teams::store::set_leader(db, 3, Some(lid), true)
+        .await
+        .unwrap();
+    assert_eq!(verify(stranger).await, 404, "not a member of the team");
+    assert_eq!(verify(member).await, 200);
+    let list: Value = post_json(&app, &leader, "/api/volunteers/list", &[]).await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["team"].is_string()),
+        "{list}"
+    );
+}
+
+#[tokio::test]
+async fn volunteers_join_a_team_keep_it_and_bad_teams_are_refused() {
+    let app = spawn_app().await;
+    let (me, uid) = app.session_for("14500000001").await;
+    let join = |on: &str, team: &str| vec![("on", on.to_string()), ("team_id", team.to_string())];
+    for bad in ["abc", "99999999"] {
+        let r = post(&app, &me, "/api/me/volunteer", &join("true", bad)).await;
+        assert_eq!(r.status(), 400, "{bad}");
+    }
+    assert_eq!(app.team_of(uid).await, None);
+    // Asking to join a team waits for its leader's or staff's approval.
+    let r = post(&app, &me, "/api/me/volunteer", &join("true", "5")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.team_of(uid).await, None);
+    let (admin, _) = app.session_for("14500000009").await;
+    app::accounts::admin::grant(&app.state.db, "14500000009", "admin", None)
+        .await
+        .unwrap();
+    let r = post(
+        &app,
+        &admin,
+        "/api/volunteers/team-join",
+        &[("user_id", uid.to_string()), ("approve", "true".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.team_of(uid).await, Some(5));
+    // Opting in again without a team keeps it; opting out leaves it.
+    post(&app, &me, "/api/me/volunteer", &join("true", "")).await;
+    assert_eq!(app.team_of(uid).await, Some(5));
+    let record = post_json(&app, &me, "/api/teams/get", &[("id", "5".into())]).await;
+    assert_eq!(record["is_member"], true);
+    post(&app, &me, "/api/me/volunteer", &join("false", "")).await;
+    assert_eq!(app.team_of(uid).await, None);
+}
