@@ -90,7 +90,7 @@ pub fn load_secret(config: &Config) -> anyhow::Result<String> {
     if let Some(s) = &config.secret {
         return Ok(s.clone());
     }
-    let path = match (&config.secret_file, sqlite_path(&config.database_url)) {
+    let path = match (&config.secret_file, app::db::sqlite_file(&config.database_url)) {
         (Some(f), _) => std::path::PathBuf::from(f),
         (None, Some(Some(db))) => std::path::PathBuf::from(format!("{db}.secret")),
         // An in-memory database lives as long as the process: so may its key.
@@ -100,20 +100,6 @@ pub fn load_secret(config: &Config) -> anyhow::Result<String> {
         ),
     };
     read_or_create_secret(&path)
-}
-
-/// The SQLite database file of a URL: `Some(None)` for an in-memory database, `None`
-/// for another kind of database.
-fn sqlite_path(url: &str) -> Option<Option<String>> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" || url.contains("mode=memory") {
-        Some(None)
-    } else {
-        Some(Some(path.to_string()))
-    }
 }
 
 fn read_or_create_secret(path: &std::path::Path) -> anyhow::Result<String> {

@@ -117,11 +117,15 @@ pub async fn verify_code(
         let phone = Phone::parse(&phone).map_err(AppError::BadRequest)?;
         let code = parse_code(&code).map_err(AppError::BadRequest)?;
         let now = crate::time::now_ts();
+        let client = request_parts()
+            .map(|p| client_ip(&p, &state.config))
+            .unwrap_or_default();
         let user_id = crate::accounts::service::verify_code(
             &state.db,
             state.secret.as_bytes(),
             &phone,
             &code,
+            &client,
             state.config.demo,
             now,
         )

@@ -107,14 +107,18 @@ pub mod code_rules {
     /// networks): the per-number limits below are what stop guessing.
     /// (The default of `LINLI_CODES_PER_ADDRESS_HOUR`, `Config::codes_per_address_hour`.)
     pub const PER_IP_PER_HOUR: i64 = 600;
-    /// At most this many codes texted to one number in a rolling day: nobody can make
-    /// the portal pester a stranger's phone.
-    pub const CODES_PER_DAY: i64 = 10;
-    /// Wrong codes per number that lock it: this many in a rolling hour locks it for the
-    /// rest of that hour ...
+    /// At most this many codes texted to one number in a rolling day, whoever asks:
+    /// nobody can make the portal pester a stranger's phone, and with five tries a code
+    /// no one gets more than 100 guesses at a number's codes a day (1 in 10,000).
+    pub const CODES_PER_DAY: i64 = 20;
+    /// ... and at most this many of them for one requester (client address): one
+    /// requester cannot use up the number's day, so its owner still gets a code.
+    pub const CODES_PER_DAY_PER_REQUESTER: i64 = 5;
+    /// Wrong codes that lock a requester out of a number (codes are bound to the
+    /// requester that asked for them, so these are its own codes): this many in a
+    /// rolling hour lock it for the rest of that hour ...
     pub const FAILS_PER_HOUR: usize = 10;
-    /// ... and this many in a rolling day lock it for the rest of that day. Five tries per
-    /// code and a new code a minute would otherwise give 7,200 guesses a day.
+    /// ... and this many in a rolling day for the rest of that day.
     pub const FAILS_PER_DAY: usize = 20;
     /// Sessions last thirty days from sign-in.
     pub const SESSION_SECS: i64 = 30 * 24 * 3600;

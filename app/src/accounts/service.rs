@@ -18,13 +18,15 @@ fn locked(until: i64) -> AppError {
     )
 }
 
-/// Refuses a number locked by its wrong codes.
+/// Refuses a requester locked out of a number by its own wrong codes (others, the phone's
+/// owner among them, are not).
 async fn check_not_locked(
     conn: &mut sqlx::AnyConnection,
     phone: &str,
+    client: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let failures = store::failures_since(conn, phone, now - 86_400).await?;
+    let failures = store::failures_since(conn, phone, client, now - 86_400).await?;
     match locked_until(&failures, now) {
         Some(until) => Err(locked(until)),
         None => Ok(()),
@@ -42,8 +44,9 @@ async fn check_not_demo(db: &Db, phone: &str, demo_on: bool) -> Result<(), AppEr
     }
 }
 
-/// Sends a one-time code: per-number checks first (lock, demo, one a minute, ten a
-/// day), then the per-address quota; the code and its text commit together.
+/// Sends a one-time code: per-number checks first (this requester's lock, demo, one a
+/// minute per requester, five a day per requester and twenty in all), then the
+/// per-address quota; the code, bound to its requester, and its text commit together.
 pub async fn request_code(
     db: &Db,
     secret: &[u8],
@@ -56,19 +59,20 @@ pub async fn request_code(
     let number = phone.as_str();
     {
         let mut conn = db.pool.acquire().await?;
-        check_not_locked(&mut conn, number, now).await?;
+        check_not_locked(&mut conn, number, client, now).await?;
     }
     check_not_demo(db, number, demo_on).await?;
-    if store::codes_sent_since(db, number, now - 86_400).await? >= code_rules::CODES_PER_DAY {
+    let (all, mine) = store::codes_sent_since(db, number, client, now - 86_400).await?;
+    if all >= code_rules::CODES_PER_DAY || mine >= code_rules::CODES_PER_DAY_PER_REQUESTER {
         return Err(AppError::TooManyRequests(Msg::new("login.daily_codes")));
     }
-    if !store::take_phone_slot(db, number, now, code_rules::RESEND_SECS).await? {
+    if !store::take_phone_slot(db, number, client, now, code_rules::RESEND_SECS).await? {
         return Err(AppError::TooManyRequests(
             Msg::new("login.resend_wait").arg("secs", code_rules::RESEND_SECS),
         ));
     }
     if !store::take_ip_quota(db, client, now / 3600, config.codes_per_address_hour).await? {
-        store::release_phone_slot(db, number).await?;
+        store::release_phone_slot(db, number, client).await?;
         return Err(AppError::TooManyRequests(Msg::new("login.ip_quota")));
     }
     let code = new_code();
@@ -80,20 +84,31 @@ pub async fn request_code(
         &[("code".to_string(), code.to_string())],
     );
     let mut tx = db.begin_write().await?;
-    store::insert_code(&mut tx, number, &hash, now, now + code_rules::TTL_SECS).await?;
+    store::insert_code(
+        &mut tx,
+        number,
+        client,
+        &hash,
+        now,
+        now + code_rules::TTL_SECS,
+    )
+    .await?;
     crate::outbox::store::enqueue(&mut tx, number, "login_code", &text, now).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Checks a code and returns the account (created on first sign-in). The number's
-/// latest code row is locked before its failures are counted, so concurrent guesses
-/// are counted one after another.
+/// Checks a code and returns the account (created on first sign-in). Only the latest
+/// code `client` asked for counts, and only `client`'s wrong codes lock it out: a
+/// guesser elsewhere can neither try the owner's code nor lock the owner out. The code
+/// row is locked before the failures are counted, so concurrent guesses are counted one
+/// after another.
 pub async fn verify_code(
     db: &Db,
     secret: &[u8],
     phone: &Phone,
     code: &str,
+    client: &str,
     demo_on: bool,
     now: i64,
 ) -> Result<i64, AppError> {
@@ -101,16 +116,16 @@ pub async fn verify_code(
     let expired = || AppError::bad(Msg::new("login.code_expired"));
     check_not_demo(db, number, demo_on).await?;
     let mut tx = db.begin_write().await?;
-    check_not_locked(&mut tx, number, now).await?;
+    check_not_locked(&mut tx, number, client, now).await?;
     let (id, stored, attempts) =
-        store::spend_attempt(&mut tx, number, now, code_rules::MAX_ATTEMPTS)
+        store::spend_attempt(&mut tx, number, client, now, code_rules::MAX_ATTEMPTS)
             .await?
             .ok_or_else(expired)?;
     // The code row is now locked by this transaction: count again.
-    check_not_locked(&mut tx, number, now).await?;
+    check_not_locked(&mut tx, number, client, now).await?;
     if !constant_time_eq(&stored, &hash_code(secret, number, code)) {
-        store::record_failure(&mut tx, number, now).await?;
-        let failures = store::failures_since(&mut tx, number, now - 86_400).await?;
+        store::record_failure(&mut tx, number, client, now).await?;
+        let failures = store::failures_since(&mut tx, number, client, now - 86_400).await?;
         tx.commit().await?;
         if let Some(until) = locked_until(&failures, now) {
             return Err(locked(until));

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrailLine {
     pub at: String,
+    /// The actor's id (none for the shell), for lists kept in Excel.
+    pub actor_id: Option<i64>,
+    /// The actor's name as it was when they acted, with the masked number.
     pub actor: String,
     pub action: String,
     pub target: String,
@@ -52,6 +55,7 @@ pub fn trail_line(r: crate::audit::store::AuditRow) -> TrailLine {
         at: crate::time::local_of(r.entry.at)
             .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
             .unwrap_or_default(),
+        actor_id: r.entry.actor_id,
         actor,
         action: r.entry.action,
         target: r.entry.target,

@@ -25,8 +25,8 @@ pub async fn record<'c, E: Executor<'c, Database = Any>>(
     r: AuditRecord<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO audit_log (actor_id, action, target, community_id, before_json, after_json, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (actor_id, action, target, community_id, before_json, after_json, at, actor_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT display_name FROM users WHERE id = $1))",
     )
     .bind(r.actor_id)
     .bind(r.action)
@@ -105,7 +105,7 @@ pub async fn trail(
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT a.id, a.actor_id, a.action, a.target, a.community_id, a.before_json, a.after_json, a.at, \
-                u.display_name AS actor_name, u.phone AS actor_phone, c.name AS community \
+                COALESCE(a.actor_name, u.display_name) AS actor_name, u.phone AS actor_phone, c.name AS community \
          FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
          LEFT JOIN communities c ON c.id = a.community_id \
          WHERE ($1 IS NULL OR a.actor_id = $1) AND ($2 IS NULL OR a.action = $2) \

@@ -65,10 +65,21 @@ impl Db {
                 })
             });
         }
+        let file = sqlite_file(&url).flatten();
+        if let Some(f) = &file {
+            create_private(std::path::Path::new(f))?;
+        }
         let pool = opts
             .connect(&url)
             .await
             .with_context(|| format!("无法连接数据库 {}", redact(&url)))?;
+        if let Some(f) = &file {
+            // The first connection made the WAL and shared-memory files (SQLite gives them
+            // the database file's mode); an older database may predate all this.
+            for suffix in ["", "-wal", "-shm"] {
+                make_private(std::path::Path::new(&format!("{f}{suffix}")))?;
+            }
+        }
         Ok(Db { pool, dialect })
     }
 
@@ -107,6 +118,9 @@ impl Db {
         let path = to
             .to_str()
             .ok_or_else(|| anyhow::anyhow!("备份文件的路径须为 UTF-8"))?;
+        // VACUUM INTO fills an empty file: made first, readable by its owner only (a
+        // copy holds numbers, addresses and photos).
+        create_private(to)?;
         sqlx::query("VACUUM INTO $1")
             .bind(path)
             .execute(&self.pool)
@@ -123,6 +137,54 @@ impl Db {
             Ok(Ok(_))
         )
     }
+}
+
+/// The SQLite database file of a URL: `Some(None)` for an in-memory database, `None`
+/// for another kind of database.
+pub fn sqlite_file(url: &str) -> Option<Option<String>> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || url.contains("mode=memory") {
+        Some(None)
+    } else {
+        Some(Some(path.to_string()))
+    }
+}
+
+/// Creates an empty file readable and writable by its owner only (0600), unless it
+/// exists already.
+fn create_private(path: &std::path::Path) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("无法创建 {}", path.display())),
+    }
+}
+
+/// Takes read and write away from everyone but the owner, if the file exists.
+fn make_private(path: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                    .with_context(|| format!("无法设置 {} 的权限", path.display()))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Hides a password in a connection URL before it is logged or shown.

@@ -12,13 +12,19 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, HeaderValue};
 
-/// A CSV answer offered as a download.
+/// A CSV answer offered as a download. Every one of them (the audit trail, coverage,
+/// the dashboard's tables) is for staff only: never kept by a browser or a proxy,
+/// whatever the path's default caching.
 pub fn csv_file(bytes: Vec<u8>, name: &str) -> Response {
     let mut r = bytes.into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
     );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
@@ -78,6 +84,7 @@ pub async fn audit_csv(
     .await?;
     let header: Vec<String> = [
         "audit.when",
+        "audit.who_id",
         "audit.who",
         "audit.what",
         "audit.target",
@@ -90,7 +97,10 @@ pub async fn audit_csv(
     let lines: Vec<Vec<String>> = rows
         .into_iter()
         .map(trail_line)
-        .map(|l| vec![l.at, l.actor, l.action, l.target, l.community, l.change])
+        .map(|l| {
+            let id = l.actor_id.map(|i| i.to_string()).unwrap_or_default();
+            vec![l.at, id, l.actor, l.action, l.target, l.community, l.change]
+        })
         .collect();
     let bytes = app::util::csv_bytes(&header, &lines).map_err(AppError::internal)?;
     Ok(csv_file(bytes, "linli-audit.csv"))

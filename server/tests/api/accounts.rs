@@ -16,6 +16,7 @@ fn is_chinese(s: &str) -> bool {
 async fn viewer(app: &TestApp, client: &Client) -> Value {
     let r = client
         .post(app.url("/api/auth/viewer"))
+        .header(reqwest::header::ORIGIN, app.url(""))
         .send()
         .await
         .unwrap();
@@ -627,7 +628,13 @@ async fn cross_site_posts_are_refused() {
     assert_eq!(r.status(), 403);
     assert!(is_chinese(&message(r).await));
     assert!(!viewer(&app, &c).await["user"].is_null(), "still signed in");
-    let r = c
+    // A browser sends the page's origin too; a client that sends only a foreign
+    // Referer is judged by it.
+    let bare = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = bare
         .post(app.url("/prefs"))
         .header("referer", "http://evil.example/x")
         .form(&[("care", "1")])
@@ -758,14 +765,114 @@ async fn ten_wrong_codes_in_an_hour_lock_the_number_across_codes() {
 }
 
 #[tokio::test]
-async fn a_number_gets_at_most_ten_codes_a_day() {
-    let app = spawn_app().await;
+async fn a_number_gets_at_most_five_codes_a_day_per_requester_and_twenty_in_all() {
+    let app = spawn_app_with(|c| {
+        c.trusted_proxies = app::config::parse_networks("127.0.0.1/32").unwrap();
+    })
+    .await;
     let c = app.new_client();
-    for i in 0..10 {
-        assert_eq!(new_code(&app, &c).await, 200, "code {i}");
+    let ask = |xff: String| {
+        let (app, c) = (&app, &c);
+        async move {
+            app.wait_out_code_throttle().await;
+            c.post(app.url("/api/auth/request-code"))
+                .header("x-forwarded-for", xff)
+                .form(&[("phone", LOCK_PHONE)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for i in 0..5 {
+        assert_eq!(ask("203.0.113.1".into()).await, 200, "code {i}");
     }
-    assert_eq!(new_code(&app, &c).await, 429);
-    assert_eq!(app.sent_sms().await.len(), 10);
+    assert_eq!(ask("203.0.113.1".into()).await, 429, "one requester's five");
+    // Others still reach the phone, up to the number's twenty.
+    for i in 2..=4 {
+        for _ in 0..5 {
+            assert_eq!(ask(format!("203.0.113.{i}")).await, 200);
+        }
+    }
+    assert_eq!(ask("203.0.113.9".into()).await, 429, "the number's twenty");
+    assert_eq!(app.sent_sms().await.len(), 20);
+}
+
+/// A stranger's wrong guesses lock the stranger out of the number, not the number: the
+/// person who holds the phone asks for a fresh code and signs in with it, and the
+/// stranger can neither use that code nor get one.
+#[tokio::test]
+async fn a_guesser_locks_only_itself_and_the_phones_owner_still_signs_in() {
+    let app = spawn_app_with(|c| {
+        c.trusted_proxies = app::config::parse_networks("127.0.0.1/32").unwrap();
+    })
+    .await;
+    let send = |c: &reqwest::Client, path: &str, from: &str, form: Vec<(&'static str, String)>| {
+        c.post(app.url(path))
+            .header("x-forwarded-for", from.to_string())
+            .form(&form)
+            .send()
+    };
+    let (guesser, owner) = (app.new_client(), app.new_client());
+    let (g, o) = ("198.51.100.66", "203.0.113.7");
+    let phone = || ("phone", LOCK_PHONE.to_string());
+    let mut statuses = Vec::new();
+    for round in 0..2 {
+        app.wait_out_code_throttle().await;
+        let r = send(&guesser, "/api/auth/request-code", g, vec![phone()])
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "round {round}");
+        for _ in 0..5 {
+            let r = send(
+                &guesser,
+                "/api/auth/verify-code",
+                g,
+                vec![phone(), ("code", "000000".into())],
+            );
+            statuses.push(r.await.unwrap().status().as_u16());
+        }
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&429),
+        "the tenth wrong code locks the guesser: {statuses:?}"
+    );
+    app.wait_out_code_throttle().await;
+    let r = send(&guesser, "/api/auth/request-code", g, vec![phone()])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429, "a locked guesser gets no code");
+    // The owner: a fresh code, texted to the phone, signs in.
+    let r = send(&owner, "/api/auth/request-code", o, vec![phone()])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the owner is not locked out");
+    let code = app.last_code(LOCK_PHONE).await.unwrap();
+    // The guesser, even with the owner's code in hand, is refused.
+    let r = send(
+        &guesser,
+        "/api/auth/verify-code",
+        g,
+        vec![phone(), ("code", code.clone())],
+    );
+    assert_eq!(r.await.unwrap().status(), 429);
+    let r = send(
+        &owner,
+        "/api/auth/verify-code",
+        o,
+        vec![phone(), ("code", code)],
+    );
+    assert_eq!(r.await.unwrap().status(), 200, "the owner signs in");
+    // A third requester who never asked for a code cannot try the owner's codes.
+    let r = send(
+        &app.new_client(),
+        "/api/auth/verify-code",
+        "192.0.2.1",
+        vec![phone(), ("code", "123456".into())],
+    );
+    assert_eq!(r.await.unwrap().status(), 400);
 }
 
 #[tokio::test]

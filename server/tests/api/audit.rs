@@ -98,6 +98,34 @@ async fn the_audit_trail_filters_and_exports_and_staff_see_only_their_community(
     assert!(rows[0].iter().any(|c| c.contains("grant_role")));
     let admin_id = admin_me["id"].as_i64().unwrap();
     assert_eq!(app.audit_count_by("export_audit", admin_id).await, 1);
+    // The actor by id, and by the name they had when they acted, even after a rename.
+    let who_id = rdr_header_index(&text, "操作人编号");
+    assert_eq!(rows[0][who_id].parse::<i64>().ok(), Some(admin_id));
+    let name_then = admin_me["display_name"].as_str().unwrap().to_string();
+    let r = post(
+        &app,
+        &admin,
+        "/api/me/profile",
+        &[("display_name", "改名后的管理员".to_string())],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let again = admin
+        .post(app.url("/api/v1/audit.csv"))
+        .form(&[
+            ("what", "grant_role".to_string()),
+            ("community", other.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        again.contains(&name_then) && !again.contains("改名后的管理员"),
+        "{again}"
+    );
 
     // Staff: their own community only, whatever they ask for.
     let r = staff
@@ -119,7 +147,7 @@ async fn the_audit_trail_filters_and_exports_and_staff_see_only_their_community(
     let own_name = app.community_name(own).await;
     assert!(!rows.is_empty());
     assert!(
-        rows.iter().all(|r| r.get(4) == Some(own_name.as_str())),
+        rows.iter().all(|r| r.get(5) == Some(own_name.as_str())),
         "{rows:?}"
     );
     let html = app
@@ -166,4 +194,14 @@ async fn the_audit_trail_filters_and_exports_and_staff_see_only_their_community(
             .status(),
         403
     );
+}
+
+/// The position of a column in a CSV's header.
+fn rdr_header_index(text: &str, name: &str) -> usize {
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    rdr.headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
 }

@@ -198,3 +198,54 @@ async fn the_dashboard_matches_independent_counts_and_staff_see_their_own() {
         .await;
     assert!(html.contains("<svg role=\"img\"") && html.contains("bookings_week.csv"));
 }
+
+/// The back office's CSVs are personal (names, numbers, a community's figures): never
+/// kept by a browser or a proxy, though they live under `/api/v1/`. Days far outside
+/// any the portal keeps are a 400 in reader's words, never a panic.
+#[tokio::test]
+async fn private_csvs_are_never_cached_and_extreme_days_are_refused() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let no_store = |r: &reqwest::Response| {
+        r.headers()
+            .get(reqwest::header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store"))
+    };
+    for path in [
+        "/api/v1/coverage.csv",
+        "/api/v1/dashboard/volunteers.csv",
+        "/api/v1/dashboard/bookings_week.csv",
+    ] {
+        let r = admin.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(no_store(&r), "{path}: {:?}", r.headers());
+    }
+    let r = admin
+        .post(app.url("/api/v1/audit.csv"))
+        .form(&[("what", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(no_store(&r), "audit.csv: {:?}", r.headers());
+    for (path, form) in [
+        ("/api/v1/dashboard/volunteers.csv?to=%2B262142-12-31", None),
+        ("/api/v1/dashboard/volunteers.csv?from=-5000-01-01", None),
+        ("/admin/dashboard?to=%2B262142-12-31", None),
+        ("/api/v1/audit.csv", Some(("to", "+262142-12-31"))),
+        ("/api/v1/audit.csv", Some(("from", "1899-12-31"))),
+    ] {
+        let r = match form {
+            None => admin.get(app.url(path)).send().await.unwrap(),
+            Some(f) => admin.post(app.url(path)).form(&[f]).send().await.unwrap(),
+        };
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap();
+        assert!(
+            status == 400 || (status == 200 && path.starts_with("/admin") && body.contains("日期")),
+            "{path} {form:?}: {status} {body:.300}"
+        );
+    }
+}

@@ -313,7 +313,7 @@ impl TestApp {
             .await
             .expect("an expired session");
         let mut conn = db.pool.acquire().await.expect("connection");
-        app::accounts::store::record_failure(&mut conn, "13000000000", 1)
+        app::accounts::store::record_failure(&mut conn, "13000000000", "1.2.3.4", 1)
             .await
             .expect("an old wrong code");
         app::accounts::store::take_ip_quota(db, "1.2.3.4", 1, 10)
@@ -324,7 +324,7 @@ impl TestApp {
     /// As if the minute between two codes for a number had passed.
     pub async fn wait_out_code_throttle(&self) {
         // tamper: the clock moves on a minute (the throttle rows are what it reads).
-        sqlx::query("DELETE FROM code_throttle")
+        sqlx::query("DELETE FROM code_resend")
             .execute(&self.state.db.pool)
             .await
             .unwrap();

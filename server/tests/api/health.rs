@@ -82,6 +82,11 @@ async fn a_sqlite_database_is_backed_up_while_serving_and_a_server_starts_from_t
     let (page, size) = tokio::join!(app.get_text("/"), app.state.db.backup_to(&to));
     assert_eq!(page.0, 200);
     assert!(size.expect("backed up") > 100_000);
+    assert_eq!(
+        mode_of(&to.display().to_string()),
+        Some(0o600),
+        "the copy is its owner's only"
+    );
     // An existing file is never overwritten.
     assert!(app
         .state
@@ -99,6 +104,48 @@ async fn a_sqlite_database_is_backed_up_while_serving_and_a_server_starts_from_t
     drop(restored);
     for suffix in ["", "-wal", "-shm", ".secret"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", to.display()));
+    }
+}
+
+/// The permission bits of a file, if it exists.
+fn mode_of(path: &str) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
+}
+
+/// A SQLite database, its WAL and shared-memory files hold numbers, addresses and
+/// photos: created readable by their owner only, and an older database made so.
+#[tokio::test]
+async fn the_sqlite_files_are_readable_by_their_owner_only() {
+    let probe = crate::helpers::spawn_app().await;
+    if probe.is_postgres() {
+        return;
+    }
+    drop(probe);
+    let path = std::env::temp_dir().join(format!(
+        "linli-private-{}-{}.db",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    ));
+    let p = path.display().to_string();
+    let app = crate::helpers::spawn_app_with(|c| c.database_url = format!("sqlite://{p}")).await;
+    let (_, _) = app.session_for("13900006666").await;
+    for suffix in ["", "-wal", "-shm"] {
+        assert_eq!(mode_of(&format!("{p}{suffix}")), Some(0o600), "{p}{suffix}");
+    }
+    drop(app);
+    // A database left world-readable by an older version is made private on start.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let again = crate::helpers::spawn_app_with(|c| c.database_url = format!("sqlite://{p}")).await;
+    assert_eq!(mode_of(&p), Some(0o600));
+    drop(again);
+    for suffix in ["", "-wal", "-shm", ".secret"] {
+        let _ = std::fs::remove_file(format!("{p}{suffix}"));
     }
 }
 

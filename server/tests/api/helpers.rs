@@ -322,6 +322,15 @@ pub async fn spawn_app_empty() -> TestApp {
     spawn_app_on(TestDb::fresh().await, |c| c.seed_demo = false).await
 }
 
+/// What a browser sends on every request to the portal from one of its own pages: the
+/// page's origin (browsers send `Origin` on every POST). Tests of the cross-site refusal
+/// build their own clients without it.
+pub fn browser_headers(base: &str) -> reqwest::header::HeaderMap {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(reqwest::header::ORIGIN, base.parse().expect("origin"));
+    h
+}
+
 async fn spawn_app_on(db: TestDb, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config(&db);
     adjust(&mut config);
@@ -329,6 +338,7 @@ async fn spawn_app_on(db: TestDb, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        .default_headers(browser_headers(&format!("http://{addr}")))
         .build()
         .expect("client");
     let _ = std::fs::remove_file(db.outbox());
@@ -369,7 +379,9 @@ pub async fn post(
     path: &str,
     form: &[(&str, String)],
 ) -> reqwest::Response {
+    // The page's origin as it is now (a restarted server has a new port).
     c.post(app.url(path))
+        .header(reqwest::header::ORIGIN, &app.base)
         .form(form)
         .send()
         .await
@@ -556,7 +568,7 @@ impl TestApp {
         )
         .await
         .expect("session");
-        let mut headers = reqwest::header::HeaderMap::new();
+        let mut headers = browser_headers(&self.base);
         headers.insert(
             reqwest::header::COOKIE,
             format!("linli_session={token}").parse().expect("cookie"),
@@ -622,6 +634,7 @@ impl TestApp {
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
+            .default_headers(browser_headers(&self.base))
             .build()
             .expect("client")
     }

@@ -561,6 +561,36 @@ async fn staff_keep_hours_true_and_riders_see_the_change_at_once() {
             .status(),
         400
     );
+    // Days outside 2000–2100 are refused: no range can make the station's rule
+    // unparseable (one at +99999 once left `open_now` null).
+    for (field, day) in [
+        (1, "+99999-01-01"),
+        (2, "+99999-12-31"),
+        (2, "99999-12-31"),
+        (1, "1999-12-31"),
+    ] {
+        let mut bad = special.clone();
+        bad[field].1 = day.into();
+        let r = post(&app, &staff, "/api/stations/hours/special/add", &bad).await;
+        assert_eq!(r.status(), 400, "{day}");
+    }
+    // At most MAX_SPECIALS_AHEAD ranges ahead (today's counts); the next is refused.
+    let cap = app::stations::hours::model::MAX_SPECIALS_AHEAD;
+    for k in 1..=cap {
+        let day = app::time::ymd(app::time::today_local() + chrono::Duration::days(k));
+        let mut one = special.clone();
+        one[1].1 = day.clone();
+        one[2].1 = day;
+        one[4].1 = format!("活动{k}");
+        let r = post(&app, &staff, "/api/stations/hours/special/add", &one).await;
+        let want = if k < cap { 200 } else { 400 };
+        assert_eq!(r.status(), want, "range {k} of {cap}");
+    }
+    assert_eq!(
+        app.open_now(id).await,
+        Some(false),
+        "the rule still evaluates"
+    );
 
     // Staff of another community: refused everywhere, nothing changes.
     let other_station = app.first_station_outside(own).await;
@@ -639,9 +669,15 @@ async fn staff_keep_hours_true_and_riders_see_the_change_at_once() {
     );
     assert_eq!(app.open_now(id).await, Some(true));
     for action in ["set_hours", "add_special_hours", "delete_special_hours"] {
+        // Today's range, then the ranges up to the cap.
+        let want = if action == "add_special_hours" {
+            cap
+        } else {
+            1
+        };
         assert_eq!(
             app.audit_count_on(action, &format!("station:{id}")).await,
-            1,
+            want,
             "{action}"
         );
     }

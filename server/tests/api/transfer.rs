@@ -436,3 +436,55 @@ async fn a_real_city_is_set_up_from_an_empty_database_and_its_own_file() {
         .unwrap();
     assert_eq!(v["features"][0]["properties"]["name"], "导入驿站2999");
 }
+
+/// Cells a spreadsheet would run as formulas (`=HYPERLINK(…)`, `@SUM`, a leading `+`,
+/// `-`, TAB or CR) come out of every CSV as text, and the export still imports back
+/// unchanged.
+#[tokio::test]
+async fn formula_cells_are_neutralised_in_the_export_and_import_back_unchanged() {
+    let app = spawn_app().await;
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let (lat, lng) = centre(&app).await;
+    let file = format!(
+        "{HEADER}\nF-1,户外劳动者服务站点,=HYPERLINK(\"//e.cn\")驿站,导入街道,导入社区,@张店区新村路1号,{lng:.6},{lat:.6},Mo-Su 07:00-21:00,0533-2345678,饮水,2026-11-20,否\n"
+    );
+    let r = upload(&app, &admin, "f.csv", file.into_bytes(), "utf8", "wgs84").await;
+    assert_eq!(r.status(), 200);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    assert_eq!(report(&app, &admin, id).await["rows_ok"], 1);
+    assert_eq!(apply(&app, &admin, id).await.status(), 200);
+    let total = app.rows(Table::Stations).await;
+    for (path, encoding) in [
+        ("/api/v1/export/stations.csv", "utf8"),
+        ("/api/v1/export/stations.csv?encoding=gbk", "auto"),
+    ] {
+        let bytes = app.get(path).await.bytes().await.unwrap().to_vec();
+        let text = if encoding == "utf8" {
+            String::from_utf8(bytes.clone()).unwrap()
+        } else {
+            encoding_rs::GB18030.decode(&bytes).0.into_owned()
+        };
+        let mut cells = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let mut seen = false;
+        for rec in cells.records() {
+            for cell in rec.unwrap().iter() {
+                let risky = cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+                assert!(!risky, "{path}: a cell a spreadsheet would run: {cell:?}");
+                seen |= cell == "'=HYPERLINK(\"//e.cn\")驿站";
+            }
+        }
+        assert!(seen, "{path}: the name is there, as text");
+        let r = upload(&app, &admin, "back.csv", bytes, encoding, "wgs84").await;
+        let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let rep = report(&app, &admin, id).await;
+        assert_eq!(
+            rep["counts"]["unchanged"].as_i64(),
+            Some(total),
+            "{path}: {rep}"
+        );
+    }
+}

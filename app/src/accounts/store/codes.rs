@@ -21,20 +21,22 @@ pub async fn take_ip_quota(db: &Db, ip: &str, hour: i64, max: i64) -> Result<boo
     Ok(row.is_some())
 }
 
-/// Claims the right to send a code to this number now; false if one went out less than
-/// `resend_secs` ago.
+/// Claims the right to send `client` a code for this number now; false if one went out
+/// to the same requester less than `resend_secs` ago.
 pub async fn take_phone_slot(
     db: &Db,
     phone: &str,
+    client: &str,
     now: i64,
     resend_secs: i64,
 ) -> Result<bool, sqlx::Error> {
     let row = sqlx::query(
-        "INSERT INTO code_throttle (phone, last_sent_at) VALUES ($1, $2) \
-         ON CONFLICT (phone) DO UPDATE SET last_sent_at = excluded.last_sent_at \
-         WHERE code_throttle.last_sent_at <= $3 RETURNING phone",
+        "INSERT INTO code_resend (phone, client, last_sent_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (phone, client) DO UPDATE SET last_sent_at = excluded.last_sent_at \
+         WHERE code_resend.last_sent_at <= $4 RETURNING phone",
     )
     .bind(phone)
+    .bind(client)
     .bind(now)
     .bind(now - resend_secs)
     .fetch_optional(&db.pool)
@@ -43,25 +45,29 @@ pub async fn take_phone_slot(
 }
 
 /// Gives the slot back when the message could not be sent, so the resident can retry.
-pub async fn release_phone_slot(db: &Db, phone: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM code_throttle WHERE phone = $1")
+pub async fn release_phone_slot(db: &Db, phone: &str, client: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM code_resend WHERE phone = $1 AND client = $2")
         .bind(phone)
+        .bind(client)
         .execute(&db.pool)
         .await?;
     Ok(())
 }
 
+/// Keeps a code for the number, bound to the requester that asked for it.
 pub async fn insert_code(
     conn: &mut sqlx::AnyConnection,
     phone: &str,
+    client: &str,
     hash: &str,
     now: i64,
     expires: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO login_codes (phone, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO login_codes (phone, client, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(phone)
+    .bind(client)
     .bind(hash)
     .bind(now)
     .bind(expires)
@@ -70,38 +76,53 @@ pub async fn insert_code(
     Ok(())
 }
 
-/// Codes sent to a number since `since`.
-pub async fn codes_sent_since(db: &Db, phone: &str, since: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM login_codes WHERE phone = $1 AND created_at > $2")
-        .bind(phone)
-        .bind(since)
-        .fetch_one(&db.pool)
-        .await
+/// Codes sent to a number since `since`: in all, and to requester `client`.
+pub async fn codes_sent_since(
+    db: &Db,
+    phone: &str,
+    client: &str,
+    since: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN client = $2 THEN 1 ELSE 0 END), 0) AS mine \
+         FROM login_codes WHERE phone = $1 AND created_at > $3",
+    )
+    .bind(phone)
+    .bind(client)
+    .bind(since)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.try_get("n")?, row.try_get("mine")?))
 }
 
-/// The times of a number's wrong codes since `since` (newest first, at most 50).
+/// The times of requester `client`'s wrong codes for a number since `since` (newest
+/// first, at most 50).
 pub async fn failures_since(
     conn: &mut sqlx::AnyConnection,
     phone: &str,
+    client: &str,
     since: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT at FROM login_failures WHERE phone = $1 AND at > $2 ORDER BY at DESC LIMIT 50",
+        "SELECT at FROM login_failures WHERE phone = $1 AND client = $2 AND at > $3 ORDER BY at DESC LIMIT 50",
     )
     .bind(phone)
+    .bind(client)
     .bind(since)
     .fetch_all(conn)
     .await
 }
 
-/// Records a wrong code for a number.
+/// Records a wrong code for a number by requester `client`.
 pub async fn record_failure(
     conn: &mut sqlx::AnyConnection,
     phone: &str,
+    client: &str,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO login_failures (phone, at) VALUES ($1, $2)")
+    sqlx::query("INSERT INTO login_failures (phone, client, at) VALUES ($1, $2, $3)")
         .bind(phone)
+        .bind(client)
         .bind(at)
         .execute(conn)
         .await?;
@@ -116,7 +137,7 @@ pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     for (sql, at) in [
         ("DELETE FROM sessions WHERE expires_at < $1", now),
         ("DELETE FROM login_codes WHERE expires_at < $1", day_ago),
-        ("DELETE FROM code_throttle WHERE last_sent_at < $1", day_ago),
+        ("DELETE FROM code_resend WHERE last_sent_at < $1", day_ago),
         ("DELETE FROM ip_throttle WHERE hour < $1", day_ago / 3600),
         ("DELETE FROM login_failures WHERE at < $1", day_ago),
         (
@@ -133,21 +154,24 @@ pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     Ok(n)
 }
 
-/// Spends one try on the number's latest code, if it is still live (unused, unexpired,
+/// Spends one try on the latest code requester `client` asked for this number, if it is
+/// still live (unused, unexpired,
 /// under the try limit). Returns its id, hash and tries so far.
 pub async fn spend_attempt(
     conn: &mut sqlx::AnyConnection,
     phone: &str,
+    client: &str,
     now: i64,
     max_attempts: i64,
 ) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
     let row = sqlx::query(
         "UPDATE login_codes SET attempts = attempts + 1 \
-         WHERE id = (SELECT MAX(id) FROM login_codes WHERE phone = $1) \
-           AND used_at IS NULL AND expires_at > $2 AND attempts < $3 \
+         WHERE id = (SELECT MAX(id) FROM login_codes WHERE phone = $1 AND client = $2) \
+           AND used_at IS NULL AND expires_at > $3 AND attempts < $4 \
          RETURNING id, code_hash, attempts",
     )
     .bind(phone)
+    .bind(client)
     .bind(now)
     .bind(max_attempts)
     .fetch_optional(conn)

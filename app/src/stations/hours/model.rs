@@ -146,6 +146,9 @@ pub struct SpecialHours {
 
 /// The most days one special range may span (a season, not a new schedule).
 pub const MAX_SPECIAL_DAYS: i64 = 120;
+/// The most special ranges a station may have ahead (today or later): a year of
+/// holidays and repairs fits many times over, and a station's rule stays short.
+pub const MAX_SPECIALS_AHEAD: i64 = 60;
 
 /// Checks a special range as staff type it; errors are message keys.
 pub fn check_special(
@@ -171,10 +174,13 @@ pub fn check_special(
         let Some((a, b)) = span.trim().split_once('-') else {
             return false;
         };
+        // `HH:MM` in full, as the evaluator reads it; 24:00 ends a day.
         let hm = |t: &str| {
-            let (h, m) = t.trim().split_once(':')?;
-            let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
-            (h <= 24 && m < 60 && (h < 24 || m == 0) && t.trim().len() == 5).then_some(h * 60 + m)
+            let t = t.trim();
+            (t.len() == 5)
+                .then(|| crate::calendar_types::ClockTime::parse_end(t))
+                .flatten()
+                .map(crate::calendar_types::ClockTime::minutes)
         };
         matches!((hm(a), hm(b)), (Some(a), Some(b)) if a < b)
     };

@@ -53,6 +53,14 @@ pub async fn add_special_hours(
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
+    let today = crate::time::date_of(now);
+    let ahead = store::count_special_hours_from(&mut tx, station.id, &today).await?;
+    if ahead >= crate::stations::hours::model::MAX_SPECIALS_AHEAD {
+        return Err(AppError::bad(
+            Msg::new("hours.special_too_many")
+                .arg("n", crate::stations::hours::model::MAX_SPECIALS_AHEAD),
+        ));
+    }
     let id = store::add_special_hours(&mut tx, actor.id, station, sp, now).await?;
     crate::audit::store::record_step(
         &mut tx,

@@ -56,6 +56,22 @@ pub async fn special_hours_of(
     .collect()
 }
 
+/// How many of a station's special ranges end on or after `from_day`, in the caller's
+/// transaction (the cap on them is checked where the next one is added).
+pub async fn count_special_hours_from(
+    conn: &mut AnyConnection,
+    station_id: i64,
+    from_day: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM station_special_hours WHERE station_id = $1 AND to_day >= $2",
+    )
+    .bind(station_id)
+    .bind(from_day)
+    .fetch_one(conn)
+    .await
+}
+
 /// Adds a special date range to a station in the caller's transaction; every process
 /// sees it at once (the stations' version moves).
 pub async fn add_special_hours(

@@ -318,7 +318,10 @@ pub fn parse_csv(
             Ok(rec) => {
                 let cells: Vec<String> = at
                     .iter()
-                    .map(|a| a.and_then(|j| rec.get(j)).unwrap_or("").to_string())
+                    .map(|a| {
+                        let cell = a.and_then(|j| rec.get(j)).unwrap_or("");
+                        crate::util::csv_cell_in(cell).to_string()
+                    })
                     .collect();
                 if cells.iter().all(|c| c.is_empty()) {
                     continue;
@@ -556,44 +559,34 @@ fn deg(x: f64) -> String {
 /// names), coordinates in `datum`; in GB18030 when `gbk`, else UTF-8 with a BOM (so
 /// that Excel opens either correctly).
 pub fn to_csv(stations: &[(Station, String)], datum: Datum, gbk: bool) -> Result<Vec<u8>, String> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let header: Vec<&str> = COLUMNS.iter().map(|c| c.1).collect();
-    let err = |e: csv::Error| e.to_string();
-    w.write_record(&header).map_err(err)?;
-    for (s, external_id) in stations {
-        let (lat, lng) = datum.from_wgs84(s.lat, s.lng);
-        let amenities: Vec<String> = s
-            .amenities
-            .iter()
-            .map(|a| amenity_name(*a).to_string())
-            .collect();
-        w.write_record([
-            external_id.as_str(),
-            kind_name(s.kind),
-            &s.name,
-            &s.street,
-            &s.community,
-            &s.address,
-            &deg(lng),
-            &deg(lat),
-            &s.opening_hours,
-            &s.phone,
-            &amenities.join("、"),
-            &s.verified_on,
-            if s.follows_workdays { "是" } else { "否" },
-        ])
-        .map_err(err)?;
-    }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    if gbk {
-        let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
-        let (out, _, _) = encoding_rs::GB18030.encode(&text);
-        Ok(out.into_owned())
-    } else {
-        let mut out = b"\xEF\xBB\xBF".to_vec();
-        out.extend(bytes);
-        Ok(out)
-    }
+    let rows: Vec<Vec<String>> = stations
+        .iter()
+        .map(|(s, external_id)| {
+            let (lat, lng) = datum.from_wgs84(s.lat, s.lng);
+            let amenities: Vec<String> = s
+                .amenities
+                .iter()
+                .map(|a| amenity_name(*a).to_string())
+                .collect();
+            vec![
+                external_id.clone(),
+                kind_name(s.kind).to_string(),
+                s.name.clone(),
+                s.street.clone(),
+                s.community.clone(),
+                s.address.clone(),
+                deg(lng),
+                deg(lat),
+                s.opening_hours.clone(),
+                s.phone.clone(),
+                amenities.join("、"),
+                s.verified_on.clone(),
+                if s.follows_workdays { "是" } else { "否" }.to_string(),
+            ]
+        })
+        .collect();
+    crate::util::csv_write(&header, &rows, gbk)
 }
 
 /// The stations as a GeoJSON FeatureCollection in the import's shape (property keys
