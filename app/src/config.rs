@@ -37,6 +37,12 @@ pub struct Config {
     /// request per hour. High on purpose: thousands of phones share one address behind
     /// carrier-grade NAT, and the per-number limits are what stop guessing.
     pub codes_per_address_hour: i64,
+    /// `LINLI_CODES_PER_NETWORK_HOUR` (default 1200): sign-in codes one network may request
+    /// per hour (an IPv4 /24 or an IPv6 /48, which holds 65,536 subscribers' /64s).
+    pub codes_per_network_hour: i64,
+    /// `LINLI_CODES_PER_HOUR` (default 6000): sign-in codes the whole portal texts per
+    /// hour. Reaching this or a network's budget is shown to admins as an alarm.
+    pub codes_per_hour: i64,
     /// `LINLI_SMS` (`console` or `webhook`, default `console`).
     pub sms: SmsConfig,
     /// `LINLI_SECRET` (default: generated once and kept in the database): the key of the
@@ -67,8 +73,14 @@ pub struct Config {
     /// there.
     pub metrics_token: Option<String>,
     /// `LINLI_METRICS_ADDR` (default unset): a second address (an internal interface)
-    /// that serves only `/metrics`, without a token.
+    /// that serves only `/metrics`; it asks for `LINLI_METRICS_TOKEN` too when one is set.
     pub metrics_addr: Option<SocketAddr>,
+    /// `LINLI_ALLOWED_HOSTS` (default empty): the host names the portal answers to, as a
+    /// comma-separated list of `host` (any port) or `host:port` entries
+    /// (`linli.example.cn,linli.example.cn:8443`); a request for another name gets 421.
+    /// `localhost` and IP addresses are always answered (no DNS rebinding can produce
+    /// them): with nothing set, only they are (see `server::http::guard::allowed_host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// `LINLI_TILE_URL` (default OpenStreetMap's `https://tile.openstreetmap.org/{z}/{x}/{y}.png`),
@@ -141,6 +153,8 @@ impl Default for Config {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             codes_per_address_hour: 600,
+            codes_per_network_hour: 1200,
+            codes_per_hour: 6000,
             sms: SmsConfig::Console { file: None },
             secret: None,
             secret_file: None,
@@ -152,8 +166,45 @@ impl Default for Config {
             upload_dir: "uploads".into(),
             metrics_token: None,
             metrics_addr: None,
+            allowed_hosts: Vec::new(),
         }
     }
+}
+
+/// Reads `a, b:port, …` as host names (lower case, without a final dot), each with an
+/// optional port; returns the first entry that is not one.
+pub fn parse_hosts(list: &str) -> Result<Vec<String>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let entry = s.to_ascii_lowercase();
+            let (name, port) = match entry.rsplit_once(':') {
+                Some((n, p)) if !n.contains(':') || n.ends_with(']') => (n, Some(p)),
+                _ => (entry.as_str(), None),
+            };
+            let name = name.strip_suffix('.').unwrap_or(name);
+            let name_ok = match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+                Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+                None => {
+                    !name.is_empty()
+                        && name.len() <= 253
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+                }
+            };
+            let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+            if name_ok && port_ok {
+                Ok(match port {
+                    Some(p) => format!("{name}:{p}"),
+                    None => name.to_string(),
+                })
+            } else {
+                Err(s.to_string())
+            }
+        })
+        .collect()
 }
 
 /// Reads `a, b/n, …` as addresses (a single host) or networks; returns the first part
@@ -236,6 +287,18 @@ impl Config {
                     "LINLI_CODES_PER_ADDRESS_HOUR 应为1到1000000的整数：{v}"
                 ))?;
         }
+        for (name, field) in [
+            ("LINLI_CODES_PER_NETWORK_HOUR", &mut c.codes_per_network_hour),
+            ("LINLI_CODES_PER_HOUR", &mut c.codes_per_hour),
+        ] {
+            if let Some(v) = get(name) {
+                *field = v
+                    .parse()
+                    .ok()
+                    .filter(|n: &i64| (1..=10_000_000).contains(n))
+                    .ok_or(format!("{name} 应为1到10000000的整数：{v}"))?;
+            }
+        }
         if let Some(v) = get("LINLI_SECRET_FILE").filter(|v| !v.is_empty()) {
             c.secret_file = Some(v);
         }
@@ -275,6 +338,11 @@ impl Config {
                 v.parse()
                     .map_err(|_| format!("LINLI_METRICS_ADDR 不是有效地址：{v}"))?,
             );
+        }
+        if let Some(v) = get("LINLI_ALLOWED_HOSTS") {
+            c.allowed_hosts = parse_hosts(&v).map_err(|bad| {
+                format!("LINLI_ALLOWED_HOSTS 应为逗号分隔的主机名，可带端口（如 linli.example.cn,linli.example.cn:8443）：{bad}")
+            })?;
         }
         if let Some(v) = get("LINLI_SECRET") {
             if v.len() < 32 {
@@ -391,6 +459,25 @@ mod tests {
         );
         assert!(cfg(&[("LINLI_TILE_COORDS", "bd09")]).is_err());
         assert!(cfg(&[("LINLI_TILE_URL", "ftp://x/{z}")]).is_err());
+    }
+
+    #[test]
+    fn allowed_hosts_are_names_with_optional_ports() {
+        assert!(cfg(&[]).unwrap().allowed_hosts.is_empty());
+        let c = cfg(&[(
+            "LINLI_ALLOWED_HOSTS",
+            " Linli.Example.CN. , linli.example.cn:8443,[::1]:3000,",
+        )])
+        .unwrap();
+        assert_eq!(
+            c.allowed_hosts,
+            ["linli.example.cn", "linli.example.cn:8443", "[::1]:3000"]
+        );
+        for bad in ["evil/x", "a:b", "host:0", "http://x", "[zz]", "a b"] {
+            assert!(cfg(&[("LINLI_ALLOWED_HOSTS", bad)])
+                .unwrap_err()
+                .contains("LINLI_ALLOWED_HOSTS"));
+        }
     }
 
     #[test]

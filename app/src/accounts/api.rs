@@ -339,21 +339,7 @@ pub async fn list_volunteers() -> Result<Vec<crate::accounts::model::VolunteerRo
     let result = async {
         let state = app_state()?;
         let user = require_user().await?;
-        let rows = match user.role {
-            crate::accounts::model::Role::Admin => {
-                store::volunteers_of(&state.db, None, None, 500).await?
-            }
-            crate::accounts::model::Role::Staff => {
-                store::volunteers_of(&state.db, user.community_id, None, 500).await?
-            }
-            crate::accounts::model::Role::Resident => {
-                match store::team_led_by(&state.db, user.id).await? {
-                    Some(team) => store::volunteers_of(&state.db, None, Some(team), 500).await?,
-                    None => return Err(AppError::Forbidden),
-                }
-            }
-        };
-        Ok(rows)
+        crate::accounts::service::volunteers_for(&state.db, &user).await
     }
     .await;
     crate::reply::read(result, "/volunteers")

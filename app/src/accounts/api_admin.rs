@@ -21,6 +21,9 @@ pub struct AdminView {
     pub outbox_sent: i64,
     pub outbox_failed: i64,
     pub outbox_failures: Vec<FailedText>,
+    /// Sign-in code budgets used up this hour (`net:…/24`, `net:…/48`, `all`) with their
+    /// counts: an alarm, shown at the top of the overview.
+    pub code_budgets_reached: Vec<(String, i64)>,
     pub audit: Vec<AuditLine>,
 }
 
@@ -52,6 +55,13 @@ pub async fn admin_overview() -> Result<AdminView, AppError> {
                 given_up: f.failed_at.is_some(),
             })
             .collect();
+        let reached = crate::accounts::store::budgets_reached(
+            &state.db,
+            crate::time::now_ts() / 3600,
+            state.config.codes_per_network_hour,
+            state.config.codes_per_hour,
+        )
+        .await?;
         let audit = crate::audit::service::newest(&state.db, None, 100)
             .await?
             .into_iter()
@@ -70,6 +80,7 @@ pub async fn admin_overview() -> Result<AdminView, AppError> {
             outbox_sent: sent,
             outbox_failed: failed,
             outbox_failures: failures,
+            code_budgets_reached: reached,
             audit,
         })
     }

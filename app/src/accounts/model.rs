@@ -160,6 +160,23 @@ pub fn address_key(ip: std::net::IpAddr) -> String {
     }
 }
 
+/// The network a client address key ([`address_key`]) is counted under for the
+/// per-network code budget: an IPv4 address's /24, an IPv6 /64's /48. `None` for a key
+/// that is neither (an unknown client).
+pub fn network_key(client: &str) -> Option<String> {
+    if let Ok(v4) = client.parse::<std::net::Ipv4Addr>() {
+        let o = v4.octets();
+        return Some(format!("net:{}.{}.{}.0/24", o[0], o[1], o[2]));
+    }
+    let v6: std::net::Ipv6Addr = client.strip_suffix("/64")?.parse().ok()?;
+    let s = v6.segments();
+    let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0);
+    Some(format!("net:{net}/48"))
+}
+
+/// The key the portal's own hourly code budget is counted under.
+pub const ALL_CLIENTS_KEY: &str = "all";
+
 /// The client's address behind trusted reverse proxies: the peer itself unless it is
 /// trusted; then the right-most `X-Forwarded-For` entry (over every header line, in
 /// order) that is not a trusted proxy. A malformed entry ends the walk at the last

@@ -141,6 +141,13 @@ fn AdminBody(o: AdminView) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+        {(!o.code_budgets_reached.is_empty()).then(|| view! {
+            <section class="card alarm" role="alert">
+                {o.code_budgets_reached.clone().into_iter().map(|(key, n)| view! {
+                    <p class="form-error">{tr_args("admin.code_budget_reached", &[("key", key), ("n", n.to_string())])}</p>
+                }).collect_view()}
+            </section>
+        })}
         <section class="card">
             <h2>{tr("outbox.title")}</h2>
             <p>{tr_args("outbox.counts", &[

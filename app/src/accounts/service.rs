@@ -71,9 +71,30 @@ pub async fn request_code(
             Msg::new("login.resend_wait").arg("secs", code_rules::RESEND_SECS),
         ));
     }
-    if !store::take_ip_quota(db, client, now / 3600, config.codes_per_address_hour).await? {
+    let hour = now / 3600;
+    if !store::take_ip_quota(db, client, hour, config.codes_per_address_hour).await? {
         store::release_phone_slot(db, number, client).await?;
         return Err(AppError::TooManyRequests(Msg::new("login.ip_quota")));
+    }
+    // The network's budget, then the portal's: past either, an alarm for the admins
+    // (their overview lists the budgets reached this hour) and a refusal for the rest.
+    let budgets = [
+        (
+            crate::accounts::model::network_key(client),
+            config.codes_per_network_hour,
+        ),
+        (
+            Some(crate::accounts::model::ALL_CLIENTS_KEY.to_string()),
+            config.codes_per_hour,
+        ),
+    ];
+    for (key, max) in budgets {
+        let Some(key) = key else { continue };
+        if !store::take_ip_quota(db, &key, hour, max).await? {
+            tracing::warn!(budget = %key, max, "sign-in code budget reached this hour");
+            store::release_phone_slot(db, number, client).await?;
+            return Err(AppError::TooManyRequests(Msg::new("login.busy")));
+        }
     }
     let code = new_code();
     let hash = hash_code(secret, number, &code);
@@ -143,6 +164,37 @@ pub async fn verify_code(
     tx.commit().await?;
     let last4 = &number[7..];
     Ok(store::upsert_user(db, number, &format!("居民{last4}"), now).await?)
+}
+
+/// The volunteers `user` may see, numbers masked: an admin all of them, staff their
+/// community's, a team leader their team's members and join requests. Real names (as on
+/// an ID card) are shown to staff, admins and the leader of a *verified* team only: the
+/// leader of a team nobody has vouched for sees display names. Anyone else: 403.
+pub async fn volunteers_for(
+    db: &Db,
+    user: &CurrentUser,
+) -> Result<Vec<crate::accounts::model::VolunteerRow>, AppError> {
+    const MAX: i64 = 500;
+    Ok(match user.role {
+        Role::Admin => store::volunteers_of(db, None, None, MAX).await?,
+        Role::Staff => store::volunteers_of(db, user.community_id, None, MAX).await?,
+        Role::Resident => {
+            let team = store::team_led_by(db, user.id)
+                .await?
+                .ok_or(AppError::Forbidden)?;
+            let rows = store::volunteers_of(db, None, Some(team), MAX).await?;
+            if store::verified_team_led_by(db, team, user.id).await? {
+                rows
+            } else {
+                rows.into_iter()
+                    .map(|mut r| {
+                        r.real_name.clear();
+                        r
+                    })
+                    .collect()
+            }
+        }
+    })
 }
 
 /// Who may verify `target` as a volunteer: an admin, staff of the target's community, or

@@ -218,3 +218,71 @@ fn the_code_key_lives_in_a_0600_file_beside_a_sqlite_database() {
     assert!(format!("{:#}", server::load_secret(&pg).unwrap_err()).contains("LINLI_SECRET"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A network (an IPv4 /24, an IPv6 /48) and the whole portal have hourly budgets of
+/// sign-in codes beside each address's: one /48 is 65,536 addresses' worth of /64s.
+/// Reaching one refuses the rest of the hour and raises an alarm on the admins' page.
+#[tokio::test]
+async fn networks_and_the_portal_have_code_budgets_that_alarm_the_admins() {
+    let app = spawn_app_with(|c| {
+        c.codes_per_network_hour = 2;
+        c.codes_per_hour = 4;
+        c.trusted_proxies = app::config::parse_networks("127.0.0.1/32").unwrap();
+    })
+    .await;
+    let ask = |phone: String, xff: &'static str| {
+        let app = &app;
+        async move {
+            app.new_client()
+                .post(app.url("/api/auth/request-code"))
+                .header("x-forwarded-for", xff)
+                .form(&[("phone", phone)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // Three /64s of one /48: the third is past the network's two.
+    assert_eq!(ask("13788890001".into(), "2001:db8:7:1::1").await, 200);
+    assert_eq!(ask("13788890002".into(), "2001:db8:7:2::1").await, 200);
+    assert_eq!(ask("13788890003".into(), "2001:db8:7:3::1").await, 429);
+    // Elsewhere the portal's budget of four is reached on the fifth code.
+    assert_eq!(ask("13788890004".into(), "198.51.100.1").await, 200);
+    assert_eq!(ask("13788890005".into(), "203.0.113.1").await, 200);
+    assert_eq!(ask("13788890006".into(), "192.0.2.1").await, 429);
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let overview: serde_json::Value =
+        crate::helpers::post_json(&app, &admin, "/api/admin/overview", &[]).await;
+    let reached = overview["code_budgets_reached"].to_string();
+    assert!(
+        reached.contains("net:2001:db8:7::/48") && reached.contains("\"all\""),
+        "{reached}"
+    );
+    let page = app.page_as(&admin, "/admin").await;
+    assert!(
+        page.contains("本小时验证码发送已达上限"),
+        "the alarm is on the admins' page"
+    );
+}
+
+#[test]
+fn networks_are_an_ipv4_slash_24_and_an_ipv6_slash_48() {
+    use app::accounts::model::network_key;
+    assert_eq!(
+        network_key("203.0.113.77").as_deref(),
+        Some("net:203.0.113.0/24")
+    );
+    assert_eq!(
+        network_key("2001:db8:7:1::/64").as_deref(),
+        Some("net:2001:db8:7::/48")
+    );
+    assert_eq!(network_key(""), None);
+    assert_eq!(
+        network_key("2001:db8::1"),
+        None,
+        "an IPv6 key is always a /64"
+    );
+}

@@ -155,6 +155,25 @@ async fn the_leader_of_a_verified_team_verifies_its_members_only() {
             .all(|v| v["team"].is_string()),
         "{list}"
     );
+    let real_name_of = |list: &Value, id: i64| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"].as_i64() == Some(id))
+            .map(|v| v["real_name"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(real_name_of(&list, member).as_deref(), Some("王五"));
+    // The leader of a team nobody has vouched for sees the team, not its real names.
+    app::teams::store::set_leader(db, 3, Some(lid), false)
+        .await
+        .unwrap();
+    let list: Value = post_json(&app, &leader, "/api/volunteers/list", &[]).await;
+    assert_eq!(real_name_of(&list, member).as_deref(), Some(""), "{list}");
+    assert!(!list.to_string().contains("王五"), "{list}");
+    // Someone who leads nothing is refused.
+    let (nobody, _) = app.session_for("15722229004").await;
+    let r = post(&app, &nobody, "/api/volunteers/list", &[]).await;
+    assert_eq!(r.status(), 403);
 }
 
 #[tokio::test]

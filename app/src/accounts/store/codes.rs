@@ -21,6 +21,28 @@ pub async fn take_ip_quota(db: &Db, ip: &str, hour: i64, max: i64) -> Result<boo
     Ok(row.is_some())
 }
 
+/// The code budgets (networks, the whole portal) used up in `hour`: each key with its
+/// count, for the admins' alarm.
+pub async fn budgets_reached(
+    db: &Db,
+    hour: i64,
+    network_max: i64,
+    all_max: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT ip, n FROM ip_throttle WHERE hour = $1 \
+           AND ((ip LIKE 'net:%' AND n >= $2) OR (ip = 'all' AND n >= $3)) ORDER BY n DESC LIMIT 20",
+    )
+    .bind(hour)
+    .bind(network_max)
+    .bind(all_max)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("ip")?, r.try_get("n")?)))
+        .collect()
+}
+
 /// Claims the right to send `client` a code for this number now; false if one went out
 /// to the same requester less than `resend_secs` ago.
 pub async fn take_phone_slot(
