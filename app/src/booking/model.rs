@@ -205,6 +205,22 @@ pub enum DayRule {
     As(u32),
 }
 
+/// How a date is worked: closed on public holidays; a make-up working day as the weekday
+/// it stands for; any other day as itself.
+#[cfg(feature = "ssr")]
+pub fn day_rule(cal: &crate::calendar::model::Calendar, d: chrono::NaiveDate) -> DayRule {
+    use chrono::Datelike;
+    if cal.is_holiday(d) {
+        DayRule::Closed
+    } else {
+        DayRule::As(
+            cal.makeup_as(d)
+                .map(|w| w.number_from_monday())
+                .unwrap_or(d.weekday().number_from_monday()),
+        )
+    }
+}
+
 /// Slots on a date: none on holidays; make-up working days use the weekday they stand for.
 pub fn slots_on(schedule: &Schedule, rule: DayRule) -> Vec<(u32, u32)> {
     match rule {

@@ -295,31 +295,7 @@ pub async fn close_slot(
     if !store::close_slot(&mut tx, slot_id, reason).await? {
         return Err(AppError::Conflict(Msg::new("booking.slot_closed")));
     }
-    let told = store::cancel_all_in_slot(&mut tx, slot_id, now).await?;
-    store::free_seats(&mut tx, slot_id, told.len() as i64).await?;
-    for (user, code, _) in &told {
-        let n = Notice::new("notice.slot_closed")
-            .arg("code", code)
-            .arg("reason", reason);
-        crate::accounts::store::notify(&mut tx, *user, &n, now).await?;
-    }
-    // The texts go out through the outbox after commit: the request returns at once,
-    // and a text that fails is retried and shown to admins, never silently lost.
-    for (_, code, phone) in &told {
-        // Texts go out in Chinese: a phone number has no language preference.
-        let text = Notice::new("notice.slot_closed")
-            .arg("code", code)
-            .arg("reason", reason)
-            .render(crate::prefs::Locale::ZhCn);
-        crate::outbox::store::enqueue(
-            &mut tx,
-            phone,
-            "slot_closed",
-            &format!("【邻里】{text}"),
-            now,
-        )
-        .await?;
-    }
+    let told = cancel_and_tell(&mut tx, slot_id, reason, now).await?;
     audit::record_step(
         &mut tx,
         actor,
@@ -335,6 +311,89 @@ pub async fn close_slot(
         .into_iter()
         .map(|(user, code, phone)| (user, phone, code))
         .collect())
+}
+
+/// Cancels every active booking of a closed slot in the caller's transaction, frees their
+/// seats and tells each holder (a notice, and a text through the outbox after commit).
+async fn cancel_and_tell(
+    tx: &mut sqlx::AnyConnection,
+    slot_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Vec<(i64, String, String)>, AppError> {
+    let told = store::cancel_all_in_slot(tx, slot_id, now).await?;
+    store::free_seats(tx, slot_id, told.len() as i64).await?;
+    for (user, code, _) in &told {
+        let n = Notice::new("notice.slot_closed")
+            .arg("code", code)
+            .arg("reason", reason);
+        crate::accounts::store::notify(&mut *tx, *user, &n, now).await?;
+    }
+    // The texts go out through the outbox after commit: the request returns at once,
+    // and a text that fails is retried and shown to admins, never silently lost.
+    for (_, code, phone) in &told {
+        // Texts go out in Chinese: a phone number has no language preference.
+        let text = Notice::new("notice.slot_closed")
+            .arg("code", code)
+            .arg("reason", reason)
+            .render(crate::prefs::Locale::ZhCn);
+        crate::outbox::store::enqueue(
+            &mut *tx,
+            phone,
+            "slot_closed",
+            &format!("【邻里】{text}"),
+            now,
+        )
+        .await?;
+    }
+    Ok(told)
+}
+
+/// What a new schedule did to the slots already made.
+#[derive(Debug, Default, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Reconciled {
+    /// Slots whose seats follow the new capacity (never below what is booked).
+    pub resized: usize,
+    /// Slots of windows the schedule no longer has, never booked: deleted.
+    pub removed: usize,
+    /// Slots of such windows that had bookings: closed, their holders told.
+    pub closed: usize,
+    /// Bookings cancelled in those, each holder told.
+    pub cancelled: usize,
+}
+
+/// Brings the centre's slots that have not started in line with schedule `s`, in the
+/// caller's transaction: a window that is gone takes its slots with it (deleted if
+/// nobody ever booked them, else closed with their holders told), and every other slot
+/// takes the new number of seats, keeping the bookings already made.
+async fn reconcile_slots(
+    tx: &mut sqlx::AnyConnection,
+    dialect: crate::db::Dialect,
+    center_id: i64,
+    s: &Schedule,
+    calendar: &Calendar,
+    now: i64,
+) -> Result<Reconciled, AppError> {
+    let mut done = Reconciled::default();
+    let reason = Msg::new("desk.window_removed").render(crate::prefs::Locale::ZhCn);
+    for slot in store::future_slots(tx, center_id, now).await? {
+        let wanted = model::slots_on(s, model::day_rule(calendar, slot.day.date()));
+        let kept = wanted.contains(&(slot.start.minutes(), slot.end.minutes()));
+        if kept {
+            if store::set_capacity(tx, slot.id, i64::from(s.capacity)).await? {
+                done.resized += 1;
+            }
+            continue;
+        }
+        store::lock_slot(tx, dialect, slot.id).await?;
+        if store::delete_unbooked_slot(tx, slot.id).await? {
+            done.removed += 1;
+        } else if store::close_slot(tx, slot.id, &reason).await? {
+            done.closed += 1;
+            done.cancelled += cancel_and_tell(tx, slot.id, &reason, now).await?.len();
+        }
+    }
+    Ok(done)
 }
 
 /// Reopens a closed slot (its cancelled bookings stay cancelled).
@@ -373,8 +432,9 @@ pub async fn set_schedule(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let before = store::save_schedule(&mut tx, center_id, s, now).await?;
+    let done = reconcile_slots(&mut tx, db.dialect, center_id, s, calendar, now).await?;
     let b = before.and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok());
-    let a = serde_json::to_value(s).ok();
+    let a = Some(serde_json::json!({ "schedule": s, "slots": done }));
     let target = format!("schedule:{center_id}");
     crate::audit::store::record(
         &mut *tx,

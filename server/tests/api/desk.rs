@@ -277,3 +277,119 @@ async fn the_desk_switches_days_and_uses_pickers_for_walk_ins_and_the_schedule()
         .unwrap();
     assert_eq!(again, s);
 }
+
+/// A new schedule reaches the slots already made: fewer seats apply at once (never below
+/// the bookings already made, which are kept), and a window that is gone takes its
+/// slots with it — deleted if nobody booked them, else closed with every holder told.
+#[tokio::test]
+async fn a_schedule_change_reaches_the_slots_already_made() {
+    let app = spawn_app().await;
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let (slot_id, item) = app.desk_slot(3).await;
+    let (_, first) = app.book_in("13511110001", (slot_id, item.clone())).await;
+    let (_, second) = app.book_in("13511110002", (slot_id, item.clone())).await;
+    let db = &app.state.db;
+    let center = app.slot_center(slot_id).await;
+    let slot = |id: i64| {
+        let db = db.clone();
+        async move { app::booking::store::slot(&db, id).await.unwrap() }
+    };
+    let old = app::booking::store::schedule(db, center)
+        .await
+        .unwrap()
+        .unwrap();
+    let save = |windows: String, capacity: u32| {
+        let (app, staff, item) = (&app, &staff, item.clone());
+        async move {
+            post(
+                app,
+                staff,
+                "/api/desk/schedule",
+                &[
+                    ("windows", windows),
+                    ("items", item),
+                    ("slot_minutes", old_minutes(app, center).await.to_string()),
+                    ("capacity", capacity.to_string()),
+                ],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    };
+    // Fewer seats: the booked slot keeps its two bookings (2 seats, none left); an
+    // unbooked slot ahead has one.
+    let windows = app::booking::model::format_windows(&old.windows);
+    assert_eq!(save(windows, 1).await, 200);
+    let s = slot(slot_id).await.unwrap();
+    assert_eq!((s.capacity, s.booked, s.seats_left()), (2, 2, 0));
+    assert_eq!(app.booking_status(&first).await, "active");
+    let now = app::time::now_ts();
+    let mut conn = db.pool.acquire().await.unwrap();
+    let ahead = app::booking::store::future_slots(&mut conn, center, now)
+        .await
+        .unwrap();
+    drop(conn);
+    assert!(
+        ahead
+            .iter()
+            .filter(|x| x.id != slot_id)
+            .all(|x| x.capacity == 1),
+        "{ahead:?}"
+    );
+    // The booked slot's window goes: it is closed, both holders are told; the window's
+    // unbooked slots are gone; the new window's slots are there.
+    let new_window = if s.start.minutes() < 12 * 60 {
+        "1-7 13:00-14:00"
+    } else {
+        "1-7 08:00-09:00"
+    };
+    let texts_before = app.sent_sms().await.len();
+    assert_eq!(save(new_window.to_string(), 1).await, 200);
+    let s = slot(slot_id).await.unwrap();
+    assert!(s.closed, "{s:?}");
+    for code in [&first, &second] {
+        assert_eq!(app.booking_status(code).await, "cancelled");
+    }
+    let texts = app.sent_sms().await;
+    let told: Vec<_> = texts[texts_before..]
+        .iter()
+        .filter(|m| m["purpose"] == "slot_closed")
+        .map(|m| m["phone"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        told.contains(&"13511110001".to_string()) && told.contains(&"13511110002".to_string()),
+        "{told:?}"
+    );
+    let mut conn = db.pool.acquire().await.unwrap();
+    let ahead = app::booking::store::future_slots(&mut conn, center, app::time::now_ts())
+        .await
+        .unwrap();
+    let wanted = app::booking::model::parse_windows(new_window).unwrap();
+    let (a, b) = (
+        app::booking::model::minutes(&wanted[0].start).unwrap(),
+        app::booking::model::minutes(&wanted[0].end).unwrap(),
+    );
+    assert!(!ahead.is_empty(), "the new window's slots are made");
+    assert!(
+        ahead
+            .iter()
+            .all(|x| x.start.minutes() >= a && x.end.minutes() <= b),
+        "no open slot of the old windows is left: {ahead:?}"
+    );
+    assert_eq!(
+        app.audit_count_on("set_schedule", &format!("schedule:{center}"))
+            .await,
+        2
+    );
+}
+
+/// The slot length of a centre's schedule now.
+async fn old_minutes(app: &crate::helpers::TestApp, center: i64) -> u32 {
+    app::booking::store::schedule(&app.state.db, center)
+        .await
+        .unwrap()
+        .unwrap()
+        .slot_minutes
+}

@@ -5,7 +5,7 @@ use crate::booking::model::{self, Schedule, Status};
 use crate::calendar::model::Calendar;
 use crate::db::Db;
 use crate::time::local_ts;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
 pub async fn schedule(db: &Db, center_id: i64) -> Result<Option<Schedule>, sqlx::Error> {
@@ -71,16 +71,7 @@ pub async fn ensure_slots(
     let mut rows: Vec<(String, u32, u32, i64)> = Vec::new();
     for k in 0..days {
         let d = from + chrono::Duration::days(k);
-        let rule = if cal.is_holiday(d) {
-            model::DayRule::Closed
-        } else {
-            model::DayRule::As(
-                cal.makeup_as(d)
-                    .map(|w| w.number_from_monday())
-                    .unwrap_or(d.weekday().number_from_monday()),
-            )
-        };
-        for (a, b) in model::slots_on(s, rule) {
+        for (a, b) in model::slots_on(s, model::day_rule(cal, d)) {
             rows.push((d.format("%Y-%m-%d").to_string(), a, b, local_ts(d, a)));
         }
     }
@@ -197,6 +188,59 @@ pub async fn free_seats(conn: &mut AnyConnection, slot_id: i64, n: i64) -> Resul
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// A centre's open slots that have not started by `now`, soonest first.
+pub async fn future_slots(
+    conn: &mut AnyConnection,
+    center_id: i64,
+    now: i64,
+) -> Result<Vec<Slot>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SLOT_COLS} FROM booking_slots WHERE center_id = $1 AND starts_at > $2 AND closed = 0 \
+         ORDER BY starts_at"
+    );
+    sqlx::query(&sql)
+        .bind(center_id)
+        .bind(now)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(slot_from)
+        .collect()
+}
+
+/// Sets a slot's seats to `capacity`, never below the seats already booked (those
+/// bookings are kept). True if the slot changed.
+pub async fn set_capacity(
+    conn: &mut AnyConnection,
+    slot_id: i64,
+    capacity: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE booking_slots SET capacity = CASE WHEN booked > $1 THEN booked ELSE $1 END \
+         WHERE id = $2 AND capacity <> CASE WHEN booked > $1 THEN booked ELSE $1 END",
+    )
+    .bind(capacity)
+    .bind(slot_id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Deletes a slot nobody ever booked (no booking rows, cancelled ones included); false
+/// if it has any, and it stays.
+pub async fn delete_unbooked_slot(
+    conn: &mut AnyConnection,
+    slot_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "DELETE FROM booking_slots WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM bookings WHERE slot_id = $1)",
+    )
+    .bind(slot_id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 /// Closes an open slot with a reason; false if it was already closed.
