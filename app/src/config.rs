@@ -288,7 +288,10 @@ impl Config {
                 ))?;
         }
         for (name, field) in [
-            ("LINLI_CODES_PER_NETWORK_HOUR", &mut c.codes_per_network_hour),
+            (
+                "LINLI_CODES_PER_NETWORK_HOUR",
+                &mut c.codes_per_network_hour,
+            ),
             ("LINLI_CODES_PER_HOUR", &mut c.codes_per_hour),
         ] {
             if let Some(v) = get(name) {

@@ -1,8 +1,11 @@
 //! What `/metrics` reports, in the Prometheus (OpenMetrics) text format: requests by
 //! route and status, a latency histogram by route, the database pool, the outbox queue
 //! and the background jobs. Per process: Prometheus scrapes each server process (they
-//! keep no other state, see `state.rs`). The route is the router's pattern
-//! (`/station/{id}`), never the raw path, so the label set stays small.
+//! keep no other state, see `state.rs`). Every label value comes from a fixed set, so
+//! that no request can add a series (a series is kept for the life of the process, and
+//! each is one more line of every scrape): the method is one of [`KNOWN_METHODS`] or
+//! `other`, the route is the router's pattern (`/station/{id}`, never the raw path) or
+//! `unmatched`, and the status is its class (`2xx` … `5xx`).
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -14,9 +17,38 @@ use std::sync::Mutex;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
-    pub method: String,
+    /// One of [`KNOWN_METHODS`] or `other` ([`method_label`]).
+    pub method: &'static str,
+    /// The route pattern, or [`UNMATCHED`].
     pub route: String,
-    pub status: u16,
+    /// `1xx` … `5xx` ([`status_class`]).
+    pub status: &'static str,
+}
+
+/// The methods counted under their own name; any other is counted as `other`.
+pub const KNOWN_METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+
+/// The route label of a request no route matched (the fallback: files and the 404 page).
+pub const UNMATCHED: &str = "unmatched";
+
+/// The method label: the method's own name if it is a known one, else `other`. HTTP lets
+/// a client send any token as a method, and each would otherwise be a series forever.
+pub fn method_label(method: &http::Method) -> &'static str {
+    KNOWN_METHODS
+        .into_iter()
+        .find(|m| *m == method.as_str())
+        .unwrap_or("other")
+}
+
+/// The status label: the class of the status (`404` is `4xx`).
+pub fn status_class(status: http::StatusCode) -> &'static str {
+    match status.as_u16() {
+        0..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    }
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -111,13 +143,21 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    /// Counts one answered request.
-    pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    /// Counts one answered request. `route` is the matched route's pattern (`None`: no
+    /// route matched); the method and status are reduced to their fixed label sets here.
+    pub fn request(
+        &self,
+        method: &http::Method,
+        route: Option<&str>,
+        status: http::StatusCode,
+        seconds: f64,
+    ) {
+        let route = route.unwrap_or(UNMATCHED);
         self.requests
             .get_or_create(&RequestLabels {
-                method: method.to_string(),
+                method: method_label(method),
                 route: route.to_string(),
-                status,
+                status: status_class(status),
             })
             .inc();
         self.latency
@@ -125,6 +165,18 @@ impl Metrics {
                 route: route.to_string(),
             })
             .observe(seconds);
+    }
+
+    /// How many series the request counter holds (one per label set seen): bounded by
+    /// the label sets, whatever the clients send.
+    pub fn request_series(&self) -> usize {
+        let mut r = Registry::default();
+        r.register("requests", "", self.requests.clone());
+        let mut out = String::new();
+        let _ = prometheus_client::encoding::text::encode(&mut out, &r);
+        out.lines()
+            .filter(|l| l.starts_with("requests_total{"))
+            .count()
     }
 
     /// Counts one round of a background job.
@@ -154,5 +206,50 @@ impl Metrics {
             let _ = prometheus_client::encoding::text::encode(&mut out, &r);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_come_from_fixed_sets() {
+        for m in KNOWN_METHODS {
+            assert_eq!(
+                method_label(&http::Method::from_bytes(m.as_bytes()).unwrap()),
+                m
+            );
+        }
+        for junk in ["get", "PROPFIND", "BREW", &"X".repeat(1000)] {
+            let m = http::Method::from_bytes(junk.as_bytes()).unwrap();
+            assert_eq!(method_label(&m), "other");
+        }
+        let class = |n| status_class(http::StatusCode::from_u16(n).unwrap());
+        assert_eq!(class(101), "1xx");
+        assert_eq!(class(200), "2xx");
+        assert_eq!(class(303), "3xx");
+        assert_eq!(class(404), "4xx");
+        assert_eq!(class(421), "4xx");
+        assert_eq!(class(503), "5xx");
+        assert_eq!(class(999), "5xx");
+    }
+
+    #[test]
+    fn junk_methods_and_statuses_add_no_series() {
+        let m = Metrics::default();
+        for i in 0..500u32 {
+            let method = http::Method::from_bytes(format!("JUNK{i}").as_bytes()).unwrap();
+            let status = http::StatusCode::from_u16(400 + (i % 100) as u16).unwrap();
+            m.request(&method, None, status, 0.001);
+        }
+        assert_eq!(m.request_series(), 1);
+        m.request(
+            &http::Method::GET,
+            Some("/station/{id}"),
+            http::StatusCode::OK,
+            0.001,
+        );
+        assert_eq!(m.request_series(), 2);
     }
 }

@@ -1,6 +1,9 @@
 import { test, expect, Page } from '@playwright/test';
 import * as fs from 'fs';
 
+/** Playwright's API requests carry no Origin; a browser's own fetches say they are same-origin. */
+const SAME_ORIGIN = { headers: { 'sec-fetch-site': 'same-origin' } };
+
 async function signInAs(page: Page, role: string) {
   await page.goto('/login');
   await page.getByRole('button', { name: role, exact: true }).click();
@@ -9,7 +12,7 @@ async function signInAs(page: Page, role: string) {
 
 /** The demo staff member's centre (the resident books there so staff can check in). */
 async function staffCentre(page: Page): Promise<number> {
-  const me = await (await page.request.post('/api/auth/viewer')).json();
+  const me = await (await page.request.post('/api/auth/viewer', SAME_ORIGIN)).json();
   const community = me.user.community_name as string;
   const all = await (await page.request.get('/api/v1/stations?kind=center')).json();
   return all.features.find((f: any) => f.properties.community === community).properties.id;

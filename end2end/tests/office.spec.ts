@@ -1,5 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
 
+/** Playwright's API requests carry no Origin; a browser's own fetches say they are same-origin. */
+const SAME_ORIGIN = { headers: { 'sec-fetch-site': 'same-origin' } };
+
 // The back office at a desk PC (issue 14): a clerk keeps a station's hours true and the
 // rider sees "open now" follow; staff of one community are refused another's station;
 // an admin sets the city, grants and revokes staff, keeps the holiday calendar, and
@@ -11,7 +14,7 @@ async function signInAs(page: Page, role: string): Promise<{ id: number; communi
   await page.goto('/login');
   await page.getByRole('button', { name: role, exact: true }).click();
   await expect(page).toHaveURL(/\/me/);
-  const r = await page.request.post('/api/auth/viewer');
+  const r = await page.request.post('/api/auth/viewer', SAME_ORIGIN);
   return (await r.json()).user;
 }
 
@@ -25,7 +28,7 @@ async function stationsOf(page: Page, community: string) {
 
 test('a clerk edits hours with a 14-day preview and the rider sees the change', async ({ page }) => {
   const me = await signInAs(page, '社区工作者');
-  const name = (await (await page.request.post('/api/communities')).json())
+  const name = (await (await page.request.post('/api/communities', SAME_ORIGIN)).json())
     .find((c: any) => c.id === me.community_id).name;
   const { mine, other } = await stationsOf(page, name);
   expect(mine).toBeTruthy();

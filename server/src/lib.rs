@@ -20,6 +20,8 @@ pub use http::router;
 /// Connects to the database, migrates it (a failure stops here) and, if configured,
 /// seeds the demo city into an empty database.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    // A stalled page whose rendering task panicked is answered at once, not retried.
+    http::guard::count_panics();
     let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     db.migrate().await?;
     if config.seed_demo {

@@ -37,6 +37,22 @@ pub struct FailedText {
     pub given_up: bool,
 }
 
+/// The texts that could not be delivered, newest first, numbers masked.
+#[cfg(feature = "ssr")]
+async fn failed_texts(db: &crate::db::Db) -> Result<Vec<FailedText>, AppError> {
+    Ok(crate::outbox::store::failures(db, 50)
+        .await?
+        .into_iter()
+        .map(|f| FailedText {
+            phone: crate::accounts::model::mask_phone(&f.phone),
+            purpose: f.purpose,
+            attempts: f.attempts,
+            last_error: f.last_error,
+            given_up: f.failed_at.is_some(),
+        })
+        .collect())
+}
+
 #[server(prefix = "/api", endpoint = "admin/overview")]
 pub async fn admin_overview() -> Result<AdminView, AppError> {
     let r = async {
@@ -44,17 +60,7 @@ pub async fn admin_overview() -> Result<AdminView, AppError> {
         crate::accounts::session::require_admin().await?;
         let proposals = crate::catalogue::api::guide_proposals().await?;
         let (waiting, sent, failed) = crate::outbox::store::counts(&state.db).await?;
-        let failures = crate::outbox::store::failures(&state.db, 50)
-            .await?
-            .into_iter()
-            .map(|f| FailedText {
-                phone: crate::accounts::model::mask_phone(&f.phone),
-                purpose: f.purpose,
-                attempts: f.attempts,
-                last_error: f.last_error,
-                given_up: f.failed_at.is_some(),
-            })
-            .collect();
+        let failures = failed_texts(&state.db).await?;
         let reached = crate::accounts::store::budgets_reached(
             &state.db,
             crate::time::now_ts() / 3600,

@@ -1,10 +1,11 @@
 //! The HTTP surface: the router with the Leptos pages and server functions, the plain handlers
 //! (`/healthz`, `/metrics`, `/prefs`, a booking's `.ics`, the photo upload and photos, the
 //! station import and exports, the back office's CSVs, the open `/api/v1`), static files, and
-//! the middleware every request passes, outermost first: request id, tracing, panic guard, the
-//! reader's language (`locale_scope`), deadline, the stalled-GET retry, body limit, NUL guard,
-//! private headers, security headers, compression, the write rate limit, then metrics,
-//! `server_fn_status` and the CSRF check around the routes.
+//! the middleware every request passes, outermost first: request id, tracing, the Host check
+//! (`guard::allowed_host`, 421), panic guard, the reader's language (`locale_scope`),
+//! deadline, the stalled-GET retry, body limit, NUL guard, private headers, security headers,
+//! compression, the write rate limit, then metrics, `server_fn_status` and the CSRF check
+//! around the routes.
 
 mod api_v1;
 pub mod guard;
@@ -94,7 +95,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
-        .layer(axum::middleware::from_fn(guard::csrf))
+        .layer(axum::middleware::from_fn_with_state(
+            config.clone(),
+            guard::csrf,
+        ))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -134,6 +138,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(guard::deadline))
         .layer(axum::middleware::from_fn(locale_scope))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            config.clone(),
+            guard::allowed_host,
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(
             |req: &http::Request<Body>| {

@@ -1497,3 +1497,169 @@ async fn malformed_arguments_never_cause_a_server_error() {
         );
     }
 }
+
+/// Junk methods, junk paths and days far outside any the portal keeps: never a 5xx,
+/// never a hang, and the request counters' series stay a fixed set (methods, route
+/// patterns and status classes), however many different junk requests arrive.
+#[tokio::test]
+async fn junk_methods_paths_and_extreme_days_never_cause_a_server_error_nor_new_series() {
+    let token = "metrics-token-fuzz-0123456789";
+    let app =
+        Arc::new(crate::helpers::spawn_app_with(|c| c.metrics_token = Some(token.into())).await);
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let series = || {
+        let app = app.clone();
+        async move {
+            let body = app
+                .new_client()
+                .get(app.url("/metrics"))
+                .header("authorization", format!("Bearer {token}"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            body.lines()
+                .filter(|l| l.starts_with("linli_http_requests_total{"))
+                .count()
+        }
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0xD47E);
+    // Warm every method and status class the junk below can reach, then count.
+    let mut jobs: Vec<(reqwest::Method, String, bool)> = Vec::new();
+    const DAYS: &[&str] = &[
+        "+262142-12-31",
+        "-5000-01-01",
+        "99999-12-31",
+        "0000-00-00",
+        "2100-12-32",
+        "1999-12-31",
+        "2101-01-01",
+        "1970-01-01",
+        "2026-02-30",
+        "２０２６-１２-０１",
+        "2026-12-01T00:00",
+        "%2B262142-12-31",
+        "",
+        "9223372036854775807",
+    ];
+    const DAY_PAGES: &[&str] = &[
+        "/book?item=MZ-01&day={d}",
+        "/activities?when={d}",
+        "/admin/dashboard?from={d}&to={d}",
+        "/admin/audit?from={d}&to={d}",
+        "/api/v1/dashboard/volunteers.csv?from={d}&to={d}",
+        "/api/v1/stations/nearest?lat=36.8&lng=118.05&at={d}%2012:00",
+        "/api/v1/stations.geojson?at={d}",
+        "/station/1/hours?hours=Mo-Su%2008:00-18:00&from={d}",
+        "/desk?day={d}",
+        "/wishes?deadline={d}",
+    ];
+    for page in DAY_PAGES {
+        for d in DAYS {
+            jobs.push((reqwest::Method::GET, page.replace("{d}", d), true));
+            jobs.push((reqwest::Method::GET, page.replace("{d}", d), false));
+        }
+    }
+    let junk = |rng: &mut ChaCha8Rng, n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                let c = rng.gen_range(0..62u8);
+                (match c {
+                    0..=9 => b'0' + c,
+                    10..=35 => b'a' + c - 10,
+                    _ => b'A' + c - 36,
+                }) as char
+            })
+            .collect()
+    };
+    for i in 0..2_000 {
+        let method = match i % 4 {
+            0 => reqwest::Method::from_bytes(junk(&mut rng, 8).as_bytes()).unwrap(),
+            1 => reqwest::Method::from_bytes(junk(&mut rng, 1_000).as_bytes()).unwrap(),
+            2 => reqwest::Method::GET,
+            _ => reqwest::Method::from_bytes(b"PROPFIND").unwrap(),
+        };
+        let path = match rng.gen_range(0..4) {
+            0 => format!("/{}", junk(&mut rng, 12)),
+            1 => format!("/station/{}", junk(&mut rng, 6)),
+            2 => format!("/api/v1/{}/{}", junk(&mut rng, 5), junk(&mut rng, 2_000)),
+            _ => format!("/{}%FF%00%2e%2e/{}", junk(&mut rng, 3), junk(&mut rng, 3)),
+        };
+        jobs.push((method, path, i % 3 == 0));
+    }
+    let warm = jobs[..40].to_vec();
+    // Caches built once, as on a server that has been running (a cold start's first
+    // concurrent pages each wait for the same build; that is the speed issue's).
+    for page in DAY_PAGES {
+        let url = app.url(&page.replace("{d}", "2026-12-01"));
+        let _ = admin.get(url.clone()).send().await.unwrap();
+        let _ = app.new_client().get(url).send().await.unwrap();
+    }
+    let send_all = |jobs: Vec<(reqwest::Method, String, bool)>| {
+        let (app, admin) = (app.clone(), admin.clone());
+        async move {
+            let mut set = JoinSet::new();
+            let mut failures = Vec::new();
+            for (k, (method, path, as_admin)) in jobs.into_iter().enumerate() {
+                let client = if as_admin {
+                    admin.clone()
+                } else {
+                    app.new_client()
+                };
+                let url = app.url(&path);
+                set.spawn(async move {
+                    let r = tokio::time::timeout(
+                        Duration::from_secs(20),
+                        client
+                            .request(method.clone(), url)
+                            .header(ORIGIN, "null")
+                            .send(),
+                    )
+                    .await;
+                    match r {
+                        Ok(Ok(r)) if r.status().is_server_error() => Some(format!(
+                            "{} {} {:.120} -> {}",
+                            k,
+                            method.as_str().chars().take(12).collect::<String>(),
+                            path,
+                            r.status()
+                        )),
+                        Ok(Ok(_)) => None,
+                        Ok(Err(e)) => Some(format!("{k} {:.120}: {e}", path)),
+                        Err(_) => Some(format!("{k} {:.120}: no answer in 20 s", path)),
+                    }
+                });
+                if set.len() >= CONCURRENCY * 4 {
+                    if let Some(r) = set.join_next().await {
+                        failures.extend(r.unwrap());
+                    }
+                }
+            }
+            while let Some(r) = set.join_next().await {
+                failures.extend(r.unwrap());
+            }
+            failures
+        }
+    };
+    let started = Instant::now();
+    let warmed = send_all(warm).await;
+    assert!(warmed.is_empty(), "{warmed:#?}");
+    let before = series().await;
+    let failures = send_all(jobs).await;
+    let after = series().await;
+    assert!(
+        failures.is_empty(),
+        "{} failures in {:?}:\n{}",
+        failures.len(),
+        started.elapsed(),
+        failures.join("\n")
+    );
+    // Known methods × route patterns (plus "unmatched") × status classes, whatever came.
+    assert!(
+        after <= before + 12,
+        "the counters grew from {before} to {after} series"
+    );
+}

@@ -182,12 +182,12 @@ async fn metrics_are_guarded_and_count_requests_by_route() {
     let body = r.text().await.unwrap();
     assert!(
         body.contains(
-            r#"linli_http_requests_total{method="GET",route="/station/{id}",status="200"} 3"#
+            r#"linli_http_requests_total{method="GET",route="/station/{id}",status="2xx"} 3"#
         ),
         "{body}"
     );
     assert!(body.contains(
-        r#"linli_http_requests_total{method="GET",route="/station/{id}",status="404"} 1"#
+        r#"linli_http_requests_total{method="GET",route="/station/{id}",status="4xx"} 1"#
     ));
     assert!(body.contains("linli_http_request_duration_seconds_bucket"));
     assert!(body.contains("linli_db_pool_connections"));
@@ -196,7 +196,7 @@ async fn metrics_are_guarded_and_count_requests_by_route() {
         body.contains(r#"linli_job_runs_total{job="purge",outcome="ok"} 1"#),
         "{body}"
     );
-    // The internal address: `/metrics` alone, no token.
+    // The internal address: `/metrics` alone, and it needs the token too when one is set.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = server::http::metrics::internal_router(app.state.clone());
@@ -204,6 +204,14 @@ async fn metrics_are_guarded_and_count_requests_by_route() {
         let _ = axum::serve(listener, router).await;
     });
     let r = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = app
+        .new_client()
+        .get(format!("http://{addr}/metrics"))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);

@@ -67,7 +67,11 @@ async fn two_workers_send_each_text_once_and_a_code_goes_first() {
         .sum();
     let got = gateway.got.lock().unwrap().clone();
     assert_eq!(sent, backlog + 1, "every text recorded sent once: {got:?}");
-    assert_eq!(got.len(), backlog + 1, "the gateway got each text once: {got:?}");
+    assert_eq!(
+        got.len(),
+        backlog + 1,
+        "the gateway got each text once: {got:?}"
+    );
     let mut texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
     texts.sort();
     texts.dedup();
@@ -95,8 +99,12 @@ async fn a_worker_whose_lease_was_taken_over_records_nothing() {
         .unwrap()
         .unwrap();
     assert_eq!(first.id, second.id);
-    assert!(!app::outbox::store::mark_sent(&db, &first, now + 6).await.unwrap());
-    assert!(app::outbox::store::mark_sent(&db, &second, now + 6).await.unwrap());
+    assert!(!app::outbox::store::mark_sent(&db, &first, now + 6)
+        .await
+        .unwrap());
+    assert!(app::outbox::store::mark_sent(&db, &second, now + 6)
+        .await
+        .unwrap());
     assert!(app::outbox::store::claim_next(&db, now + 500, now + 620)
         .await
         .unwrap()

@@ -224,12 +224,11 @@ async fn a_signed_out_upload_is_refused_before_its_body_is_read() {
         .await
         .unwrap();
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    stream
-        .write_all(
-            b"POST /api/wishes/fulfil HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 4000000\r\n\r\n",
-        )
-        .await
-        .unwrap();
+    let host = app.url("").trim_start_matches("http://").to_string();
+    let head = format!(
+        "POST /api/wishes/fulfil HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 4000000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
     let mut buf = vec![0u8; 512];
     let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buf))
         .await
