@@ -109,7 +109,6 @@ async fn junk_methods_and_paths_add_no_request_series() {
             (method, path)
         })
         .collect();
-    let started = std::time::Instant::now();
     let failed = futures_util::stream::iter(requests)
         .map(|(method, path)| {
             let r = c.request(method, app.url(&path)).send();
@@ -119,12 +118,8 @@ async fn junk_methods_and_paths_add_no_request_series() {
         .filter(|failed| std::future::ready(*failed))
         .count()
         .await;
+    // No timing here: speed is measured by the benches, never by a test.
     assert_eq!(failed, 0, "every junk request is answered");
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(20),
-        "took {:?}",
-        started.elapsed()
-    );
 
     let after = app.state.metrics.request_series();
     // 8 method labels × 5 status classes for the `unmatched` route at most.
