@@ -26,22 +26,7 @@ fn bare_client() -> Client {
 /// A session for a new resident made directly in the database (no client carries it):
 /// the token for a `Cookie` header, and the user's id.
 async fn session(app: &TestApp, phone: &str) -> (String, i64) {
-    let db = &app.state.db;
-    let now = app::time::now_ts();
-    let id = app::accounts::store::upsert_user(db, phone, "测试居民", now)
-        .await
-        .expect("user");
-    let token = app::accounts::secret::new_token();
-    app::accounts::store::create_session(
-        db,
-        &app::accounts::secret::hash_token(&token),
-        id,
-        now,
-        now + 3600,
-    )
-    .await
-    .expect("session");
-    (token, id)
+    app.session_token(phone).await
 }
 
 fn has_chinese(s: &str) -> bool {

@@ -550,9 +550,9 @@ impl TestApp {
         }
     }
 
-    /// A signed-in client for `phone` without the SMS round trip (a session row made
-    /// directly), for tests that need many people at once.
-    pub async fn session_for(&self, phone: &str) -> (reqwest::Client, i64) {
+    /// A session for `phone` made directly in the database (no client carries it): the
+    /// token for a `Cookie` header, and the user's id.
+    pub async fn session_token(&self, phone: &str) -> (String, i64) {
         let db = &self.state.db;
         let now = app::time::now_ts();
         let id = app::accounts::store::upsert_user(db, phone, "测试居民", now)
@@ -568,6 +568,13 @@ impl TestApp {
         )
         .await
         .expect("session");
+        (token, id)
+    }
+
+    /// A signed-in client for `phone` without the SMS round trip (a session row made
+    /// directly), for tests that need many people at once.
+    pub async fn session_for(&self, phone: &str) -> (reqwest::Client, i64) {
+        let (token, id) = self.session_token(phone).await;
         let mut headers = browser_headers(&self.base);
         headers.insert(
             reqwest::header::COOKIE,
