@@ -42,16 +42,10 @@ out=target/lighthouse
 rm -f "$db" "$db-wal" "$db-shm"
 rm -rf "$out"
 mkdir -p "$out"
-DATABASE_URL="sqlite://$db" LINLI_DEMO=1 LINLI_SEED_DEMO=1 RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" &
-pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
-base="http://127.0.0.1:$port"
-up=0
-for _ in $(seq 1 200); do
-  if curl -fs "$base/healthz" >/dev/null; then up=1; break; fi
-  sleep 0.1
-done
-[ "$up" -eq 1 ] || { echo "the server did not answer $base/healthz" >&2; exit 1; }
+. scripts/demo-server.sh
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null' EXIT
+start_demo_server "$db" "$port"
 
 # label | path
 pages=(

@@ -28,14 +28,10 @@ rm -rf "$twins"
 mkdir -p "$twins"
 # Demo mode for the demo identities (staff and admin pages); the write limit out of the
 # way of the one sign-in per role.
-DATABASE_URL="sqlite://$db" LINLI_DEMO=1 LINLI_SEED_DEMO=1 RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$twins"' EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 200); do
-  curl -fs "$base/healthz" >/dev/null && break
-  sleep 0.1
-done
+. scripts/demo-server.sh
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$twins"' EXIT
+start_demo_server "$db" "$port"
 
 # A session cookie for a demo role.
 session() {

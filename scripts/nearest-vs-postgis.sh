@@ -59,19 +59,15 @@ tmp=$(mktemp -d)
 rm -f "$db" "$db-wal" "$db-shm"
 rm -rf "$twins"
 mkdir -p "$twins"
-DATABASE_URL="sqlite://$db" LINLI_DEMO=1 LINLI_SEED_DEMO=1 RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" &
-pid=$!
+. scripts/demo-server.sh
+pid=""
 cleanup() {
-  kill "$pid" 2>/dev/null || true
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
   rm -rf "$twins" "$tmp"
   psql "$pg/postgres" -Atqc "DROP DATABASE IF EXISTS $bench WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 300); do
-  curl -fs "$base/healthz" >/dev/null && break
-  sleep 0.1
-done
+start_demo_server "$db" "$port"
 curl -fs "$base/healthz" >/dev/null || { echo "the server did not come up on $base" >&2; exit 1; }
 
 # The city's bounding box and centre, as the server has them.
