@@ -2,12 +2,25 @@
 //! (the stations with their index, the catalogue with its search index).
 //!
 //! The database stays the only truth: each write bumps a version row in the same
-//! transaction, and every read first asks the database for the current version (one
-//! indexed row) and rebuilds only when it moved. Any number of server processes
-//! therefore answer alike, and no process needs to be told of another's writes.
+//! transaction, and a read rebuilds only when that version moved. Asking the database
+//! for the version on every request cost a round trip per page (on SQLite a hop to the
+//! connection's thread and back), so [`VersionedCache::get_checked`] remembers the
+//! version it saw for [`VERSION_FRESH`] and asks again only after that, or at once
+//! after any write transaction this process committed ([`crate::db::Db::commits`]):
+//! a process reads its own writes at once, and another process's within a second.
+//! No process needs to be told of another's writes.
 
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long a version read from the database is taken as current when this process
+/// wrote nothing since: another process's change shows within this time (and the
+/// query's own), well inside the one second the portal promises.
+pub const VERSION_FRESH: Duration = Duration::from_millis(500);
+
+/// The version last read, when it was asked for, and this process's commit count then.
+type Seen<V> = Option<(V, Instant, u64)>;
 
 /// The value of one version, shared by every request that reads that version.
 type Slot<V, T> = Option<(V, Arc<T>)>;
@@ -15,11 +28,15 @@ type Slot<V, T> = Option<(V, Arc<T>)>;
 /// The value, and the one build in progress: concurrent requests that find the cache
 /// old wait for a single rebuild instead of each making their own (a cold start or a
 /// change under load would otherwise build the stations' index once per request).
-pub struct VersionedCache<V, T>(Arc<RwLock<Slot<V, T>>>, Arc<tokio::sync::Mutex<()>>);
+pub struct VersionedCache<V, T>(
+    Arc<RwLock<Slot<V, T>>>,
+    Arc<tokio::sync::Mutex<()>>,
+    Arc<Mutex<Seen<V>>>,
+);
 
 impl<V, T> Clone for VersionedCache<V, T> {
     fn clone(&self) -> Self {
-        VersionedCache(self.0.clone(), self.1.clone())
+        VersionedCache(self.0.clone(), self.1.clone(), self.2.clone())
     }
 }
 
@@ -28,6 +45,7 @@ impl<V, T> Default for VersionedCache<V, T> {
         VersionedCache(
             Arc::new(RwLock::new(None)),
             Arc::new(tokio::sync::Mutex::new(())),
+            Arc::new(Mutex::new(None)),
         )
     }
 }
@@ -39,6 +57,42 @@ impl<V, T> std::fmt::Debug for VersionedCache<V, T> {
 }
 
 impl<V: PartialEq + Clone, T> VersionedCache<V, T> {
+    /// The value for the current version, where `version` asks the database for it: at
+    /// most once per [`VERSION_FRESH`], and again at once when `commits` (this process's
+    /// committed writes, [`crate::db::Db::commits`]) moved since the last ask.
+    pub async fn get_checked<E, Q, QFut, F, Fut>(
+        &self,
+        commits: u64,
+        version: Q,
+        load: F,
+    ) -> Result<Arc<T>, E>
+    where
+        Q: FnOnce() -> QFut,
+        QFut: Future<Output = Result<V, E>>,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let seen = self.2.lock().ok().and_then(|g| {
+            g.as_ref()
+                .filter(|(_, at, c)| *c == commits && at.elapsed() < VERSION_FRESH)
+                .map(|(v, _, _)| v.clone())
+        });
+        let v = match seen {
+            Some(v) => v,
+            None => {
+                // The time and count from before the question: a write committed while
+                // it was in flight makes the next read ask again.
+                let asked = Instant::now();
+                let v = version().await?;
+                if let Ok(mut g) = self.2.lock() {
+                    *g = Some((v.clone(), asked, commits));
+                }
+                v
+            }
+        };
+        self.get(v, load).await
+    }
+
     /// The value built for `version`, building it with `load` if the cached one is older
     /// (or there is none). Requests that find it old at once wait for one build and share
     /// it; each answer is right for the version it saw.
@@ -115,5 +169,39 @@ mod tests {
             assert_eq!(r.unwrap().as_deref().map(String::as_str), Ok("v7"));
         }
         assert_eq!(builds.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn the_version_is_asked_again_after_a_commit_or_when_old_and_not_between() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cache: VersionedCache<i64, String> = VersionedCache::default();
+        let asked = std::sync::Arc::new(AtomicUsize::new(0));
+        let read = |commits: u64, db_version: i64| {
+            let (cache, asked) = (cache.clone(), asked.clone());
+            async move {
+                cache
+                    .get_checked(
+                        commits,
+                        || async move {
+                            asked.fetch_add(1, Ordering::SeqCst);
+                            Ok::<_, ()>(db_version)
+                        },
+                        || async move { Ok(format!("v{db_version}")) },
+                    )
+                    .await
+                    .map(|s| s.to_string())
+            }
+        };
+        assert_eq!(read(0, 1).await, Ok("v1".into()));
+        // Fresh, and this process committed nothing: the version seen is kept.
+        assert_eq!(read(0, 2).await, Ok("v1".into()));
+        assert_eq!(asked.load(Ordering::SeqCst), 1);
+        // This process committed: asked at once.
+        assert_eq!(read(1, 2).await, Ok("v2".into()));
+        assert_eq!(asked.load(Ordering::SeqCst), 2);
+        // Another process's change: seen once the version is no longer fresh.
+        tokio::time::sleep(super::VERSION_FRESH + std::time::Duration::from_millis(50)).await;
+        assert_eq!(read(1, 3).await, Ok("v3".into()));
+        assert_eq!(asked.load(Ordering::SeqCst), 3);
     }
 }

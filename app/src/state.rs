@@ -30,6 +30,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The catalogue with its search index, likewise.
     pub catalogue_cache: crate::catalogue::service::CatalogueCache,
+    /// The centres' booking schedules, parsed (see [`AppState::schedules`]).
+    pub schedule_cache: crate::booking::service::ScheduleCache,
 }
 
 impl AppState {
@@ -41,6 +43,13 @@ impl AppState {
     /// Every station with parsed hours and the spatial index, as of now.
     pub async fn stations(&self) -> Result<Arc<crate::stations::service::StationSet>, sqlx::Error> {
         crate::stations::service::stations(&self.station_cache, &self.db).await
+    }
+
+    /// Every centre's booking schedule, as of now.
+    pub async fn schedules(
+        &self,
+    ) -> Result<Arc<Vec<(i64, crate::booking::model::Schedule)>>, sqlx::Error> {
+        crate::booking::service::schedules(&self.schedule_cache, &self.db).await
     }
 
     /// The catalogue with its search index, as of now.

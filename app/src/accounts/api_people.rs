@@ -70,7 +70,7 @@ pub async fn people(community: Option<i64>) -> Result<PeopleView, AppError> {
             .collect();
         Ok(PeopleView {
             staff,
-            communities: crate::stations::store::communities(&state.db).await?,
+            communities: state.stations().await?.community_options(),
             community,
             awaiting,
         })

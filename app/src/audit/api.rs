@@ -90,7 +90,7 @@ pub async fn audit_trail(query: TrailQuery) -> Result<TrailView, AppError> {
             actors,
             actions: crate::audit::service::actions(&state.db).await?,
             communities: if user.is_admin() {
-                crate::stations::store::communities(&state.db).await?
+                state.stations().await?.community_options()
             } else {
                 Vec::new()
             },

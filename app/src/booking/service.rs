@@ -417,6 +417,24 @@ pub async fn reopen_slot(db: &Db, actor: Actor, slot_id: i64, now: i64) -> Resul
     Ok(())
 }
 
+/// Per-process cache of every centre's schedule (parsed), kept until the schedules'
+/// version moves (see [`crate::cache::VersionedCache::get_checked`]).
+pub type ScheduleCache = crate::cache::VersionedCache<i64, Vec<(i64, model::Schedule)>>;
+
+/// Every centre with a schedule, as of now: from the cache.
+pub async fn schedules(
+    cache: &ScheduleCache,
+    db: &Db,
+) -> Result<std::sync::Arc<Vec<(i64, model::Schedule)>>, sqlx::Error> {
+    cache
+        .get_checked(
+            db.commits(),
+            || store::schedules_version(db),
+            || store::schedules(db),
+        )
+        .await
+}
+
 /// Saves a centre's schedule with its audit record, in one transaction, and makes its
 /// slots ahead.
 #[allow(clippy::too_many_arguments)]
@@ -519,6 +537,7 @@ pub struct ChoiceAsk {
 /// booked: the booking would be refused), so nobody picks a slot only to be told no.
 pub async fn choices(
     db: &Db,
+    schedules: &[(i64, model::Schedule)],
     set: &crate::stations::service::StationSet,
     item: &crate::catalogue::model::Item,
     user: Option<&crate::accounts::model::CurrentUser>,
@@ -529,11 +548,10 @@ pub async fn choices(
     use crate::stations::model::{distance_m, LatLng};
     use chrono::Datelike;
     let item_code = item.code.clone();
-    let centers: Vec<CenterOption> = store::schedules(db)
-        .await?
-        .into_iter()
+    let centers: Vec<CenterOption> = schedules
+        .iter()
         .filter(|(_, s)| s.items.contains(&item_code))
-        .filter_map(|(id, _)| set.position(id).map(|i| &set.stations[i]))
+        .filter_map(|(id, _)| set.position(*id).map(|i| &set.stations[i]))
         .map(|s| CenterOption {
             id: s.id,
             name: s.name.clone(),

@@ -278,7 +278,7 @@ pub async fn dashboard(
         let state = crate::state::app_state()?;
         let mut figures = crate::dashboard::service::figures(&state.db, &range).await?;
         name_items(&state, &mut figures).await?;
-        let communities = crate::stations::store::communities(&state.db).await?;
+        let communities = state.stations().await?.community_options();
         let community_name = range
             .community
             .and_then(|id| communities.iter().find(|c| c.id == id))

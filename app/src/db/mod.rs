@@ -13,6 +13,8 @@ use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -28,6 +30,44 @@ pub enum Dialect {
 pub struct Db {
     pub pool: AnyPool,
     pub dialect: Dialect,
+    /// Write transactions this process committed through this pool: the per-process
+    /// caches look again at the database's versions after any (see [`crate::cache`]),
+    /// so a process always reads its own writes at once.
+    commits: Arc<AtomicU64>,
+}
+
+/// A write transaction from [`Db::begin_write`]. It is the connection for the stores
+/// (`&mut tx`), and [`WriteTx::commit`] counts the commit for the caches.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    commits: Arc<AtomicU64>,
+}
+
+impl WriteTx {
+    /// Commits; once it returned, every read of this process sees the write.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await?;
+        self.commits.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Rolls back (dropping the transaction does the same).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
 }
 
 impl Db {
@@ -80,7 +120,11 @@ impl Db {
                 make_private(std::path::Path::new(&format!("{f}{suffix}")))?;
             }
         }
-        Ok(Db { pool, dialect })
+        Ok(Db {
+            pool,
+            dialect,
+            commits: Arc::default(),
+        })
     }
 
     /// Brings the schema up to date. A failure is returned, never printed and ignored:
@@ -97,11 +141,20 @@ impl Db {
     /// (`BEGIN IMMEDIATE`): a transaction that reads first and upgrades later could
     /// otherwise fail with "database is locked" when another writer got there between,
     /// instead of waiting its turn. PostgreSQL decides with row locks as usual.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.dialect {
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Dialect::Postgres => self.pool.begin().await,
-        }
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let tx = match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        };
+        Ok(WriteTx {
+            tx,
+            commits: self.commits.clone(),
+        })
+    }
+
+    /// How many write transactions this process committed (see [`WriteTx::commit`]).
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::SeqCst)
     }
 
     /// Writes a consistent copy of a SQLite database to `to` while it serves (`VACUUM

@@ -27,7 +27,8 @@ pub async fn get_city_summary() -> Result<CitySummary, AppError> {
 pub async fn list_communities() -> Result<Vec<crate::stations::model::CommunityOption>, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        Ok(crate::stations::store::communities(&state.db).await?)
+        // From the cached station set (same rows, same order): no query per page.
+        Ok(state.stations().await?.community_options())
     }
     .await;
     crate::reply::read(r, "/")

@@ -32,6 +32,22 @@ pub async fn schedules(db: &Db) -> Result<Vec<(i64, Schedule)>, sqlx::Error> {
     Ok(v)
 }
 
+/// The schedules' version (see [`bump_schedules_version`]).
+pub async fn schedules_version(db: &Db) -> Result<i64, sqlx::Error> {
+    Ok(crate::db::meta(db, "schedules_version")
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Marks the schedules changed, so that every process reads them again.
+async fn bump_schedules_version(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE app_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'schedules_version'")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Saves a centre's schedule; returns the one it replaced (for the audit record).
 pub async fn save_schedule(
     conn: &mut AnyConnection,
@@ -54,6 +70,7 @@ pub async fn save_schedule(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    bump_schedules_version(conn).await?;
     Ok(before)
 }
 
@@ -304,8 +321,9 @@ pub async fn insert_schedule(
     .bind(center)
     .bind(json)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    bump_schedules_version(conn).await?;
     Ok(())
 }
 
