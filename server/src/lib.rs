@@ -80,6 +80,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         station_cache: Default::default(),
         metrics: Default::default(),
         catalogue_cache: Default::default(),
+        schedule_cache: Default::default(),
     })
 }
 
