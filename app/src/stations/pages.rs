@@ -256,9 +256,8 @@ pub fn MapPage() -> impl IntoView {
     let page = Resource::new(move || nearby_args(&q.read()), |a| run_nearby(a, false));
     view! {
         <Title text=tr("stations.map_title") />
-        <Link rel="stylesheet" href="/vendor/leaflet/leaflet.css" />
-        <Link rel="stylesheet" href="/vendor/markercluster/MarkerCluster.css" />
-        <Link rel="stylesheet" href="/vendor/markercluster/MarkerCluster.Default.css" />
+        // Leaflet and its stylesheets come from public/map.js when the map nears the
+        // screen (`data-lazy`), not with the page.
         <Link rel="stylesheet" href="/map.css" />
         <CityHero />
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
@@ -284,7 +283,7 @@ pub fn MapPage() -> impl IntoView {
                         };
                         view! {
                             <Filters page=p.clone() action="/map" rider=false />
-                            <div id="map" class="map" role="application"
+                            <div id="map" class="map" role="application" data-lazy=""
                                 aria-label=tr("stations.map_label")
                                 data-tiles=t.url data-attribution=t.attribution data-coords=t.coords
                                 data-subdomains=t.subdomains
@@ -303,8 +302,6 @@ pub fn MapPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <script src="/vendor/leaflet/leaflet.js" defer></script>
-        <script src="/vendor/markercluster/leaflet.markercluster.js" defer></script>
         <script src="/map.js" defer></script>
     }
 }
@@ -325,6 +322,24 @@ pub fn RiderPage() -> impl IntoView {
     view! {
         <Title text=tr("rider.title") />
         <h1 class="rider-title">{tr("rider.title")}</h1>
+        // Said by /rider-offline.js when the page works from its kept data (offline) and
+        // when the network is back; the texts in the reader's language.
+        <p id="offline-status" class="offline-status" role="status" hidden
+            data-offline=tr("rider.offline_data")
+            data-last-position=tr("rider.offline_last_position")
+            data-none=tr("rider.offline_none")
+            data-no-position=tr("rider.offline_no_position")
+            data-no-data=tr("rider.offline_no_data")
+            data-too-old=tr("rider.offline_too_old")
+            data-online=tr("rider.back_online")
+            data-reload=tr("rider.reload")
+            data-metres=tr("stations.distance_m")
+            data-km=tr("stations.distance_km")
+            data-until=tr("hours.open_until")
+            data-until-tomorrow=tr("hours.open_until_tomorrow")
+            data-always=tr("hours.always")
+            data-amap=tr("nav.amap")
+        ></p>
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -369,6 +384,7 @@ pub fn RiderPage() -> impl IntoView {
             })}
         </Suspense>
         <script src="/map.js" defer></script>
+        <script src="/rider-offline.js" defer></script>
     }
 }
 

@@ -28,7 +28,23 @@ pub struct StationSet {
     /// Every community's centre: the residential points of the life-circle coverage.
     pub communities: Vec<crate::stations::model::CommunityPoint>,
     specials: BTreeMap<i64, Vec<SpecialHours>>,
+    /// The rider page's offline data, built once per day for this set (a new set, after
+    /// any change of a station or the calendar, builds it again).
+    offline: std::sync::Mutex<Option<Arc<OfflineStations>>>,
 }
+
+/// The outdoor rest points with their opening spans for [`OFFLINE_DAYS`] days from a
+/// local midnight: what the rider page keeps to work without a network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfflineStations {
+    pub from: chrono::NaiveDate,
+    pub days: u32,
+    /// Each station's index in the set, and its opening spans (Unix seconds).
+    pub stations: Vec<(usize, Vec<(i64, i64)>)>,
+}
+
+/// How far ahead the rider page's offline data reaches.
+pub const OFFLINE_DAYS: u32 = 7;
 
 impl StationSet {
     pub fn build(stations: Vec<Station>, calendar: Calendar, city: Option<City>) -> Self {
@@ -71,6 +87,7 @@ impl StationSet {
             city,
             communities: Vec::new(),
             specials: by_station,
+            offline: std::sync::Mutex::new(None),
         }
     }
 
@@ -80,6 +97,36 @@ impl StationSet {
             .get(&station_id)
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// The rider page's offline data from the local midnight of `today`: the outdoor
+    /// rest points whose hours are known, each with its opening spans. Built once per
+    /// day and set; every request of that day shares it.
+    pub fn offline(&self, today: chrono::NaiveDate) -> Arc<OfflineStations> {
+        if let Ok(g) = self.offline.lock() {
+            if let Some(o) = g.as_ref().filter(|o| o.from == today) {
+                return o.clone();
+            }
+        }
+        let stations = self
+            .stations
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == crate::stations::model::StationKind::Outdoor)
+            .filter_map(|(i, _)| {
+                let h = self.hours.get(i)?.as_ref()?;
+                Some((i, h.open_spans(&self.calendar, today, OFFLINE_DAYS)))
+            })
+            .collect();
+        let built = Arc::new(OfflineStations {
+            from: today,
+            days: OFFLINE_DAYS,
+            stations,
+        });
+        if let Ok(mut g) = self.offline.lock() {
+            *g = Some(built.clone());
+        }
+        built
     }
 
     /// The same, with the communities' points (for the coverage).
@@ -139,20 +186,32 @@ impl StationSet {
             .collect()
     }
 
+    /// Every community for a picker, by street then id (what `store::communities` reads).
+    pub fn community_options(&self) -> Vec<crate::stations::model::CommunityOption> {
+        self.communities
+            .iter()
+            .map(|c| crate::stations::model::CommunityOption {
+                id: c.id,
+                name: c.name.clone(),
+                street: c.street.clone(),
+            })
+            .collect()
+    }
+
     pub fn position(&self, id: i64) -> Option<usize> {
         self.stations.binary_search_by_key(&id, |s| s.id).ok()
     }
 }
 
 /// Per-process cache of the [`StationSet`], checked against the database's versions (the
-/// stations' and the holiday calendar's) on every use.
+/// stations' and the holiday calendar's) as [`crate::cache::VersionedCache::get_checked`]
+/// says: after this process's writes at once, others' within a second.
 pub type StationCache = crate::cache::VersionedCache<(i64, i64), StationSet>;
 
 /// The stations as of now: from the cache, rebuilt if a station or the calendar changed.
 pub async fn stations(cache: &StationCache, db: &Db) -> Result<Arc<StationSet>, sqlx::Error> {
-    let versions = store::versions(db).await?;
     cache
-        .get(versions, || async move {
+        .get_checked(db.commits(), || store::versions(db), || async move {
             let stations = store::all_stations(db).await?;
             let calendar = crate::calendar::store::load(db).await?;
             let city = crate::stations::city::store::city(db).await?;

@@ -125,6 +125,41 @@ pub async fn nearest(
     Ok(collection(features))
 }
 
+/// `GET /api/v1/stations/offline`: what the rider page keeps for use without a network
+/// (`public/rider-offline.js`, kept by `public/sw.js`): every outdoor rest point whose
+/// hours are known, with its amenities (codes and names in the reader's language), its
+/// Amap link and its opening spans as Unix seconds for the 7 days from today's local
+/// midnight, so that the page can say "open now" and "closes at" by itself.
+pub async fn offline(State(state): State<AppState>) -> Result<Response, AppError> {
+    let set = state.stations().await?;
+    let data = set.offline(app::time::today_local());
+    let stations: Vec<Value> = data
+        .stations
+        .iter()
+        .filter_map(|(i, spans)| {
+            let s = set.stations.get(*i)?;
+            Some(json!({
+                "id": s.id,
+                "name": s.name,
+                "lat": s.lat,
+                "lng": s.lng,
+                "amenities": s.amenities.iter().map(|a| a.code()).collect::<Vec<_>>(),
+                "amenity_names": s.amenities.iter().map(|a| app::i18n::tr(a.label_key())).collect::<Vec<_>>(),
+                "amap": app::stations::views::NavLinks::for_station(s.lat, s.lng, &s.name).amap,
+                "open": spans,
+            }))
+        })
+        .collect();
+    let body = json!({
+        "generated_ts": app::time::now_ts(),
+        "from_ts": app::time::local_ts(data.from, 0),
+        "until_ts": app::time::local_ts(data.from + chrono::Duration::days(i64::from(data.days)), 0),
+        "days": data.days,
+        "stations": stations,
+    });
+    Ok(Json(body).into_response())
+}
+
 /// `GET /api/v1/stations/{id}`.
 pub async fn station(
     State(state): State<AppState>,
@@ -222,6 +257,9 @@ pub async fn openapi() -> Json<Value> {
             "/api/v1/stations": { "get": { "summary": "全部站点（可筛选）", "parameters": filters, "responses": { "200": fc, "400": error } } },
             "/api/v1/stations/nearest": { "get": { "summary": "最近的站点，按距离排序", "parameters": nearest_params,
                 "responses": { "200": fc, "400": error } } },
+            "/api/v1/stations/offline": { "get": { "summary": "骑手页离线数据：户外劳动者服务站点及今后 7 天的营业时段",
+                "responses": { "200": { "description": "stations[].open 为 [开始, 结束) 的 Unix 秒区间；generated_ts、from_ts、until_ts 亦为 Unix 秒",
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Offline" } } } } } } },
             "/api/v1/catalogue": { "get": { "summary": "办事事项目录：7大类42项及完整办事指南",
                 "responses": { "200": { "description": "categories[].items[] 为完整办事指南（含 version、updated_at）" } } } },
             "/api/v1/catalogue/search": { "get": { "summary": "搜索办事事项（中文、全拼、首字母、俗称）",
@@ -247,6 +285,17 @@ pub async fn openapi() -> Json<Value> {
                         "opening_hours": { "type": "string", "description": "OpenStreetMap opening_hours" },
                         "open_now": { "type": ["boolean", "null"] }, "next_change": { "type": ["string", "null"], "format": "date-time" },
                         "distance_m": { "type": "number" }, "walk_minutes": { "type": "integer" } } } } },
+            "Offline": { "type": "object", "required": ["generated_ts", "from_ts", "until_ts", "days", "stations"], "properties": {
+                "generated_ts": { "type": "integer" }, "from_ts": { "type": "integer" }, "until_ts": { "type": "integer" },
+                "days": { "type": "integer", "const": app::stations::service::OFFLINE_DAYS },
+                "stations": { "type": "array", "items": { "type": "object",
+                    "required": ["id", "name", "lat", "lng", "amenities", "amenity_names", "amap", "open"], "properties": {
+                        "id": { "type": "integer" }, "name": { "type": "string" },
+                        "lat": { "type": "number", "description": "WGS-84" }, "lng": { "type": "number", "description": "WGS-84" },
+                        "amenities": { "type": "array", "items": { "type": "string" } },
+                        "amenity_names": { "type": "array", "items": { "type": "string" } },
+                        "amap": { "type": "string", "description": "高德导航链接（GCJ-02）" },
+                        "open": { "type": "array", "items": { "type": "array", "items": { "type": "integer" }, "minItems": 2, "maxItems": 2 } } } } } } },
             "FeatureCollection": { "type": "object", "properties": { "type": { "const": "FeatureCollection" },
                 "features": { "type": "array", "items": { "$ref": "#/components/schemas/Feature" } } } }
         } }

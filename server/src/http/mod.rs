@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/dashboard/{file}", get(office::dashboard_csv))
         .route("/api/v1/stations", get(api_v1::stations))
         .route("/api/v1/stations/nearest", get(api_v1::nearest))
+        .route("/api/v1/stations/offline", get(api_v1::offline))
         .route("/api/v1/stations/{id}", get(api_v1::station))
         .route("/api/v1/openapi.json", get(api_v1::openapi))
         .route("/api/v1/catalogue", get(api_v1::catalogue))

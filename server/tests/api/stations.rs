@@ -682,3 +682,63 @@ async fn staff_keep_hours_true_and_riders_see_the_change_at_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_offline_data_agrees_with_open_now_for_a_week() {
+    let app = spawn_app().await;
+    let (s, v) = json(&app, "/api/v1/stations/offline").await;
+    assert_eq!(s, 200);
+    let from = v["from_ts"].as_i64().unwrap();
+    let until = v["until_ts"].as_i64().unwrap();
+    assert_eq!(until - from, 7 * 86_400);
+    // From a local midnight (Asia/Shanghai is UTC+8 all year).
+    assert_eq!((from + 8 * 3600) % 86_400, 0);
+    let now = v["generated_ts"].as_i64().unwrap();
+    assert!(from <= now && now < from + 86_400);
+    let stations = v["stations"].as_array().unwrap();
+    let (_, outdoor) = json(&app, "/api/v1/stations?kind=outdoor").await;
+    assert_eq!(
+        stations.len(),
+        outdoor["features"].as_array().unwrap().len(),
+        "every outdoor rest point (the demo's all have hours)"
+    );
+    let open_at = |spans: &Value, t: i64| {
+        spans
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p[0].as_i64().unwrap() <= t && t < p[1].as_i64().unwrap())
+    };
+    let mut compared = 0;
+    for st in stations.iter().step_by(7).take(6) {
+        let id = st["id"].as_i64().unwrap();
+        let spans = &st["open"];
+        for p in spans.as_array().unwrap() {
+            let (a, b) = (p[0].as_i64().unwrap(), p[1].as_i64().unwrap());
+            assert!(from <= a && a < b && b <= until, "{id}: {p} within the week");
+        }
+        // Every 5 h 17 min across the week (so each hour of the day and each weekday
+        // comes up), the spans say what the API says at that instant.
+        let mut t = from + 1_000;
+        while t < until {
+            let at = chrono::DateTime::from_timestamp(t, 0)
+                .unwrap()
+                .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+                .to_rfc3339()
+                .replace('+', "%2B");
+            let (_, f) = json(&app, &format!("/api/v1/stations/{id}?at={at}")).await;
+            assert_eq!(
+                f["properties"]["open_now"].as_bool(),
+                Some(open_at(spans, t)),
+                "station {id} at {at}: {}",
+                f["properties"]["opening_hours"]
+            );
+            compared += 1;
+            t += 5 * 3600 + 17 * 60;
+        }
+        if st["name"].as_str().is_some() {
+            assert!(st["amap"].as_str().unwrap().contains("uri.amap.com"));
+        }
+    }
+    assert!(compared > 100);
+}

@@ -103,10 +103,11 @@ impl Hours {
         (self.oh.is_open(at), self.oh.next_change(at))
     }
 
-    /// Opening intervals (`HH:MM-HH:MM`) on a local date; empty when closed all day.
-    pub fn intervals_on(&self, cal: &Calendar, date: NaiveDate) -> Vec<String> {
-        let hm = |t: NaiveDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
+    /// Opening spans on a local date as local times, in order; the last may end at the
+    /// next midnight. Empty when closed all day.
+    pub fn spans_on(&self, cal: &Calendar, date: NaiveDate) -> Vec<(NaiveDateTime, NaiveDateTime)> {
         let proxy = self.rule_date(cal, date);
+        let shift = date - proxy;
         let Some(mut t) = proxy.and_hms_opt(0, 0, 0) else {
             return Vec::new();
         };
@@ -118,14 +119,51 @@ impl Hours {
                 _ => end,
             };
             if self.oh.is_open(t) {
-                let e = if next >= end {
-                    "24:00".to_string()
-                } else {
-                    hm(next)
-                };
-                out.push(format!("{}-{e}", hm(t)));
+                out.push((t + shift, next + shift));
             }
             t = next;
+        }
+        out
+    }
+
+    /// Opening intervals (`HH:MM-HH:MM`) on a local date; empty when closed all day.
+    pub fn intervals_on(&self, cal: &Calendar, date: NaiveDate) -> Vec<String> {
+        let hm = |t: NaiveDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
+        self.spans_on(cal, date)
+            .into_iter()
+            .map(|(s, e)| {
+                let e = if e.date() > date {
+                    "24:00".to_string()
+                } else {
+                    hm(e)
+                };
+                format!("{}-{e}", hm(s))
+            })
+            .collect()
+    }
+
+    /// Opening spans from the local midnight of `from` for `days` days, as Unix seconds,
+    /// with spans that touch joined (open until midnight and from midnight is one span):
+    /// what a page needs to say "open now" and "closes at" without the server.
+    pub fn open_spans(&self, cal: &Calendar, from: NaiveDate, days: u32) -> Vec<(i64, i64)> {
+        let ts = |t: NaiveDateTime| {
+            Shanghai
+                .from_local_datetime(&t)
+                .single()
+                .map(|z| z.timestamp())
+        };
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for d in 0..days {
+            let date = from + Duration::days(i64::from(d));
+            for (s, e) in self.spans_on(cal, date) {
+                let (Some(s), Some(e)) = (ts(s), ts(e)) else {
+                    continue;
+                };
+                match out.last_mut() {
+                    Some(last) if last.1 >= s => last.1 = last.1.max(e),
+                    _ => out.push((s, e)),
+                }
+            }
         }
         out
     }
@@ -280,6 +318,31 @@ mod tests {
             h.intervals_on(&cal, at("2026-11-26 00:00").date()),
             vec!["00:00-24:00"]
         );
+    }
+
+    #[test]
+    fn open_spans_cover_the_week_join_at_midnight_and_skip_holidays() {
+        let ts = |s: &str| Shanghai.from_local_datetime(&at(s)).unwrap().timestamp();
+        // A night station: 18:00 to 02:00 the next morning, every day.
+        let (h, cal) = hours("Mo-Su 00:00-02:00,18:00-24:00", false);
+        let thu = at("2026-11-26 00:00").date();
+        let spans = h.open_spans(&cal, thu, 2);
+        assert_eq!(
+            spans,
+            vec![
+                (ts("2026-11-26 00:00"), ts("2026-11-26 02:00")),
+                (ts("2026-11-26 18:00"), ts("2026-11-27 02:00")),
+                (ts("2026-11-27 18:00"), ts("2026-11-28 00:00")),
+            ]
+        );
+        // Open the day before 国庆节 (1 October 2026), closed on it.
+        let (h, cal) = hours("Mo-Su 09:00-17:00; PH off", false);
+        let spans = h.open_spans(&cal, at("2026-09-30 00:00").date(), 2);
+        assert_eq!(spans, vec![(ts("2026-09-30 09:00"), ts("2026-09-30 17:00"))]);
+        // Round the clock over 7 days is one span of exactly 7 days.
+        let (h, cal) = hours("24/7", false);
+        let spans = h.open_spans(&cal, thu, 7);
+        assert_eq!(spans, vec![(ts("2026-11-26 00:00"), ts("2026-12-03 00:00"))]);
     }
 
     #[test]
