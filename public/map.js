@@ -1,9 +1,10 @@
 /* Linli 邻里 — progressive enhancement of the server-rendered /map page.
  *
  * Plain ES2017, no build step. Load after /vendor/leaflet/leaflet.js and (optionally)
- * /vendor/markercluster/leaflet.markercluster.js, with `defer`. Without this script (or
- * without Leaflet) the page still works: the station list is server-rendered and the
- * point form can be filled in by hand.
+ * /vendor/markercluster/leaflet.markercluster.js, with `defer`, or alone on a page whose
+ * map box says `data-lazy`: then this script loads them when the map comes near the
+ * screen. Without this script (or without Leaflet) the page still works: the station list
+ * is server-rendered and the point form can be filled in by hand.
  *
  * Datum rule (same as app/src/stations/coords.rs): everything the server sends and
  * everything we submit is WGS-84. Only when the tiles are drawn in GCJ-02 (data-coords=
@@ -283,10 +284,7 @@
     say('');
   });
 
-  function init() {
-    wireLocate();
-    var box = $('map');
-    if (!box) return;
+  function build(box) {
     if (!window.L || typeof window.L.map !== 'function') return; // vendor files missing: list only
     try {
       buildMap(box);
@@ -295,6 +293,70 @@
       say('地图加载失败，已为您保留站点列表');
       if (window.console) console.error(e);
     }
+  }
+
+  // ---- Leaflet on demand ----
+  // A map box marked `data-lazy` (the home and /map pages) gets Leaflet (about 45 KB
+  // brotli, three times the rest of the page) only when it comes near the screen: a phone
+  // whose first screen is the place box and the filters reads them without waiting for
+  // it, and a visit that never scrolls to the map never pays for it.
+  var VENDOR = {
+    css: ['/vendor/leaflet/leaflet.css', '/vendor/markercluster/MarkerCluster.css',
+      '/vendor/markercluster/MarkerCluster.Default.css'],
+    js: ['/vendor/leaflet/leaflet.js', '/vendor/markercluster/leaflet.markercluster.js'],
+  };
+  function addScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+  function loadLeaflet() {
+    VENDOR.css.forEach(function (href) {
+      var l = document.createElement('link');
+      l.rel = 'stylesheet';
+      l.href = href;
+      document.head.appendChild(l);
+    });
+    // In order: the cluster plugin extends Leaflet.
+    return addScript(VENDOR.js[0]).then(function () {
+      return addScript(VENDOR.js[1]).catch(function () { /* pins without clusters */ });
+    });
+  }
+  function lazy(box) {
+    var started = false;
+    function go() {
+      if (started) return;
+      started = true;
+      box.classList.add('map-loading');
+      loadLeaflet().then(function () {
+        box.classList.remove('map-loading');
+        build(box);
+      }, function () {
+        box.classList.remove('map-loading');
+        box.classList.add('tiles-failed');
+        say('地图加载失败，已为您保留站点列表');
+      });
+    }
+    if (!('IntersectionObserver' in window)) { go(); return; }
+    var seen = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { seen.disconnect(); go(); }
+    }, { rootMargin: '0px 0px 100px 0px' });
+    seen.observe(box);
+    // A tap or a key on the map box asks for it at once.
+    box.addEventListener('pointerdown', go, { once: true });
+    box.addEventListener('focus', go, { once: true });
+  }
+
+  function init() {
+    wireLocate();
+    var box = $('map');
+    if (!box) return;
+    if (box.hasAttribute('data-lazy') && !window.L) lazy(box);
+    else build(box);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

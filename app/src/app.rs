@@ -23,9 +23,21 @@ use leptos_router::{path, SsrMode, StaticSegment};
 
 /// The whole HTML document, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Islands mode: only an island hydrates, so no resource outside one may write its
+    // data into the page. The integrations start every request "hydrating", which
+    // serialized every page's resources (30 KB of escaped JSON on /book, a third of the
+    // time the page took); islands turn it back on for themselves.
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let prefs = Prefs::current();
     #[cfg(feature = "ssr")]
     set_page_security_headers();
+    // Only a page with an island loads the WebAssembly bundle and the hydration script.
+    let islands = has_islands(&request_path());
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html lang=prefs.locale.tag() class=if prefs.care { "care" } else { "" }>
@@ -37,13 +49,45 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="stylesheet" href="/pkg/linli.css" />
-                <HydrationScripts options islands=true />
+                // Marks the page as having scripts before the first paint, so that the
+                // controls only scripts can work (`.js-only`) and the ones scripts make
+                // needless are laid out once, not moved when a deferred script runs.
+                <script nonce=nonce inner_html=JS_FLAG></script>
+                {islands.then(move || view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The one inline script of every page (see the shell).
+const JS_FLAG: &str = "document.documentElement.classList.add(\"js\")";
+
+/// The pages that hold an island (`#[island]`), by path: the sign-in page's number field.
+/// Every other page is plain HTML with forms and links and loads no WebAssembly at all;
+/// a new island must add its page here (the end-to-end test `shell.spec.ts` checks both
+/// ways: the bundle loads here and nowhere else).
+pub const ISLAND_PAGES: &[&str] = &["/login"];
+
+/// Whether the page at `path` holds an island.
+pub fn has_islands(path: &str) -> bool {
+    ISLAND_PAGES.contains(&path.trim_end_matches('/'))
+}
+
+/// The path of the request being rendered (empty outside a request).
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|p| p.uri.path().to_string())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
     }
 }
 
@@ -56,9 +100,7 @@ fn set_page_security_headers() {
         .map(|n| n.to_string())
         .unwrap_or_default();
     // Map pages may load tiles from the configured tile server; no other page may.
-    let path = use_context::<http::request::Parts>()
-        .map(|p| p.uri.path().to_string())
-        .unwrap_or_default();
+    let path = request_path();
     let tiles = (path == "/" || path.starts_with("/map") || path == "/admin/coverage")
         .then(|| use_context::<crate::state::AppState>().and_then(|s| s.config.tiles.csp_source()))
         .flatten();

@@ -20,6 +20,7 @@ async function check(page: Page, path: string): Promise<string[]> {
 
 for (const care of [false, true]) {
   test(`no axe violations on the public pages${care ? ' in care mode' : ''}`, async ({ page, context }) => {
+    test.slow(); // one axe run per page, many pages: three times the usual timeout
     if (care) await context.addCookies([{ name: 'linli_care', value: '1', url: BASE }]);
     const found: string[] = [];
     for (const p of publicPages) found.push(...(await check(page, p)));
@@ -27,6 +28,7 @@ for (const care of [false, true]) {
   });
 
   test(`no axe violations on the signed-in pages${care ? ' in care mode' : ''}`, async ({ page, context }) => {
+    test.slow();
     if (care) await context.addCookies([{ name: 'linli_care', value: '1', url: BASE }]);
     await page.goto('/login');
     await page.getByRole('button', { name: '社区工作者', exact: true }).click();
@@ -38,6 +40,7 @@ for (const care of [false, true]) {
 }
 
 test('no axe violations on the back office pages and a station hours page, as an admin', async ({ page }) => {
+  test.slow();
   await page.goto('/login');
   await page.getByRole('button', { name: '管理员', exact: true }).click();
   await expect(page).toHaveURL(/\/me/);

@@ -71,6 +71,8 @@ test('with every tile blocked the map page still lists stations', async ({ page 
   await page.route('**/*.png', (r) => (r.request().url().includes('/icons/') ? r.continue() : r.abort()));
   await page.goto(`/map?lat=${HERE.latitude}&lng=${HERE.longitude}`);
   await expect(page.locator('#station-list > li')).toHaveCount(10);
+  // Leaflet comes when the map nears the screen.
+  await page.locator('#map').scrollIntoViewIfNeeded();
   await expect(page.locator('#map')).toHaveClass(/tiles-failed/, { timeout: 15000 });
   await expect(page.locator('#map-status')).toContainText('地图底图加载失败');
   // The markers are still drawn (as pins or clusters).
@@ -111,4 +113,22 @@ test.describe('without JavaScript', () => {
     // The location button needs JavaScript and is not shown without it.
     await expect(page.getByRole('button', { name: '使用我的位置' })).toBeHidden();
   });
+});
+
+test('Leaflet loads only when the map nears the screen', async ({ page }) => {
+  await page.route(/tile\.openstreetmap\.org/, (r) => r.abort());
+  const leaflet: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/vendor/leaflet/')) leaflet.push(r.url());
+  });
+  await page.setViewportSize({ width: 360, height: 640 });
+  await page.goto('/');
+  await page.waitForLoadState('networkidle');
+  // On a small phone the map is below the first screen: nothing of Leaflet yet.
+  const box = (await page.locator('#map').boundingBox())!;
+  expect(box.y).toBeGreaterThan(640 + 100);
+  expect(leaflet).toEqual([]);
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  await expect(page.locator('#map.leaflet-container')).toBeVisible();
+  expect(leaflet.some((u) => u.endsWith('leaflet.js'))).toBeTruthy();
 });

@@ -13,10 +13,13 @@ function watchErrors(page: Page): string[] {
 // A 1×1 PNG: these machines reach no tile server, and a failed tile is not this test's business.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
-test('the home page renders in Chinese with the tab bar and hydrates', async ({ page }) => {
+test('the home page renders in Chinese with the tab bar and loads no WebAssembly', async ({ page }) => {
   await page.route(/tile\.openstreetmap\.org/, (r) => r.fulfill({ status: 200, contentType: 'image/png', body: PNG }));
   const errors = watchErrors(page);
-  const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm') && r.status() === 200);
+  const bundle: string[] = [];
+  page.on('request', (r) => {
+    if (/\/pkg\/.*\.(wasm|js)$/.test(r.url())) bundle.push(r.url());
+  });
   await page.goto('/');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('10分钟党建生活圈');
@@ -25,9 +28,25 @@ test('the home page renders in Chinese with the tab bar and hydrates', async ({ 
     await expect(tabs.getByRole('link', { name })).toBeVisible();
   }
   await expect(page.getByText('293个社区')).toBeVisible();
-  await wasm;
-  // Let hydration run, then make sure nothing broke.
   await page.waitForLoadState('networkidle');
+  // A page without an island: no bundle, no hydration script.
+  for (const p of ['/rider', '/station/1', '/services', '/services/MZ-01', '/wishes', '/activities']) {
+    await page.goto(p);
+    await page.waitForLoadState('networkidle');
+  }
+  expect(bundle).toEqual([]);
+  expect(await page.locator('script[type="module"]').count()).toBe(0);
+  expect(errors).toEqual([]);
+});
+
+test('the sign-in page hydrates its island: the number is checked as it is typed', async ({ page }) => {
+  const errors = watchErrors(page);
+  const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm') && r.status() === 200);
+  await page.goto('/login');
+  await wasm;
+  await page.waitForLoadState('networkidle');
+  await page.locator('#phone').pressSequentially('12');
+  await expect(page.locator('#phone-hint')).not.toBeEmpty();
   expect(errors).toEqual([]);
 });
 
