@@ -155,8 +155,16 @@ pub async fn get_booking_choices(
         let set = state.stations().await?;
         let schedules = state.schedules().await?;
         let now = crate::time::now_ts();
-        crate::booking::service::choices(&state.db, &schedules, &set, &item, user.as_ref(), &ask, now)
-            .await
+        crate::booking::service::choices(
+            &state.db,
+            &schedules,
+            &set,
+            &item,
+            user.as_ref(),
+            &ask,
+            now,
+        )
+        .await
     }
     .await;
     crate::reply::read(r, "/services")

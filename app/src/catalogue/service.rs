@@ -58,15 +58,19 @@ pub type CatalogueCache = crate::cache::VersionedCache<i64, Loaded>;
 /// The catalogue as of now: from the cache, rebuilt if a guide changed.
 pub async fn catalogue(cache: &CatalogueCache, db: &Db) -> Result<Arc<Loaded>, sqlx::Error> {
     cache
-        .get_checked(db.commits(), || store::version_stamp(db), || async move {
-            let (categories, items) = store::load(db).await?;
-            let entries = items.iter().map(|i| Entry::new(&i.item)).collect();
-            Ok(Loaded {
-                categories,
-                items,
-                entries,
-            })
-        })
+        .get_checked(
+            db.commits(),
+            || store::version_stamp(db),
+            || async move {
+                let (categories, items) = store::load(db).await?;
+                let entries = items.iter().map(|i| Entry::new(&i.item)).collect();
+                Ok(Loaded {
+                    categories,
+                    items,
+                    entries,
+                })
+            },
+        )
         .await
 }
 

@@ -211,15 +211,19 @@ pub type StationCache = crate::cache::VersionedCache<(i64, i64), StationSet>;
 /// The stations as of now: from the cache, rebuilt if a station or the calendar changed.
 pub async fn stations(cache: &StationCache, db: &Db) -> Result<Arc<StationSet>, sqlx::Error> {
     cache
-        .get_checked(db.commits(), || store::versions(db), || async move {
-            let stations = store::all_stations(db).await?;
-            let calendar = crate::calendar::store::load(db).await?;
-            let city = crate::stations::city::store::city(db).await?;
-            let communities = store::community_points(db).await?;
-            let specials = crate::stations::hours::store::special_hours_all(db).await?;
-            Ok(StationSet::build_with(stations, calendar, city, specials)
-                .with_communities(communities))
-        })
+        .get_checked(
+            db.commits(),
+            || store::versions(db),
+            || async move {
+                let stations = store::all_stations(db).await?;
+                let calendar = crate::calendar::store::load(db).await?;
+                let city = crate::stations::city::store::city(db).await?;
+                let communities = store::community_points(db).await?;
+                let specials = crate::stations::hours::store::special_hours_all(db).await?;
+                Ok(StationSet::build_with(stations, calendar, city, specials)
+                    .with_communities(communities))
+            },
+        )
         .await
 }
 

@@ -715,7 +715,10 @@ async fn the_offline_data_agrees_with_open_now_for_a_week() {
         let spans = &st["open"];
         for p in spans.as_array().unwrap() {
             let (a, b) = (p[0].as_i64().unwrap(), p[1].as_i64().unwrap());
-            assert!(from <= a && a < b && b <= until, "{id}: {p} within the week");
+            assert!(
+                from <= a && a < b && b <= until,
+                "{id}: {p} within the week"
+            );
         }
         // Every 5 h 17 min across the week (so each hour of the day and each weekday
         // comes up), the spans say what the API says at that instant.

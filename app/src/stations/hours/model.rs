@@ -338,11 +338,17 @@ mod tests {
         // Open the day before 国庆节 (1 October 2026), closed on it.
         let (h, cal) = hours("Mo-Su 09:00-17:00; PH off", false);
         let spans = h.open_spans(&cal, at("2026-09-30 00:00").date(), 2);
-        assert_eq!(spans, vec![(ts("2026-09-30 09:00"), ts("2026-09-30 17:00"))]);
+        assert_eq!(
+            spans,
+            vec![(ts("2026-09-30 09:00"), ts("2026-09-30 17:00"))]
+        );
         // Round the clock over 7 days is one span of exactly 7 days.
         let (h, cal) = hours("24/7", false);
         let spans = h.open_spans(&cal, thu, 7);
-        assert_eq!(spans, vec![(ts("2026-11-26 00:00"), ts("2026-12-03 00:00"))]);
+        assert_eq!(
+            spans,
+            vec![(ts("2026-11-26 00:00"), ts("2026-12-03 00:00"))]
+        );
     }
 
     #[test]
