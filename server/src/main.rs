@@ -100,6 +100,10 @@ fn init_logging(json: bool) {
     }
 }
 
+/// mimalloc instead of glibc's malloc (server/Cargo.toml says why).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
