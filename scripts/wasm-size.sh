@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The size report of the WebAssembly bundle: raw, gzip and brotli bytes of the wasm and
-# its JS glue. Fails when the wasm is above the budget (250 KB brotli).
+# The size report: raw, gzip and brotli bytes of the WebAssembly bundle and its JS glue,
+# then what a first visit to each main page costs on the wire (scripts/page-weight.py,
+# against the release server on a fresh demo city). Fails when the wasm is above its
+# budget (250 KB brotli), or a page without an island above 30 KB (HTML + CSS + JS, brotli).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 budget=${LINLI_WASM_BUDGET_BYTES:-256000}
@@ -23,3 +25,14 @@ if [ "$wasm_br" -gt "$budget" ]; then
   exit 1
 fi
 echo "wasm brotli $wasm_br bytes ≤ budget $budget"
+
+echo "== first visit per page (HTML + CSS + JS as sent, brotli) =="
+. scripts/demo-server.sh
+db=$(mktemp -d)/size.db
+start_demo_server "$db" "${LINLI_SIZE_PORT:-3111}"
+trap 'kill "$pid" 2>/dev/null || true' EXIT
+python3 scripts/page-weight.py "$base" --budget "${LINLI_PAGE_BUDGET_BYTES:-30000}" \
+  --island-budget $((budget + 30000)) \
+  / '/map?lat=36.8062&lng=118.0481' '/rider?lat=36.8062&lng=118.0481' /station/1 /services \
+  /services/MZ-01 /services/MZ-01/checklist /book '/book?item=MZ-01' /wishes /activities \
+  /teams /points /login
