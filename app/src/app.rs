@@ -63,8 +63,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The one inline script of every page (see the shell).
-const JS_FLAG: &str = "document.documentElement.classList.add(\"js\")";
+/// The one inline script of every page (see the shell). If `public/map.js` has not run by
+/// the page's `load` (a weak link that dropped it), the flag comes off again, so that the
+/// page is the plain one whose buttons all work, not one whose script-only controls show
+/// and whose submit buttons are hidden.
+const JS_FLAG: &str = "var d=document.documentElement;d.classList.add(\"js\");\
+addEventListener(\"load\",function(){if(!window.__linliMap)d.classList.remove(\"js\")})";
 
 /// The pages that hold an island (`#[island]`), by path: the sign-in page's number field.
 /// Every other page is plain HTML with forms and links and loads no WebAssembly at all;

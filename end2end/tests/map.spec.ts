@@ -132,3 +132,15 @@ test('Leaflet loads only when the map nears the screen', async ({ page }) => {
   await expect(page.locator('#map.leaflet-container')).toBeVisible();
   expect(leaflet.some((u) => u.endsWith('leaflet.js'))).toBeTruthy();
 });
+
+test('if map.js never arrives, the rider filters keep their button and no dead control shows', async ({ page }) => {
+  await page.route('**/map.js', (r) => r.abort());
+  await page.goto('/rider?lat=36.8062&lng=118.0481');
+  await page.waitForLoadState('load');
+  await expect(page.locator('html')).not.toHaveClass(/\bjs\b/);
+  await expect(page.getByRole('button', { name: '查找', exact: true })).toBeVisible();
+  await expect(page.locator('#locate')).toBeHidden();
+  await page.getByRole('checkbox', { name: '饮水' }).check();
+  await page.getByRole('button', { name: '查找', exact: true }).click();
+  await expect(page).toHaveURL(/amenity=water/);
+});
