@@ -52,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Marks the page as having scripts before the first paint, so that the
                 // controls only scripts can work (`.js-only`) and the ones scripts make
                 // needless are laid out once, not moved when a deferred script runs.
-                <script nonce=nonce inner_html=JS_FLAG></script>
+                <script nonce=nonce inner_html=crate::security::JS_FLAG></script>
                 {islands.then(move || view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
@@ -62,13 +62,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
-
-/// The one inline script of every page (see the shell). If `public/map.js` has not run by
-/// the page's `load` (a weak link that dropped it), the flag comes off again, so that the
-/// page is the plain one whose buttons all work, not one whose script-only controls show
-/// and whose submit buttons are hidden.
-const JS_FLAG: &str = "var d=document.documentElement;d.classList.add(\"js\");\
-addEventListener(\"load\",function(){if(!window.__linliMap)d.classList.remove(\"js\")})";
 
 /// The pages that hold an island (`#[island]`), by path: the sign-in page's number field.
 /// Every other page is plain HTML with forms and links and loads no WebAssembly at all;
@@ -96,7 +89,8 @@ fn request_path() -> String {
 }
 
 /// A Content-Security-Policy for pages: only this origin, plus a per-response nonce for
-/// the inline hydration script that Leptos writes.
+/// the inline scripts (the flag, and Leptos's own). The page cache gives an answer it
+/// reuses a fresh nonce (`server::http::page_cache`).
 #[cfg(feature = "ssr")]
 fn set_page_security_headers() {
     leptos::nonce::provide_nonce();

@@ -127,6 +127,66 @@ impl<V: PartialEq, T> VersionedCache<V, T> {
     }
 }
 
+/// How long [`RecentCache`] keeps a value: as long as the page cache keeps a page
+/// (`LINLI_PAGE_CACHE_MS`' default), so another process's change shows within a second.
+pub const RECENT: Duration = Duration::from_millis(400);
+
+/// The most keys a [`RecentCache`] holds (it is emptied when full).
+const RECENT_KEYS: usize = 256;
+
+/// Values counted across whole tables that have no version row (the dashboard's figures):
+/// kept per key for [`RECENT`], and not after any write this process committed. A burst
+/// of staff opening the dashboard counts once; a change shows at once here and within a
+/// second elsewhere.
+pub struct RecentCache<K, T>(Arc<Mutex<Recent<K, T>>>);
+
+/// Per key: when the value was made, this process's commit count then, the value.
+type Recent<K, T> = std::collections::HashMap<K, (Instant, u64, Arc<T>)>;
+
+impl<K, T> Clone for RecentCache<K, T> {
+    fn clone(&self) -> Self {
+        RecentCache(self.0.clone())
+    }
+}
+
+impl<K, T> Default for RecentCache<K, T> {
+    fn default() -> Self {
+        RecentCache(Arc::default())
+    }
+}
+
+impl<K, T> std::fmt::Debug for RecentCache<K, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecentCache")
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, T> RecentCache<K, T> {
+    /// The value for `key`: the kept one if it is younger than [`RECENT`] and `commits`
+    /// ([`crate::db::Db::commits`]) did not move since, else `load`'s.
+    pub async fn get<E, F, Fut>(&self, key: K, commits: u64, load: F) -> Result<Arc<T>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        if let Ok(g) = self.0.lock() {
+            if let Some((made, c, v)) = g.get(&key) {
+                if made.elapsed() < RECENT && *c == commits {
+                    return Ok(v.clone());
+                }
+            }
+        }
+        let v = Arc::new(load().await?);
+        if let Ok(mut g) = self.0.lock() {
+            if g.len() >= RECENT_KEYS {
+                g.clear();
+            }
+            g.insert(key, (Instant::now(), commits, v.clone()));
+        }
+        Ok(v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::VersionedCache;
@@ -203,5 +263,21 @@ mod tests {
         tokio::time::sleep(super::VERSION_FRESH + std::time::Duration::from_millis(50)).await;
         assert_eq!(read(1, 3).await, Ok("v3".into()));
         assert_eq!(asked.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_recent_value_is_kept_until_a_write_or_its_time() {
+        use super::{RecentCache, RECENT};
+        use std::time::Duration;
+        let c: RecentCache<&str, u32> = RecentCache::default();
+        let loads = std::sync::atomic::AtomicU32::new(0);
+        let load =
+            || async { Ok::<_, ()>(loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1) };
+        assert_eq!(*c.get("a", 0, load).await.unwrap(), 1);
+        assert_eq!(*c.get("a", 0, load).await.unwrap(), 1, "kept");
+        assert_eq!(*c.get("b", 0, load).await.unwrap(), 2, "per key");
+        assert_eq!(*c.get("a", 1, load).await.unwrap(), 3, "a write since");
+        tokio::time::sleep(RECENT + Duration::from_millis(20)).await;
+        assert_eq!(*c.get("a", 1, load).await.unwrap(), 4, "too old");
     }
 }

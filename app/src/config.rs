@@ -57,6 +57,11 @@ pub struct Config {
     /// (POST) allowed per client address, per server process.
     pub rate_per_min: u32,
     pub rate_burst: u32,
+    /// `LINLI_PAGE_CACHE_MS` (default 400, at most 500; 0 turns it off): how long a page
+    /// rendered for a reader who is not signed in may be answered again to the same
+    /// request (`server::http::page_cache`). With the data caches' version check (at
+    /// most every 500 ms) a change made through another process shows within a second.
+    pub page_cache_ms: u64,
     /// The map's base tiles (see [`TileConfig`]).
     pub tiles: TileConfig,
     /// `LINLI_REMINDERS` (default on): this process takes part in sending booking
@@ -160,6 +165,7 @@ impl Default for Config {
             secret_file: None,
             rate_per_min: 120,
             rate_burst: 60,
+            page_cache_ms: 400,
             tiles: TileConfig::default(),
             reminders: true,
             claim_days: 7,
@@ -382,6 +388,13 @@ impl Config {
         }
         c.rate_per_min = num("LINLI_RATE_PER_MIN", 120)? as u32;
         c.rate_burst = num("LINLI_RATE_BURST", 60)? as u32;
+        if let Some(v) = get("LINLI_PAGE_CACHE_MS") {
+            c.page_cache_ms = v
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| format!("LINLI_PAGE_CACHE_MS 应为 0 到 500 的整数（毫秒）：{v}"))?
+                .min(500);
+        }
         Ok(c)
     }
 }

@@ -8,6 +8,14 @@ pub const BASE_CSP: &str = "default-src 'self'; img-src 'self' data:; \
     connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
     frame-ancestors 'none'";
 
+/// The one inline script of every page (see `app::shell`): marks the page as having
+/// scripts before the first paint. If `public/map.js` has not run by the page's `load` (a
+/// weak link that dropped it), the flag comes off again, so that the page is the plain one
+/// whose buttons all work, not one whose script-only controls show and whose submit
+/// buttons are hidden.
+pub const JS_FLAG: &str = "var d=document.documentElement;d.classList.add(\"js\");\
+addEventListener(\"load\",function(){if(!window.__linliMap)d.classList.remove(\"js\")})";
+
 /// The policy for a rendered page: the base policy plus the nonce of its inline
 /// hydration script and, on map pages, the configured tile origin for images.
 pub fn page_csp(nonce: &str, tile_origin: Option<&str>) -> String {

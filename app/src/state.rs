@@ -32,6 +32,9 @@ pub struct AppState {
     pub catalogue_cache: crate::catalogue::service::CatalogueCache,
     /// The centres' booking schedules, parsed (see [`AppState::schedules`]).
     pub schedule_cache: crate::booking::service::ScheduleCache,
+    /// The dashboard's figures per range, counted at most once per
+    /// [`crate::cache::RECENT`] (see [`crate::cache::RecentCache`]).
+    pub dashboard_cache: crate::cache::RecentCache<String, crate::dashboard::model::Figures>,
 }
 
 impl AppState {

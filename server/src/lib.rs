@@ -81,6 +81,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         metrics: Default::default(),
         catalogue_cache: Default::default(),
         schedule_cache: Default::default(),
+        dashboard_cache: Default::default(),
     })
 }
 

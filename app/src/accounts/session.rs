@@ -58,13 +58,26 @@ pub async fn user_from_headers(
     }
 }
 
+/// The caller of this request, looked up once: a page's resources each ask who is
+/// signed in (我的 asked five times, five session queries for one page). The server
+/// provides one per request (`server::http`); without it every call looks again.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
+
 /// The caller of the current server function or page, if signed in.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let state = crate::state::app_state()?;
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
         return Ok(None);
     };
-    user_from_headers(&state, &parts.headers).await
+    match leptos::prelude::use_context::<RequestUser>() {
+        Some(memo) => memo
+            .0
+            .get_or_try_init(|| user_from_headers(&state, &parts.headers))
+            .await
+            .cloned(),
+        None => user_from_headers(&state, &parts.headers).await,
+    }
 }
 
 /// The caller, or 401.

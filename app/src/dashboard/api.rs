@@ -276,7 +276,8 @@ pub async fn dashboard(
         let user = crate::accounts::session::require_user().await?;
         let range = resolve(&user, from.as_deref(), to.as_deref(), community)?;
         let state = crate::state::app_state()?;
-        let mut figures = crate::dashboard::service::figures(&state.db, &range).await?;
+        let mut figures =
+            crate::dashboard::service::figures(&state.dashboard_cache, &state.db, &range).await?;
         name_items(&state, &mut figures).await?;
         let communities = state.stations().await?.community_options();
         let community_name = range

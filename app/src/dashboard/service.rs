@@ -6,7 +6,20 @@ use crate::dashboard::model::Figures;
 use crate::dashboard::store::{self, Range};
 use crate::db::Db;
 
-/// Everything the dashboard counts for `range` (one community, or the city).
-pub async fn figures(db: &Db, range: &Range) -> Result<Figures, sqlx::Error> {
-    store::figures(db, range).await
+/// Everything the dashboard counts for `range` (one community, or the city): fifteen
+/// counts over whole tables, so counted at most once per [`crate::cache::RECENT`] for
+/// the same range (and again after any write of this process).
+pub async fn figures(
+    cache: &crate::cache::RecentCache<String, Figures>,
+    db: &Db,
+    range: &Range,
+) -> Result<Figures, sqlx::Error> {
+    let key = format!(
+        "{}|{}|{:?}|{}|{}",
+        range.from_ts, range.to_ts, range.community, range.verified_since, range.messages
+    );
+    let f = cache
+        .get(key, db.commits(), || store::figures(db, range))
+        .await?;
+    Ok((*f).clone())
 }

@@ -14,9 +14,9 @@ use leptos::prelude::*;
 pub async fn get_city_summary() -> Result<CitySummary, AppError> {
     let r = async {
         let state = crate::state::app_state()?;
-        let set = state.stations().await?;
-        let city = set.city.as_ref().map(|c| c.name.as_str()).unwrap_or("");
-        Ok(crate::stations::store::summary(&state.db, city).await?)
+        // Counted when the cached set was loaded (a change of stations, streets or
+        // communities loads it again).
+        Ok(state.stations().await?.summary.clone())
     }
     .await;
     crate::reply::read(r, "/")

@@ -21,16 +21,25 @@ use std::sync::Arc;
 pub struct StationSet {
     pub stations: Vec<Station>,
     hours: Vec<Option<Hours>>,
+    /// Each station's last status, for the minute it was evaluated in (see
+    /// [`StationSet::status`]).
+    status_memo: Vec<std::sync::Mutex<Option<(NaiveDateTime, OpenStatus)>>>,
     index: PointIndex,
     pub calendar: Calendar,
     /// The city's name, centre and bounds (`None` until it is set up).
     pub city: Option<City>,
     /// Every community's centre: the residential points of the life-circle coverage.
     pub communities: Vec<crate::stations::model::CommunityPoint>,
+    /// The home page's overview (streets, communities, stations per kind), counted once
+    /// when the set is loaded instead of three `COUNT(*)` queries per visit to home.
+    pub summary: crate::stations::model::CitySummary,
     specials: BTreeMap<i64, Vec<SpecialHours>>,
     /// The rider page's offline data, built once per day for this set (a new set, after
     /// any change of a station or the calendar, builds it again).
     offline: std::sync::Mutex<Option<Arc<OfflineStations>>>,
+    /// What other features compute from this set once per day (the life-circle coverage),
+    /// by type: see [`StationSet::daily`].
+    daily: std::sync::Mutex<Vec<(chrono::NaiveDate, Arc<dyn std::any::Any + Send + Sync>)>>,
 }
 
 /// The outdoor rest points with their opening spans for [`OFFLINE_DAYS`] days from a
@@ -63,7 +72,7 @@ impl StationSet {
         for sp in specials {
             by_station.entry(sp.station_id).or_default().push(sp);
         }
-        let hours = stations
+        let hours: Vec<Option<Hours>> = stations
             .iter()
             .map(|s| {
                 let sp = by_station.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
@@ -79,16 +88,45 @@ impl StationSet {
                 })
                 .collect(),
         );
+        let status_memo = hours.iter().map(|_| std::sync::Mutex::new(None)).collect();
         StationSet {
             stations,
             hours,
+            status_memo,
             index,
             calendar,
             city,
             communities: Vec::new(),
+            summary: Default::default(),
             specials: by_station,
             offline: std::sync::Mutex::new(None),
+            daily: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// `build(self)` for `day`, computed once per day and set and shared by every request
+    /// of that day (one value of each type is kept: the newest day's). The coverage page
+    /// evaluates every station's week for every community; a new set (any change of a
+    /// station or the calendar) computes it again.
+    pub fn daily<T: std::any::Any + Send + Sync>(
+        &self,
+        day: chrono::NaiveDate,
+        build: impl FnOnce(&Self) -> T,
+    ) -> Arc<T> {
+        let kept = |v: &Vec<(chrono::NaiveDate, Arc<dyn std::any::Any + Send + Sync>)>| {
+            v.iter()
+                .filter(|(d, _)| *d == day)
+                .find_map(|(_, a)| a.clone().downcast::<T>().ok())
+        };
+        if let Some(t) = self.daily.lock().ok().as_deref().and_then(kept) {
+            return t;
+        }
+        let built = Arc::new(build(self));
+        if let Ok(mut g) = self.daily.lock() {
+            g.retain(|(_, a)| !a.is::<T>());
+            g.push((day, built.clone()));
+        }
+        built
     }
 
     /// A station's special dates (all of them, oldest first).
@@ -129,6 +167,12 @@ impl StationSet {
         built
     }
 
+    /// The same, with the home page's overview.
+    pub fn with_summary(mut self, summary: crate::stations::model::CitySummary) -> Self {
+        self.summary = summary;
+        self
+    }
+
     /// The same, with the communities' points (for the coverage).
     pub fn with_communities(mut self, c: Vec<crate::stations::model::CommunityPoint>) -> Self {
         self.communities = c;
@@ -149,11 +193,29 @@ impl StationSet {
         self.index.nearest(from, 1, keep).into_iter().next()
     }
 
+    /// Station `i`'s status at `at`, evaluated at the start of `at`'s minute (hours change
+    /// on whole minutes only, so the answer is the same for every second of it) and kept
+    /// for that minute: evaluating opening hours was over half of the time the nearest
+    /// query took, and every rider asking within a minute asks the same of the same
+    /// stations.
     pub fn status(&self, i: usize, at: NaiveDateTime) -> Option<OpenStatus> {
-        self.hours
-            .get(i)?
-            .as_ref()
-            .map(|h| h.status_at(&self.calendar, at))
+        use chrono::Timelike;
+        let h = self.hours.get(i)?.as_ref()?;
+        let minute = at
+            .with_second(0)
+            .and_then(|t| t.with_nanosecond(0))
+            .unwrap_or(at);
+        let memo = self.status_memo.get(i)?;
+        if let Some((t, s)) = memo.lock().ok().as_deref().and_then(Option::as_ref) {
+            if *t == minute {
+                return Some(s.clone());
+            }
+        }
+        let s = h.status_at(&self.calendar, minute);
+        if let Ok(mut g) = memo.lock() {
+            *g = Some((minute, s.clone()));
+        }
+        Some(s)
     }
 
     pub fn hours(&self, i: usize) -> Option<&Hours> {
@@ -220,8 +282,11 @@ pub async fn stations(cache: &StationCache, db: &Db) -> Result<Arc<StationSet>, 
                 let city = crate::stations::city::store::city(db).await?;
                 let communities = store::community_points(db).await?;
                 let specials = crate::stations::hours::store::special_hours_all(db).await?;
+                let name = city.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+                let summary = store::summary(db, &name).await?;
                 Ok(StationSet::build_with(stations, calendar, city, specials)
-                    .with_communities(communities))
+                    .with_communities(communities)
+                    .with_summary(summary))
             },
         )
         .await

@@ -403,14 +403,25 @@ pub fn same_origin(method: &Method, headers: &http::HeaderMap, secure: bool) -> 
     }
 }
 
-/// Refuses a cross-site write with a 403 ([`same_origin`]); gives a client that has no
-/// double-submit token one with the first HTML page it GETs.
+/// Refuses a cross-site write with a 403 ([`same_origin`]).
 pub async fn csrf(State(config): State<Arc<Config>>, req: Request, next: Next) -> Response {
     let secure = config.secure_cookies;
     if !same_origin(req.method(), req.headers(), secure) {
         let body = serde_json::json!({ "error": "forbidden", "message": app::i18n::tr("error.cross_site") });
         return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
     }
+    next.run(req).await
+}
+
+/// Gives a client that has no double-submit token one with the first HTML page it GETs.
+/// A layer of its own, outside the page cache: the page is the same for everyone, the
+/// token is each client's own.
+pub async fn issue_csrf_token(
+    State(config): State<Arc<Config>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let secure = config.secure_cookies;
     let issue = *req.method() == Method::GET && csrf_cookie(req.headers(), secure).is_none();
     let mut res = next.run(req).await;
     let html = res

@@ -18,15 +18,25 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     let started = std::time::Instant::now();
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().cloned();
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
     state.metrics.request(
         &method,
         route.as_ref().map(MatchedPath::as_str),
         res.status(),
         started.elapsed().as_secs_f64(),
     );
+    // For the page cache: an answer it gives again is counted under the same route.
+    if let Some(r) = route {
+        res.extensions_mut()
+            .insert(RouteLabel(r.as_str().to_string()));
+    }
     res
 }
+
+/// The route pattern a response was counted under (`/station/{id}`), carried on the
+/// response for the page cache, which answers outside the router.
+#[derive(Clone, Debug)]
+pub struct RouteLabel(pub String);
 
 fn text(body: String) -> Response {
     let mut r = body.into_response();

@@ -4,7 +4,7 @@
 //! the middleware every request passes, outermost first: request id, tracing, the Host check
 //! (`guard::allowed_host`, 421), panic guard, the reader's language (`locale_scope`),
 //! deadline, the stalled-GET retry, body limit, NUL guard, private headers, security headers,
-//! compression, the write rate limit, then metrics, `server_fn_status` and the CSRF check
+//! the CSRF token cookie, the page cache (`page_cache`), compression, the write rate limit, then metrics, `server_fn_status` and the CSRF check
 //! around the routes.
 
 mod api_v1;
@@ -13,6 +13,7 @@ mod health;
 mod ics;
 pub mod metrics;
 pub mod office;
+pub mod page_cache;
 pub mod photos;
 mod prefs;
 pub mod transfer;
@@ -42,7 +43,10 @@ pub fn router(state: AppState) -> Router {
 
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(app::accounts::session::RequestUser::default());
+        }
     };
     let app_shell = {
         let options = state.leptos_options.clone();
@@ -105,8 +109,17 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::record,
         ));
+    let pages = page_cache::PageCache::new(config.page_cache_ms);
     guard::with_write_limit(router, config.rate_per_min, config.rate_burst, config.clone())
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(axum::middleware::from_fn_with_state(
+            (pages, state.clone()),
+            page_cache::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            config.clone(),
+            guard::issue_csrf_token,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(BASE_CSP),

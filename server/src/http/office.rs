@@ -116,7 +116,10 @@ pub async fn coverage_csv(
     use app::stations::model::{Amenity, StationKind};
     staff_of(&state, &headers).await?;
     let set = state.stations().await?;
-    let c = app::stations::coverage::service::compute(&set, app::time::today_local());
+    let today = app::time::today_local();
+    let c = set.daily(today, |s| {
+        app::stations::coverage::service::compute(s, today)
+    });
     let mut header = vec![
         app::i18n::tr("common.street"),
         app::i18n::tr("common.community"),
@@ -187,7 +190,8 @@ pub async fn dashboard_csv(
         get("to").as_deref(),
         community,
     )?;
-    let mut figures = app::dashboard::service::figures(&state.db, &range).await?;
+    let mut figures =
+        app::dashboard::service::figures(&state.dashboard_cache, &state.db, &range).await?;
     app::dashboard::api::name_items(&state, &mut figures).await?;
     let mut rows = app::dashboard::api::table(&figures, &name)
         .ok_or_else(|| AppError::NotFound(Msg::new("dashboard.unknown_table")))?;

@@ -25,6 +25,7 @@ mod fuzz;
 mod hardening;
 mod health;
 mod outbox_delivery;
+mod page_cache;
 mod pages;
 mod photos;
 mod points;

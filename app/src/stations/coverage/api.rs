@@ -32,7 +32,10 @@ pub async fn coverage_view(
         }
     };
     let set = state.stations().await?;
-    let c = crate::stations::coverage::service::compute(&set, crate::time::today_local());
+    let today = crate::time::today_local();
+    let c = set.daily(today, |s| {
+        crate::stations::coverage::service::compute(s, today)
+    });
     let k = StationKind::ALL
         .iter()
         .position(|x| *x == kind)
