@@ -63,16 +63,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The pages that hold an island (`#[island]`), by path: the sign-in page's number field.
-/// Every other page is plain HTML with forms and links and loads no WebAssembly at all;
-/// a new island must add its page here (the end-to-end test `shell.spec.ts` checks both
-/// ways: the bundle loads here and nowhere else).
-pub const ISLAND_PAGES: &[&str] = &["/login"];
-
-/// Whether the page at `path` holds an island.
-pub fn has_islands(path: &str) -> bool {
-    ISLAND_PAGES.contains(&path.trim_end_matches('/'))
-}
+pub use crate::security::{has_islands, ISLAND_PAGES};
 
 /// The path of the request being rendered (empty outside a request).
 fn request_path() -> String {

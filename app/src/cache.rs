@@ -138,20 +138,20 @@ const RECENT_KEYS: usize = 256;
 /// kept per key for [`RECENT`], and not after any write this process committed. A burst
 /// of staff opening the dashboard counts once; a change shows at once here and within a
 /// second elsewhere.
-pub struct RecentCache<K, T>(Arc<Mutex<Recent<K, T>>>);
+pub struct RecentCache<K, T>(Arc<Mutex<Recent<K, T>>>, Arc<tokio::sync::Mutex<()>>);
 
 /// Per key: when the value was made, this process's commit count then, the value.
 type Recent<K, T> = std::collections::HashMap<K, (Instant, u64, Arc<T>)>;
 
 impl<K, T> Clone for RecentCache<K, T> {
     fn clone(&self) -> Self {
-        RecentCache(self.0.clone())
+        RecentCache(self.0.clone(), self.1.clone())
     }
 }
 
 impl<K, T> Default for RecentCache<K, T> {
     fn default() -> Self {
-        RecentCache(Arc::default())
+        RecentCache(Arc::default(), Arc::default())
     }
 }
 
@@ -162,6 +162,12 @@ impl<K, T> std::fmt::Debug for RecentCache<K, T> {
 }
 
 impl<K: std::hash::Hash + Eq + Clone, T> RecentCache<K, T> {
+    fn kept(&self, key: &K, commits: u64) -> Option<Arc<T>> {
+        let g = self.0.lock().ok()?;
+        let (made, c, v) = g.get(key)?;
+        (made.elapsed() < RECENT && *c == commits).then(|| v.clone())
+    }
+
     /// The value for `key`: the kept one if it is younger than [`RECENT`] and `commits`
     /// ([`crate::db::Db::commits`]) did not move since, else `load`'s.
     pub async fn get<E, F, Fut>(&self, key: K, commits: u64, load: F) -> Result<Arc<T>, E>
@@ -169,12 +175,15 @@ impl<K: std::hash::Hash + Eq + Clone, T> RecentCache<K, T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        if let Ok(g) = self.0.lock() {
-            if let Some((made, c, v)) = g.get(&key) {
-                if made.elapsed() < RECENT && *c == commits {
-                    return Ok(v.clone());
-                }
-            }
+        if let Some(v) = self.kept(&key, commits) {
+            return Ok(v);
+        }
+        // One count at a time: the requests that found it old together wait for the
+        // first one's count instead of each counting the same tables at once (32 staff
+        // at once had the dashboard's p99 at a second).
+        let _turn = self.1.lock().await;
+        if let Some(v) = self.kept(&key, commits) {
+            return Ok(v);
         }
         let v = Arc::new(load().await?);
         if let Ok(mut g) = self.0.lock() {

@@ -29,6 +29,20 @@ pub fn page_csp(nonce: &str, tile_origin: Option<&str>) -> String {
     }
 }
 
+/// The pages that hold an island (`#[island]`), by path: the sign-in page's number field.
+/// Here, beside the policy, because what a page may run decides both its scripts and
+/// whether its answer can be kept (`server::http::page_cache`: an island page's nonce
+/// belongs to its hydration script).
+/// Every other page is plain HTML with forms and links and loads no WebAssembly at all;
+/// a new island must add its page here (the end-to-end test `shell.spec.ts` checks both
+/// ways: the bundle loads here and nowhere else).
+pub const ISLAND_PAGES: &[&str] = &["/login"];
+
+/// Whether the page at `path` holds an island.
+pub fn has_islands(path: &str) -> bool {
+    ISLAND_PAGES.contains(&path.trim_end_matches('/'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -168,7 +168,7 @@ pub fn cacheable_path(path: &str) -> bool {
         || path == "/healthz"
         || path == "/metrics"
         || last.contains('.')
-        || app::app::has_islands(path))
+        || app::security::has_islands(path))
 }
 
 /// The encoding the compression layer will choose, as far as the key needs it.
