@@ -70,7 +70,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     }
     let sms = sms_sender(&config)?;
     let leptos_options = leptos_options(&config);
-    Ok(AppState {
+    Ok(AppState::new(app::state::Shared {
         leptos_options,
         db,
         config: Arc::new(config),
@@ -82,7 +82,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         catalogue_cache: Default::default(),
         schedule_cache: Default::default(),
         dashboard_cache: Default::default(),
-    })
+    }))
 }
 
 /// The key of the one-time-code hashes, never kept in the database beside them:

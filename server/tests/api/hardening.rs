@@ -273,11 +273,12 @@ async fn the_internal_metrics_address_needs_the_token_and_an_allowed_host() {
     assert_eq!(r.status(), StatusCode::MISDIRECTED_REQUEST);
 
     // No token configured: open to an allowed Host, closed to a rebound name.
-    let mut state = app.state.clone();
-    state.config = std::sync::Arc::new(app::config::Config {
-        metrics_token: None,
-        ..(*app.state.config).clone()
-    });
+    let state = app
+        .state
+        .with_config(std::sync::Arc::new(app::config::Config {
+            metrics_token: None,
+            ..(*app.state.config).clone()
+        }));
     let url = internal_metrics(state).await;
     assert_eq!(c.get(&url).send().await.unwrap().status(), 200);
     let r = c
