@@ -109,12 +109,13 @@ pub fn view(b: &store::Booking, cat: &crate::catalogue::service::Loaded, now: i6
 /// [`MAX_ACTIVE`] active bookings ahead, none overlapping `slot`.
 async fn check_limits(
     conn: &mut sqlx::AnyConnection,
+    dialect: crate::db::Dialect,
     user_id: i64,
     slot: &Slot,
     now: i64,
     except: Option<i64>,
 ) -> Result<(), AppError> {
-    store::lock_user(conn, user_id).await?;
+    store::lock_user(conn, dialect, user_id).await?;
     let (active, overlapping) =
         store::active_and_overlapping(conn, user_id, slot, now, except).await?;
     if except.is_none() && active >= MAX_ACTIVE {
@@ -139,7 +140,7 @@ pub async fn book(
 ) -> Result<String, AppError> {
     let mut tx = db.begin_write().await?;
     store::lock_slot(&mut tx, db.dialect, slot.id).await?;
-    check_limits(&mut tx, user_id, slot, now, None).await?;
+    check_limits(&mut tx, db.dialect, user_id, slot, now, None).await?;
     if !store::take_seat(&mut tx, slot.id, now).await? {
         return Err(AppError::Conflict(Msg::new("booking.slot_full")));
     }
@@ -216,7 +217,7 @@ pub async fn reschedule(
     {
         return Err(AppError::Conflict(Msg::new("booking.cannot_reschedule")));
     }
-    check_limits(&mut tx, user_id, to, now, Some(b.id)).await?;
+    check_limits(&mut tx, db.dialect, user_id, to, now, Some(b.id)).await?;
     if !store::take_seat(&mut tx, to.id, now).await? {
         return Err(AppError::Conflict(Msg::new("booking.slot_full")));
     }

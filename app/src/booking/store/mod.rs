@@ -3,9 +3,9 @@
 //! (`figures`). Each outcome that a race could decide is one conditional statement,
 //! run by `booking::service` inside a write transaction:
 //! - the seat: `booked = booked + 1 WHERE booked < capacity` (and a CHECK behind it);
-//! - the resident's limits: the user's row is locked first (`booking_seq`), then the
-//!   active bookings are counted and overlaps looked for, so one resident's concurrent
-//!   requests run one after another;
+//! - the resident's limits: the user's row is locked first (`booking_seq`; on SQLite the
+//!   transaction's write lock does it), then the active bookings are counted and overlaps
+//!   looked for, so one resident's concurrent requests run one after another;
 //! - a status change: `WHERE status = <the status the rule was decided on>`;
 //! - the reminder: `reminded_at` is claimed with `WHERE reminded_at IS NULL`.
 //!
