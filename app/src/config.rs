@@ -440,6 +440,26 @@ mod tests {
     }
 
     #[test]
+    fn the_page_cache_is_bounded_below_a_second_and_can_be_turned_off() {
+        assert_eq!(cfg(&[]).unwrap().page_cache_ms, 400);
+        assert_eq!(
+            cfg(&[("LINLI_PAGE_CACHE_MS", "0")]).unwrap().page_cache_ms,
+            0
+        );
+        assert_eq!(
+            cfg(&[("LINLI_PAGE_CACHE_MS", "9999")])
+                .unwrap()
+                .page_cache_ms,
+            500
+        );
+        for bad in ["-1", "abc", "0.5"] {
+            assert!(cfg(&[("LINLI_PAGE_CACHE_MS", bad)])
+                .unwrap_err()
+                .contains("LINLI_PAGE_CACHE_MS"));
+        }
+    }
+
+    #[test]
     fn the_webhook_sender_needs_a_url() {
         assert!(cfg(&[("LINLI_SMS", "webhook")])
             .unwrap_err()

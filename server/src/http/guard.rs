@@ -522,6 +522,16 @@ pub fn redact_path(path: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether a request carries a session cookie (either name, valid or not): its answer
+/// may be personal, so it is neither stored by browsers' caches nor by the page cache.
+pub fn has_session_cookie(headers: &http::HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.contains("linli_session="))
+}
+
 /// `Cache-Control: no-store` on what may be personal: every answer to a signed-in
 /// browser (its pages hold names, numbers, codes) and every server-function answer,
 /// unless the handler chose its own (static files and the public API keep theirs). And
@@ -532,12 +542,7 @@ pub async fn private_headers(
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_string();
-    let signed_in = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|c| c.contains("linli_session="));
+    let signed_in = has_session_cookie(req.headers());
     let mut res = next.run(req).await;
     let static_file =
         path.starts_with("/pkg/") || path.starts_with("/api/v1/") || path == "/healthz";

@@ -198,12 +198,7 @@ pub async fn layer(
     req: Request,
     next: Next,
 ) -> Response {
-    let signed_in = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|c| c.contains("linli_session="));
+    let signed_in = crate::http::guard::has_session_cookie(req.headers());
     if cache.ttl.is_zero()
         || req.method() != Method::GET
         || signed_in
