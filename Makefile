@@ -19,8 +19,7 @@ setup:
 	scripts/setup.sh && scripts/test-setup.sh
 
 check:
-	python3 scripts/layers.py && python3 scripts/test-sql.py && python3 scripts/check-architecture.py && . scripts/env.sh && cargo fmt --all --check && cargo clippy --workspace --all-targets -- -D warnings && \
-	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	scripts/check.sh
 
 bench:
 	. scripts/env.sh && cargo bench -p server

@@ -510,8 +510,16 @@ class Resolver:
             code = self.tree.code(f)
             for m in re.finditer(r"\b(struct|enum|trait|union)\s+" + re.escape(name) + r"\b[^;{]*\{", code):
                 out.append((f, m.group(1), brace_body(code, m.end() - 1)))
+            for m in re.finditer(r"\bstruct\s+" + re.escape(name) + r"\b\s*(?:<[^>]*>)?\s*\(([^;{]*)\)\s*;", code):
+                out.append((f, "tuple", m.group(1)))
             for m in re.finditer(r"\btype\s+" + re.escape(name) + r"\b", code):
                 out.append((f, "type", ""))
+            if depth == 0:
+                # `impl Deref for Name { type Target = X; }`: X's members are Name's too.
+                for m in re.finditer(r"\bimpl\b[^{;]*\bDeref\s+for\s+" + re.escape(name) + r"\b[^{;]*\{", code):
+                    tm = re.search(r"\btype\s+Target\s*=\s*(\w+)", brace_body(code, m.end() - 1))
+                    if tm:
+                        out.append((f, "deref", tm.group(1)))
             if depth == 0:
                 for m in re.finditer(r"\bpub(?:\([^)]*\))?\s+use\s+[^;]*?(\w+)\s+as\s+" + re.escape(name) + r"\s*;", code):
                     out.extend(self.type_defs(m.group(1), 1))
@@ -534,6 +542,8 @@ class Resolver:
             return None
         names = {tname}
         for f, kind, body in defs:
+            if kind == "deref" and body != tname and self.type_member(body, member):
+                return True
             if kind in ("struct", "enum", "union", "trait"):
                 flat = top_level(body)
                 if kind == "trait" and re.search(r"\bfn\s+" + re.escape(member) + r"\b", body):
