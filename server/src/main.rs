@@ -41,11 +41,23 @@ enum Command {
         #[arg(long)]
         to: std::path::PathBuf,
     },
-    /// Seed the demo city into an empty database and exit.
+    /// Seed the demo city (or, with --province, the load-test province) into an empty
+    /// database and exit.
     SeedDemo {
         /// Seed number; overrides LINLI_DEMO_SEED. The same seed gives the same city.
         #[arg(long)]
         seed: Option<u64>,
+        /// The demo province instead: 20 cities of two areas, ~64,000 stations, a
+        /// million residents with a year of bookings, wishes and points (for
+        /// scripts/province-load.sh; a few minutes on PostgreSQL).
+        #[arg(long)]
+        province: bool,
+        /// With --province: residents (default 1,000,000).
+        #[arg(long, requires = "province")]
+        residents: Option<usize>,
+        /// With --province: cities, 1 to 20 (default 20).
+        #[arg(long, requires = "province", value_parser = clap::value_parser!(u64).range(1..=20))]
+        cities: Option<u64>,
     },
 }
 
@@ -206,7 +218,44 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::SeedDemo { seed } => {
+        Command::SeedDemo {
+            seed,
+            province: true,
+            residents,
+            cities,
+        } => {
+            let defaults = app::demo::province::Plan::default();
+            let plan = app::demo::province::Plan {
+                seed: seed.unwrap_or(defaults.seed),
+                residents: residents.unwrap_or(defaults.residents),
+                cities: cities.map_or(defaults.cities, |c| c as usize),
+                ..defaults
+            };
+            let db = app::db::Db::connect(&config.database_url, 2).await?;
+            db.migrate().await?;
+            let started = std::time::Instant::now();
+            let say = |what: &str| println!("[{:>4} 秒] {what}", started.elapsed().as_secs());
+            let today = app::time::today_local();
+            match app::demo::province::seed_if_empty(&db, &plan, today, app::time::now_ts(), &say)
+                .await?
+            {
+                Some(c) => {
+                    println!(
+                        "示范省已生成（种子 {}，用时 {} 秒）：{} 个站点、{} 个社区、{} 名居民、{} 条预约、{} 条心愿",
+                        plan.seed,
+                        started.elapsed().as_secs(),
+                        c.stations,
+                        c.communities,
+                        c.residents,
+                        c.bookings,
+                        c.wishes
+                    );
+                    Ok(())
+                }
+                None => anyhow::bail!("数据库中已有城市数据，未重复生成；请换一个空数据库"),
+            }
+        }
+        Command::SeedDemo { seed, .. } => {
             let seed = seed.unwrap_or(config.demo_seed);
             let db = app::db::Db::connect(&config.database_url, 2).await?;
             db.migrate().await?;

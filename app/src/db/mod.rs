@@ -320,6 +320,13 @@ pub fn placeholders(rows: usize, cols: usize) -> String {
 /// parameter limits for the widest table written this way.
 pub const BULK_ROWS: usize = 200;
 
+/// Rows per multi-row INSERT for the large bulk loads (the province generator): as many
+/// as fit in 30,000 parameters (SQLite allows 32,766, PostgreSQL 65,535), at most 2,000.
+/// Fewer, larger statements: a million rows is 500 statements, not 5,000.
+pub fn large_bulk_rows(cols: usize) -> usize {
+    (30_000 / cols.max(1)).clamp(1, 2_000)
+}
+
 /// After rows were written with explicit ids, moves PostgreSQL's identity sequence of
 /// `table` past them (SQLite needs nothing). `table` is one of the code's own names.
 pub async fn after_explicit_ids(

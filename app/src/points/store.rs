@@ -34,7 +34,7 @@ pub async fn credit_many(
     conn: &mut sqlx::AnyConnection,
     rows: &[(i64, i64, &str, String, i64)],
 ) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks(crate::db::BULK_ROWS) {
+    for chunk in rows.chunks(crate::db::large_bulk_rows(5)) {
         let sql = format!(
             "INSERT INTO points_ledger (user_id, delta, reason, ref, created_at) VALUES {}",
             crate::db::placeholders(chunk.len(), 5)

@@ -219,6 +219,45 @@ pub async fn insert_users(
     Ok(ids)
 }
 
+/// A resident for a bulk load into a city without people (the province generator).
+/// A volunteer comes verified under their display name, as a demo volunteer does.
+pub struct PersonSeed {
+    pub id: i64,
+    pub phone: String,
+    pub name: String,
+    pub community: i64,
+    pub volunteer: bool,
+    pub created_at: i64,
+}
+
+/// Writes residents with the ids given, inside the caller's transaction, in multi-row
+/// statements. The caller moves the id sequence on (`db::after_explicit_ids`).
+pub async fn insert_people_with_ids(
+    conn: &mut sqlx::AnyConnection,
+    rows: &[PersonSeed],
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(crate::db::large_bulk_rows(8)) {
+        let sql = format!(
+            "INSERT INTO users (id, phone, display_name, community_id, volunteer, verified_at, real_name, created_at) VALUES {}",
+            crate::db::placeholders(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for p in chunk {
+            q = q
+                .bind(p.id)
+                .bind(p.phone.as_str())
+                .bind(p.name.as_str())
+                .bind(p.community)
+                .bind(i64::from(p.volunteer))
+                .bind(p.volunteer.then_some(p.created_at))
+                .bind(if p.volunteer { p.name.as_str() } else { "" })
+                .bind(p.created_at);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// The first community whose centre keeps a booking schedule (else the first
 /// community).
 pub async fn first_community_with_schedule(db: &Db) -> Result<Option<i64>, sqlx::Error> {

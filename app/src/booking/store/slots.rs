@@ -421,3 +421,83 @@ pub async fn insert_walk_in(
     .await?;
     Ok(())
 }
+
+/// A slot of the past with its seats already counted, for a bulk load into a city
+/// without slots (the province generator). `booked` is the number of its bookings that
+/// hold a seat, which [`insert_bookings_in_slots`] then writes.
+pub struct SlotSeed {
+    pub id: i64,
+    pub center: i64,
+    pub day: NaiveDate,
+    pub start_min: u32,
+    pub end_min: u32,
+    pub capacity: i64,
+    pub booked: i64,
+}
+
+/// Writes slots with the ids given, inside the caller's transaction, in multi-row
+/// statements. The caller moves the id sequence on (`db::after_explicit_ids`).
+pub async fn insert_slots_with_ids(
+    conn: &mut AnyConnection,
+    rows: &[SlotSeed],
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(crate::db::large_bulk_rows(8)) {
+        let sql = format!(
+            "INSERT INTO booking_slots (id, center_id, day, start_min, end_min, starts_at, capacity, booked) VALUES {}",
+            crate::db::placeholders(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for s in chunk {
+            q = q
+                .bind(s.id)
+                .bind(s.center)
+                .bind(s.day.format("%Y-%m-%d").to_string())
+                .bind(i64::from(s.start_min))
+                .bind(i64::from(s.end_min))
+                .bind(local_ts(s.day, s.start_min))
+                .bind(s.capacity)
+                .bind(s.booked);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A booking of the past in a slot [`insert_slots_with_ids`] wrote.
+pub struct BookingSeed<'a> {
+    pub code: String,
+    pub user: i64,
+    pub slot: i64,
+    pub center: i64,
+    pub item: &'a str,
+    pub status: Status,
+    pub created_at: i64,
+}
+
+/// Writes past bookings into slots whose seat counts already include them, inside the
+/// caller's transaction, in multi-row statements (no reminder is due for any of them).
+pub async fn insert_bookings_in_slots(
+    conn: &mut AnyConnection,
+    rows: &[BookingSeed<'_>],
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(crate::db::large_bulk_rows(8)) {
+        let sql = format!(
+            "INSERT INTO bookings (code, user_id, slot_id, center_id, item_code, status, created_at, updated_at) VALUES {}",
+            crate::db::placeholders(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for b in chunk {
+            q = q
+                .bind(b.code.as_str())
+                .bind(b.user)
+                .bind(b.slot)
+                .bind(b.center)
+                .bind(b.item)
+                .bind(b.status.code())
+                .bind(b.created_at)
+                .bind(b.created_at);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
