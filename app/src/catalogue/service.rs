@@ -82,10 +82,20 @@ pub async fn seed_if_empty(
     note: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    let seeded = store::seed_if_empty(&mut tx, seed, note, now).await?;
-    tx.commit().await?;
-    Ok(seeded)
+    let attempt = async {
+        let mut tx = db.begin_write().await?;
+        let seeded = store::seed_if_empty(&mut tx, seed, note, now).await?;
+        tx.commit().await?;
+        Ok::<bool, sqlx::Error>(seeded)
+    }
+    .await;
+    match attempt {
+        // Two processes starting at once on an empty PostgreSQL database both saw no
+        // catalogue; the first commit won and the unique keys refused the second copy
+        // whole (its transaction rolled back). The catalogue is there: nothing to do.
+        Err(e) if crate::db::is_unique_violation(&e) && store::is_seeded(db).await? => Ok(false),
+        other => other,
+    }
 }
 
 /// An admin's guide change published at once, or a staff member's proposed for an admin

@@ -16,6 +16,21 @@ pub struct StoredItem {
 
 /// Seeds the shipped catalogue into an empty database (one transaction), each guide's
 /// first version with `note`. Returns false if a catalogue is already there.
+/// How many items (guides) the catalogue holds.
+pub async fn item_count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_items")
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Whether the catalogue holds any category.
+pub async fn is_seeded(db: &Db) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_categories")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
 pub async fn seed_if_empty(
     tx: &mut sqlx::AnyConnection,
     seed: &Catalogue,

@@ -147,7 +147,42 @@ impl Db {
             Dialect::Sqlite => &SQLITE_MIGRATIONS,
             Dialect::Postgres => &POSTGRES_MIGRATIONS,
         };
+        // SQLite's migrations take no lock of their own: two processes starting at once
+        // on one new file would both create the first table. An exclusive lock on a file
+        // beside the database orders them (the second then finds nothing to do).
+        // PostgreSQL's migrator holds an advisory lock itself.
+        let _guard = match self.dialect {
+            Dialect::Sqlite => self.sqlite_migration_lock().await?,
+            Dialect::Postgres => None,
+        };
         migrator.run(&self.pool).await.context("数据库迁移失败")
+    }
+
+    /// Waits for, then holds, the lock on `<database file>.migrate-lock` (none for an
+    /// in-memory database).
+    async fn sqlite_migration_lock(&self) -> anyhow::Result<Option<std::fs::File>> {
+        let file: Option<String> =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_optional(&self.pool)
+                .await
+                .context("数据库文件位置未知")?;
+        let Some(file) = file.filter(|f| !f.is_empty()) else {
+            return Ok(None);
+        };
+        let path = format!("{file}.migrate-lock");
+        let lock = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+            let f = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)?;
+            f.lock()?;
+            Ok(f)
+        })
+        .await
+        .context("迁移锁")?
+        .context("无法锁定数据库迁移")?;
+        Ok(Some(lock))
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock at once
@@ -341,6 +376,12 @@ pub async fn after_explicit_ids(
         sqlx::query(&q).execute(conn).await?;
     }
     Ok(())
+}
+
+/// Whether the database refused a statement for a unique key (both dialects).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
 /// Reads a column that both dialects return as an integer flag.

@@ -273,7 +273,7 @@ impl Drop for TestDb {
         let _ = std::fs::remove_dir_all(self.uploads());
         match self {
             TestDb::Sqlite(p) => {
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["", "-wal", "-shm", ".migrate-lock"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
                 }
                 let _ = std::fs::remove_file(self.outbox());
@@ -331,7 +331,7 @@ pub fn browser_headers(base: &str) -> reqwest::header::HeaderMap {
     h
 }
 
-async fn spawn_app_on(db: TestDb, adjust: impl FnOnce(&mut Config)) -> TestApp {
+pub async fn spawn_app_on(db: TestDb, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config(&db);
     adjust(&mut config);
     let (state, addr, tx) = start(config.clone()).await;

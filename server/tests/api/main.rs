@@ -29,6 +29,7 @@ mod page_cache;
 mod pages;
 mod photos;
 mod points;
+mod province;
 mod schema;
 mod security;
 mod sms;
