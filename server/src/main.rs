@@ -236,7 +236,7 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let say = |what: &str| println!("[{:>4} 秒] {what}", started.elapsed().as_secs());
             let today = app::time::today_local();
-            match app::demo::province::seed_if_empty(&db, &plan, today, app::time::now_ts(), &say)
+            match app::demo::seed_province_if_empty(&db, &plan, today, app::time::now_ts(), &say)
                 .await?
             {
                 Some(c) => {

@@ -40,6 +40,24 @@ pub async fn seed_if_empty(db: &Db, seed: u64) -> anyhow::Result<bool> {
     }
 }
 
+/// Seeds the demo province (`province`) into an empty database, all in one transaction;
+/// `None` (and nothing written) when the city tables already hold data.
+pub async fn seed_province_if_empty(
+    db: &Db,
+    plan: &province::Plan,
+    today: chrono::NaiveDate,
+    now: i64,
+    progress: &(dyn Fn(&str) + Sync),
+) -> anyhow::Result<Option<province::Counts>> {
+    if crate::stations::store::street_count(db).await? > 0 {
+        return Ok(None);
+    }
+    let mut tx = db.begin_write().await?;
+    let counts = province::write(&mut tx, db.dialect, plan, today, now, progress).await?;
+    tx.commit().await?;
+    Ok(Some(counts))
+}
+
 async fn write_all(db: &Db, seed: u64) -> anyhow::Result<()> {
     let now = crate::time::now_ts();
     let today = crate::time::today_local();

@@ -16,7 +16,6 @@ use crate::accounts::store::PersonSeed;
 use crate::booking::model::{self, Schedule, Status, Window, CODE_ALPHABET, CODE_LEN};
 use crate::booking::store::{BookingSeed, SlotSeed};
 use crate::calendar::model::Calendar;
-use crate::db::Db;
 use crate::stations::model::{
     BBox, City, CommunityRow, LatLng, StationKind, StationRow, StreetRow,
 };
@@ -380,18 +379,16 @@ const PEOPLE_CHUNK: usize = 50_000;
 /// Centres whose history is generated and written together.
 const CENTRE_CHUNK: usize = 200;
 
-/// Seeds the province into an empty database in one transaction (nothing is left half
-/// written). Returns `None` when the city tables already hold data.
-pub async fn seed_if_empty(
-    db: &Db,
+/// Writes the province, inside the caller's transaction (`demo::seed_province_if_empty`
+/// opens it and checks that the database holds no city yet).
+pub async fn write(
+    tx: &mut sqlx::AnyConnection,
+    dialect: crate::db::Dialect,
     plan: &Plan,
     today: NaiveDate,
     now: i64,
     progress: &(dyn Fn(&str) + Sync),
-) -> anyhow::Result<Option<Counts>> {
-    if crate::stations::store::street_count(db).await? > 0 {
-        return Ok(None);
-    }
+) -> anyhow::Result<Counts> {
     let pools = city::pools();
     let p = geography(plan, &pools);
     let catalogue: crate::catalogue::model::Catalogue =
@@ -414,19 +411,18 @@ pub async fn seed_if_empty(
         ..Counts::default()
     };
 
-    let mut tx = db.begin_write().await?;
     crate::stations::store::insert_geography(
-        &mut tx,
-        db.dialect,
+        &mut *tx,
+        dialect,
         &p.streets,
         &p.communities,
         &p.stations,
         now,
     )
     .await?;
-    crate::stations::city::store::set_city(&mut tx, &p.city, now).await?;
-    crate::calendar::store::upsert_in(&mut tx, &days).await?;
-    crate::db::set_meta(&mut tx, "province_seed", &plan.seed.to_string()).await?;
+    crate::stations::city::store::set_city(&mut *tx, &p.city, now).await?;
+    crate::calendar::store::upsert_in(&mut *tx, &days).await?;
+    crate::db::set_meta(&mut *tx, "province_seed", &plan.seed.to_string()).await?;
     progress(&format!(
         "地理：{} 个街道、{} 个社区、{} 个站点",
         counts.streets, counts.communities, counts.stations
@@ -437,12 +433,12 @@ pub async fn seed_if_empty(
         let people: Vec<PersonSeed> = (start..end)
             .map(|i| person(plan, &pools, n_comm, i, now))
             .collect();
-        crate::accounts::store::insert_people_with_ids(&mut tx, &people).await?;
+        crate::accounts::store::insert_people_with_ids(&mut *tx, &people).await?;
         let credits = service_credits(plan, start..end, now);
         counts.credits += credits.len();
-        crate::points::store::credit_many(&mut tx, &credits).await?;
+        crate::points::store::credit_many(&mut *tx, &credits).await?;
     }
-    crate::db::after_explicit_ids(&mut tx, db.dialect, "users").await?;
+    crate::db::after_explicit_ids(&mut *tx, dialect, "users").await?;
     progress(&format!("居民：{} 人", plan.residents));
 
     let schedules = schedules(plan, &p, &items);
@@ -453,7 +449,7 @@ pub async fn seed_if_empty(
     for chunk in schedules.chunks(CENTRE_CHUNK) {
         let (mut slots, mut bookings) = (Vec::new(), Vec::new());
         for (centre, schedule) in chunk {
-            crate::booking::store::insert_schedule(&mut tx, *centre, schedule, now).await?;
+            crate::booking::store::insert_schedule(&mut *tx, *centre, schedule, now).await?;
             let Some(st) = by_id.get(centre) else {
                 continue;
             };
@@ -472,14 +468,14 @@ pub async fn seed_if_empty(
             slots.extend(s);
             bookings.extend(b);
         }
-        crate::booking::store::insert_slots_with_ids(&mut tx, &slots).await?;
-        crate::booking::store::insert_bookings_in_slots(&mut tx, &bookings).await?;
+        crate::booking::store::insert_slots_with_ids(&mut *tx, &slots).await?;
+        crate::booking::store::insert_bookings_in_slots(&mut *tx, &bookings).await?;
         counts.slots += slots.len();
         counts.bookings += bookings.len();
     }
-    crate::db::after_explicit_ids(&mut tx, db.dialect, "booking_slots").await?;
+    crate::db::after_explicit_ids(&mut *tx, dialect, "booking_slots").await?;
     // The slots job makes the days ahead when a server starts.
-    crate::db::set_meta(&mut tx, crate::booking::service::SLOTS_MADE_ON, "").await?;
+    crate::db::set_meta(&mut *tx, crate::booking::service::SLOTS_MADE_ON, "").await?;
     progress(&format!(
         "预约：{} 个服务中心，{} 个时段，{} 条预约",
         counts.schedules, counts.slots, counts.bookings
@@ -511,7 +507,7 @@ pub async fn seed_if_empty(
             .enumerate()
             .map(|(i, w)| (next_wish + i as i64, w.row()))
             .collect();
-        crate::wishes::store::insert_rows_with_ids(&mut tx, &rows).await?;
+        crate::wishes::store::insert_rows_with_ids(&mut *tx, &rows).await?;
         let credits: Vec<(i64, i64, &str, String, i64)> = rows
             .iter()
             .filter_map(|(id, w)| match (w.status, w.claimant) {
@@ -526,12 +522,12 @@ pub async fn seed_if_empty(
             })
             .collect();
         counts.credits += credits.len();
-        crate::points::store::credit_many(&mut tx, &credits).await?;
+        crate::points::store::credit_many(&mut *tx, &credits).await?;
         next_wish += rows.len() as i64;
         counts.wishes += rows.len();
     }
-    crate::db::after_explicit_ids(&mut tx, db.dialect, "wishes").await?;
-    crate::wishes::store::record_implied_claims(&mut tx).await?;
+    crate::db::after_explicit_ids(&mut *tx, dialect, "wishes").await?;
+    crate::wishes::store::record_implied_claims(&mut *tx).await?;
     progress(&format!(
         "心愿：{} 条；积分记录 {} 条",
         counts.wishes, counts.credits
@@ -539,10 +535,9 @@ pub async fn seed_if_empty(
 
     // The rewards, each with stock for a province (a hundred times the demo's).
     for (name, category, cost, stock) in super::points::REWARDS {
-        crate::points::store::insert_reward(&mut tx, name, category, *cost, stock * 100).await?;
+        crate::points::store::insert_reward(&mut *tx, name, category, *cost, stock * 100).await?;
     }
-    tx.commit().await?;
-    Ok(Some(counts))
+    Ok(counts)
 }
 
 #[cfg(test)]

@@ -26,12 +26,12 @@ async fn a_small_province_seeds_once_keeps_the_invariants_and_is_served() {
     let counts = {
         let d = app::db::Db::connect(&db.url(), 2).await.expect("connect");
         d.migrate().await.expect("migrate");
-        let c = province::seed_if_empty(&d, &plan, today, now, &|_| {})
+        let c = app::demo::seed_province_if_empty(&d, &plan, today, now, &|_| {})
             .await
             .expect("seed")
             .expect("an empty database is seeded");
         assert!(
-            province::seed_if_empty(&d, &plan, today, now, &|_| {})
+            app::demo::seed_province_if_empty(&d, &plan, today, now, &|_| {})
                 .await
                 .expect("second seed")
                 .is_none(),
