@@ -154,13 +154,7 @@ async fn targets(db: &app::db::Db, people: usize) -> Targets {
         .flat_map(|c| &c.items)
         .map(|i| i.code.clone())
         .collect();
-    let items: Vec<String> = catalogue
-        .categories
-        .iter()
-        .flat_map(|c| &c.items)
-        .filter(|i| i.extended_hours)
-        .map(|i| i.code.clone())
-        .collect();
+    let items: Vec<String> = catalogue.extended_hours_codes();
     let slots: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM booking_slots WHERE day > $1 AND closed = 0 AND booked < capacity",
     )
@@ -185,18 +179,26 @@ async fn targets(db: &app::db::Db, people: usize) -> Targets {
         .await
         .expect("users");
     // A sample of residents, and of volunteers (who may claim), spread over the province.
+    // Each run takes another sample (a residue chosen at random), so that the bookings,
+    // claims and spent points of an earlier run on the same seed seldom meet this one's
+    // people: the writes stay writes, not refusals of a limit reached before.
     let step = (residents_total as usize / people.max(1)).max(1);
+    let offset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() as usize);
     let sample: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, volunteer FROM users WHERE role = 'resident' AND MOD(id, $1) = 0 ORDER BY id",
+        "SELECT id, volunteer FROM users WHERE role = 'resident' AND MOD(id, $1) = $2 ORDER BY id",
     )
     .bind(step as i64)
+    .bind((offset % step) as i64)
     .fetch_all(&db.pool)
     .await
     .expect("sample");
     let mut vol_ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE volunteer = 1 AND verified_at IS NOT NULL AND MOD(id, $1) = 1 ORDER BY id",
+        "SELECT id FROM users WHERE volunteer = 1 AND verified_at IS NOT NULL AND MOD(id, $1) = $2 ORDER BY id",
     )
     .bind((step / 4).max(1) as i64)
+    .bind((offset / 7 % (step / 4).max(1)) as i64)
     .fetch_all(&db.pool)
     .await
     .expect("volunteers");
@@ -387,6 +389,30 @@ fn rss_kb(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// CPU seconds a process has used so far (user + system, from /proc/<pid>/stat).
+fn cpu_secs(pid: u32) -> f64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = s.rsplit_once(')').map(|r| r.1).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line (11 and 12 after the name).
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// CPU seconds of every process whose command is `name` (PostgreSQL's backends).
+fn cpu_secs_named(name: &str) -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        })
+        .map(cpu_secs)
+        .sum()
+}
+
 /// Runs the mix at `rate` for `secs`; returns the tallies per kind and what was dropped.
 async fn run(
     clients: &[(reqwest::Client, String)],
@@ -484,9 +510,12 @@ fn main() {
                 run(&clients, t.clone(), a.rate, a.warmup, 1, next_wish.clone()).await;
             println!("province-load: warm-up {:.0} s at {:.0}/s ({dropped} dropped)", a.warmup, a.rate);
         }
-        let before: Vec<(u32, (u64, u64))> = a.pids.iter().map(|&p| (p, rss_kb(p))).collect();
+        let before: Vec<(u32, (u64, u64), f64)> =
+            a.pids.iter().map(|&p| (p, rss_kb(p), cpu_secs(p))).collect();
+        let (pg0, me0) = (cpu_secs_named("postgres"), cpu_secs(std::process::id()));
         let (tallies, dropped, elapsed) =
             run(&clients, t.clone(), a.rate, a.secs, 2, next_wish).await;
+        let (pg1, me1) = (cpu_secs_named("postgres"), cpu_secs(std::process::id()));
         let mut all: Vec<f64> = Vec::new();
         let mut done = 0usize;
         println!(
@@ -528,15 +557,22 @@ fn main() {
             p99,
             all.last().copied().unwrap_or(f64::NAN)
         );
-        for (pid, (rss0, _)) in before {
+        for (pid, (rss0, _), cpu0) in before {
             let (rss, hwm) = rss_kb(pid);
             println!(
-                "province-load: server pid {pid}: memory {} MB now ({} MB before the run, peak {} MB)",
+                "province-load: server pid {pid}: memory {} MB now ({} MB before the run, peak {} MB); CPU {:.2} cores",
                 rss / 1024,
                 rss0 / 1024,
-                hwm / 1024
+                hwm / 1024,
+                (cpu_secs(pid) - cpu0) / elapsed
             );
         }
+        println!(
+            "province-load: CPU during the run: PostgreSQL {:.2} cores, this driver {:.2} cores (of {})",
+            (pg1 - pg0) / elapsed,
+            (me1 - me0) / elapsed,
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
         let met = rate >= a.rate * 0.98 && p99 <= P99_TARGET_MS && dropped == 0;
         println!(
             "province-load: target p99 <= {P99_TARGET_MS:.0} ms at {:.0} mixed requests/s: {} (served {rate:.0}/s, p99 {p99:.1} ms)",

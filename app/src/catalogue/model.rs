@@ -11,6 +11,19 @@ pub struct Catalogue {
     pub categories: Vec<Category>,
 }
 
+impl Catalogue {
+    /// The codes of the items a centre may offer in extended hours (the bookable ones),
+    /// in catalogue order.
+    pub fn extended_hours_codes(&self) -> Vec<String> {
+        self.categories
+            .iter()
+            .flat_map(|c| &c.items)
+            .filter(|i| i.extended_hours)
+            .map(|i| i.code.clone())
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Category {
     pub code: String,

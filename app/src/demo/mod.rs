@@ -65,13 +65,7 @@ async fn write_all(db: &Db, seed: u64) -> anyhow::Result<()> {
     let city = generate(seed, &pools);
     let catalogue: crate::catalogue::model::Catalogue =
         serde_json::from_str(crate::catalogue::model::SEED_JSON)?;
-    let items: Vec<String> = catalogue
-        .categories
-        .iter()
-        .flat_map(|c| &c.items)
-        .filter(|i| i.extended_hours)
-        .map(|i| i.code.clone())
-        .collect();
+    let items: Vec<String> = catalogue.extended_hours_codes();
     let booking = booking::generate_booking(seed, &city, &pools, &items);
     let communities: Vec<i64> = city.communities.iter().map(|c| c.id).collect();
 

@@ -393,13 +393,7 @@ pub async fn write(
     let p = geography(plan, &pools);
     let catalogue: crate::catalogue::model::Catalogue =
         serde_json::from_str(crate::catalogue::model::SEED_JSON)?;
-    let items: Vec<String> = catalogue
-        .categories
-        .iter()
-        .flat_map(|c| &c.items)
-        .filter(|i| i.extended_hours)
-        .map(|i| i.code.clone())
-        .collect();
+    let items: Vec<String> = catalogue.extended_hours_codes();
     let days = crate::calendar::model::china_2026();
     let calendar = Calendar::new(days.clone());
     let n_comm = p.communities.len();
