@@ -10,9 +10,7 @@
 
 use crate::stations::model::{distance_m, LatLng};
 use rstar::primitives::GeomWithData;
-use rstar::{
-    Envelope, ParentNode, PointDistance, RStarInsertionStrategy, RTree, RTreeNode, RTreeParams,
-};
+use rstar::{ParentNode, PointDistance, RStarInsertionStrategy, RTree, RTreeNode, RTreeParams};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
