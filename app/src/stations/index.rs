@@ -102,9 +102,9 @@ impl PointIndex {
     /// is opened only while it may hold something nearer than the k-th, and a point is
     /// offered to `keep` only when it would make the list (so a filter that passes one in
     /// four costs a few dozen calls, not one per point passed on the way). rstar's own
-    /// lazy iterator puts every point of every opened leaf on its heap, which at a
-    /// million stations made the 99th percentile half again as slow (`cargo bench
-    /// --bench nearest`).
+    /// lazy iterator puts every point of every opened leaf on its heap and offers each to
+    /// the filter: at a million stations its p99 was 14.7 µs against 8.8 µs now (`cargo
+    /// bench -p server --bench nearest`, same run).
     pub fn nearest(
         &self,
         from: LatLng,
@@ -116,7 +116,7 @@ impl PointIndex {
         }
         let q = to_xyz(from);
         // Sorted by squared chord, nearest first; at most k.
-        let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+        let mut best: Vec<(f64, usize)> = Vec::with_capacity(k.min(self.points.len()) + 1);
         let mut open: BinaryHeap<Open<'_>> = BinaryHeap::with_capacity(64);
         open.push(Open {
             d2: 0.0,
@@ -207,25 +207,6 @@ mod tests {
     }
 
     #[test]
-    fn the_tree_agrees_with_a_linear_scan() {
-        let idx = PointIndex::new(cloud(5000, 1));
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2);
-        for _ in 0..50 {
-            let q = LatLng {
-                lat: rng.gen_range(36.4..37.0),
-                lng: rng.gen_range(117.7..118.5),
-            };
-            let a: Vec<usize> = idx.nearest(q, 10, |_| true).iter().map(|x| x.0).collect();
-            let b: Vec<usize> = idx
-                .nearest_linear(q, 10, |_| true)
-                .iter()
-                .map(|x| x.0)
-                .collect();
-            assert_eq!(a, b);
-        }
-    }
-
-    #[test]
     fn filters_skip_to_the_next_that_qualify() {
         let idx = PointIndex::new(cloud(2000, 3));
         let q = LatLng {
@@ -263,7 +244,7 @@ mod tests {
     }
 
     #[test]
-    fn the_pruned_walk_agrees_with_a_linear_scan_for_any_k_and_filter() {
+    fn the_tree_agrees_with_a_linear_scan_for_any_k_and_filter() {
         let idx = PointIndex::new(cloud(20_000, 5));
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(6);
         for round in 0..200 {
