@@ -138,20 +138,20 @@ const RECENT_KEYS: usize = 256;
 /// kept per key for [`RECENT`], and not after any write this process committed. A burst
 /// of staff opening the dashboard counts once; a change shows at once here and within a
 /// second elsewhere.
-pub struct RecentCache<K, T>(Arc<Mutex<Recent<K, T>>>, Arc<tokio::sync::Mutex<()>>);
+pub struct RecentCache<K, T>(Arc<Mutex<Recent<K, T>>>, Arc<tokio::sync::Mutex<()>>, usize);
 
 /// Per key: when the value was made, this process's commit count then, the value.
 type Recent<K, T> = std::collections::HashMap<K, (Instant, u64, Arc<T>)>;
 
 impl<K, T> Clone for RecentCache<K, T> {
     fn clone(&self) -> Self {
-        RecentCache(self.0.clone(), self.1.clone())
+        RecentCache(self.0.clone(), self.1.clone(), self.2)
     }
 }
 
 impl<K, T> Default for RecentCache<K, T> {
     fn default() -> Self {
-        RecentCache(Arc::default(), Arc::default())
+        RecentCache(Arc::default(), Arc::default(), RECENT_KEYS)
     }
 }
 
@@ -162,6 +162,36 @@ impl<K, T> std::fmt::Debug for RecentCache<K, T> {
 }
 
 impl<K: std::hash::Hash + Eq + Clone, T> RecentCache<K, T> {
+    /// A cache of at most `keys` keys (the default holds 256).
+    pub fn with_keys(keys: usize) -> Self {
+        RecentCache(Arc::default(), Arc::default(), keys.max(1))
+    }
+
+    fn keep(&self, key: K, commits: u64, v: Arc<T>) {
+        if let Ok(mut g) = self.0.lock() {
+            if g.len() >= self.2 {
+                g.clear();
+            }
+            g.insert(key, (Instant::now(), commits, v));
+        }
+    }
+
+    /// Like [`RecentCache::get`], but each request that finds its key old loads it
+    /// itself, side by side with the others: for a value per person (who a session
+    /// token belongs to), where one person's load must not wait behind another's.
+    pub async fn get_each<E, F, Fut>(&self, key: K, commits: u64, load: F) -> Result<Arc<T>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        if let Some(v) = self.kept(&key, commits) {
+            return Ok(v);
+        }
+        let v = Arc::new(load().await?);
+        self.keep(key, commits, v.clone());
+        Ok(v)
+    }
+
     fn kept(&self, key: &K, commits: u64) -> Option<Arc<T>> {
         let g = self.0.lock().ok()?;
         let (made, c, v) = g.get(key)?;
@@ -186,12 +216,7 @@ impl<K: std::hash::Hash + Eq + Clone, T> RecentCache<K, T> {
             return Ok(v);
         }
         let v = Arc::new(load().await?);
-        if let Ok(mut g) = self.0.lock() {
-            if g.len() >= RECENT_KEYS {
-                g.clear();
-            }
-            g.insert(key, (Instant::now(), commits, v.clone()));
-        }
+        self.keep(key, commits, v.clone());
         Ok(v)
     }
 }

@@ -42,6 +42,16 @@ pub struct Shared {
     /// The dashboard's figures per range, counted at most once per
     /// [`crate::cache::RECENT`] (see [`crate::cache::RecentCache`]).
     pub dashboard_cache: crate::cache::RecentCache<String, crate::dashboard::model::Figures>,
+    /// Who each session token belongs to, kept for [`crate::cache::RECENT`] and not
+    /// after any write this process made (a sign-out, a role changed): a signed-in
+    /// page asks the database once per reader and burst, not once per request.
+    pub session_cache:
+        crate::cache::RecentCache<String, Option<crate::accounts::model::CurrentUser>>,
+    /// Each centre's desk figures (bookings served, walk-ins, by week and item), counted
+    /// at most once per [`crate::cache::RECENT`] like the dashboard's.
+    pub desk_figures_cache: crate::cache::RecentCache<i64, crate::booking::store::Figures>,
+    /// The bookings waiting to be written together (SQLite; see `booking::group`).
+    pub book_queue: crate::booking::group::BookQueue,
 }
 
 impl std::ops::Deref for AppState {

@@ -82,6 +82,10 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         catalogue_cache: Default::default(),
         schedule_cache: Default::default(),
         dashboard_cache: Default::default(),
+        // Sessions: one entry per reader signed in within the last 400 ms.
+        session_cache: app::cache::RecentCache::with_keys(8192),
+        desk_figures_cache: Default::default(),
+        book_queue: Default::default(),
     }))
 }
 

@@ -46,16 +46,18 @@ pub async fn user_from_headers(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<CurrentUser>, AppError> {
-    match token_from_headers(headers, state.config.secure_cookies) {
-        Some(t) => Ok(store::session_user(
-            &state.db,
-            &hash_token(&t),
-            crate::time::now_ts(),
-            state.config.demo,
-        )
-        .await?),
-        None => Ok(None),
-    }
+    let Some(t) = token_from_headers(headers, state.config.secure_cookies) else {
+        return Ok(None);
+    };
+    let hash = hash_token(&t);
+    let now = crate::time::now_ts();
+    let user = state
+        .session_cache
+        .get_each(hash.clone(), state.db.commits(), || {
+            store::session_user(&state.db, &hash, now, state.config.demo)
+        })
+        .await?;
+    Ok(user.as_ref().clone())
 }
 
 /// The caller of this request, looked up once: a page's resources each ask who is

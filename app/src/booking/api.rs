@@ -188,7 +188,15 @@ pub async fn create_booking(slot_id: i64, item_code: String) -> Result<String, A
             crate::util::url_encode(&slot.day.to_string())
         );
         let now = crate::time::now_ts();
-        let r = crate::booking::service::book(&state.db, user.id, &slot, &item_code, now).await;
+        let r = crate::booking::service::book(
+            &state.db,
+            &state.book_queue,
+            user.id,
+            &slot,
+            &item_code,
+            now,
+        )
+        .await;
         if let Err(AppError::Conflict(_)) = &r {
             let hint = crate::booking::service::conflict_hint(&state.db, user.id, &slot, now);
             if let Some(h) = hint.await? {

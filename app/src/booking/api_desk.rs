@@ -24,7 +24,15 @@ pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
         };
         let cat = state.catalogue().await?;
         let now = crate::time::now_ts();
-        crate::booking::service::desk(&state.db, &cat, center, &day, now).await
+        crate::booking::service::desk(
+            &state.db,
+            &state.desk_figures_cache,
+            &cat,
+            center,
+            &day,
+            now,
+        )
+        .await
     }
     .await;
     crate::reply::read(r, "/desk")

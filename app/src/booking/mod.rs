@@ -5,6 +5,8 @@
 pub mod api;
 pub mod api_desk;
 #[cfg(feature = "ssr")]
+pub mod group;
+#[cfg(feature = "ssr")]
 pub mod ics;
 pub mod model;
 pub mod pages;

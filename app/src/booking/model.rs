@@ -383,6 +383,30 @@ pub fn overlaps(a: (u32, u32), b: (u32, u32)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
+/// A slot as the resident's limits see it: its day and its minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub day: crate::calendar_types::Day,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Whether a resident holding the active bookings `held` (still ahead) may book
+/// `want`: at most [`MAX_ACTIVE`] at once (not counted when a booking moves, `moving`:
+/// it keeps its place), and none overlapping it.
+pub fn may_book(held: &[Held], want: &Held, moving: bool) -> Result<(), Msg> {
+    if !moving && held.len() as i64 >= MAX_ACTIVE {
+        return Err(Msg::new("booking.active_limit").arg("MAX_ACTIVE", MAX_ACTIVE));
+    }
+    if held
+        .iter()
+        .any(|h| h.day == want.day && overlaps((h.start, h.end), (want.start, want.end)))
+    {
+        return Err(Msg::new("booking.overlaps"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod bounds {
     use super::*;
@@ -637,5 +661,57 @@ mod tests {
     fn overlap() {
         assert!(overlaps((1050, 1080), (1060, 1090)));
         assert!(!overlaps((1050, 1080), (1080, 1110)));
+    }
+}
+
+#[cfg(test)]
+mod limits {
+    use super::*;
+    use crate::calendar_types::Day;
+
+    fn at(day: &str, start: u32, end: u32) -> Held {
+        Held {
+            day: Day::parse(day).expect("a day"),
+            start,
+            end,
+        }
+    }
+
+    #[test]
+    fn three_bookings_ahead_are_the_most_but_a_move_keeps_its_place() {
+        let held = [
+            at("2026-12-08", 540, 550),
+            at("2026-12-09", 540, 550),
+            at("2026-12-10", 540, 550),
+        ];
+        let want = at("2026-12-11", 540, 550);
+        assert_eq!(
+            may_book(&held, &want, false)
+                .err()
+                .map(|m| m.key)
+                .as_deref(),
+            Some("booking.active_limit")
+        );
+        assert!(may_book(&held, &want, true).is_ok());
+        assert!(may_book(&held[..2], &want, false).is_ok());
+    }
+
+    #[test]
+    fn an_overlap_is_the_same_day_and_shared_minutes_only() {
+        let held = [at("2026-12-08", 540, 560)];
+        for (w, ok) in [
+            (at("2026-12-08", 550, 570), false),
+            (at("2026-12-08", 530, 545), false),
+            (at("2026-12-08", 545, 550), false),
+            (at("2026-12-08", 560, 570), true),
+            (at("2026-12-08", 520, 540), true),
+            (at("2026-12-09", 540, 560), true),
+        ] {
+            let r = may_book(&held, &w, false);
+            assert_eq!(r.is_ok(), ok, "{w:?}");
+            if !ok {
+                assert_eq!(r.err().map(|m| m.key).as_deref(), Some("booking.overlaps"));
+            }
+        }
     }
 }

@@ -116,22 +116,44 @@ async fn check_limits(
     except: Option<i64>,
 ) -> Result<(), AppError> {
     store::lock_user(conn, dialect, user_id).await?;
-    let (active, overlapping) =
-        store::active_and_overlapping(conn, user_id, slot, now, except).await?;
-    if except.is_none() && active >= MAX_ACTIVE {
-        return Err(AppError::Conflict(
-            Msg::new("booking.active_limit").arg("MAX_ACTIVE", MAX_ACTIVE),
-        ));
+    let held: Vec<model::Held> = store::active_ahead(conn, &[user_id], now, except)
+        .await?
+        .into_iter()
+        .map(|h| h.held)
+        .collect();
+    model::may_book(&held, &held_of(slot), except.is_some()).map_err(AppError::Conflict)
+}
+
+/// A slot as the limits see it.
+pub(crate) fn held_of(slot: &Slot) -> model::Held {
+    model::Held {
+        day: slot.day,
+        start: slot.start.minutes(),
+        end: slot.end.minutes(),
     }
-    if overlapping > 0 {
-        return Err(AppError::Conflict(Msg::new("booking.overlaps")));
-    }
-    Ok(())
 }
 
 /// Books a seat. All or nothing: the seat, the limits and the booking row are one
-/// transaction. Returns the confirmation code.
+/// transaction. Returns the confirmation code. On SQLite the bookings that arrive
+/// together are written in one transaction (`booking::group`).
 pub async fn book(
+    db: &Db,
+    queue: &crate::booking::group::BookQueue,
+    user_id: i64,
+    slot: &Slot,
+    item_code: &str,
+    now: i64,
+) -> Result<String, AppError> {
+    match db.dialect {
+        crate::db::Dialect::Sqlite => {
+            crate::booking::group::book(db, queue, user_id, slot, item_code, now).await
+        }
+        crate::db::Dialect::Postgres => book_one(db, user_id, slot, item_code, now).await,
+    }
+}
+
+/// Books one seat in a transaction of its own (PostgreSQL: row locks decide).
+async fn book_one(
     db: &Db,
     user_id: i64,
     slot: &Slot,
@@ -669,6 +691,7 @@ pub async fn choices(
 /// figures, and the days before and after for the day switcher.
 pub async fn desk(
     db: &Db,
+    figures: &crate::cache::RecentCache<i64, store::Figures>,
     cat: &crate::catalogue::service::Loaded,
     center: i64,
     day: &str,
@@ -719,7 +742,9 @@ pub async fn desk(
             )
         })
         .collect();
-    let f = store::figures(db, Some(center)).await?;
+    let f = figures
+        .get(center, db.commits(), || store::figures(db, Some(center)))
+        .await?;
     let center_name = crate::stations::store::station(db, center)
         .await?
         .map(|s| s.name)
@@ -748,8 +773,8 @@ pub async fn desk(
         figures: DeskFigures {
             served: f.booked_served,
             walk_ins: f.walk_ins,
-            by_week: f.by_week,
-            by_item: f.by_item,
+            by_week: f.by_week.clone(),
+            by_item: f.by_item.clone(),
         },
     })
 }
@@ -812,6 +837,8 @@ pub async fn conflict_hint(
         return Ok(Some(code));
     }
     let mut conn = db.pool.acquire().await?;
-    let (active, _) = store::active_and_overlapping(&mut conn, user_id, slot, now, None).await?;
-    Ok((active >= MAX_ACTIVE).then(|| "limit".to_string()))
+    let active = store::active_ahead(&mut conn, &[user_id], now, None)
+        .await?
+        .len();
+    Ok((active as i64 >= MAX_ACTIVE).then(|| "limit".to_string()))
 }

@@ -46,6 +46,10 @@ pub struct Db {
     write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
+/// This process's turn to write, from [`Db::write_turn`]; held until the transaction
+/// begun in it ends.
+pub struct WriteTurn(Option<tokio::sync::OwnedMutexGuard<()>>);
+
 /// A write transaction from [`Db::begin_write`]. It is the connection for the stores
 /// (`&mut tx`), and [`WriteTx::commit`] counts the commit for the caches.
 pub struct WriteTx {
@@ -61,6 +65,15 @@ impl WriteTx {
         self.tx.commit().await?;
         self.commits.fetch_add(1, Ordering::SeqCst);
         Ok(())
+    }
+
+    /// Commits and keeps the turn to write: the caller gives it back when it has told
+    /// whoever waits on the write (`booking::group` answers its batch first).
+    pub async fn commit_keeping_turn(self) -> Result<WriteTurn, sqlx::Error> {
+        let WriteTx { tx, commits, _turn } = self;
+        tx.commit().await?;
+        commits.fetch_add(1, Ordering::SeqCst);
+        Ok(WriteTurn(_turn))
     }
 
     /// Rolls back (dropping the transaction does the same).
@@ -190,10 +203,23 @@ impl Db {
     /// otherwise fail with "database is locked" when another writer got there between,
     /// instead of waiting its turn. PostgreSQL decides with row locks as usual.
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        let turn = match &self.write_gate {
+        let turn = self.write_turn().await;
+        self.begin_in_turn(turn).await
+    }
+
+    /// Waits for this process's turn to write (SQLite; on PostgreSQL at once). Waiting
+    /// can be given up at any moment (dropping the future leaves the queue), which is
+    /// what lets a booking wait for its batch's answer and for the turn at once
+    /// (`booking::group`).
+    pub async fn write_turn(&self) -> WriteTurn {
+        WriteTurn(match &self.write_gate {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
-        };
+        })
+    }
+
+    /// [`Db::begin_write`] in a turn already taken.
+    pub async fn begin_in_turn(&self, turn: WriteTurn) -> Result<WriteTx, sqlx::Error> {
         let tx = match self.dialect {
             Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Dialect::Postgres => self.pool.begin().await?,
@@ -201,8 +227,16 @@ impl Db {
         Ok(WriteTx {
             tx,
             commits: self.commits.clone(),
-            _turn: turn,
+            _turn: turn.0,
         })
+    }
+
+    /// Counts a write made outside [`Db::begin_write`] (one statement on the pool, which
+    /// commits by itself) for the caches, as [`WriteTx::commit`] counts its own: the
+    /// stores call it after such a write (a session ended, a role set), so that this
+    /// process's next read does not answer from before it.
+    pub fn wrote(&self) {
+        self.commits.fetch_add(1, Ordering::SeqCst);
     }
 
     /// How many write transactions this process committed (see [`WriteTx::commit`]).
@@ -349,6 +383,14 @@ pub fn placeholders(rows: usize, cols: usize) -> String {
         s.push(')');
     }
     s
+}
+
+/// `$first,$first+1,…` for `n` parameters (an `IN` list after `first - 1` others).
+pub fn params_from(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Rows per multi-row INSERT for bulk writes: well under SQLite's and PostgreSQL's

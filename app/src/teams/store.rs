@@ -74,6 +74,7 @@ pub async fn set_leader(
         .bind(team)
         .execute(&db.pool)
         .await?;
+    db.wrote();
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! SQL for sessions: made at sign-in, looked up on every request (a demo account's only
 //! while demo mode is on), ended one by one, for a person or for every demo account.
+//! A write here counts for the caches (`Db::wrote`): the session cache forgets at once.
 
 use super::users::{user_from_row, USER_COLUMNS, USER_EXTRAS};
 use crate::accounts::model::CurrentUser;
@@ -7,12 +8,12 @@ use crate::db::Db;
 
 /// Ends every session of a demo account (demo mode is off); returns how many.
 pub async fn end_demo_sessions(db: &Db) -> Result<u64, sqlx::Error> {
-    Ok(
+    let r =
         sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE demo = 1)")
             .execute(&db.pool)
-            .await?
-            .rows_affected(),
-    )
+            .await?;
+    db.wrote();
+    Ok(r.rows_affected())
 }
 
 pub async fn create_session(
@@ -29,6 +30,7 @@ pub async fn create_session(
         .bind(expires)
         .execute(&db.pool)
         .await?;
+    db.wrote();
     Ok(())
 }
 
@@ -37,6 +39,7 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error
         .bind(token_hash)
         .execute(&db.pool)
         .await?;
+    db.wrote();
     Ok(())
 }
 
@@ -45,6 +48,7 @@ pub async fn delete_user_sessions(db: &Db, user_id: i64) -> Result<u64, sqlx::Er
         .bind(user_id)
         .execute(&db.pool)
         .await?;
+    db.wrote();
     Ok(r.rows_affected())
 }
 

@@ -194,6 +194,7 @@ pub async fn set_profile(
     .bind(user_id)
     .execute(&db.pool)
     .await?;
+    db.wrote();
     Ok(())
 }
 
@@ -301,5 +302,6 @@ pub async fn set_identity(
     .bind(user)
     .execute(&db.pool)
     .await?;
+    db.wrote();
     Ok(())
 }

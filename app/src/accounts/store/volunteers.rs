@@ -26,6 +26,7 @@ pub async fn set_volunteer(
     .bind(user_id)
     .execute(&db.pool)
     .await?;
+    db.wrote();
     Ok(())
 }
 

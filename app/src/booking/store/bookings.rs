@@ -34,37 +34,53 @@ pub async fn lock_user(
     Ok(())
 }
 
-/// The resident's active bookings still ahead at `now` (other than `except`), and how
-/// many of them overlap `slot`.
-pub async fn active_and_overlapping(
+/// An active booking still ahead, as the limits see it (see [`active_ahead`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeldBooking {
+    pub user_id: i64,
+    pub held: crate::booking::model::Held,
+    pub starts_at: i64,
+}
+
+/// The active bookings of `users` whose slot starts after `since` (other than
+/// `except`): what [`crate::booking::model::may_book`] decides on.
+pub async fn active_ahead(
     conn: &mut AnyConnection,
-    user_id: i64,
-    slot: &Slot,
-    now: i64,
+    users: &[i64],
+    since: i64,
     except: Option<i64>,
-) -> Result<(i64, i64), sqlx::Error> {
-    let active: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings b JOIN booking_slots s ON s.id = b.slot_id \
-         WHERE b.user_id = $1 AND b.status = 'active' AND s.starts_at > $2 AND b.id <> $3",
-    )
-    .bind(user_id)
-    .bind(now)
-    .bind(except.unwrap_or(0))
-    .fetch_one(&mut *conn)
-    .await?;
-    let (start, end) = (slot.start.minutes(), slot.end.minutes());
-    let overlapping: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings b JOIN booking_slots s ON s.id = b.slot_id \
-         WHERE b.user_id = $1 AND b.status = 'active' AND s.day = $2 AND s.start_min < $3 AND $4 < s.end_min AND b.id <> $5",
-    )
-    .bind(user_id)
-    .bind(slot.day.to_string())
-    .bind(i64::from(end))
-    .bind(i64::from(start))
-    .bind(except.unwrap_or(0))
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok((active, overlapping))
+) -> Result<Vec<HeldBooking>, sqlx::Error> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = crate::db::params_from(3, users.len());
+    let sql = format!(
+        "SELECT b.user_id, s.day, s.start_min, s.end_min, s.starts_at FROM bookings b \
+         JOIN booking_slots s ON s.id = b.slot_id \
+         WHERE b.status = 'active' AND s.starts_at > $1 AND b.id <> $2 AND b.user_id IN ({list})"
+    );
+    let mut q = sqlx::query(&sql).bind(since).bind(except.unwrap_or(0));
+    for u in users {
+        q = q.bind(*u);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            let day: String = r.try_get(1)?;
+            let day = crate::calendar_types::Day::parse(&day)
+                .ok_or_else(|| sqlx::Error::Decode(format!("booking_slots.day {day:?}").into()))?;
+            let (start, end): (i64, i64) = (r.try_get(2)?, r.try_get(3)?);
+            Ok(HeldBooking {
+                user_id: r.try_get(0)?,
+                held: crate::booking::model::Held {
+                    day,
+                    start: u32::try_from(start).unwrap_or_default(),
+                    end: u32::try_from(end).unwrap_or_default(),
+                },
+                starts_at: r.try_get(4)?,
+            })
+        })
+        .collect()
 }
 
 /// The code of the resident's active booking that overlaps `slot` (the one a refused
@@ -110,6 +126,57 @@ pub async fn insert_booking(
     .fetch_optional(conn)
     .await?;
     Ok(row.is_some())
+}
+
+/// A booking to write with [`insert_bookings`].
+pub struct NewBooking<'a> {
+    pub code: &'a str,
+    pub user_id: i64,
+    pub slot: &'a Slot,
+    pub item_code: &'a str,
+    pub now: i64,
+}
+
+/// Writes active bookings in one statement; a code already taken is skipped. Returns
+/// the codes written.
+pub async fn insert_bookings(
+    conn: &mut AnyConnection,
+    rows: &[NewBooking<'_>],
+) -> Result<Vec<String>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values = (0..rows.len())
+        .map(|r| {
+            let b = r * 6;
+            format!(
+                "(${},${},${},${},${},'active',${},${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 6
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "INSERT INTO bookings (code, user_id, slot_id, center_id, item_code, status, created_at, updated_at) \
+         VALUES {values} ON CONFLICT (code) DO NOTHING RETURNING code"
+    );
+    let mut q = sqlx::query_scalar::<_, String>(&sql);
+    for r in rows {
+        q = q
+            .bind(r.code)
+            .bind(r.user_id)
+            .bind(r.slot.id)
+            .bind(r.slot.center_id)
+            .bind(r.item_code)
+            .bind(r.now);
+    }
+    q.fetch_all(conn).await
 }
 
 /// Moves a booking from status `from` to `to` if it is still in `from` and still in the

@@ -197,6 +197,55 @@ pub async fn take_seat(
     Ok(r.rows_affected() == 1)
 }
 
+/// Seats left and start time of each open slot among `ids` (a closed one is left out).
+pub async fn open_seats(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, capacity - booked, starts_at FROM booking_slots WHERE closed = 0 AND id IN ({})",
+        crate::db::params_from(1, ids.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(conn).await
+}
+
+/// Takes `n` seats of each `(slot, n)` at once, of each slot only if all `n` are free,
+/// it is open and it has not started at `now`. Returns the slots whose seats were taken.
+pub async fn take_seats(
+    conn: &mut AnyConnection,
+    seats: &[(i64, i64)],
+    now: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    if seats.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut case = String::from("CASE id");
+    for i in 0..seats.len() {
+        case.push_str(&format!(" WHEN ${} THEN ${}", 2 * i + 2, 2 * i + 3));
+    }
+    case.push_str(" ELSE 0 END");
+    let ids = (0..seats.len())
+        .map(|i| format!("${}", 2 * i + 2))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "UPDATE booking_slots SET booked = booked + {case} WHERE id IN ({ids}) \
+         AND booked + {case} <= capacity AND closed = 0 AND starts_at > $1 RETURNING id"
+    );
+    let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(now);
+    for (id, n) in seats {
+        q = q.bind(*id).bind(*n);
+    }
+    q.fetch_all(conn).await
+}
+
 /// Gives back `n` seats of a slot.
 pub async fn free_seats(conn: &mut AnyConnection, slot_id: i64, n: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE booking_slots SET booked = booked - $1 WHERE id = $2")
