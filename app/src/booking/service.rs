@@ -134,8 +134,8 @@ pub(crate) fn held_of(slot: &Slot) -> model::Held {
 }
 
 /// Books a seat. All or nothing: the seat, the limits and the booking row are one
-/// transaction. Returns the confirmation code. On SQLite the bookings that arrive
-/// together are written in one transaction (`booking::group`).
+/// transaction, shared with the bookings that arrive at the same moment
+/// (`booking::group`). Returns the confirmation code.
 pub async fn book(
     db: &Db,
     queue: &crate::booking::group::BookQueue,
@@ -144,37 +144,7 @@ pub async fn book(
     item_code: &str,
     now: i64,
 ) -> Result<String, AppError> {
-    match db.dialect {
-        crate::db::Dialect::Sqlite => {
-            crate::booking::group::book(db, queue, user_id, slot, item_code, now).await
-        }
-        crate::db::Dialect::Postgres => book_one(db, user_id, slot, item_code, now).await,
-    }
-}
-
-/// Books one seat in a transaction of its own (PostgreSQL: row locks decide).
-async fn book_one(
-    db: &Db,
-    user_id: i64,
-    slot: &Slot,
-    item_code: &str,
-    now: i64,
-) -> Result<String, AppError> {
-    let mut tx = db.begin_write().await?;
-    store::lock_slot(&mut tx, db.dialect, slot.id).await?;
-    check_limits(&mut tx, db.dialect, user_id, slot, now, None).await?;
-    if !store::take_seat(&mut tx, slot.id, now).await? {
-        return Err(AppError::Conflict(Msg::new("booking.slot_full")));
-    }
-    // A fresh code; on the rare collision, draw again (no error aborts the transaction).
-    for _ in 0..8 {
-        let code = store::new_code();
-        if store::insert_booking(&mut tx, &code, user_id, slot, item_code, now).await? {
-            tx.commit().await?;
-            return Ok(code);
-        }
-    }
-    Err(AppError::internal("no free booking code after 8 draws"))
+    crate::booking::group::book(db, queue, user_id, slot, item_code, now).await
 }
 
 /// The resident's own booking by code (another's is "not found", like a wrong code).

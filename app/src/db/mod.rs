@@ -50,6 +50,13 @@ pub struct Db {
 /// begun in it ends.
 pub struct WriteTurn(Option<tokio::sync::OwnedMutexGuard<()>>);
 
+impl WriteTurn {
+    /// A turn of the caller's own (a guard of a lock it keeps), held like the database's.
+    pub fn holding(guard: tokio::sync::OwnedMutexGuard<()>) -> WriteTurn {
+        WriteTurn(Some(guard))
+    }
+}
+
 /// A write transaction from [`Db::begin_write`]. It is the connection for the stores
 /// (`&mut tx`), and [`WriteTx::commit`] counts the commit for the caches.
 pub struct WriteTx {

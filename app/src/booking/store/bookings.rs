@@ -34,6 +34,28 @@ pub async fn lock_user(
     Ok(())
 }
 
+/// [`lock_user`] for several residents at once, lowest id first (PostgreSQL; on SQLite
+/// the write lock is already held).
+pub async fn lock_users(
+    conn: &mut AnyConnection,
+    dialect: crate::db::Dialect,
+    users: &[i64],
+) -> Result<(), sqlx::Error> {
+    if dialect == crate::db::Dialect::Sqlite || users.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT id FROM users WHERE id IN ({}) ORDER BY id FOR UPDATE",
+        crate::db::params_from(1, users.len())
+    );
+    let mut q = sqlx::query_scalar::<_, i64>(&sql);
+    for u in users {
+        q = q.bind(*u);
+    }
+    q.fetch_all(conn).await?;
+    Ok(())
+}
+
 /// An active booking still ahead, as the limits see it (see [`active_ahead`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HeldBooking {
@@ -102,30 +124,6 @@ pub async fn overlapping_code(
     .bind(i64::from(start))
     .fetch_optional(&db.pool)
     .await
-}
-
-/// Writes a new active booking under `code`; false if the code is taken (draw again).
-pub async fn insert_booking(
-    conn: &mut AnyConnection,
-    code: &str,
-    user_id: i64,
-    slot: &Slot,
-    item_code: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query(
-        "INSERT INTO bookings (code, user_id, slot_id, center_id, item_code, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $6) ON CONFLICT (code) DO NOTHING RETURNING id",
-    )
-    .bind(code)
-    .bind(user_id)
-    .bind(slot.id)
-    .bind(slot.center_id)
-    .bind(item_code)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.is_some())
 }
 
 /// A booking to write with [`insert_bookings`].

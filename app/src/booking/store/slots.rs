@@ -197,16 +197,22 @@ pub async fn take_seat(
     Ok(r.rows_affected() == 1)
 }
 
-/// Seats left and start time of each open slot among `ids` (a closed one is left out).
+/// Seats left and start time of each open slot among `ids` (a closed one is left out);
+/// on PostgreSQL their rows are locked, lowest id first (see [`lock_slot`]).
 pub async fn open_seats(
     conn: &mut AnyConnection,
+    dialect: crate::db::Dialect,
     ids: &[i64],
 ) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let lock = match dialect {
+        crate::db::Dialect::Postgres => " ORDER BY id FOR UPDATE",
+        crate::db::Dialect::Sqlite => "",
+    };
     let sql = format!(
-        "SELECT id, capacity - booked, starts_at FROM booking_slots WHERE closed = 0 AND id IN ({})",
+        "SELECT id, capacity - booked, starts_at FROM booking_slots WHERE closed = 0 AND id IN ({}){lock}",
         crate::db::params_from(1, ids.len())
     );
     let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
