@@ -2,10 +2,13 @@
 //! and slots (`slots`), bookings and reminders (`bookings`), the desk's figures
 //! (`figures`). Each outcome that a race could decide is one conditional statement,
 //! run by `booking::service` inside a write transaction:
-//! - the seat: `booked = booked + 1 WHERE booked < capacity` (and a CHECK behind it);
-//! - the resident's limits: the user's row is locked first (`booking_seq`; on SQLite the
-//!   transaction's write lock does it), then the active bookings are counted and overlaps
-//!   looked for, so one resident's concurrent requests run one after another;
+//! - the seats: `booked = booked + n WHERE booked + n <= capacity` for a batch's slots at
+//!   once (`take_seats`, `booking::group`), `booked + 1 WHERE booked < capacity` for a
+//!   reschedule (`take_seat`), and a CHECK behind both;
+//! - the resident's limits: the users' rows are locked first (`lock_users`, `lock_user`;
+//!   on SQLite the transaction's write lock does it), then their active bookings ahead are
+//!   read (`active_ahead`) for `model::may_book`, so one resident's concurrent requests
+//!   are decided one after another;
 //! - a status change: `WHERE status = <the status the rule was decided on>`;
 //! - the reminder: `reminded_at` is claimed with `WHERE reminded_at IS NULL`.
 //!
