@@ -84,7 +84,7 @@ LAYER_OF_STEM = {
     "model": "model", "coords": "model", "hours": "model", "search": "model",
     "ics": "model", "views": "model", "transfer": "model", "secret": "model", "cache": "service", "index": "model",
     "store": "store", "service": "service", "jobs": "service", "sms": "service",
-    "outbox": "service", "reminders": "service", "photo": "store", "coverage": "service",
+    "outbox": "service", "reminders": "service", "group": "service", "photo": "store", "coverage": "service",
     "session": "api", "api": "api", "admin": "service", "pages": "pages",
     "desk": "pages", "chart": "model",
 }

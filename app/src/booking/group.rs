@@ -28,7 +28,6 @@
 //! the turn is given back.
 
 use crate::booking::model;
-use crate::booking::service::held_of;
 use crate::booking::store::{self, Slot};
 use crate::db::{Db, WriteTurn};
 use crate::error::AppError;
@@ -191,7 +190,7 @@ async fn decide(
                     .collect()
             })
             .unwrap_or_default();
-        let want = held_of(&a.slot);
+        let want = a.slot.held();
         if let Err(m) = model::may_book(&mine, &want, false) {
             refused.push(Some(AppError::Conflict(m)));
             continue;

@@ -121,16 +121,7 @@ async fn check_limits(
         .into_iter()
         .map(|h| h.held)
         .collect();
-    model::may_book(&held, &held_of(slot), except.is_some()).map_err(AppError::Conflict)
-}
-
-/// A slot as the limits see it.
-pub(crate) fn held_of(slot: &Slot) -> model::Held {
-    model::Held {
-        day: slot.day,
-        start: slot.start.minutes(),
-        end: slot.end.minutes(),
-    }
+    model::may_book(&held, &slot.held(), except.is_some()).map_err(AppError::Conflict)
 }
 
 /// Books a seat. All or nothing: the seat, the limits and the booking row are one

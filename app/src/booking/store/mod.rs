@@ -43,6 +43,15 @@ pub struct Slot {
 }
 
 impl Slot {
+    /// The slot as the resident's limits see it (`model::may_book`).
+    pub fn held(&self) -> crate::booking::model::Held {
+        crate::booking::model::Held {
+            day: self.day,
+            start: self.start.minutes(),
+            end: self.end.minutes(),
+        }
+    }
+
     pub fn seats_left(&self) -> i64 {
         if self.closed {
             0
