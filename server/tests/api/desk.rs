@@ -105,6 +105,7 @@ async fn staff_actions_at_the_desk_are_audited_and_texts_are_queued() {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
+    app.state.db.wrote();
     let r = post(
         &app,
         &staff,

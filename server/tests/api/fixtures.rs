@@ -183,6 +183,7 @@ impl TestApp {
         app::accounts::store::set_verification(&mut conn, user, None, user, 0)
             .await
             .expect("verification withdrawn");
+        self.state.db.wrote();
     }
 
     /// `user`'s role and community as stored.
@@ -328,6 +329,7 @@ impl TestApp {
             .execute(&self.state.db.pool)
             .await
             .unwrap();
+        self.state.db.wrote();
     }
 
     // -----------------------------------------------------------------------------
@@ -694,6 +696,7 @@ impl TestApp {
             .execute(&self.state.db.pool)
             .await
             .unwrap();
+        self.state.db.wrote();
     }
 
     /// `slot`'s `booked` counter and its active bookings, which must agree.
@@ -975,6 +978,7 @@ impl TestApp {
             .execute(&self.state.db.pool)
             .await
             .unwrap();
+        self.state.db.wrote();
     }
 
     /// Lets the claim on wish `id` run out (its expiry at the epoch).
@@ -985,6 +989,7 @@ impl TestApp {
             .execute(&self.state.db.pool)
             .await
             .unwrap();
+        self.state.db.wrote();
     }
 
     // -----------------------------------------------------------------------------

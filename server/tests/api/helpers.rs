@@ -490,6 +490,8 @@ impl TestApp {
         app::accounts::store::set_verification(&mut conn, user, Some("测试志愿者"), user, 0)
             .await
             .expect("verified");
+        // Behind the services' back: the caches must hear of it as of any write.
+        self.state.db.wrote();
     }
 
     /// Whether station `id` is open now, as the open API tells a rider.

@@ -98,6 +98,7 @@ async fn credit(db: &app::db::Db, user: i64, points: i64) {
     app::points::store::credit(&mut conn, user, points, "测试", "test", 0)
         .await
         .expect("credit");
+    db.wrote();
 }
 
 /// Fixture: a reward through the store; returns its id.
@@ -136,6 +137,7 @@ async fn vouchers_are_verified_only_by_their_community_or_merchant_on_record() {
         app::points::store::credit(&mut conn, uid, 10, "测试", "t", 0)
             .await
             .unwrap();
+        db.wrote();
     }
     let redeem = |reward: i64| {
         let (app, me) = (&app, &me);
@@ -183,6 +185,7 @@ async fn points_say_why_a_reward_is_out_of_reach_ask_before_redeeming_and_verify
         app::points::store::credit(&mut conn, uid, 12, "测试", "t", 0)
             .await
             .unwrap();
+        app.state.db.wrote();
     }
     let page = |c: reqwest::Client, path: &'static str| {
         let app = &app;

@@ -116,6 +116,7 @@ async fn the_leader_of_a_verified_team_verifies_its_members_only() {
         app::accounts::store::join_team_in(&mut conn, member, 3)
             .await
             .unwrap();
+        db.wrote();
     }
     // A team's roster vouches for its members: this one is to be verified by hand.
     app.unverify(member).await;

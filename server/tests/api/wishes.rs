@@ -291,6 +291,8 @@ async fn each_step_tells_the_other_side_and_a_team_claim_shows_on_the_team_s_rec
         app::accounts::store::join_team_in(&mut conn, vid, team)
             .await
             .unwrap();
+        // A write behind the services' back: the session cache must hear of it.
+        app.state.db.wrote();
     }
     let r = post(
         &app,
