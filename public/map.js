@@ -232,7 +232,7 @@
     var layer = typeof L.markerClusterGroup === 'function'
       ? L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 17, showCoverageOnHover: false, chunkedLoading: true })
       : L.layerGroup();
-    readStations().forEach(function (s) {
+    function addStation(s) {
       var sLat = num(s.lat), sLng = num(s.lng);
       if (!isFinite(sLat) || !isFinite(sLng)) return;
       var kind = /^[a-z_]+$/.test(s.kind || '') ? s.kind : 'other';
@@ -253,8 +253,18 @@
       if (s.status) pop.appendChild(el('div', s.open === false ? 'pin-status closed' : 'pin-status', s.status));
       m.bindPopup(pop);
       layer.addLayer(m);
-    });
+    }
     layer.addTo(map);
+    // A long list of markers (the coverage map's gaps) comes by its own request, so the
+    // page stays small; a short one is inline in the page.
+    if (d.src && /^\/(?!\/)/.test(d.src) && window.fetch) {
+      fetch(d.src, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (list) { if (Array.isArray(list)) list.forEach(addStation); })
+        .catch(function () { say('地图标记加载失败，请刷新页面'); });
+    } else {
+      readStations().forEach(addStation);
+    }
 
     // Tap-to-pick. Markers don't bubble clicks to the map, and Leaflet suppresses the click
     // that ends a drag, so only a deliberate tap on the base map lands here.

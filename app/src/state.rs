@@ -50,6 +50,9 @@ pub struct Shared {
     /// Each centre's desk figures (bookings served, walk-ins, by week and item), counted
     /// at most once per [`crate::cache::RECENT`] like the dashboard's.
     pub desk_figures_cache: crate::cache::RecentCache<i64, crate::booking::store::Figures>,
+    /// The rewards with their stock, shared by every reader of 我的积分 (see
+    /// `points::service::rewards`).
+    pub rewards_cache: crate::cache::RecentCache<(), Vec<crate::points::model::Reward>>,
     /// The bookings waiting to be written together (SQLite; see `booking::group`).
     pub book_queue: crate::booking::group::BookQueue,
 }

@@ -86,6 +86,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         session_cache: app::cache::RecentCache::with_keys(8192),
         desk_figures_cache: Default::default(),
         book_queue: Default::default(),
+        rewards_cache: Default::default(),
     }))
 }
 

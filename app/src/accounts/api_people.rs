@@ -30,34 +30,62 @@ pub struct AwaitingLine {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeopleView {
+    /// One page of [`STAFF_PAGE`] staff.
     pub staff: Vec<StaffLine>,
+    /// The page shown (from 0), and whether another follows.
+    pub page: u32,
+    pub more: bool,
     pub communities: Vec<crate::stations::model::CommunityOption>,
     pub community: Option<i64>,
     pub awaiting: Vec<AwaitingLine>,
 }
 
+/// Staff per page of the people page: a city has hundreds; a page a desk PC shows at
+/// once, and a phone can take.
+pub const STAFF_PAGE: u32 = 50;
+
+/// One page of staff as the people page lists them, and whether another page follows.
+#[cfg(feature = "ssr")]
+async fn staff_lines(
+    db: &crate::db::Db,
+    community: Option<i64>,
+    page: u32,
+) -> Result<(Vec<StaffLine>, bool), AppError> {
+    let mut rows = crate::accounts::store::staff_page(
+        db,
+        community,
+        crate::time::now_ts(),
+        i64::from(page) * i64::from(STAFF_PAGE),
+        i64::from(STAFF_PAGE) + 1,
+    )
+    .await?;
+    let more = rows.len() > STAFF_PAGE as usize;
+    rows.truncate(STAFF_PAGE as usize);
+    let staff = rows
+        .into_iter()
+        .map(|s| StaffLine {
+            id: s.id,
+            name: s.display_name,
+            masked_phone: crate::accounts::model::mask_phone(&s.phone),
+            role: s.role,
+            community_id: s.community_id,
+            community: match (s.street, s.community) {
+                (Some(st), Some(c)) => format!("{st} · {c}"),
+                (_, c) => c.unwrap_or_default(),
+            },
+            sessions: s.sessions,
+        })
+        .collect();
+    Ok((staff, more))
+}
+
 #[server(prefix = "/api", endpoint = "admin/people")]
-pub async fn people(community: Option<i64>) -> Result<PeopleView, AppError> {
+pub async fn people(community: Option<i64>, page: Option<u32>) -> Result<PeopleView, AppError> {
     let r = async {
         crate::accounts::session::require_admin().await?;
         let state = crate::state::app_state()?;
-        let now = crate::time::now_ts();
-        let staff = crate::accounts::store::staff_accounts(&state.db, community, now)
-            .await?
-            .into_iter()
-            .map(|s| StaffLine {
-                id: s.id,
-                name: s.display_name,
-                masked_phone: crate::accounts::model::mask_phone(&s.phone),
-                role: s.role,
-                community_id: s.community_id,
-                community: match (s.street, s.community) {
-                    (Some(st), Some(c)) => format!("{st} · {c}"),
-                    (_, c) => c.unwrap_or_default(),
-                },
-                sessions: s.sessions,
-            })
-            .collect();
+        let page = page.unwrap_or(0).min(10_000);
+        let (staff, more) = staff_lines(&state.db, community, page).await?;
         let awaiting = crate::accounts::store::volunteers_of(&state.db, community, None, 200)
             .await?
             .into_iter()
@@ -70,6 +98,8 @@ pub async fn people(community: Option<i64>) -> Result<PeopleView, AppError> {
             .collect();
         Ok(PeopleView {
             staff,
+            page,
+            more,
             communities: state.stations().await?.community_options(),
             community,
             awaiting,

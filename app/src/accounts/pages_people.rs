@@ -47,12 +47,17 @@ pub fn PeoplePage() -> impl IntoView {
     let q = use_query_map();
     let view_r = Resource::new(
         move || {
-            q.read()
-                .get("community")
-                .and_then(|c| c.parse::<i64>().ok())
+            let q = q.read();
+            (
+                q.get("community").and_then(|c| c.parse::<i64>().ok()),
+                q.get("page").and_then(|p| p.parse::<u32>().ok()),
+            )
         },
-        people,
+        |(community, page)| people(community, page),
     );
+    // The one row whose move form is open (`?move=id`): a community list per row was
+    // 11 KB each, 293 options times every staff member.
+    let moving = move || q.read().get("move").and_then(|m| m.parse::<i64>().ok());
     view! {
         <Title text=tr("accounts.people.title") />
         <h1>{tr("accounts.people.title")}</h1>
@@ -69,6 +74,25 @@ pub fn PeoplePage() -> impl IntoView {
                     }
                     Ok(v) => {
                         let communities = v.communities.clone();
+                        let moving = moving();
+                        // The address of this page with another page or open row.
+                        let here = |page: u32, open: Option<i64>| {
+                            let mut p = Vec::new();
+                            if let Some(c) = v.community {
+                                p.push(format!("community={c}"));
+                            }
+                            if page > 0 {
+                                p.push(format!("page={page}"));
+                            }
+                            if let Some(id) = open {
+                                p.push(format!("move={id}"));
+                            }
+                            let anchor = open.map(|id| format!("#staff-{id}")).unwrap_or_default();
+                            format!("/admin/people?{}{anchor}", p.join("&"))
+                        };
+                        let (page, more) = (v.page, v.more);
+                        let earlier = (page > 0).then(|| here(page - 1, None));
+                        let later = more.then(|| here(page + 1, None));
                         view! {
                             <form method="get" action="/admin/people" class="card stack">
                                 <label for="people-community">{tr("common.community")}</label>
@@ -107,19 +131,24 @@ pub fn PeoplePage() -> impl IntoView {
                                             let id = s.id.to_string();
                                             let move_id = format!("move-{}", s.id);
                                             let staff = s.role == "staff";
+                                            let open = moving == Some(s.id);
+                                            let open_link = here(page, Some(s.id));
                                             view! {
-                                                <tr>
+                                                <tr id=format!("staff-{}", s.id)>
                                                     <td>{s.name.clone()} " " {s.masked_phone.clone()}
                                                         <br /><small class="hint">{tr_args("accounts.people.sessions", &[("n", s.sessions.to_string())])}</small></td>
                                                     <td>{tr(&format!("role.{}", s.role))}</td>
                                                     <td>{s.community.clone()}</td>
-                                                    <td>{staff.then(|| view! {
+                                                    <td>{(staff && open).then(|| view! {
                                                         <form method="post" action=MoveStaff::PATH class="inline">
                                                             <input type="hidden" name="user_id" value=id.clone() />
                                                             <label for=move_id.clone() class="visually-hidden">{tr("accounts.people.move")}</label>
                                                             <CommunitySelect id=move_id.clone() name="community" list=communities.clone() selected=s.community_id />
                                                             <button class="button secondary" type="submit">{tr("accounts.people.move_button")}</button>
                                                         </form>
+                                                    })}
+                                                    {(staff && !open).then(|| view! {
+                                                        <a href=open_link.clone()>{tr("accounts.people.move_open")}</a>
                                                     })}</td>
                                                     <td>
                                                         <form method="post" action=RevokeStaff::PATH class="inline">
@@ -133,6 +162,12 @@ pub fn PeoplePage() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 </div>
+                                {(earlier.is_some() || later.is_some()).then(|| view! {
+                                    <p class="actions">
+                                        {earlier.clone().map(|h| view! { <a class="button secondary" href=h>{tr("accounts.people.earlier")}</a> })}
+                                        {later.clone().map(|h| view! { <a class="button secondary" href=h>{tr("accounts.people.later")}</a> })}
+                                    </p>
+                                })}
                             </section>
                             <section class="card">
                                 <h2>{tr("accounts.people.awaiting")}</h2>

@@ -26,11 +26,15 @@ pub async fn my_points() -> Result<PointsView, AppError> {
         let state = crate::state::app_state()?;
         let user = crate::accounts::session::require_user().await?;
         let db = &state.db;
+        let (balance, merchant) = store::standing(db, user.id).await?;
         Ok(PointsView {
-            balance: store::balance(db, user.id).await?,
+            balance,
             hours: crate::activities::store::hours_of(db, user.id).await?,
             ledger: store::ledger(db, user.id).await?,
-            rewards: store::rewards(db).await?,
+            rewards: crate::points::service::rewards(&state.rewards_cache, db)
+                .await?
+                .as_ref()
+                .clone(),
             vouchers: store::vouchers(db, user.id)
                 .await?
                 .into_iter()
@@ -46,7 +50,7 @@ pub async fn my_points() -> Result<PointsView, AppError> {
                     }
                 })
                 .collect(),
-            may_verify: user.is_staff() || store::is_merchant(db, user.id).await?,
+            may_verify: user.is_staff() || merchant,
         })
     }
     .await;

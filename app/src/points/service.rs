@@ -7,6 +7,16 @@ use crate::error::AppError;
 use crate::message::Msg;
 use crate::points::store;
 
+/// The rewards with their stock, the same for every reader: counted at most once per
+/// [`crate::cache::RECENT`] and again after any write this process committed (a
+/// redemption takes stock), so a burst of readers of 我的积分 asks once.
+pub async fn rewards(
+    cache: &crate::cache::RecentCache<(), Vec<crate::points::model::Reward>>,
+    db: &Db,
+) -> Result<std::sync::Arc<Vec<crate::points::model::Reward>>, AppError> {
+    Ok(cache.get((), db.commits(), || store::rewards(db)).await?)
+}
+
 /// Redeems a reward; returns the voucher code.
 pub async fn redeem(db: &Db, user: i64, reward: i64, now: i64) -> Result<String, AppError> {
     let mut tx = db.begin_write().await?;

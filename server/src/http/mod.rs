@@ -80,6 +80,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/import/template.csv", get(transfer::template))
         .route("/api/v1/audit.csv", post(office::audit_csv))
         .route("/api/v1/coverage.csv", get(office::coverage_csv))
+        .route(
+            app::stations::coverage::api::GAPS_JSON_PATH,
+            get(office::coverage_gaps),
+        )
         .route("/api/v1/dashboard/{file}", get(office::dashboard_csv))
         .route("/api/v1/stations", get(api_v1::stations))
         .route("/api/v1/stations/nearest", get(api_v1::nearest))

@@ -109,6 +109,36 @@ pub async fn audit_csv(
 /// `GET /api/v1/coverage.csv`: every community's distance to the nearest station of
 /// each kind and with each amenity, and whether it is within 10 minutes (staff and
 /// admins).
+/// The coverage map's markers (`?kind=`, as the page's): every community with a gap, for
+/// staff and admins, in the reader's language. Kept by no one but the browser that
+/// asked, for a minute (the coverage is computed once per day and station set).
+pub async fn coverage_gaps(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    staff_of(&state, &headers).await?;
+    let pairs = query
+        .as_deref()
+        .map(app::util::parse_query)
+        .unwrap_or_default();
+    let kind = app::util::query_value(&pairs, "kind");
+    let view = app::stations::coverage::api::coverage_view(&state, kind.as_deref()).await?;
+    let body = app::stations::coverage::api::gap_markers(&view)?;
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=60"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("cookie"));
+    Ok(r)
+}
+
 pub async fn coverage_csv(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -1150,6 +1150,22 @@ async fn admins_grant_move_and_revoke_staff_and_revoking_ends_their_sessions() {
         .await;
     assert!(html.contains("139****2222"), "masked number listed");
     assert!(!html.contains("13911112222"), "never the whole number");
+    // One row's community list at a time: the row's link opens it.
+    assert!(
+        !html.contains(&format!("id=\"move-{clerk_id}\"")),
+        "no list per row"
+    );
+    assert!(
+        html.contains(&format!("move={clerk_id}#staff-{clerk_id}")),
+        "{html}"
+    );
+    let open = app
+        .page_as(
+            &admin,
+            &format!("/admin/people?community={b}&move={clerk_id}"),
+        )
+        .await;
+    assert!(open.contains(&format!("id=\"move-{clerk_id}\"")), "{open}");
 
     // Revoke: the clerk is signed out at once.
     let r = post(
@@ -1178,4 +1194,53 @@ async fn admins_grant_move_and_revoke_staff_and_revoking_ends_their_sessions() {
     .await;
     assert_eq!(r.status(), 400);
     assert_eq!(app.audit_count_with_actor("grant_role").await, 3);
+}
+
+#[tokio::test]
+async fn the_people_page_lists_staff_fifty_at_a_time() {
+    let app = spawn_app().await;
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let (a, _) = app.two_communities().await;
+    for i in 0..55 {
+        app::accounts::admin::grant(
+            &app.state.db,
+            &format!("1390000{i:04}"),
+            "staff",
+            Some(&a.to_string()),
+        )
+        .await
+        .expect("staff granted");
+    }
+    let rows = |html: &str| html.matches("<tr id=\"staff-").count();
+    let first = app
+        .page_as(&admin, &format!("/admin/people?community={a}"))
+        .await;
+    assert_eq!(rows(&first), 50, "one page of fifty");
+    assert!(
+        first.contains(&format!("/admin/people?community={a}&amp;page=1")),
+        "{first}"
+    );
+    let second = app
+        .page_as(&admin, &format!("/admin/people?community={a}&page=1"))
+        .await;
+    let staff_of_a = app.staff_count(a).await;
+    assert_eq!(
+        rows(&second) as i64,
+        staff_of_a - 50,
+        "the rest on the next"
+    );
+    assert!(
+        second.contains(&format!("/admin/people?community={a}\"")),
+        "a way back"
+    );
+    // No one listed twice across the pages.
+    for i in 0..55 {
+        let masked = format!("139****{i:04}");
+        assert_eq!(
+            first.matches(&masked).count() + second.matches(&masked).count(),
+            1,
+            "{masked}"
+        );
+    }
 }

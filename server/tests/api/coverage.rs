@@ -69,6 +69,50 @@ async fn the_coverage_matches_an_independent_count() {
     // The page and the CSV say the same.
     let html = app.page_as(&staff, "/admin/coverage").await;
     assert!(html.contains(&format!("全市 {} 个社区", communities.len())));
+    // The gaps' list comes fifty at a time, every gap on one of the pages.
+    let gaps = v["gaps"].as_array().unwrap().len();
+    let rows = |h: &str| h.matches("<th scope=\"row\"><a href=\"/map?").count();
+    let mut listed = rows(&html);
+    assert_eq!(listed, gaps.min(50));
+    let mut page = 1;
+    while listed < gaps {
+        assert!(
+            html.contains("page=1#gaps") || page > 1,
+            "a link to the next fifty"
+        );
+        let next = app
+            .page_as(&staff, &format!("/admin/coverage?kind=outdoor&page={page}"))
+            .await;
+        let n = rows(&next);
+        assert!(n > 0 && n <= 50, "page {page}: {n}");
+        listed += n;
+        page += 1;
+    }
+    assert_eq!(listed, gaps);
+    // The map's markers come by their own request: every gap, named, for staff only.
+    assert!(!html.contains("id=\"stations-data\""), "no markers inline");
+    assert!(html.contains("data-src=\"/api/v1/coverage/gaps.json?kind=outdoor\""));
+    let markers: Value = staff
+        .get(app.url("/api/v1/coverage/gaps.json?kind=outdoor"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let markers = markers.as_array().expect("an array");
+    assert_eq!(markers.len(), gaps);
+    for (m, g) in markers.iter().zip(v["gaps"].as_array().unwrap()) {
+        assert_eq!(m["lat"], g["lat"]);
+        assert!(m["name"]
+            .as_str()
+            .unwrap()
+            .contains(g["name"].as_str().unwrap()));
+        assert!(
+            m["status"].as_str().unwrap().starts_with("10 分钟内缺"),
+            "{m}"
+        );
+    }
     let text = staff
         .get(app.url("/api/v1/coverage.csv"))
         .send()
@@ -86,6 +130,12 @@ async fn the_coverage_matches_an_independent_count() {
             .status(),
         403
     );
+    let markers_as = |c: reqwest::Client| {
+        let url = app.url("/api/v1/coverage/gaps.json?kind=outdoor");
+        async move { c.get(url).send().await.unwrap().status() }
+    };
+    assert_eq!(markers_as(resident.clone()).await, 403);
+    assert_eq!(markers_as(app.new_client()).await, 401);
     assert_eq!(
         post(&app, &staff, "/api/admin/coverage", &[("kind", "x".into())])
             .await

@@ -186,6 +186,15 @@ impl TestApp {
         self.state.db.wrote();
     }
 
+    /// How many staff community `community` has, as stored.
+    pub async fn staff_count(&self, community: i64) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'staff' AND community_id = $1")
+            .bind(community)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .expect("a count")
+    }
+
     /// `user`'s role and community as stored.
     pub async fn role_and_community(&self, user: i64) -> (String, Option<i64>) {
         sqlx::query_as("SELECT role, community_id FROM users WHERE id = $1")

@@ -149,6 +149,18 @@ pub async fn staff_accounts(
     community: Option<i64>,
     now: i64,
 ) -> Result<Vec<StaffAccount>, sqlx::Error> {
+    staff_page(db, community, now, 0, 2000).await
+}
+
+/// `limit` staff accounts from the `offset`th, in the order of [`staff_accounts`]: the
+/// people page shows a city's staff a page at a time.
+pub async fn staff_page(
+    db: &Db,
+    community: Option<i64>,
+    now: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<StaffAccount>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT u.id, u.display_name, u.phone, u.role, u.community_id, c.name AS community, \
                 s.name AS street, \
@@ -156,10 +168,12 @@ pub async fn staff_accounts(
          FROM users u LEFT JOIN communities c ON c.id = u.community_id \
          LEFT JOIN streets s ON s.id = c.street_id \
          WHERE u.role IN ('staff', 'admin') AND ($1 IS NULL OR u.community_id = $1) \
-         ORDER BY u.role, s.name, c.name, u.id LIMIT 2000",
+         ORDER BY u.role, s.name, c.name, u.id LIMIT $3 OFFSET $4",
     )
     .bind(community)
     .bind(now)
+    .bind(limit.clamp(1, 2000))
+    .bind(offset.max(0))
     .fetch_all(&db.pool)
     .await?;
     rows.iter()

@@ -91,6 +91,60 @@ pub async fn coverage_view(
     })
 }
 
+/// Where the coverage map fetches its markers (`?kind=`): the page itself stays small
+/// (every gap inline was 40 KB of a 77 KB page), and the list below the map is paged.
+pub const GAPS_JSON_PATH: &str = "/api/v1/coverage/gaps.json";
+
+/// One gap as the map draws it (`public/map.js`: name, position, status, link).
+#[cfg(feature = "ssr")]
+#[derive(Serialize)]
+struct GapMarker {
+    kind: &'static str,
+    name: String,
+    lat: f64,
+    lng: f64,
+    open: bool,
+    status: String,
+    url: String,
+}
+
+/// Every gap of `v` as the map's markers, in the reader's language: a JSON array.
+#[cfg(feature = "ssr")]
+pub fn gap_markers(v: &CoverageView) -> Result<String, AppError> {
+    use crate::i18n::{tr, tr_args};
+    use crate::stations::model::StationKind;
+    // Each kind's name once, not once per gap.
+    let names: Vec<(&'static str, String)> = StationKind::ALL
+        .iter()
+        .map(|k| (k.code(), tr(k.label_key())))
+        .collect();
+    let name_of = |code: &str| {
+        names
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, n)| n.as_str())
+            .unwrap_or_default()
+    };
+    let sep = tr("common.list_sep");
+    let markers: Vec<GapMarker> = v
+        .gaps
+        .iter()
+        .map(|g| {
+            let missing: Vec<&str> = g.missing.iter().map(|(k, _)| name_of(k)).collect();
+            GapMarker {
+                kind: "gap",
+                name: format!("{} · {}", g.street, g.name),
+                lat: g.lat,
+                lng: g.lng,
+                open: true,
+                status: tr_args("coverage.missing", &[("kinds", missing.join(&sep))]),
+                url: format!("/map?lat={:.6}&lng={:.6}", g.lat, g.lng),
+            }
+        })
+        .collect();
+    serde_json::to_string(&markers).map_err(AppError::internal)
+}
+
 #[server(prefix = "/api", endpoint = "admin/coverage")]
 pub async fn get_coverage(kind: Option<String>) -> Result<CoveragePage, AppError> {
     let r = async {

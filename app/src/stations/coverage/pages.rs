@@ -65,26 +65,28 @@ fn CoverageBody(p: crate::stations::coverage::api::CoveragePage) -> impl IntoVie
         .copied()
         .unwrap_or(0);
     let evening_gap = v.percent(v.communities.saturating_sub(evening));
-    let gaps_json = serde_json::Value::Array(
-        v.gaps
-            .iter()
-            .map(|g| {
-                let missing: Vec<String> = g.missing.iter().map(|(k, _)| kind_name(k)).collect();
-                serde_json::json!({
-                    "kind": "gap",
-                    "name": format!("{} · {}", g.street, g.name),
-                    "lat": g.lat,
-                    "lng": g.lng,
-                    "open": true,
-                    "status": tr_args("coverage.missing", &[("kinds", missing.join(&tr("common.list_sep")))]),
-                    "url": format!("/map?lat={:.6}&lng={:.6}", g.lat, g.lng),
-                })
-            })
-            .collect(),
-    )
-    .to_string()
-    .replace('<', "\\u003c");
     let kinds_now = v.kind.clone();
+    // The gaps' list a page at a time (all of them stay on the map): a city has hundreds.
+    let q = leptos_router::hooks::use_query_map();
+    let page = q
+        .read_untracked()
+        .get("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(v.gaps.len().saturating_sub(1) / GAPS_PAGE);
+    let gap_page = |p: usize| {
+        let kind = v.kind.clone();
+        match p {
+            0 => format!("/admin/coverage?kind={kind}#gaps"),
+            p => format!("/admin/coverage?kind={kind}&page={p}#gaps"),
+        }
+    };
+    let earlier = (page > 0).then(|| gap_page(page - 1));
+    let later = (v.gaps.len() > (page + 1) * GAPS_PAGE).then(|| gap_page(page + 1));
+    let shown = (
+        (page * GAPS_PAGE + 1).min(v.gaps.len()),
+        ((page + 1) * GAPS_PAGE).min(v.gaps.len()),
+    );
     view! {
         <section class="card">
             <h2>{tr_args("coverage.summary", &[("n", v.communities.to_string())])}</h2>
@@ -150,13 +152,13 @@ fn CoverageBody(p: crate::stations::coverage::api::CoveragePage) -> impl IntoVie
             </div>
         </section>
         <section class="card">
-            <h2>{tr_args("coverage.gaps", &[("n", v.gaps.len().to_string())])}</h2>
+            <h2 id="gaps">{tr_args("coverage.gaps", &[("n", v.gaps.len().to_string())])}</h2>
             <div id="map" class="map" role="region" aria-label=tr("coverage.map")
                 data-tiles=t.url data-attribution=t.attribution data-coords=t.coords
                 data-subdomains=t.subdomains
                 data-lat=format!("{:.6}", v.center.0) data-lng=format!("{:.6}", v.center.1)
-                data-radius="0" data-zoom="12"></div>
-            <script type="application/json" id="stations-data" inner_html=gaps_json></script>
+                data-radius="0" data-zoom="12"
+                data-src=format!("{}?kind={}", crate::stations::coverage::api::GAPS_JSON_PATH, v.kind)></div>
             <div class="table-wrap" tabindex="0">
             <table class="audit">
                 <thead><tr>
@@ -164,7 +166,7 @@ fn CoverageBody(p: crate::stations::coverage::api::CoveragePage) -> impl IntoVie
                     <th scope="col">{tr("coverage.missing_col")}</th>
                 </tr></thead>
                 <tbody>
-                    {v.gaps.iter().take(500).map(|g| view! {
+                    {v.gaps.iter().skip(page * GAPS_PAGE).take(GAPS_PAGE).map(|g| view! {
                         <tr>
                             <th scope="row"><a href=format!("/map?lat={:.6}&lng={:.6}", g.lat, g.lng)>{format!("{} · {}", g.street, g.name)}</a></th>
                             <td>{g.missing.iter().map(|(k, d)| match d {
@@ -176,6 +178,16 @@ fn CoverageBody(p: crate::stations::coverage::api::CoveragePage) -> impl IntoVie
                 </tbody>
             </table>
             </div>
+            {(earlier.is_some() || later.is_some()).then(|| view! {
+                <p class="actions">
+                    <span class="hint">{tr_args("coverage.shown", &[("from", shown.0.to_string()), ("to", shown.1.to_string())])}</span>
+                    {earlier.clone().map(|h| view! { <a class="button secondary" href=h>{tr("coverage.earlier")}</a> })}
+                    {later.clone().map(|h| view! { <a class="button secondary" href=h>{tr("coverage.later")}</a> })}
+                </p>
+            })}
         </section>
     }
 }
+
+/// Communities per page of the gaps' list.
+const GAPS_PAGE: usize = 50;
