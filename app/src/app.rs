@@ -124,6 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("book") view=BookPage ssr=SsrMode::Async />
                     <Route path=path!("/bookings/:code") view=BookingPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("desk") view=DeskPage ssr=SsrMode::Async />
+                    <Route path=path!("/desk/schedule") view=crate::booking::pages::DeskSchedulePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("wishes") view=WishesPage ssr=SsrMode::Async />
                     <Route path=path!("/wishes/new") view=NewWishPage ssr=SsrMode::Async />
                     <Route path=path!("/wishes/:id") view=WishDetailPage ssr=SsrMode::Async />

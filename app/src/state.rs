@@ -53,6 +53,9 @@ pub struct Shared {
     /// The rewards with their stock, shared by every reader of 我的积分 (see
     /// `points::service::rewards`).
     pub rewards_cache: crate::cache::RecentCache<(), Vec<crate::points::model::Reward>>,
+    /// The admins' overview: the outbox's counts and failures, the code budgets, the
+    /// newest audit records (see `accounts::admin::overview`).
+    pub overview_cache: crate::cache::RecentCache<(), crate::accounts::admin::Overview>,
     /// The bookings waiting to be written together (SQLite; see `booking::group`).
     pub book_queue: crate::booking::group::BookQueue,
 }

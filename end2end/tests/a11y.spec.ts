@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 const BASE = `http://127.0.0.1:${process.env.LINLI_E2E_PORT ?? 3107}`;
 const publicPages = ['/', '/rider', '/station/1', '/services', '/services/MZ-01', '/services/MZ-01/checklist',
   '/book?item=MZ-01', '/wishes', '/wishes?sort=nearest', '/activities', '/activities?when=weekend', '/teams', '/login'];
-const staffPages = ['/me', '/desk', '/points', '/volunteers', '/wishes/new', '/admin/coverage', '/admin/dashboard', '/admin/audit'];
+const staffPages = ['/me', '/desk', '/desk/schedule', '/points', '/volunteers', '/wishes/new', '/admin/coverage', '/admin/dashboard', '/admin/audit'];
 const adminPages = ['/admin', '/admin/city', '/admin/import', '/admin/people', '/admin/audit', '/admin/holidays',
   '/admin/coverage', '/admin/dashboard'];
 

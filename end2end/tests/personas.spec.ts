@@ -223,7 +223,9 @@ test.describe('a clerk at a busy desk', () => {
     await expect(page.getByRole('status').first()).toBeVisible();
     await noRawKeys(page);
 
-    // The schedule: weekdays ticked and times picked; saving keeps them.
+    // The schedule, on its own page: weekdays ticked and times picked; saving keeps them.
+    await page.getByRole('link', { name: '调整服务时段' }).click();
+    await expect(page).toHaveURL(/\/desk\/schedule/);
     const sat = page.locator('#row0-d6');
     await expect(page.getByRole('group', { name: '时段1' })).toBeVisible();
     const wasSat = await sat.isChecked();

@@ -87,6 +87,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         desk_figures_cache: Default::default(),
         book_queue: Default::default(),
         rewards_cache: Default::default(),
+        overview_cache: Default::default(),
     }))
 }
 

@@ -176,3 +176,41 @@ async fn set_role_recorded(
     )
     .await
 }
+
+/// What the admins' overview counts across whole tables (the outbox, this hour's code
+/// budgets) and its newest audit records: the same for every admin, so kept for
+/// [`crate::cache::RECENT`] and not after any write this process committed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    /// Texts waiting, sent, failed.
+    pub outbox: (i64, i64, i64),
+    pub failures: Vec<crate::outbox::store::Failed>,
+    /// Sign-in code budgets used up this hour, with their counts.
+    pub budgets_reached: Vec<(String, i64)>,
+    pub audit: Vec<crate::audit::model::AuditEntry>,
+}
+
+/// The overview's figures as of at most [`crate::cache::RECENT`] ago.
+pub async fn overview(
+    cache: &crate::cache::RecentCache<(), Overview>,
+    db: &Db,
+    config: &crate::config::Config,
+    now: i64,
+) -> Result<std::sync::Arc<Overview>, crate::error::AppError> {
+    cache
+        .get((), db.commits(), || async {
+            Ok::<_, crate::error::AppError>(Overview {
+                outbox: crate::outbox::store::counts(db).await?,
+                failures: crate::outbox::store::failures(db, 50).await?,
+                budgets_reached: store::budgets_reached(
+                    db,
+                    now / 3600,
+                    config.codes_per_network_hour,
+                    config.codes_per_hour,
+                )
+                .await?,
+                audit: crate::audit::store::entries(db, None, 100).await?,
+            })
+        })
+        .await
+}

@@ -39,18 +39,33 @@ pub struct FailedText {
 
 /// The texts that could not be delivered, newest first, numbers masked.
 #[cfg(feature = "ssr")]
-async fn failed_texts(db: &crate::db::Db) -> Result<Vec<FailedText>, AppError> {
-    Ok(crate::outbox::store::failures(db, 50)
-        .await?
-        .into_iter()
+fn failed_texts(o: &crate::accounts::admin::Overview) -> Vec<FailedText> {
+    o.failures
+        .iter()
         .map(|f| FailedText {
             phone: crate::accounts::model::mask_phone(&f.phone),
-            purpose: f.purpose,
+            purpose: f.purpose.clone(),
             attempts: f.attempts,
-            last_error: f.last_error,
+            last_error: f.last_error.clone(),
             given_up: f.failed_at.is_some(),
         })
-        .collect())
+        .collect()
+}
+
+/// The newest audit records as the overview lists them.
+#[cfg(feature = "ssr")]
+fn audit_lines(o: &crate::accounts::admin::Overview) -> Vec<AuditLine> {
+    o.audit
+        .iter()
+        .map(|a| AuditLine {
+            at: crate::time::local_of(a.at)
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            actor: a.actor_id.map(|i| format!("#{i}")).unwrap_or_default(),
+            action: a.action.clone(),
+            target: a.target.clone(),
+        })
+        .collect()
 }
 
 #[server(prefix = "/api", endpoint = "admin/overview")]
@@ -59,27 +74,16 @@ pub async fn admin_overview() -> Result<AdminView, AppError> {
         let state = crate::state::app_state()?;
         crate::accounts::session::require_admin().await?;
         let proposals = crate::catalogue::api::guide_proposals().await?;
-        let (waiting, sent, failed) = crate::outbox::store::counts(&state.db).await?;
-        let failures = failed_texts(&state.db).await?;
-        let reached = crate::accounts::store::budgets_reached(
+        let o = crate::accounts::admin::overview(
+            &state.overview_cache,
             &state.db,
-            crate::time::now_ts() / 3600,
-            state.config.codes_per_network_hour,
-            state.config.codes_per_hour,
+            &state.config,
+            crate::time::now_ts(),
         )
         .await?;
-        let audit = crate::audit::service::newest(&state.db, None, 100)
-            .await?
-            .into_iter()
-            .map(|a| AuditLine {
-                at: crate::time::local_of(a.at)
-                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                    .unwrap_or_default(),
-                actor: a.actor_id.map(|i| format!("#{i}")).unwrap_or_default(),
-                action: a.action,
-                target: a.target,
-            })
-            .collect();
+        let (waiting, sent, failed) = o.outbox;
+        let (failures, audit) = (failed_texts(&o), audit_lines(&o));
+        let reached = o.budgets_reached.clone();
         Ok(AdminView {
             proposals,
             outbox_waiting: waiting,

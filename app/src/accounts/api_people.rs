@@ -86,10 +86,9 @@ pub async fn people(community: Option<i64>, page: Option<u32>) -> Result<PeopleV
         let state = crate::state::app_state()?;
         let page = page.unwrap_or(0).min(10_000);
         let (staff, more) = staff_lines(&state.db, community, page).await?;
-        let awaiting = crate::accounts::store::volunteers_of(&state.db, community, None, 200)
+        let awaiting = crate::accounts::store::awaiting_verification(&state.db, community, 50)
             .await?
             .into_iter()
-            .filter(|v| !v.verified)
             .map(|v| AwaitingLine {
                 name: v.display_name,
                 masked_phone: v.masked_phone,

@@ -5,42 +5,12 @@
 
 use crate::accounts::api_people::{people, GrantRole, MoveStaff, RevokeStaff};
 use crate::i18n::{tr, tr_args};
+use crate::pages::community_select::CommunitySelect;
 use crate::pages::not_found::{ErrorBox, Flash};
-use crate::stations::model::CommunityOption;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// A `<select>` of communities grouped by street; `none` is the empty choice's label.
-#[component]
-pub fn CommunitySelect(
-    id: String,
-    name: &'static str,
-    list: Vec<CommunityOption>,
-    selected: Option<i64>,
-    #[prop(optional)] none: Option<String>,
-) -> impl IntoView {
-    let mut streets: Vec<(String, Vec<CommunityOption>)> = Vec::new();
-    for c in list {
-        match streets.last_mut() {
-            Some((s, v)) if *s == c.street => v.push(c),
-            _ => streets.push((c.street.clone(), vec![c])),
-        }
-    }
-    view! {
-        <select id=id name=name>
-            {none.map(|n| view! { <option value="">{n}</option> })}
-            {streets.into_iter().map(|(street, cs)| view! {
-                <optgroup label=street>
-                    {cs.into_iter().map(|c| view! {
-                        <option value=c.id.to_string() selected=selected == Some(c.id)>{c.name}</option>
-                    }).collect_view()}
-                </optgroup>
-            }).collect_view()}
-        </select>
-    }
-}
 
 #[component]
 pub fn PeoplePage() -> impl IntoView {
@@ -96,7 +66,7 @@ pub fn PeoplePage() -> impl IntoView {
                         view! {
                             <form method="get" action="/admin/people" class="card stack">
                                 <label for="people-community">{tr("common.community")}</label>
-                                <CommunitySelect id="people-community".into() name="community" list=communities.clone() selected=v.community none=tr("accounts.people.all_communities") />
+                                <CommunitySelect id="people-community" name="community" options=communities.clone() selected=v.community all_label=tr("accounts.people.all_communities") />
                                 <button class="button secondary" type="submit">{tr("common.filter")}</button>
                             </form>
                             <section class="card">
@@ -110,7 +80,7 @@ pub fn PeoplePage() -> impl IntoView {
                                         <option value="admin">{tr("role.admin")}</option>
                                     </select>
                                     <label for="grant-community">{tr("common.community")}</label>
-                                    <CommunitySelect id="grant-community".into() name="community" list=communities.clone() selected=v.community />
+                                    <CommunitySelect id="grant-community" name="community" options=communities.clone() selected=v.community />
                                     <button class="button" type="submit">{tr("accounts.people.grant")}</button>
                                 </form>
                             </section>
@@ -143,7 +113,7 @@ pub fn PeoplePage() -> impl IntoView {
                                                         <form method="post" action=MoveStaff::PATH class="inline">
                                                             <input type="hidden" name="user_id" value=id.clone() />
                                                             <label for=move_id.clone() class="visually-hidden">{tr("accounts.people.move")}</label>
-                                                            <CommunitySelect id=move_id.clone() name="community" list=communities.clone() selected=s.community_id />
+                                                            <CommunitySelect id=move_id.clone() name="community" options=communities.clone() selected=s.community_id />
                                                             <button class="button secondary" type="submit">{tr("accounts.people.move_button")}</button>
                                                         </form>
                                                     })}

@@ -2,9 +2,9 @@
 //! CSV export (a POST form: the export is put on record, and a GET never writes). Staff
 //! see their own community's records, admins everyone's.
 
-use crate::accounts::pages_people::CommunitySelect;
 use crate::audit::api::{audit_trail, TrailQuery, TrailView};
 use crate::i18n::tr;
+use crate::pages::community_select::CommunitySelect;
 use crate::pages::not_found::{ErrorBox, Flash};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -112,7 +112,7 @@ fn Trail(v: TrailView) -> impl IntoView {
             </select>
             {(!v.communities.is_empty()).then(|| view! {
                 <label for="audit-community">{tr("common.community")}</label>
-                <CommunitySelect id="audit-community".into() name="community" list=v.communities.clone() selected=q.community none=tr("accounts.people.all_communities") />
+                <CommunitySelect id="audit-community" name="community" options=v.communities.clone() selected=q.community all_label=tr("accounts.people.all_communities") />
             })}
             <label for="audit-from">{tr("audit.from")}</label>
             <input id="audit-from" name="from" type="date" value=q.from.clone().unwrap_or_default() />

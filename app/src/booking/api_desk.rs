@@ -138,6 +138,11 @@ pub async fn desk_walk_in(item_code: String) -> Result<(), AppError> {
     crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
 }
 
+/// Where staff set their centre's extended hours (`booking::pages::DeskSchedulePage`): a
+/// setting changed now and then, kept off the desk that serves the queue all day (the
+/// editor was half the desk's page).
+pub const DESK_SCHEDULE_PATH: &str = "/desk/schedule";
+
 /// Staff set their centre's extended hours: windows as lines `1-5 17:30-20:00` or
 /// `6 09:00-12:00` (ISO weekdays), slot length, seats per slot, items (codes).
 #[server(prefix = "/api", endpoint = "desk/schedule")]
@@ -179,5 +184,7 @@ pub async fn desk_set_schedule(
         .await
     }
     .await;
-    crate::reply::reply(r, "/desk", |_| Some("/desk?ok=1".to_string()))
+    crate::reply::reply(r, DESK_SCHEDULE_PATH, |_| {
+        Some(format!("{}?ok=1", DESK_SCHEDULE_PATH))
+    })
 }

@@ -523,6 +523,46 @@ fn DeskBody(d: Desk, marked: Option<String>) -> impl IntoView {
         </section>
         <section class="card">
             <h2>{tr("desk.schedule")}</h2>
+            <p class="hint">{sched.as_ref().map(|s| tr_args("desk.schedule_now", &[
+                ("windows", s.windows.len().to_string()),
+                ("minutes", s.slot_minutes.to_string()),
+                ("seats", s.capacity.to_string()),
+            ])).unwrap_or_else(|| tr("desk.schedule_none"))}</p>
+            <a class="button secondary" href=crate::booking::api_desk::DESK_SCHEDULE_PATH>{tr("desk.schedule_edit")}</a>
+        </section>
+    }
+}
+
+/// `/desk/schedule`: the centre's extended hours, by weekday pickers and time fields.
+#[component]
+pub fn DeskSchedulePage() -> impl IntoView {
+    let desk = Resource::new(|| (), |_| get_desk(None));
+    view! {
+        <Title text=tr("desk.schedule") />
+        <h1>{tr("desk.schedule")}</h1>
+        <Flash />
+        <p><a href="/desk">{tr("desk.back_desk")}</a></p>
+        <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match desk.await {
+                    Err(e) => {
+                        #[cfg(feature = "ssr")]
+                        e.set_response_status();
+                        view! { <ErrorBox message=e.to_string() /> }.into_any()
+                    }
+                    Ok(d) => view! { <ScheduleForm d=d /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ScheduleForm(d: Desk) -> impl IntoView {
+    let sched = d.schedule.clone();
+    view! {
+        <section class="card">
+            <p class="lead">{d.center_name.clone()}</p>
             <form method="post" action=crate::booking::api_desk::DeskSetSchedule::PATH class="stack schedule-form">
                 // Weekdays ticked and times picked; the server checks them by the same
                 // rules as typed lines. One empty row is there to add a window.

@@ -176,12 +176,8 @@ fn Board(v: DashboardView) -> impl IntoView {
             <input id="dash-to" name="to" type="date" value=v.to.clone() />
             {(!v.communities.is_empty()).then(|| view! {
                 <label for="dash-community">{tr("common.community")}</label>
-                <select id="dash-community" name="community">
-                    <option value="">{tr("dashboard.city")}</option>
-                    {v.communities.iter().map(|c| view! {
-                        <option value=c.id.to_string() selected=v.community == Some(c.id)>{format!("{} · {}", c.street, c.name)}</option>
-                    }).collect_view()}
-                </select>
+                <crate::pages::community_select::CommunitySelect id="dash-community" name="community"
+                    options=v.communities.clone() selected=v.community all_label=tr("dashboard.city") />
             })}
             <button class="button secondary" type="submit">{tr("dashboard.show")}</button>
         </form>

@@ -1244,3 +1244,25 @@ async fn the_people_page_lists_staff_fifty_at_a_time() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_people_page_lists_the_volunteers_still_to_be_verified_and_only_them() {
+    let app = spawn_app().await;
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let (a, _) = app.two_communities().await;
+    let (_, verified) = app.volunteer("15766661111").await;
+    let (_, waiting) = app.volunteer("15766662222").await;
+    app.unverify(waiting).await;
+    for who in [verified, waiting] {
+        app::accounts::store::set_profile(&app.state.db, who, "志愿者", Some(a))
+            .await
+            .expect("community set");
+    }
+    let html = app
+        .page_as(&admin, &format!("/admin/people?community={a}"))
+        .await;
+    assert!(html.contains("157****2222"), "the one waiting is listed");
+    assert!(!html.contains("157****1111"), "the verified one is not");
+    assert!(!html.contains("15766662222"), "never the whole number");
+}

@@ -210,8 +210,24 @@ async fn the_desk_switches_days_and_uses_pickers_for_walk_ins_and_the_schedule()
     // Walk-ins and schedule items by name, not typed codes.
     assert!(html.contains("<select id=\"walk-item\" name=\"item_code\""));
     assert!(html.contains(">最低生活保障申请</option>"));
+    // The schedule has its own page, named from the desk.
+    assert!(
+        !html.contains("name=\"rows[0][days][1]\""),
+        "no editor on the desk"
+    );
+    assert!(html.contains("href=\"/desk/schedule\""));
+    let html = app.page_as(&staff, "/desk/schedule").await;
     assert!(html.contains("name=\"rows[0][days][1]\""));
     assert!(html.contains("name=\"pick[0]\""));
+    // Residents get the page's refusal, not the form.
+    let (resident, _) = app.session_for("13944440009").await;
+    let r = resident
+        .get(app.url("/desk/schedule"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!r.text().await.unwrap().contains("rows[0][days][1]"));
     let tomorrow = app::time::ymd(app::time::today_local() + chrono::Duration::days(1));
     let html = app.page_as(&staff, &format!("/desk?day={tomorrow}")).await;
     assert!(html.contains("回到今天"));

@@ -195,6 +195,7 @@ async fn reading_pages_never_writes() {
         "/points",
         "/me",
         "/desk",
+        "/desk/schedule",
         "/api/v1/stations/nearest?lat=36.8&lng=118.05&limit=5",
     ];
     for c in [&app.new_client(), &resident, &staff] {
@@ -244,6 +245,7 @@ async fn no_page_shows_a_raw_message_key_to_anyone_in_either_language() {
         "/book",
         "/book?item=MZ-01",
         "/desk",
+        "/desk/schedule",
         "/wishes",
         "/wishes/new",
         "/wishes/1",

@@ -124,6 +124,26 @@ pub async fn volunteers_of(
     team: Option<i64>,
     limit: i64,
 ) -> Result<Vec<VolunteerRow>, sqlx::Error> {
+    volunteer_rows(db, community, team, false, limit).await
+}
+
+/// The volunteers still to be verified (of one community, if given), oldest first: the
+/// people page lists them without reading every verified one first.
+pub async fn awaiting_verification(
+    db: &Db,
+    community: Option<i64>,
+    limit: i64,
+) -> Result<Vec<VolunteerRow>, sqlx::Error> {
+    volunteer_rows(db, community, None, true, limit).await
+}
+
+async fn volunteer_rows(
+    db: &Db,
+    community: Option<i64>,
+    team: Option<i64>,
+    unverified_only: bool,
+    limit: i64,
+) -> Result<Vec<VolunteerRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT u.id, u.display_name, u.phone, u.real_name, u.verified_at, t.name AS team, \
                 p.name AS pending FROM users u \
@@ -131,11 +151,13 @@ pub async fn volunteers_of(
          WHERE (u.volunteer = 1 OR u.team_pending IS NOT NULL) \
            AND ($1 IS NULL OR u.community_id = $1 OR p.community_id = $1) \
            AND ($2 IS NULL OR u.team_id = $2 OR u.team_pending = $2) \
+           AND ($4 = 0 OR u.verified_at IS NULL) \
          ORDER BY u.verified_at IS NOT NULL, u.id LIMIT $3",
     )
     .bind(community)
     .bind(team)
     .bind(limit)
+    .bind(i32::from(unverified_only))
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
