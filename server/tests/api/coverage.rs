@@ -135,6 +135,14 @@ async fn the_coverage_matches_an_independent_count() {
         async move { c.get(url).send().await.unwrap().status() }
     };
     assert_eq!(markers_as(resident.clone()).await, 403);
+    // A kind that does not exist is a 400 with a sentence, for the markers too.
+    let r = staff
+        .get(app.url("/api/v1/coverage/gaps.json?kind=x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(!r.text().await.unwrap().is_empty());
     assert_eq!(markers_as(app.new_client()).await, 401);
     assert_eq!(
         post(&app, &staff, "/api/admin/coverage", &[("kind", "x".into())])
