@@ -82,6 +82,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         catalogue_cache: Default::default(),
         schedule_cache: Default::default(),
         dashboard_cache: Default::default(),
+        dashboard_board_cache: Default::default(),
         // Sessions: one entry per reader signed in within the last 400 ms.
         session_cache: app::cache::RecentCache::with_keys(8192),
         desk_figures_cache: Default::default(),

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
     let r: Result<Desk, AppError> = async {
         let state = crate::state::app_state()?;
-        let (_, center, _) = ssr::desk_center(&state, None).await?;
+        let (_, center, _) = ssr::desk_center_shown(&state, None).await?;
         let day = match day.filter(|d| !d.is_empty()) {
             Some(d) => crate::calendar::model::parse_date(&d)
                 .map_err(AppError::BadRequest)?
@@ -24,11 +24,17 @@ pub async fn get_desk(day: Option<String>) -> Result<Desk, AppError> {
         };
         let cat = state.catalogue().await?;
         let now = crate::time::now_ts();
+        let center_name = state
+            .stations()
+            .await?
+            .get(center)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
         crate::booking::service::desk(
             &state.db,
             &state.desk_figures_cache,
             &cat,
-            center,
+            (center, center_name),
             &day,
             now,
         )

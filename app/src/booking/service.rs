@@ -654,7 +654,7 @@ pub async fn desk(
     db: &Db,
     figures: &crate::cache::RecentCache<i64, store::Figures>,
     cat: &crate::catalogue::service::Loaded,
-    center: i64,
+    (center, center_name): (i64, String),
     day: &str,
     now: i64,
 ) -> Result<crate::booking::views::Desk, AppError> {
@@ -706,10 +706,6 @@ pub async fn desk(
     let f = figures
         .get(center, db.commits(), || store::figures(db, Some(center)))
         .await?;
-    let center_name = crate::stations::store::station(db, center)
-        .await?
-        .map(|s| s.name)
-        .unwrap_or_default();
     let shown = crate::calendar::model::parse_date(&day).map_err(AppError::BadRequest)?;
     let items = cat
         .summaries()

@@ -266,6 +266,31 @@ fn charts(f: &Figures) -> Vec<(String, String)> {
     out
 }
 
+/// The range's figures with their items named and charts drawn, in the reader's
+/// language: kept per range and language like the figures themselves.
+#[cfg(feature = "ssr")]
+async fn board(
+    state: &crate::state::AppState,
+    range: &crate::dashboard::store::Range,
+) -> Result<std::sync::Arc<crate::dashboard::model::Board>, AppError> {
+    let key = format!(
+        "{:?}|{}",
+        crate::i18n::current_locale(),
+        crate::dashboard::service::key(range)
+    );
+    state
+        .dashboard_board_cache
+        .get(key, state.db.commits(), || async {
+            let mut figures =
+                crate::dashboard::service::figures(&state.dashboard_cache, &state.db, range)
+                    .await?;
+            name_items(state, &mut figures).await?;
+            let charts = charts(&figures);
+            Ok::<_, AppError>(crate::dashboard::model::Board { figures, charts })
+        })
+        .await
+}
+
 #[server(prefix = "/api", endpoint = "admin/dashboard")]
 pub async fn dashboard(
     from: Option<String>,
@@ -276,17 +301,15 @@ pub async fn dashboard(
         let user = crate::accounts::session::require_user().await?;
         let range = resolve(&user, from.as_deref(), to.as_deref(), community)?;
         let state = crate::state::app_state()?;
-        let mut figures =
-            crate::dashboard::service::figures(&state.dashboard_cache, &state.db, &range).await?;
-        name_items(&state, &mut figures).await?;
+        let board = board(&state, &range).await?;
         let communities = state.stations().await?.community_options();
         let community_name = range
             .community
             .and_then(|id| communities.iter().find(|c| c.id == id))
             .map(|c| format!("{} · {}", c.street, c.name));
         Ok(DashboardView {
-            charts: charts(&figures),
-            figures,
+            charts: board.charts.clone(),
+            figures: board.figures.clone(),
             from: range.from_day,
             to: range.to_day,
             community: range.community,

@@ -31,6 +31,14 @@ pub struct StreetStations {
     pub by_kind: Vec<i64>,
 }
 
+/// The figures as the page shows them (items named in the reader's language) with their
+/// charts: `(table name, SVG)`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Board {
+    pub figures: Figures,
+    pub charts: Vec<(String, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Figures {
     pub bookings_by_week: Vec<BookingRow>,

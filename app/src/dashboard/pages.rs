@@ -49,12 +49,13 @@ pub fn DashboardPage() -> impl IntoView {
 fn Figure(
     v_query: String,
     name: &'static str,
-    charts: Vec<(String, String)>,
+    /// The table's chart (SVG), when it has one.
+    chart: Option<String>,
     title: String,
     head: Vec<String>,
     rows: Vec<Vec<String>>,
 ) -> impl IntoView {
-    let svg = charts.into_iter().find(|(n, _)| n == name).map(|(_, s)| s);
+    let svg = chart;
     let csv = format!("/api/v1/dashboard/{name}.csv?{v_query}");
     let no_rows = rows.is_empty();
     view! {
@@ -97,7 +98,7 @@ fn counts(c: &[Count], with_m: bool) -> Vec<Vec<String>> {
 #[component]
 fn Board(v: DashboardView) -> impl IntoView {
     use crate::stations::model::{Amenity, StationKind};
-    let f = v.figures.clone();
+    let f = &v.figures;
     let mut query = format!("from={}&to={}", v.from, v.to);
     if let Some(c) = v.community {
         query.push_str(&format!("&community={c}"));
@@ -123,7 +124,7 @@ fn Board(v: DashboardView) -> impl IntoView {
         })
         .collect();
     // The busiest twenty on the page (the CSV has every centre).
-    let mut busiest = f.bookings_by_center.clone();
+    let mut busiest: Vec<_> = f.bookings_by_center.iter().collect();
     busiest.sort_by_key(|r| std::cmp::Reverse(r.served + r.walk_ins));
     busiest.truncate(20);
     let center_rows: Vec<Vec<String>> = busiest
@@ -167,7 +168,13 @@ fn Board(v: DashboardView) -> impl IntoView {
             ]
         })
         .collect();
-    let charts = v.charts.clone();
+    // Each chart copied once, into its own figure.
+    let chart = |name: &str| {
+        v.charts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s.clone())
+    };
     view! {
         <form method="get" action="/admin/dashboard" class="card filters">
             <label for="dash-from">{tr("dashboard.from")}</label>
@@ -182,20 +189,20 @@ fn Board(v: DashboardView) -> impl IntoView {
             <button class="button secondary" type="submit">{tr("dashboard.show")}</button>
         </form>
         <p class="hint">{tr_args("dashboard.scope", &[("scope", scope), ("from", v.from.clone()), ("to", v.to.clone())])}</p>
-        <Figure v_query=query.clone() name="bookings_week" charts=charts.clone() title=tr("dashboard.bookings_week")
+        <Figure v_query=query.clone() name="bookings_week" chart=chart("bookings_week") title=tr("dashboard.bookings_week")
             head=vec![tr("dashboard.week"), tr("dashboard.served"), tr("dashboard.no_show"), tr("dashboard.walk_ins")] rows=week_rows />
         <p class="hint">{tr("dashboard.top_centres")}</p>
-        <Figure v_query=query.clone() name="bookings_center" charts=vec![] title=tr("dashboard.by_center")
+        <Figure v_query=query.clone() name="bookings_center" chart=None title=tr("dashboard.by_center")
             head=vec![tr("dashboard.center"), tr("dashboard.served"), tr("dashboard.no_show"), tr("dashboard.walk_ins")] rows=center_rows />
-        <Figure v_query=query.clone() name="bookings_item" charts=vec![] title=tr("dashboard.by_item")
+        <Figure v_query=query.clone() name="bookings_item" chart=None title=tr("dashboard.by_item")
             head=vec![tr("dashboard.item"), tr("dashboard.served")] rows=counts(&f.bookings_by_item, false) />
-        <Figure v_query=query.clone() name="wishes" charts=charts.clone() title=tr("dashboard.wishes")
+        <Figure v_query=query.clone() name="wishes" chart=chart("wishes") title=tr("dashboard.wishes")
             head=vec![tr("dashboard.state"), tr("dashboard.count")] rows=wish_rows />
         <section class="card">
             <p>{median("dashboard.median_claim", f.median_claim_hours)}</p>
             <p>{median("dashboard.median_fulfil", f.median_fulfil_hours)}</p>
         </section>
-        <Figure v_query=query.clone() name="volunteers" charts=vec![] title=tr("dashboard.volunteers")
+        <Figure v_query=query.clone() name="volunteers" chart=None title=tr("dashboard.volunteers")
             head=vec![tr("dashboard.volunteer"), tr("dashboard.claims"), tr("dashboard.fulfilled")] rows=counts(&f.claims_by_volunteer, true) />
         <section class="card">
             <h2>{tr("dashboard.activities")}</h2>
@@ -208,9 +215,9 @@ fn Board(v: DashboardView) -> impl IntoView {
                 <p>{tr_args("dashboard.messages", &[("sent", s.to_string()), ("failed", fl.to_string()), ("waiting", w.to_string())])}</p>
             })}
         </section>
-        <Figure v_query=query.clone() name="points" charts=charts.clone() title=tr("dashboard.points_title")
+        <Figure v_query=query.clone() name="points" chart=chart("points") title=tr("dashboard.points_title")
             head=vec![tr("dashboard.reward"), tr("dashboard.vouchers"), tr("dashboard.points")] rows=counts(&f.redeemed_by_reward, true) />
-        <Figure v_query=query.clone() name="stations" charts=charts.clone() title=tr("dashboard.stations_street")
+        <Figure v_query=query.clone() name="stations" chart=chart("stations") title=tr("dashboard.stations_street")
             head=street_head rows=street_rows />
         <section class="card">
             <h2>{tr_args("dashboard.amenities", &[("n", f.stations_total.to_string())])}</h2>

@@ -14,12 +14,16 @@ pub async fn figures(
     db: &Db,
     range: &Range,
 ) -> Result<Figures, sqlx::Error> {
-    let key = format!(
-        "{}|{}|{:?}|{}|{}",
-        range.from_ts, range.to_ts, range.community, range.verified_since, range.messages
-    );
     let f = cache
-        .get(key, db.commits(), || store::figures(db, range))
+        .get(key(range), db.commits(), || store::figures(db, range))
         .await?;
     Ok((*f).clone())
+}
+
+/// What identifies a range's figures in the caches.
+pub fn key(range: &Range) -> String {
+    format!(
+        "{}|{}|{:?}|{}|{}",
+        range.from_ts, range.to_ts, range.community, range.verified_since, range.messages
+    )
 }

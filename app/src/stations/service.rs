@@ -260,6 +260,19 @@ impl StationSet {
             .collect()
     }
 
+    /// A community's 党群服务中心 (the first by id), as `SELECT id FROM stations WHERE
+    /// community_id = $1 AND kind = 'center'` would find it: the desk's centre, without
+    /// a query per page.
+    pub fn center_of(&self, community_id: i64) -> Option<&Station> {
+        self.stations.iter().find(|s| {
+            s.community_id == community_id && s.kind == crate::stations::model::StationKind::Center
+        })
+    }
+
+    pub fn get(&self, id: i64) -> Option<&Station> {
+        self.position(id).map(|i| &self.stations[i])
+    }
+
     pub fn position(&self, id: i64) -> Option<usize> {
         self.stations.binary_search_by_key(&id, |s| s.id).ok()
     }
