@@ -10,7 +10,12 @@
 #   3. the server `linli` (release, opt-level 3; LEPTOS_OUTPUT_NAME from .cargo/config.toml);
 #   4. .br and .gz copies of the bundle.
 # The long steps print how far they are and an estimate of the time left, every 15 s.
+# `scripts/build.sh --site` makes steps 1, 2 and 4 only (the site without the release
+# server): the test suite runs its browser flows on the server binary its integration
+# tests built, so CI does not compile the portal's code a second time with opt-level 3.
 set -euo pipefail
+site_only=0
+[ "${1:-}" = "--site" ] && site_only=1
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 scripts/setup.sh --without-wasm-bindgen
@@ -95,9 +100,15 @@ say "2/4 stylesheet and public files"
 cp style/main.css "$pkg/linli.css"
 cp -a public/. "$site/"
 
-say "3/4 server (cold about 9 min on 2 cores; a change to the portal's code about 4)"
-cargo_with_progress "server" build -p server --bin linli --release
+if [ "$site_only" = 0 ]; then
+  say "3/4 server (cold about 9 min on 2 cores; a change to the portal's code about 4)"
+  cargo_with_progress "server" build -p server --bin linli --release
+fi
 
 say "4/4 precompressed copies"
 scripts/precompress.sh
-say "built: target/release/linli and $site ($(du -sh "$site" | cut -f1))"
+if [ "$site_only" = 0 ]; then
+  say "built: target/release/linli and $site ($(du -sh "$site" | cut -f1))"
+else
+  say "built: $site ($(du -sh "$site" | cut -f1)); no release server (--site)"
+fi

@@ -2,8 +2,9 @@
 # The whole test suite (the README's test command):
 #   1. unit and integration tests on SQLite, at the real time;
 #   2. the integration suite again on PostgreSQL when LINLI_TEST_POSTGRES_URL is set;
-#   3. the release build, its WebAssembly size report (fails over budget);
-#   4. the Playwright user flows in Debian's Chromium against the release build;
+#   3. the release site (WebAssembly bundle, stylesheet) and its size report (fails over
+#      budget), served by the server binary step 1 built;
+#   4. the Playwright user flows in Debian's Chromium against that server and site;
 #   5. the integration suite (SQLite) again at five fixed times (LINLI_FAKE_NOW, demo mode
 #      only; see app/src/time.rs): just past midnight, before nine on a make-up working
 #      Saturday, noon on a public holiday, 21:30, a minute to midnight on a Saturday; so
@@ -19,6 +20,10 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 scripts/setup.sh --without-wasm-bindgen
 scripts/test-setup.sh
+# Each step's header carries the minutes and seconds since the suite began, so that a CI
+# log shows where its time went.
+began=$SECONDS
+since() { printf '%dm%02ds' $(((SECONDS - began) / 60)) $(((SECONDS - began) % 60)); }
 
 # The fixed times (Asia/Shanghai), one of each kind the calendar knows.
 TIMES=(
@@ -38,9 +43,9 @@ at_time() {
   local t=$1 e2e=${2:-yes} log rc_it=0 rc_e2e=0
   log=$(mktemp)
   if [ "$e2e" = yes ]; then
-    echo "== integration tests (SQLite) and end-to-end (Chromium) at $t Asia/Shanghai =="
+    echo "== [$(since)] integration tests (SQLite) and end-to-end (Chromium) at $t Asia/Shanghai =="
   else
-    echo "== integration tests (SQLite) at $t Asia/Shanghai =="
+    echo "== [$(since)] integration tests (SQLite) at $t Asia/Shanghai =="
   fi
   LINLI_DEMO=1 LINLI_FAKE_NOW="$t" LINLI_FAKE_CLOCK=stopped env -u LINLI_TEST_POSTGRES_URL \
     cargo test -p server --test api --no-fail-fast -q >"$log" 2>&1 &
@@ -59,25 +64,32 @@ at_time() {
 }
 
 if [ "${1:-}" = "--at" ]; then
-  scripts/build.sh
+  export LINLI_BIN="$PWD/target/debug/linli"
+  scripts/build.sh --site
   env -u LINLI_TEST_POSTGRES_URL cargo test -p server --test api --no-run -q
   at_time "$2"
   exit 0
 fi
 
-echo "== unit and integration tests (SQLite) =="
+echo "== [$(since)] unit and integration tests (SQLite) =="
 env -u LINLI_TEST_POSTGRES_URL cargo test --workspace --no-fail-fast
 
 if [ -n "${LINLI_TEST_POSTGRES_URL:-}" ]; then
-  echo "== integration tests (PostgreSQL) =="
+  echo "== [$(since)] integration tests (PostgreSQL) =="
   cargo test -p server --test api --no-fail-fast
 fi
 
-echo "== release build =="
-scripts/build.sh
+# The size report and the browser flows run on the server binary the integration tests
+# built (target/debug/linli: the same code with its dependencies optimized, see
+# Cargo.toml), beside the release site: compiling the portal's code once more with
+# opt-level 3 cost CI about 7 minutes. `make build` and the measurement scripts keep the
+# release server.
+export LINLI_BIN="$PWD/target/debug/linli"
+echo "== [$(since)] the site (WebAssembly bundle, stylesheet, public files) =="
+scripts/build.sh --site
 scripts/wasm-size.sh
 
-echo "== end-to-end (Chromium) =="
+echo "== [$(since)] end-to-end (Chromium) =="
 (cd end2end && npx playwright test)
 
 # The test binary as the fixed-time runs use it (built already by the PostgreSQL step
@@ -88,4 +100,4 @@ for t in "${TIMES[@]}"; do
   for e in "${E2E_TIMES[@]}"; do [ "$e" = "$t" ] && e2e=yes; done
   at_time "$t" "$e2e"
 done
-echo "== the suite passed at the real time and at ${#TIMES[@]} fixed times (Playwright at ${#E2E_TIMES[@]} of them) =="
+echo "== [$(since)] the suite passed at the real time and at ${#TIMES[@]} fixed times (Playwright at ${#E2E_TIMES[@]} of them) =="
