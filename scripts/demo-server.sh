@@ -1,11 +1,11 @@
 # shellcheck shell=bash
 # Sourced by the measurement scripts (load.sh, lighthouse.sh, nearest-vs-postgis.sh):
-#   start_demo_server DB PORT
-# starts the release server (or $LINLI_BIN, as the test suite sets it) on a fresh SQLite demo city at DB (demo mode, for the demo
-# identities), on 127.0.0.1:PORT, sets `pid` and `base`, and waits for /healthz (30 s at
+#   start_demo_server DB PORT [BIN]
+# starts BIN (the release server when not given) on a fresh SQLite demo city at DB (demo
+# mode, for the demo identities), on 127.0.0.1:PORT, sets `pid` and `base`, and waits for /healthz (30 s at
 # most; exits 1 if it never answers). The caller sets its own EXIT trap (kill "$pid").
 start_demo_server() {
-  local db=$1 port=$2 bin=${LINLI_BIN:-target/release/linli}
+  local db=$1 port=$2 bin=${3:-target/release/linli}
   rm -f "$db" "$db-wal" "$db-shm"
   DATABASE_URL="sqlite://$db" LINLI_DEMO=1 LINLI_SEED_DEMO=1 RUST_LOG=warn \
     "$bin" serve --addr "127.0.0.1:$port" &

@@ -45,7 +45,7 @@ mkdir -p "$out"
 . scripts/demo-server.sh
 pid=""
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null' EXIT
-start_demo_server "$db" "$port"
+start_demo_server "$db" "$port" "$bin"
 
 # label | path
 pages=(

@@ -31,7 +31,7 @@ mkdir -p "$twins"
 . scripts/demo-server.sh
 pid=""
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$twins"' EXIT
-start_demo_server "$db" "$port"
+start_demo_server "$db" "$port" "$bin"
 
 # A session cookie for a demo role.
 session() {

@@ -67,7 +67,7 @@ cleanup() {
   psql "$pg/postgres" -Atqc "DROP DATABASE IF EXISTS $bench WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-start_demo_server "$db" "$port"
+start_demo_server "$db" "$port" "$bin"
 curl -fs "$base/healthz" >/dev/null || { echo "the server did not come up on $base" >&2; exit 1; }
 
 # The city's bounding box and centre, as the server has them.

@@ -24,6 +24,9 @@ scripts/test-setup.sh
 # log shows where its time went.
 began=$SECONDS
 since() { printf '%dm%02ds' $(((SECONDS - began) / 60)) $(((SECONDS - began) % 60)); }
+# The server the size report and the Playwright flows start (read by scripts/wasm-size.sh
+# and end2end/playwright.config.ts): the one the integration tests build (see step 3).
+export LINLI_BIN="$PWD/target/debug/linli"
 
 # The fixed times (Asia/Shanghai), one of each kind the calendar knows.
 TIMES=(
@@ -64,7 +67,6 @@ at_time() {
 }
 
 if [ "${1:-}" = "--at" ]; then
-  export LINLI_BIN="$PWD/target/debug/linli"
   scripts/build.sh --site
   env -u LINLI_TEST_POSTGRES_URL cargo test -p server --test api --no-run -q
   at_time "$2"
@@ -84,7 +86,6 @@ fi
 # Cargo.toml), beside the release site: compiling the portal's code once more with
 # opt-level 3 cost CI about 7 minutes. `make build` and the measurement scripts keep the
 # release server.
-export LINLI_BIN="$PWD/target/debug/linli"
 echo "== [$(since)] the site (WebAssembly bundle, stylesheet, public files) =="
 scripts/build.sh --site
 scripts/wasm-size.sh

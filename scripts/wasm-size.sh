@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The size report: raw, gzip and brotli bytes of the WebAssembly bundle and its JS glue,
 # then what a first visit to each main page costs on the wire (scripts/page-weight.py,
-# against the release server on a fresh demo city). Fails when the wasm is above its
+# against the release server on a fresh demo city, or $LINLI_BIN: `make test` serves it
+# with the server binary its integration tests built). Fails when the wasm is above its
 # budget (250 KB brotli), or a page without an island above 30 KB (HTML + CSS + JS, brotli).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,7 @@ echo "wasm brotli $wasm_br bytes ≤ budget $budget"
 echo "== first visit per page (HTML + CSS + JS as sent, brotli) =="
 . scripts/demo-server.sh
 db=$(mktemp -d)/size.db
-start_demo_server "$db" "${LINLI_SIZE_PORT:-3111}"
+start_demo_server "$db" "${LINLI_SIZE_PORT:-3111}" "${LINLI_BIN:-target/release/linli}"
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 python3 scripts/page-weight.py "$base" --budget "${LINLI_PAGE_BUDGET_BYTES:-30000}" \
   --island-budget $((budget + 30000)) \
