@@ -75,6 +75,15 @@
         live.appendChild(p);
         return;
       }
+      if (r.read_as) {
+        var ra = document.createElement('p');
+        ra.className = 'form-ok';
+        ra.textContent = (live.dataset.readAs || '') + ' ';
+        var code = document.createElement('code');
+        code.textContent = r.read_as;
+        ra.appendChild(code);
+        live.appendChild(ra);
+      }
       var table = document.createElement('table');
       table.className = 'week';
       var cap = document.createElement('caption');

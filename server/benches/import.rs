@@ -59,7 +59,7 @@ async fn run(url: &str, label: &str, n: usize) {
 
     let t = Instant::now();
     let (text, _) = decode(&bytes, Encoding::Auto).expect("decode");
-    let hours = |s: &str| app::stations::hours::model::validate(s);
+    let hours = |s: &str| app::stations::hours::chinese::to_osm(s).map(|c| c.osm);
     let checked = parse_csv(&text, Datum::Gcj02, None, &hours).expect("parse");
     let check = t.elapsed().as_secs_f64();
     assert!(checked.ok() && checked.rows.len() == n);

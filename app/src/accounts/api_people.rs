@@ -120,10 +120,18 @@ async fn change(c: crate::accounts::admin::StaffChange) -> Result<i64, AppError>
 pub async fn grant_role(
     phone: String,
     role: String,
-    community: Option<i64>,
+    community: Option<String>,
 ) -> Result<i64, AppError> {
     let r = async {
         let phone = crate::accounts::model::Phone::parse(&phone).map_err(AppError::BadRequest)?;
+        // The form's first option ("请选择社区") sends an empty value: no community.
+        let community = match community.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) => Some(
+                c.parse::<i64>()
+                    .map_err(|_| AppError::bad(Msg::new("accounts.people.community_required")))?,
+            ),
+        };
         let role = crate::accounts::model::Role::parse(&role)
             .ok_or_else(|| AppError::bad(Msg::new("accounts.people.role_invalid")))?;
         change(crate::accounts::admin::StaffChange::Grant {

@@ -75,12 +75,13 @@ pub fn PeoplePage() -> impl IntoView {
                                     <label for="grant-phone">{tr("accounts.people.phone")}</label>
                                     <input id="grant-phone" name="phone" required inputmode="numeric" maxlength="11" autocomplete="off" />
                                     <label for="grant-role">{tr("accounts.people.role")}</label>
-                                    <select id="grant-role" name="role">
+                                    <select id="grant-role" name="role" required>
+                                        <option value="" selected>{tr("common.choose")}</option>
                                         <option value="staff">{tr("role.staff")}</option>
                                         <option value="admin">{tr("role.admin")}</option>
                                     </select>
                                     <label for="grant-community">{tr("common.community")}</label>
-                                    <CommunitySelect id="grant-community" name="community" options=communities.clone() selected=v.community />
+                                    <CommunitySelect id="grant-community" name="community" options=communities.clone() selected=v.community all_label=tr("accounts.people.community_pick") />
                                     <button class="button" type="submit">{tr("accounts.people.grant")}</button>
                                 </form>
                             </section>

@@ -165,13 +165,14 @@ fn NewActivityForm() -> impl IntoView {
             .unwrap_or_else(|| default.to_string())
     };
     let refused = q.read_untracked().get("f_title").is_some();
-    let kind = typed("kind", "project");
+    let kind = typed("kind", "");
     view! {
         <details class="card" open=refused>
             <summary>{tr("activities.new")}</summary>
             <form method="post" action=crate::activities::api::CreateActivity::PATH class="stack">
                 <label for="kind">{tr("activities.kind")}</label>
-                <select id="kind" name="kind">
+                <select id="kind" name="kind" required>
+                    <option value="" selected=kind.is_empty()>{tr("common.choose")}</option>
                     <option value="project" selected=kind == "project">{tr("activities.project")}</option>
                     <option value="red_saturday" selected=kind == "red_saturday">{tr("activities.red_saturday")}</option>
                 </select>

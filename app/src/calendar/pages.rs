@@ -79,7 +79,8 @@ pub fn HolidaysPage() -> impl IntoView {
                                 <label for="cal-date">{tr("holidays.date")}</label>
                                 <input id="cal-date" name="date" type="date" required />
                                 <label for="cal-kind">{tr("holidays.kind")}</label>
-                                <select id="cal-kind" name="kind">
+                                <select id="cal-kind" name="kind" required>
+                                    <option value="" selected>{tr("common.choose")}</option>
                                     <option value="休">{tr("holidays.holiday")}</option>
                                     <option value="班">{tr("holidays.workday")}</option>
                                 </select>

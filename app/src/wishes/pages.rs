@@ -360,6 +360,7 @@ pub fn NewWishPage() -> impl IntoView {
         <form method="post" action=crate::wishes::api::PostWish::PATH class="stack card">
             <label for="category">{tr("wishes.category")}</label>
             <select id="category" name="category" required>
+                <option value="" selected>{tr("common.choose")}</option>
                 {CATEGORIES.iter().map(|c| view! { <option value=*c>{category_label(c)}</option> }).collect_view()}
             </select>
             <label for="title">{tr("wishes.title_field")}</label>

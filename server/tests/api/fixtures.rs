@@ -638,6 +638,15 @@ impl TestApp {
             .expect("the station was imported")
     }
 
+    /// The stored opening hours of the station with this external id.
+    pub async fn hours_of_external(&self, external_id: &str) -> String {
+        sqlx::query_scalar("SELECT opening_hours FROM stations WHERE external_id = $1")
+            .bind(external_id)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .expect("the station was imported")
+    }
+
     /// How many stations have this external id.
     pub async fn stations_with_external_id(&self, external_id: &str) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM stations WHERE external_id = $1")

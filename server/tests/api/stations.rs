@@ -478,6 +478,26 @@ async fn staff_keep_hours_true_and_riders_see_the_change_at_once() {
         .page_as(&staff, &format!("/station/{id}/hours?hours=every%20day"))
         .await;
     assert!(html.contains("role=\"alert\"") && !html.contains("保存营业时间"));
+    // Written as staff write them: read into the one syntax, shown beside the words, and
+    // that is what the save form carries.
+    let html = app
+        .page_as(
+            &staff,
+            &format!(
+                "/station/{id}/hours?hours={}",
+                app::util::url_encode("周一至周五 8:00-9:00，节假日闭馆")
+            ),
+        )
+        .await;
+    assert!(
+        html.contains("读作") && html.contains("<code>Mo-Fr 08:00-09:00; PH off</code>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"name="opening_hours" value="Mo-Fr 08:00-09:00; PH off""#),
+        "{html}"
+    );
+    assert_eq!(app.station_hours(id).await, saved_hours);
 
     // Save 24/7: the rider's "open now" follows.
     let v = app.station_version(id).await;
@@ -517,6 +537,28 @@ async fn staff_keep_hours_true_and_riders_see_the_change_at_once() {
         .await
         .status(),
         409
+    );
+
+    // Saved in words: stored as read.
+    let v = app.station_version(id).await;
+    assert_eq!(
+        post(
+            &app,
+            &staff,
+            "/api/stations/hours/set",
+            &set("全天24小时开放", v)
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(app.station_hours(id).await, "24/7");
+    let v = app.station_version(id).await;
+    assert_eq!(
+        post(&app, &staff, "/api/stations/hours/set", &set("看情况", v))
+            .await
+            .status(),
+        400
     );
 
     // Closed for repairs today: closed now, for the rider too; removing it reopens.
@@ -670,10 +712,11 @@ async fn staff_keep_hours_true_and_riders_see_the_change_at_once() {
     assert_eq!(app.open_now(id).await, Some(true));
     for action in ["set_hours", "add_special_hours", "delete_special_hours"] {
         // Today's range, then the ranges up to the cap.
-        let want = if action == "add_special_hours" {
-            cap
-        } else {
-            1
+        let want = match action {
+            "add_special_hours" => cap,
+            // 24/7, then the same hours written in words.
+            "set_hours" => 2,
+            _ => 1,
         };
         assert_eq!(
             app.audit_count_on(action, &format!("station:{id}")).await,

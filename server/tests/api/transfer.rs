@@ -162,6 +162,79 @@ async fn a_gbk_csv_with_gcj02_points_is_checked_then_applied_once_and_found_by_r
 }
 
 #[tokio::test]
+async fn hours_written_in_chinese_in_a_gbk_file_are_previewed_as_read_and_applied() {
+    let app = spawn_app().await;
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let (lat, lng) = centre(&app).await;
+    // As a clerk's spreadsheet writes them: words, full-width digits, colons and commas.
+    let rows = [
+        (
+            "H-1",
+            "周一至周五 8:30-12:00，14:00-17:30",
+            "Mo-Fr 08:30-12:00,14:00-17:30",
+        ),
+        (
+            "H-2",
+            "工作日9:00-17:00 周末休息",
+            "Mo-Fr 09:00-17:00; Sa,Su off",
+        ),
+        ("H-3", "24小时", "24/7"),
+        ("H-4", "早８点到晚８点", "Mo-Su 08:00-20:00"),
+        (
+            "H-5",
+            "每天８：００－２０：００；节假日闭馆",
+            "Mo-Su 08:00-20:00; PH off",
+        ),
+        ("H-6", "Mo-Su 07:00-21:00", "Mo-Su 07:00-21:00"),
+    ];
+    let mut text = format!("{HEADER}\n");
+    for (k, (id, hours, _)) in rows.iter().enumerate() {
+        text.push_str(&format!(
+            "{id},户外劳动者服务站点,中文时间{k},导入街道,导入社区,新村路{k}号,{lng},{lat},\"{hours}\",,,,\n"
+        ));
+    }
+    let r = upload(&app, &admin, "中文时间.csv", gbk(&text), "auto", "wgs84").await;
+    assert_eq!(r.status(), 200);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let rep = report(&app, &admin, id).await;
+    assert_eq!(rep["encoding"], "gbk");
+    assert_eq!(rep["rows_ok"], 6, "{rep}");
+    // Each row written in words is listed with what it is read as; OSM is not.
+    let conv: Vec<(i64, String, String)> = rep["conversions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["row"].as_i64().unwrap(),
+                c["written"].as_str().unwrap().to_string(),
+                c["osm"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(conv.len(), 5, "{conv:?}");
+    for (k, (_, written, osm)) in rows.iter().take(5).enumerate() {
+        assert!(
+            conv.contains(&(k as i64 + 2, written.to_string(), osm.to_string())),
+            "{written} → {osm} in {conv:?}"
+        );
+    }
+    let html = app.page_as(&admin, &format!("/admin/import/{id}")).await;
+    assert!(
+        html.contains("开放时间的换算")
+            && html.contains("工作日9:00-17:00 周末休息")
+            && html.contains("<code>Mo-Fr 09:00-17:00; Sa,Su off</code>"),
+        "{html}"
+    );
+    // Applied, every station keeps the hours as read.
+    assert_eq!(apply(&app, &admin, id).await.status(), 200);
+    for (id, _, osm) in rows {
+        assert_eq!(app.hours_of_external(id).await, osm, "{id}");
+    }
+}
+
+#[tokio::test]
 async fn a_bad_file_lists_its_problems_by_row_and_column_and_changes_nothing() {
     let app = spawn_app().await;
     let admin = app.new_client();
@@ -172,7 +245,7 @@ async fn a_bad_file_lists_its_problems_by_row_and_column_and_changes_nothing() {
         "{HEADER}\n\
          B-1,户外劳动者服务站点,好的一行,导入街道,导入社区,新村路1号,{lng},{lat},24/7,,,,\n\
          B-2,户外劳动者服务站点,上海的点,导入街道,导入社区,新村路2号,121.47,31.23,24/7,,,,\n\
-         B-3,户外劳动者服务站点,时间不对,导入街道,导入社区,新村路3号,{lng},{lat},周一到周五全天,,,,\n\
+         B-3,户外劳动者服务站点,时间不对,导入街道,导入社区,新村路3号,{lng},{lat},看情况开放,,,,\n\
          B-4,驿站,类型不对,导入街道,导入社区,新村路4号,{lng},{lat},24/7,,,,\n"
     );
     // Declared UTF-8 but saved as GBK: refused at upload, in words.
@@ -202,6 +275,11 @@ async fn a_bad_file_lists_its_problems_by_row_and_column_and_changes_nothing() {
     }
     let html = app.page_as(&admin, &format!("/admin/import/{id}")).await;
     assert!(html.contains("坐标不在本市范围内") && html.contains("<td>3</td>"));
+    // Hours that cannot be read are named, with a form that works.
+    assert!(
+        html.contains("“看情况开放”看不懂") && html.contains("周一至周五 8:30-12:00"),
+        "{html}"
+    );
     assert!(!html.contains("确认导入"));
     // Applying is refused and writes nothing.
     let r = apply(&app, &admin, id).await;

@@ -691,3 +691,87 @@ async fn wishes_nearest_first_without_a_point_ask_for_one() {
     assert!(html.contains(&format!("距离从“{name}”算起")), "{html}");
     assert!(html.contains(" · 约"), "distances shown: {html}");
 }
+
+/// The first `<option>` of the `<select>` with this id.
+fn first_option(html: &str, id: &str) -> String {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no select #{id}"));
+    let rest = &html[at..];
+    let start = rest.find("<option").expect("an option");
+    let end = rest[start..].find("</option>").expect("closed") + start;
+    rest[start..end].to_string()
+}
+
+#[tokio::test]
+async fn selects_that_would_file_under_a_guessed_heading_start_at_please_choose() {
+    let app = spawn_app().await;
+    let resident = app.new_client();
+    app.demo(&resident, "resident").await;
+    let html = app.page_as(&resident, "/wishes/new").await;
+    let first = first_option(&html, "category");
+    assert!(
+        first.contains("value=\"\"") && first.ends_with(">请选择"),
+        "{first}"
+    );
+    // Sent without a category (no browser check): refused, in words, nothing filed.
+    let r = post(
+        &app,
+        &resident,
+        "/api/wishes/post",
+        &[
+            ("category", "".into()),
+            ("title", "需要一副助行拐杖".into()),
+            ("story", "腿脚不便，出门需要拐杖。".into()),
+            ("needs", "助行拐杖一副".into()),
+            ("value_yuan", "50".into()),
+            ("deadline", "2099-01-01".into()),
+            ("contact", "13800000000".into()),
+            ("address", "和平路1号".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    let m: Value = r.json().await.unwrap();
+    assert!(
+        m["message"].as_str().unwrap().contains("请选择心愿类别"),
+        "{m}"
+    );
+
+    let staff = app.new_client();
+    app.demo(&staff, "staff").await;
+    let html = app.page_as(&staff, "/activities").await;
+    assert!(
+        first_option(&html, "kind").contains("value=\"\""),
+        "activity kind"
+    );
+    let admin = app.new_client();
+    app.demo(&admin, "admin").await;
+    let html = app.page_as(&admin, "/admin/people").await;
+    assert!(
+        first_option(&html, "grant-role").contains("value=\"\""),
+        "role"
+    );
+    assert!(
+        first_option(&html, "grant-community").contains("value=\"\""),
+        "community"
+    );
+    let html = app.page_as(&admin, "/admin/holidays").await;
+    assert!(
+        first_option(&html, "cal-kind").contains("value=\"\""),
+        "holiday kind"
+    );
+    // A grant with no role chosen is refused.
+    let r = post(
+        &app,
+        &admin,
+        "/api/admin/people/grant",
+        &[
+            ("phone", "13900000001".into()),
+            ("role", "".into()),
+            ("community", "".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+}

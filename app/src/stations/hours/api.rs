@@ -97,8 +97,10 @@ pub async fn set_hours(
     let back = format!("/station/{station_id}/hours");
     let r = async {
         let (user, mut s) = kept_station(station_id).await?;
-        let hours = opening_hours.trim().to_string();
-        crate::stations::hours::model::validate(&hours).map_err(AppError::BadRequest)?;
+        // Written in words or in `opening_hours`: stored in the one syntax.
+        let hours = crate::stations::hours::chinese::to_osm(&opening_hours)
+            .map_err(AppError::BadRequest)?
+            .osm;
         let state = crate::state::app_state()?;
         s.version = version;
         let follows = matches!(follows_workdays.as_deref(), Some("on" | "true" | "1"));

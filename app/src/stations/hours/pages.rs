@@ -77,20 +77,23 @@ fn HoursBody(e: crate::stations::hours::api::HoursForm) -> impl IntoView {
             </form>
             <div id="hours-state" aria-live="polite">
                 {e.error.clone().map(|m| view! { <p class="form-error" role="alert">{m.text()}</p> })}
+                {e.read_as.clone().map(|osm| view! {
+                    <p class="form-ok">{tr("hours.read_as")} " " <code>{osm}</code></p>
+                })}
                 {(e.proposed && e.error.is_none()).then(|| view! { <p class="hint">{tr("hours.proposed")}</p> })}
             </div>
             {e.error.is_none().then(|| view! {
                 <form method="post" action=SetHours::PATH class="inline">
                     <input type="hidden" name="station_id" value=id.clone() />
                     <input type="hidden" name="version" value=e.version.to_string() />
-                    <input type="hidden" name="opening_hours" value=e.hours.clone() />
+                    <input type="hidden" name="opening_hours" value=e.read_as.clone().unwrap_or_else(|| e.hours.clone()) />
                     <input type="hidden" name="follows_workdays" value=if e.follows_workdays { "on" } else { "off" } />
                     <button class="button" type="submit">{tr("hours.save")}</button>
                 </form>
             })}
         </section>
         <section class="card">
-            <div id="hours-live" aria-live="polite" data-caption=tr("hours.preview_unsaved")
+            <div id="hours-live" aria-live="polite" data-caption=tr("hours.preview_unsaved") data-read-as=tr("hours.read_as")
                 data-closed=tr("hours.closed_day")
                 data-weekdays=weekdays>
             {(!e.preview.is_empty()).then(|| view! {

@@ -133,9 +133,15 @@ pub fn hours_form(
         s.follows_workdays
     };
     let specials = set.specials_of(station_id);
-    let (error, preview) = match crate::stations::hours::model::validate(&hours) {
+    let read = crate::stations::hours::chinese::to_osm(&hours);
+    let read_as = read
+        .as_ref()
+        .ok()
+        .filter(|c| c.converted)
+        .map(|c| c.osm.clone());
+    let (error, preview) = match read {
         Err(e) => (Some(e), Vec::new()),
-        Ok(()) => {
+        Ok(crate::stations::hours::chinese::Converted { osm: hours, .. }) => {
             let ctx = context(&set.calendar);
             let eff = effective(&hours, specials);
             match Hours::parse(&eff, &ctx, follows) {
@@ -170,6 +176,7 @@ pub fn hours_form(
         hours,
         follows_workdays: follows,
         proposed: is_proposal,
+        read_as,
         error,
         preview,
         specials: Vec::new(),

@@ -34,6 +34,10 @@ pub struct HoursForm {
     pub follows_workdays: bool,
     /// Whether `hours` is a proposal (not yet saved).
     pub proposed: bool,
+    /// `hours` read as `opening_hours` when written in words (`周一至周五 8:30-17:30`):
+    /// what saving stores, shown beside what was written.
+    #[serde(default)]
+    pub read_as: Option<String>,
     /// Why the proposal cannot be evaluated (then there is no preview).
     pub error: Option<crate::message::Msg>,
     pub preview: Vec<PreviewDay>,

@@ -146,7 +146,13 @@ pub struct Checked {
     pub problems: Vec<Problem>,
     /// Problems found beyond [`MAX_PROBLEMS`] (not listed).
     pub more_problems: usize,
+    /// Hours written in words (`周一至周五 8:30-17:30`) and what they were read as, by
+    /// row, for the clerk to check before applying (rows already in `opening_hours`
+    /// syntax are not listed).
+    pub conversions: Vec<HoursConversion>,
 }
+
+pub use crate::stations::transfer::views::HoursConversion;
 
 impl Checked {
     fn problem(&mut self, row: usize, column: &str, reason: Msg) {
@@ -272,12 +278,13 @@ fn yes_no(s: &str) -> Option<bool> {
 }
 
 /// Reads a CSV's rows (the header names the columns, in Chinese or English, in any
-/// order) and checks each; `hours_ok` is the same check the evaluator's crate makes.
+/// order) and checks each; `hours_ok` reads a cell of hours into `opening_hours` (the
+/// hours module's reader of Chinese forms, which the evaluator's crate then checks).
 pub fn parse_csv(
     text: &str,
     datum: Datum,
     bounds: Option<BBox>,
-    hours_ok: &dyn Fn(&str) -> Result<(), Msg>,
+    hours_ok: &dyn Fn(&str) -> Result<String, Msg>,
 ) -> Result<Checked, Msg> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -309,6 +316,11 @@ pub fn parse_csv(
         return Err(Msg::new("transfer.missing_columns").arg("list", missing.join("、")));
     }
     let mut records = Vec::new();
+    // Rows whose cell count is not the header's: an unquoted ASCII comma inside a cell
+    // (a Notepad edit of the hours) shifts every cell after it, so such a row is named
+    // once, as that, instead of by the knock-on errors in the wrong columns.
+    let mut misshapen: Vec<(usize, Msg)> = Vec::new();
+    let width = headers.len();
     for (i, r) in reader.records().enumerate() {
         if i >= MAX_ROWS {
             return Err(Msg::new("transfer.too_many_rows").arg("n", MAX_ROWS));
@@ -316,6 +328,31 @@ pub fn parse_csv(
         let row = i + 2;
         match r {
             Ok(rec) => {
+                if rec.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                // Excel writes every row as wide as the header (its used range), so a
+                // row of another width was edited by hand.
+                if rec.len() > width {
+                    misshapen.push((
+                        row,
+                        Msg::new("transfer.too_many_cells")
+                            .arg("row", row)
+                            .arg("n", rec.len())
+                            .arg("header", width),
+                    ));
+                    continue;
+                }
+                if rec.len() < width {
+                    misshapen.push((
+                        row,
+                        Msg::new("transfer.too_few_cells")
+                            .arg("row", row)
+                            .arg("n", rec.len())
+                            .arg("header", width),
+                    ));
+                    continue;
+                }
                 let cells: Vec<String> = at
                     .iter()
                     .map(|a| {
@@ -331,7 +368,17 @@ pub fn parse_csv(
             Err(e) => return Err(Msg::new("transfer.bad_row").arg("row", row).arg("e", e)),
         }
     }
-    Ok(check_records(records, datum, bounds, hours_ok))
+    let only_misshapen = records.is_empty() && !misshapen.is_empty();
+    let mut out = check_records(records, datum, bounds, hours_ok);
+    if only_misshapen {
+        // Not "the file is empty": every row is named below.
+        out.problems.clear();
+    }
+    for (row, m) in misshapen {
+        out.problem(row, "", m);
+    }
+    out.problems.sort_by_key(|p| p.row);
+    Ok(out)
 }
 
 /// Reads a GeoJSON FeatureCollection of Points whose properties carry the same keys
@@ -340,7 +387,7 @@ pub fn parse_geojson(
     text: &str,
     datum: Datum,
     bounds: Option<BBox>,
-    hours_ok: &dyn Fn(&str) -> Result<(), Msg>,
+    hours_ok: &dyn Fn(&str) -> Result<String, Msg>,
 ) -> Result<Checked, Msg> {
     let v: serde_json::Value =
         serde_json::from_str(text).map_err(|e| Msg::new("transfer.unreadable").arg("e", e))?;
@@ -391,7 +438,7 @@ fn check_records(
     records: Vec<(usize, Vec<String>)>,
     datum: Datum,
     bounds: Option<BBox>,
-    hours_ok: &dyn Fn(&str) -> Result<(), Msg>,
+    hours_ok: &dyn Fn(&str) -> Result<String, Msg>,
 ) -> Checked {
     let mut out = Checked::default();
     let col = |i: usize| COLUMNS[i].1;
@@ -417,7 +464,7 @@ fn check_records(
         let street = text(3, 30, &mut out);
         let community = text(4, 30, &mut out);
         let address = text(5, 100, &mut out);
-        let hours = text(8, 255, &mut out);
+        let mut hours = text(8, 255, &mut out);
         let kind = kind_of(&kind_text);
         if kind.is_none() && !kind_text.is_empty() {
             out.problem(
@@ -468,8 +515,16 @@ fn check_records(
             _ => None,
         };
         if !hours.is_empty() {
-            if let Err(e) = hours_ok(&hours) {
-                out.problem(row, col(8), e);
+            match hours_ok(&hours) {
+                Ok(osm) if osm != hours => {
+                    out.conversions.push(HoursConversion {
+                        row,
+                        written: std::mem::replace(&mut hours, osm.clone()),
+                        osm,
+                    });
+                }
+                Ok(_) => {}
+                Err(e) => out.problem(row, col(8), e),
             }
         }
         let phone = match crate::stations::model::parse_station_phone(&c[9]) {
@@ -662,12 +717,12 @@ mod tests {
         assert_eq!(AMENITY_NAMES.len(), Amenity::ALL.len());
     }
 
-    fn ok(_: &str) -> Result<(), Msg> {
-        Ok(())
+    fn ok(s: &str) -> Result<String, Msg> {
+        Ok(s.to_string())
     }
 
-    fn hours(s: &str) -> Result<(), Msg> {
-        crate::stations::hours::model::validate(s)
+    fn hours(s: &str) -> Result<String, Msg> {
+        crate::stations::hours::chinese::to_osm(s).map(|c| c.osm)
     }
 
     const ZIBO: BBox = BBox {
@@ -762,6 +817,42 @@ mod tests {
         assert!(at(10, "类型"), "a second centre in one community");
         // Only the good rows pass.
         assert_eq!(c.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![2, 9]);
+    }
+
+    #[test]
+    fn a_row_with_a_stray_comma_is_named_once_by_its_cell_count() {
+        let text = csv_of(&[
+            "ZB-1,outdoor,甲,车站街道,和平社区,和平路1号,118.05,36.80,周一至周五 8:30-12:00,14:00-17:30,,,,",
+            "ZB-2,outdoor,乙,车站街道,和平社区,和平路2号,118.05,36.80,\"周一至周五 8:30-12:00,14:00-17:30\",,,,",
+            "ZB-3,outdoor,丙,车站街道,和平社区,和平路3号,118.05,36.80,24/7,,,,",
+            "ZB-4,outdoor,丁,车站街道,和平社区,和平路4号,118.05,36.80,24/7",
+        ]);
+        let c = parse_csv(&text, Datum::Wgs84, Some(ZIBO), &hours).unwrap();
+        let of_row = |row: usize| {
+            c.problems
+                .iter()
+                .filter(|p| p.row == row)
+                .collect::<Vec<_>>()
+        };
+        // Row 2: one problem, for the whole row, saying what happened.
+        let p = of_row(2);
+        assert_eq!(p.len(), 1, "{:?}", c.problems);
+        assert_eq!(p[0].column, "");
+        assert_eq!(p[0].reason.key, "transfer.too_many_cells");
+        assert_eq!(
+            p[0].reason.render(crate::prefs::Locale::ZhCn),
+            "第 2 行有 14 列，表头有 13 列：开放时间等格子里的逗号请用中文逗号“，”或给整格加英文引号"
+        );
+        // Quoted, the same hours read.
+        assert!(
+            of_row(3).is_empty() && of_row(4).is_empty(),
+            "{:?}",
+            c.problems
+        );
+        assert_eq!(of_row(5)[0].reason.key, "transfer.too_few_cells");
+        assert_eq!(c.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(c.rows[0].opening_hours, "Mo-Fr 08:30-12:00,14:00-17:30");
+        assert_eq!(c.conversions.len(), 1);
     }
 
     #[test]

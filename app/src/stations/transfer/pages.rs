@@ -84,6 +84,7 @@ fn ImportForms() -> impl IntoView {
                     data-checking=tr("transfer.upload_checking") data-failed=tr("transfer.upload_failed")></p>
             </form>
             <p class="hint">{tr("transfer.columns_hint")}</p>
+            <p class="hint">{tr("transfer.hours_hint")}</p>
             <p class="actions">
                 <a class="button secondary" href="/api/v1/import/template.csv?encoding=gbk" rel="external" download="linli-template.csv">{tr("transfer.template")}</a>
             </p>
@@ -183,6 +184,21 @@ fn Report(r: ImportReport) -> impl IntoView {
                 <ul>{r.clashes.iter().map(|(row, community)| view! {
                     <li>{tr_args("transfer.centre_clash", &[("row", row.to_string()), ("community", community.clone())])}</li>
                 }).collect_view()}</ul>
+            </section>
+        })}
+        {(!r.conversions.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{tr("transfer.conversions")}</h2>
+                <p class="hint">{tr("transfer.conversions_hint")}</p>
+                <table class="problems conversions">
+                    <caption class="visually-hidden">{tr("transfer.conversions")}</caption>
+                    <thead><tr><th scope="col">{tr("transfer.row")}</th><th scope="col">{tr("transfer.hours_written")}</th><th scope="col">{tr("transfer.hours_read")}</th></tr></thead>
+                    <tbody>
+                        {r.conversions.iter().map(|c| view! {
+                            <tr><td>{c.row}</td><td>{c.written.clone()}</td><td><code>{c.osm.clone()}</code></td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
             </section>
         })}
         {(!r.problems.is_empty()).then(|| view! {

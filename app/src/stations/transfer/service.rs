@@ -79,7 +79,7 @@ fn check_import(
 ) -> Result<crate::stations::transfer::model::Checked, Msg> {
     use crate::stations::transfer::model::{parse_csv, parse_geojson, Datum};
     let datum = Datum::parse(&i.datum).unwrap_or(Datum::Wgs84);
-    let hours = |s: &str| crate::stations::hours::model::validate(s);
+    let hours = |s: &str| crate::stations::hours::chinese::to_osm(s).map(|c| c.osm);
     if i.format == "geojson" {
         parse_geojson(&i.body, datum, bounds, &hours)
     } else {
@@ -121,6 +121,7 @@ pub async fn import_report(
             r.rows_ok = c.rows.len();
             r.problems = c.problems;
             r.more_problems = c.more_problems;
+            r.conversions = c.conversions;
             r.clashes = clashes;
             r.counts = counts;
         }

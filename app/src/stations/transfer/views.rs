@@ -14,6 +14,16 @@ pub struct Problem {
     pub reason: crate::message::Msg,
 }
 
+/// A cell of hours written in words and what the import reads it as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursConversion {
+    pub row: usize,
+    /// As the file wrote it.
+    pub written: String,
+    /// As `opening_hours`, what applying stores.
+    pub osm: String,
+}
+
 /// What applying an import did (or would do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ImportCounts {
@@ -40,6 +50,9 @@ pub struct ImportReport {
     pub rows_ok: usize,
     pub problems: Vec<Problem>,
     pub more_problems: usize,
+    /// Hours written in words and what they are read as (see [`HoursConversion`]).
+    #[serde(default)]
+    pub conversions: Vec<HoursConversion>,
     /// Rows that would give a community a second 党群服务中心: (row, community).
     pub clashes: Vec<(usize, String)>,
     pub counts: ImportCounts,
