@@ -81,7 +81,7 @@ LAYER_OF_NAME = {
 }
 # By file stem inside a feature folder.
 LAYER_OF_STEM = {
-    "model": "model", "coords": "model", "hours": "model", "chinese": "model", "search": "model",
+    "model": "model", "coords": "model", "hours": "model", "chinese": "model", "english": "model", "search": "model",
     "ics": "model", "views": "model", "transfer": "model", "secret": "model", "cache": "service", "index": "model",
     "store": "store", "service": "service", "jobs": "service", "sms": "service",
     "outbox": "service", "reminders": "service", "group": "service", "photo": "store", "coverage": "service",

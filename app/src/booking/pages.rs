@@ -326,7 +326,7 @@ fn Confirmation(b: BookingView, new: bool, ask_cancel: bool) -> impl IntoView {
             <section class="card">
                 <h2>{tr("guide.materials")}</h2>
                 <ul>{b.bring.iter().map(|(n, o, c, req)| view! {
-                    <li>{n.clone()} " · " {tr_args("checklist.counts", &[("o", o.to_string()), ("c", c.to_string())])}
+                    <li>{n.clone()} " · " {crate::catalogue::pages::material_counts(*o, *c)}
                         {(!req).then(|| view! { <span class="tag">{tr("guide.if_applicable")}</span> })}</li>
                 }).collect_view()}</ul>
             </section>

@@ -24,6 +24,10 @@ pub struct GuideView {
     pub updated_on: String,
     /// Whether the viewer may edit it (staff and admins).
     pub editable: bool,
+    /// Whether `item`'s texts are the reviewed English translation of this version (an
+    /// English reader); false: the published Chinese text.
+    #[serde(default)]
+    pub translated: bool,
 }
 
 #[server(prefix = "/api", endpoint = "catalogue/list")]
@@ -31,9 +35,15 @@ pub async fn get_catalogue() -> Result<CatalogueView, AppError> {
     let state = crate::state::app_state()?;
     let r = async {
         let c = state.catalogue().await?;
-        Ok(CatalogueView {
-            categories: c.summaries(),
-        })
+        let mut categories = c.summaries();
+        if crate::i18n::current_locale() == crate::prefs::Locale::En {
+            for (cat, _) in &mut categories {
+                if let Some(s) = crate::catalogue::english::category_summary(&cat.code) {
+                    cat.summary = s.to_string();
+                }
+            }
+        }
+        Ok(CatalogueView { categories })
     }
     .await;
     crate::reply::read(r, "/services")
@@ -64,12 +74,17 @@ pub async fn get_guide(code: String) -> Result<GuideView, AppError> {
         let editable = crate::accounts::session::current_user()
             .await?
             .is_some_and(|u| u.is_staff());
+        // An English reader gets the reviewed English text where it is current.
+        let english = (crate::i18n::current_locale() == crate::prefs::Locale::En)
+            .then(|| c.english(&code))
+            .flatten();
         Ok(GuideView {
-            item: s.item.clone(),
+            item: english.unwrap_or(&s.item).clone(),
             category: c.category_name(&s.category),
             version: s.version,
             updated_on: crate::time::date_of(s.updated_at),
             editable,
+            translated: english.is_some(),
         })
     }
     .await;

@@ -2,6 +2,8 @@
 //! full service guide (办事指南), Chinese search (substring, pinyin, initials, colloquial
 //! names), printable checklists and a version history of every guide.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod english;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

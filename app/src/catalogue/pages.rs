@@ -71,7 +71,7 @@ pub fn ServicesPage() -> impl IntoView {
                 list.await.map(|c| c.categories.into_iter().map(|(cat, items)| view! {
                     <section class="card category" id=format!("cat-{}", cat.code)>
                         <h2>{cat.title()}</h2>
-                        <p class="hint" lang="zh-CN">{cat.summary.clone()}</p>
+                        <p class="hint" lang=crate::i18n::current_locale().tag()>{cat.summary.clone()}</p>
                         <ul class="service-list">{items.into_iter().map(item_row).collect_view()}</ul>
                     </section>
                 }).collect_view())
@@ -149,9 +149,14 @@ fn Guide(g: GuideView, history: GuideHistory, near: NearCentres) -> impl IntoVie
         <article class="guide">
             <p class="crumb"><a href="/services">{tr("services.title")}</a> " › " {g.category.clone()}</p>
             <h1>{it.title()}</h1>
-            // In English: the published Chinese name (what the window calls it) and a summary
-            // line of the facts; the long texts below stay in Chinese, marked as such.
-            {(it.title() != it.name).then(|| view! {
+            // In English: the published Chinese name (what the window calls it); then either
+            // the reviewed translation of this version, said as such, or (a version not yet
+            // translated) a summary line of the facts above the Chinese texts.
+            {(it.title() != it.name && g.translated).then(|| view! {
+                <p class="lead" lang="zh-CN">{it.name.clone()}</p>
+                <p class="hint">{tr_args("guide.translated", &[("v", g.version.to_string())])}</p>
+            })}
+            {(it.title() != it.name && !g.translated).then(|| view! {
                 <p class="lead" lang="zh-CN">{it.name.clone()}</p>
                 <p class="hint">{tr_args("guide.en_summary", &[
                     ("visits", it.visits.to_string()),
@@ -182,7 +187,7 @@ fn Guide(g: GuideView, history: GuideHistory, near: NearCentres) -> impl IntoVie
                     <dd>{tr_args("services.visits", &[("n", it.visits.to_string())])}</dd>
                     <dt>{tr("guide.fee")}</dt>
                     <dd>{if it.fee.charged { tr("guide.charged") } else { tr("guide.free") }}
-                        " " <span class="hint" lang="zh-CN">{it.fee.basis.clone()}</span></dd>
+                        " " <span class="hint" lang=if g.translated { "en" } else { "zh-CN" }>{it.fee.basis.clone()}</span></dd>
                     <dt>{tr("guide.online")}</dt>
                     <dd>{yes_no(it.online)}</dd>
                     <dt>{tr("guide.terminal")}</dt>
@@ -197,7 +202,7 @@ fn Guide(g: GuideView, history: GuideHistory, near: NearCentres) -> impl IntoVie
                     <h3>{c.case.clone()}</h3>
                     <ul>{c.items.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view()}</ul>
                 }).collect_view()}
-                <p class="hint">{tr("guide.serves")} "：" {it.serves.clone()}</p>
+                <p class="hint">{tr("guide.serves")} {tr("common.colon")} {it.serves.clone()}</p>
             </section>
             <section class="card">
                 <h2>{tr("guide.materials")}</h2>
@@ -206,7 +211,7 @@ fn Guide(g: GuideView, history: GuideHistory, near: NearCentres) -> impl IntoVie
                     <tbody>
                         {it.materials.iter().map(|m| view! {
                             <tr>
-                                <td>{m.name.clone()} {(!m.required).then(|| view! { <span class="tag">{tr("guide.if_applicable")}</span> })}</td>
+                                <td>{m.name.clone()} " " {(!m.required).then(|| view! { <span class="tag">{tr("guide.if_applicable")}</span> })}</td>
                                 <td>{m.originals}</td>
                                 <td>{m.copies}</td>
                                 <td>{m.format.clone()} " " {m.note.clone()}</td>
@@ -218,18 +223,18 @@ fn Guide(g: GuideView, history: GuideHistory, near: NearCentres) -> impl IntoVie
             </section>
             <section class="card">
                 <h2>{tr("guide.steps")}</h2>
-                <ol class="steps">{it.steps.iter().map(|s| view! { <li><strong>{s.name.clone()}</strong> "：" {s.detail.clone()}</li> }).collect_view()}</ol>
+                <ol class="steps">{it.steps.iter().map(|s| view! { <li><strong>{s.name.clone()}</strong> {tr("common.colon")} {s.detail.clone()}</li> }).collect_view()}</ol>
             </section>
             <section class="card">
                 <h2>{tr("guide.where")}</h2>
                 <p>{it.place.clone()}</p>
                 <p>{it.hours.clone()}</p>
-                <p>{tr("guide.result")} "：" {it.result.name.clone()} "（" {it.result.delivery.clone()} "）"</p>
+                <p>{tr("guide.result")} {tr("common.colon")} {tr_args("guide.result_line", &[("name", it.result.name.clone()), ("delivery", it.result.delivery.clone())])}</p>
                 <p>
-                    {tr("guide.consult")} "：" <a href=format!("tel:{}", it.consult_phone.replace('-', ""))>{it.consult_phone.clone()}</a>
-                    " · " {tr("guide.complaint")} "：" <a href=format!("tel:{}", it.complaint_phone)>{it.complaint_phone.clone()}</a>
+                    {tr("guide.consult")} {tr("common.colon")} <a href=format!("tel:{}", it.consult_phone.replace('-', ""))>{it.consult_phone.clone()}</a>
+                    " · " {tr("guide.complaint")} {tr("common.colon")} <a href=format!("tel:{}", it.complaint_phone)>{it.complaint_phone.clone()}</a>
                 </p>
-                <p class="hint">{tr("guide.body")} "：" {it.implementing_body.clone()}</p>
+                <p class="hint">{tr("guide.body")} {tr("common.colon")} {it.implementing_body.clone()}</p>
             </section>
             <Centres code=it.code.clone() near=near />
             <section class="card">
@@ -311,6 +316,31 @@ fn History(h: GuideHistory) -> impl IntoView {
     }
 }
 
+/// How many originals to show and copies to leave, as whole clauses in the reader's
+/// language ("No original needed · leave 2 copies", "带原件1份（看后退还）· 交复印件2份").
+pub fn material_counts(originals: u32, copies: u32) -> String {
+    let part = |n: u32, none: &str, one: &str, many: &str| match n {
+        0 => tr(none),
+        1 => tr(one),
+        n => tr_args(many, &[("n", n.to_string())]),
+    };
+    format!(
+        "{} · {}",
+        part(
+            originals,
+            "checklist.orig_none",
+            "checklist.orig_one",
+            "checklist.orig_many"
+        ),
+        part(
+            copies,
+            "checklist.copy_none",
+            "checklist.copy_one",
+            "checklist.copy_many"
+        )
+    )
+}
+
 /// What to bring, with tick boxes, for printing (the print stylesheet hides the rest).
 #[component]
 pub fn ChecklistPage() -> impl IntoView {
@@ -339,7 +369,7 @@ pub fn ChecklistPage() -> impl IntoView {
                                             <label>
                                                 <input type="checkbox" />
                                                 <span class="tick-name">{m.name.clone()}</span>
-                                                <span class="tick-count">{tr_args("checklist.counts", &[("o", m.originals.to_string()), ("c", m.copies.to_string())])}</span>
+                                                <span class="tick-count">{material_counts(m.originals, m.copies)}</span>
                                                 {(!m.required).then(|| view! { <span class="tag">{tr("guide.if_applicable")}</span> })}
                                             </label>
                                             {(!m.note.is_empty() || !m.format.is_empty()).then(|| view! { <p class="hint">{m.format.clone()} " " {m.note.clone()}</p> })}
@@ -348,7 +378,7 @@ pub fn ChecklistPage() -> impl IntoView {
                                 </ul>
                                 <p>{it.place.clone()}</p>
                                 <p>{it.hours.clone()}</p>
-                                <p>{tr("guide.consult")} "：" {it.consult_phone.clone()}</p>
+                                <p>{tr("guide.consult")} {tr("common.colon")} {it.consult_phone.clone()}</p>
                             </article>
                             <script src="/map.js" defer></script>
                         }.into_any()

@@ -54,10 +54,37 @@ pub struct Entry {
     names: Vec<Name>,
     name_en: String,
     text: String,
+    /// The English name's words, and the English guide's (lower case, each once).
+    en_name_words: Vec<String>,
+    en_text_words: Vec<String>,
+}
+
+/// The words of an English text, lower case, each once (`hukou`, `residence`, `id`).
+fn english_words(texts: &[&str]) -> Vec<String> {
+    let mut w: Vec<String> = texts
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    w.sort_unstable();
+    w.dedup();
+    w
+}
+
+/// Whether every query word begins a word of `words` (its parts match: `resid` finds
+/// "residence").
+fn all_words_begin(q: &[String], words: &[String]) -> bool {
+    !q.is_empty()
+        && q.iter().all(|qw| {
+            let at = words.partition_point(|w| w.as_str() < qw.as_str());
+            words.get(at).is_some_and(|w| w.starts_with(qw.as_str()))
+        })
 }
 
 impl Entry {
-    pub fn new(item: &Item) -> Self {
+    /// `english`: the guide in English when it has one (its words are searched too).
+    pub fn new(item: &Item, english: Option<&Item>) -> Self {
         let name = |s: &str, primary| {
             let (full, initials) = readings(s);
             Name {
@@ -77,16 +104,53 @@ impl Entry {
         item.materials.iter().for_each(|m| text.push_str(&m.name));
         item.faq.iter().for_each(|f| text.push_str(&f.q));
         text.push_str(&item.result.name);
+        let mut en: Vec<&str> = Vec::new();
+        if let Some(e) = english {
+            en.push(&e.result.name);
+            en.extend(e.materials.iter().map(|m| m.name.as_str()));
+            en.extend(e.faq.iter().map(|f| f.q.as_str()));
+            en.extend(e.steps.iter().map(|s| s.detail.as_str()));
+            for c in &e.conditions {
+                en.push(&c.case);
+                en.extend(c.items.iter().map(|i| i.as_str()));
+            }
+        }
         Entry {
             code: item.code.clone(),
             names,
             name_en: item.name_en.to_lowercase(),
             text: normalize(&text),
+            en_name_words: english_words(&[&item.name_en]),
+            en_text_words: english_words(&en),
+        }
+    }
+
+    /// How well the item answers an English query of words (`residence permit`).
+    fn english_score(&self, raw: &str) -> u32 {
+        let q = english_words(&[raw]);
+        // Words of one or two letters only as parts of a longer query ("id card").
+        if q.is_empty() || (q.len() == 1 && q[0].len() < 3) {
+            return 0;
+        }
+        let phrase = raw.trim().to_ascii_lowercase();
+        if all_words_begin(&q, &self.en_name_words) {
+            if self.name_en.starts_with(&phrase) {
+                780
+            } else if self.name_en.contains(&phrase) {
+                750
+            } else {
+                700
+            }
+        } else if all_words_begin(&q, &self.en_text_words) {
+            150
+        } else {
+            0
         }
     }
 
     /// How well the item answers the query; 0 means not at all.
     pub fn score(&self, q: &str) -> u32 {
+        let raw = q;
         let q = normalize(q);
         if q.is_empty() {
             return 0;
@@ -123,6 +187,9 @@ impl Entry {
         if best == 0 && ascii && q.len() >= 3 && self.name_en.contains(&q) {
             best = 250;
         }
+        if best < 700 && raw.chars().any(|c| c.is_ascii_alphabetic()) {
+            best = best.max(self.english_score(raw));
+        }
         if best == 0 && !ascii && q.chars().count() >= 2 && self.text.contains(&q) {
             best = 100;
         }
@@ -152,7 +219,46 @@ mod tests {
     fn entries() -> (Vec<Entry>, Vec<Item>) {
         let c: Catalogue = serde_json::from_str(SEED_JSON).unwrap();
         let items: Vec<Item> = c.categories.into_iter().flat_map(|c| c.items).collect();
-        (items.iter().map(Entry::new).collect(), items)
+        let entries = items
+            .iter()
+            .map(|i| Entry::new(i, crate::catalogue::english::english_guide(i).as_ref()))
+            .collect();
+        (entries, items)
+    }
+
+    /// English queries: the item's own English name first, its parts and the English
+    /// guide's words too.
+    #[test]
+    fn english_readers_find_items_by_their_english_names_and_words() {
+        let (entries, items) = entries();
+        let code_of = |name: &str| {
+            items
+                .iter()
+                .find(|i| i.name == name)
+                .map(|i| i.code.clone())
+                .unwrap()
+        };
+        for (q, want) in [
+            ("residence permit", "居住证申领"),
+            ("Residence Permit", "居住证申领"),
+            ("resid permit", "居住证申领"),
+            ("minimum living allowance", "最低生活保障申请"),
+            ("disability certificate", "残疾人证申领"),
+            ("legal aid", "法律援助申请"),
+            ("family doctor", "家庭医生签约服务"),
+            ("unemployment", "失业登记"),
+            ("public rental housing", "公共租赁住房申请"),
+        ] {
+            let hits = search(&entries, q);
+            assert_eq!(
+                hits.first().map(|h| h.0.clone()),
+                Some(code_of(want)),
+                "{q}: {hits:?}"
+            );
+        }
+        // A word only the guide's text has (the household register) finds guides too.
+        assert!(!search(&entries, "hukou").is_empty());
+        assert!(search(&entries, "zzqx permit").is_empty());
     }
 
     #[test]

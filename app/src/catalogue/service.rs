@@ -14,9 +14,16 @@ pub struct Loaded {
     pub categories: Vec<Category>,
     pub items: Vec<StoredItem>,
     pub entries: Vec<Entry>,
+    /// The guides in English, by code (only those whose English is current).
+    pub english: std::collections::HashMap<String, crate::catalogue::model::Item>,
 }
 
 impl Loaded {
+    /// The guide in English, if its English text translates its published version.
+    pub fn english(&self, code: &str) -> Option<&crate::catalogue::model::Item> {
+        self.english.get(code)
+    }
+
     pub fn item(&self, code: &str) -> Option<&StoredItem> {
         self.items.iter().find(|i| i.item.code == code)
     }
@@ -63,11 +70,25 @@ pub async fn catalogue(cache: &CatalogueCache, db: &Db) -> Result<Arc<Loaded>, s
             || store::version_stamp(db),
             || async move {
                 let (categories, items) = store::load(db).await?;
-                let entries = items.iter().map(|i| Entry::new(&i.item)).collect();
+                // The English guides, where a guide's English translates its published
+                // Chinese (see `catalogue::english`), kept with the rest.
+                let english: std::collections::HashMap<String, crate::catalogue::model::Item> =
+                    items
+                        .iter()
+                        .filter_map(|i| {
+                            crate::catalogue::english::english_guide(&i.item)
+                                .map(|e| (i.item.code.clone(), e))
+                        })
+                        .collect();
+                let entries = items
+                    .iter()
+                    .map(|i| Entry::new(&i.item, english.get(&i.item.code)))
+                    .collect();
                 Ok(Loaded {
                     categories,
                     items,
                     entries,
+                    english,
                 })
             },
         )

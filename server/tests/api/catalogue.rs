@@ -157,6 +157,19 @@ async fn staff_publish_new_versions_and_the_old_ones_are_kept() {
 
     let (_, html) = app.get_text("/services/MZ-01").await;
     assert!(html.contains("第2版") && html.contains("周六上午 9:00—12:00"));
+    // Its English text translates version 1: an English reader now gets version 2's
+    // Chinese under English headings, said as such, not an English text that is out of date.
+    let en = app.new_client();
+    en.post(app.url("/prefs"))
+        .form(&[("lang", "en"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    let html = app.page_as(&en, "/services/MZ-01").await;
+    assert!(
+        html.contains("This guide is published in Chinese") && html.contains("周六上午 9:00—12:00")
+    );
+    assert!(!html.contains("Translated from the published Chinese guide"));
     assert_eq!(app.guide_versions_kept("MZ-01").await, 2);
     assert_eq!(app.audit_count("update_guide").await, 1);
 }
@@ -314,7 +327,55 @@ async fn english_readers_get_english_item_names_and_the_checklist_prints() {
         html.contains("lang=\"zh-CN\" class=\"lead\">最低生活保障申请"),
         "{html}"
     );
-    assert!(html.contains("This guide is published in Chinese"));
+    // The guide itself in English: the reviewed translation of this version, said as such.
+    assert!(
+        html.contains("Translated from the published Chinese guide (version 1)"),
+        "{html}"
+    );
+    assert!(!html.contains("This guide is published in Chinese"));
+    assert!(
+        html.contains("Resident Identity Card") && html.contains("Who may apply"),
+        "{html}"
+    );
+    // No Chinese text in the guide's own sentences (names with their meaning aside).
+    let body = &html[html.find("<article").unwrap()..html.find("</article>").unwrap()];
+    for zh in [
+        "申请人向户籍所在地",
+        "最低生活保障申请书",
+        "居民身份证",
+        "服务对象：",
+    ] {
+        assert!(!body.contains(zh), "{zh} in the English guide");
+    }
+    // The checklist says a zero as a whole sentence.
+    let html = app.page_as(&en, "/services/MZ-01/checklist").await;
+    assert!(
+        html.contains("Bring the original (handed back) · no copy needed")
+            && html.contains("Bring the original (handed back) · leave 1 copy"),
+        "{html}"
+    );
+    assert!(!html.contains("copy(ies)") && !html.contains("original(s)"));
+    // The category descriptions too.
+    let html = app.page_as(&en, "/services").await;
+    assert!(
+        !html.contains("办理最低生活保障申请") && !html.contains("办理最低生活保障、"),
+        "{html}"
+    );
+    // Search by the item's own English name finds it first.
+    let html = app.page_as(&en, "/services?q=residence%20permit").await;
+    let first = html
+        .find("/services/ZF-02")
+        .expect("the residence permit is found");
+    assert!(
+        [
+            "/services/ZF-01\"",
+            "/services/ZF-03\"",
+            "/services/MZ-01\""
+        ]
+        .iter()
+        .all(|other| html.find(other).is_none_or(|at| at > first)),
+        "the residence permit first"
+    );
     // Chinese stays Chinese.
     let (_, html) = app.get_text("/services/MZ-01").await;
     assert!(html.contains("<h1>最低生活保障申请</h1>"));
