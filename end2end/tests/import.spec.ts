@@ -78,11 +78,19 @@ test('a wrong encoding, a missing column and unparseable hours are each named, a
   await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);
 
   // Hours the evaluator cannot read: the row and the column are named.
-  await uploadText(page, 'hours.csv', `${HEADER}\nH-1,户外劳动者服务站点,时间不对,${street},${community},测试路9号,${lng},${lat},周一到周五全天,,,,\n`, 'wgs84');
+  await uploadText(page, 'hours.csv', `${HEADER}\nH-1,户外劳动者服务站点,时间不对,${street},${community},测试路9号,${lng},${lat},看情况开放,,,,\n`, 'wgs84');
   const row = page.locator('table.problems tbody tr').first();
   await expect(row).toContainText('2');
   await expect(row).toContainText('开放时间');
+  await expect(row).toContainText('周一至周五 8:30-12:00');
   await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);
+
+  // Hours written in words: the preview shows each as read, and the file may be applied.
+  await uploadText(page, 'words.csv', `${HEADER}\nH-2,户外劳动者服务站点,中文时间,${street},${community},测试路10号,${lng},${lat},工作日９：００－１７：００ 周末休息,,,,\n`, 'wgs84');
+  const conv = page.locator('table.conversions tbody tr').first();
+  await expect(conv).toContainText('工作日９：００－１７：００ 周末休息');
+  await expect(conv).toContainText('Mo-Fr 09:00-17:00; Sa,Su off');
+  await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(1);
 
   const after = (await (await page.request.get('/api/v1/stations')).json()).features.length;
   expect(after).toBe(before);

@@ -90,6 +90,13 @@ test('an admin runs the back office: city, people, holidays, coverage, dashboard
   await page.goto('/admin/people');
   await page.getByLabel('手机号').fill('13955550001');
   await page.getByLabel('身份', { exact: true }).selectOption('staff');
+  // The community starts at "请选择社区": a clerk granted without one is refused in words.
+  await expect(page.locator('#grant-community')).toHaveValue('');
+  await page.getByRole('button', { name: '授予身份' }).click();
+  await expect(page.getByRole('alert')).toContainText('请选择社区');
+  await page.getByLabel('手机号').fill('13955550001');
+  await page.getByLabel('身份', { exact: true }).selectOption('staff');
+  await page.locator('#grant-community').selectOption({ index: 1 });
   await page.getByRole('button', { name: '授予身份' }).click();
   await expect(page.getByRole('status')).toContainText('已保存');
   const row = page.locator('tr').filter({ hasText: '139****0001' });

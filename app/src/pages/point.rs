@@ -17,7 +17,21 @@ pub fn PointAsk(
     near: String,
     open: bool,
     #[prop(default = None)] map_link: Option<&'static str>,
+    /// The city's streets: each a link that sets the place to that street (the way to
+    /// say where one is with neither a device position nor a map).
+    #[prop(optional)]
+    streets: Vec<String>,
 ) -> impl IntoView {
+    let keep: String = hidden
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "&{}={}",
+                crate::util::url_encode(k),
+                crate::util::url_encode(v)
+            )
+        })
+        .collect();
     view! {
         <details class="change-point" open=open>
             <summary>{tr("stations.change_point")}</summary>
@@ -37,8 +51,18 @@ pub fn PointAsk(
                     <button type="submit" class="button secondary">{tr("stations.near_go")}</button>
                 </div>
             </form>
+            {(!streets.is_empty()).then(|| view! {
+                <p class="hint" id="street-pick">{tr("stations.pick_street")}</p>
+                <ul class="place-list" aria-labelledby="street-pick">
+                    {streets.into_iter().map(|s| {
+                        let href = format!("{action}?near={}{keep}", crate::util::url_encode(&s));
+                        view! { <li><a href=href>{s}</a></li> }
+                    }).collect_view()}
+                </ul>
+            })}
+            // Tapping a map needs its script.
             {map_link.map(|href| view! {
-                <p class="hint"><a href=href>{tr("stations.tap_on_map")}</a></p>
+                <p class="hint js-only"><a href=href>{tr("stations.tap_on_map")}</a></p>
             })}
         </details>
     }

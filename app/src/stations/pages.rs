@@ -73,6 +73,11 @@ fn list_item(n: NearbyStation, located: bool) -> impl IntoView {
                     <span class="walk">{tr_args("stations.walk", &[("min", n.walk_minutes.to_string())])}</span>
                     " · "
                 })}
+                // With no point the list goes by street: each item says its street.
+                {(!located && !s.street.is_empty()).then(|| view! {
+                    <span class="street">{s.street.clone()}</span>
+                    " · "
+                })}
                 <StatusLine status=n.status.clone() />
             </p>
             <AmenityList amenities=s.amenities.clone() />
@@ -223,7 +228,7 @@ fn Origin(page: NearbyPage, action: &'static str) -> impl IntoView {
         <section class=if page.located { "origin card" } else { "origin card unlocated" } aria-labelledby="origin-said">
             <p id="origin-said" class="origin-said"><strong>{said}</strong></p>
             {missed.map(|m| view! { <p class="form-error" role="alert">{tr_args("stations.landmark_missing", &[("q", m)])}</p> })}
-            <crate::pages::point::PointAsk action=action hidden=hidden near=page.near.clone()
+            <crate::pages::point::PointAsk action=action hidden=hidden near=page.near.clone() streets=page.streets.clone()
                 open=!page.located map_link=(action == "/rider").then_some("/map?kind=outdoor") />
         </section>
     }

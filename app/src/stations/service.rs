@@ -40,6 +40,10 @@ pub struct StationSet {
     /// What other features compute from this set once per day (the life-circle coverage),
     /// by type: see [`StationSet::daily`].
     daily: std::sync::Mutex<Vec<(chrono::NaiveDate, Arc<dyn std::any::Any + Send + Sync>)>>,
+    /// The stations' indices by street, then name (sorted once per set, not per page).
+    street_order: Vec<usize>,
+    /// The streets that have stations, in order, each once.
+    street_names: Vec<String>,
 }
 
 /// The outdoor rest points with their opening spans for [`OFFLINE_DAYS`] days from a
@@ -89,7 +93,24 @@ impl StationSet {
                 .collect(),
         );
         let status_memo = hours.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let mut street_order: Vec<usize> = (0..stations.len()).collect();
+        street_order.sort_by(|a, b| {
+            let (x, y) = (&stations[*a], &stations[*b]);
+            (x.street.as_str(), x.name.as_str(), x.id).cmp(&(
+                y.street.as_str(),
+                y.name.as_str(),
+                y.id,
+            ))
+        });
+        let mut street_names: Vec<String> = street_order
+            .iter()
+            .map(|i| stations[*i].street.clone())
+            .filter(|s| !s.is_empty())
+            .collect();
+        street_names.dedup();
         StationSet {
+            street_order,
+            street_names,
             stations,
             hours,
             status_memo,
@@ -240,6 +261,48 @@ impl StationSet {
             .collect()
     }
 
+    /// The stations that pass the filters with no point to measure from: by street, the
+    /// open ones first in each street, then by name; at most `q.limit`.
+    pub fn by_street(&self, q: &NearbyQuery, at: NaiveDateTime) -> Vec<NearbyStation> {
+        let mut out: Vec<NearbyStation> = Vec::new();
+        let mut closed: Vec<NearbyStation> = Vec::new();
+        let mut street: Option<&str> = None;
+        for &i in &self.street_order {
+            let s = &self.stations[i];
+            if street != Some(s.street.as_str()) {
+                // A street ends: its closed stations after its open ones.
+                out.append(&mut closed);
+                if out.len() >= q.limit {
+                    break;
+                }
+                street = Some(s.street.as_str());
+            }
+            if !self.admits(q, i, at) {
+                continue;
+            }
+            let status = self.status(i, at);
+            let n = NearbyStation {
+                station: s.clone(),
+                distance_m: 0.0,
+                walk_minutes: 0,
+                status: status.clone(),
+            };
+            if status.is_some_and(|s| s.open) {
+                out.push(n);
+            } else {
+                closed.push(n);
+            }
+        }
+        out.append(&mut closed);
+        out.truncate(q.limit);
+        out
+    }
+
+    /// The streets that have stations, in order, each once.
+    pub fn streets(&self) -> Vec<String> {
+        self.street_names.clone()
+    }
+
     /// Every station that passes the filters (no point needed), in id order.
     pub fn filtered(&self, q: &NearbyQuery, at: NaiveDateTime) -> Vec<(usize, Option<OpenStatus>)> {
         (0..self.stations.len())
@@ -373,10 +436,15 @@ pub fn nearby_page(
         .point
         .or_else(|| set.city.as_ref().map(|c| c.center))
         .unwrap_or(crate::stations::views::CITY_CENTRE);
-    let results = if rider && !located {
+    // Without a point nothing is measured: the map lists the stations by street, open
+    // ones first in each street (not "nearest the city centre", an order no visitor asked
+    // for); the rider page lists nothing until it knows where the rider is.
+    let results = if located {
+        set.nearest(point, &query, now)
+    } else if rider {
         Vec::new()
     } else {
-        set.nearest(point, &query, now)
+        set.by_street(&query, now)
     };
     Ok(crate::stations::views::NearbyPage {
         query,
@@ -386,6 +454,7 @@ pub fn nearby_page(
         near_found,
         results,
         tiles,
+        streets: set.streets(),
     })
 }
 

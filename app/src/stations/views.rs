@@ -19,6 +19,10 @@ pub struct NearbyPage {
     pub near_found: Option<String>,
     pub results: Vec<crate::stations::model::NearbyStation>,
     pub tiles: TileSettings,
+    /// The city's streets, for picking a place without a device position or a map
+    /// (each a link: `near=<street>`).
+    #[serde(default)]
+    pub streets: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

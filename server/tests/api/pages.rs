@@ -378,3 +378,55 @@ async fn the_staff_pages_render_for_their_people_and_refuse_others() {
         403
     );
 }
+
+/// Without a point (and without scripts) home offers what works: the place box and the
+/// city's streets as links, and a list in a clear order — by street, open ones first.
+#[tokio::test]
+async fn with_no_point_home_offers_the_streets_and_lists_by_street_open_first() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("或按街道选择") && html.contains("id=\"near-q\""),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("href=\"/map?near=").count(),
+        31,
+        "one link per street"
+    );
+    let list = &html[html.find("id=\"station-list\"").expect("a list")..];
+    let list = &list[..list.find("</ol>").expect("closed")];
+    let items: Vec<(String, bool)> = list
+        .split("<li class=\"station-item")
+        .skip(1)
+        .map(|li| {
+            let street = li
+                .split("<span class=\"street\">")
+                .nth(1)
+                .and_then(|s| s.split('<').next())
+                .expect("each item says its street")
+                .to_string();
+            (street, li.contains("status open"))
+        })
+        .collect();
+    assert_eq!(items.len(), 10, "{list}");
+    for w in items.windows(2) {
+        assert!(w[0].0 <= w[1].0, "by street: {items:?}");
+        if w[0].0 == w[1].0 {
+            assert!(w[0].1 || !w[1].1, "open first within a street: {items:?}");
+        }
+    }
+    // No distance is shown from a point nobody gave.
+    assert!(!list.contains("class=\"distance\""));
+    // A street's link sets the place: distances are then measured from there.
+    let first = html
+        .split("href=\"/map?near=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a street link")
+        .to_string();
+    let (status, html) = app.get_text(&format!("/map?near={first}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("class=\"distance\""), "{html}");
+}

@@ -190,7 +190,7 @@ fn Report(r: ImportReport) -> impl IntoView {
             <section class="card">
                 <h2>{tr("transfer.conversions")}</h2>
                 <p class="hint">{tr("transfer.conversions_hint")}</p>
-                <table class="problems conversions">
+                <table class="conversions">
                     <caption class="visually-hidden">{tr("transfer.conversions")}</caption>
                     <thead><tr><th scope="col">{tr("transfer.row")}</th><th scope="col">{tr("transfer.hours_written")}</th><th scope="col">{tr("transfer.hours_read")}</th></tr></thead>
                     <tbody>
