@@ -39,6 +39,16 @@ for (const care of [false, true]) {
   });
 }
 
+test('no axe violations on the public pages in English, the guides in English included', async ({ page, context }) => {
+  test.slow();
+  await context.addCookies([{ name: 'linli_lang', value: 'en', url: BASE }]);
+  const found: string[] = [];
+  for (const p of [...publicPages, '/services/ZF-02', '/services/ZF-02/checklist', '/services?q=residence%20permit']) {
+    found.push(...(await check(page, p)));
+  }
+  expect(found).toEqual([]);
+});
+
 test('no axe violations on the back office pages and a station hours page, as an admin', async ({ page }) => {
   test.slow();
   await page.goto('/login');
