@@ -342,7 +342,8 @@ pub async fn list_volunteers() -> Result<Vec<crate::accounts::model::VolunteerRo
         crate::accounts::service::volunteers_for(&state.db, &user).await
     }
     .await;
-    crate::reply::read(result, "/volunteers")
+    // The page's status too: a person without the right gets a 403 page.
+    crate::reply::page(result)
 }
 
 /// Verifies a volunteer (`real_name` as on their ID card) or, with `on=false`, withdraws

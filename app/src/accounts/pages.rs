@@ -106,6 +106,7 @@ fn DemoPanel() -> impl IntoView {
         ("volunteer", "demo.volunteer"),
         ("staff", "demo.staff"),
         ("admin", "demo.admin"),
+        ("leader", "demo.leader"),
     ];
     view! {
         <section class="card demo-panel" aria-labelledby="demo-title">

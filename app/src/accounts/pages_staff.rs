@@ -22,6 +22,20 @@ pub fn VolunteersPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tr("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
+                    // Not a failure to load: a plain page saying who this list is for.
+                    Err(crate::error::AppError::Forbidden) => view! {
+                        <section class="card">
+                            <h2>{tr("volunteers.forbidden_title")}</h2>
+                            <p>{tr("volunteers.forbidden_text")}</p>
+                            <a class="button secondary" href="/teams">{tr("teams.title")}</a>
+                        </section>
+                    }.into_any(),
+                    Err(crate::error::AppError::Unauthorized) => view! {
+                        <section class="card">
+                            <p>{tr("volunteers.signed_out")}</p>
+                            <a class="button" href="/login">{tr("login.title")}</a>
+                        </section>
+                    }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! { <p class="card">{tr("volunteers.none")}</p> }.into_any(),
                     Ok(rows) => view! {

@@ -369,18 +369,54 @@ pub async fn take_demo_identity(
     store::mark_demo(&mut tx, &[id]).await?;
     tx.commit().await?;
     let community = store::first_community_with_schedule(db).await?;
+    let role_code = role;
     let (role, volunteer, community) = match role {
         "staff" => (Role::Staff, false, community),
         "admin" => (Role::Admin, false, None),
-        "volunteer" => (Role::Resident, true, community),
+        "volunteer" | "leader" => (Role::Resident, true, community),
         _ => (Role::Resident, false, community),
     };
+    let leads = role_code == "leader";
     let team = if volunteer {
         store::first_team_of(db, community).await?
     } else {
         None
     };
     store::set_identity(db, id, role, volunteer, community, team).await?;
+    // A demo volunteer has points enough to try redeeming a reward (the cheapest cost 3,
+    // most under 30): topped up to 30 on each demo sign-in, on the ledger like any points.
+    if volunteer {
+        const DEMO_POINTS: i64 = 30;
+        let mut tx = db.begin_write().await?;
+        let have = crate::points::store::balance_in(&mut tx, id).await?;
+        if have < DEMO_POINTS {
+            crate::points::store::credit(
+                &mut tx,
+                id,
+                DEMO_POINTS - have,
+                "体验身份赠送积分",
+                "demo:welcome",
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    // The demo team leader leads the demo volunteer's team (vouched for, so that real
+    // names show), with one person of the demo city asking to join, so that there is a
+    // request to decide.
+    if let (true, Some(team)) = (leads, team) {
+        crate::teams::store::set_leader(db, team, Some(id), true).await?;
+        let waiting = store::volunteers_of(db, None, Some(team), 500)
+            .await?
+            .iter()
+            .any(|r| r.team_pending.is_some());
+        if !waiting {
+            if let Some(asker) = store::resident_outside_teams(db, community, id).await? {
+                store::set_volunteer(db, asker, true, Some(team)).await?;
+            }
+        }
+    }
     Ok(id)
 }
 

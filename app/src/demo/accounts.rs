@@ -7,11 +7,12 @@ use crate::error::AppError;
 use crate::message::Msg;
 
 /// The demo identities (demo mode only): fixed numbers in the 199 0000 000x range.
-pub const DEMO_PHONES: [(&str, &str, &str); 4] = [
+pub const DEMO_PHONES: [(&str, &str, &str); 5] = [
     ("resident", "19900000001", "体验居民·王阿姨"),
     ("volunteer", "19900000002", "体验志愿者·李师傅"),
     ("staff", "19900000003", "体验社工·张主任"),
     ("admin", "19900000004", "体验管理员"),
+    ("leader", "19900000005", "体验队长·赵队长"),
 ];
 
 /// Creates (or resets) the demo user for a role and returns its id. The demo staff

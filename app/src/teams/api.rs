@@ -14,6 +14,9 @@ pub struct TeamSummary {
     pub unit: String,
     pub community: Option<String>,
     pub members: i64,
+    /// The viewer serves in this team (listed first, marked).
+    #[serde(default)]
+    pub mine: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +41,7 @@ fn summary(t: crate::teams::store::TeamRow) -> TeamSummary {
         unit: t.unit,
         community: t.community,
         members: t.members,
+        mine: false,
     }
 }
 
@@ -53,11 +57,34 @@ pub async fn search_teams(
         if q.chars().count() > 30 {
             return Err(AppError::bad(Msg::new("teams.search_too_long")));
         }
-        Ok(crate::teams::store::search(&state.db, &q, community, 50)
+        let mut list: Vec<TeamSummary> = crate::teams::store::search(&state.db, &q, community, 50)
             .await?
             .into_iter()
             .map(summary)
-            .collect())
+            .collect();
+        // The viewer's own team first, marked (fetched when the first 50 do not hold it
+        // and no search narrows the list).
+        let my_team = crate::accounts::session::current_user()
+            .await?
+            .and_then(|u| u.team_id);
+        for t in &mut list {
+            t.mine = Some(t.id) == my_team;
+        }
+        if let (Some(id), true, None) = (my_team, !list.iter().any(|t| t.mine), community) {
+            if q.is_empty() {
+                if let Some(t) = crate::teams::store::team(&state.db, id).await? {
+                    list.insert(
+                        0,
+                        TeamSummary {
+                            mine: true,
+                            ..summary(t)
+                        },
+                    );
+                }
+            }
+        }
+        list.sort_by_key(|t| !t.mine);
+        Ok(list)
     }
     .await;
     crate::reply::read(r, "/teams")

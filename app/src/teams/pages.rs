@@ -40,9 +40,10 @@ pub fn TeamsPage() -> impl IntoView {
                     Ok(l) => view! {
                         <ol class="station-list">
                             {l.into_iter().map(|t| view! {
-                                <li class="station-item">
+                                <li class=if t.mine { "station-item mine" } else { "station-item" }>
                                     <a class="station-link" href=format!("/teams/{}", t.id)>
                                         <span class="station-name">{t.name}</span>
+                                        {t.mine.then(|| view! { <span class="badge">{tr("teams.mine")}</span> })}
                                         <span class="station-kind">{t.community.unwrap_or_default()}</span>
                                     </a>
                                     <p class="station-meta">{crate::i18n::tr_args("teams.members", &[("n", t.members.to_string())])}</p>

@@ -212,3 +212,110 @@ async fn volunteers_join_a_team_keep_it_and_bad_teams_are_refused() {
     post(&app, &me, "/api/me/volunteer", &join("false", "")).await;
     assert_eq!(app.team_of(uid).await, None);
 }
+
+/// The demo team leader leads: sees the team's join request, approves it, finds the team
+/// first on /teams, and claims a wish for the team. Someone who leads nothing gets a
+/// plain 403 page, not a failed-to-load card.
+#[tokio::test]
+async fn the_demo_team_leader_approves_a_join_and_claims_for_the_team() {
+    let app = spawn_app().await;
+    let leader = app.new_client();
+    let me = app.demo(&leader, "leader").await;
+    assert_eq!(me["display_name"], "体验队长·赵队长", "{me}");
+    let team = me["team_id"].as_i64().expect("the leader serves in a team");
+
+    // The team's list, with one person asking to join.
+    let rows: Value = post_json(&app, &leader, "/api/volunteers/list", &[]).await;
+    let asking: Vec<&Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["team_pending"].is_null())
+        .collect();
+    assert_eq!(asking.len(), 1, "{rows}");
+    let asker = asking[0]["id"].as_i64().unwrap();
+    let r = leader.get(app.url("/volunteers")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(asking[0]["display_name"].as_str().unwrap()),
+        "{html}"
+    );
+
+    // Approved: a member of the team; signing in again makes no second request.
+    let r = post(
+        &app,
+        &leader,
+        "/api/volunteers/team-join",
+        &[("user_id", asker.to_string()), ("approve", "true".into())],
+    )
+    .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    let rows: Value = post_json(&app, &leader, "/api/volunteers/list", &[]).await;
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"].as_i64() == Some(asker) && r["team_pending"].is_null()));
+
+    // /teams: the leader's own team first, marked.
+    let html = app.page_as(&leader, "/teams").await;
+    let first = html.find("class=\"station-item").expect("a list");
+    assert!(
+        html[first..].starts_with("class=\"station-item mine\"")
+            && html[first..].contains(&format!("/teams/{team}")),
+        "{html}"
+    );
+    assert!(html.contains("我的队伍"));
+
+    // A claim for the team.
+    let (_, wish) = app.published_wish().await;
+    let r = post(
+        &app,
+        &leader,
+        "/api/wishes/act",
+        &[
+            ("id", wish.to_string()),
+            ("action", "claim".into()),
+            ("team", "true".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+
+    // The demo volunteers have points enough to redeem the cheapest reward, and no more
+    // is given by signing in again.
+    let volunteer = app.new_client();
+    app.demo(&volunteer, "volunteer").await;
+    let v: Value = post_json(&app, &volunteer, "/api/points/me", &[]).await;
+    assert_eq!(v["balance"], 30, "{v}");
+    app.demo(&volunteer, "volunteer").await;
+    let v: Value = post_json(&app, &volunteer, "/api/points/me", &[]).await;
+    assert_eq!(v["balance"], 30);
+    let cheapest = v["rewards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .min_by_key(|r| r["cost"].as_i64().unwrap_or(i64::MAX))
+        .expect("rewards")
+        .clone();
+    let r = post(
+        &app,
+        &volunteer,
+        "/api/points/redeem",
+        &[("reward_id", cheapest["id"].to_string())],
+    )
+    .await;
+    assert_eq!(r.status(), 200, "{cheapest}");
+
+    // A resident who leads nothing: a plain 403 page saying who the list is for.
+    let resident = app.new_client();
+    app.demo(&resident, "resident").await;
+    let r = resident.get(app.url("/volunteers")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("这一页只给社区工作者和志愿服务队队长") && !html.contains("加载失败"),
+        "{html}"
+    );
+}

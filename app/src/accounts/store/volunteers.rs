@@ -175,6 +175,30 @@ async fn volunteer_rows(
         .collect()
 }
 
+/// A resident of `community` (else of the city) who serves in no team and asks to join
+/// none, other than
+/// `not` (the demo leader's request to decide: a person of the demo city, never a demo
+/// identity of the 199 0000 000x range).
+pub async fn resident_outside_teams(
+    db: &Db,
+    community: Option<i64>,
+    not: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    // One of the community if there is one, else of the city.
+    sqlx::query_scalar(
+        "SELECT COALESCE( \
+           (SELECT MIN(id) FROM users WHERE role = 'resident' AND team_id IS NULL \
+              AND team_pending IS NULL AND id <> $1 AND phone NOT LIKE '1990000000%' \
+              AND community_id = $2), \
+           (SELECT MIN(id) FROM users WHERE role = 'resident' AND team_id IS NULL \
+              AND team_pending IS NULL AND id <> $1 AND phone NOT LIKE '1990000000%'))",
+    )
+    .bind(not)
+    .bind(community)
+    .fetch_one(&db.pool)
+    .await
+}
+
 /// The team `user` leads, if any.
 pub async fn team_led_by(db: &Db, user: i64) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT MIN(id) FROM teams WHERE leader_id = $1")
