@@ -69,6 +69,9 @@ test('a wrong encoding, a missing column and unparseable hours are each named, a
     name: 'gbk.csv', mimeType: 'text/csv', buffer: Buffer.from([0xc3, 0xfb, 0xb3, 0xc6, 0x2c, 0x41, 0x0a]),
   });
   await page.getByLabel('文字编码').selectOption('utf8');
+  // Where the points come from starts at 请选择 and must be chosen.
+  await expect(page.getByLabel('坐标来源')).toHaveValue('');
+  await page.getByLabel('坐标来源').selectOption('wgs84');
   await page.getByRole('button', { name: '上传并检查（不会写入）' }).click();
   await expect(page.locator('#upload-status')).toContainText('UTF-8');
 

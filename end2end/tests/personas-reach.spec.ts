@@ -113,3 +113,27 @@ test.describe('a volunteer team leader at a desk PC', () => {
     await noRawKeys(page);
   });
 });
+
+test.describe('a volunteer looking at rewards on a phone', () => {
+  test.use({ viewport: PHONE });
+
+  test('has points to redeem something, and no button breaks into a reward’s text', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByRole('button', { name: '志愿者', exact: true }).click();
+    await expect(page).toHaveURL(/\/me/);
+    await page.goto('/points');
+    const rewards = page.locator('li.reward');
+    expect(await rewards.count()).toBeGreaterThan(3);
+    // Enough points for at least one: its button is a link, not a "points short" chip.
+    await expect(page.locator('li.reward a.chip').first()).toBeVisible();
+    for (let i = 0; i < Math.min(await rewards.count(), 12); i++) {
+      const li = rewards.nth(i);
+      const text = (await li.locator('> span').first().boundingBox())!;
+      const chip = (await li.locator('> .chip').boundingBox())!;
+      // Beside the text, on one line of its own height, inside the screen.
+      expect(chip.x, `reward ${i}`).toBeGreaterThanOrEqual(text.x + text.width - 1);
+      expect(chip.height, `reward ${i}`).toBeLessThan(60);
+      expect(chip.x + chip.width, `reward ${i}`).toBeLessThanOrEqual(PHONE.width);
+    }
+  });
+});

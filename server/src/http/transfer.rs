@@ -50,6 +50,11 @@ pub async fn upload(State(state): State<AppState>, req: axum::extract::Request) 
                 }
                 "datum" => {
                     let v = field.text().await.map_err(|_| bad())?;
+                    // The form starts at "请选择": a guessed datum would shift every
+                    // point by hundreds of metres without a word.
+                    if v.trim().is_empty() {
+                        return Err(AppError::bad(Msg::new("transfer.datum_required")));
+                    }
                     datum = Datum::parse(&v)
                         .ok_or_else(|| AppError::bad(Msg::new("transfer.bad_datum")))?;
                 }

@@ -248,6 +248,10 @@ async fn a_bad_file_lists_its_problems_by_row_and_column_and_changes_nothing() {
          B-3,户外劳动者服务站点,时间不对,导入街道,导入社区,新村路3号,{lng},{lat},看情况开放,,,,\n\
          B-4,驿站,类型不对,导入街道,导入社区,新村路4号,{lng},{lat},24/7,,,,\n"
     );
+    // No datum chosen (the form starts at 请选择): refused in words, nothing stored.
+    let r = upload(&app, &admin, "bad.csv", gbk(&text), "gbk", "").await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("请选择坐标来源"));
     // Declared UTF-8 but saved as GBK: refused at upload, in words.
     let r = upload(&app, &admin, "bad.csv", gbk(&text), "utf8", "wgs84").await;
     assert_eq!(r.status(), 400);

@@ -73,7 +73,8 @@ fn ImportForms() -> impl IntoView {
                     <option value="gbk">{tr("transfer.enc_gbk")}</option>
                 </select>
                 <label for="datum">{tr("transfer.datum")}</label>
-                <select id="datum" name="datum">
+                <select id="datum" name="datum" required>
+                    <option value="" selected>{tr("common.choose")}</option>
                     <option value="wgs84">{tr("transfer.datum_wgs84")}</option>
                     <option value="gcj02">{tr("transfer.datum_gcj02")}</option>
                     <option value="bd09">{tr("transfer.datum_bd09")}</option>
