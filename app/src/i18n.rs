@@ -100,7 +100,11 @@ pub fn keys_of(file: &'static str) -> Vec<&'static str> {
 
 /// `%{name}` placeholders filled in: the one interpolation style of the locale files.
 pub fn fill(text: &str, args: &[(String, String)]) -> String {
-    let mut s = text.to_string();
+    let mut s = plurals(text, |name| {
+        args.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    });
     for (name, value) in args {
         s = s.replace(&format!("%{{{name}}}"), value);
     }
@@ -109,16 +113,112 @@ pub fn fill(text: &str, args: &[(String, String)]) -> String {
 
 /// The text for `key` with `%{name}` placeholders filled in.
 pub fn tr_args(key: &str, args: &[(&str, String)]) -> String {
-    let mut s = tr(key);
+    let mut s = plurals(&tr(key), |name| {
+        args.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    });
     for (name, value) in args {
         s = s.replace(&format!("%{{{name}}}"), value);
     }
     s
 }
 
+/// English nouns counted by a placeholder, made whole words before the values go in:
+/// `%{n} visit(s)` is "1 visit" or "3 visits", `%{c} copy(ies)` "1 copy" or "2 copies",
+/// `%{days} working day(s)` "1 working day". The count is the placeholder at most two
+/// words before the noun; without one the plural is said. Works on the template only,
+/// so no value typed by someone (a station's name) is ever changed.
+fn plurals<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    if !template.contains("(s)") && !template.contains("(ies)") {
+        return template.to_string();
+    }
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find('(') {
+        let (before, after) = rest.split_at(at);
+        let (mark, plural, singular_cut) = if after.starts_with("(s)") {
+            ("(s)", "s", 0)
+        } else if after.starts_with("(ies)") && before.ends_with('y') {
+            ("(ies)", "ies", 1)
+        } else {
+            out.push_str(before);
+            out.push('(');
+            rest = &after[1..];
+            continue;
+        };
+        // The placeholder counting this noun: within the two words before it.
+        let words: Vec<&str> = before.split_whitespace().rev().skip(1).take(2).collect();
+        let one = words
+            .iter()
+            .find_map(|w| {
+                let name = w.strip_prefix("%{")?.strip_suffix('}')?;
+                Some(value(name).map(str::trim) == Some("1"))
+            })
+            .unwrap_or(false);
+        if one {
+            out.push_str(before);
+        } else {
+            out.push_str(&before[..before.len() - singular_cut]);
+            out.push_str(plural);
+        }
+        rest = &after[mark.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_english_nouns_are_whole_words() {
+        let f = |t: &str, args: &[(&str, &str)]| {
+            let a: Vec<(String, String)> = args
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            fill(t, &a)
+        };
+        assert_eq!(f("%{n} visit(s)", &[("n", "1")]), "1 visit");
+        assert_eq!(f("%{n} visit(s)", &[("n", "3")]), "3 visits");
+        assert_eq!(f("%{n} visit(s)", &[("n", "0")]), "0 visits");
+        assert_eq!(
+            f(
+                "done within %{days} working day(s), %{n} document(s).",
+                &[("days", "1"), ("n", "2")]
+            ),
+            "done within 1 working day, 2 documents."
+        );
+        assert_eq!(f("leave %{c} copy(ies)", &[("c", "1")]), "leave 1 copy");
+        assert_eq!(f("leave %{c} copy(ies)", &[("c", "2")]), "leave 2 copies");
+        // A value typed by someone is never changed; other brackets stay.
+        assert_eq!(
+            f("%{name} (%{n} seat(s))", &[("name", "Tom(s)"), ("n", "1")]),
+            "Tom(s) (1 seat)"
+        );
+        assert_eq!(f("(0 = on the spot)", &[]), "(0 = on the spot)");
+        // Every English text with a counted noun reads whole with 1 and with 2.
+        for key in all_keys() {
+            let text = tr_in(Locale::En, key);
+            if text.contains("(s)") || text.contains("(ies)") {
+                for n in ["1", "2"] {
+                    let names: Vec<(String, String)> = text
+                        .split("%{")
+                        .skip(1)
+                        .filter_map(|p| p.split('}').next())
+                        .map(|k| (k.to_string(), n.to_string()))
+                        .collect();
+                    let out = fill(&text, &names);
+                    assert!(
+                        !out.contains("(s)") && !out.contains("(ies)"),
+                        "{key}: {out}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn chinese_is_the_default_and_english_exists() {
