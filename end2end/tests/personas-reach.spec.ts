@@ -75,6 +75,8 @@ test.describe('an English reader on a phone', () => {
     // What to bring, in whole sentences.
     const bring = await page.locator('main').innerText();
     expect(bring).not.toMatch(/original\(s\)|copy\(ies\)/);
+    expect(bring).toContain('Resident Identity Card');
+    expect(bring).not.toContain('居民身份证');
   });
 });
 

@@ -93,9 +93,15 @@ pub fn view(b: &store::Booking, cat: &crate::catalogue::service::Loaded, now: i6
         upcoming: b.slot.starts_at > now,
         actions: model::actions_for(b.status, b.slot.starts_at <= now, false),
         qr_svg: crate::util::qr_svg(&crate::booking::model::qr_payload(&b.code)),
+        // In the reader's language: an English reader gets the English guide's names
+        // where its translation is current (as the guide page does).
         bring: item
             .map(|i| {
-                i.item
+                let english = (crate::i18n::current_locale() == crate::prefs::Locale::En)
+                    .then(|| cat.english(&b.item_code))
+                    .flatten();
+                english
+                    .unwrap_or(&i.item)
                     .checklist()
                     .into_iter()
                     .map(|m| (m.name.clone(), m.originals, m.copies, m.required))
