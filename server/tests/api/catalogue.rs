@@ -109,6 +109,17 @@ async fn edit(
         .unwrap()
 }
 
+/// A client that chose English on the language switch.
+async fn english_reader(app: &crate::helpers::TestApp) -> reqwest::Client {
+    let en = app.new_client();
+    en.post(app.url("/prefs"))
+        .form(&[("lang", "en"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    en
+}
+
 async fn guide(app: &crate::helpers::TestApp) -> Value {
     let v: Value = app.get("/api/v1/catalogue").await.json().await.unwrap();
     let mut g = v["categories"][0]["items"][0].clone();
@@ -159,12 +170,7 @@ async fn staff_publish_new_versions_and_the_old_ones_are_kept() {
     assert!(html.contains("第2版") && html.contains("周六上午 9:00—12:00"));
     // Its English text translates version 1: an English reader now gets version 2's
     // Chinese under English headings, said as such, not an English text that is out of date.
-    let en = app.new_client();
-    en.post(app.url("/prefs"))
-        .form(&[("lang", "en"), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
+    let en = english_reader(&app).await;
     let html = app.page_as(&en, "/services/MZ-01").await;
     assert!(
         html.contains("This guide is published in Chinese") && html.contains("周六上午 9:00—12:00")
@@ -307,12 +313,7 @@ async fn staff_propose_guide_changes_and_an_admin_approves_them() {
 #[tokio::test]
 async fn english_readers_get_english_item_names_and_the_checklist_prints() {
     let app = spawn_app().await;
-    let en = app.new_client();
-    en.post(app.url("/prefs"))
-        .form(&[("lang", "en"), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
+    let en = english_reader(&app).await;
     let html = app.page_as(&en, "/services").await;
     assert!(
         html.contains("Minimum living allowance application"),
